@@ -1,0 +1,63 @@
+import { IndexOutOfRangeError } from '../errors.js';
+import type { ColumnType } from './types.js';
+
+/** Indices to gather; `-1` gathers a null (used by outer joins for unmatched rows). */
+export type Indices = Int32Array | Uint32Array | readonly number[];
+
+/**
+ * An immutable sequence of values of one kind. Subclasses hold the storage; all share this
+ * contract so frame operations can move rows of any kind.
+ */
+export abstract class Column<T = unknown> {
+  abstract readonly type: ColumnType;
+  abstract readonly length: number;
+
+  get kind(): ColumnType['kind'] {
+    return this.type.kind;
+  }
+
+  /** The value at row `i`, or `null`. Negative `i` counts from the end. */
+  get(i: number): T | null {
+    return this.getUnchecked(this.checkIndex(i));
+  }
+
+  /** The value at a row known to be in range (no bounds check). */
+  abstract getUnchecked(i: number): T | null;
+
+  abstract isNull(i: number): boolean;
+
+  /** Number of null rows. */
+  abstract get nullCount(): number;
+
+  /** A new column with the rows at `indices`, in that order; index -1 gives a null. */
+  abstract take(indices: Indices): Column<T>;
+
+  /** Rows `[start, end)`: a zero-copy view where the storage allows it. */
+  slice(start = 0, end = this.length): Column<T> {
+    const s = Math.max(0, Math.min(this.length, start < 0 ? this.length + start : start));
+    const e = Math.max(s, Math.min(this.length, end < 0 ? this.length + end : end));
+    const idx = new Int32Array(e - s);
+    for (let i = 0; i < idx.length; i++) idx[i] = s + i;
+    return this.take(idx);
+  }
+
+  /** A short text for one cell, for printouts (e.g. `3.14`, `"cat"`, `<tensor 512>`). */
+  abstract format(i: number): string;
+
+  /** All values as a plain array (nulls as `null`). */
+  toArray(): (T | null)[] {
+    const out = new Array<T | null>(this.length);
+    for (let i = 0; i < this.length; i++) out[i] = this.getUnchecked(i);
+    return out;
+  }
+
+  *[Symbol.iterator](): IterableIterator<T | null> {
+    for (let i = 0; i < this.length; i++) yield this.getUnchecked(i);
+  }
+
+  protected checkIndex(i: number): number {
+    const j = i < 0 ? this.length + i : i;
+    if (!Number.isInteger(j) || j < 0 || j >= this.length) throw new IndexOutOfRangeError(i, this.length);
+    return j;
+  }
+}

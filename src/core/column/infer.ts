@@ -1,0 +1,110 @@
+import { TypeMismatchError } from '../errors.js';
+import { Column } from './column.js';
+import { ObjectColumn } from './object.js';
+import { ScalarColumn } from './scalar.js';
+import { shapeOf, TensorColumn } from './tensor.js';
+import type { ColumnType, ScalarDType, TensorDType } from './types.js';
+
+/** What `column()` accepts as an explicit type: a full ColumnType, a scalar dtype, or a kind. */
+export type ColumnTypeHint =
+  | ScalarDType
+  | 'tensor'
+  | 'object'
+  | { kind: 'scalar'; dtype: ScalarDType }
+  | { kind: 'tensor'; dtype?: TensorDType; shape?: readonly number[] }
+  | { kind: 'object' };
+
+const SCALAR_DTYPES: ReadonlySet<string> = new Set([
+  'float64',
+  'float32',
+  'int32',
+  'int64',
+  'uint8',
+  'bool',
+  'string',
+  'date',
+  'timestamp',
+]);
+
+/**
+ * Build a column from values, inferring its kind: numbers, strings, booleans, bigints and Dates
+ * become scalar columns (a typed array is used as it is, without copying); equal-shape number
+ * arrays or typed arrays become a tensor column (float32 unless the rows are typed arrays of
+ * another dtype); anything else becomes an object column. Pass `type` to choose explicitly.
+ */
+export function column(values: Column | ArrayLike<unknown>, type?: ColumnTypeHint | ColumnType): Column {
+  if (values instanceof Column) return values;
+  const hint = normalizeHint(type);
+  if (hint?.kind === 'object') return new ObjectColumn(Array.from(values));
+  if (hint?.kind === 'tensor')
+    return TensorColumn.fromRows(values as ArrayLike<ArrayLike<number>>, hint.dtype ?? 'float32', hint.shape);
+  if (hint?.kind === 'scalar') {
+    const typed = typedScalarDType(values);
+    if (typed === hint.dtype) return fromTypedArray(values as never, typed);
+    return ScalarColumn.from(values, hint.dtype);
+  }
+  const typed = typedScalarDType(values);
+  if (typed !== null) return fromTypedArray(values as never, typed);
+  if (ArrayBuffer.isView(values))
+    return ScalarColumn.from(Array.from(values as unknown as ArrayLike<number>), 'float64');
+  return ScalarColumn.fromInferred(values) ?? inferTensorOrObject(values);
+}
+
+function normalizeHint(type?: ColumnTypeHint | ColumnType): Exclude<ColumnTypeHint, string> | undefined {
+  if (type === undefined) return undefined;
+  if (typeof type === 'string') {
+    if (type === 'tensor' || type === 'object') return { kind: type };
+    if (SCALAR_DTYPES.has(type)) return { kind: 'scalar', dtype: type };
+    throw new TypeMismatchError(`unknown column type "${type}"`);
+  }
+  if (type.kind === 'deferred')
+    throw new TypeMismatchError('build deferred columns with DataFrame.defer or new DeferredColumn');
+  return type as Exclude<ColumnTypeHint, string>;
+}
+
+function typedScalarDType(values: ArrayLike<unknown>): ScalarDType | null {
+  if (values instanceof Float64Array) return 'float64';
+  if (values instanceof Float32Array) return 'float32';
+  if (values instanceof Int32Array) return 'int32';
+  if (values instanceof Uint8Array) return 'uint8';
+  if (values instanceof BigInt64Array) return 'int64';
+  return null;
+}
+
+function fromTypedArray(
+  values: Float64Array | Float32Array | Int32Array | Uint8Array | BigInt64Array,
+  dtype: ScalarDType,
+) {
+  return new ScalarColumn(dtype, values.length, { values });
+}
+
+function inferTensorOrObject(values: ArrayLike<unknown>): Column {
+  let shape: number[] | null = null;
+  let dtype: TensorDType = 'float32';
+  let rows = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v === null || v === undefined) continue;
+    if (!isNumberArray(v)) return new ObjectColumn(Array.from(values));
+    const s = shapeOf(v as ArrayLike<unknown>);
+    if (shape === null) {
+      shape = s;
+      const t = typedScalarDType(v as ArrayLike<unknown>);
+      if (t === 'float64' || t === 'int32' || t === 'uint8') dtype = t;
+    } else if (s.length !== shape.length || s.some((d, k) => d !== shape![k])) {
+      return new ObjectColumn(Array.from(values));
+    }
+    rows++;
+  }
+  if (shape === null || rows === 0) return new ObjectColumn(Array.from(values));
+  return TensorColumn.fromRows(values as ArrayLike<ArrayLike<number>>, dtype, shape);
+}
+
+/** A typed array, or a (nested) array whose leaves are all numbers. */
+function isNumberArray(v: unknown): boolean {
+  if (ArrayBuffer.isView(v))
+    return !(v instanceof DataView) && !(v instanceof BigInt64Array) && !(v instanceof BigUint64Array);
+  if (!Array.isArray(v) || v.length === 0) return false;
+  if (typeof v[0] === 'number') return v.every((x) => typeof x === 'number');
+  return v.every((x) => isNumberArray(x));
+}

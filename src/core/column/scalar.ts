@@ -1,0 +1,413 @@
+import { TypeMismatchError } from '../errors.js';
+import { bitmapBytes, countSetBits, getBit, sliceBitmap, takeBits } from './bitmap.js';
+import { Column, type Indices } from './column.js';
+import { compareStrings } from './compare.js';
+import type { ScalarDType } from './types.js';
+
+/** The JavaScript value of a scalar cell. */
+export type ScalarValue = number | bigint | boolean | string | Date;
+
+/** Storage of the values buffer, by dtype (bool and string are bytes: bits and UTF-8). */
+export type ScalarValues = Float64Array | Float32Array | Int32Array | BigInt64Array | Uint8Array;
+
+export interface ScalarBuffers {
+  /** Fixed-width values; bit-packed for bool; UTF-8 bytes for string. */
+  values: ScalarValues;
+  /** For strings: `length + 1` offsets into `values`. */
+  offsets?: Int32Array | null;
+  /** Validity bitmap (1 = valid), or null when no value is null. */
+  validity?: Uint8Array | null;
+}
+
+const DAY_MS = 86_400_000;
+const utf8Decoder = new TextDecoder();
+const utf8Encoder = new TextEncoder();
+
+/** Numeric dtypes whose values are plain JavaScript numbers. */
+export const NUMBER_DTYPES: ReadonlySet<ScalarDType> = new Set(['float64', 'float32', 'int32', 'uint8']);
+
+/** The sorted distinct strings of a string column and each row's code into them (-1 = null). */
+export interface StringDictionary {
+  codes: Int32Array;
+  dictionary: string[];
+}
+
+/**
+ * A column of scalars (numbers, integers, booleans, strings, dates, timestamps) with nulls,
+ * stored in Apache Arrow's memory layout so it converts to and from Arrow without copying.
+ */
+export class ScalarColumn<T extends ScalarValue = ScalarValue> extends Column<T> {
+  readonly type: { readonly kind: 'scalar'; readonly dtype: ScalarDType };
+  readonly values: ScalarValues;
+  readonly offsets: Int32Array | null;
+  readonly validity: Uint8Array | null;
+  private nulls = -1;
+  private dict: StringDictionary | null = null;
+
+  constructor(
+    readonly dtype: ScalarDType,
+    readonly length: number,
+    buffers: ScalarBuffers,
+  ) {
+    super();
+    this.type = { kind: 'scalar', dtype };
+    this.values = buffers.values;
+    this.offsets = buffers.offsets ?? null;
+    this.validity = buffers.validity ?? null;
+    checkBuffers(dtype, length, this.values, this.offsets);
+  }
+
+  get nullCount(): number {
+    if (this.nulls < 0)
+      this.nulls = this.validity ? this.length - countSetBits(this.validity, this.length) : 0;
+    return this.nulls;
+  }
+
+  isNull(i: number): boolean {
+    return this.validity !== null && !getBit(this.validity, i);
+  }
+
+  getUnchecked(i: number): T | null {
+    if (this.validity !== null && !getBit(this.validity, i)) return null;
+    const v = this.values;
+    switch (this.dtype) {
+      case 'bool':
+        return getBit(v as Uint8Array, i) as T;
+      case 'string':
+        return decodeUtf8(v as Uint8Array, this.offsets![i], this.offsets![i + 1]) as T;
+      case 'date':
+        return new Date((v as Int32Array)[i] * DAY_MS) as T;
+      case 'timestamp':
+        return new Date(Number((v as BigInt64Array)[i])) as T;
+      default:
+        return v[i] as T;
+    }
+  }
+
+  /**
+   * The value at `i` as a number, for ordering and arithmetic: booleans as 0/1, dates as days,
+   * timestamps as milliseconds, int64 converted (exact below 2^53). Not for strings.
+   */
+  numberAt(i: number): number {
+    const v = this.values;
+    switch (this.dtype) {
+      case 'bool':
+        return getBit(v as Uint8Array, i) ? 1 : 0;
+      case 'int64':
+      case 'timestamp':
+        return Number((v as BigInt64Array)[i]);
+      case 'string':
+        throw new TypeMismatchError('a string column has no numeric value; use get() or dictionary()');
+      default:
+        return (v as Float64Array)[i];
+    }
+  }
+
+  /** Whether values are numbers (or number-like: bool, date, timestamp, int64) rather than strings. */
+  get isNumeric(): boolean {
+    return this.dtype !== 'string';
+  }
+
+  /**
+   * Dictionary encoding of a string column, built once and cached: the sorted distinct values
+   * (code-point order) and a code per row. Sorting, grouping and joining on strings use this.
+   */
+  dictionary(): StringDictionary {
+    if (this.dtype !== 'string')
+      throw new TypeMismatchError(`dictionary() needs a string column, not ${this.dtype}`);
+    if (this.dict) return this.dict;
+    const seen = new Map<string, number>();
+    const firstCodes = new Int32Array(this.length);
+    for (let i = 0; i < this.length; i++) {
+      const s = this.getUnchecked(i) as string | null;
+      if (s === null) {
+        firstCodes[i] = -1;
+        continue;
+      }
+      let c = seen.get(s);
+      if (c === undefined) {
+        c = seen.size;
+        seen.set(s, c);
+      }
+      firstCodes[i] = c;
+    }
+    const unsorted = [...seen.keys()];
+    const order = unsorted.map((_, k) => k).sort((a, b) => compareStrings(unsorted[a], unsorted[b]));
+    const rank = new Int32Array(order.length);
+    for (let r = 0; r < order.length; r++) rank[order[r]] = r;
+    for (let i = 0; i < this.length; i++) if (firstCodes[i] >= 0) firstCodes[i] = rank[firstCodes[i]];
+    this.dict = { codes: firstCodes, dictionary: order.map((k) => unsorted[k]) };
+    return this.dict;
+  }
+
+  override slice(start = 0, end = this.length): ScalarColumn<T> {
+    const s = Math.max(0, Math.min(this.length, start < 0 ? this.length + start : start));
+    const e = Math.max(s, Math.min(this.length, end < 0 ? this.length + end : end));
+    const n = e - s;
+    const validity = this.validity ? sliceBitmap(this.validity, s, n) : null;
+    if (this.dtype === 'string') {
+      // Offsets need not start at 0 (Arrow allows it), so the bytes are shared.
+      return new ScalarColumn(this.dtype, n, {
+        values: this.values,
+        offsets: this.offsets!.subarray(s, e + 1),
+        validity,
+      });
+    }
+    const values =
+      this.dtype === 'bool' ? sliceBitmap(this.values as Uint8Array, s, n) : this.values.subarray(s, e);
+    return new ScalarColumn(this.dtype, n, { values, validity });
+  }
+
+  take(indices: Indices): ScalarColumn<T> {
+    const n = indices.length;
+    let anyMissing = false;
+    for (let i = 0; i < n; i++) {
+      if (indices[i] < 0) {
+        anyMissing = true;
+        break;
+      }
+    }
+    const validity = this.validity !== null || anyMissing ? takeBits(this.validity, indices) : null;
+    if (this.dtype === 'bool') {
+      return new ScalarColumn(this.dtype, n, {
+        values: takeBits(this.values as Uint8Array, indices, false),
+        validity,
+      });
+    }
+    if (this.dtype === 'string') return this.takeStrings(indices, validity);
+    const src = this.values;
+    const out = new (src.constructor as new (n: number) => ScalarValues)(n);
+    if (anyMissing) {
+      for (let i = 0; i < n; i++) {
+        const j = indices[i];
+        if (j >= 0) out[i] = src[j];
+      }
+    } else {
+      for (let i = 0; i < n; i++) out[i] = src[indices[i]];
+    }
+    return new ScalarColumn(this.dtype, n, { values: out, validity });
+  }
+
+  private takeStrings(indices: Indices, validity: Uint8Array | null): ScalarColumn<T> {
+    const n = indices.length;
+    const srcOffsets = this.offsets!;
+    const src = this.values as Uint8Array;
+    const offsets = new Int32Array(n + 1);
+    let bytes = 0;
+    for (let i = 0; i < n; i++) {
+      const j = indices[i];
+      if (j >= 0) bytes += srcOffsets[j + 1] - srcOffsets[j];
+      offsets[i + 1] = bytes;
+    }
+    const data = new Uint8Array(bytes);
+    for (let i = 0; i < n; i++) {
+      const j = indices[i];
+      if (j < 0) continue;
+      const a = srcOffsets[j];
+      const b = srcOffsets[j + 1];
+      if (b - a < 16) for (let k = a, o = offsets[i]; k < b; k++, o++) data[o] = src[k];
+      else data.set(src.subarray(a, b), offsets[i]);
+    }
+    return new ScalarColumn(this.dtype, n, { values: data, offsets, validity });
+  }
+
+  format(i: number): string {
+    const v = this.getUnchecked(i);
+    if (v === null) return 'null';
+    switch (this.dtype) {
+      case 'string':
+        return JSON.stringify(v);
+      case 'date':
+        return (v as Date).toISOString().slice(0, 10);
+      case 'timestamp':
+        return (v as Date).toISOString();
+      case 'float64':
+      case 'float32':
+        return formatNumber(v as number);
+      default:
+        return String(v);
+    }
+  }
+
+  /**
+   * Build from JavaScript values when every non-null value has one scalar type (number → float64,
+   * string, boolean → bool, bigint → int64, Date → timestamp); otherwise (or all null) `null`.
+   */
+  static fromInferred(values: ArrayLike<unknown>): ScalarColumn | null {
+    let dtype: ScalarDType | null = null;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v === null || v === undefined) continue;
+      const t = scalarDTypeOf(v);
+      if (t === null || (dtype !== null && t !== dtype)) return null;
+      dtype = t;
+    }
+    return dtype === null ? null : ScalarColumn.from(values, dtype);
+  }
+
+  /** Build from JavaScript values (null/undefined are nulls), converting to `dtype`. */
+  static from<V extends ScalarValue = ScalarValue>(
+    values: ArrayLike<unknown>,
+    dtype: ScalarDType,
+  ): ScalarColumn<V> {
+    const n = values.length;
+    let validity: Uint8Array | null = null;
+    const markNull = (i: number) => {
+      if (validity === null) validity = new Uint8Array(bitmapBytes(n)).fill(0xff);
+      validity[i >> 3] &= ~(1 << (i & 7));
+    };
+    if (dtype === 'string') {
+      const parts: Uint8Array[] = new Array(n);
+      const offsets = new Int32Array(n + 1);
+      let bytes = 0;
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v === null || v === undefined) {
+          markNull(i);
+          parts[i] = EMPTY;
+        } else {
+          if (typeof v !== 'string')
+            throw new TypeMismatchError(`row ${i}: expected a string, got ${describe(v)}`);
+          parts[i] = utf8Encoder.encode(v);
+        }
+        bytes += parts[i].length;
+        offsets[i + 1] = bytes;
+      }
+      const data = new Uint8Array(bytes);
+      for (let i = 0; i < n; i++) data.set(parts[i], offsets[i]);
+      return new ScalarColumn(dtype, n, { values: data, offsets, validity });
+    }
+    if (dtype === 'bool') {
+      const bits = new Uint8Array(bitmapBytes(n));
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        if (v === null || v === undefined) markNull(i);
+        else if (typeof v !== 'boolean')
+          throw new TypeMismatchError(`row ${i}: expected a boolean, got ${describe(v)}`);
+        else if (v) bits[i >> 3] |= 1 << (i & 7);
+      }
+      return new ScalarColumn(dtype, n, { values: bits, validity });
+    }
+    const out = allocateFixed(dtype, n);
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      if (v === null || v === undefined) {
+        markNull(i);
+        continue;
+      }
+      out[i] = toStorage(v, dtype, i) as never;
+    }
+    return new ScalarColumn(dtype, n, { values: out, validity });
+  }
+}
+
+const EMPTY = new Uint8Array(0);
+
+function scalarDTypeOf(v: unknown): ScalarDType | null {
+  switch (typeof v) {
+    case 'number':
+      return 'float64';
+    case 'string':
+      return 'string';
+    case 'boolean':
+      return 'bool';
+    case 'bigint':
+      return 'int64';
+    default:
+      return v instanceof Date ? 'timestamp' : null;
+  }
+}
+
+function allocateFixed(dtype: ScalarDType, n: number): ScalarValues {
+  switch (dtype) {
+    case 'float64':
+      return new Float64Array(n);
+    case 'float32':
+      return new Float32Array(n);
+    case 'int32':
+    case 'date':
+      return new Int32Array(n);
+    case 'uint8':
+      return new Uint8Array(n);
+    case 'int64':
+    case 'timestamp':
+      return new BigInt64Array(n);
+    default:
+      throw new TypeMismatchError(`no fixed-width storage for ${dtype}`);
+  }
+}
+
+function toStorage(v: unknown, dtype: ScalarDType, row: number): number | bigint {
+  const fail = (): never => {
+    throw new TypeMismatchError(`row ${row}: cannot store ${describe(v)} in a ${dtype} column`);
+  };
+  switch (dtype) {
+    case 'float64':
+    case 'float32':
+      if (typeof v === 'number') return v;
+      if (typeof v === 'bigint') return Number(v);
+      return fail();
+    case 'int32':
+    case 'uint8': {
+      const x = typeof v === 'bigint' ? Number(v) : v;
+      if (typeof x !== 'number' || !Number.isInteger(x)) return fail();
+      const [lo, hi] = dtype === 'int32' ? [-(2 ** 31), 2 ** 31 - 1] : [0, 255];
+      if ((x as number) < lo || (x as number) > hi) return fail();
+      return x as number;
+    }
+    case 'int64':
+      if (typeof v === 'bigint') return v;
+      if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
+      return fail();
+    case 'date':
+      if (v instanceof Date) return Math.floor(v.getTime() / DAY_MS);
+      if (typeof v === 'number' && Number.isInteger(v)) return v;
+      return fail();
+    case 'timestamp':
+      if (v instanceof Date) return BigInt(v.getTime());
+      if (typeof v === 'number' && Number.isFinite(v)) return BigInt(Math.round(v));
+      if (typeof v === 'bigint') return v;
+      return fail();
+    default:
+      return fail();
+  }
+}
+
+function checkBuffers(dtype: ScalarDType, length: number, values: ScalarValues, offsets: Int32Array | null) {
+  if (dtype === 'string') {
+    if (!offsets || offsets.length !== length + 1)
+      throw new TypeMismatchError(`a string column of length ${length} needs ${length + 1} offsets`);
+  } else if (dtype === 'bool') {
+    if (values.length * 8 < length) throw new TypeMismatchError(`bool bitmap too short for length ${length}`);
+  } else if (values.length < length) {
+    throw new TypeMismatchError(`values buffer holds ${values.length} items, fewer than length ${length}`);
+  }
+}
+
+function decodeUtf8(bytes: Uint8Array, start: number, end: number): string {
+  // Short ASCII strings are far faster to build by hand than through TextDecoder.
+  if (end - start <= 24) {
+    let s = '';
+    for (let k = start; k < end; k++) {
+      const c = bytes[k];
+      if (c >= 0x80) return utf8Decoder.decode(bytes.subarray(start, end));
+      s += String.fromCharCode(c);
+    }
+    return s;
+  }
+  return utf8Decoder.decode(bytes.subarray(start, end));
+}
+
+export function formatNumber(v: number): string {
+  if (Number.isInteger(v) && Math.abs(v) < 1e15) return String(v);
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 1e-4 || a >= 1e15)) return v.toExponential(4);
+  return String(Number(v.toPrecision(6)));
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (v instanceof Date) return 'a Date';
+  return `${typeof v} ${String(v).slice(0, 40)}`;
+}

@@ -1,0 +1,60 @@
+import { type ColumnType, formatType } from '../column/types.js';
+import type { DataFrame } from './frame.js';
+
+export interface FormatOptions {
+  /** Rows to show before eliding the middle (default 10: first 5 and last 5). */
+  maxRows?: number;
+  /** Widest a cell may be, in characters (default 24). */
+  maxWidth?: number;
+}
+
+/**
+ * A box-drawn text table: column names, types, and the first and last rows. Deferred cells are
+ * not computed; they print as their kind (media columns as e.g. `<image 224×224>`).
+ */
+export function formatFrame(df: DataFrame, options: FormatOptions = {}): string {
+  const maxRows = Math.max(2, options.maxRows ?? 10);
+  const maxWidth = Math.max(4, options.maxWidth ?? 24);
+  const names = df.columnNames;
+  const header = `DataFrame: ${df.length} row${df.length === 1 ? '' : 's'} × ${names.length} column${names.length === 1 ? '' : 's'}${df.primaryKey ? ` (primary key "${df.primaryKey}")` : ''}`;
+  if (names.length === 0) return header;
+
+  const shown: (number | null)[] = [];
+  if (df.length <= maxRows) for (let i = 0; i < df.length; i++) shown.push(i);
+  else {
+    const top = Math.ceil(maxRows / 2);
+    for (let i = 0; i < top; i++) shown.push(i);
+    shown.push(null);
+    for (let i = df.length - (maxRows - top); i < df.length; i++) shown.push(i);
+  }
+  // Only the shown rows are gathered, never whole columns.
+  const rows = df.take(shown.filter((i): i is number => i !== null));
+  const table = names.map((name) => {
+    const col = rows.column(name);
+    let k = 0;
+    const cells = shown.map((i) => (i === null ? '…' : col.format(k++)));
+    return [name, formatType(col.type), ...cells].map((c) => truncate(c, maxWidth));
+  });
+  const widths = table.map((cells) => Math.max(...cells.map((c) => c.length)));
+  const line = (l: string, m: string, r: string) => l + widths.map((w) => '─'.repeat(w + 2)).join(m) + r;
+  const right = names.map((name) => isNumericType(rows.column(name).type));
+  const rowText = (r: number) =>
+    `│${table.map((cells, c) => ` ${alignCell(cells[r], widths[c], r >= 2 && right[c])} `).join('│')}│`;
+  const out = [header, line('┌', '┬', '┐'), rowText(0), rowText(1), line('├', '┼', '┤')];
+  for (let r = 2; r < table[0].length; r++) out.push(rowText(r));
+  out.push(line('└', '┴', '┘'));
+  return out.join('\n');
+}
+
+function truncate(text: string, width: number): string {
+  const oneLine = text.replace(/\s+/g, ' ');
+  return oneLine.length > width ? `${oneLine.slice(0, width - 1)}…` : oneLine;
+}
+
+function isNumericType(type: ColumnType): boolean {
+  return type.kind === 'scalar' && ['float64', 'float32', 'int32', 'int64', 'uint8'].includes(type.dtype);
+}
+
+function alignCell(text: string, width: number, right: boolean): string {
+  return right ? text.padStart(width) : text.padEnd(width);
+}

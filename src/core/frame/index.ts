@@ -1,0 +1,19 @@
+export type { AggregateResult, AggregateSpec, CustomReducer, ReducerName } from './aggregate.js';
+export type { ConcatOptions } from './concat.js';
+export {
+  AbortedError,
+  type Executor,
+  InlineExecutor,
+  inline,
+  type Progress,
+  type RunOptions,
+} from './executor.js';
+export type { Predicate } from './filter.js';
+export type { FormatOptions } from './format.js';
+export { type ColumnInput, DataFrame, type Field, type Row } from './frame.js';
+export { GroupBy } from './groupby.js';
+export type { MapFn, MapOptions } from './map.js';
+export type { MergeOptions } from './merge.js';
+export type { SampleOptions } from './sample.js';
+export type { SliceByResult } from './sliceby.js';
+export type { SortBy, SortKey, SortOptions } from './sort.js';
