@@ -22,23 +22,23 @@ export function columnFromArrow(vector: arrow.Vector, field?: arrow.Field): Colu
   const kind = field?.metadata.get(KIND_KEY);
   if (kind === 'object') {
     return new ObjectColumn(
-      Array.from(vector.toArray() as (string | null)[], (s) => (s === null ? null : JSON.parse(s))),
+      Array.from(vector as Iterable<string | null>, (s) => (s === null ? null : JSON.parse(s))),
     );
   }
   const data = vector.data.length === 1 ? vector.data[0] : concatData(vector);
   const type = data.type as arrow.DataType;
   const dtype = scalarDType(type);
+  // Arrow JS slices values and offsets along with the data; bitmaps (validity, bools) keep a bit offset.
+  const validity = data.nullCount > 0 && data.nullBitmap ? sliceBitmap(data.nullBitmap, data.offset, data.length) : null;
   if (dtype !== null) {
-    const validity =
-      data.nullCount > 0 && data.nullBitmap ? sliceBitmap(data.nullBitmap, data.offset, data.length) : null;
     if (dtype === 'string') {
-      const offsets = (data.valueOffsets as Int32Array).subarray(data.offset, data.offset + data.length + 1);
+      const offsets = (data.valueOffsets as Int32Array).subarray(0, data.length + 1);
       return new ScalarColumn(dtype, data.length, { values: data.values as Uint8Array, offsets, validity });
     }
     const values =
       dtype === 'bool'
         ? sliceBitmap(data.values as Uint8Array, data.offset, data.length)
-        : (data.values as ScalarValues).subarray(data.offset, data.offset + data.length);
+        : (data.values as ScalarValues).subarray(0, data.length);
     return new ScalarColumn(dtype, data.length, { values, validity });
   }
   if (arrow.DataType.isFixedSizeList(type)) {
@@ -47,15 +47,12 @@ export function columnFromArrow(vector: arrow.Vector, field?: arrow.Field): Colu
       const size = (type as arrow.FixedSizeList).listSize;
       const shapeText = field?.metadata.get(SHAPE_KEY);
       const shape = shapeText ? (JSON.parse(shapeText) as number[]) : [size];
-      const start = (data.offset + child.offset) * size;
-      const values = (child.values as TensorArray).subarray(start, start + data.length * size);
-      const validity =
-        data.nullCount > 0 && data.nullBitmap ? sliceBitmap(data.nullBitmap, data.offset, data.length) : null;
+      const values = (child.values as TensorArray).subarray(0, data.length * size);
       return new TensorColumn(values, shape, data.length, validity);
     }
   }
   // Everything else (other integer widths, lists, structs, ...) goes through JavaScript values.
-  return column(Array.from(vector.toArray() as ArrayLike<unknown>, toPlain));
+  return column(Array.from(vector as Iterable<unknown>, toPlain));
 }
 
 /**

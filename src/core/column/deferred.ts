@@ -5,11 +5,14 @@ import { LruCache } from './lru-cache.js';
 import type { ColumnType, MediaKind } from './types.js';
 
 /** Per-row function: receives the value of each input column at that row. */
-export type RowFn<T> = (...values: unknown[]) => T | null | undefined | Promise<T | null | undefined>;
+// biome-ignore lint/suspicious/noExplicitAny: inputs are cells of columns of any kind; callers annotate them.
+export type RowFn<T> = (...values: any[]) => T | null | undefined | Promise<T | null | undefined>;
 /** Batched function: receives one array per input column and returns one value per row. */
-export type BatchFn<T> = (
-  ...batches: unknown[][]
-) => ArrayLike<T | null | undefined> | Promise<ArrayLike<T | null | undefined>>;
+// biome-ignore lint/suspicious/noExplicitAny: as above, one array of cells per input column.
+export type BatchFn<T> = (...batches: any[][]) => ArrayLike<T | null | undefined> | Promise<ArrayLike<T | null | undefined>>;
+/** Either kind of function, as one signature so that callers' parameters are typed from context. */
+// biome-ignore lint/suspicious/noExplicitAny: see RowFn.
+export type DeferredFn = (...args: any[]) => unknown;
 
 export interface DeferredOptions {
   /** Call the function once per batch of rows instead of once per row. */
@@ -32,7 +35,7 @@ export interface DeferredOptions {
 }
 
 interface Source<T> {
-  fn: RowFn<T> | BatchFn<T>;
+  fn: DeferredFn;
   inputs: readonly Column[];
   options: DeferredOptions;
   cache: LruCache<T | null>;
@@ -54,7 +57,7 @@ export class DeferredColumn<T = unknown> extends Column<T> {
   /** For views: the row of the source column that each row reads (-1 = null). */
   private readonly rowMap: Int32Array | null;
 
-  constructor(fn: RowFn<T> | BatchFn<T>, inputs: readonly Column[], options?: DeferredOptions);
+  constructor(fn: DeferredFn, inputs: readonly Column[], options?: DeferredOptions);
   constructor(source: Source<T>, rowMap: Int32Array);
   constructor(
     a: RowFn<T> | BatchFn<T> | Source<T>,

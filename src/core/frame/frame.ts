@@ -1,7 +1,7 @@
 import * as arrow from 'apache-arrow';
 import { arrowField, columnFromArrow, columnToArrowData } from '../column/arrow.js';
 import type { Column, Indices } from '../column/column.js';
-import { type BatchFn, DeferredColumn, type DeferredOptions, type RowFn } from '../column/deferred.js';
+import { DeferredColumn, type DeferredFn, type DeferredOptions } from '../column/deferred.js';
 import { type ColumnTypeHint, column } from '../column/infer.js';
 import type { ColumnType } from '../column/types.js';
 import {
@@ -203,12 +203,7 @@ export class DataFrame {
    * Add a deferred column: `fn` of the named input columns, evaluated lazily per row (or per batch
    * with `batched: true`), sync or async, cached.
    */
-  defer<T>(
-    name: string,
-    inputs: string[],
-    fn: RowFn<T> | BatchFn<T>,
-    options: DeferredOptions = {},
-  ): DataFrame {
+  defer(name: string, inputs: string[], fn: DeferredFn, options: DeferredOptions = {}): DataFrame {
     const cols = inputs.map((n) => this.column(n));
     return this.withColumn(name, new DeferredColumn(fn, cols, { ...options, length: this.length }));
   }

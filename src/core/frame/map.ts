@@ -36,7 +36,7 @@ export async function mapFrame<T>(df: DataFrame, fn: MapFn<T>, options: MapOptio
   if (!Number.isInteger(batchSize) || batchSize < 1)
     throw new InvalidArgumentError(`batchSize must be a positive integer, got ${batchSize}`);
   const { names, types } = outputSpec(options.outputs);
-  const single = typeof options.outputs === 'string' || options.outputs === undefined;
+  const single = names.length === 1;
   const frame = options.inputs ? df.select(options.inputs) : df;
   const count = Math.ceil(frame.length / batchSize);
   const executor = options.executor ?? inline;

@@ -222,8 +222,31 @@ function ranksBefore(va: number, ia: number, vb: number, ib: number, largest: bo
 }
 
 /**
- * Top-k of one row with a size-k heap whose root is the worst entry kept: O(cols · log k) and no
- * allocation per row.
+ * Restores the heap below slot `i` of a heap of size `size` whose root is the entry that ranks last,
+ * so the root is the one to evict.
+ */
+function siftDown(values: Float64Array, indices: Int32Array, size: number, i: number, largest: boolean): void {
+  const v = values[i];
+  const ix = indices[i];
+  for (;;) {
+    let w = 2 * i + 1;
+    if (w >= size) break;
+    const r = w + 1;
+    // Pick the child that ranks later.
+    if (r < size && ranksBefore(values[w], indices[w], values[r], indices[r], largest)) w = r;
+    if (!ranksBefore(v, ix, values[w], indices[w], largest)) break;
+    values[i] = values[w];
+    indices[i] = indices[w];
+    i = w;
+  }
+  values[i] = v;
+  indices[i] = ix;
+}
+
+/**
+ * Top-k of one row into `values`/`indices` at offset `out`, best first. A size-k heap keeps the best
+ * entries seen with the worst at its root, so most entries cost one comparison: O(cols · log k), no
+ * allocation. The heap is then emptied worst-first from the back, which leaves the output sorted.
  */
 function topkRow(
   x: FloatArray,
@@ -233,39 +256,32 @@ function topkRow(
   largest: boolean,
   heapValues: Float64Array,
   heapIndices: Int32Array,
+  values: FloatArray,
+  indices: Int32Array,
+  out: number,
 ): void {
-  // `worse(i, j)`: heap slot i ranks after slot j, so it belongs nearer the root.
-  const worse = (i: number, j: number) =>
-    ranksBefore(heapValues[j], heapIndices[j], heapValues[i], heapIndices[i], largest);
-  const siftDown = (start: number) => {
-    let i = start;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= k) return;
-      const r = l + 1;
-      const w = r < k && worse(r, l) ? r : l;
-      if (!worse(w, i)) return;
-      const tv = heapValues[i];
-      const ti = heapIndices[i];
-      heapValues[i] = heapValues[w];
-      heapIndices[i] = heapIndices[w];
-      heapValues[w] = tv;
-      heapIndices[w] = ti;
-      i = w;
-    }
-  };
   for (let j = 0; j < k; j++) {
     heapValues[j] = x[xo + j];
     heapIndices[j] = j;
   }
-  for (let i = (k >> 1) - 1; i >= 0; i--) siftDown(i);
+  for (let i = (k >> 1) - 1; i >= 0; i--) siftDown(heapValues, heapIndices, k, i, largest);
   for (let j = k; j < cols; j++) {
     const v = x[xo + j];
-    if (ranksBefore(v, j, heapValues[0], heapIndices[0], largest)) {
+    const root = heapValues[0];
+    // A later index never wins a tie, so only a strictly better value (or NaN, ranked largest) enters.
+    const enters = largest ? v > root || (v !== v && root === root) : v < root || (root !== root && v === v);
+    if (enters) {
       heapValues[0] = v;
       heapIndices[0] = j;
-      siftDown(0);
+      siftDown(heapValues, heapIndices, k, 0, largest);
     }
+  }
+  for (let size = k; size > 0; size--) {
+    values[out + size - 1] = heapValues[0];
+    indices[out + size - 1] = heapIndices[0];
+    heapValues[0] = heapValues[size - 1];
+    heapIndices[0] = heapIndices[size - 1];
+    siftDown(heapValues, heapIndices, size - 1, 0, largest);
   }
 }
 
@@ -313,18 +329,8 @@ export class TsKernels implements TensorKernels {
     const indices = new Int32Array(rows * k);
     const heapValues = new Float64Array(k);
     const heapIndices = new Int32Array(k);
-    const order = Array.from({ length: k }, (_, i) => i);
     for (let r = 0; r < rows; r++) {
-      topkRow(x, r * cols, cols, k, largest, heapValues, heapIndices);
-      // The heap holds the k best in heap order; sort them best first.
-      for (let i = 0; i < k; i++) order[i] = i;
-      order.sort((p, q) =>
-        ranksBefore(heapValues[p], heapIndices[p], heapValues[q], heapIndices[q], largest) ? -1 : 1,
-      );
-      for (let i = 0; i < k; i++) {
-        values[r * k + i] = heapValues[order[i]];
-        indices[r * k + i] = heapIndices[order[i]];
-      }
+      topkRow(x, r * cols, cols, k, largest, heapValues, heapIndices, values, indices, r * k);
     }
     return { values, indices };
   }

@@ -1,0 +1,26 @@
+/** Dense kernels: one interface, a plain TypeScript implementation and an ONNX Runtime one. */
+export { SizeDispatchKernels, type SizeThresholds } from './dispatch-kernels.js';
+export type {
+  FloatArray,
+  FloatDType,
+  MatmulOptions,
+  Reduction,
+  TensorKernels,
+  TopKOptions,
+  TopKResult,
+} from './kernels.js';
+export {
+  attr,
+  type EncodeModelOptions,
+  encodeModel,
+  type OnnxAttribute,
+  type OnnxDataType,
+  type OnnxDim,
+  type OnnxGraph,
+  type OnnxNode,
+  type OnnxTensor,
+  type OnnxValueInfo,
+} from './onnx-builder.js';
+export { OrtKernelError, OrtKernels, type OrtKernelsOptions, type OrtModule } from './ort-kernels.js';
+export { ShapeError } from './shapes.js';
+export { TsKernels, tsKernels } from './ts-kernels.js';

@@ -1,0 +1,203 @@
+/**
+ * {@link TensorKernels} on ONNX Runtime: each kernel is a small ONNX graph built in code
+ * ({@link ./kernel-graphs.ts}) and run by an inference session. The runtime module is passed in, not
+ * imported, so this file stays isomorphic: Node passes `onnxruntime-node`, a browser
+ * `onnxruntime-web` (same API).
+ */
+import type * as ortTypes from 'onnxruntime-common';
+import { TesseraError } from '../errors.js';
+import { batchedMatmulGraph, matmulGraph, reduceGraph, topkGraph } from './kernel-graphs.js';
+import type {
+  FloatArray,
+  FloatDType,
+  MatmulOptions,
+  Reduction,
+  TensorKernels,
+  TopKOptions,
+  TopKResult,
+} from './kernels.js';
+import { encodeModel, type OnnxGraph } from './onnx-builder.js';
+import { checkMatmul, checkMatrix, checkReduce, checkTopK, dtypeOf } from './shapes.js';
+import { tsKernels } from './ts-kernels.js';
+
+/** The part of an ONNX Runtime module (`onnxruntime-node`, `onnxruntime-web`) the kernels use. */
+export type OrtModule = Pick<typeof ortTypes, 'InferenceSession' | 'Tensor'>;
+
+/** Options of {@link OrtKernels}. */
+export interface OrtKernelsOptions {
+  /**
+   * Threads one kernel call may use. Default: every core the platform reports
+   * (`navigator.hardwareConcurrency`), else ONNX Runtime's own default. Node callers should pass
+   * `os.availableParallelism()`.
+   */
+  intraOpNumThreads?: number;
+  /**
+   * Whether idle worker threads spin waiting for the next call. Off by default: spinning cuts the
+   * latency of back-to-back small calls a little but takes cores from everything else in the
+   * process (measured slower overall on a 2-core machine).
+   */
+  allowSpinning?: boolean;
+  /** Further session options (execution providers, log level, ...), applied over the defaults. */
+  sessionOptions?: ortTypes.InferenceSession.SessionOptions;
+}
+
+/** ONNX Runtime failed to build or run a kernel graph. */
+export class OrtKernelError extends TesseraError {}
+
+type Session = ortTypes.InferenceSession;
+type Feeds = ortTypes.InferenceSession.FeedsType;
+
+function defaultThreads(): number {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  return nav?.hardwareConcurrency ?? 0; // 0: ONNX Runtime decides
+}
+
+/**
+ * Kernels run by ONNX Runtime. Sessions are created lazily, one per graph (operation, options and
+ * element type; every dimension is symbolic), and reused for every size. Inputs with a zero-sized
+ * dimension are answered by the TypeScript kernels, since there is nothing to compute.
+ *
+ * @example
+ * ```ts
+ * import * as ort from 'onnxruntime-node';
+ * const kernels = new OrtKernels(ort, { intraOpNumThreads: 4 });
+ * const c = await kernels.matmul(a, b, m, k, n);
+ * ```
+ */
+export class OrtKernels implements TensorKernels {
+  readonly name = 'ort';
+  private readonly sessions = new Map<string, Promise<Session>>();
+  private readonly sessionOptions: ortTypes.InferenceSession.SessionOptions;
+
+  constructor(
+    private readonly ort: OrtModule,
+    options: OrtKernelsOptions = {},
+  ) {
+    this.sessionOptions = {
+      intraOpNumThreads: options.intraOpNumThreads ?? defaultThreads(),
+      interOpNumThreads: 1,
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+      extra: { session: { intra_op: { allow_spinning: options.allowSpinning ? '1' : '0' } } },
+      ...options.sessionOptions,
+    };
+  }
+
+  /** Number of inference sessions created so far (one per distinct graph). */
+  get sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  /** Releases every session; later calls create them again. */
+  async release(): Promise<void> {
+    const sessions = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.all(sessions.map(async (s) => (await s.catch(() => undefined))?.release()));
+  }
+
+  async matmul<T extends FloatArray>(
+    a: T,
+    b: T,
+    m: number,
+    k: number,
+    n: number,
+    options: MatmulOptions = {},
+  ): Promise<T> {
+    const transposeB = options.transposeB ?? false;
+    checkMatmul('matmul', a, b, 1, m, k, n, transposeB);
+    if (m === 0 || k === 0 || n === 0) return tsKernels.matmul(a, b, m, k, n, options);
+    const dtype = dtypeOf(a, 'matmul', 'a');
+    const out = await this.run(matmulGraph(dtype, transposeB), {
+      a: this.tensor(a, [m, k]),
+      b: this.tensor(b, transposeB ? [n, k] : [k, n]),
+    });
+    return out.c as T;
+  }
+
+  async batchedMatmul<T extends FloatArray>(
+    a: T,
+    b: T,
+    batch: number,
+    m: number,
+    k: number,
+    n: number,
+    options: MatmulOptions = {},
+  ): Promise<T> {
+    const transposeB = options.transposeB ?? false;
+    checkMatmul('batchedMatmul', a, b, batch, m, k, n, transposeB);
+    if (batch === 0 || m === 0 || k === 0 || n === 0) {
+      return tsKernels.batchedMatmul(a, b, batch, m, k, n, options);
+    }
+    const dtype = dtypeOf(a, 'batchedMatmul', 'a');
+    const out = await this.run(batchedMatmulGraph(dtype, transposeB), {
+      a: this.tensor(a, [batch, m, k]),
+      b: this.tensor(b, transposeB ? [batch, n, k] : [batch, k, n]),
+    });
+    return out.c as T;
+  }
+
+  async topk<T extends FloatArray>(
+    x: T,
+    rows: number,
+    cols: number,
+    k: number,
+    options: TopKOptions = {},
+  ): Promise<TopKResult<T>> {
+    checkTopK(x, rows, cols, k);
+    if (rows === 0 || k === 0) return tsKernels.topk(x, rows, cols, k, options);
+    const largest = options.largest ?? true;
+    const out = await this.run(topkGraph(dtypeOf(x, 'topk', 'x'), largest), {
+      x: this.tensor(x, [rows, cols]),
+      k: new this.ort.Tensor('int64', BigInt64Array.of(BigInt(k)), [1]),
+    });
+    return { values: out.values as T, indices: out.indices as Int32Array };
+  }
+
+  async rowNorms<T extends FloatArray>(x: T, rows: number, cols: number): Promise<T> {
+    checkMatrix('rowNorms', x, rows, cols);
+    if (rows === 0 || cols === 0) return tsKernels.rowNorms(x, rows, cols);
+    const out = await this.run(reduceGraph(dtypeOf(x, 'rowNorms', 'x'), 'l2', 1), {
+      x: this.tensor(x, [rows, cols]),
+    });
+    return out.y as T;
+  }
+
+  async reduce<T extends FloatArray>(x: T, rows: number, cols: number, op: Reduction, axis: 0 | 1): Promise<T> {
+    checkReduce(x, rows, cols, op, axis);
+    if (rows === 0 || cols === 0) return tsKernels.reduce(x, rows, cols, op, axis);
+    const out = await this.run(reduceGraph(dtypeOf(x, 'reduce', 'x'), op, axis), {
+      x: this.tensor(x, [rows, cols]),
+    });
+    return out.y as T;
+  }
+
+  private tensor(x: FloatArray, dims: number[]): ortTypes.Tensor {
+    return x instanceof Float64Array ? new this.ort.Tensor('float64', x, dims) : new this.ort.Tensor('float32', x, dims);
+  }
+
+  /** The session for a graph, created on first use; the graph's name identifies it. */
+  private session(graph: OnnxGraph): Promise<Session> {
+    let session = this.sessions.get(graph.name);
+    if (session === undefined) {
+      session = this.ort.InferenceSession.create(encodeModel(graph), this.sessionOptions);
+      // A failed creation is not cached, so a later call can try again.
+      session.catch(() => this.sessions.delete(graph.name));
+      this.sessions.set(graph.name, session);
+    }
+    return session;
+  }
+
+  /** Runs a graph and returns the data of its outputs by name (CPU typed arrays). */
+  private async run(graph: OnnxGraph, feeds: Feeds): Promise<Record<string, ortTypes.Tensor['data']>> {
+    let results: ortTypes.InferenceSession.ReturnType;
+    try {
+      results = await (await this.session(graph)).run(feeds);
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      throw new OrtKernelError(`ONNX Runtime could not run the "${graph.name}" kernel: ${message}`);
+    }
+    const data: Record<string, ortTypes.Tensor['data']> = {};
+    for (const [name, value] of Object.entries(results)) data[name] = (value as ortTypes.Tensor).data;
+    return data;
+  }
+}
