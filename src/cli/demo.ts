@@ -1,4 +1,4 @@
-import { DataFrame, DeferredColumn, column } from '../core/index.js';
+import { column, DataFrame, DeferredColumn } from '../core/index.js';
 import { Random } from '../core/random.js';
 
 /**
@@ -48,7 +48,9 @@ export function exampleFrame(rows = 12, seed = 7): DataFrame {
   // A deferred column: the embedding's norm, computed only for the rows that are read.
   return frame.withColumn(
     'norm',
-    new DeferredColumn((e) => Math.hypot(...(e as Float32Array)), [frame.column('embedding')], { name: 'l2norm' }),
+    new DeferredColumn((e) => Math.hypot(...(e as Float32Array)), [frame.column('embedding')], {
+      name: 'l2norm',
+    }),
   );
 }
 
@@ -61,8 +63,14 @@ export function runDemo(print: (text: string) => void = console.log): void {
   const df = exampleFrame();
   print(df.toString({ maxRows: 12 }));
   print('\nSchema:');
-  for (const f of df.schema) print(`  ${f.name.padEnd(11)} ${f.type.kind}${'dtype' in f.type ? ` ${f.type.dtype}` : ''}`);
+  for (const f of df.schema)
+    print(`  ${f.name.padEnd(11)} ${f.type.kind}${'dtype' in f.type ? ` ${f.type.dtype}` : ''}`);
   print(`\nRow 0 (deferred "norm" computed on access): norm = ${(df.row(0).norm as number).toFixed(4)}`);
   print('\nScore above 0.5:');
-  print(df.filter<number>('score', (s) => s > 0.5).select('id', 'label', 'score').toString());
+  print(
+    df
+      .filter<number>('score', (s) => s > 0.5)
+      .select('id', 'label', 'score')
+      .toString(),
+  );
 }

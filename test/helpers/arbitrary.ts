@@ -21,7 +21,10 @@ export const columnValues = {
   str: fc.option(fc.constantFrom('', 'a', 'b', 'ab', 'B', 'é', 'z', '😀', '\uffff'), { nil: null, freq: 5 }),
   bool: fc.option(fc.boolean(), { nil: null, freq: 5 }),
   /** 2-element float32-exact vectors. */
-  vec: fc.option(fc.tuple(fc.integer({ min: -5, max: 5 }), fc.integer({ min: -5, max: 5 })), { nil: null, freq: 5 }),
+  vec: fc.option(fc.tuple(fc.integer({ min: -5, max: 5 }), fc.integer({ min: -5, max: 5 })), {
+    nil: null,
+    freq: 5,
+  }),
   obj: fc.option(fc.record({ k: fc.integer({ min: 0, max: 3 }) }), { nil: null, freq: 5 }),
 } as const;
 
@@ -39,12 +42,18 @@ export const columnTypes = {
 
 /** Random rows with the given columns (named after their spec), 0 to maxRows rows. */
 export function arbRows(specs: ColumnSpec[] = ['int', 'float', 'str', 'bool', 'vec', 'obj'], maxRows = 30) {
-  const record = Object.fromEntries(specs.map((s) => [s, columnValues[s]])) as Record<string, fc.Arbitrary<unknown>>;
+  const record = Object.fromEntries(specs.map((s) => [s, columnValues[s]])) as Record<
+    string,
+    fc.Arbitrary<unknown>
+  >;
   return fc.array(fc.record(record), { minLength: 0, maxLength: maxRows });
 }
 
 /** A frame built from rows of the given specs, with explicit column types. */
-export function frameOf(rows: Row[], specs: ColumnSpec[] = ['int', 'float', 'str', 'bool', 'vec', 'obj']): DataFrame {
+export function frameOf(
+  rows: Row[],
+  specs: ColumnSpec[] = ['int', 'float', 'str', 'bool', 'vec', 'obj'],
+): DataFrame {
   const cols: Record<string, ReturnType<DataFrame['column']>> = {};
   const built = DataFrame.fromRecords(
     rows.length ? rows : [Object.fromEntries(specs.map((s) => [s, null]))],

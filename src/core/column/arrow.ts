@@ -29,7 +29,8 @@ export function columnFromArrow(vector: arrow.Vector, field?: arrow.Field): Colu
   const type = data.type as arrow.DataType;
   const dtype = scalarDType(type);
   // Arrow JS slices values and offsets along with the data; bitmaps (validity, bools) keep a bit offset.
-  const validity = data.nullCount > 0 && data.nullBitmap ? sliceBitmap(data.nullBitmap, data.offset, data.length) : null;
+  const validity =
+    data.nullCount > 0 && data.nullBitmap ? sliceBitmap(data.nullBitmap, data.offset, data.length) : null;
   if (dtype !== null) {
     if (dtype === 'string') {
       const offsets = (data.valueOffsets as Int32Array).subarray(0, data.length + 1);

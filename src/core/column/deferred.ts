@@ -8,8 +8,10 @@ import type { ColumnType, MediaKind } from './types.js';
 // biome-ignore lint/suspicious/noExplicitAny: inputs are cells of columns of any kind; callers annotate them.
 export type RowFn<T> = (...values: any[]) => T | null | undefined | Promise<T | null | undefined>;
 /** Batched function: receives one array per input column and returns one value per row. */
-// biome-ignore lint/suspicious/noExplicitAny: as above, one array of cells per input column.
-export type BatchFn<T> = (...batches: any[][]) => ArrayLike<T | null | undefined> | Promise<ArrayLike<T | null | undefined>>;
+export type BatchFn<T> = (
+  // biome-ignore lint/suspicious/noExplicitAny: as above, one array of cells per input column.
+  ...batches: any[][]
+) => ArrayLike<T | null | undefined> | Promise<ArrayLike<T | null | undefined>>;
 /** Either kind of function, as one signature so that callers' parameters are typed from context. */
 // biome-ignore lint/suspicious/noExplicitAny: see RowFn.
 export type DeferredFn = (...args: any[]) => unknown;

@@ -1,8 +1,35 @@
+import { bitmapBytes } from '../column/bitmap.js';
+import type { Column } from '../column/column.js';
+import { column } from '../column/infer.js';
+import { ScalarColumn } from '../column/scalar.js';
+import { formatType } from '../column/types.js';
+import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
 import type { DataFrame } from './frame.js';
+import { boolBytes, combineCodes, groupRows, sortedCodes } from './groupby.js';
 
-/** Built-in reducers. */
+/**
+ * Built-in reducers. Nulls are always skipped; NaN is a value (as in DuckDB): it makes sums and
+ * means NaN, sorts after every number for min/max/median, and counts as one distinct value.
+ *
+ * | reducer   | columns                          | output dtype           | no non-null value |
+ * |-----------|----------------------------------|------------------------|-------------------|
+ * | `size`    | any (or `'*'`): counts rows      | int32                  | 0                 |
+ * | `count`   | any: non-null values (`'*'`: rows)| int32                 | 0                 |
+ * | `sum`     | numeric, bool                    | float64                | null (like SQL)   |
+ * | `mean`    | numeric, bool                    | float64                | null              |
+ * | `std`     | numeric, bool (sample, ddof 1)   | float64                | null (also for 1 value) |
+ * | `var`     | numeric, bool (sample, ddof 1)   | float64                | null (also for 1 value) |
+ * | `median`  | numeric, bool, date, timestamp   | float64 (timestamp for dates) | null       |
+ * | `min`/`max` | any scalar                     | the input dtype        | null              |
+ * | `first`/`last` | any column (first/last non-null) | the input type     | null              |
+ * | `nunique` | any column (distinct non-null)   | int32                  | 0                 |
+ *
+ * Numeric means float64, float32, int32, int64 and uint8 (int64 is summed as float64, exact
+ * below 2^53). The median of an even count is the mean of the two middle values.
+ */
 export type ReducerName =
   | 'count'
+  | 'size'
   | 'sum'
   | 'mean'
   | 'min'
@@ -17,11 +44,448 @@ export type ReducerName =
 /** A custom reducer: gets the non-null values of one group and returns one value. */
 export type CustomReducer = (values: unknown[]) => unknown;
 
-/** `{ output: [column, reducer] }`. */
-export type AggregateSpec = Record<string, readonly [string, ReducerName | CustomReducer]>;
+/**
+ * One output: `[column, reducer]`, or just a reducer, which then reads the column of the output's
+ * own name. The column `'*'` stands for the rows themselves (with `size` or `count`).
+ */
+export type AggregateSpecEntry = readonly [string, ReducerName | CustomReducer] | ReducerName | CustomReducer;
 
+/**
+ * `{ output: [column, reducer] }`, e.g. `{ n: ['*', 'size'], hp: ['Horsepower', 'mean'] }`.
+ * Outputs come in the order of the spec. See {@link ReducerName} for the reducers.
+ */
+export type AggregateSpec = Record<string, AggregateSpecEntry>;
+
+/** Whole-frame aggregates: output name → value (null where the reducer had no value). */
 export type AggregateResult = Record<string, unknown>;
 
+const REDUCERS: ReadonlySet<string> = new Set([
+  'count',
+  'size',
+  'sum',
+  'mean',
+  'min',
+  'max',
+  'std',
+  'var',
+  'median',
+  'first',
+  'last',
+  'nunique',
+]);
+
+/**
+ * Aggregates over the whole frame, as a plain record: `aggregate(df, { n: ['*', 'size'],
+ * mpg: ['Miles_per_Gallon', 'mean'] })` → `{ n: 406, mpg: 23.51 }`. Values are what the cells
+ * of the output columns hold (numbers, strings, Dates, bigints, null). An empty frame gives
+ * counts of 0 and null elsewhere (custom reducers get `[]`).
+ */
 export function aggregate(df: DataFrame, spec: AggregateSpec): AggregateResult {
-  throw new Error(`TODO aggregate ${df.length} ${String(spec)}`);
+  const ids = new Int32Array(df.length);
+  const out: AggregateResult = {};
+  for (const [name, col] of reduceGroups(df, ids, 1, spec)) out[name] = col.get(0);
+  return out;
+}
+
+/** Whether `reducer` accepts the column (without computing anything). */
+export function supportsReducer(col: Column, reducer: ReducerName): boolean {
+  try {
+    checkReducer(col, reducer, '');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function checkReducer(col: Column, reducer: ReducerName, name: string): void {
+  switch (reducer) {
+    case 'sum':
+    case 'mean':
+    case 'std':
+    case 'var':
+    case 'median': {
+      const ok =
+        col instanceof ScalarColumn &&
+        col.dtype !== 'string' &&
+        (reducer === 'median' || (col.dtype !== 'date' && col.dtype !== 'timestamp'));
+      if (!ok)
+        throw new TypeMismatchError(
+          `${reducer} needs a numeric column, but "${name}" is ${formatType(col.type)}; ` +
+            `use min, max, first, last, nunique or count for it`,
+        );
+      return;
+    }
+    case 'min':
+    case 'max':
+      if (!(col instanceof ScalarColumn))
+        throw new TypeMismatchError(
+          `${reducer} needs a scalar column, but "${name}" is ${formatType(col.type)}; use first, last or a custom reducer`,
+        );
+      return;
+    default:
+      return;
+  }
+}
+
+/**
+ * Reduce the rows of `df` by group: `ids[i]` in `[0, ngroups)` is the group of row `i`. Returns
+ * one column of `ngroups` rows per spec entry, in spec order. Shared by `aggregate`, `GroupBy.agg`
+ * and `sliceby(...).aggregate`.
+ */
+export function reduceGroups(
+  df: DataFrame,
+  ids: Int32Array,
+  ngroups: number,
+  spec: AggregateSpec,
+): Map<string, Column> {
+  const out = new Map<string, Column>();
+  let sizes: Int32Array | null = null;
+  let csr: ReturnType<typeof groupRows> | null = null;
+  for (const [output, entry] of Object.entries(spec)) {
+    const [name, reducer] =
+      typeof entry === 'string' || typeof entry === 'function' ? [output, entry] : (entry as [string, unknown]);
+    if (typeof name !== 'string' || (typeof reducer !== 'string' && typeof reducer !== 'function'))
+      throw new InvalidArgumentError(
+        `output "${output}": give [column, reducer], e.g. ["price", "mean"], or a reducer name`,
+      );
+    if (typeof reducer === 'string' && !REDUCERS.has(reducer))
+      throw new InvalidArgumentError(
+        `output "${output}": unknown reducer "${reducer}"; use one of ${[...REDUCERS].join(', ')} or a function`,
+      );
+    if (name === '*' && reducer !== 'size' && reducer !== 'count')
+      throw new InvalidArgumentError(
+        `output "${output}": the column "*" (all rows) only goes with "size" or "count"`,
+      );
+    if (reducer === 'size' || (name === '*' && reducer === 'count')) {
+      if (name !== '*') df.column(name); // a typo should still fail
+      sizes ??= groupSizes(ids, ngroups, df.length);
+      out.set(output, new ScalarColumn('int32', ngroups, { values: sizes }));
+      continue;
+    }
+    const col = df.column(name);
+    if (typeof reducer === 'function') {
+      csr ??= groupRows(ids, ngroups, df.length);
+      out.set(output, reduceCustom(col, csr, ngroups, reducer as CustomReducer));
+      continue;
+    }
+    checkReducer(col, reducer as ReducerName, name);
+    out.set(output, reduceBuiltin(col, reducer as ReducerName, ids, ngroups, df.length));
+  }
+  return out;
+}
+
+function reduceBuiltin(col: Column, reducer: ReducerName, ids: Int32Array, ng: number, n: number): Column {
+  switch (reducer) {
+    case 'count':
+      return new ScalarColumn('int32', ng, { values: countValid(ids, validBits(col), ng, n) });
+    case 'sum':
+    case 'mean': {
+      const { vals, validity } = numbers(col as ScalarColumn);
+      const sums = new Float64Array(ng);
+      const counts = new Int32Array(ng);
+      sumCount(vals, validity, ids, n, sums, counts);
+      if (reducer === 'mean') for (let g = 0; g < ng; g++) sums[g] /= counts[g];
+      return floatColumn(sums, counts, 1);
+    }
+    case 'var':
+    case 'std': {
+      const { vals, validity } = numbers(col as ScalarColumn);
+      const means = new Float64Array(ng);
+      const counts = new Int32Array(ng);
+      sumCount(vals, validity, ids, n, means, counts);
+      for (let g = 0; g < ng; g++) means[g] /= counts[g];
+      const m2 = sumSquaredDeviations(vals, validity, ids, n, means, ng);
+      for (let g = 0; g < ng; g++) {
+        const v = m2[g] / (counts[g] - 1);
+        m2[g] = reducer === 'std' ? Math.sqrt(v) : v;
+      }
+      return floatColumn(m2, counts, 2);
+    }
+    case 'min':
+    case 'max': {
+      const { vals, validity } = orderValues(col as ScalarColumn);
+      const arg = reducer === 'min' ? argMin(vals, validity, ids, n, ng) : argMax(vals, validity, ids, n, ng);
+      return col.take(arg);
+    }
+    case 'first':
+    case 'last':
+      return col.take(argFirstLast(validBits(col), ids, n, ng, reducer === 'last'));
+    case 'nunique':
+      return new ScalarColumn('int32', ng, { values: countDistinct(col, ids, n, ng) });
+    case 'median':
+      return median(col as ScalarColumn, ids, n, ng);
+    default:
+      throw new InvalidArgumentError(`unknown reducer "${reducer as string}"`);
+  }
+}
+
+// ---- inputs ----
+
+type NumberArray = Float64Array | Float32Array | Int32Array | Uint8Array;
+
+function isValid(validity: Uint8Array, i: number): boolean {
+  return ((validity[i >> 3] >> (i & 7)) & 1) !== 0;
+}
+
+/** The values of a numeric (or bool/date/timestamp) column as numbers in a typed array. */
+function numbers(col: ScalarColumn): { vals: NumberArray; validity: Uint8Array | null } {
+  const validity = col.validity;
+  switch (col.dtype) {
+    case 'bool':
+      return { vals: boolBytes(col), validity };
+    case 'int64':
+    case 'timestamp': {
+      const src = col.values as BigInt64Array;
+      const words = new Int32Array(src.buffer, src.byteOffset, col.length * 2);
+      const vals = new Float64Array(col.length);
+      for (let i = 0; i < vals.length; i++) vals[i] = words[2 * i + 1] * 4294967296 + (words[2 * i] >>> 0);
+      return { vals, validity };
+    }
+    case 'string':
+      throw new TypeMismatchError('a string column has no numeric values');
+    default:
+      return { vals: col.values as NumberArray, validity };
+  }
+}
+
+/** Numbers that order like the values: the values themselves, or sorted codes (strings, int64). */
+function orderValues(col: ScalarColumn): { vals: NumberArray; validity: Uint8Array | null } {
+  if (col.dtype === 'string' || col.dtype === 'int64' || col.dtype === 'timestamp')
+    return { vals: sortedCodes(col).codes, validity: col.validity };
+  return numbers(col);
+}
+
+/** A validity bitmap for any column kind (null when no row is null). */
+function validBits(col: Column): Uint8Array | null {
+  if (col instanceof ScalarColumn) return col.validity;
+  if (col.nullCount === 0) return null;
+  const bits = new Uint8Array(bitmapBytes(col.length));
+  for (let i = 0; i < col.length; i++) if (!col.isNull(i)) bits[i >> 3] |= 1 << (i & 7);
+  return bits;
+}
+
+// ---- kernels: one pass over typed arrays into per-group accumulators ----
+
+export function groupSizes(ids: Int32Array, ng: number, n: number): Int32Array {
+  const counts = new Int32Array(ng);
+  for (let i = 0; i < n; i++) counts[ids[i]]++;
+  return counts;
+}
+
+function countValid(ids: Int32Array, validity: Uint8Array | null, ng: number, n: number): Int32Array {
+  if (validity === null) return groupSizes(ids, ng, n);
+  const counts = new Int32Array(ng);
+  for (let i = 0; i < n; i++) if (((validity[i >> 3] >> (i & 7)) & 1) !== 0) counts[ids[i]]++;
+  return counts;
+}
+
+function sumCount(
+  vals: NumberArray,
+  validity: Uint8Array | null,
+  ids: Int32Array,
+  n: number,
+  sums: Float64Array,
+  counts: Int32Array,
+): void {
+  if (validity === null) {
+    for (let i = 0; i < n; i++) {
+      const g = ids[i];
+      sums[g] += vals[i];
+      counts[g]++;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      if (((validity[i >> 3] >> (i & 7)) & 1) === 0) continue;
+      const g = ids[i];
+      sums[g] += vals[i];
+      counts[g]++;
+    }
+  }
+}
+
+function sumSquaredDeviations(
+  vals: NumberArray,
+  validity: Uint8Array | null,
+  ids: Int32Array,
+  n: number,
+  means: Float64Array,
+  ng: number,
+): Float64Array {
+  const m2 = new Float64Array(ng);
+  for (let i = 0; i < n; i++) {
+    if (validity !== null && ((validity[i >> 3] >> (i & 7)) & 1) === 0) continue;
+    const g = ids[i];
+    const d = vals[i] - means[g];
+    m2[g] += d * d;
+  }
+  return m2;
+}
+
+/** Row of each group's minimum (NaN above every number; first row among ties), -1 when none. */
+function argMin(vals: NumberArray, validity: Uint8Array | null, ids: Int32Array, n: number, ng: number): Int32Array {
+  const best = new Float64Array(ng);
+  const arg = new Int32Array(ng).fill(-1);
+  for (let i = 0; i < n; i++) {
+    if (validity !== null && ((validity[i >> 3] >> (i & 7)) & 1) === 0) continue;
+    const g = ids[i];
+    const v = vals[i];
+    const b = best[g];
+    if (arg[g] < 0 || v < b || (b !== b && v === v)) {
+      best[g] = v;
+      arg[g] = i;
+    }
+  }
+  return arg;
+}
+
+/** Row of each group's maximum (NaN above every number; first row among ties), -1 when none. */
+function argMax(vals: NumberArray, validity: Uint8Array | null, ids: Int32Array, n: number, ng: number): Int32Array {
+  const best = new Float64Array(ng);
+  const arg = new Int32Array(ng).fill(-1);
+  for (let i = 0; i < n; i++) {
+    if (validity !== null && ((validity[i >> 3] >> (i & 7)) & 1) === 0) continue;
+    const g = ids[i];
+    const v = vals[i];
+    const b = best[g];
+    if (arg[g] < 0 || v > b || (v !== v && b === b)) {
+      best[g] = v;
+      arg[g] = i;
+    }
+  }
+  return arg;
+}
+
+function argFirstLast(validity: Uint8Array | null, ids: Int32Array, n: number, ng: number, last: boolean): Int32Array {
+  const arg = new Int32Array(ng).fill(-1);
+  if (last) {
+    for (let i = 0; i < n; i++) if (validity === null || isValid(validity, i)) arg[ids[i]] = i;
+  } else {
+    for (let i = n - 1; i >= 0; i--) if (validity === null || isValid(validity, i)) arg[ids[i]] = i;
+  }
+  return arg;
+}
+
+/** Distinct non-null values per group: dense codes of (group, value) pairs, counted per group. */
+function countDistinct(col: Column, ids: Int32Array, n: number, ng: number): Int32Array {
+  const { codes, card, nullCode } = col instanceof ScalarColumn ? sortedCodes(col) : genericCodes(col);
+  let groupOf = ids;
+  let valueOf = codes;
+  let m = n;
+  if (nullCode >= 0) {
+    groupOf = new Int32Array(n);
+    valueOf = new Int32Array(n);
+    m = 0;
+    for (let i = 0; i < n; i++) {
+      if (codes[i] === nullCode) continue;
+      groupOf[m] = ids[i];
+      valueOf[m++] = codes[i];
+    }
+  }
+  const pairs = combineCodes(groupOf, ng, valueOf, card, m);
+  // Pair codes are in (group, value) order, so each distinct pair is counted once per group.
+  const counts = new Int32Array(ng);
+  const seen = new Uint8Array(pairs.card);
+  for (let i = 0; i < m; i++) {
+    const p = pairs.codes[i];
+    if (seen[p] === 0) {
+      seen[p] = 1;
+      counts[groupOf[i]]++;
+    }
+  }
+  return counts;
+}
+
+/** Codes of any column by the JSON text of its values (equal JSON = equal value); not sorted. */
+function genericCodes(col: Column): { codes: Int32Array; card: number; nullCode: number } {
+  const seen = new Map<string, number>();
+  const codes = new Int32Array(col.length);
+  let nullCode = -1;
+  for (let i = 0; i < col.length; i++) {
+    const v = col.getUnchecked(i);
+    if (v === null) {
+      if (nullCode < 0) nullCode = -2;
+      codes[i] = -1;
+      continue;
+    }
+    const key = ArrayBuffer.isView(v) ? JSON.stringify(Array.from(v as unknown as ArrayLike<number>)) : JSON.stringify(v);
+    let c = seen.get(key);
+    if (c === undefined) {
+      c = seen.size;
+      seen.set(key, c);
+    }
+    codes[i] = c;
+  }
+  if (nullCode === -2) {
+    nullCode = seen.size;
+    for (let i = 0; i < codes.length; i++) if (codes[i] < 0) codes[i] = nullCode;
+  }
+  return { codes, card: seen.size + (nullCode >= 0 ? 1 : 0), nullCode };
+}
+
+/** Median per group: non-null values gathered by group (counting sort), each segment sorted. */
+function median(col: ScalarColumn, ids: Int32Array, n: number, ng: number): Column {
+  const { vals, validity } = numbers(col);
+  const offsets = new Int32Array(ng + 1);
+  for (let i = 0; i < n; i++) if (validity === null || isValid(validity, i)) offsets[ids[i] + 1]++;
+  for (let g = 0; g < ng; g++) offsets[g + 1] += offsets[g];
+  const cursor = offsets.slice(0, ng);
+  const buf = new Float64Array(offsets[ng]);
+  for (let i = 0; i < n; i++) if (validity === null || isValid(validity, i)) buf[cursor[ids[i]]++] = vals[i];
+  const out = new Float64Array(ng);
+  const counts = new Int32Array(ng);
+  const temporal = col.dtype === 'date' || col.dtype === 'timestamp';
+  const scale = col.dtype === 'date' ? 86_400_000 : 1;
+  for (let g = 0; g < ng; g++) {
+    const a = offsets[g];
+    const m = offsets[g + 1] - a;
+    counts[g] = m;
+    if (m === 0) continue;
+    // Typed-array sort is numeric with NaN last, the order DuckDB's median uses.
+    const seg = buf.subarray(a, a + m).sort();
+    const mid = m >> 1;
+    out[g] = (m & 1 ? seg[mid] : (seg[mid - 1] + seg[mid]) / 2) * scale;
+  }
+  if (!temporal) return floatColumn(out, counts, 1);
+  // Dates and timestamps: the midpoint as a timestamp (milliseconds, rounded down), as DuckDB does.
+  const ms = new BigInt64Array(ng);
+  for (let g = 0; g < ng; g++) if (counts[g] > 0) ms[g] = BigInt(Math.floor(out[g]));
+  return new ScalarColumn('timestamp', ng, { values: ms, validity: validityFrom(counts, 1) });
+}
+
+function reduceCustom(
+  col: Column,
+  csr: ReturnType<typeof groupRows>,
+  ng: number,
+  fn: CustomReducer,
+): Column {
+  const results = new Array<unknown>(ng);
+  const { offsets, rows } = csr;
+  for (let g = 0; g < ng; g++) {
+    const values: unknown[] = [];
+    for (let k = offsets[g]; k < offsets[g + 1]; k++) {
+      const v = col.getUnchecked(rows[k]);
+      if (v !== null) values.push(v);
+    }
+    const r = fn(values);
+    results[g] = r === undefined ? null : r;
+  }
+  return column(results);
+}
+
+// ---- outputs ----
+
+/** A validity bitmap that is valid where `counts[g] >= min`, or null when all are. */
+function validityFrom(counts: Int32Array, min: number): Uint8Array | null {
+  let all = true;
+  for (let g = 0; g < counts.length && all; g++) if (counts[g] < min) all = false;
+  if (all) return null;
+  const bits = new Uint8Array(bitmapBytes(counts.length));
+  for (let g = 0; g < counts.length; g++) if (counts[g] >= min) bits[g >> 3] |= 1 << (g & 7);
+  return bits;
+}
+
+function floatColumn(values: Float64Array, counts: Int32Array, min: number): ScalarColumn<number> {
+  const validity = validityFrom(counts, min);
+  if (validity !== null) for (let g = 0; g < counts.length; g++) if (counts[g] < min) values[g] = 0;
+  return new ScalarColumn('float64', values.length, { values, validity });
 }

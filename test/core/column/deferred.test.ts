@@ -1,14 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { DataFrame, DeferredColumn, ScalarColumn, TensorColumn, TypeMismatchError, column } from '../../../src/index.js';
+import {
+  column,
+  DataFrame,
+  DeferredColumn,
+  ScalarColumn,
+  TensorColumn,
+  TypeMismatchError,
+} from '../../../src/index.js';
 
 describe('DeferredColumn', () => {
   it('computes only the rows that are read, and caches them', () => {
     const calls: number[] = [];
     const x = column([1, 2, 3, 4]);
-    const d = new DeferredColumn((v) => {
-      calls.push(v as number);
-      return (v as number) * 10;
-    }, [x]);
+    const d = new DeferredColumn(
+      (v) => {
+        calls.push(v as number);
+        return (v as number) * 10;
+      },
+      [x],
+    );
     expect(d.get(2)).toBe(30);
     expect(d.get(2)).toBe(30);
     expect(calls).toEqual([3]);
@@ -60,10 +70,13 @@ describe('DeferredColumn', () => {
 
   it('views taken from a deferred column share its cache', () => {
     let calls = 0;
-    const d = new DeferredColumn((v) => {
-      calls++;
-      return v;
-    }, [column([5, 6, 7])]);
+    const d = new DeferredColumn(
+      (v) => {
+        calls++;
+        return v;
+      },
+      [column([5, 6, 7])],
+    );
     const view = d.take([2, -1, 2]);
     expect(view.toArray()).toEqual([7, null, 7]);
     expect(d.get(2)).toBe(7);
@@ -83,7 +96,9 @@ describe('DeferredColumn', () => {
   it('materializes to the requested or inferred concrete kind', () => {
     const d = new DeferredColumn((v) => [v, v], [column([1, 2])]);
     expect(d.materializeSync()).toBeInstanceOf(TensorColumn);
-    const typed = new DeferredColumn((v) => v, [column([1, 2])], { output: { kind: 'scalar', dtype: 'int32' } });
+    const typed = new DeferredColumn((v) => v, [column([1, 2])], {
+      output: { kind: 'scalar', dtype: 'int32' },
+    });
     expect(typed.materializeSync().type).toEqual({ kind: 'scalar', dtype: 'int32' });
   });
 

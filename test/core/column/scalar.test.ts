@@ -2,13 +2,13 @@ import * as arrow from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  IndexOutOfRangeError,
-  ScalarColumn,
-  TypeMismatchError,
   column,
   columnFromArrow,
   columnToArrow,
   compareStrings,
+  IndexOutOfRangeError,
+  ScalarColumn,
+  TypeMismatchError,
 } from '../../../src/index.js';
 
 describe('ScalarColumn', () => {
@@ -59,7 +59,10 @@ describe('ScalarColumn', () => {
       uint8: fc.option(fc.integer({ min: 0, max: 255 }), { nil: null }),
       bool: fc.option(fc.boolean(), { nil: null }),
       string: fc.option(fc.string({ unit: 'grapheme' }), { nil: null }),
-      timestamp: fc.option(fc.integer({ min: -1e12, max: 1e13 }).map((t) => new Date(t)), { nil: null }),
+      timestamp: fc.option(
+        fc.integer({ min: -1e12, max: 1e13 }).map((t) => new Date(t)),
+        { nil: null },
+      ),
     } as const;
     for (const [dtype, arb] of Object.entries(arbs)) {
       fc.assert(
@@ -70,7 +73,9 @@ describe('ScalarColumn', () => {
           fc.nat(),
           (values, picks, a, b) => {
             const c = ScalarColumn.from(values, dtype as never);
-            const ref = values.map((v) => (dtype === 'float32' && typeof v === 'number' ? Math.fround(v) : v));
+            const ref = values.map((v) =>
+              dtype === 'float32' && typeof v === 'number' ? Math.fround(v) : v,
+            );
             expect(c.toArray()).toEqual(ref);
             const idx = values.length ? picks.map((p) => (p % (values.length + 1)) - 1) : [];
             expect(c.take(idx).toArray()).toEqual(idx.map((j) => (j < 0 ? null : ref[j])));
@@ -132,7 +137,9 @@ describe('Arrow interop', () => {
   it('reads sliced and multi-chunk Arrow vectors and other types by value', () => {
     const v = arrow.vectorFromArray([1, 2, null, 4, 5], new arrow.Float64()).slice(1, 4);
     expect(columnFromArrow(v).toArray()).toEqual([2, null, 4]);
-    const chunked = arrow.vectorFromArray(['a', 'b'], new arrow.Utf8()).concat(arrow.vectorFromArray(['c', null], new arrow.Utf8()));
+    const chunked = arrow
+      .vectorFromArray(['a', 'b'], new arrow.Utf8())
+      .concat(arrow.vectorFromArray(['c', null], new arrow.Utf8()));
     expect(columnFromArrow(chunked).toArray()).toEqual(['a', 'b', 'c', null]);
     const i16 = arrow.vectorFromArray([1, null, 3], new arrow.Int16());
     expect(columnFromArrow(i16).toArray()).toEqual([1, null, 3]);

@@ -1,21 +1,34 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  LengthMismatchError,
-  ObjectColumn,
-  TensorColumn,
   column,
   columnFromArrow,
   columnToArrow,
+  LengthMismatchError,
+  ObjectColumn,
+  TensorColumn,
 } from '../../../src/index.js';
 
 describe('TensorColumn', () => {
   it('infers a tensor from equal-shape number arrays or typed arrays', () => {
-    expect(column([[1, 2, 3], [4, 5, 6]]).type).toEqual({ kind: 'tensor', dtype: 'float32', shape: [3] });
+    expect(
+      column([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]).type,
+    ).toEqual({ kind: 'tensor', dtype: 'float32', shape: [3] });
     expect(column([[[1, 2]], [[3, 4]]]).type).toEqual({ kind: 'tensor', dtype: 'float32', shape: [1, 2] });
-    expect(column([new Float64Array(4), null]).type).toEqual({ kind: 'tensor', dtype: 'float64', shape: [4] });
+    expect(column([new Float64Array(4), null]).type).toEqual({
+      kind: 'tensor',
+      dtype: 'float64',
+      shape: [4],
+    });
     expect(column([[1, 2], [3]]).kind).toBe('object');
-    expect(column([[1, 2]], { kind: 'tensor', dtype: 'int32' }).type).toEqual({ kind: 'tensor', dtype: 'int32', shape: [2] });
+    expect(column([[1, 2]], { kind: 'tensor', dtype: 'int32' }).type).toEqual({
+      kind: 'tensor',
+      dtype: 'int32',
+      shape: [2],
+    });
   });
 
   it('keeps all rows in one contiguous array and returns rows as views', () => {
@@ -33,9 +46,12 @@ describe('TensorColumn', () => {
   it('take and slice move whole rows (and nulls) like a list of rows', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.option(fc.array(fc.integer({ min: -9, max: 9 }), { minLength: 3, maxLength: 3 }), { nil: null }), {
-          maxLength: 20,
-        }),
+        fc.array(
+          fc.option(fc.array(fc.integer({ min: -9, max: 9 }), { minLength: 3, maxLength: 3 }), { nil: null }),
+          {
+            maxLength: 20,
+          },
+        ),
         fc.array(fc.integer({ min: -1, max: 19 }), { maxLength: 20 }),
         (rows, picks) => {
           const c = TensorColumn.fromRows(rows, 'float32', [3]);

@@ -7,7 +7,9 @@ describe('random frames', () => {
     fc.assert(
       fc.property(arbFrame(), ({ rows, frame }) => {
         expect(frame.length).toBe(rows.length);
-        expect(plainRows(frame)).toEqual(rows.map((r) => ({ ...r, vec: r.vec === null ? null : [...(r.vec as number[])] })));
+        expect(plainRows(frame)).toEqual(
+          rows.map((r) => ({ ...r, vec: r.vec === null ? null : [...(r.vec as number[])] })),
+        );
       }),
     );
   });

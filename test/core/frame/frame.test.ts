@@ -47,22 +47,28 @@ describe('DataFrame construction', () => {
 describe('row selections', () => {
   it('take, slice, head, tail and mask match a plain-array reference', () => {
     fc.assert(
-      fc.property(arbFrame(), fc.array(fc.nat()), fc.integer({ min: -40, max: 40 }), fc.integer({ min: -40, max: 40 }), ({ rows, frame }, picks, s, e) => {
-        const expected = plainRows(frame);
-        const idx = rows.length ? picks.map((p) => p % rows.length) : [];
-        expect(plainRows(frame.take(idx))).toEqual(idx.map((i) => expected[i]));
-        const from = (k: number) => Math.max(0, Math.min(rows.length, k < 0 ? rows.length + k : k));
-        expect(plainRows(frame.slice(s, e))).toEqual(expected.slice(from(s), Math.max(from(s), from(e))));
-        expect(plainRows(frame.head(3))).toEqual(expected.slice(0, 3));
-        expect(plainRows(frame.tail(2))).toEqual(expected.slice(Math.max(0, rows.length - 2)));
-        const mask = rows.map((r) => r.bool as boolean | null);
-        expect(plainRows(frame.mask(mask))).toEqual(expected.filter((_, i) => mask[i] === true));
-        expect(plainRows(frame.mask('bool'))).toEqual(expected.filter((_, i) => mask[i] === true));
-        // Views of views compose.
-        expect(plainRows(frame.slice(1).take(idx.filter((i) => i < rows.length - 1)))).toEqual(
-          idx.filter((i) => i < rows.length - 1).map((i) => expected[i + 1]),
-        );
-      }),
+      fc.property(
+        arbFrame(),
+        fc.array(fc.nat()),
+        fc.integer({ min: -40, max: 40 }),
+        fc.integer({ min: -40, max: 40 }),
+        ({ rows, frame }, picks, s, e) => {
+          const expected = plainRows(frame);
+          const idx = rows.length ? picks.map((p) => p % rows.length) : [];
+          expect(plainRows(frame.take(idx))).toEqual(idx.map((i) => expected[i]));
+          const from = (k: number) => Math.max(0, Math.min(rows.length, k < 0 ? rows.length + k : k));
+          expect(plainRows(frame.slice(s, e))).toEqual(expected.slice(from(s), Math.max(from(s), from(e))));
+          expect(plainRows(frame.head(3))).toEqual(expected.slice(0, 3));
+          expect(plainRows(frame.tail(2))).toEqual(expected.slice(Math.max(0, rows.length - 2)));
+          const mask = rows.map((r) => r.bool as boolean | null);
+          expect(plainRows(frame.mask(mask))).toEqual(expected.filter((_, i) => mask[i] === true));
+          expect(plainRows(frame.mask('bool'))).toEqual(expected.filter((_, i) => mask[i] === true));
+          // Views of views compose.
+          expect(plainRows(frame.slice(1).take(idx.filter((i) => i < rows.length - 1)))).toEqual(
+            idx.filter((i) => i < rows.length - 1).map((i) => expected[i + 1]),
+          );
+        },
+      ),
     );
   });
 

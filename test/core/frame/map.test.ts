@@ -9,13 +9,21 @@ import {
   TypeMismatchError,
 } from '../../../src/index.js';
 
-const df = new DataFrame({ x: Array.from({ length: 10 }, (_, i) => i), s: Array.from({ length: 10 }, (_, i) => `r${i}`) });
+const df = new DataFrame({
+  x: Array.from({ length: 10 }, (_, i) => i),
+  s: Array.from({ length: 10 }, (_, i) => `r${i}`),
+});
 
 describe('map', () => {
   it('maps rows to one output column, in row order', async () => {
     const out = await df.map((r) => (r.x as number) * 2, { outputs: 'double', batchSize: 3 });
     expect(out.columnNames).toEqual(['double']);
-    expect(out.column('double').toArray()).toEqual(df.column('x').toArray().map((v) => (v as number) * 2));
+    expect(out.column('double').toArray()).toEqual(
+      df
+        .column('x')
+        .toArray()
+        .map((v) => (v as number) * 2),
+    );
   });
 
   it('maps batches (frame views) to several outputs, keeping typed arrays unboxed', async () => {
@@ -24,7 +32,13 @@ describe('map', () => {
       (batch: DataFrame) => {
         seen.push(batch.length);
         const x = batch.column('x').toArray() as number[];
-        return { sq: Float64Array.from(x, (v) => v * v), tag: batch.column('s').toArray().map((s) => `${s}!`) };
+        return {
+          sq: Float64Array.from(x, (v) => v * v),
+          tag: batch
+            .column('s')
+            .toArray()
+            .map((s) => `${s}!`),
+        };
       },
       { batched: true, batchSize: 4, outputs: ['sq', 'tag'] },
     );
@@ -46,7 +60,11 @@ describe('map', () => {
 
   it('reports progress per batch and can be cancelled', async () => {
     const events: Progress[] = [];
-    await df.map((r) => r.x, { batchSize: 5, onProgress: (p) => events.push(p), executor: new InlineExecutor() });
+    await df.map((r) => r.x, {
+      batchSize: 5,
+      onProgress: (p) => events.push(p),
+      executor: new InlineExecutor(),
+    });
     expect(events).toEqual([
       { done: 1, total: 2 },
       { done: 2, total: 2 },
