@@ -11,18 +11,17 @@ import { boolBytes, combineCodes, groupRows, sortedCodes } from './groupby.js';
  * Built-in reducers. Nulls are always skipped; NaN is a value (as in DuckDB): it makes sums and
  * means NaN, sorts after every number for min/max/median, and counts as one distinct value.
  *
- * | reducer   | columns                          | output dtype           | no non-null value |
- * |-----------|----------------------------------|------------------------|-------------------|
- * | `size`    | any (or `'*'`): counts rows      | int32                  | 0                 |
- * | `count`   | any: non-null values (`'*'`: rows)| int32                 | 0                 |
- * | `sum`     | numeric, bool                    | float64                | null (like SQL)   |
- * | `mean`    | numeric, bool                    | float64                | null              |
- * | `std`     | numeric, bool (sample, ddof 1)   | float64                | null (also for 1 value) |
- * | `var`     | numeric, bool (sample, ddof 1)   | float64                | null (also for 1 value) |
- * | `median`  | numeric, bool, date, timestamp   | float64 (timestamp for dates) | null       |
- * | `min`/`max` | any scalar                     | the input dtype        | null              |
- * | `first`/`last` | any column (first/last non-null) | the input type     | null              |
- * | `nunique` | any column (distinct non-null)   | int32                  | 0                 |
+ * | reducer        | columns                              | output dtype                  | no non-null value        |
+ * |----------------|--------------------------------------|-------------------------------|--------------------------|
+ * | `size`         | any, or `'*'`: counts rows           | int32                         | 0                        |
+ * | `count`        | any: non-null values (`'*'`: rows)   | int32                         | 0                        |
+ * | `sum`          | numeric, bool                        | float64                       | null (as in SQL)         |
+ * | `mean`         | numeric, bool                        | float64                       | null                     |
+ * | `std`, `var`   | numeric, bool (sample, ddof 1)       | float64                       | null (also for 1 value)  |
+ * | `median`       | numeric, bool, date, timestamp       | float64 (timestamp for dates) | null                     |
+ * | `min`, `max`   | any scalar                           | the input dtype               | null                     |
+ * | `first`, `last`| any column (first/last non-null)     | the input type                | null                     |
+ * | `nunique`      | any column (distinct non-null)       | int32                         | 0                        |
  *
  * Numeric means float64, float32, int32, int64 and uint8 (int64 is summed as float64, exact
  * below 2^53). The median of an even count is the mean of the two middle values.
@@ -143,7 +142,9 @@ export function reduceGroups(
   let csr: ReturnType<typeof groupRows> | null = null;
   for (const [output, entry] of Object.entries(spec)) {
     const [name, reducer] =
-      typeof entry === 'string' || typeof entry === 'function' ? [output, entry] : (entry as [string, unknown]);
+      typeof entry === 'string' || typeof entry === 'function'
+        ? [output, entry]
+        : (entry as [string, unknown]);
     if (typeof name !== 'string' || (typeof reducer !== 'string' && typeof reducer !== 'function'))
       throw new InvalidArgumentError(
         `output "${output}": give [column, reducer], e.g. ["price", "mean"], or a reducer name`,
@@ -322,7 +323,13 @@ function sumSquaredDeviations(
 }
 
 /** Row of each group's minimum (NaN above every number; first row among ties), -1 when none. */
-function argMin(vals: NumberArray, validity: Uint8Array | null, ids: Int32Array, n: number, ng: number): Int32Array {
+function argMin(
+  vals: NumberArray,
+  validity: Uint8Array | null,
+  ids: Int32Array,
+  n: number,
+  ng: number,
+): Int32Array {
   const best = new Float64Array(ng);
   const arg = new Int32Array(ng).fill(-1);
   for (let i = 0; i < n; i++) {
@@ -330,7 +337,7 @@ function argMin(vals: NumberArray, validity: Uint8Array | null, ids: Int32Array,
     const g = ids[i];
     const v = vals[i];
     const b = best[g];
-    if (arg[g] < 0 || v < b || (b !== b && v === v)) {
+    if (arg[g] < 0 || v < b || (Number.isNaN(b) && !Number.isNaN(v))) {
       best[g] = v;
       arg[g] = i;
     }
@@ -339,7 +346,13 @@ function argMin(vals: NumberArray, validity: Uint8Array | null, ids: Int32Array,
 }
 
 /** Row of each group's maximum (NaN above every number; first row among ties), -1 when none. */
-function argMax(vals: NumberArray, validity: Uint8Array | null, ids: Int32Array, n: number, ng: number): Int32Array {
+function argMax(
+  vals: NumberArray,
+  validity: Uint8Array | null,
+  ids: Int32Array,
+  n: number,
+  ng: number,
+): Int32Array {
   const best = new Float64Array(ng);
   const arg = new Int32Array(ng).fill(-1);
   for (let i = 0; i < n; i++) {
@@ -347,7 +360,7 @@ function argMax(vals: NumberArray, validity: Uint8Array | null, ids: Int32Array,
     const g = ids[i];
     const v = vals[i];
     const b = best[g];
-    if (arg[g] < 0 || v > b || (v !== v && b === b)) {
+    if (arg[g] < 0 || v > b || (Number.isNaN(v) && !Number.isNaN(b))) {
       best[g] = v;
       arg[g] = i;
     }
@@ -355,7 +368,13 @@ function argMax(vals: NumberArray, validity: Uint8Array | null, ids: Int32Array,
   return arg;
 }
 
-function argFirstLast(validity: Uint8Array | null, ids: Int32Array, n: number, ng: number, last: boolean): Int32Array {
+function argFirstLast(
+  validity: Uint8Array | null,
+  ids: Int32Array,
+  n: number,
+  ng: number,
+  last: boolean,
+): Int32Array {
   const arg = new Int32Array(ng).fill(-1);
   if (last) {
     for (let i = 0; i < n; i++) if (validity === null || isValid(validity, i)) arg[ids[i]] = i;
@@ -369,19 +388,19 @@ function argFirstLast(validity: Uint8Array | null, ids: Int32Array, n: number, n
 function countDistinct(col: Column, ids: Int32Array, n: number, ng: number): Int32Array {
   const { codes, card, nullCode } = col instanceof ScalarColumn ? sortedCodes(col) : genericCodes(col);
   let groupOf = ids;
-  let valueOf = codes;
+  let valueCodes = codes;
   let m = n;
   if (nullCode >= 0) {
     groupOf = new Int32Array(n);
-    valueOf = new Int32Array(n);
+    valueCodes = new Int32Array(n);
     m = 0;
     for (let i = 0; i < n; i++) {
       if (codes[i] === nullCode) continue;
       groupOf[m] = ids[i];
-      valueOf[m++] = codes[i];
+      valueCodes[m++] = codes[i];
     }
   }
-  const pairs = combineCodes(groupOf, ng, valueOf, card, m);
+  const pairs = combineCodes(groupOf, ng, valueCodes, card, m);
   // Pair codes are in (group, value) order, so each distinct pair is counted once per group.
   const counts = new Int32Array(ng);
   const seen = new Uint8Array(pairs.card);
@@ -407,7 +426,9 @@ function genericCodes(col: Column): { codes: Int32Array; card: number; nullCode:
       codes[i] = -1;
       continue;
     }
-    const key = ArrayBuffer.isView(v) ? JSON.stringify(Array.from(v as unknown as ArrayLike<number>)) : JSON.stringify(v);
+    const key = ArrayBuffer.isView(v)
+      ? JSON.stringify(Array.from(v as unknown as ArrayLike<number>))
+      : JSON.stringify(v);
     let c = seen.get(key);
     if (c === undefined) {
       c = seen.size;
@@ -452,12 +473,7 @@ function median(col: ScalarColumn, ids: Int32Array, n: number, ng: number): Colu
   return new ScalarColumn('timestamp', ng, { values: ms, validity: validityFrom(counts, 1) });
 }
 
-function reduceCustom(
-  col: Column,
-  csr: ReturnType<typeof groupRows>,
-  ng: number,
-  fn: CustomReducer,
-): Column {
+function reduceCustom(col: Column, csr: ReturnType<typeof groupRows>, ng: number, fn: CustomReducer): Column {
   const results = new Array<unknown>(ng);
   const { offsets, rows } = csr;
   for (let g = 0; g < ng; g++) {

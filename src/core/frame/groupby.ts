@@ -38,6 +38,7 @@ function directLimit(n: number): number {
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 
+/** A 32-bit hash of two words (a murmur3-style finaliser, so low bits depend on every input bit). */
 function mix(lo: number, hi: number): number {
   let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
   h ^= h >>> 13;
@@ -87,6 +88,67 @@ type NumberArray = Float64Array | Float32Array | Int32Array | Uint8Array;
 
 /** Sorted codes of numbers: a direct table for small-range integers, a hash on the bits otherwise. */
 function encodeNumbers(vals: NumberArray, validity: Uint8Array | null, n: number): SortedCodes {
+  const isInt = vals instanceof Int32Array || vals instanceof Uint8Array;
+  const { min, max, allInt, nans, nulls } = isInt
+    ? scanIntegers(vals, validity, n)
+    : scanFloats(vals, validity, n);
+  if (nans + nulls === n) {
+    // No numbers at all: NaN (if any) is code 0, null after it.
+    const codes = new Int32Array(n);
+    const nullCode = nulls > 0 ? (nans > 0 ? 1 : 0) : -1;
+    if (nulls > 0 && nans > 0)
+      for (let i = 0; i < n; i++) codes[i] = ((validity![i >> 3] >> (i & 7)) & 1) === 0 ? 1 : 0;
+    return { codes, card: (nans > 0 ? 1 : 0) + (nulls > 0 ? 1 : 0), nullCode };
+  }
+  const range = max - min + 1;
+  if (allInt && range <= directLimit(n)) {
+    if (vals instanceof Int32Array && min === 0 && nulls === 0) {
+      // Keys 0..k-1 that all occur are their own codes: no copy.
+      const seen = new Uint8Array(range);
+      for (let i = 0; i < n; i++) seen[vals[i]] = 1;
+      let d = 0;
+      for (let j = 0; j < range; j++) d += seen[j];
+      if (d === range)
+        return { codes: vals.length === n ? vals : vals.subarray(0, n), card: d, nullCode: -1 };
+    }
+    return encodeSmallIntegers(vals, validity, n, min, range, nans, nulls);
+  }
+  return encodeFloatHash(vals, validity, n, nans, nulls);
+}
+
+interface Scan {
+  min: number;
+  max: number;
+  allInt: boolean;
+  nans: number;
+  nulls: number;
+}
+
+function scanIntegers(vals: Int32Array | Uint8Array, validity: Uint8Array | null, n: number): Scan {
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let nulls = 0;
+  if (validity === null) {
+    for (let i = 0; i < n; i++) {
+      const v = vals[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      if (((validity[i >> 3] >> (i & 7)) & 1) === 0) {
+        nulls++;
+        continue;
+      }
+      const v = vals[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  return { min, max, allInt: true, nans: 0, nulls };
+}
+
+function scanFloats(vals: NumberArray, validity: Uint8Array | null, n: number): Scan {
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   let allInt = true;
@@ -98,7 +160,7 @@ function encodeNumbers(vals: NumberArray, validity: Uint8Array | null, n: number
       continue;
     }
     const v = vals[i];
-    if (v !== v) {
+    if (Number.isNaN(v)) {
       nans++;
       continue;
     }
@@ -106,17 +168,7 @@ function encodeNumbers(vals: NumberArray, validity: Uint8Array | null, n: number
     if (v > max) max = v;
     if ((v | 0) !== v) allInt = false;
   }
-  const codes = new Int32Array(n);
-  if (nans + nulls === n) {
-    // No numbers at all: NaN (if any) is code 0, null after it.
-    const nullCode = nulls > 0 ? (nans > 0 ? 1 : 0) : -1;
-    if (nulls > 0 && nans > 0)
-      for (let i = 0; i < n; i++) codes[i] = ((validity![i >> 3] >> (i & 7)) & 1) === 0 ? 1 : 0;
-    return { codes, card: (nans > 0 ? 1 : 0) + (nulls > 0 ? 1 : 0), nullCode };
-  }
-  const range = max - min + 1;
-  if (allInt && range <= directLimit(n)) return encodeSmallIntegers(vals, validity, n, min, range, nans, nulls);
-  return encodeFloatHash(vals, validity, n, nans, nulls);
+  return { min, max, allInt, nans, nulls };
 }
 
 function encodeSmallIntegers(
@@ -143,7 +195,7 @@ function encodeSmallIntegers(
         continue;
       }
       const v = vals[i];
-      if (v !== v) {
+      if (Number.isNaN(v)) {
         codes[i] = -2;
         continue;
       }
@@ -159,7 +211,8 @@ function encodeSmallIntegers(
   const card = d + (nans > 0 ? 1 : 0) + (nulls > 0 ? 1 : 0);
   if (d === range) {
     // Every integer of the range occurs: offsets are already ranks.
-    if (nans + nulls > 0) for (let i = 0; i < n; i++) if (codes[i] < 0) codes[i] = codes[i] === -2 ? nanCode : nullCode;
+    if (nans + nulls > 0)
+      for (let i = 0; i < n; i++) if (codes[i] < 0) codes[i] = codes[i] === -2 ? nanCode : nullCode;
   } else {
     for (let i = 0; i < n; i++) {
       const c = codes[i];
@@ -183,19 +236,28 @@ function encodeFloatHash(
   let slots = new Int32Array(cap).fill(-1);
   let keys = new Float64Array(cap >> 1);
   let k = 0;
+  // The bits of float64 values are read in place; other arrays go through a scratch float.
+  const bits = vals instanceof Float64Array ? new Uint32Array(vals.buffer, vals.byteOffset, n * 2) : null;
   for (let i = 0; i < n; i++) {
     if (validity !== null && ((validity[i >> 3] >> (i & 7)) & 1) === 0) {
       codes[i] = -1;
       continue;
     }
     let v = vals[i];
-    if (v !== v) {
+    if (Number.isNaN(v)) {
       codes[i] = -2;
       continue;
     }
-    if (v === 0) v = 0;
-    f64[0] = v;
-    let h = mix(u32[0], u32[1]) & mask;
+    let h: number;
+    if (v === 0) {
+      v = 0; // -0 is 0
+      h = mix(0, 0) & mask;
+    } else if (bits !== null) {
+      h = mix(bits[2 * i], bits[2 * i + 1]) & mask;
+    } else {
+      f64[0] = v;
+      h = mix(u32[0], u32[1]) & mask;
+    }
     let s = slots[h];
     while (s >= 0 && keys[s] !== v) {
       h = (h + 1) & mask;
@@ -245,7 +307,8 @@ function encodeInt64(vals: BigInt64Array, validity: Uint8Array | null, n: number
   let safe = true;
   for (let i = 0; i < n && safe; i++) {
     const hi = words[2 * i + 1];
-    if (hi < -(1 << 21) || hi >= 1 << 21) safe = validity !== null && ((validity[i >> 3] >> (i & 7)) & 1) === 0;
+    if (hi < -(1 << 21) || hi >= 1 << 21)
+      safe = validity !== null && ((validity[i >> 3] >> (i & 7)) & 1) === 0;
   }
   if (safe) {
     const asNumbers = new Float64Array(n);
@@ -414,7 +477,9 @@ export class GroupBy {
     readonly keys: readonly string[],
   ) {
     if (keys.length === 0)
-      throw new InvalidArgumentError('groupby needs at least one key column; use aggregate() for whole-frame results');
+      throw new InvalidArgumentError(
+        'groupby needs at least one key column; use aggregate() for whole-frame results',
+      );
     const seen = new Set<string>();
     for (const k of keys) {
       if (seen.has(k)) throw new DuplicateColumnError(`key column "${k}" is given twice`);
@@ -571,11 +636,14 @@ export class GroupBy {
   get(key: unknown): DataFrame | undefined {
     const want = this.keys.length === 1 && !Array.isArray(key) ? [key] : (key as unknown[]);
     if (!Array.isArray(want) || want.length !== this.keys.length)
-      throw new InvalidArgumentError(`get() needs ${this.keys.length} key values, one per key (${this.keys.join(', ')})`);
+      throw new InvalidArgumentError(
+        `get() needs ${this.keys.length} key values, one per key (${this.keys.join(', ')})`,
+      );
     const keyFrame = this.keyFrame();
     const keyCols = this.keys.map((k) => keyFrame.column(k));
     for (let g = 0; g < keyFrame.length; g++) {
-      if (keyCols.every((c, j) => sameKey(c.getUnchecked(g), want[j]))) return this.frame.take(this.groupIndices(g));
+      if (keyCols.every((c, j) => sameKey(c.getUnchecked(g), want[j])))
+        return this.frame.take(this.groupIndices(g));
     }
     return undefined;
   }
@@ -601,11 +669,14 @@ export class GroupBy {
       const out = fn(frame, key);
       for (const name of Object.keys(out))
         if (this.keys.includes(name))
-          throw new DuplicateColumnError(`apply() returned "${name}", the name of a key column; choose another name`);
+          throw new DuplicateColumnError(
+            `apply() returned "${name}", the name of a key column; choose another name`,
+          );
       records.push(out);
     }
     const cols = new Map<string, Column>(keyFrame.columns());
-    if (records.length > 0) for (const [name, c] of DataFrame.fromRecords(records).columns()) cols.set(name, c);
+    if (records.length > 0)
+      for (const [name, c] of DataFrame.fromRecords(records).columns()) cols.set(name, c);
     return new DataFrame(cols);
   }
 
@@ -647,6 +718,6 @@ function sameKey(a: unknown, b: unknown): boolean {
   if (a === null || b === null || b === undefined) return a === null && (b === null || b === undefined);
   if (a instanceof Date) return b instanceof Date ? a.getTime() === b.getTime() : a.getTime() === b;
   if (typeof a === 'bigint' && typeof b === 'number') return Number.isInteger(b) && a === BigInt(b);
-  if (typeof a === 'number' && typeof b === 'number') return a === b || (a !== a && b !== b);
+  if (typeof a === 'number' && typeof b === 'number') return a === b || (Number.isNaN(a) && Number.isNaN(b));
   return a === b;
 }
