@@ -350,13 +350,13 @@ export class DataFrame {
   }
 
   /** Group rows by the values of one or more key columns. */
-  groupby(keys: string | string[]): GroupBy {
-    return new GroupBy(this, Array.isArray(keys) ? keys : [keys]);
+  groupby(keys: string | readonly string[]): GroupBy {
+    return new GroupBy(this, typeof keys === 'string' ? [keys] : keys);
   }
 
   /** One slice per boolean column: the rows where it is true. */
-  sliceby(columns: string | string[]): SliceByResult {
-    return sliceby(this, Array.isArray(columns) ? columns : [columns]);
+  sliceby(columns: string | readonly string[]): SliceByResult {
+    return sliceby(this, typeof columns === 'string' ? [columns] : columns);
   }
 
   /** Whole-frame aggregates, e.g. `{ mean_x: ['x', 'mean'], n: ['x', 'count'] }`. */

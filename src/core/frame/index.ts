@@ -1,4 +1,10 @@
-export type { AggregateResult, AggregateSpec, CustomReducer, ReducerName } from './aggregate.js';
+export type {
+  AggregateResult,
+  AggregateSpec,
+  AggregateSpecEntry,
+  CustomReducer,
+  ReducerName,
+} from './aggregate.js';
 export type { ConcatOptions } from './concat.js';
 export {
   AbortedError,
@@ -11,7 +17,7 @@ export {
 export type { Predicate } from './filter.js';
 export type { FormatOptions } from './format.js';
 export { type ColumnInput, DataFrame, type Field, type Row } from './frame.js';
-export { GroupBy } from './groupby.js';
+export { type Group, GroupBy, type GroupRows } from './groupby.js';
 export type { MapFn, MapOptions } from './map.js';
 export type { MergeOptions } from './merge.js';
 export type { SampleOptions } from './sample.js';
