@@ -71,3 +71,78 @@ export class IndexOutOfRangeError extends TesseraError {
 }
 /** An argument that is not valid for the operation (bad option, negative count, ...). */
 export class InvalidArgumentError extends TesseraError {}
+
+/** An operation that this build or environment cannot do (e.g. writing files in the browser). */
+export class UnsupportedError extends TesseraError {}
+
+/**
+ * A dataset file that is missing, truncated, fails its checksum or cannot be parsed. `file` is the
+ * path of the damaged file.
+ */
+export class CorruptDataError extends TesseraError {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
+    super(
+      `corrupt dataset file ${file}: ${detail}. The file changed or was damaged after it was written; ` +
+        'restore it from a copy, or read an earlier version with read(path, { version })',
+    );
+  }
+}
+
+/** No Tessera dataset (no committed manifest) at a path. */
+export class DatasetNotFoundError extends TesseraError {
+  constructor(
+    readonly path: string,
+    detail = 'there is no manifest.json',
+  ) {
+    super(`no Tessera dataset at ${path}: ${detail}; create one with write(df, path) or df.write(path)`);
+  }
+}
+
+/** A dataset version that does not exist (never committed, or removed by vacuum). */
+export class VersionNotFoundError extends TesseraError {
+  constructor(
+    readonly version: number,
+    readonly available: readonly number[],
+    path: string,
+  ) {
+    super(
+      `dataset ${path} has no version ${version}; ` +
+        (available.length
+          ? `available versions: ${available.join(', ')} (versions() lists them)`
+          : 'it has no readable versions'),
+    );
+  }
+}
+
+/** A deferred column's function name that has not been registered in this process. */
+export class FunctionNotRegisteredError extends TesseraError {
+  constructor(
+    readonly functionName: string,
+    column?: string,
+  ) {
+    super(
+      `${column === undefined ? 'a deferred column' : `column "${column}"`} is computed by the function ` +
+        `"${functionName}", which is not registered in this process; call registerFunction("${functionName}", ` +
+        'factory) before reading its values (Tessera never runs code stored in a dataset)',
+    );
+  }
+}
+
+/** A path template (e.g. `${DATA_ROOT}/images`) that names an environment variable that is not set. */
+export class MissingVariableError extends TesseraError {
+  constructor(
+    readonly variable: string,
+    readonly template: string,
+  ) {
+    super(
+      `the path template "${template}" needs the environment variable ${variable}, which is not set; ` +
+        `set it (e.g. ${variable}=/path/to/data) or pass { env: { ${variable}: '...' } }`,
+    );
+  }
+}
+
+/** Another process holds a dataset's write lock. */
+export class ConcurrentWriteError extends TesseraError {}

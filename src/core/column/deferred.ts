@@ -1,6 +1,7 @@
 import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
 import { Column, type Indices } from './column.js';
 import { column } from './infer.js';
+import { LazyColumn } from './lazy.js';
 import { LruCache } from './lru-cache.js';
 import type { ColumnType, MediaKind } from './types.js';
 
@@ -30,6 +31,11 @@ export interface DeferredOptions {
   /** Registered function name and parameters, so the storage layer can save the column as data. */
   name?: string;
   params?: Record<string, unknown>;
+  /**
+   * Names of the frame columns that are the inputs, in order (set by `DataFrame.defer`); the storage
+   * layer uses them when it cannot match the input columns to frame columns by identity (views).
+   */
+  inputNames?: readonly string[];
   /** Set by media loaders: the kind of media this column yields. */
   media?: MediaKind;
   /** Length, when there are no inputs to take it from. */
@@ -245,6 +251,8 @@ export class DeferredColumn<T = unknown> extends Column<T> {
 }
 
 function gather(c: Column, rows: readonly number[]): unknown[] {
+  // A column not yet loaded reads the batch at once (e.g. one positioned read of adjacent tensor rows).
+  if (c instanceof LazyColumn && !c.isLoaded) return c.take(rows).toArray();
   return rows.map((r) => c.getUnchecked(r));
 }
 

@@ -9,7 +9,23 @@ export {
   type RowFn,
 } from './deferred.js';
 export { type ColumnTypeHint, column } from './infer.js';
+export { LazyColumn, type LazySource, resolveColumn } from './lazy.js';
 export { ObjectColumn } from './object.js';
+export {
+  expandParams,
+  expandTemplate,
+  type FunctionFactory,
+  type FunctionParams,
+  type FunctionSpec,
+  instantiateFunction,
+  type RegisteredFunction,
+  registeredColumn,
+  registeredFunction,
+  registeredFunctionNames,
+  registerFunction,
+  type TemplateEnv,
+  unregisterFunction,
+} from './registry.js';
 export { ScalarColumn, type ScalarValue, type StringDictionary } from './scalar.js';
 export { TensorColumn } from './tensor.js';
 export * from './types.js';

@@ -3,6 +3,7 @@ import { arrowField, columnFromArrow, columnToArrowData } from '../column/arrow.
 import type { Column, Indices } from '../column/column.js';
 import { DeferredColumn, type DeferredFn, type DeferredOptions } from '../column/deferred.js';
 import { type ColumnTypeHint, column } from '../column/infer.js';
+import { resolveColumn } from '../column/lazy.js';
 import type { ColumnType } from '../column/types.js';
 import {
   ColumnNotFoundError,
@@ -23,6 +24,7 @@ import { type MergeOptions, merge } from './merge.js';
 import { type SampleOptions, sample, shuffle } from './sample.js';
 import { type SliceByResult, sliceby } from './sliceby.js';
 import { type SortBy, type SortOptions, sortIndices } from './sort.js';
+import { frameWriter, type WriteOptions, type WriteResult } from './writer.js';
 
 /** What a frame can be built from: per column, a Column or values for `column()`. */
 export type ColumnInput = Column | ArrayLike<unknown>;
@@ -129,10 +131,13 @@ export class DataFrame {
     return this.base.has(name);
   }
 
-  /** The column `name`, with this frame's rows (gathered once for a view). */
+  /**
+   * The column `name`, with this frame's rows (gathered once for a view). A lazy column (of a frame
+   * read from a dataset) is loaded here; a view gathers only its rows.
+   */
   column<C extends Column = Column>(name: string): C {
     const base = this.requireColumn(name);
-    if (this.index === null) return base as C;
+    if (this.index === null) return resolveColumn(base) as C;
     let c = this.gathered.get(name);
     if (c === undefined) {
       c = base.take(this.index);
@@ -205,7 +210,10 @@ export class DataFrame {
    */
   defer(name: string, inputs: string[], fn: DeferredFn, options: DeferredOptions = {}): DataFrame {
     const cols = inputs.map((n) => this.column(n));
-    return this.withColumn(name, new DeferredColumn(fn, cols, { ...options, length: this.length }));
+    return this.withColumn(
+      name,
+      new DeferredColumn(fn, cols, { ...options, inputNames: inputs, length: this.length }),
+    );
   }
 
   // ---- primary key ----
@@ -401,6 +409,14 @@ export class DataFrame {
       children: data,
     });
     return new arrow.Table(schema, new arrow.RecordBatch(schema, struct));
+  }
+
+  /**
+   * Write this frame to Tessera's dataset format at `path` as a new version (Node only: the Node entry
+   * point registers the writer). See `write` in the Node API for the format and options.
+   */
+  write(path: string, options?: WriteOptions): Promise<WriteResult> {
+    return frameWriter()(this, path, options);
   }
 
   /** A text table of the first and last rows; media cells show as e.g. `<image 224×224>`. */

@@ -23,3 +23,4 @@ export type { MergeOptions } from './merge.js';
 export type { SampleOptions } from './sample.js';
 export type { SliceByResult } from './sliceby.js';
 export type { SortBy, SortKey, SortOptions } from './sort.js';
+export { type FrameWriter, registerFrameWriter, type WriteOptions, type WriteResult } from './writer.js';

@@ -1,0 +1,147 @@
+/**
+ * Low-level file access of the store: verified whole-file reads, positioned reads, and an
+ * append-only file sink that sums what it writes. Every read goes through here and is counted, so
+ * tests and benchmarks can see how many bytes an operation read.
+ */
+import * as fs from 'node:fs';
+import { CorruptDataError } from '../../../core/errors.js';
+import { crc32 } from './checksum.js';
+
+/** Counters of the store's reads since the last reset. */
+export interface StoreIoStats {
+  /** Bytes read from data files and manifests. */
+  bytesRead: number;
+  /** Read calls. */
+  reads: number;
+  /** Files opened for reading. */
+  opens: number;
+}
+
+const stats: StoreIoStats = { bytesRead: 0, reads: 0, opens: 0 };
+
+/** A copy of the read counters (process-wide). */
+export function storeIoStats(): StoreIoStats {
+  return { ...stats };
+}
+
+/** Set the read counters to zero. */
+export function resetStoreIoStats(): void {
+  stats.bytesRead = 0;
+  stats.reads = 0;
+  stats.opens = 0;
+}
+
+/**
+ * Open a dataset file for reading, checking that it has `bytes` bytes; a missing or short file is a
+ * {@link CorruptDataError} naming it.
+ */
+export function openChecked(file: string, bytes: number): number {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new CorruptDataError(file, 'the file is missing');
+    throw e;
+  }
+  stats.opens++;
+  const size = fs.fstatSync(fd).size;
+  if (size !== bytes) {
+    fs.closeSync(fd);
+    throw new CorruptDataError(
+      file,
+      size < bytes
+        ? `the file is truncated: ${size} bytes, expected ${bytes}`
+        : `the file has ${size} bytes, expected ${bytes}`,
+    );
+  }
+  return fd;
+}
+
+/** Read exactly `into.length` bytes at `position`; a short read is a truncated file. */
+export function readAt(fd: number, file: string, into: Uint8Array, position: number): void {
+  let done = 0;
+  while (done < into.length) {
+    const n = fs.readSync(fd, into, done, into.length - done, position + done);
+    stats.reads++;
+    if (n === 0)
+      throw new CorruptDataError(file, `the file ended at byte ${position + done}; expected more data`);
+    done += n;
+    stats.bytesRead += n;
+  }
+}
+
+/** The whole file, checked against its expected size and CRC-32. */
+export function readVerified(file: string, bytes: number, crc: number): Uint8Array {
+  const fd = openChecked(file, bytes);
+  try {
+    // A fresh buffer (not Node's pooled one) so typed-array views over it are aligned.
+    const out = new Uint8Array(bytes);
+    readAt(fd, file, out, 0);
+    const actual = crc32(out);
+    if (actual !== crc)
+      throw new CorruptDataError(file, `checksum mismatch (crc32 ${hex(actual)}, expected ${hex(crc)})`);
+    return out;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function hex(crc: number): string {
+  return crc.toString(16).padStart(8, '0');
+}
+
+/**
+ * A new file written front to back, keeping its size and running CRC-32. Created exclusively (it
+ * never replaces a file), flushed to disk on `close(true)`.
+ */
+export class FileSink {
+  bytes = 0;
+  crc = 0;
+  private constructor(
+    readonly file: string,
+    private readonly handle: fs.promises.FileHandle,
+    private readonly sum: boolean,
+  ) {}
+
+  /** A new file; `sum: false` skips the running CRC (when the caller sums blocks itself). */
+  static async create(file: string, sum = true): Promise<FileSink> {
+    return new FileSink(file, await fs.promises.open(file, 'wx'), sum);
+  }
+
+  /** Append bytes (written in chunks of at most 16 MiB; no copy is made). */
+  async write(data: Uint8Array): Promise<void> {
+    const CHUNK = 16 * 2 ** 20;
+    for (let s = 0; s < data.length; s += CHUNK) {
+      const part = data.subarray(s, Math.min(data.length, s + CHUNK));
+      let done = 0;
+      while (done < part.length) {
+        const { bytesWritten } = await this.handle.write(part, done, part.length - done);
+        done += bytesWritten;
+      }
+      if (this.sum) this.crc = crc32(part, this.crc);
+      this.bytes += part.length;
+    }
+  }
+
+  async close(sync: boolean): Promise<void> {
+    try {
+      if (sync) await this.handle.sync();
+    } finally {
+      await this.handle.close();
+    }
+  }
+
+  /** Close and delete (after a failed write). */
+  async abort(): Promise<void> {
+    await this.handle.close().catch(() => {});
+    await fs.promises.rm(this.file, { force: true });
+  }
+}
+
+/** Count bytes read outside this module (manifests). */
+export function countRead(bytes: number): void {
+  stats.bytesRead += bytes;
+  stats.reads++;
+  stats.opens++;
+}

@@ -1,0 +1,29 @@
+/**
+ * Tessera's dataset format: a directory with a manifest per version and immutable data files.
+ * Importing this module makes `df.write(path)` work (it registers {@link write} with DataFrame).
+ *
+ * @example
+ * await df.write('runs/eval');                    // or: await write(df, 'runs/eval')
+ * await append('runs/eval', moreRows);            // a new version; writes only the new rows
+ * const back = await read('runs/eval');           // reads only the manifest; columns load on access
+ * const old = await read('runs/eval', { version: 1 });
+ * await vacuum('runs/eval', { keep: 2 });         // drop older versions and their files
+ */
+import { registerFrameWriter } from '../../../core/frame/writer.js';
+import { write } from './write.js';
+
+export { resetStoreIoStats, type StoreIoStats, storeIoStats } from './file-io.js';
+export type { ColumnEntry, DeferredEntry, FileEntry, Manifest, TensorFragment } from './manifest.js';
+export { MappedTensorColumn } from './mapped-tensor.js';
+export { parseNpyHeader } from './npy.js';
+export { type ReadOptions, read, readManifest } from './read.js';
+export {
+  type VacuumOptions,
+  type VacuumResult,
+  type VersionInfo,
+  vacuum,
+  versions,
+} from './versions.js';
+export { append, type WriteOptions, type WriteResult, write } from './write.js';
+
+registerFrameWriter(write);

@@ -1,0 +1,69 @@
+/**
+ * Loading of one stored column into memory, every file verified first: scalar fragments from Arrow
+ * IPC, object fragments from JSON lines, several fragments joined into one column.
+ */
+import * as arrow from 'apache-arrow';
+import { columnFromArrow } from '../../../core/column/arrow.js';
+import type { Column } from '../../../core/column/column.js';
+import { concatColumns } from '../../../core/column/concat.js';
+import { ObjectColumn } from '../../../core/column/object.js';
+import { ScalarColumn } from '../../../core/column/scalar.js';
+import type { ScalarDType } from '../../../core/column/types.js';
+import { CorruptDataError } from '../../../core/errors.js';
+import { readVerified } from './file-io.js';
+import { dataPath } from './layout.js';
+import type { FileFragment } from './manifest.js';
+
+/** A scalar column from its Arrow IPC fragments. */
+export function loadScalar(root: string, dtype: ScalarDType, fragments: readonly FileFragment[]): Column {
+  if (fragments.length === 0) return ScalarColumn.from([], dtype);
+  const parts = fragments.map((f) => {
+    const file = dataPath(root, f.file.path);
+    const bytes = readVerified(file, f.file.bytes, f.file.crc32);
+    let col: Column;
+    try {
+      const table = arrow.tableFromIPC(bytes);
+      col = columnFromArrow(table.getChildAt(0)!, table.schema.fields[0]);
+    } catch (e) {
+      throw new CorruptDataError(file, `not a readable Arrow IPC file (${(e as Error).message})`);
+    }
+    if (!(col instanceof ScalarColumn) || col.dtype !== dtype || col.length !== f.rows)
+      throw new CorruptDataError(
+        file,
+        `holds ${col.length} rows of ${col.type.kind}, expected ${f.rows} of ${dtype}`,
+      );
+    return col;
+  });
+  return concatColumns(parts);
+}
+
+/** An object column from its JSON-lines fragments. */
+export function loadObjects(root: string, fragments: readonly FileFragment[]): Column {
+  const values: unknown[] = [];
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  for (const f of fragments) {
+    const file = dataPath(root, f.file.path);
+    let text: string;
+    try {
+      text = decoder.decode(readVerified(file, f.file.bytes, f.file.crc32));
+    } catch (e) {
+      if (e instanceof CorruptDataError) throw e;
+      throw new CorruptDataError(file, 'not valid UTF-8');
+    }
+    let line = 0;
+    let at = 0;
+    while (at < text.length) {
+      const end = text.indexOf('\n', at);
+      if (end < 0) throw new CorruptDataError(file, `line ${line + 1} has no end`);
+      try {
+        values.push(JSON.parse(text.slice(at, end)));
+      } catch {
+        throw new CorruptDataError(file, `line ${line + 1} is not valid JSON`);
+      }
+      line++;
+      at = end + 1;
+    }
+    if (line !== f.rows) throw new CorruptDataError(file, `holds ${line} rows, expected ${f.rows}`);
+  }
+  return new ObjectColumn(values);
+}

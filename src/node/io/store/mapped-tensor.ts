@@ -1,0 +1,296 @@
+/**
+ * A tensor column backed by a dataset's `.npy` fragment files, read with positioned reads: a row
+ * or a set of rows costs the checksum blocks that hold them (about 4 KiB each), not the file.
+ * Every block read is verified against its CRC-32 before its rows are used.
+ */
+import * as fs from 'node:fs';
+import { bitmapBytes, countSetBits, getBit } from '../../../core/column/bitmap.js';
+import { Column, type Indices } from '../../../core/column/column.js';
+import { TensorColumn } from '../../../core/column/tensor.js';
+import { TENSOR_ARRAYS, type TensorArray, type TensorDType } from '../../../core/column/types.js';
+import { CorruptDataError, IndexOutOfRangeError } from '../../../core/errors.js';
+import { crc32 } from './checksum.js';
+import { hex, openChecked, readAt, readVerified } from './file-io.js';
+import { dataPath } from './layout.js';
+import { TENSOR_BYTES, type TensorFragment } from './manifest.js';
+
+/** Largest single read when gathering rows (adjacent blocks are read together up to this). */
+const MAX_READ_BYTES = 8 * 2 ** 20;
+/** Chunk size of whole-column loads (measured best among 1, 16 and 64 MiB here). */
+const LOAD_CHUNK_BYTES = 16 * 2 ** 20;
+
+interface Part {
+  entry: TensorFragment;
+  /** First row of this fragment in the column. */
+  start: number;
+  file: string;
+  /** Block checksums ([0] is the header's), loaded on first use. */
+  sums: Uint32Array | null;
+  /** Validity bitmap; undefined until loaded, null when no row is null. */
+  validity: Uint8Array | null | undefined;
+  headerChecked: boolean;
+}
+
+type TensorType = { readonly kind: 'tensor'; readonly dtype: TensorDType; readonly shape: readonly number[] };
+
+export class MappedTensorColumn extends Column<TensorArray> {
+  readonly type: TensorType;
+  readonly length: number;
+  /** Elements per row. */
+  readonly rowSize: number;
+  private readonly rowBytes: number;
+  private readonly parts: Part[];
+  private nulls = -1;
+
+  constructor(
+    private readonly root: string,
+    type: TensorType,
+    fragments: readonly TensorFragment[],
+  ) {
+    super();
+    this.type = { kind: 'tensor', dtype: type.dtype, shape: Object.freeze([...type.shape]) };
+    this.rowSize = type.shape.reduce((a, b) => a * b, 1);
+    this.rowBytes = this.rowSize * TENSOR_BYTES[type.dtype];
+    let start = 0;
+    this.parts = fragments.map((entry) => {
+      const part: Part = {
+        entry,
+        start,
+        file: dataPath(root, entry.data.path),
+        sums: null,
+        validity: entry.validity === null ? null : undefined,
+        headerChecked: false,
+      };
+      start += entry.rows;
+      return part;
+    });
+    this.length = start;
+  }
+
+  get dtype(): TensorDType {
+    return this.type.dtype;
+  }
+
+  get shape(): readonly number[] {
+    return this.type.shape;
+  }
+
+  get nullCount(): number {
+    if (this.nulls < 0) {
+      let n = 0;
+      for (const p of this.parts) {
+        const v = this.validity(p);
+        if (v !== null) n += p.entry.rows - countSetBits(v, p.entry.rows);
+      }
+      this.nulls = n;
+    }
+    return this.nulls;
+  }
+
+  isNull(i: number): boolean {
+    const p = this.parts[this.partOf(i)];
+    const v = this.validity(p);
+    return v !== null && !getBit(v, i - p.start);
+  }
+
+  getUnchecked(i: number): TensorArray | null {
+    return this.take([i]).getUnchecked(0);
+  }
+
+  format(i: number): string {
+    return this.isNull(i) ? 'null' : `<tensor ${this.shape.join('×') || 'scalar'}>`;
+  }
+
+  /** The rows at `indices` (-1 = null) as an in-memory tensor column, reading only their blocks. */
+  take(indices: Indices): TensorColumn {
+    const n = indices.length;
+    const out = new TENSOR_ARRAYS[this.dtype](n * this.rowSize);
+    const outBytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    let validity: Uint8Array | null = null;
+    const markNull = (k: number) => {
+      validity ??= new Uint8Array(bitmapBytes(n)).fill(0xff);
+      validity[k >> 3] &= ~(1 << (k & 7));
+    };
+    // Requests sorted by row, so each file is read front to back and adjacent blocks coalesce.
+    const order: number[] = [];
+    for (let k = 0; k < n; k++) {
+      const j = indices[k];
+      if (j === -1) markNull(k);
+      else {
+        if (!Number.isInteger(j) || j < 0 || j >= this.length) throw new IndexOutOfRangeError(j, this.length);
+        order.push(k);
+      }
+    }
+    sortByRow(order, indices, this.length);
+    let q = 0;
+    while (q < order.length) {
+      const pi = this.partOf(indices[order[q]]);
+      const part = this.parts[pi];
+      const end = part.start + part.entry.rows;
+      let r = q;
+      while (r < order.length && indices[order[r]] < end) r++;
+      const positions = order.slice(q, r);
+      const v = this.validity(part);
+      const wanted: number[] = [];
+      for (const k of positions) {
+        if (v !== null && !getBit(v, indices[k] - part.start)) markNull(k);
+        else wanted.push(k);
+      }
+      if (wanted.length && this.rowBytes > 0) this.gather(part, wanted, indices, outBytes);
+      q = r;
+    }
+    return new TensorColumn(out, this.shape, n, validity);
+  }
+
+  /** Read the whole column into memory (every block verified). */
+  load(): TensorColumn {
+    const out = new TENSOR_ARRAYS[this.dtype](this.length * this.rowSize);
+    const outBytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+    let validity: Uint8Array | null = null;
+    for (const part of this.parts) {
+      const { rows, data } = part.entry;
+      const sums = this.sums(part);
+      const fd = openChecked(part.file, data.bytes);
+      try {
+        this.checkHeader(part, fd, sums);
+        const blockBytes = data.rowsPerBlock * this.rowBytes;
+        const chunk = blockBytes * Math.max(1, Math.floor(LOAD_CHUNK_BYTES / Math.max(1, blockBytes)));
+        const total = rows * this.rowBytes;
+        const base = part.start * this.rowBytes;
+        for (let s = 0; s < total; s += chunk) {
+          const bytes = outBytes.subarray(base + s, base + Math.min(total, s + chunk));
+          readAt(fd, part.file, bytes, data.headerBytes + s);
+          this.verifyBlocks(part, sums, bytes, s / blockBytes);
+        }
+      } finally {
+        fs.closeSync(fd);
+      }
+      const v = this.validity(part);
+      if (v !== null) {
+        validity ??= new Uint8Array(bitmapBytes(this.length)).fill(0xff);
+        for (let i = 0; i < rows; i++)
+          if (!getBit(v, i)) validity[(part.start + i) >> 3] &= ~(1 << ((part.start + i) & 7));
+      }
+    }
+    return new TensorColumn(out, this.shape, this.length, validity);
+  }
+
+  /** Read the blocks holding rows `indices[k]` (k in `positions`, sorted by row) of one part. */
+  private gather(part: Part, positions: number[], indices: Indices, outBytes: Uint8Array) {
+    const { rows, data } = part.entry;
+    const rpb = data.rowsPerBlock;
+    const blockBytes = rpb * this.rowBytes;
+    const totalBytes = rows * this.rowBytes;
+    const sums = this.sums(part);
+    const fd = openChecked(part.file, data.bytes);
+    try {
+      this.checkHeader(part, fd, sums);
+      let scratch = new Uint8Array(0);
+      let i = 0;
+      while (i < positions.length) {
+        const first = Math.floor((indices[positions[i]] - part.start) / rpb);
+        let last = first;
+        let j = i;
+        while (j + 1 < positions.length) {
+          const b = Math.floor((indices[positions[j + 1]] - part.start) / rpb);
+          if (b <= last) j++;
+          else if (b === last + 1 && (b - first + 1) * blockBytes <= MAX_READ_BYTES) {
+            last = b;
+            j++;
+          } else break;
+        }
+        const from = first * blockBytes;
+        const to = Math.min(totalBytes, (last + 1) * blockBytes);
+        if (scratch.length < to - from)
+          scratch = new Uint8Array(Math.max(to - from, Math.min(MAX_READ_BYTES, 2 * scratch.length)));
+        const buf = scratch.subarray(0, to - from);
+        readAt(fd, part.file, buf, data.headerBytes + from);
+        this.verifyBlocks(part, sums, buf, first);
+        for (let k = i; k <= j; k++) {
+          const p = positions[k];
+          const at = (indices[p] - part.start) * this.rowBytes - from;
+          outBytes.set(buf.subarray(at, at + this.rowBytes), p * this.rowBytes);
+        }
+        i = j + 1;
+      }
+    } finally {
+      fs.closeSync(fd);
+    }
+  }
+
+  /** Check whole blocks in `bytes`, which start at block `firstBlock` of the part's data. */
+  private verifyBlocks(part: Part, sums: Uint32Array, bytes: Uint8Array, firstBlock: number) {
+    const rpb = part.entry.data.rowsPerBlock;
+    const blockBytes = rpb * this.rowBytes;
+    for (let s = 0, b = firstBlock; s < bytes.length; s += blockBytes, b++) {
+      const actual = crc32(bytes.subarray(s, Math.min(bytes.length, s + blockBytes)));
+      if (actual !== sums[1 + b]) {
+        const r0 = b * rpb;
+        const r1 = Math.min(part.entry.rows, r0 + rpb) - 1;
+        throw new CorruptDataError(
+          part.file,
+          `rows ${r0} to ${r1} of this file fail their checksum (crc32 ${hex(actual)}, expected ${hex(sums[1 + b])})`,
+        );
+      }
+    }
+  }
+
+  private checkHeader(part: Part, fd: number, sums: Uint32Array) {
+    if (part.headerChecked) return;
+    const header = new Uint8Array(part.entry.data.headerBytes);
+    readAt(fd, part.file, header, 0);
+    if (crc32(header) !== sums[0])
+      throw new CorruptDataError(part.file, 'the .npy header fails its checksum');
+    part.headerChecked = true;
+  }
+
+  private sums(part: Part): Uint32Array {
+    if (part.sums === null) {
+      const c = part.entry.data.checksums;
+      const bytes = readVerified(dataPath(this.root, c.path), c.bytes, c.crc32);
+      part.sums = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+    }
+    return part.sums;
+  }
+
+  private validity(part: Part): Uint8Array | null {
+    if (part.validity === undefined) {
+      const v = part.entry.validity!;
+      part.validity = readVerified(dataPath(this.root, v.path), v.bytes, v.crc32);
+    }
+    return part.validity;
+  }
+
+  /** Index of the part that holds row `i` (binary search). */
+  private partOf(i: number): number {
+    let lo = 0;
+    let hi = this.parts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.parts[mid].start <= i) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+}
+
+/** Sort positions by the row they request (stable), fast for the common already-sorted case. */
+function sortByRow(order: number[], indices: Indices, rows: number) {
+  let sorted = true;
+  for (let k = 1; k < order.length; k++)
+    if (indices[order[k]] < indices[order[k - 1]]) {
+      sorted = false;
+      break;
+    }
+  if (sorted) return;
+  const n = indices.length;
+  if (order.length > 1000 && rows * n < 2 ** 53) {
+    // Numeric sort of row·n + position keys is several times faster than a comparator.
+    const keys = new Float64Array(order.length);
+    for (let k = 0; k < order.length; k++) keys[k] = indices[order[k]] * n + order[k];
+    keys.sort();
+    for (let k = 0; k < order.length; k++) order[k] = keys[k] % n;
+    return;
+  }
+  order.sort((a, b) => indices[a] - indices[b] || a - b);
+}

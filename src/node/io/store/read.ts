@@ -1,0 +1,170 @@
+/**
+ * Opening a dataset: reads the manifest of the chosen version and nothing else. Each column becomes
+ * a lazy column that loads (and verifies) its files on first access; tensor rows are read by
+ * position; deferred columns look their function up in the registry when first read.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Column } from '../../../core/column/column.js';
+import { DeferredColumn } from '../../../core/column/deferred.js';
+import { LazyColumn, resolveColumn } from '../../../core/column/lazy.js';
+import { instantiateFunction, type TemplateEnv } from '../../../core/column/registry.js';
+import {
+  ColumnNotFoundError,
+  CorruptDataError,
+  DatasetNotFoundError,
+  InvalidArgumentError,
+  VersionNotFoundError,
+} from '../../../core/errors.js';
+import { DataFrame } from '../../../core/frame/frame.js';
+import { countRead } from './file-io.js';
+import { listVersionFiles, manifestPath, versionPath } from './layout.js';
+import { loadObjects, loadScalar } from './load-columns.js';
+import { type ColumnEntry, type DeferredEntry, type Manifest, parseManifest } from './manifest.js';
+import { MappedTensorColumn } from './mapped-tensor.js';
+
+/** Options of {@link read}. */
+export interface ReadOptions {
+  /** Only these columns, in this order (default: all). */
+  columns?: readonly string[];
+  /** Read this committed version (default: the current one). */
+  version?: number;
+  /** Environment for path templates such as `${DATA_ROOT}/images` (default: `process.env`). */
+  env?: TemplateEnv;
+}
+
+/**
+ * Open the dataset at `path` as a frame. Only the manifest is read here; column data is read, and
+ * checked against its checksums, when it is accessed. Nothing stored in the dataset is executed:
+ * deferred columns name functions that this process must have registered.
+ */
+export async function read(datasetPath: string, options: ReadOptions = {}): Promise<DataFrame> {
+  const root = path.resolve(datasetPath);
+  const manifest = await readManifest(root, options.version);
+  return frameOf(root, manifest, options);
+}
+
+/** The manifest of a committed version (default: the current one). */
+export async function readManifest(root: string, version?: number): Promise<Manifest> {
+  const current = await readManifestFile(root, manifestPath(root), true);
+  if (version === undefined || version === current.version) return current;
+  if (!Number.isSafeInteger(version) || version < 1 || version > current.version)
+    throw new VersionNotFoundError(version, committedVersions(root, current), root);
+  let m: Manifest;
+  try {
+    m = await readManifestFile(root, versionPath(root, version), false);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new VersionNotFoundError(version, committedVersions(root, current), root);
+    throw e;
+  }
+  if (m.version !== version)
+    throw new CorruptDataError(
+      versionPath(root, version),
+      `it describes version ${m.version}, not ${version}`,
+    );
+  return m;
+}
+
+/** Committed versions that still have a manifest, ascending. */
+export function committedVersions(root: string, current: Manifest): number[] {
+  const out = listVersionFiles(root).filter((v) => v < current.version);
+  out.push(current.version);
+  return out;
+}
+
+async function readManifestFile(root: string, file: string, isCurrent: boolean): Promise<Manifest> {
+  let text: string;
+  try {
+    text = await fs.promises.readFile(file, 'utf8');
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ENOENT' && isCurrent) {
+      if (!fs.existsSync(root)) throw new DatasetNotFoundError(root, 'the directory does not exist');
+      throw new DatasetNotFoundError(
+        root,
+        fs.existsSync(path.join(root, 'data'))
+          ? 'there is no manifest.json (no write has committed yet)'
+          : 'there is no manifest.json',
+      );
+    }
+    if (err.code === 'ENOTDIR') throw new DatasetNotFoundError(root, 'it is not a directory');
+    throw e;
+  }
+  countRead(Buffer.byteLength(text));
+  return parseManifest(text, file);
+}
+
+function frameOf(root: string, manifest: Manifest, options: ReadOptions): DataFrame {
+  const entries = new Map(manifest.columns.map((c) => [c.name, c]));
+  const names = options.columns ?? manifest.columns.map((c) => c.name);
+  for (const n of names) if (!entries.has(n)) throw new ColumnNotFoundError(n, [...entries.keys()]);
+  if (new Set(names).size !== names.length)
+    throw new InvalidArgumentError('read: a column is listed twice in `columns`');
+  // Every column gets a lazy source (deferred columns may read columns that were not selected).
+  const lazy = new Map<string, LazyColumn>();
+  const input = (name: string): Column => {
+    const c = lazy.get(name)!;
+    // Deferred inputs are passed resolved, so a chain reads through each column's own cache.
+    return c.type.kind === 'deferred' ? resolveColumn(c) : c;
+  };
+  for (const entry of manifest.columns)
+    lazy.set(entry.name, lazyColumn(root, manifest.length, entry, input, options.env));
+  const cols = new Map(names.map((n) => [n, lazy.get(n)!]));
+  const pk = manifest.primaryKey !== null && cols.has(manifest.primaryKey) ? manifest.primaryKey : null;
+  return new DataFrame(cols, { primaryKey: pk });
+}
+
+function lazyColumn(
+  root: string,
+  length: number,
+  entry: ColumnEntry,
+  input: (name: string) => Column,
+  env: TemplateEnv | undefined,
+): LazyColumn {
+  switch (entry.type.kind) {
+    case 'scalar': {
+      const { dtype } = entry.type;
+      const fragments = (entry as Extract<ColumnEntry, { type: { kind: 'scalar' } }>).fragments;
+      return new LazyColumn({ type: entry.type, length, load: () => loadScalar(root, dtype, fragments) });
+    }
+    case 'object': {
+      const fragments = (entry as Extract<ColumnEntry, { type: { kind: 'object' } }>).fragments;
+      return new LazyColumn({ type: entry.type, length, load: () => loadObjects(root, fragments) });
+    }
+    case 'tensor': {
+      const fragments = (entry as Extract<ColumnEntry, { type: { kind: 'tensor' } }>).fragments;
+      const rows = new MappedTensorColumn(root, entry.type, fragments);
+      return new LazyColumn({ type: entry.type, length, load: () => rows.load(), rows });
+    }
+    case 'deferred': {
+      const d = (entry as { deferred: DeferredEntry }).deferred;
+      const media = entry.type.media;
+      return new LazyColumn({
+        type: entry.type,
+        length,
+        load: () => {
+          const { fn, spec } = instantiateFunction(d.function, d.params, env, entry.name);
+          return new DeferredColumn(
+            fn,
+            d.inputs.map((n) => input(n)),
+            {
+              batched: spec.batched ?? d.batched ?? false,
+              ...(d.batchSize !== undefined || spec.batchSize !== undefined
+                ? { batchSize: spec.batchSize ?? d.batchSize }
+                : {}),
+              ...(d.output !== undefined || spec.output !== undefined
+                ? { output: spec.output ?? d.output }
+                : {}),
+              ...(media !== undefined ? { media } : {}),
+              name: d.function,
+              params: d.params,
+              inputNames: d.inputs,
+              length,
+            },
+          );
+        },
+      });
+    }
+  }
+}
