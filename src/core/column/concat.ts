@@ -3,7 +3,7 @@ import { bitmapBytes } from './bitmap.js';
 import type { Column } from './column.js';
 import { DeferredColumn, type DeferredOptions } from './deferred.js';
 import { ObjectColumn } from './object.js';
-import { ScalarColumn, type ScalarValues } from './scalar.js';
+import { allocateFixed, ScalarColumn, type ScalarValues } from './scalar.js';
 import { TensorColumn } from './tensor.js';
 import { type ColumnType, formatType, type ScalarDType, TENSOR_ARRAYS, type TensorDType } from './types.js';
 
@@ -172,25 +172,6 @@ function concatBitmaps(
 
 // ---- scalar ----
 
-function allocate(dtype: ScalarDType, n: number): ScalarValues {
-  switch (dtype) {
-    case 'float64':
-      return new Float64Array(n);
-    case 'float32':
-      return new Float32Array(n);
-    case 'int32':
-    case 'date':
-      return new Int32Array(n);
-    case 'uint8':
-      return new Uint8Array(n);
-    case 'int64':
-    case 'timestamp':
-      return new BigInt64Array(n);
-    default:
-      throw new TypeMismatchError(`no fixed-width storage for ${dtype}`);
-  }
-}
-
 function concatScalar(parts: readonly ScalarColumn[], dtype: ScalarDType): ScalarColumn {
   const total = totalLength(parts);
   const validity = parts.some((c) => c.validity !== null)
@@ -226,7 +207,7 @@ function concatScalar(parts: readonly ScalarColumn[], dtype: ScalarDType): Scala
     }
     return new ScalarColumn('string', total, { values: data, offsets, validity });
   }
-  const out = allocate(dtype, total);
+  const out = allocateFixed(dtype, total);
   let pos = 0;
   for (const c of parts) {
     const src = c.values.subarray(0, c.length);

@@ -3,7 +3,7 @@ import { Column } from './column.js';
 import { ObjectColumn } from './object.js';
 import { ScalarColumn } from './scalar.js';
 import { shapeOf, TensorColumn } from './tensor.js';
-import type { ColumnType, ScalarDType, TensorDType } from './types.js';
+import { type ColumnType, SCALAR_DTYPES, type ScalarDType, type TensorDType } from './types.js';
 
 /** What `column()` accepts as an explicit type: a full ColumnType, a scalar dtype, or a kind. */
 export type ColumnTypeHint =
@@ -13,18 +13,6 @@ export type ColumnTypeHint =
   | { kind: 'scalar'; dtype: ScalarDType }
   | { kind: 'tensor'; dtype?: TensorDType; shape?: readonly number[] }
   | { kind: 'object' };
-
-const SCALAR_DTYPES: ReadonlySet<string> = new Set([
-  'float64',
-  'float32',
-  'int32',
-  'int64',
-  'uint8',
-  'bool',
-  'string',
-  'date',
-  'timestamp',
-]);
 
 /**
  * Build a column from values, inferring its kind: numbers, strings, booleans, bigints and Dates
@@ -54,7 +42,7 @@ function normalizeHint(type?: ColumnTypeHint | ColumnType): Exclude<ColumnTypeHi
   if (type === undefined) return undefined;
   if (typeof type === 'string') {
     if (type === 'tensor' || type === 'object') return { kind: type };
-    if (SCALAR_DTYPES.has(type)) return { kind: 'scalar', dtype: type };
+    if ((SCALAR_DTYPES as readonly string[]).includes(type)) return { kind: 'scalar', dtype: type };
     throw new TypeMismatchError(`unknown column type "${type}"`);
   }
   if (type.kind === 'deferred')

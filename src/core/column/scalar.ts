@@ -318,7 +318,8 @@ function scalarDTypeOf(v: unknown): ScalarDType | null {
   }
 }
 
-function allocateFixed(dtype: ScalarDType, n: number): ScalarValues {
+/** A zeroed values buffer for a fixed-width dtype. */
+export function allocateFixed(dtype: ScalarDType, n: number): ScalarValues {
   switch (dtype) {
     case 'float64':
       return new Float64Array(n);

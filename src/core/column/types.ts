@@ -27,6 +27,21 @@ export type ColumnType =
 
 export type ColumnKind = ColumnType['kind'];
 
+/** Every scalar dtype, for validating input (e.g. a type hint or a manifest). */
+export const SCALAR_DTYPES: readonly ScalarDType[] = [
+  'float64',
+  'float32',
+  'int32',
+  'int64',
+  'uint8',
+  'bool',
+  'string',
+  'date',
+  'timestamp',
+];
+export const TENSOR_DTYPES: readonly TensorDType[] = ['float32', 'float64', 'int32', 'uint8'];
+export const MEDIA_KINDS: readonly MediaKind[] = ['image', 'audio', 'video', 'volume', 'graph'];
+
 export const TENSOR_ARRAYS = {
   float32: Float32Array,
   float64: Float64Array,

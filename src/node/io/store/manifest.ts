@@ -5,7 +5,15 @@
  * Parsing validates every field: a manifest is data, and nothing in it is ever executed.
  */
 import { bitmapBytes } from '../../../core/column/bitmap.js';
-import type { ColumnType, MediaKind, ScalarDType, TensorDType } from '../../../core/column/types.js';
+import {
+  type ColumnType,
+  MEDIA_KINDS,
+  type MediaKind,
+  SCALAR_DTYPES,
+  type ScalarDType,
+  TENSOR_DTYPES,
+  type TensorDType,
+} from '../../../core/column/types.js';
 import { CorruptDataError } from '../../../core/errors.js';
 import { crc32 } from './checksum.js';
 import { hex } from './file-io.js';
@@ -157,20 +165,6 @@ function validate(m: Record<string, unknown>, fail: (detail: string) => never): 
   return m as unknown as Manifest;
 }
 
-const SCALAR_DTYPES: readonly ScalarDType[] = [
-  'float64',
-  'float32',
-  'int32',
-  'int64',
-  'uint8',
-  'bool',
-  'string',
-  'date',
-  'timestamp',
-];
-const TENSOR_DTYPES: readonly TensorDType[] = ['float32', 'float64', 'int32', 'uint8'];
-const MEDIA: readonly MediaKind[] = ['image', 'audio', 'video', 'volume', 'graph'];
-
 /** Element sizes of tensor dtypes. */
 export const TENSOR_BYTES: Record<TensorDType, number> = { float32: 4, float64: 8, int32: 4, uint8: 1 };
 
@@ -188,7 +182,7 @@ function checkType(t: unknown, at: string, fail: (d: string) => never): ColumnTy
     case 'object':
       break;
     case 'deferred':
-      if (t.media !== undefined && !MEDIA.includes(t.media as MediaKind)) fail(`${at}: bad media kind`);
+      if (t.media !== undefined && !MEDIA_KINDS.includes(t.media as MediaKind)) fail(`${at}: bad media kind`);
       break;
     default:
       fail(`${at}: unknown column kind ${JSON.stringify(t.kind)}`);
