@@ -146,3 +146,18 @@ export class MissingVariableError extends TesseraError {
 
 /** Another process holds a dataset's write lock. */
 export class ConcurrentWriteError extends TesseraError {}
+
+/**
+ * Malformed input to an importer (CSV, JSON, Arrow IPC, Parquet): `file` is the path (or `<bytes>`
+ * for in-memory input), `line` the 1-based line (or row) where it went wrong when known, and the
+ * message says what was expected there.
+ */
+export class ParseError extends TesseraError {
+  constructor(
+    readonly file: string,
+    readonly line: number | null,
+    readonly detail: string,
+  ) {
+    super(`cannot parse ${file}${line === null ? '' : `, line ${line}`}: ${detail}`);
+  }
+}

@@ -16,6 +16,13 @@ export type BatchFn<T> = (
 /** Either kind of function, as one signature so that callers' parameters are typed from context. */
 // biome-ignore lint/suspicious/noExplicitAny: see RowFn.
 export type DeferredFn = (...args: any[]) => unknown;
+/**
+ * A function may carry `describe`: a cheap, synchronous printout of one row from its input values
+ * (media loaders: `<image 224×224×3>` from the file header), used by `format` without computing the row.
+ * It returns undefined (or throws) when it cannot tell, and the cell prints as its kind.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: see RowFn.
+export type DescribeFn = (...values: any[]) => string | undefined;
 
 export interface DeferredOptions {
   /** Call the function once per batch of rows instead of once per row. */
@@ -143,8 +150,18 @@ export class DeferredColumn<T = unknown> extends Column<T> {
     return new DeferredColumn(this.source, map);
   }
 
-  format(_i: number): string {
+  format(i: number): string {
     const media = this.source.options.media;
+    const describe = (this.source.fn as { describe?: DescribeFn }).describe;
+    const r = this.rowMap ? this.rowMap[i] : i;
+    if (typeof describe === 'function' && r >= 0) {
+      try {
+        const text = describe(...this.source.inputs.map((c) => c.getUnchecked(r)));
+        if (text !== undefined) return text;
+      } catch {
+        // A printout never fails: fall back to the kind.
+      }
+    }
     return media ? `<${media}>` : '<deferred>';
   }
 

@@ -192,21 +192,27 @@ export class ScalarColumn<T extends ScalarValue = ScalarValue> extends Column<T>
     const n = indices.length;
     const srcOffsets = this.offsets!;
     const src = this.values as Uint8Array;
+    // One random read of the source offsets per row: remember where each string starts so the
+    // copy pass touches only the bytes (random reads, not arithmetic, dominate large gathers).
+    const starts = new Int32Array(n);
     const offsets = new Int32Array(n + 1);
     let bytes = 0;
     for (let i = 0; i < n; i++) {
       const j = indices[i];
-      if (j >= 0) bytes += srcOffsets[j + 1] - srcOffsets[j];
+      if (j >= 0) {
+        const a = srcOffsets[j];
+        starts[i] = a;
+        bytes += srcOffsets[j + 1] - a;
+      }
       offsets[i + 1] = bytes;
     }
     const data = new Uint8Array(bytes);
     for (let i = 0; i < n; i++) {
-      const j = indices[i];
-      if (j < 0) continue;
-      const a = srcOffsets[j];
-      const b = srcOffsets[j + 1];
-      if (b - a < 16) for (let k = a, o = offsets[i]; k < b; k++, o++) data[o] = src[k];
-      else data.set(src.subarray(a, b), offsets[i]);
+      const o = offsets[i];
+      const len = offsets[i + 1] - o;
+      const a = starts[i];
+      if (len < 16) for (let k = 0; k < len; k++) data[o + k] = src[a + k];
+      else data.set(src.subarray(a, a + len), o);
     }
     return new ScalarColumn(this.dtype, n, { values: data, offsets, validity });
   }

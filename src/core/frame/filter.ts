@@ -52,7 +52,7 @@ export function filterColumn(df: DataFrame, name: string, test: (value: never) =
       if (v !== null && pass(v)) keep[n++] = i;
     }
   }
-  return df.take(keep.subarray(0, n));
+  return df.takeValid(keep.subarray(0, n));
 }
 
 /** Rows where the predicate holds, or where a mask is true. */
@@ -60,9 +60,9 @@ export function filterFrame(
   df: DataFrame,
   predicate: Predicate | ArrayLike<boolean | null> | Column,
 ): DataFrame {
-  if (typeof predicate !== 'function') return df.take(maskToIndices(predicate, df.length));
+  if (typeof predicate !== 'function') return df.takeValid(maskToIndices(predicate, df.length));
   const keep = new Int32Array(df.length);
   let n = 0;
   for (let i = 0; i < df.length; i++) if (predicate(df.row(i), i)) keep[n++] = i;
-  return df.take(keep.subarray(0, n));
+  return df.takeValid(keep.subarray(0, n));
 }

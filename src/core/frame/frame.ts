@@ -306,10 +306,25 @@ export class DataFrame {
     return new DataFrame(this.base, { primaryKey: this.primaryKey, index: idx });
   }
 
+  /**
+   * @internal Rows at positions this library has just computed and knows to be valid (sort
+   * orders, filter results): no bounds checks, and for a plain frame no copy. The frame keeps
+   * `indices`, so the caller must not change them afterwards.
+   */
+  takeValid(indices: Int32Array): DataFrame {
+    let idx = indices;
+    const index = this.index;
+    if (index !== null) {
+      idx = new Int32Array(indices.length);
+      for (let i = 0; i < idx.length; i++) idx[i] = index[indices[i]];
+    }
+    return new DataFrame(this.base, { primaryKey: this.primaryKey, index: idx });
+  }
+
   /** The rows where `mask` is true (a view): a boolean array, bool column, or the name of one. */
   mask(mask: ArrayLike<boolean | null> | Column | string): DataFrame {
     const m = typeof mask === 'string' ? this.column(mask) : mask;
-    return this.take(maskToIndices(m, this.length));
+    return this.takeValid(maskToIndices(m, this.length));
   }
 
   /**
@@ -332,7 +347,7 @@ export class DataFrame {
 
   /** Rows sorted by one or more keys (a stable sort; a view). */
   sort(by: SortBy, options: SortOptions = {}): DataFrame {
-    return this.take(sortIndices(this, by, options));
+    return this.takeValid(sortIndices(this, by, options));
   }
 
   /** A random sample of rows (a view). */

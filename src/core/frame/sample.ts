@@ -66,13 +66,13 @@ export function sample(df: DataFrame, options: SampleOptions): DataFrame {
       ? weightedWithReplacement(weights, n, rng)
       : weightedWithoutReplacement(weights, n, rng);
   }
-  return df.take(indices);
+  return df.takeValid(indices);
 }
 
 /** All rows in a random order (a view), reproducible with `seed`. */
 export function shuffle(df: DataFrame, seed?: number): DataFrame {
   const rng = new Random(checkSeed(seed));
-  return df.take(partialShuffle(df.length, df.length, rng));
+  return df.takeValid(partialShuffle(df.length, df.length, rng));
 }
 
 function sampleSize(options: SampleOptions, length: number, replace: boolean): number {

@@ -44,7 +44,14 @@ export class SizeDispatchKernels implements TensorKernels {
     return size >= this.thresholds[op] ? this.large : this.small;
   }
 
-  matmul<T extends FloatArray>(a: T, b: T, m: number, k: number, n: number, options?: MatmulOptions): Promise<T> {
+  matmul<T extends FloatArray>(
+    a: T,
+    b: T,
+    m: number,
+    k: number,
+    n: number,
+    options?: MatmulOptions,
+  ): Promise<T> {
     return this.pick('matmul', m * k * n).matmul(a, b, m, k, n, options);
   }
 

@@ -158,7 +158,7 @@ class ProtoWriter {
   /** A packed repeated float field. */
   packedFloats(field: number, values: readonly number[]): this {
     const view = new DataView(new ArrayBuffer(values.length * 4));
-    values.forEach((v, i) => view.setFloat32(i * 4, v, true));
+    for (let i = 0; i < values.length; i++) view.setFloat32(i * 4, values[i], true);
     return this.bytesField(field, new Uint8Array(view.buffer));
   }
 

@@ -9,7 +9,6 @@ import { TesseraError } from '../errors.js';
 import { batchedMatmulGraph, matmulGraph, reduceGraph, topkGraph } from './kernel-graphs.js';
 import type {
   FloatArray,
-  FloatDType,
   MatmulOptions,
   Reduction,
   TensorKernels,
@@ -32,9 +31,9 @@ export interface OrtKernelsOptions {
    */
   intraOpNumThreads?: number;
   /**
-   * Whether idle worker threads spin waiting for the next call. Off by default: spinning cuts the
-   * latency of back-to-back small calls a little but takes cores from everything else in the
-   * process (measured slower overall on a 2-core machine).
+   * Whether idle worker threads spin briefly waiting for work instead of sleeping at once. On by
+   * default (as in ONNX Runtime): on an otherwise idle 2-core machine it made 1024² products up to
+   * 1.7× faster. Turn it off when other busy threads share the cores; there it lost.
    */
   allowSpinning?: boolean;
   /** Further session options (execution providers, log level, ...), applied over the defaults. */
@@ -78,7 +77,7 @@ export class OrtKernels implements TensorKernels {
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',
-      extra: { session: { intra_op: { allow_spinning: options.allowSpinning ? '1' : '0' } } },
+      extra: { session: { intra_op: { allow_spinning: options.allowSpinning === false ? '0' : '1' } } },
       ...options.sessionOptions,
     };
   }
@@ -162,7 +161,13 @@ export class OrtKernels implements TensorKernels {
     return out.y as T;
   }
 
-  async reduce<T extends FloatArray>(x: T, rows: number, cols: number, op: Reduction, axis: 0 | 1): Promise<T> {
+  async reduce<T extends FloatArray>(
+    x: T,
+    rows: number,
+    cols: number,
+    op: Reduction,
+    axis: 0 | 1,
+  ): Promise<T> {
     checkReduce(x, rows, cols, op, axis);
     if (rows === 0 || cols === 0) return tsKernels.reduce(x, rows, cols, op, axis);
     const out = await this.run(reduceGraph(dtypeOf(x, 'reduce', 'x'), op, axis), {
@@ -172,7 +177,9 @@ export class OrtKernels implements TensorKernels {
   }
 
   private tensor(x: FloatArray, dims: number[]): ortTypes.Tensor {
-    return x instanceof Float64Array ? new this.ort.Tensor('float64', x, dims) : new this.ort.Tensor('float32', x, dims);
+    return x instanceof Float64Array
+      ? new this.ort.Tensor('float64', x, dims)
+      : new this.ort.Tensor('float32', x, dims);
   }
 
   /** The session for a graph, created on first use; the graph's name identifies it. */

@@ -214,8 +214,8 @@ function product<T extends FloatArray>(
  * numpy's sort), then by the lower index.
  */
 function ranksBefore(va: number, ia: number, vb: number, ib: number, largest: boolean): boolean {
-  const aNaN = va !== va;
-  const bNaN = vb !== vb;
+  const aNaN = Number.isNaN(va);
+  const bNaN = Number.isNaN(vb);
   if (aNaN !== bNaN) return aNaN === largest;
   if (va !== vb && !aNaN) return largest ? va > vb : va < vb;
   return ia < ib; // equal values, or both NaN
@@ -225,7 +225,13 @@ function ranksBefore(va: number, ia: number, vb: number, ib: number, largest: bo
  * Restores the heap below slot `i` of a heap of size `size` whose root is the entry that ranks last,
  * so the root is the one to evict.
  */
-function siftDown(values: Float64Array, indices: Int32Array, size: number, i: number, largest: boolean): void {
+function siftDown(
+  values: Float64Array,
+  indices: Int32Array,
+  size: number,
+  i: number,
+  largest: boolean,
+): void {
   const v = values[i];
   const ix = indices[i];
   for (;;) {
@@ -269,7 +275,9 @@ function topkRow(
     const v = x[xo + j];
     const root = heapValues[0];
     // A later index never wins a tie, so only a strictly better value (or NaN, ranked largest) enters.
-    const enters = largest ? v > root || (v !== v && root === root) : v < root || (root !== root && v === v);
+    const enters = largest
+      ? v > root || (Number.isNaN(v) && !Number.isNaN(root))
+      : v < root || (Number.isNaN(root) && !Number.isNaN(v));
     if (enters) {
       heapValues[0] = v;
       heapIndices[0] = j;
@@ -327,6 +335,7 @@ export class TsKernels implements TensorKernels {
     const largest = options.largest ?? true;
     const values = allocLike(x, rows * k);
     const indices = new Int32Array(rows * k);
+    if (k === 0) return { values, indices };
     const heapValues = new Float64Array(k);
     const heapIndices = new Int32Array(k);
     for (let r = 0; r < rows; r++) {
@@ -369,9 +378,9 @@ function reduceRows<T extends FloatArray>(x: T, rows: number, cols: number, op: 
       s = x[o];
       for (let j = 1; j < cols; j++) {
         const v = x[o + j];
-        // `v !== v` propagates NaN, as numpy does.
-        if (v !== v || (op === 'max' ? v > s : v < s)) s = v;
-        if (s !== s) break;
+        // Propagate NaN, as numpy does.
+        if (Number.isNaN(v) || (op === 'max' ? v > s : v < s)) s = v;
+        if (Number.isNaN(s)) break;
       }
     } else {
       s = 0;
@@ -394,7 +403,7 @@ function reduceColumns<T extends FloatArray>(x: T, rows: number, cols: number, o
         const v = x[o + j];
         const s = acc[j];
         // Once NaN, a column stays NaN (as in numpy).
-        if (s === s && (v !== v || (op === 'max' ? v > s : v < s))) acc[j] = v;
+        if (!Number.isNaN(s) && (Number.isNaN(v) || (op === 'max' ? v > s : v < s))) acc[j] = v;
       }
     }
   } else {
