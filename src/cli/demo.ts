@@ -73,4 +73,11 @@ export function runDemo(print: (text: string) => void = console.log): void {
       .select('id', 'label', 'score')
       .toString(),
   );
+  print('\nPer label:');
+  const perLabel = df.groupby('label').agg({
+    n: ['*', 'size'],
+    mean_score: ['score', 'mean'],
+    max_views: ['views', 'max'],
+  });
+  print(perLabel.toString());
 }
