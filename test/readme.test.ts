@@ -7,16 +7,28 @@ import { describe, expect, it } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
+/** Run a README code block with `tessera` resolved to this checkout's source; returns stdout. */
+function run(code: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'tessera-readme-')), 'block.mts');
+  writeFileSync(file, code.replace(/from 'tessera'/g, `from '${join(root, 'src/index.ts')}'`));
+  return execFileSync(join(root, 'node_modules/.bin/tsx'), [file], { cwd: root, encoding: 'utf8' });
+}
+
 describe('README', () => {
   it('quick tour runs as written', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     const tour = /## A quick tour\s+```ts\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(tour, 'README has a "quick tour" ts block').toBeDefined();
-    const file = join(mkdtempSync(join(tmpdir(), 'tessera-readme-')), 'tour.mts');
-    writeFileSync(file, tour!.replace(/from 'tessera'/g, `from '${join(root, 'src/index.ts')}'`));
-    const out = execFileSync(join(root, 'node_modules/.bin/tsx'), [file], { cwd: root, encoding: 'utf8' });
+    const out = run(tour!);
     expect(out).toContain('[ 1, 5, 3 ]');
     expect(out).toContain('0.98994');
     expect(out).toContain('[ 2, 4, 6, 8, 10, 12 ]');
+  });
+
+  it('dataset example runs as written', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const example = /## Datasets on disk[\s\S]*?```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(example, 'README has a dataset ts block').toBeDefined();
+    expect(run(example!)).toBe('4 2\n2\n');
   });
 });
