@@ -229,7 +229,7 @@ function tesseraRunners(data: MainData, join: JoinData, takeIdx: Int32Array): Re
     },
   });
   return {
-    filter: runner('filter', () => df.filter('f', (v: number) => v > 0.5)),
+    filter: runner('filter', () => df.filter('f', '>', 0.5)),
     sort1: runner('sort1', () => df.sort('f')),
     sort2: runner('sort2', () => df.sort(['k', 'f'])),
     groupby: runner('groupby', () => df.groupby('k').agg({ mean_f: ['f', 'mean'] })),

@@ -16,7 +16,14 @@ import {
 } from '../errors.js';
 import { type AggregateResult, type AggregateSpec, aggregate } from './aggregate.js';
 import { type ConcatOptions, concat } from './concat.js';
-import { filterColumn, filterFrame, maskToIndices, type Predicate } from './filter.js';
+import {
+  type CompareOp,
+  filterColumn,
+  filterCompare,
+  filterFrame,
+  maskToIndices,
+  type Predicate,
+} from './filter.js';
 import { type FormatOptions, formatFrame } from './format.js';
 import { GroupBy } from './groupby.js';
 import { type MapFn, type MapOptions, mapFrame } from './map.js';
@@ -329,17 +336,23 @@ export class DataFrame {
 
   /**
    * Rows for which `predicate(row, i)` is true, or where a boolean mask is true (a view).
-   * `filter(name, test)` tests the values of one column, which is much faster on large frames.
+   * `filter(name, test)` tests the values of one column, and `filter(name, op, value)` (e.g.
+   * `filter("score", ">", 0.5)`) compares them without a callback: the fastest on large frames.
    */
   filter(predicate: Predicate | ArrayLike<boolean | null> | Column): DataFrame;
   filter<V = unknown>(column: string, test: (value: V) => boolean): DataFrame;
+  filter(column: string, op: CompareOp, value: unknown): DataFrame;
   filter(
     a: Predicate | ArrayLike<boolean | null> | Column | string,
-    test?: (value: never) => boolean,
+    test?: ((value: never) => boolean) | CompareOp,
+    value?: unknown,
   ): DataFrame {
     if (typeof a === 'string') {
+      if (typeof test === 'string') return filterCompare(this, a, test, value);
       if (typeof test !== 'function')
-        throw new InvalidArgumentError('filter(column, test) needs a test function');
+        throw new InvalidArgumentError(
+          'filter(column, test) needs a test function, or filter(column, op, value)',
+        );
       return filterColumn(this, a, test);
     }
     return filterFrame(this, a);

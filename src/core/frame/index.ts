@@ -14,7 +14,7 @@ export {
   type Progress,
   type RunOptions,
 } from './executor.js';
-export type { Predicate } from './filter.js';
+export type { CompareOp, Predicate } from './filter.js';
 export type { FormatOptions } from './format.js';
 export { type ColumnInput, DataFrame, type Field, type Row } from './frame.js';
 export { type Group, GroupBy, type GroupRows } from './groupby.js';

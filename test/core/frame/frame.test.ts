@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ColumnNotFoundError,
+  compareStrings,
   DataFrame,
   DuplicateColumnError,
   DuplicateKeyError,
@@ -84,6 +85,44 @@ describe('row selections', () => {
         );
       }),
     );
+  });
+
+  it('filter by comparison matches a naive filter for every operator', () => {
+    const ops = ['>', '>=', '<', '<=', '==', '!='] as const;
+    const cmp = {
+      '>': (c: number) => c > 0,
+      '>=': (c: number) => c >= 0,
+      '<': (c: number) => c < 0,
+      '<=': (c: number) => c <= 0,
+      '==': (c: number) => c === 0,
+      '!=': (c: number) => c !== 0,
+    };
+    fc.assert(
+      fc.property(
+        arbFrame(['int', 'float', 'str', 'bool']),
+        fc.constantFrom(...ops),
+        fc.integer({ min: -3, max: 3 }),
+        fc.constantFrom('a', 'b', 'é'),
+        ({ frame }, op, x, word) => {
+          const expected = plainRows(frame);
+          const num = (v: unknown) => typeof v === 'number' && !Number.isNaN(v - x) && cmp[op](v - x);
+          expect(plainRows(frame.filter('float', op, x))).toEqual(expected.filter((r) => num(r.float)));
+          // A column with no nulls takes the typed-array path.
+          const dense = frame.withColumn(
+            'dense',
+            Float64Array.from(expected, (r) => (r.int as number | null) ?? 0),
+          );
+          expect(plainRows(dense.filter('dense', op, x)).map((r) => r.dense)).toEqual(
+            expected.map((r) => (r.int as number | null) ?? 0).filter((v) => cmp[op](v - x)),
+          );
+          const str = (v: unknown) => typeof v === 'string' && cmp[op](compareStrings(v, word));
+          expect(plainRows(frame.filter('str', op, word))).toEqual(expected.filter((r) => str(r.str)));
+        },
+      ),
+    );
+    const df = new DataFrame({ x: [1, 2] });
+    expect(() => df.filter('x', '>', 'a')).toThrow(TypeMismatchError);
+    expect(() => df.filter('x', '=~' as never, 1)).toThrow(InvalidArgumentError);
   });
 
   it('views share the underlying columns', () => {
