@@ -5,7 +5,8 @@ import { ScalarColumn } from '../column/scalar.js';
 import { formatType } from '../column/types.js';
 import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
 import type { DataFrame } from './frame.js';
-import { boolBytes, combineCodes, groupRows, sortedCodes } from './groupby.js';
+import { groupRows } from './groupby.js';
+import { boolBytes, combineCodes, sortedCodes } from './key-codes.js';
 
 /**
  * Built-in reducers. Nulls are always skipped; NaN is a value (as in DuckDB): it makes sums and
