@@ -121,6 +121,18 @@ export class DeferredColumn<T = unknown> extends Column<T> {
     return this.source.inputs;
   }
 
+  /** The function it is computed by (with its `describe`, `info`... where it has them). */
+  get fn(): DeferredFn {
+    return this.source.fn;
+  }
+
+  /** The input cells that row `i` (negative: from the end) is computed from, without computing it; null for a null row of a view. */
+  inputsAt(i: number): unknown[] | null {
+    const j = this.checkIndex(i);
+    const r = this.rowMap ? this.rowMap[j] : j;
+    return r < 0 ? null : this.source.inputs.map((c) => c.getUnchecked(r));
+  }
+
   /** Number of rows currently cached (shared with views of the same column). */
   get cachedRows(): number {
     return this.source.cache.size;
@@ -153,10 +165,10 @@ export class DeferredColumn<T = unknown> extends Column<T> {
   format(i: number): string {
     const media = this.source.options.media;
     const describe = (this.source.fn as { describe?: DescribeFn }).describe;
-    const r = this.rowMap ? this.rowMap[i] : i;
-    if (typeof describe === 'function' && r >= 0) {
+    if (typeof describe === 'function') {
       try {
-        const text = describe(...this.source.inputs.map((c) => c.getUnchecked(r)));
+        const values = this.inputsAt(i);
+        const text = values === null ? 'null' : describe(...values);
         if (text !== undefined) return text;
       } catch {
         // A printout never fails: fall back to the kind.

@@ -92,7 +92,8 @@ export function filterCompare(df: DataFrame, name: string, op: CompareOp, value:
               : c !== 0;
   return filterColumn(df, name, ((v: unknown) => {
     const c = order(v);
-    return !Number.isNaN(c) && pass(c);
+    // IEEE 754: NaN is unequal to everything and neither less nor greater.
+    return Number.isNaN(c) ? op === '!=' : pass(c);
   }) as (v: never) => boolean);
 }
 

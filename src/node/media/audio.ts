@@ -1,0 +1,226 @@
+/**
+ * Audio columns: WAV (RIFF/WAVE; not RF64) parsed by hand here. Supported encodings: PCM
+ * 8-bit (unsigned), 16, 24 and 32-bit (signed), IEEE float 32 and 64-bit, in plain or
+ * WAVE_FORMAT_EXTENSIBLE headers. Samples come out as one Float32Array per channel (planar), scaled
+ * to [-1, 1). Other formats (MP3, FLAC, Ogg...) raise {@link UnsupportedMediaError}.
+ *
+ * Decoding is synchronous (a file read and a loop), so `col.get(i)` works without `load`.
+ */
+import * as fs from 'node:fs';
+import type { Column } from '../../core/column/column.js';
+import type { DeferredColumn } from '../../core/column/deferred.js';
+import { registerFunction } from '../../core/column/registry.js';
+import {
+  type MediaColumnOptions,
+  MediaDecodeError,
+  type MediaSource,
+  makeLoader,
+  mediaColumn,
+  readRange,
+  readSourceSync,
+  resolveMediaPath,
+  sourceName,
+  UnsupportedMediaError,
+} from './common.js';
+
+/** Decoded audio: `channelData[c][t]` is sample t of channel c, in [-1, 1). */
+export interface AudioValue {
+  sampleRate: number;
+  channels: number;
+  /** Samples per channel. */
+  frames: number;
+  /** Seconds: frames / sampleRate. */
+  duration: number;
+  channelData: Float32Array[];
+}
+
+/** Metadata from the header, without reading the samples. */
+export interface AudioInfo {
+  format: 'wav';
+  encoding: 'pcm' | 'float';
+  bitsPerSample: number;
+  sampleRate: number;
+  channels: number;
+  frames: number;
+  duration: number;
+}
+
+export const AUDIO_FUNCTION = 'tessera.media.audio';
+
+const SUPPORTED = 'WAV (RIFF/WAVE) with PCM 8/16/24/32-bit or IEEE float 32/64-bit samples';
+
+const ascii = (b: Uint8Array, o: number, n: number) => String.fromCharCode(...b.subarray(o, o + n));
+
+function sniff(b: Uint8Array): string | undefined {
+  if (b.length >= 3 && ascii(b, 0, 3) === 'ID3') return 'MP3';
+  if (b.length >= 2 && b[0] === 0xff && (b[1] & 0xe0) === 0xe0) return 'MP3 (or AAC)';
+  if (b.length >= 4 && ascii(b, 0, 4) === 'fLaC') return 'FLAC';
+  if (b.length >= 4 && ascii(b, 0, 4) === 'OggS') return 'Ogg';
+  if (b.length >= 4 && ascii(b, 0, 4) === 'FORM') return 'AIFF';
+  if (b.length >= 4 && ascii(b, 0, 4) === 'RF64') return 'RF64 (WAV over 4 GiB)';
+  if (b.length >= 8 && ascii(b, 4, 4) === 'ftyp') return 'MP4/M4A';
+  return undefined;
+}
+
+interface WavLayout extends Omit<AudioInfo, 'frames' | 'duration'> {
+  blockAlign: number;
+  dataOffset: number;
+  dataSize: number;
+}
+
+/**
+ * Walk the RIFF chunks with `read(position, length)`; returns where the samples are. Reads only chunk
+ * headers and the fmt chunk.
+ */
+function parseWav(read: (pos: number, len: number) => Uint8Array, name: string, fileSize: number): WavLayout {
+  const head = read(0, 12);
+  if (head.length < 12 || ascii(head, 0, 4) !== 'RIFF' || ascii(head, 8, 4) !== 'WAVE') {
+    const what = sniff(head);
+    throw new UnsupportedMediaError(
+      `${name} is ${what ? `${what}, not WAV` : 'not a WAV file'}; audio columns read ${SUPPORTED}` +
+        (what ? ' (convert it first, e.g. ffmpeg -i in.mp3 out.wav)' : ''),
+    );
+  }
+  let fmt: Omit<WavLayout, 'dataOffset' | 'dataSize'> | undefined;
+  for (let pos = 12; pos + 8 <= fileSize; ) {
+    const h = read(pos, 8);
+    if (h.length < 8) break;
+    const id = ascii(h, 0, 4);
+    const size = new DataView(h.buffer, h.byteOffset, 8).getUint32(4, true);
+    if (id === 'fmt ') {
+      const f = read(pos + 8, Math.min(size, 40));
+      if (f.length < 16) throw new MediaDecodeError(name, 'the fmt chunk is truncated');
+      const v = new DataView(f.buffer, f.byteOffset, f.length);
+      let tag = v.getUint16(0, true);
+      const channels = v.getUint16(2, true);
+      const sampleRate = v.getUint32(4, true);
+      const blockAlign = v.getUint16(12, true);
+      const bitsPerSample = v.getUint16(14, true);
+      if (tag === 0xfffe) {
+        if (f.length < 26) throw new MediaDecodeError(name, 'the extensible fmt chunk is truncated');
+        tag = v.getUint16(24, true); // first two bytes of the sub-format GUID
+      }
+      const encoding = tag === 1 ? 'pcm' : tag === 3 ? 'float' : undefined;
+      const okBits = encoding === 'pcm' ? [8, 16, 24, 32] : [32, 64];
+      if (encoding === undefined || !okBits.includes(bitsPerSample))
+        throw new UnsupportedMediaError(
+          `${name} is WAV with format tag ${tag} and ${bitsPerSample}-bit samples (compressed or unusual); audio columns read ${SUPPORTED}`,
+        );
+      if (channels < 1 || sampleRate < 1 || blockAlign !== (channels * bitsPerSample) / 8)
+        throw new MediaDecodeError(
+          name,
+          `bad fmt chunk (channels ${channels}, rate ${sampleRate}, block ${blockAlign})`,
+        );
+      fmt = { format: 'wav', encoding, bitsPerSample, sampleRate, channels, blockAlign };
+    } else if (id === 'data') {
+      if (fmt === undefined) throw new MediaDecodeError(name, 'the data chunk comes before the fmt chunk');
+      // A streamed WAV may leave the size at 0 or 0xffffffff: take the rest of the file then.
+      const rest = fileSize - pos - 8;
+      const dataSize = size === 0 || size > rest ? rest : size;
+      return { ...fmt, dataOffset: pos + 8, dataSize: dataSize - (dataSize % fmt.blockAlign) };
+    }
+    pos += 8 + size + (size & 1);
+  }
+  throw new MediaDecodeError(name, fmt ? 'there is no data chunk' : 'there is no fmt chunk');
+}
+
+function toInfo(l: WavLayout): AudioInfo {
+  const frames = l.dataSize / l.blockAlign;
+  const { format, encoding, bitsPerSample, sampleRate, channels } = l;
+  return { format, encoding, bitsPerSample, sampleRate, channels, frames, duration: frames / sampleRate };
+}
+
+/** Header metadata of a WAV file or bytes, reading only its chunk headers. */
+export function readAudioInfo(src: MediaSource, baseDir?: string): AudioInfo {
+  if (typeof src !== 'string')
+    return toInfo(parseWav((p, n) => src.subarray(p, p + n), sourceName(src), src.length));
+  const file = resolveMediaPath(src, baseDir);
+  const size = fs.statSync(file).size;
+  return toInfo(parseWav((p, n) => readRange(file, p, n), src, size));
+}
+
+/** Decode a WAV file or bytes to planar float samples. */
+export function decodeAudio(src: MediaSource, options: { baseDir?: string } = {}): AudioValue {
+  const bytes = readSourceSync(src, options.baseDir);
+  const l = parseWav((p, n) => bytes.subarray(p, p + n), sourceName(src), bytes.length);
+  const frames = l.dataSize / l.blockAlign;
+  const v = new DataView(bytes.buffer, bytes.byteOffset + l.dataOffset, l.dataSize);
+  const channelData = Array.from({ length: l.channels }, () => new Float32Array(frames));
+  const step = l.bitsPerSample / 8;
+  const read = sampleReader(l, v);
+  for (let c = 0; c < l.channels; c++) {
+    const out = channelData[c];
+    for (let t = 0, o = c * step; t < frames; t++, o += l.blockAlign) out[t] = read(o);
+  }
+  return {
+    sampleRate: l.sampleRate,
+    channels: l.channels,
+    frames,
+    duration: frames / l.sampleRate,
+    channelData,
+  };
+}
+
+function sampleReader(l: WavLayout, v: DataView): (offset: number) => number {
+  if (l.encoding === 'float')
+    return l.bitsPerSample === 32 ? (o) => v.getFloat32(o, true) : (o) => v.getFloat64(o, true);
+  switch (l.bitsPerSample) {
+    case 8:
+      return (o) => (v.getUint8(o) - 128) / 128;
+    case 16:
+      return (o) => v.getInt16(o, true) / 32768;
+    case 24:
+      return (o) =>
+        ((v.getUint8(o) | (v.getUint8(o + 1) << 8) | (v.getInt8(o + 2) << 16)) as number) / 8388608;
+    default:
+      return (o) => v.getInt32(o, true) / 2147483648;
+  }
+}
+
+/** The samples interleaved (frame by frame: c0 c1 c0 c1 ...), as many audio APIs take them. */
+export function interleaveAudio(value: AudioValue): Float32Array {
+  const { channels, frames, channelData } = value;
+  const out = new Float32Array(channels * frames);
+  for (let c = 0; c < channels; c++) {
+    const ch = channelData[c];
+    for (let t = 0; t < frames; t++) out[t * channels + c] = ch[t];
+  }
+  return out;
+}
+
+/** `16000` → `16 kHz`, `44100` → `44.1 kHz`, `800` → `800 Hz`. */
+export function formatSampleRate(rate: number): string {
+  return rate >= 1000 ? `${Number((rate / 1000).toFixed(3))} kHz` : `${rate} Hz`;
+}
+
+/** `<audio 2.0 s 16 kHz>` (with `stereo`/`N ch` when not mono). */
+export function formatAudioInfo(info: AudioInfo): string {
+  const ch = info.channels === 1 ? '' : info.channels === 2 ? ' stereo' : ` ${info.channels} ch`;
+  return `<audio ${info.duration.toFixed(1)} s ${formatSampleRate(info.sampleRate)}${ch}>`;
+}
+
+registerFunction(
+  AUDIO_FUNCTION,
+  (params) => {
+    const baseDir = params.baseDir as string | undefined;
+    return makeLoader<AudioInfo>(
+      'audio',
+      (src) => decodeAudio(src, { baseDir }),
+      (src) => readAudioInfo(src, baseDir),
+      formatAudioInfo,
+    );
+  },
+  { media: 'audio' },
+);
+
+/**
+ * A column of WAV audio (paths under baseDir, or bytes): `col.get(i)` gives an {@link AudioValue};
+ * prints as `<audio 2.0 s 16 kHz>` from the header, and `mediaInfo(col, i)` gives {@link AudioInfo}.
+ */
+export function audioColumn(
+  sources: Column | readonly (MediaSource | null)[],
+  options: MediaColumnOptions = {},
+): DeferredColumn<AudioValue> {
+  const { baseDir, env, inputNames } = options;
+  return mediaColumn<AudioValue>(AUDIO_FUNCTION, sources, { baseDir }, { env, inputNames });
+}

@@ -1,0 +1,409 @@
+/**
+ * Image columns: JPEG, PNG, WebP, GIF (first frame) and TIFF decoded with sharp to an HWC tensor.
+ *
+ * Metadata (width, height, channels) for the printout comes from the file header, read
+ * synchronously by hand (PNG, JPEG, GIF, WebP: the first bytes; TIFF: its first IFD; no pixels are
+ * decoded). `imageMetadata` gives the same through sharp, asynchronously.
+ */
+import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import type { Column } from '../../core/column/column.js';
+import type { DeferredColumn } from '../../core/column/deferred.js';
+import { registerFunction } from '../../core/column/registry.js';
+import { InvalidArgumentError } from '../../core/errors.js';
+import {
+  limitIO,
+  type MediaColumnOptions,
+  MediaDecodeError,
+  type MediaSource,
+  makeLoader,
+  mediaColumn,
+  readRange,
+  resolveMediaPath,
+  sourceName,
+  UnsupportedMediaError,
+} from './common.js';
+
+/** A decoded image: `data` is row-major height × width × channels (HWC). */
+export interface ImageValue {
+  data: Uint8Array | Float32Array;
+  width: number;
+  height: number;
+  channels: number;
+  /** Tensor shape of `data`: [height, width, channels]. */
+  shape: [number, number, number];
+}
+
+/** Image metadata read from the header, without decoding pixels. */
+export interface ImageInfo {
+  format: 'png' | 'jpeg' | 'gif' | 'webp' | 'tiff';
+  width: number;
+  height: number;
+  /** Channels that sharp decodes the file to (1 grey, 2 grey+alpha, 3 RGB, 4 RGBA or CMYK). */
+  channels: number;
+}
+
+export interface ImageDecodeOptions {
+  /** Element type: 'uint8' (0..255, default) or 'float32' (scaled to 0..1). */
+  dtype?: 'uint8' | 'float32';
+  /** Resize to this size (either side may be omitted to keep the aspect ratio). */
+  resize?: { width?: number; height?: number; fit?: 'cover' | 'contain' | 'fill' | 'inside' | 'outside' };
+  /** Force the channel count: 1 (greyscale), 3 (RGB, alpha dropped) or 4 (RGBA). Default: as stored. */
+  channels?: 1 | 3 | 4;
+  /** Rotate by the EXIF orientation first (default false: pixels as stored, matching the header size). */
+  autoOrient?: boolean;
+}
+
+export type ImageColumnOptions = MediaColumnOptions & ImageDecodeOptions;
+
+export interface ThumbnailOptions {
+  /** Longest side in pixels (default 128); the image is never enlarged. */
+  size?: number;
+  /** Encoded format (default 'jpeg'). */
+  format?: 'jpeg' | 'webp';
+  /** Encoder quality 1..100 (default 80). */
+  quality?: number;
+}
+
+/** Names the image loaders are registered under (the store saves a column as name + params). */
+export const IMAGE_FUNCTION = 'tessera.media.image';
+export const THUMBNAIL_FUNCTION = 'tessera.media.thumbnail';
+
+function sharpInput(src: MediaSource, baseDir: string | undefined): string | Buffer {
+  return typeof src === 'string'
+    ? resolveMediaPath(src, baseDir)
+    : Buffer.from(src.buffer, src.byteOffset, src.byteLength);
+}
+
+function checkDecodeOptions(o: ImageDecodeOptions): void {
+  if (o.dtype !== undefined && o.dtype !== 'uint8' && o.dtype !== 'float32')
+    throw new InvalidArgumentError(`image dtype must be 'uint8' or 'float32', got ${String(o.dtype)}`);
+  if (o.channels !== undefined && ![1, 3, 4].includes(o.channels))
+    throw new InvalidArgumentError(`image channels must be 1, 3 or 4, got ${String(o.channels)}`);
+  const r = o.resize;
+  if (r !== undefined) {
+    for (const side of [r.width, r.height])
+      if (side !== undefined && !(Number.isInteger(side) && side > 0))
+        throw new InvalidArgumentError(`resize width and height must be positive integers, got ${side}`);
+    if (r.width === undefined && r.height === undefined)
+      throw new InvalidArgumentError('resize needs a width, a height or both');
+  }
+}
+
+/** Decode one image (path under baseDir, or bytes) to an HWC tensor. */
+export async function decodeImage(
+  src: MediaSource,
+  options: ImageDecodeOptions & { baseDir?: string } = {},
+): Promise<ImageValue> {
+  checkDecodeOptions(options);
+  const input = sharpInput(src, options.baseDir);
+  return await limitIO(async () => {
+    let img = sharp(input, { failOn: 'error' });
+    if (options.autoOrient) img = img.rotate();
+    if (options.resize) {
+      const { width, height, fit } = options.resize;
+      img = img.resize({ width, height, fit: fit ?? 'cover' });
+    }
+    if (options.channels === 1) img = img.greyscale().extractChannel(0);
+    else if (options.channels === 3) img = img.toColourspace('srgb').removeAlpha();
+    else if (options.channels === 4) img = img.toColourspace('srgb').ensureAlpha();
+    let out: { data: Buffer; info: OutputInfo };
+    try {
+      out = await img.raw().toBuffer({ resolveWithObject: true });
+    } catch (e) {
+      throw decodeError(src, e);
+    }
+    const { width, height, channels } = out.info;
+    const bytes = new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength);
+    let data: Uint8Array | Float32Array = bytes;
+    if (options.dtype === 'float32') {
+      data = new Float32Array(bytes.length);
+      for (let i = 0; i < bytes.length; i++) data[i] = bytes[i] / 255;
+    }
+    return { data, width, height, channels, shape: [height, width, channels] };
+  });
+}
+
+function decodeError(src: MediaSource, e: unknown): Error {
+  const message = e instanceof Error ? e.message : String(e);
+  if (
+    /unsupported image format|Input file contains unsupported|Input buffer contains unsupported/i.test(
+      message,
+    )
+  )
+    return new UnsupportedMediaError(
+      `${sourceName(src)} is not an image format this build reads; supported: jpg, png, webp, gif, tiff`,
+    );
+  if (/no such file|ENOENT|Input file is missing/i.test(message))
+    return new MediaDecodeError(sourceName(src), 'the file does not exist');
+  return new MediaDecodeError(sourceName(src), message);
+}
+
+/** Metadata through sharp (all formats sharp reads, TIFF included), without decoding pixels. */
+export async function imageMetadata(
+  src: MediaSource,
+  options: { baseDir?: string } = {},
+): Promise<ImageInfo & { hasAlpha: boolean; orientation?: number }> {
+  const input = sharpInput(src, options.baseDir);
+  let m: Metadata;
+  try {
+    m = await limitIO(() => sharp(input).metadata());
+  } catch (e) {
+    throw decodeError(src, e);
+  }
+  const format = (m.format as string) === 'jpg' ? 'jpeg' : m.format;
+  if (!['png', 'jpeg', 'gif', 'webp', 'tiff'].includes(format as string))
+    throw new UnsupportedMediaError(`${sourceName(src)} is ${format}; supported: jpg, png, webp, gif, tiff`);
+  return {
+    format: format as ImageInfo['format'],
+    width: m.width ?? 0,
+    height: m.height ?? 0,
+    channels: m.channels ?? 0,
+    hasAlpha: m.hasAlpha ?? false,
+    ...(m.orientation !== undefined ? { orientation: m.orientation } : {}),
+  };
+}
+
+/** Encode a thumbnail (longest side ≤ size, never enlarged) as JPEG or WebP bytes. */
+export async function imageThumbnail(
+  src: MediaSource,
+  options: ThumbnailOptions & { baseDir?: string } = {},
+): Promise<Uint8Array> {
+  const size = options.size ?? 128;
+  const quality = options.quality ?? 80;
+  const format = options.format ?? 'jpeg';
+  if (!(Number.isInteger(size) && size > 0))
+    throw new InvalidArgumentError(`thumbnail size must be a positive integer, got ${size}`);
+  if (format !== 'jpeg' && format !== 'webp')
+    throw new InvalidArgumentError(`thumbnail format must be 'jpeg' or 'webp', got ${String(format)}`);
+  const input = sharpInput(src, options.baseDir);
+  return await limitIO(async () => {
+    let img = sharp(input)
+      .rotate()
+      .resize({ width: size, height: size, fit: 'inside', withoutEnlargement: true });
+    img =
+      format === 'jpeg' ? img.flatten({ background: '#ffffff' }).jpeg({ quality }) : img.webp({ quality });
+    try {
+      const buf = await img.toBuffer();
+      return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+    } catch (e) {
+      throw decodeError(src, e);
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Header parsing (sync, no pixel decoding)
+
+const be16 = (b: Uint8Array, o: number) => (b[o] << 8) | b[o + 1];
+const le16 = (b: Uint8Array, o: number) => b[o] | (b[o + 1] << 8);
+const be32 = (b: Uint8Array, o: number) =>
+  ((b[o] << 24) | (b[o + 1] << 16) | (b[o + 2] << 8) | b[o + 3]) >>> 0;
+const le24 = (b: Uint8Array, o: number) => b[o] | (b[o + 1] << 8) | (b[o + 2] << 16);
+const ascii = (b: Uint8Array, o: number, n: number) => String.fromCharCode(...b.subarray(o, o + n));
+
+/** Width, height and channels from the first bytes of a PNG, JPEG, GIF or WebP; undefined if not found. */
+export function parseImageHeader(b: Uint8Array): ImageInfo | undefined {
+  if (b.length >= 24 && b[0] === 0x89 && ascii(b, 1, 3) === 'PNG') return parsePng(b);
+  if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8) return parseJpeg(b);
+  if (b.length >= 10 && ascii(b, 0, 4) === 'GIF8')
+    return { format: 'gif', width: le16(b, 6), height: le16(b, 8), channels: 4 };
+  if (b.length >= 30 && ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') return parseWebp(b);
+  return undefined;
+}
+
+function parsePng(b: Uint8Array): ImageInfo | undefined {
+  const width = be32(b, 16);
+  const height = be32(b, 20);
+  const colourType = b[25];
+  const base = ({ 0: 1, 2: 3, 3: 3, 4: 2, 6: 4 } as Record<number, number>)[colourType];
+  if (base === undefined) return undefined;
+  // A tRNS chunk (before IDAT) adds an alpha channel when decoding grey, RGB or palette images.
+  let transparent = false;
+  for (let o = 8; o + 8 <= b.length; ) {
+    const len = be32(b, o);
+    const type = ascii(b, o + 4, 4);
+    if (type === 'tRNS') transparent = true;
+    if (type === 'IDAT' || type === 'IEND') break;
+    o += 12 + len;
+    if (o > b.length) return undefined; // header chunks go past what was read
+  }
+  return {
+    format: 'png',
+    width,
+    height,
+    channels: transparent && base !== 2 && base !== 4 ? base + 1 : base,
+  };
+}
+
+function parseJpeg(b: Uint8Array): ImageInfo | undefined {
+  let o = 2;
+  while (o + 4 <= b.length) {
+    if (b[o] !== 0xff) return undefined;
+    const marker = b[o + 1];
+    if (marker === 0xff) {
+      o++;
+      continue;
+    }
+    if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
+      o += 2;
+      continue;
+    }
+    const len = be16(b, o + 2);
+    // SOF0..SOF15 except DHT (C4), JPG (C8) and DAC (CC).
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      if (o + 10 > b.length) return undefined;
+      const components = b[o + 9];
+      // sharp (libvips) decodes CMYK JPEGs to 4 bands, everything else to 1 or 3.
+      return { format: 'jpeg', height: be16(b, o + 5), width: be16(b, o + 7), channels: components };
+    }
+    if (marker === 0xda || marker === 0xd9) return undefined;
+    o += 2 + len;
+  }
+  return undefined;
+}
+
+function parseWebp(b: Uint8Array): ImageInfo | undefined {
+  const chunk = ascii(b, 12, 4);
+  if (chunk === 'VP8 ') {
+    // Key frame: 3-byte tag, start code 9d 01 2a, then 14-bit width and height.
+    return { format: 'webp', width: le16(b, 26) & 0x3fff, height: le16(b, 28) & 0x3fff, channels: 3 };
+  }
+  if (chunk === 'VP8L') {
+    const bits = b[21] | (b[22] << 8) | (b[23] << 16) | (b[24] << 24);
+    const width = (bits & 0x3fff) + 1;
+    const height = ((bits >>> 14) & 0x3fff) + 1;
+    const alpha = (bits >>> 28) & 1;
+    return { format: 'webp', width, height, channels: alpha ? 4 : 3 };
+  }
+  if (chunk === 'VP8X') {
+    const alpha = (b[20] & 0x10) !== 0;
+    return { format: 'webp', width: le24(b, 24) + 1, height: le24(b, 27) + 1, channels: alpha ? 4 : 3 };
+  }
+  return undefined;
+}
+
+/**
+ * Width, height and channels from the first IFD of a (classic, not Big) TIFF; `read(pos, len)` gives
+ * bytes of the file, since the IFD is often written at its end.
+ */
+export function parseTiff(read: (pos: number, len: number) => Uint8Array): ImageInfo | undefined {
+  const h = read(0, 8);
+  if (h.length < 8) return undefined;
+  const le = h[0] === 0x49 && h[1] === 0x49;
+  if (!le && !(h[0] === 0x4d && h[1] === 0x4d)) return undefined;
+  const dv = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (dv(h).getUint16(2, le) !== 42) return undefined;
+  const ifd = dv(h).getUint32(4, le);
+  const countBytes = read(ifd, 2);
+  if (countBytes.length < 2) return undefined;
+  const n = dv(countBytes).getUint16(0, le);
+  const entries = read(ifd + 2, 12 * n);
+  if (entries.length < 12 * n) return undefined;
+  const v = dv(entries);
+  const tags = new Map<number, number>();
+  for (let k = 0; k < n; k++) {
+    const o = 12 * k;
+    const type = v.getUint16(o + 2, le);
+    // SHORT (3) or LONG (4) single values sit in the entry itself.
+    if (type === 3) tags.set(v.getUint16(o, le), v.getUint16(o + 8, le));
+    else if (type === 4) tags.set(v.getUint16(o, le), v.getUint32(o + 8, le));
+  }
+  const width = tags.get(256);
+  const height = tags.get(257);
+  if (width === undefined || height === undefined) return undefined;
+  const photometric = tags.get(262);
+  // Palette images decode to RGB; otherwise one channel per sample.
+  const channels = photometric === 3 ? 3 : (tags.get(277) ?? 1);
+  return { format: 'tiff', width, height, channels };
+}
+
+const isTiff = (b: Uint8Array) =>
+  b.length >= 4 &&
+  ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 42) || (b[0] === 0x4d && b[1] === 0x4d && b[3] === 42));
+
+/** Header metadata of a file or bytes, synchronously; undefined where the header does not tell. */
+export function readImageHeader(src: MediaSource, baseDir?: string): ImageInfo | undefined {
+  if (typeof src !== 'string')
+    return isTiff(src) ? parseTiff((p, n) => src.subarray(p, p + n)) : parseImageHeader(src);
+  const file = resolveMediaPath(src, baseDir);
+  let head = readRange(file, 0, 64 * 1024);
+  if (isTiff(head))
+    return parseTiff((p, n) => (p + n <= head.length ? head.subarray(p, p + n) : readRange(file, p, n)));
+  let info = parseImageHeader(head);
+  // A JPEG's frame header can sit after large EXIF/ICC segments: read further, at most 16 MiB.
+  for (
+    let size = 1 << 20;
+    info === undefined && head[0] === 0xff && head[1] === 0xd8 && size <= 1 << 24;
+    size *= 4
+  ) {
+    const more = readRange(file, 0, size);
+    if (more.length === head.length) break;
+    head = more;
+    info = parseImageHeader(head);
+  }
+  return info;
+}
+
+/** `<image 224×224×3>`: width × height × channels. */
+export function formatImageInfo(info: ImageInfo): string {
+  return `<image ${info.width}×${info.height}×${info.channels}>`;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Columns
+
+registerFunction(
+  IMAGE_FUNCTION,
+  (params) => {
+    const baseDir = params.baseDir as string | undefined;
+    const decode: ImageDecodeOptions = {
+      ...(params.dtype !== undefined ? { dtype: params.dtype as ImageDecodeOptions['dtype'] } : {}),
+      ...(params.resize !== undefined ? { resize: params.resize as ImageDecodeOptions['resize'] } : {}),
+      ...(params.channels !== undefined
+        ? { channels: params.channels as ImageDecodeOptions['channels'] }
+        : {}),
+      ...(params.autoOrient !== undefined ? { autoOrient: params.autoOrient as boolean } : {}),
+    };
+    checkDecodeOptions(decode);
+    return makeLoader<ImageInfo>(
+      'image',
+      (src) => decodeImage(src, { ...decode, baseDir }),
+      (src) => readImageHeader(src, baseDir),
+      formatImageInfo,
+    );
+  },
+  { media: 'image' },
+);
+
+registerFunction(THUMBNAIL_FUNCTION, (params) => {
+  const baseDir = params.baseDir as string | undefined;
+  const options = params as ThumbnailOptions;
+  return (value: MediaSource | null) =>
+    value === null ? null : imageThumbnail(value, { ...options, baseDir });
+});
+
+/**
+ * A column of images, decoded on load: `await col.load([i])` gives {@link ImageValue}s (sharp is
+ * asynchronous, so `col.get(i)` works only for rows already loaded). Prints as `<image W×H×C>` from
+ * the file header, and `mediaInfo(col, i)` gives that metadata, without decoding.
+ *
+ * @example
+ * const img = imageColumn(['a.png', 'b.jpg'], { baseDir: '${DATA}/images', resize: { width: 224, height: 224 } });
+ * const [a] = await img.load([0]); // { data: Uint8Array, width: 224, height: 224, channels: 3, shape }
+ */
+export function imageColumn(
+  sources: Column | readonly (MediaSource | null)[],
+  options: ImageColumnOptions = {},
+): DeferredColumn<ImageValue> {
+  const { baseDir, env, inputNames, ...decode } = options;
+  return mediaColumn<ImageValue>(IMAGE_FUNCTION, sources, { baseDir, ...decode }, { env, inputNames });
+}
+
+/** A column of thumbnails (JPEG or WebP bytes) of the images in `sources`. */
+export function thumbnailColumn(
+  sources: Column | readonly (MediaSource | null)[],
+  options: MediaColumnOptions & ThumbnailOptions = {},
+): DeferredColumn<Uint8Array> {
+  const { baseDir, env, inputNames, ...thumb } = options;
+  return mediaColumn<Uint8Array>(THUMBNAIL_FUNCTION, sources, { baseDir, ...thumb }, { env, inputNames });
+}

@@ -1,0 +1,22 @@
+/**
+ * Media columns: deferred columns whose function is a registered loader over a column of paths
+ * (relative to a movable `baseDir`) or bytes. Importing this module registers the loaders, so a
+ * stored dataset's media columns (saved as loader name + params) can be read back.
+ */
+
+export * from './audio.js';
+export {
+  MAX_CONCURRENT_IO,
+  type MediaColumnOptions,
+  MediaDecodeError,
+  type MediaSource,
+  mediaInfo,
+  PathEscapeError,
+  resolveMediaPath,
+  ToolNotFoundError,
+  UnsupportedMediaError,
+} from './common.js';
+export * from './graph.js';
+export * from './image.js';
+export * from './video.js';
+export * from './volume.js';
