@@ -14,6 +14,14 @@ function run(code: string): string {
   return execFileSync(join(root, 'node_modules/.bin/tsx'), [file], { cwd: root, encoding: 'utf8' });
 }
 
+/** The ts block under a README heading. */
+function block(heading: string): string {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const code = new RegExp(`## ${heading}[\\s\\S]*?\`\`\`ts\\n([\\s\\S]*?)\`\`\``).exec(readme)?.[1];
+  expect(code, `README has a ts block under "${heading}"`).toBeDefined();
+  return code!;
+}
+
 describe('README', () => {
   it('quick tour runs as written', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -23,6 +31,11 @@ describe('README', () => {
     expect(out).toContain('[ 1, 5, 3 ]');
     expect(out).toContain('0.98994');
     expect(out).toContain('[ 2, 4, 6, 8, 10, 12 ]');
+  });
+
+  it('media example runs as written', () => {
+    const out = run(block('Media columns'));
+    expect(out).toMatch(/^<image \d+×\d+×\d>\n\[ \d+, \d+, \d \]\n$/);
   });
 
   it('dataset example runs as written', () => {
