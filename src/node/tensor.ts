@@ -52,5 +52,8 @@ export function nodeKernels(options?: NodeKernelsOptions): TensorKernels {
     return shared;
   }
   const { thresholds, ...ortOptions } = options;
-  return new SizeDispatchKernels(tsKernels, ortNodeKernels(ortOptions), { ...DEFAULT_THRESHOLDS, ...thresholds });
+  return new SizeDispatchKernels(tsKernels, ortNodeKernels(ortOptions), {
+    ...DEFAULT_THRESHOLDS,
+    ...thresholds,
+  });
 }

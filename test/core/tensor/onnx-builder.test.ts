@@ -26,7 +26,12 @@ describe('encodeModel', () => {
         { op: 'Cast', inputs: ['c32'], outputs: ['cf'], attributes: [attr.int('to', 1)] },
         { op: 'Add', inputs: ['yt', 'cf'], outputs: ['sum'] },
         { op: 'ReduceSum', inputs: ['sum', 'last'], outputs: ['rs'], attributes: [attr.int('keepdims', 1)] },
-        { op: 'Pad', inputs: ['rs', 'pads'], outputs: ['out'], attributes: [attr.string('mode', 'constant')] },
+        {
+          op: 'Pad',
+          inputs: ['rs', 'pads'],
+          outputs: ['out'],
+          attributes: [attr.string('mode', 'constant')],
+        },
       ],
       initializers: [
         { name: 'w', type: 'float32', dims: [3, 2], data: Float32Array.of(1, 2, 3, 4, 5, 6) },

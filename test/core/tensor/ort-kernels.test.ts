@@ -37,28 +37,40 @@ describe('OrtKernels agree with TsKernels', () => {
   it.each([
     [256, 384, 200, false],
     [129, 257, 65, true],
-  ] as const)('matmul %i × %i × %i (transposeB %s), past the small-size paths', async (m, k, n, transposeB) => {
-    const a = fill(new Float32Array(m * k), 7);
-    const b = fill(new Float32Array(k * n), 8);
-    const got = await ort.matmul(a, b, m, k, n, { transposeB });
-    const want = await tsKernels.matmul(a, b, m, k, n, { transposeB });
-    const { scale } = matmulRef(a, b, m, k, n, transposeB);
-    expect(mismatch(got, want, scale, (k + 2) * F32_UNIT)).toBeUndefined();
-  });
+  ] as const)(
+    'matmul %i × %i × %i (transposeB %s), past the small-size paths',
+    async (m, k, n, transposeB) => {
+      const a = fill(new Float32Array(m * k), 7);
+      const b = fill(new Float32Array(k * n), 8);
+      const got = await ort.matmul(a, b, m, k, n, { transposeB });
+      const want = await tsKernels.matmul(a, b, m, k, n, { transposeB });
+      const { scale } = matmulRef(a, b, m, k, n, transposeB);
+      expect(mismatch(got, want, scale, (k + 2) * F32_UNIT)).toBeUndefined();
+    },
+  );
 
   it('batchedMatmul', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 5 }), dim, dim, dim, fc.boolean(), ctor, seed, async (batch, m, k, n, tb, C, s) => {
-        const a = fill(new C(batch * m * k), s);
-        const b = fill(new C(batch * k * n), s + 1);
-        const got = await ort.batchedMatmul(a, b, batch, m, k, n, { transposeB: tb });
-        const want = await tsKernels.batchedMatmul(a, b, batch, m, k, n, { transposeB: tb });
-        const scale = new Float64Array(batch * m * n);
-        for (let i = 0; i < batch; i++) {
-          scale.set(matmulRef(a.subarray(i * m * k), b.subarray(i * k * n), m, k, n, tb).scale, i * m * n);
-        }
-        expect(mismatch(got, want, scale, (k + 2) * unit(a))).toBeUndefined();
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 5 }),
+        dim,
+        dim,
+        dim,
+        fc.boolean(),
+        ctor,
+        seed,
+        async (batch, m, k, n, tb, C, s) => {
+          const a = fill(new C(batch * m * k), s);
+          const b = fill(new C(batch * k * n), s + 1);
+          const got = await ort.batchedMatmul(a, b, batch, m, k, n, { transposeB: tb });
+          const want = await tsKernels.batchedMatmul(a, b, batch, m, k, n, { transposeB: tb });
+          const scale = new Float64Array(batch * m * n);
+          for (let i = 0; i < batch; i++) {
+            scale.set(matmulRef(a.subarray(i * m * k), b.subarray(i * k * n), m, k, n, tb).scale, i * m * n);
+          }
+          expect(mismatch(got, want, scale, (k + 2) * unit(a))).toBeUndefined();
+        },
+      ),
       { numRuns: 30 },
     );
   });
@@ -124,6 +136,15 @@ describe('OrtKernels agree with TsKernels', () => {
       ),
       { numRuns: 60 },
     );
+  });
+
+  it('reads inputs that are views into a larger buffer', async () => {
+    const buffer = fill(new Float32Array(200), 3);
+    const a = buffer.subarray(3, 3 + 4 * 5);
+    const b = buffer.subarray(101, 101 + 5 * 6);
+    const { values, scale } = matmulRef(a, b, 4, 5, 6);
+    expect(mismatch(await ort.matmul(a, b, 4, 5, 6), values, scale, 7 * F32_UNIT)).toBeUndefined();
+    expect(await ort.topk(b, 5, 6, 2)).toEqual(await tsKernels.topk(b, 5, 6, 2));
   });
 
   it('keeps one session per graph, whatever the sizes', async () => {
