@@ -3,3 +3,5 @@ export * from './column/index.js';
 export * from './errors.js';
 export * from './frame/index.js';
 export { Random } from './random.js';
+export * from './efficient/attention/index.js';
+export * from './tensor/index.js';

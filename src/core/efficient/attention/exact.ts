@@ -1,0 +1,55 @@
+/**
+ * Exact softmax attention, the reference every approximation is measured against:
+ * `out = softmax(Q Kᵀ · scale) V` with `scale = 1/√d`, rows stabilised by subtracting their max,
+ * optional causal mask. Cost O(heads · n² · d) time and O(heads · n²) memory.
+ */
+import type { FloatArray } from '../../tensor/kernels.js';
+import {
+  type AttentionOptions,
+  type AttentionResult,
+  type AttentionShape,
+  checkAttention,
+  kernelsOf,
+} from './common.js';
+
+/** Options of {@link exactAttention}. */
+export interface ExactAttentionOptions extends AttentionOptions {
+  /** Multiplier of the logits (default `1/√d`). */
+  scale?: number;
+}
+
+/**
+ * Exact softmax attention on `[heads, n, d]` queries and keys and `[heads, n, dv]` values. Float64
+ * inputs give a float64 reference; softmax sums are accumulated in float64 for either type.
+ */
+export async function exactAttention<T extends FloatArray>(
+  q: T,
+  k: T,
+  v: T,
+  shape: AttentionShape,
+  options: ExactAttentionOptions = {},
+): Promise<AttentionResult<T>> {
+  const dims = checkAttention('exactAttention', q, k, v, shape, options);
+  const { heads, n, d, dv } = dims;
+  const kernels = kernelsOf(options);
+  const scale = options.scale ?? 1 / Math.sqrt(d);
+  const causal = options.causal ?? false;
+  const p = await kernels.batchedMatmul(q, k, heads, n, d, n, { transposeB: true });
+  for (let r = 0; r < heads * n; r++) {
+    const i = r % n;
+    const o = r * n;
+    const end = causal ? i + 1 : n;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let j = 0; j < end; j++) if (p[o + j] > max) max = p[o + j];
+    let z = 0;
+    for (let j = 0; j < end; j++) {
+      const e = Math.exp((p[o + j] - max) * scale);
+      p[o + j] = e;
+      z += e;
+    }
+    for (let j = 0; j < end; j++) p[o + j] /= z;
+    for (let j = end; j < n; j++) p[o + j] = 0;
+  }
+  const output = await kernels.batchedMatmul(p, v, heads, n, n, dv);
+  return options.returnMatrix ? { output, matrix: p } : { output };
+}

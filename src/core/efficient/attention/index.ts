@@ -1,0 +1,16 @@
+/** Attention methods behind one interface: exact softmax and its efficient approximations. */
+export {
+  type AttentionOptions,
+  type AttentionResult,
+  type AttentionShape,
+  MAX_MATRIX_ENTRIES,
+} from './common.js';
+export { type ExactAttentionOptions, exactAttention } from './exact.js';
+export { eluPlusOne, type LinearAttentionOptions, linearAttention } from './linear.js';
+export { type LocalAttentionOptions, localAttention } from './local.js';
+export {
+  type PerformerOptions,
+  performerAttention,
+  type RandomFeatureOptions,
+  randomFeatureMatrix,
+} from './performer.js';

@@ -1,0 +1,126 @@
+/** Naive float64 references and random inputs for the attention tests. */
+import { Random } from '../../../src/core/random.js';
+
+export function gaussian(seed: number, length: number, std = 1): Float64Array {
+  const rng = new Random(seed);
+  const out = new Float64Array(length);
+  for (let i = 0; i < length; i++) out[i] = rng.normal() * std;
+  return out;
+}
+
+export interface Inputs {
+  q: Float64Array;
+  k: Float64Array;
+  v: Float64Array;
+  heads: number;
+  n: number;
+  d: number;
+  dv: number;
+}
+
+export function inputs(seed: number, heads: number, n: number, d: number, dv = d, std = 1): Inputs {
+  return {
+    q: gaussian(seed * 3 + 1, heads * n * d, std),
+    k: gaussian(seed * 3 + 2, heads * n * d, std),
+    v: gaussian(seed * 3 + 3, heads * n * dv),
+    heads,
+    n,
+    d,
+    dv,
+  };
+}
+
+/**
+ * Attention with arbitrary non-negative weights `weight(h, i, j)` (0 = masked), normalised per row,
+ * computed with plain loops in float64. Returns the output and the normalised matrix.
+ */
+export function weightedAttention(
+  x: Inputs,
+  weight: (h: number, i: number, j: number) => number,
+): { output: Float64Array; matrix: Float64Array } {
+  const { heads, n, dv, v } = x;
+  const output = new Float64Array(heads * n * dv);
+  const matrix = new Float64Array(heads * n * n);
+  for (let h = 0; h < heads; h++) {
+    for (let i = 0; i < n; i++) {
+      const ws: number[] = [];
+      let z = 0;
+      for (let j = 0; j < n; j++) {
+        const w = weight(h, i, j);
+        ws.push(w);
+        z += w;
+      }
+      for (let j = 0; j < n; j++) {
+        const p = ws[j] / z;
+        matrix[(h * n + i) * n + j] = p;
+        for (let c = 0; c < dv; c++) output[(h * n + i) * dv + c] += p * v[(h * n + j) * dv + c];
+      }
+    }
+  }
+  return { output, matrix };
+}
+
+export function dot(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, d: number): number {
+  let s = 0;
+  for (let c = 0; c < d; c++) s += a[ao + c] * b[bo + c];
+  return s;
+}
+
+/** Naive softmax attention, optionally masked (`allowed(i, j)`), with the row max subtracted. */
+export function naiveSoftmax(
+  x: Inputs,
+  allowed: (i: number, j: number) => boolean = () => true,
+): { output: Float64Array; matrix: Float64Array } {
+  const { q, k, n, d } = x;
+  const maxes = new Float64Array(x.heads * n).fill(Number.NEGATIVE_INFINITY);
+  const logit = (h: number, i: number, j: number) =>
+    dot(q, (h * n + i) * d, k, (h * n + j) * d, d) / Math.sqrt(d);
+  for (let h = 0; h < x.heads; h++) {
+    for (let i = 0; i < n; i++) {
+      for (let j = 0; j < n; j++) {
+        if (allowed(i, j)) maxes[h * n + i] = Math.max(maxes[h * n + i], logit(h, i, j));
+      }
+    }
+  }
+  return weightedAttention(x, (h, i, j) => (allowed(i, j) ? Math.exp(logit(h, i, j) - maxes[h * n + i]) : 0));
+}
+
+export const causalMask = (i: number, j: number) => j <= i;
+
+export function relFrobenius(a: ArrayLike<number>, ref: ArrayLike<number>): number {
+  let num = 0;
+  let den = 0;
+  for (let i = 0; i < ref.length; i++) {
+    num += (a[i] - ref[i]) ** 2;
+    den += ref[i] ** 2;
+  }
+  return Math.sqrt(num / den);
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Number.POSITIVE_INFINITY;
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+/** Copies of k and v with every position after `i` (in every head) replaced by fresh noise. */
+export function perturbAfter(x: Inputs, i: number, seed: number): Inputs {
+  const k = Float64Array.from(x.k);
+  const v = Float64Array.from(x.v);
+  const noise = gaussian(seed, x.heads * x.n * Math.max(x.d, x.dv), 3);
+  for (let h = 0; h < x.heads; h++) {
+    for (let j = i + 1; j < x.n; j++) {
+      for (let c = 0; c < x.d; c++) k[(h * x.n + j) * x.d + c] = noise[(h * x.n + j) * x.d + c];
+      for (let c = 0; c < x.dv; c++) v[(h * x.n + j) * x.dv + c] = -noise[(h * x.n + j) * x.dv + c];
+    }
+  }
+  return { ...x, k, v };
+}
+
+/** Row `i` of every head of an `[heads, n, w]` array. */
+export function rowsAt(a: ArrayLike<number>, heads: number, n: number, w: number, i: number): number[] {
+  const out: number[] = [];
+  for (let h = 0; h < heads; h++) for (let c = 0; c < w; c++) out.push(a[(h * n + i) * w + c]);
+  return out;
+}
