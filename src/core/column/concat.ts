@@ -3,7 +3,7 @@ import { bitmapBytes } from './bitmap.js';
 import type { Column } from './column.js';
 import { DeferredColumn, type DeferredOptions } from './deferred.js';
 import { ObjectColumn } from './object.js';
-import { allocateFixed, ScalarColumn, type ScalarValues } from './scalar.js';
+import { allocateFixed, ScalarColumn } from './scalar.js';
 import { TensorColumn } from './tensor.js';
 import { type ColumnType, formatType, type ScalarDType, TENSOR_ARRAYS, type TensorDType } from './types.js';
 
