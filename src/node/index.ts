@@ -3,5 +3,6 @@
  * Importing it registers the dataset writer behind `df.write(path)`.
  */
 
+export * from './io/formats/index.js';
 export * from './io/store/index.js';
 export * from './media/index.js';

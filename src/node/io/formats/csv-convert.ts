@@ -1,0 +1,444 @@
+/**
+ * From scanned CSV fields to columns: type inference over a sample of rows, and converters from
+ * byte ranges to numbers, booleans, dates, timestamps and UTF-8 strings.
+ */
+import { bitmapBytes } from '../../../core/column/bitmap.js';
+import type { Column } from '../../../core/column/column.js';
+import { type ColumnTypeHint, column } from '../../../core/column/infer.js';
+import { ScalarColumn } from '../../../core/column/scalar.js';
+import type { ScalarDType } from '../../../core/column/types.js';
+import { ParseError, TesseraError } from '../../../core/errors.js';
+import { ESCAPED, type FieldTable, lineAt, QUOTED } from './csv-scan.js';
+
+const DAY_MS = 86_400_000;
+const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+const utf8 = new TextDecoder();
+
+/** What a CSV column becomes. */
+export type CsvColumnPlan = { kind: 'scalar'; dtype: ScalarDType } | { kind: 'json'; hint: ColumnTypeHint }; // object or tensor cells written as JSON text
+
+/** Where the fields of one batch are, for converters and their error messages. */
+export interface Batch {
+  buf: Uint8Array;
+  table: FieldTable;
+  /** First record of the table that is data (1 when the header is in this table). */
+  firstRecord: number;
+  columns: number;
+  file: string;
+  baseLine: number;
+  nullTokens: Uint8Array[];
+  /** {@link nullLengthMask} of the tokens. */
+  nullLengths: number;
+  /** The quote byte. */
+  quote: number;
+}
+
+/** Number of data rows in a batch. */
+export function batchRows(b: Batch): number {
+  return b.table.records - b.firstRecord;
+}
+
+function fieldIndex(b: Batch, row: number, col: number): number {
+  return (b.firstRecord + row) * b.columns + col;
+}
+
+function isNullField(b: Batch, k: number): boolean {
+  const s = b.table.starts[k];
+  const len = b.table.ends[k] - s;
+  // Most fields have a length no null token has: one bit test decides.
+  if (len < 31 && !((b.nullLengths >> len) & 1)) return false;
+  if (b.table.flags[k] & QUOTED) return false;
+  for (const t of b.nullTokens) {
+    if (t.length !== len) continue;
+    let same = true;
+    for (let x = 0; x < len; x++)
+      if (b.buf[s + x] !== t[x]) {
+        same = false;
+        break;
+      }
+    if (same) return true;
+  }
+  return false;
+}
+
+/** Bit `n` set when some null token has `n` bytes (bit 31: tokens of 31 bytes or more). */
+export function nullLengthMask(tokens: readonly Uint8Array[]): number {
+  let m = 0;
+  for (const t of tokens) m |= 1 << Math.min(31, t.length);
+  return m;
+}
+
+/** The text of a field (unescaping doubled quotes). */
+export function fieldText(b: Batch, k: number): string {
+  const s = b.table.starts[k];
+  const e = b.table.ends[k];
+  const text = utf8.decode(b.buf.subarray(s, e));
+  if (!(b.table.flags[k] & ESCAPED)) return text;
+  const q = String.fromCharCode(b.quote);
+  return text.replaceAll(q + q, q);
+}
+
+// ---- parsing single values from bytes ----
+
+/** A number parsed from ASCII bytes, or null if the bytes are not one. Exact (correctly rounded). */
+export function parseNumber(b: Uint8Array, s: number, e: number): number | null {
+  if (s >= e) return null;
+  let i = s;
+  let neg = false;
+  if (b[i] === 45) {
+    neg = true;
+    i++;
+  } else if (b[i] === 43) i++;
+  let mant = 0;
+  let digits = 0;
+  let frac = 0;
+  while (i < e) {
+    const c = b[i] - 48;
+    if (c < 0 || c > 9) break;
+    mant = mant * 10 + c;
+    digits++;
+    i++;
+  }
+  if (i < e && b[i] === 46) {
+    i++;
+    while (i < e) {
+      const c = b[i] - 48;
+      if (c < 0 || c > 9) break;
+      mant = mant * 10 + c;
+      digits++;
+      frac++;
+      i++;
+    }
+  }
+  if (digits === 0) return special(b, i, e, neg);
+  let exp = 0;
+  if (i < e && (b[i] | 32) === 101) {
+    i++;
+    let eneg = false;
+    if (b[i] === 45) {
+      eneg = true;
+      i++;
+    } else if (b[i] === 43) i++;
+    let ed = 0;
+    while (i < e) {
+      const c = b[i] - 48;
+      if (c < 0 || c > 9) break;
+      if (exp < 100000) exp = exp * 10 + c;
+      ed++;
+      i++;
+    }
+    if (ed === 0) return null;
+    if (eneg) exp = -exp;
+  }
+  if (i !== e) return null;
+  let r: number;
+  const p = exp - frac;
+  if (digits <= 15 && p >= -22 && p <= 22) r = p === 0 ? mant : p > 0 ? mant * POW10[p] : mant / POW10[-p];
+  else r = Number(latin1(b, neg || b[s] === 43 ? s + 1 : s, e));
+  return neg ? -r : r;
+}
+
+function special(b: Uint8Array, i: number, e: number, neg: boolean): number | null {
+  const len = e - i;
+  if (len !== 3 && len !== 8) return null;
+  const t = latin1(b, i, e).toLowerCase();
+  if (t === 'nan') return Number.NaN;
+  if (t === 'inf' || t === 'infinity') return neg ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  return null;
+}
+
+function latin1(b: Uint8Array, s: number, e: number): string {
+  let out = '';
+  for (let i = s; i < e; i++) out += String.fromCharCode(b[i]);
+  return out;
+}
+
+/** 1 for true, 0 for false, -1 for neither (true/false in any case). */
+function parseBool(b: Uint8Array, s: number, e: number): number {
+  const len = e - s;
+  if (
+    len === 4 &&
+    (b[s] | 32) === 116 &&
+    (b[s + 1] | 32) === 114 &&
+    (b[s + 2] | 32) === 117 &&
+    (b[s + 3] | 32) === 101
+  )
+    return 1;
+  if (
+    len === 5 &&
+    (b[s] | 32) === 102 &&
+    (b[s + 1] | 32) === 97 &&
+    (b[s + 2] | 32) === 108 &&
+    (b[s + 3] | 32) === 115 &&
+    (b[s + 4] | 32) === 101
+  )
+    return 0;
+  return -1;
+}
+
+function digitsAt(b: Uint8Array, s: number, n: number): number {
+  let v = 0;
+  for (let i = s; i < s + n; i++) {
+    const c = b[i] - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/** Days since the epoch of `YYYY-MM-DD` at `s`, or null. */
+function parseDateAt(b: Uint8Array, s: number): number | null {
+  if (b[s + 4] !== 45 || b[s + 7] !== 45) return null;
+  const y = digitsAt(b, s, 4);
+  const m = digitsAt(b, s + 5, 2);
+  const d = digitsAt(b, s + 8, 2);
+  if (y < 0 || m < 1 || m > 12 || d < 1) return null;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  if (d > (m === 2 ? (leap ? 29 : 28) : MONTH_DAYS[m - 1])) return null;
+  return daysFromCivil(y, m, d);
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  y -= m <= 2 ? 1 : 0;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** Days since the epoch of an ISO date (`YYYY-MM-DD`), or null. */
+export function parseDate(b: Uint8Array, s: number, e: number): number | null {
+  return e - s === 10 ? parseDateAt(b, s) : null;
+}
+
+const TIME = /^[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/** Milliseconds since the epoch of an ISO date or date-time (no offset = UTC), or null. */
+export function parseTimestamp(b: Uint8Array, s: number, e: number): number | null {
+  if (e - s < 10) return null;
+  const days = parseDateAt(b, s);
+  if (days === null) return null;
+  if (e - s === 10) return days * DAY_MS;
+  if (e - s > 40) return null;
+  const m = TIME.exec(latin1(b, s + 10, e));
+  if (m === null) return null;
+  const h = Number(m[1]);
+  const min = Number(m[2]);
+  const sec = m[3] === undefined ? 0 : Number(m[3]);
+  if (h > 23 || min > 59 || sec > 60) return null;
+  const ms = m[4] === undefined ? 0 : Math.floor(Number(`0.${m[4]}`) * 1000 + 1e-6);
+  let offset = 0;
+  const z = m[5];
+  if (z !== undefined && z !== 'Z') {
+    const digits = z.slice(1).replace(':', '');
+    offset = (Number(digits.slice(0, 2)) * 60 + (digits.length > 2 ? Number(digits.slice(2)) : 0)) * 60_000;
+    if (z[0] === '-') offset = -offset;
+  }
+  return days * DAY_MS + ((h * 60 + min) * 60 + sec) * 1000 + ms - offset;
+}
+
+// ---- inference ----
+
+const NUM = 1;
+const BOOL = 2;
+const DATE = 4;
+const TS = 8;
+
+/**
+ * The scalar type of column `col` over the batch's rows: float64 if every non-null field is a
+ * number (integers too), else bool, date, timestamp, or string (also when all are null).
+ */
+export function inferDType(b: Batch, col: number): ScalarDType {
+  let mask = NUM | BOOL | DATE | TS;
+  let seen = 0;
+  const rows = batchRows(b);
+  const { starts, ends } = b.table;
+  for (let r = 0; r < rows && mask !== 0; r++) {
+    const k = fieldIndex(b, r, col);
+    if (isNullField(b, k)) continue;
+    seen++;
+    const s = starts[k];
+    const e = ends[k];
+    let m = 0;
+    if (mask & NUM && parseNumber(b.buf, s, e) !== null) m |= NUM;
+    if (mask & BOOL && parseBool(b.buf, s, e) >= 0) m |= BOOL;
+    if (mask & (DATE | TS) && e - s >= 10) {
+      if (mask & DATE && parseDate(b.buf, s, e) !== null) m |= DATE | TS;
+      else if (mask & TS && parseTimestamp(b.buf, s, e) !== null) m |= TS;
+    }
+    mask &= m;
+  }
+  if (seen === 0 || mask === 0) return 'string';
+  if (mask & NUM) return 'float64';
+  if (mask & BOOL) return 'bool';
+  if (mask & DATE) return 'date';
+  return 'timestamp';
+}
+
+// ---- conversion ----
+
+function fail(b: Batch, row: number, col: number, name: string, expected: string, hint: string): never {
+  const k = fieldIndex(b, row, col);
+  const text = fieldText(b, k);
+  throw new ParseError(
+    b.file,
+    lineAt(b.buf, b.table.recordStarts[b.firstRecord + row], b.baseLine),
+    `column "${name}": expected ${expected}, found ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}...` : text)}; ${hint}`,
+  );
+}
+
+/** The column `col` of a batch, converted as `plan` says. */
+export function convertColumn(b: Batch, col: number, name: string, plan: CsvColumnPlan): Column {
+  const n = batchRows(b);
+  const { starts, ends } = b.table;
+  let validity: Uint8Array | null = null;
+  const setNull = (r: number) => {
+    validity ??= new Uint8Array(bitmapBytes(n)).fill(0xff);
+    validity[r >> 3] &= ~(1 << (r & 7));
+  };
+  const hint = `pass { types: { ${JSON.stringify(name)}: 'string' } } to read this column as text`;
+  if (plan.kind === 'json') {
+    const values = new Array<unknown>(n);
+    for (let r = 0; r < n; r++) {
+      const k = fieldIndex(b, r, col);
+      if (isNullField(b, k)) values[r] = null;
+      else {
+        try {
+          values[r] = JSON.parse(fieldText(b, k));
+        } catch {
+          fail(b, r, col, name, 'a JSON value', 'object and tensor cells are read as JSON text');
+        }
+      }
+    }
+    try {
+      return column(values, plan.hint);
+    } catch (e) {
+      if (e instanceof TesseraError)
+        throw new ParseError(b.file, null, `column "${name}" does not fit its type: ${e.message}`);
+      throw e;
+    }
+  }
+  const dtype = plan.dtype;
+  if (dtype === 'string') {
+    let bytes = 0;
+    for (let r = 0; r < n; r++) {
+      const k = fieldIndex(b, r, col);
+      bytes += ends[k] - starts[k];
+    }
+    const data = new Uint8Array(bytes);
+    const offsets = new Int32Array(n + 1);
+    const src = b.buf;
+    const flags = b.table.flags;
+    let o = 0;
+    for (let r = 0; r < n; r++) {
+      const k = fieldIndex(b, r, col);
+      if (isNullField(b, k)) setNull(r);
+      else {
+        const s = starts[k];
+        const e = ends[k];
+        if (flags[k] & ESCAPED) {
+          for (let x = s; x < e; x++) {
+            data[o++] = src[x];
+            if (src[x] === b.quote && src[x + 1] === b.quote) x++;
+          }
+        } else if (e - s < 32) for (let x = s; x < e; x++) data[o++] = src[x];
+        else {
+          data.set(src.subarray(s, e), o);
+          o += e - s;
+        }
+      }
+      offsets[r + 1] = o;
+    }
+    return new ScalarColumn('string', n, {
+      values: o === bytes ? data : data.slice(0, o),
+      offsets,
+      validity,
+    });
+  }
+  if (dtype === 'bool') {
+    const bits = new Uint8Array(bitmapBytes(n));
+    for (let r = 0; r < n; r++) {
+      const k = fieldIndex(b, r, col);
+      if (isNullField(b, k)) {
+        setNull(r);
+        continue;
+      }
+      const v = parseBool(b.buf, starts[k], ends[k]);
+      if (v < 0) fail(b, r, col, name, 'true or false', hint);
+      if (v) bits[r >> 3] |= 1 << (r & 7);
+    }
+    return new ScalarColumn('bool', n, { values: bits, validity });
+  }
+  if (dtype === 'date') {
+    const out = new Int32Array(n);
+    for (let r = 0; r < n; r++) {
+      const k = fieldIndex(b, r, col);
+      if (isNullField(b, k)) {
+        setNull(r);
+        continue;
+      }
+      const v = parseDate(b.buf, starts[k], ends[k]);
+      if (v === null) fail(b, r, col, name, 'a date (YYYY-MM-DD)', hint);
+      out[r] = v;
+    }
+    return new ScalarColumn('date', n, { values: out, validity });
+  }
+  if (dtype === 'timestamp') {
+    const out = new BigInt64Array(n);
+    for (let r = 0; r < n; r++) {
+      const k = fieldIndex(b, r, col);
+      if (isNullField(b, k)) {
+        setNull(r);
+        continue;
+      }
+      const v = parseTimestamp(b.buf, starts[k], ends[k]);
+      if (v === null) fail(b, r, col, name, 'an ISO date-time (e.g. 2024-01-31T12:00:00Z)', hint);
+      out[r] = BigInt(v);
+    }
+    return new ScalarColumn('timestamp', n, { values: out, validity });
+  }
+  if (dtype === 'int64') {
+    const out = new BigInt64Array(n);
+    for (let r = 0; r < n; r++) {
+      const k = fieldIndex(b, r, col);
+      if (isNullField(b, k)) {
+        setNull(r);
+        continue;
+      }
+      const text = latin1(b.buf, starts[k], ends[k]);
+      if (!/^[+-]?\d{1,19}$/.test(text)) fail(b, r, col, name, 'an integer', hint);
+      const v = BigInt(text);
+      if (v !== BigInt.asIntN(64, v)) fail(b, r, col, name, 'a 64-bit integer', hint);
+      out[r] = v;
+    }
+    return new ScalarColumn('int64', n, { values: out, validity });
+  }
+  // float64, float32, int32, uint8
+  const out =
+    dtype === 'float32'
+      ? new Float32Array(n)
+      : dtype === 'int32'
+        ? new Int32Array(n)
+        : dtype === 'uint8'
+          ? new Uint8Array(n)
+          : new Float64Array(n);
+  const integer = dtype === 'int32' || dtype === 'uint8';
+  const [lo, hi] = dtype === 'int32' ? [-(2 ** 31), 2 ** 31 - 1] : [0, 255];
+  for (let r = 0; r < n; r++) {
+    const k = fieldIndex(b, r, col);
+    if (isNullField(b, k)) {
+      setNull(r);
+      continue;
+    }
+    const v = parseNumber(b.buf, starts[k], ends[k]);
+    if (v === null) fail(b, r, col, name, 'a number', hint);
+    if (integer && (!Number.isInteger(v) || v < lo || v > hi))
+      fail(b, r, col, name, `an integer from ${lo} to ${hi} (${dtype})`, hint);
+    out[r] = v;
+  }
+  return new ScalarColumn(dtype, n, { values: out, validity });
+}

@@ -1,0 +1,320 @@
+/**
+ * JSON import and export: a JSON array of records (`[{...}, ...]`) and JSON lines (one record per
+ * line). Records become columns as in `DataFrame.fromRecords` (numbers → float64, strings, booleans,
+ * equal-shape number arrays → tensor, anything else → object), and string columns whose every value
+ * is an ISO date (`YYYY-MM-DD`) or date-time become date / timestamp columns (`dates: false` keeps
+ * them as text). Writing gives tensor cells as (nested) arrays, dates as `YYYY-MM-DD`, timestamps
+ * as ISO text, int64 as numbers (as strings beyond 2^53), and NaN/±Infinity as null (JSON has none).
+ *
+ * @example
+ * const cars = await readJson('cars.json');
+ * for await (const batch of readJsonLinesBatches('events.jsonl')) process(batch);
+ * await writeJsonLines(df, 'out.jsonl');
+ */
+import * as readline from 'node:readline';
+import type { Column } from '../../../core/column/column.js';
+import { type ColumnTypeHint, column } from '../../../core/column/infer.js';
+import { ScalarColumn } from '../../../core/column/scalar.js';
+import { TensorColumn } from '../../../core/column/tensor.js';
+import { ParseError, TesseraError } from '../../../core/errors.js';
+import { DataFrame, type Row } from '../../../core/frame/frame.js';
+import { isoTimestamp, nestedRow } from './csv.js';
+import { parseDate, parseTimestamp } from './csv-convert.js';
+import { openInput, readInput, writeChunks } from './file.js';
+
+/** Options of the JSON readers. */
+export interface JsonReadOptions {
+  /** Types by column name (as for `DataFrame.fromRecords`). */
+  types?: Record<string, ColumnTypeHint>;
+  /** Turn string columns of ISO dates / date-times into date / timestamp columns (default true). */
+  dates?: boolean;
+  /** Only these columns, in this order. */
+  columns?: readonly string[];
+}
+
+/** Options of {@link readJsonLinesBatches}. */
+export interface JsonLinesBatchOptions extends JsonReadOptions {
+  /** Records per batch (default 65536). */
+  batchRows?: number;
+}
+
+const encoder = new TextEncoder();
+
+/** The file at `path`, a JSON array of records, as a frame. */
+export async function readJson(path: string, options: JsonReadOptions = {}): Promise<DataFrame> {
+  const bytes = await readInput(path);
+  return parseJson(new TextDecoder().decode(bytes), { ...options, file: path });
+}
+
+/** JSON text (an array of records) as a frame. `file` names the input in errors. */
+export function parseJson(text: string, options: JsonReadOptions & { file?: string } = {}): DataFrame {
+  const file = options.file ?? '<json text>';
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    throw jsonSyntaxError(file, text, e as Error, 0);
+  }
+  if (!Array.isArray(value))
+    throw new ParseError(file, null, `expected a JSON array of records, found ${kindOf(value)}`);
+  value.forEach((r, i) => {
+    if (!isRecord(r))
+      throw new ParseError(file, null, `expected a record (a JSON object) at index ${i}, found ${kindOf(r)}`);
+  });
+  return framesFromRecords(value as Row[], options, file, null);
+}
+
+/** The JSON-lines file at `path` as one frame (all records are read before inference). */
+export async function readJsonLines(path: string, options: JsonReadOptions = {}): Promise<DataFrame> {
+  const records: Row[] = [];
+  for await (const { record } of jsonLines(path)) records.push(record);
+  return framesFromRecords(records, options, path, null);
+}
+
+/**
+ * The JSON-lines file at `path` as a stream of frames of `batchRows` records. Columns and types come
+ * from the first batch; a later record with a key the first batch lacks, or a value of another
+ * type, is a {@link ParseError} (pass `types`, or read the file whole with {@link readJsonLines}).
+ */
+export async function* readJsonLinesBatches(
+  path: string,
+  options: JsonLinesBatchOptions = {},
+): AsyncGenerator<DataFrame> {
+  const size = Math.max(1, options.batchRows ?? 65_536);
+  let schema: { names: string[]; types: Record<string, ColumnTypeHint> } | null = null;
+  let records: Row[] = [];
+  let lines: number[] = [];
+  const flush = (): DataFrame => {
+    let frame: DataFrame;
+    if (schema === null) {
+      frame = framesFromRecords(records, options, path, lines[0] ?? null);
+      const types: Record<string, ColumnTypeHint> = {};
+      for (const f of frame.schema) types[f.name] = f.type.kind === 'deferred' ? 'object' : (f.type as never);
+      schema = { names: frame.columnNames, types };
+    } else {
+      const known = new Set(schema.names);
+      for (let i = 0; i < records.length; i++)
+        for (const k of Object.keys(records[i]))
+          if (!known.has(k) && (options.columns === undefined || options.columns.includes(k)))
+            throw new ParseError(
+              path,
+              lines[i],
+              `key "${k}" is not a column of the first batch (${schema.names.join(', ')}); read the file with readJsonLines to see all keys`,
+            );
+      const full = records.map((r) => Object.fromEntries(schema!.names.map((n) => [n, r[n] ?? null])));
+      frame = framesFromRecords(full, { ...options, types: schema.types, dates: false }, path, lines[0]);
+    }
+    records = [];
+    lines = [];
+    return frame;
+  };
+  for await (const { record, line } of jsonLines(path)) {
+    records.push(record);
+    lines.push(line);
+    if (records.length === size) yield flush();
+  }
+  if (records.length > 0 || schema === null) yield flush();
+}
+
+/** Parsed records of a JSON-lines file with their line numbers (blank lines skipped). */
+async function* jsonLines(path: string): AsyncGenerator<{ record: Row; line: number }> {
+  const handle = await openInput(path);
+  const lines = readline.createInterface({
+    input: handle.createReadStream(),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  });
+  let line = 0;
+  try {
+    for await (const text of lines) {
+      line++;
+      if (text.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (e) {
+        throw jsonSyntaxError(path, text, e as Error, line - 1);
+      }
+      if (!isRecord(value))
+        throw new ParseError(
+          path,
+          line,
+          `expected a record (a JSON object) on each line, found ${kindOf(value)}`,
+        );
+      yield { record: value as Row, line };
+    }
+  } finally {
+    lines.close();
+    await handle.close();
+  }
+}
+
+/** Records → frame with inference (and ISO dates), errors as ParseError. */
+function framesFromRecords(
+  records: readonly Row[],
+  options: JsonReadOptions,
+  file: string,
+  firstLine: number | null,
+): DataFrame {
+  const names: string[] = [];
+  const seen = new Set<string>();
+  for (const r of records)
+    for (const k of Object.keys(r))
+      if (!seen.has(k)) {
+        seen.add(k);
+        names.push(k);
+      }
+  const wanted = options.columns ?? names;
+  const cols = new Map<string, Column>();
+  for (const name of wanted) {
+    const values = records.map((r) => (Object.hasOwn(r, name) ? (r[name] ?? null) : null));
+    const hint = options.types?.[name];
+    let col: Column;
+    try {
+      col = column(hint === undefined ? values : values.map((v) => fromJsonValue(v, hint)), hint);
+    } catch (e) {
+      if (e instanceof TesseraError)
+        throw new ParseError(file, firstLine, `column "${name}" does not fit its type: ${e.message}`);
+      throw e;
+    }
+    if (
+      hint === undefined &&
+      (options.dates ?? true) &&
+      col instanceof ScalarColumn &&
+      col.dtype === 'string'
+    )
+      col = isoDates(col) ?? col;
+    cols.set(name, col);
+  }
+  return new DataFrame(cols);
+}
+
+/** A JSON value converted for an explicit type: ISO text to Date for date/timestamp columns. */
+function fromJsonValue(v: unknown, hint: ColumnTypeHint): unknown {
+  const dtype = typeof hint === 'string' ? hint : hint.kind === 'scalar' ? hint.dtype : null;
+  if ((dtype === 'date' || dtype === 'timestamp') && typeof v === 'string') {
+    const b = encoder.encode(v);
+    const ms = parseTimestamp(b, 0, b.length);
+    return ms === null ? v : new Date(ms);
+  }
+  if (dtype === 'int64' && typeof v === 'string' && /^[+-]?\d+$/.test(v)) return BigInt(v);
+  return v;
+}
+
+/** A date or timestamp column if every value of a string column is an ISO date / date-time. */
+function isoDates(col: ScalarColumn): ScalarColumn | null {
+  const values = col.values as Uint8Array;
+  const offsets = col.offsets!;
+  let allDates = true;
+  let any = false;
+  const ms = new Array<Date | null>(col.length);
+  for (let i = 0; i < col.length; i++) {
+    if (col.isNull(i)) {
+      ms[i] = null;
+      continue;
+    }
+    const s = offsets[i];
+    const e = offsets[i + 1];
+    if (e - s < 10 || values[s + 4] !== 45) return null;
+    const t = parseTimestamp(values, s, e);
+    if (t === null) return null;
+    if (parseDate(values, s, e) === null) allDates = false;
+    ms[i] = new Date(t);
+    any = true;
+  }
+  if (!any) return null;
+  return ScalarColumn.from(ms, allDates ? 'date' : 'timestamp');
+}
+
+function isRecord(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function kindOf(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+/** A ParseError for a JSON syntax error, with the line computed from V8's "position N". */
+function jsonSyntaxError(file: string, text: string, e: Error, lineOffset: number): ParseError {
+  const m = /position (\d+)/.exec(e.message);
+  let line: number | null = null;
+  if (m) {
+    const pos = Math.min(text.length, Number(m[1]));
+    line = lineOffset + 1;
+    for (let i = text.indexOf('\n'); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) line++;
+  } else if (lineOffset > 0) line = lineOffset + 1;
+  return new ParseError(file, line, `invalid JSON (${e.message})`);
+}
+
+// ---- writing ----
+
+/** `df` as plain JSON-ready records (tensors as nested arrays, dates as ISO text). */
+export function jsonRecords(df: DataFrame): Row[] {
+  const names = df.columnNames;
+  const cells = names.map((n) => jsonCell(df.column(n)));
+  const out = new Array<Row>(df.length);
+  for (let i = 0; i < df.length; i++) {
+    const r: Row = {};
+    for (let c = 0; c < names.length; c++) r[names[c]] = cells[c](i);
+    out[i] = r;
+  }
+  return out;
+}
+
+function jsonCell(col: Column): (i: number) => unknown {
+  if (col instanceof ScalarColumn) {
+    switch (col.dtype) {
+      case 'date':
+        return (i) => (col.isNull(i) ? null : (col.getUnchecked(i) as Date).toISOString().slice(0, 10));
+      case 'timestamp':
+        return (i) => (col.isNull(i) ? null : isoTimestamp(col.getUnchecked(i) as Date));
+      case 'int64':
+        return (i) => {
+          const v = col.getUnchecked(i) as bigint | null;
+          if (v === null) return null;
+          const n = Number(v);
+          return Number.isSafeInteger(n) ? n : v.toString();
+        };
+      default:
+        return (i) => finite(col.getUnchecked(i));
+    }
+  }
+  if (col instanceof TensorColumn)
+    return (i) => {
+      const v = col.getUnchecked(i);
+      return v === null
+        ? null
+        : nestedRow(
+            Array.from(v, (x) => finite(x) as number),
+            col.shape,
+          );
+    };
+  return (i) => col.getUnchecked(i);
+}
+
+function finite(v: unknown): unknown {
+  return typeof v === 'number' && !Number.isFinite(v) ? null : v;
+}
+
+const ROWS_PER_CHUNK = 8192;
+
+/** Write `df` as a JSON array of records. */
+export async function writeJson(df: DataFrame, path: string): Promise<void> {
+  await writeChunks(path, jsonChunks(df, true));
+}
+
+/** Write `df` as JSON lines (one record per line). */
+export async function writeJsonLines(df: DataFrame, path: string): Promise<void> {
+  await writeChunks(path, jsonChunks(df, false));
+}
+
+function* jsonChunks(df: DataFrame, array: boolean): Generator<string> {
+  if (array) yield '[';
+  for (let start = 0; start < df.length; start += ROWS_PER_CHUNK) {
+    const part = jsonRecords(df.slice(start, start + ROWS_PER_CHUNK)).map((r) => JSON.stringify(r));
+    if (array) yield (start === 0 ? '\n' : ',\n') + part.join(',\n');
+    else yield `${part.join('\n')}\n`;
+  }
+  if (array) yield '\n]\n';
+}

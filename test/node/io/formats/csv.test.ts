@@ -1,0 +1,327 @@
+import * as fs from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  ColumnNotFoundError,
+  CsvParser,
+  DataFrame,
+  formatCsv,
+  InvalidArgumentError,
+  ParseError,
+  parseCsv,
+  readCsv,
+  readCsvBatches,
+  ScalarColumn,
+  writeCsv,
+} from '../../../../src/index.js';
+import { arbFrame, plainRows } from '../../../helpers/arbitrary.js';
+import { comparableRows, DATA, duckdb, tempDir } from './helpers.js';
+
+const tmp = tempDir('tessera-csv-');
+
+function dtypes(df: DataFrame): string[] {
+  return df.schema.map((f) => (f.type.kind === 'scalar' ? f.type.dtype : f.type.kind));
+}
+
+function parseError(fn: () => unknown): ParseError {
+  try {
+    fn();
+  } catch (e) {
+    expect(e).toBeInstanceOf(ParseError);
+    return e as ParseError;
+  }
+  throw new Error('expected a ParseError');
+}
+
+describe('parseCsv', () => {
+  it('reads RFC 4180 quoting: delimiters, line breaks and doubled quotes inside quotes', () => {
+    const df = parseCsv('a,b\r\n"x,y","he said ""hi""\r\nbye"\r\n"",plain\r\n');
+    expect(df.toRecords()).toEqual([
+      { a: 'x,y', b: 'he said "hi"\r\nbye' },
+      { a: '', b: 'plain' },
+    ]);
+  });
+
+  it('infers float64, bool, date, timestamp and string per column', () => {
+    const df = parseCsv(
+      'i,f,b,d,t,s\n1,1.5,true,2020-02-29,2020-01-02T03:04:05Z,x\n-2,1e3,FALSE,1999-12-31,2020-01-02 03:04:05.25+01:00,1\n',
+    );
+    expect(dtypes(df)).toEqual(['float64', 'float64', 'bool', 'date', 'timestamp', 'string']);
+    expect(df.toRecords()[1]).toEqual({
+      i: -2,
+      f: 1000,
+      b: false,
+      d: new Date(Date.UTC(1999, 11, 31)),
+      t: new Date(Date.UTC(2020, 0, 2, 2, 4, 5, 250)),
+      s: '1',
+    });
+  });
+
+  it('treats unquoted null tokens as nulls, quoted ones as text', () => {
+    const df = parseCsv('a,b\nNA,""\n1,NA\n,"NA"\n');
+    expect(df.toRecords()).toEqual([
+      { a: null, b: '' },
+      { a: 1, b: null },
+      { a: null, b: 'NA' },
+    ]);
+    const custom = parseCsv('a\n-\n2\n', { nullValues: ['-'] });
+    expect(custom.column('a').toArray()).toEqual([null, 2]);
+  });
+
+  it('reads without a header, with names, other delimiters and quotes, and a byte-order mark', () => {
+    expect(parseCsv('1;2\n3;4', { header: false, delimiter: ';' }).toRecords()).toEqual([
+      { column_0: 1, column_1: 2 },
+      { column_0: 3, column_1: 4 },
+    ]);
+    expect(
+      parseCsv("\ufeffx|y\n'a|b'|c\n", { delimiter: '|', quote: "'", names: ['p', 'q'] }).toRecords(),
+    ).toEqual([{ p: 'a|b', q: 'c' }]);
+  });
+
+  it('names empty and repeated headers, skips blank lines, keeps a final empty field', () => {
+    const df = parseCsv('a,a,\n\n1,2,\n\n');
+    expect(df.columnNames).toEqual(['a', 'a_1', 'column_2']);
+    expect(df.toRecords()).toEqual([{ a: 1, a_1: 2, column_2: null }]);
+  });
+
+  it('parses numbers exactly as Number() does', () => {
+    fc.assert(
+      fc.property(fc.double({ noNaN: true }), (x) => {
+        const text = String(x);
+        const got = parseCsv(`x\n${text}\n`).column('x').get(0);
+        expect(Object.is(got, Number(text))).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
+    const odd = [
+      '0.1',
+      '-0',
+      '1e-7',
+      '123456789012345678',
+      '.5',
+      '5.',
+      '+3',
+      'inf',
+      '-Infinity',
+      'NaN',
+      '1E400',
+    ];
+    const got = parseCsv(`x\n${odd.join('\n')}\n`)
+      .column('x')
+      .toArray();
+    expect(got).toEqual(odd.map((t) => (t === 'inf' ? Number.POSITIVE_INFINITY : Number(t))));
+  });
+
+  it('parses dates as Date.UTC does, including leap days, and rejects impossible ones', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('0001-01-01'), max: new Date('9999-12-31'), noInvalidDate: true }),
+        (d) => {
+          const day = d.toISOString().slice(0, 10);
+          const got = parseCsv(`d\n${day}\n`).column('d');
+          expect(dtypes(new DataFrame({ d: got }))).toEqual(['date']);
+          expect((got.get(0) as Date).toISOString().slice(0, 10)).toBe(day);
+        },
+      ),
+      { numRuns: 300 },
+    );
+    expect(dtypes(parseCsv('d\n2021-02-29\n'))).toEqual(['string']);
+  });
+
+  it('uses explicit types, including integers, JSON objects and tensors', () => {
+    const df = parseCsv('i,j,o,v\n1,9007199254740993,"{""k"":1}","[[1,2],[3,4]]"\n,,,\n', {
+      types: { i: 'int32', j: 'int64', o: 'object', v: { kind: 'tensor', dtype: 'float32', shape: [2, 2] } },
+    });
+    expect(dtypes(df)).toEqual(['int32', 'int64', 'object', 'tensor']);
+    expect(df.column('j').get(0)).toBe(9007199254740993n);
+    expect(df.column('o').get(0)).toEqual({ k: 1 });
+    expect(Array.from(df.column('v').get(0) as Float32Array)).toEqual([1, 2, 3, 4]);
+    expect(df.row(1)).toEqual({ i: null, j: null, o: null, v: null });
+  });
+
+  it('selects columns', () => {
+    const df = parseCsv('a,b,c\n1,2,3\n', { columns: ['c', 'a'] });
+    expect(df.toRecords()).toEqual([{ c: 3, a: 1 }]);
+    expect(() => parseCsv('a,b\n1,2\n', { columns: ['x'] })).toThrow(ColumnNotFoundError);
+  });
+
+  it('gives an empty frame with the header columns for a file without rows', () => {
+    const df = parseCsv('a,b\n');
+    expect(df.columnNames).toEqual(['a', 'b']);
+    expect(df.length).toBe(0);
+    expect(parseCsv('').columnNames).toEqual([]);
+  });
+});
+
+describe('malformed CSV', () => {
+  it('names the line of a record with the wrong number of fields', () => {
+    const e = parseError(() => parseCsv('a,b\n1,2\n"x\ny",2\n3\n', { file: 'data.csv' }));
+    expect(e.file).toBe('data.csv');
+    expect(e.line).toBe(5);
+    expect(e.message).toContain('expected 2 fields');
+  });
+
+  it('reports an unclosed quote and text after a closing quote', () => {
+    expect(parseError(() => parseCsv('a\n"open\n')).message).toContain('not closed');
+    const e = parseError(() => parseCsv('a,b\n1,"x"y\n'));
+    expect(e.line).toBe(2);
+    expect(e.message).toContain('after a closing quote');
+  });
+
+  it('reports a value that does not fit its column type, with the line and a hint', () => {
+    const e = parseError(() => parseCsv('a\n1\n2\nx\n', { types: { a: 'float64' } }));
+    expect(e.line).toBe(4);
+    expect(e.message).toMatch(/column "a": expected a number, found "x"/);
+    expect(() => parseCsv('a\n1.5\n', { types: { a: 'int32' } })).toThrow(ParseError);
+  });
+
+  it('rejects bad options', () => {
+    expect(() => parseCsv('a', { delimiter: ',,' })).toThrow(InvalidArgumentError);
+    expect(() => parseCsv('a', { delimiter: '"' })).toThrow(InvalidArgumentError);
+  });
+
+  it('bounds the length of a record', () => {
+    const parser = new CsvParser('big.csv', { maxRecordBytes: 100 });
+    parser.push(new TextEncoder().encode('a\n"'));
+    expect(() => parser.push(new Uint8Array(200).fill(65))).toThrow(ParseError);
+  });
+});
+
+describe('streaming', () => {
+  it('gives the same frame for any chunking of the input', () => {
+    const text =
+      'id,name,score,ok\n' +
+      Array.from({ length: 60 }, (_, i) => `${i},"n ""${i}""\r\nx",${i / 4},${i % 2 === 0}`).join('\r\n') +
+      '\n';
+    const whole = parseCsv(text);
+    const bytes = new TextEncoder().encode(text);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: bytes.length }), { maxLength: 12 }), (cuts) => {
+        const points = [...new Set([0, ...cuts, bytes.length])].sort((a, b) => a - b);
+        const parser = new CsvParser('<chunks>');
+        const frames: DataFrame[] = [];
+        for (let k = 1; k < points.length; k++) {
+          const f = parser.push(bytes.slice(points[k - 1], points[k]));
+          if (f) frames.push(f);
+        }
+        const last = parser.finish();
+        if (last) frames.push(last);
+        expect(DataFrame.concat(frames).toRecords()).toEqual(whole.toRecords());
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('reads a file in batches with the types of the first batch, and readCsv joins them', async () => {
+    const file = tmp();
+    const lines = ['k,v,d'];
+    for (let i = 0; i < 5000; i++)
+      lines.push(`${i},${i % 7 === 0 ? '' : `v${i}`},2024-01-${String((i % 28) + 1).padStart(2, '0')}`);
+    fs.writeFileSync(file, `${lines.join('\n')}\n`);
+    let batches = 0;
+    let rows = 0;
+    for await (const b of readCsvBatches(file, { batchBytes: 4096 })) {
+      expect(dtypes(b)).toEqual(['float64', 'string', 'date']);
+      batches++;
+      rows += b.length;
+    }
+    expect(batches).toBeGreaterThan(10);
+    expect(rows).toBe(5000);
+    const df = await readCsv(file, { batchBytes: 4096 });
+    expect(df.column('k').toArray()).toEqual(Array.from({ length: 5000 }, (_, i) => i));
+    expect(df.column('v').get(7)).toBeNull();
+    expect(df.column('v').get(8)).toBe('v8');
+  });
+
+  it('reports a later value that does not fit the first batch’s type with its line', async () => {
+    const file = tmp();
+    fs.writeFileSync(file, `a\n${'1\n'.repeat(3000)}oops\n`);
+    await expect(readCsv(file, { batchBytes: 1024 })).rejects.toMatchObject({
+      name: 'ParseError',
+      line: 3002,
+    });
+    await expect(readCsv(file, { batchBytes: 1024, types: { a: 'string' } })).resolves.toHaveProperty(
+      'length',
+      3001,
+    );
+  });
+
+  it('says when the file is missing', async () => {
+    await expect(readCsv('/no/such/file.csv')).rejects.toThrow(InvalidArgumentError);
+  });
+});
+
+describe('writeCsv', () => {
+  it('round-trips random frames of every kind (objects and tensors as JSON text)', () => {
+    const specs = ['int', 'float', 'str', 'bool', 'vec', 'obj'] as const;
+    fc.assert(
+      fc.property(arbFrame([...specs], 20), ({ frame }) => {
+        const text = formatCsv(frame);
+        const back = parseCsv(text, {
+          types: {
+            int: 'float64',
+            float: 'float64',
+            str: 'string',
+            bool: 'bool',
+            vec: { kind: 'tensor', dtype: 'float32', shape: [2] },
+            obj: 'object',
+          },
+        });
+        expect(plainRows(back)).toEqual(plainRows(frame));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('round-trips strings of any text, and a one-column frame with nulls', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.option(fc.string({ unit: 'grapheme' }), { nil: null }), { maxLength: 20 }),
+        (values) => {
+          const df = new DataFrame({ s: ScalarColumn.from(values, 'string') });
+          for (const delimiter of [',', '\t']) {
+            const back = parseCsv(formatCsv(df, { delimiter }), { delimiter, types: { s: 'string' } });
+            expect(back.column('s').toArray()).toEqual(values);
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('round-trips dates, timestamps, int64 and CRLF through a file', async () => {
+    const df = new DataFrame({
+      d: ScalarColumn.from([new Date('2020-02-29'), null, new Date('1969-12-31')], 'date'),
+      t: ScalarColumn.from([new Date('2020-01-02T03:04:05.678Z'), new Date(-1), null], 'timestamp'),
+      n: ScalarColumn.from([1n, -(2n ** 63n), null], 'int64'),
+    });
+    const file = tmp();
+    await writeCsv(df, file, { lineEnd: '\r\n' });
+    const back = await readCsv(file, { types: { n: 'int64' } });
+    expect(dtypes(back)).toEqual(['date', 'timestamp', 'int64']);
+    expect(back.toRecords()).toEqual(df.toRecords());
+  });
+});
+
+describe('real data', () => {
+  it('reads airports.csv as DuckDB does', async () => {
+    const file = `${DATA}airports.csv`;
+    // DuckDB reads NA as text; so do we with only '' as a null token (by default NA is null).
+    expect((await readCsv(file)).column('state').nullCount).toBe(12);
+    const df = await readCsv(file, { nullValues: [''] });
+    const [ref] = await duckdb(
+      `SELECT count(*)::DOUBLE AS n, sum(latitude) AS lat, sum(longitude) AS lon, count(DISTINCT state)::DOUBLE AS states,
+        count(state)::DOUBLE AS with_state FROM read_csv_auto('${file}')`,
+    );
+    const lat = df.column<ScalarColumn>('latitude').toArray() as number[];
+    const lon = df.column<ScalarColumn>('longitude').toArray() as number[];
+    const state = df.column('state').toArray();
+    expect(df.length).toBe(ref.n);
+    expect(lat.reduce((a, b) => a + b, 0)).toBeCloseTo(ref.lat as number, 6);
+    expect(lon.reduce((a, b) => a + b, 0)).toBeCloseTo(ref.lon as number, 6);
+    expect(new Set(state.filter((s) => s !== null)).size).toBe(ref.states);
+    expect(state.filter((s) => s !== null).length).toBe(ref.with_state);
+    const first = await duckdb(`SELECT * FROM read_csv_auto('${file}') LIMIT 3`);
+    expect(comparableRows(df.head(3).toRecords())).toEqual(comparableRows(first));
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * Readers fed random and corrupted bytes: each must return a frame or throw one of Tessera's typed
+ * errors: never another error, a crash or a hang. Every value of a returned frame is read too.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  type DataFrame,
+  formatArrow,
+  formatCsv,
+  formatParquet,
+  jsonRecords,
+  parseArrow,
+  parseCsv,
+  parseJson,
+  parseParquet,
+  TesseraError,
+} from '../../../../src/index.js';
+import { frameOf } from '../../../helpers/arbitrary.js';
+
+const sample = frameOf([
+  { int: 1, float: 0.5, str: 'a,"b"\nc', bool: true, vec: [1, 2], obj: { k: 1 } },
+  { int: null, float: Number.NaN, str: null, bool: false, vec: null, obj: null },
+  { int: 3, float: -2, str: 'é😀', bool: null, vec: [3, 4], obj: { k: 2 } },
+]);
+
+/** Valid bytes with some bytes overwritten, some cut off, or some inserted. */
+function corrupted(valid: Uint8Array) {
+  const edit = fc.oneof(
+    fc.record({ at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }), kind: fc.constant('set' as const) }),
+    fc.record({ at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }), kind: fc.constant('insert' as const) }),
+    fc.record({ at: fc.nat(), byte: fc.constant(0), kind: fc.constant('cut' as const) }),
+  );
+  return fc.array(edit, { minLength: 1, maxLength: 6 }).map((edits) => {
+    let bytes = Array.from(valid);
+    for (const e of edits) {
+      const at = bytes.length === 0 ? 0 : e.at % (bytes.length + 1);
+      if (e.kind === 'set' && at < bytes.length) bytes[at] = e.byte;
+      else if (e.kind === 'insert') bytes.splice(at, 0, e.byte);
+      else if (e.kind === 'cut') bytes = bytes.slice(0, at);
+    }
+    return Uint8Array.from(bytes);
+  });
+}
+
+function readsSafely(read: (bytes: Uint8Array) => DataFrame) {
+  return (bytes: Uint8Array) => {
+    try {
+      const df = read(bytes);
+      for (const name of df.columnNames) df.column(name).toArray();
+    } catch (e) {
+      if (!(e instanceof TesseraError)) throw e;
+    }
+  };
+}
+
+const readers: [string, (b: Uint8Array) => DataFrame, Uint8Array][] = [
+  ['CSV', (b) => parseCsv(b), new TextEncoder().encode(formatCsv(sample))],
+  [
+    'JSON',
+    (b) => parseJson(new TextDecoder().decode(b)),
+    new TextEncoder().encode(JSON.stringify(jsonRecords(sample.drop('float')))),
+  ],
+  ['Arrow IPC (file)', (b) => parseArrow(b), formatArrow(sample)],
+  ['Arrow IPC (stream)', (b) => parseArrow(b), formatArrow(sample, { format: 'stream' })],
+  ['Parquet', (b) => parseParquet(b), formatParquet(sample, { compression: 'uncompressed' })],
+];
+
+describe.each(readers)('%s reader on bad bytes', (_name, read, valid) => {
+  it('reads the valid bytes', () => {
+    expect(read(valid).length).toBe(3);
+  });
+
+  it('throws only typed errors on random bytes', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), readsSafely(read)), { numRuns: 200 });
+  });
+
+  it('throws only typed errors on corrupted files', () => {
+    fc.assert(fc.property(corrupted(valid), readsSafely(read)), { numRuns: 300 });
+  });
+});
