@@ -33,6 +33,10 @@ describe('README', () => {
     expect(out).toContain('[ 2, 4, 6, 8, 10, 12 ]');
   });
 
+  it('import/export example runs as written', () => {
+    expect(run(block('Import and export'))).toBe("3376 7\n3376\n[ 'iata', 'state' ]\n");
+  });
+
   it('media example runs as written', () => {
     const out = run(block('Media columns'));
     expect(out).toMatch(/^<image \d+×\d+×\d>\n\[ \d+, \d+, \d \]\n$/);
