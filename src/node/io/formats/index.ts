@@ -24,6 +24,7 @@ export {
   readCsvBatches,
   writeCsv,
 } from './csv.js';
+export { type HuggingFaceOptions, readHuggingFace } from './hugging-face.js';
 export { IMAGE_EXTENSIONS, type ImageFolderOptions, readImageFolder } from './image-folder.js';
 export {
   type JsonLinesBatchOptions,
