@@ -9,15 +9,14 @@
 import * as fs from 'node:fs';
 import type { Column } from '../../core/column/column.js';
 import type { DeferredColumn } from '../../core/column/deferred.js';
-import { registerFunction } from '../../core/column/registry.js';
 import {
   type MediaColumnOptions,
   MediaDecodeError,
   type MediaSource,
-  makeLoader,
   mediaColumn,
   readRange,
   readSourceSync,
+  registerBaseDirLoader,
   resolveMediaPath,
   sourceName,
   UnsupportedMediaError,
@@ -199,18 +198,12 @@ export function formatAudioInfo(info: AudioInfo): string {
   return `<audio ${info.duration.toFixed(1)} s ${formatSampleRate(info.sampleRate)}${ch}>`;
 }
 
-registerFunction(
+registerBaseDirLoader<AudioInfo>(
   AUDIO_FUNCTION,
-  (params) => {
-    const baseDir = params.baseDir as string | undefined;
-    return makeLoader<AudioInfo>(
-      'audio',
-      (src) => decodeAudio(src, { baseDir }),
-      (src) => readAudioInfo(src, baseDir),
-      formatAudioInfo,
-    );
-  },
-  { media: 'audio' },
+  'audio',
+  (src, baseDir) => decodeAudio(src, { baseDir }),
+  readAudioInfo,
+  formatAudioInfo,
 );
 
 /**

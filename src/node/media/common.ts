@@ -9,7 +9,12 @@ import { Column } from '../../core/column/column.js';
 import { DeferredColumn, type DeferredOptions } from '../../core/column/deferred.js';
 import { column } from '../../core/column/infer.js';
 import { resolveColumn } from '../../core/column/lazy.js';
-import { type FunctionParams, registeredColumn, type TemplateEnv } from '../../core/column/registry.js';
+import {
+  type FunctionParams,
+  registeredColumn,
+  registerFunction,
+  type TemplateEnv,
+} from '../../core/column/registry.js';
 import type { MediaKind } from '../../core/column/types.js';
 import { InvalidArgumentError, TesseraError } from '../../core/errors.js';
 
@@ -169,6 +174,32 @@ export interface MediaLoader<I> {
  * Wrap a row loader and a sync metadata reader into a {@link MediaLoader}. Metadata is cached per
  * path (and per byte array); a failed header read makes the printout fall back to `<kind>`.
  */
+/**
+ * Register a media loader whose only parameter is the base directory (audio, volume, graph), so a
+ * stored column (loader name + params) can be read back.
+ */
+export function registerBaseDirLoader<I>(
+  name: string,
+  kind: MediaKind,
+  decode: (src: MediaSource, baseDir: string | undefined) => unknown,
+  readInfo: (src: MediaSource, baseDir: string | undefined) => I | undefined,
+  format: (info: I) => string,
+): void {
+  registerFunction(
+    name,
+    (params) => {
+      const baseDir = params.baseDir as string | undefined;
+      return makeLoader<I>(
+        kind,
+        (src) => decode(src, baseDir),
+        (src) => readInfo(src, baseDir),
+        format,
+      );
+    },
+    { media: kind },
+  );
+}
+
 export function makeLoader<I>(
   kind: MediaKind,
   load: (src: MediaSource) => unknown,

@@ -11,14 +11,13 @@ import * as fs from 'node:fs';
 import * as graphology from 'graphology';
 import type { Column } from '../../core/column/column.js';
 import type { DeferredColumn } from '../../core/column/deferred.js';
-import { registerFunction } from '../../core/column/registry.js';
 import {
   type MediaColumnOptions,
   MediaDecodeError,
   type MediaSource,
-  makeLoader,
   mediaColumn,
   readSourceSync,
+  registerBaseDirLoader,
   resolveMediaPath,
   sourceName,
   UnsupportedMediaError,
@@ -337,18 +336,12 @@ export function formatGraphInfo(info: GraphInfo): string {
   return `<graph ${info.nodes} node${info.nodes === 1 ? '' : 's'} ${info.edges} edge${info.edges === 1 ? '' : 's'}>`;
 }
 
-registerFunction(
+registerBaseDirLoader<GraphInfo>(
   GRAPH_FUNCTION,
-  (params) => {
-    const baseDir = params.baseDir as string | undefined;
-    return makeLoader<GraphInfo>(
-      'graph',
-      (src) => decodeGraph(src, { baseDir }),
-      (src) => readGraphInfo(src, baseDir),
-      formatGraphInfo,
-    );
-  },
-  { media: 'graph' },
+  'graph',
+  (src, baseDir) => decodeGraph(src, { baseDir }),
+  readGraphInfo,
+  formatGraphInfo,
 );
 
 /** A column of graphs (node-link JSON or GraphML paths under baseDir, or bytes): `col.get(i)` gives a graphology Graph. */

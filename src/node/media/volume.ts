@@ -11,15 +11,14 @@
 import * as zlib from 'node:zlib';
 import type { Column } from '../../core/column/column.js';
 import type { DeferredColumn } from '../../core/column/deferred.js';
-import { registerFunction } from '../../core/column/registry.js';
 import {
   type MediaColumnOptions,
   MediaDecodeError,
   type MediaSource,
-  makeLoader,
   mediaColumn,
   readRange,
   readSourceSync,
+  registerBaseDirLoader,
   resolveMediaPath,
   sourceName,
   UnsupportedMediaError,
@@ -264,18 +263,12 @@ export function formatVolumeInfo(info: VolumeInfo): string {
   return `<volume ${info.dims.join('×')}>`;
 }
 
-registerFunction(
+registerBaseDirLoader<VolumeInfo>(
   VOLUME_FUNCTION,
-  (params) => {
-    const baseDir = params.baseDir as string | undefined;
-    return makeLoader<VolumeInfo>(
-      'volume',
-      (src) => decodeVolume(src, { baseDir }),
-      (src) => readVolumeInfo(src, baseDir),
-      formatVolumeInfo,
-    );
-  },
-  { media: 'volume' },
+  'volume',
+  (src, baseDir) => decodeVolume(src, { baseDir }),
+  readVolumeInfo,
+  formatVolumeInfo,
 );
 
 /**
