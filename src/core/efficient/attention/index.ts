@@ -7,6 +7,7 @@ export {
 } from './common.js';
 export { type ExactAttentionOptions, exactAttention } from './exact.js';
 export { eluPlusOne, type LinearAttentionOptions, linearAttention } from './linear.js';
+export { type LinformerOptions, linformerAttention, linformerProjections } from './linformer.js';
 export { type LocalAttentionOptions, localAttention } from './local.js';
 export {
   type PerformerOptions,
@@ -14,3 +15,8 @@ export {
   type RandomFeatureOptions,
   randomFeatureMatrix,
 } from './performer.js';
+export {
+  SCATTERBRAIN_MIN_DENOMINATOR,
+  type ScatterbrainOptions,
+  scatterbrainAttention,
+} from './scatterbrain.js';
