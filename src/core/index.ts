@@ -4,4 +4,5 @@ export * from './efficient/attention/index.js';
 export * from './errors.js';
 export * from './frame/index.js';
 export { Random } from './random.js';
+export * from './search/index.js';
 export * from './tensor/index.js';
