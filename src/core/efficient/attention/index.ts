@@ -16,6 +16,13 @@ export {
   randomFeatureMatrix,
 } from './performer.js';
 export {
+  REFORMER_SELF_LOGIT,
+  type ReformerOptions,
+  reformerAttention,
+  reformerDefaultBuckets,
+  reformerRotations,
+} from './reformer.js';
+export {
   SCATTERBRAIN_MIN_DENOMINATOR,
   type ScatterbrainOptions,
   scatterbrainAttention,
