@@ -37,6 +37,10 @@ describe('README', () => {
     expect(run(block('Import and export'))).toBe("3376 7\n3376\n[ 'iata', 'state' ]\n");
   });
 
+  it('search and attention example runs as written', () => {
+    expect(run(block('Search and efficient attention'))).toBe('42\ntrue\ntrue\n');
+  });
+
   it('media example runs as written', () => {
     const out = run(block('Media columns'));
     expect(out).toMatch(/^<image \d+×\d+×\d>\n\[ \d+, \d+, \d \]\n$/);
