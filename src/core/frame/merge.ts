@@ -301,15 +301,7 @@ function hashJoin(f: Factorized, keepProbe: boolean, keepBuild: boolean): JoinRo
       o++;
     }
   }
-  if (matched !== null)
-    for (let r = 0; r < nb; r++) {
-      const id = build[r];
-      if (id < 0 || matched[id] === 0) {
-        probeOut[o] = -1;
-        buildOut[o] = r;
-        o++;
-      }
-    }
+  if (matched !== null) appendUnmatchedBuild(build, matched, probeOut, buildOut, o);
   return { probe: probeOut, build: buildOut, split };
 }
 
@@ -357,16 +349,26 @@ function uniqueJoin(f: Factorized, nonNull: number, keepProbe: boolean, keepBuil
       o++;
     }
   }
-  if (matched !== null)
-    for (let r = 0; r < nb; r++) {
-      const id = build[r];
-      if (id < 0 || matched[id] === 0) {
-        probeOut[o] = -1;
-        buildOut[o] = r;
-        o++;
-      }
-    }
+  if (matched !== null) appendUnmatchedBuild(build, matched, probeOut, buildOut, o);
   return { probe: probeOut, build: buildOut, split };
+}
+
+/** For right and outer joins: append the build rows no probe row matched (null keys included), from `o` on. */
+function appendUnmatchedBuild(
+  build: Int32Array,
+  matched: Uint8Array,
+  probeOut: Int32Array,
+  buildOut: Int32Array,
+  o: number,
+): void {
+  for (let r = 0; r < build.length; r++) {
+    const id = build[r];
+    if (id < 0 || matched[id] === 0) {
+      probeOut[o] = -1;
+      buildOut[o] = r;
+      o++;
+    }
+  }
 }
 
 // ---- factorizing keys ----
