@@ -22,10 +22,9 @@
 //            stopping the run: it is then reported as "skipped (reason)".
 // Polars and DuckDB use all cores (their defaults); Tessera and Arquero run on one thread. A full GC
 // (untimed) precedes every timed call, and the main thread keeps no JavaScript copy of the data.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
-import { dirname, join as joinPath } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
@@ -33,6 +32,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnTable } from 'arquero';
 import type { DataFrame as PlDataFrame } from 'nodejs-polars';
 import { DataFrame, Random, ScalarColumn } from '../src/index.js';
+import { machine, RESULTS_FILE, writeSection } from './lib/results.js';
 
 type Pl = typeof import('nodejs-polars').default;
 
@@ -699,23 +699,9 @@ function formatTable(spec: Spec, reps: number, runs: number, results: SizeResult
   return lines.join('\n');
 }
 
-function machine(): string {
-  let model = cpus()[0]?.model ?? 'unknown CPU';
-  try {
-    const m = /^model name\s*:\s*(.*)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m) model = m[1].trim();
-  } catch {
-    // not Linux: keep os.cpus()
-  }
-  return `nproc ${availableParallelism()}, ${model}, Node ${process.version}, ${process.platform} ${process.arch}`;
-}
-
 function writeResults(args: string[], opts: Options, sections: string[], loadAtStart: string): void {
-  const file = joinPath(dirname(fileURLToPath(import.meta.url)), 'RESULTS.md');
   const heap = process.env.NODE_OPTIONS ? ` (NODE_OPTIONS=${process.env.NODE_OPTIONS})` : '';
   const section = [
-    '## ops',
-    '',
     `Command: \`npm run bench -- ops${args.length ? ` ${args.join(' ')}` : ''}\`${heap}  `,
     `Date: ${new Date().toISOString().slice(0, 10)}  `,
     `Machine: ${machine()}; 1-min load average ${loadAtStart} at the start, ${loadavg()[0].toFixed(1)} at the end`,
@@ -732,22 +718,8 @@ function writeResults(args: string[], opts: Options, sections: string[], loadAtS
     '',
     ...sections.flatMap((s) => [s, '']),
   ].join('\n');
-  let text = '';
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    text = '# Benchmark results\n\n';
-  }
-  const start = text.search(/^## ops\s*$/m);
-  if (start < 0) {
-    text = `${text.trimEnd()}\n\n${section}`;
-  } else {
-    const rest = text.slice(start + 1);
-    const next = rest.search(/^## /m);
-    text = text.slice(0, start) + section + (next < 0 ? '' : `\n${rest.slice(next)}`);
-  }
-  writeFileSync(file, `${text.trimEnd()}\n`);
-  log(`wrote the ops section of ${file}`);
+  writeSection('ops', section);
+  log(`wrote the ops section of ${RESULTS_FILE}`);
 }
 
 if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_ROLE) arqueroWorkerMain();
