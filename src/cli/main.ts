@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { runDemo } from './demo.js';
+import { addListOpsCommand } from './listops.js';
 
 const program = new Command()
   .name('tessera')
@@ -10,5 +11,7 @@ program
   .command('demo')
   .description('build an example frame holding every column kind and print it')
   .action(() => runDemo());
+
+addListOpsCommand(program);
 
 await program.parseAsync(process.argv);

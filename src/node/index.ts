@@ -5,4 +5,5 @@
 
 export * from './io/formats/index.js';
 export * from './io/store/index.js';
+export * from './lra/index.js';
 export * from './media/index.js';
