@@ -1,4 +1,7 @@
 /** Attention methods behind one interface: exact softmax and its efficient approximations. */
+
+export { memoryUnits, UNITS_PER_FEATURE } from './budget.js';
+export { type AttentionGroups, clusteredAttention } from './clustered.js';
 export {
   type AttentionOptions,
   type AttentionResult,
@@ -27,3 +30,9 @@ export {
   type ScatterbrainOptions,
   scatterbrainAttention,
 } from './scatterbrain.js';
+export {
+  type SmyrfOptions,
+  smyrfAttention,
+  smyrfGroups,
+  smyrfHashVectors,
+} from './smyrf.js';

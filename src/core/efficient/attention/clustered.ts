@@ -1,0 +1,236 @@
+/**
+ * Attention inside groups of queries and keys, the shared engine of the clustering methods (SMYRF,
+ * routing attention, the SMYRF support of Scatterbrain).
+ *
+ * A group is a list of query rows and a list of key rows of one head; every query of a group attends
+ * exactly (softmax) to every key of the group. A query in several groups (several hash rounds, or
+ * several routing clusters) gets the softmax over the union of its groups' keys: each group's logits
+ * have `log N_ij` subtracted, `N_ij` the number of groups holding both query `i` and key `j`, and the
+ * groups' partial results are merged by their log-sum-exps (as in Reformer). A query whose support is
+ * empty (in no group, or, when causal, in groups whose keys all come after it) attends to its own key.
+ *
+ * Rows are global: row `h·n + i` is position `i` of head `h`, and a group never mixes heads, so the
+ * causal test `j ≤ i` on rows is the test on positions. The products of a group's queries and keys
+ * (and of the attention weights and values) run as batched matrix products on the kernels, with
+ * queries, keys and values gathered into `[groups, size, ·]` blocks.
+ */
+import type { FloatArray, TensorKernels } from '../../tensor/kernels.js';
+import { allocLike } from '../../tensor/shapes.js';
+
+/** Groups of query and key rows: `count` groups of `size` slots each; −1 marks an empty slot. */
+export interface AttentionGroups {
+  count: number;
+  size: number;
+  /** Query rows, `[count, size]`. */
+  queries: Int32Array;
+  /** Key rows, `[count, size]`. */
+  keys: Int32Array;
+}
+
+/** Rows of `x` (`[rows, w]`) gathered per slot into `[count, size, w]`; empty slots give zeros. */
+export function gatherRows<T extends FloatArray>(x: T, index: Int32Array, w: number): T {
+  const out = allocLike(x, index.length * w);
+  for (let s = 0; s < index.length; s++) {
+    const r = index[s];
+    if (r >= 0) out.set(x.subarray(r * w, (r + 1) * w), s * w);
+  }
+  return out;
+}
+
+/** Members of each row in CSR form: `start[r]..start[r+1]` indexes `groups` (ascending group ids). */
+interface Membership {
+  start: Int32Array;
+  groups: Int32Array;
+  /** The largest number of groups one row belongs to. */
+  most: number;
+}
+
+function membership(index: Int32Array, size: number, rows: number): Membership {
+  const start = new Int32Array(rows + 1);
+  for (let s = 0; s < index.length; s++) if (index[s] >= 0) start[index[s] + 1]++;
+  let most = 0;
+  for (let r = 0; r < rows; r++) {
+    most = Math.max(most, start[r + 1]);
+    start[r + 1] += start[r];
+  }
+  const fill = start.slice(0, rows);
+  const groups = new Int32Array(start[rows]);
+  // Slots are visited in group order, so each row's list comes out ascending.
+  for (let s = 0; s < index.length; s++) {
+    const r = index[s];
+    if (r >= 0) groups[fill[r]++] = Math.floor(s / size);
+  }
+  return { start, groups, most };
+}
+
+/**
+ * `N_ij` for every slot pair of every group (`[count, size, size]`, 0 where either slot is empty):
+ * the number of groups that hold both query `i` and key `j`. All ones when no row is in two groups.
+ */
+export function pairCounts(groups: AttentionGroups, rows: number): Int32Array {
+  const { count, size, queries, keys } = groups;
+  const counts = new Int32Array(count * size * size);
+  const qm = membership(queries, size, rows);
+  const km = membership(keys, size, rows);
+  const simple = qm.most <= 1 || km.most <= 1;
+  for (let g = 0; g < count; g++) {
+    for (let a = 0; a < size; a++) {
+      const i = queries[g * size + a];
+      if (i < 0) continue;
+      const o = (g * size + a) * size;
+      for (let b = 0; b < size; b++) {
+        const j = keys[g * size + b];
+        if (j < 0) continue;
+        if (simple) {
+          counts[o + b] = 1;
+          continue;
+        }
+        // Intersection of two ascending lists.
+        let x = qm.start[i];
+        let y = km.start[j];
+        const xe = qm.start[i + 1];
+        const ye = km.start[j + 1];
+        let c = 0;
+        while (x < xe && y < ye) {
+          const gx = qm.groups[x];
+          const gy = km.groups[y];
+          if (gx === gy) {
+            c++;
+            x++;
+            y++;
+          } else if (gx < gy) x++;
+          else y++;
+        }
+        counts[o + b] = c;
+      }
+    }
+  }
+  return counts;
+}
+
+/**
+ * The logits of every slot pair, `scale · q_iᵀk_j − log N_ij` (`[count, size, size]`, float64), and
+ * −∞ where the pair is not attended: an empty slot, or `j > i` when causal.
+ */
+export async function groupLogits<T extends FloatArray>(
+  q: T,
+  k: T,
+  d: number,
+  groups: AttentionGroups,
+  rows: number,
+  scale: number,
+  causal: boolean,
+  kernels: TensorKernels,
+): Promise<Float64Array> {
+  const { count, size, queries, keys } = groups;
+  const dots = await kernels.batchedMatmul(
+    gatherRows(q, queries, d),
+    gatherRows(k, keys, d),
+    count,
+    size,
+    d,
+    size,
+    {
+      transposeB: true,
+    },
+  );
+  const counts = pairCounts(groups, rows);
+  const logits = new Float64Array(count * size * size).fill(Number.NEGATIVE_INFINITY);
+  for (let g = 0; g < count; g++) {
+    for (let a = 0; a < size; a++) {
+      const i = queries[g * size + a];
+      if (i < 0) continue;
+      const o = (g * size + a) * size;
+      for (let b = 0; b < size; b++) {
+        const j = keys[g * size + b];
+        if (j < 0 || (causal && j > i)) continue;
+        logits[o + b] = scale * dots[o + b] - (counts[o + b] === 1 ? 0 : Math.log(counts[o + b]));
+      }
+    }
+  }
+  return logits;
+}
+
+/**
+ * Softmax attention within the groups, merged per query over its groups (see the file comment).
+ * `q`, `k` are `[rows, d]`, `v` is `[rows, dv]`; returns the output `[rows, dv]` and, when asked, the
+ * attention matrix `[heads, n, n]` (rows = heads·n).
+ */
+export async function clusteredAttention<T extends FloatArray>(
+  q: T,
+  k: T,
+  v: T,
+  heads: number,
+  n: number,
+  d: number,
+  dv: number,
+  groups: AttentionGroups,
+  scale: number,
+  causal: boolean,
+  kernels: TensorKernels,
+  returnMatrix: boolean,
+): Promise<{ output: T; matrix?: T }> {
+  const rows = heads * n;
+  const { count, size, queries, keys } = groups;
+  const logits = await groupLogits(q, k, d, groups, rows, scale, causal, kernels);
+  // Each slot row's exp(logit − its max), as the weights of the value product.
+  const weights = allocLike(v, count * size * size);
+  const slotMax = new Float64Array(count * size);
+  const slotSum = new Float64Array(count * size);
+  for (let s = 0; s < count * size; s++) {
+    const o = s * size;
+    let max = Number.NEGATIVE_INFINITY;
+    for (let b = 0; b < size; b++) if (logits[o + b] > max) max = logits[o + b];
+    slotMax[s] = max;
+    if (max === Number.NEGATIVE_INFINITY) continue;
+    let z = 0;
+    for (let b = 0; b < size; b++) {
+      const e = Math.exp(logits[o + b] - max);
+      weights[o + b] = e;
+      z += e;
+    }
+    slotSum[s] = z;
+  }
+  const partial = await kernels.batchedMatmul(weights, gatherRows(v, keys, dv), count, size, size, dv);
+  // Merge the groups' partial results per query by their log-sum-exps.
+  const rowMax = new Float64Array(rows).fill(Number.NEGATIVE_INFINITY);
+  const rowSum = new Float64Array(rows);
+  const acc = new Float64Array(rows * dv);
+  for (let s = 0; s < count * size; s++) {
+    const i = queries[s];
+    if (i < 0 || slotMax[s] === Number.NEGATIVE_INFINITY) continue;
+    const old = rowMax[i];
+    const top = Math.max(old, slotMax[s]);
+    const fOld = old === Number.NEGATIVE_INFINITY ? 0 : Math.exp(old - top);
+    const fNew = Math.exp(slotMax[s] - top);
+    rowMax[i] = top;
+    rowSum[i] = rowSum[i] * fOld + slotSum[s] * fNew;
+    for (let c = 0; c < dv; c++) acc[i * dv + c] = acc[i * dv + c] * fOld + partial[s * dv + c] * fNew;
+  }
+  const output = allocLike(v, rows * dv);
+  const matrix = returnMatrix ? allocLike(v, rows * n) : undefined;
+  for (let i = 0; i < rows; i++) {
+    if (rowSum[i] > 0) {
+      for (let c = 0; c < dv; c++) output[i * dv + c] = acc[i * dv + c] / rowSum[i];
+    } else {
+      // Empty support: the query attends to its own key alone.
+      output.set(v.subarray(i * dv, (i + 1) * dv), i * dv);
+      if (matrix) matrix[i * n + (i % n)] = 1;
+    }
+  }
+  if (matrix) {
+    for (let s = 0; s < count * size; s++) {
+      const i = queries[s];
+      if (i < 0 || slotMax[s] === Number.NEGATIVE_INFINITY) continue;
+      const h = Math.floor(i / n);
+      const g = Math.floor(s / size);
+      for (let b = 0; b < size; b++) {
+        const l = logits[s * size + b];
+        if (l === Number.NEGATIVE_INFINITY) continue;
+        const j = keys[g * size + b] - h * n;
+        matrix[i * n + j] += Math.exp(l - rowMax[i]) / rowSum[i];
+      }
+    }
+  }
+  return matrix ? { output, matrix } : { output };
+}

@@ -1,0 +1,256 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type AttentionGroups,
+  clusteredAttention,
+  exactAttention,
+  memoryUnits,
+  smyrfAttention,
+  smyrfHashVectors,
+} from '../../../src/core/efficient/attention/index.js';
+import { InvalidArgumentError } from '../../../src/core/errors.js';
+import { Random } from '../../../src/core/random.js';
+import { ShapeError, tsKernels } from '../../../src/core/tensor/index.js';
+import { dot, type Inputs, inputs, maxAbsDiff, relFrobenius, rowsAt, weightedAttention } from './helpers.js';
+
+/**
+ * SMYRF spelled out in float64: XBOX+ vectors of length d + 2 built explicitly, E2LSH hashes as dot
+ * products with them, Array.sort by (hash, position), equal-size clusters, and exact softmax over
+ * the union of a query's clusters' keys (causal: keys after the query dropped; empty → itself).
+ */
+function naiveSmyrf(x: Inputs, clusterSize: number, a: Float64Array, rounds: number, causal: boolean) {
+  const { heads, n, d, q, k } = x;
+  const support: Set<number>[] = []; // per (h, i)
+  for (let h = 0; h < heads; h++) {
+    const rowsOf = (arr: Float64Array) =>
+      Array.from({ length: n }, (_, i) => Array.from(arr.subarray((h * n + i) * d, (h * n + i + 1) * d)));
+    const qs = rowsOf(q);
+    const ks = rowsOf(k);
+    const sq = (r: number[]) => r.reduce((s, t) => s + t * t, 0);
+    const m2 = Math.max(...qs.map(sq)) + Math.max(...ks.map(sq));
+    const qt = qs.map((r) => [...r, 0, Math.sqrt(m2 - sq(r))]);
+    const kt = ks.map((r) => [...r, Math.sqrt(m2 - sq(r)), 0]);
+    for (let i = 0; i < n; i++) support.push(new Set());
+    for (let r = 0; r < rounds; r++) {
+      const hash = (t: number[]) => t.reduce((s, val, c) => s + val * a[r * (d + 2) + c], 0);
+      const qOrder = [...Array(n).keys()].sort((x1, x2) => hash(qt[x1]) - hash(qt[x2]) || x1 - x2);
+      const kOrder = [...Array(n).keys()].sort((x1, x2) => hash(kt[x1]) - hash(kt[x2]) || x1 - x2);
+      for (let t = 0; t < n; t++) {
+        const i = qOrder[t];
+        const c = Math.floor(t / clusterSize);
+        for (let u = c * clusterSize; u < Math.min(n, (c + 1) * clusterSize); u++) {
+          const j = kOrder[u];
+          if (!causal || j <= i) support[h * n + i].add(j);
+        }
+      }
+    }
+    for (let i = 0; i < n; i++) if (support[h * n + i].size === 0) support[h * n + i].add(i);
+  }
+  const logit = (h: number, i: number, j: number) =>
+    dot(q, (h * n + i) * d, k, (h * n + j) * d, d) / Math.sqrt(d);
+  return weightedAttention(x, (h, i, j) => (support[h * n + i].has(j) ? Math.exp(logit(h, i, j)) : 0));
+}
+
+/** Copies of x with q, k and/or v replaced by noise at positions after i (every head). */
+function perturbAfter(x: Inputs, i: number, seed: number, what: 'v' | 'qkv'): Inputs {
+  const noise = inputs(seed, x.heads, x.n, x.d, x.dv, 3);
+  const y = { ...x, q: Float64Array.from(x.q), k: Float64Array.from(x.k), v: Float64Array.from(x.v) };
+  for (let h = 0; h < x.heads; h++) {
+    for (let j = i + 1; j < x.n; j++) {
+      for (let c = 0; c < x.dv; c++) y.v[(h * x.n + j) * x.dv + c] = noise.v[(h * x.n + j) * x.dv + c];
+      if (what === 'v') continue;
+      for (let c = 0; c < x.d; c++) {
+        y.q[(h * x.n + j) * x.d + c] = noise.q[(h * x.n + j) * x.d + c];
+        y.k[(h * x.n + j) * x.d + c] = noise.k[(h * x.n + j) * x.d + c];
+      }
+    }
+  }
+  return y;
+}
+
+describe('smyrfAttention', () => {
+  const shape = { heads: 2, n: 21, d: 5, dv: 3 };
+  const x = inputs(61, 2, 21, 5, 3, 1.2);
+
+  it('one cluster covering every position equals exact attention (any rounds, causal or not)', async () => {
+    for (const causal of [false, true]) {
+      const exact = await exactAttention(x.q, x.k, x.v, shape, { causal, returnMatrix: true });
+      for (const clusterSize of [21, 64]) {
+        for (const rounds of [1, 3]) {
+          const got = await smyrfAttention(x.q, x.k, x.v, shape, {
+            clusterSize,
+            rounds,
+            causal,
+            returnMatrix: true,
+          });
+          expect(maxAbsDiff(got.output, exact.output)).toBeLessThan(1e-12);
+          expect(maxAbsDiff(got.matrix as Float64Array, exact.matrix as Float64Array)).toBeLessThan(1e-12);
+        }
+      }
+    }
+  });
+
+  it('equals SMYRF spelled out (explicit XBOX+ vectors, sort, union of clusters) in float64', async () => {
+    for (const [clusterSize, rounds, causal, seed] of [
+      [4, 1, false, 1],
+      [5, 3, false, 2],
+      [3, 2, true, 3],
+      [8, 4, true, 4],
+      [1, 2, false, 5],
+    ] as const) {
+      const a = smyrfHashVectors(rounds, shape.d, seed);
+      const ref = naiveSmyrf(x, clusterSize, a, rounds, causal);
+      const got = await smyrfAttention(x.q, x.k, x.v, shape, {
+        clusterSize,
+        rounds,
+        causal,
+        seed,
+        returnMatrix: true,
+      });
+      expect(maxAbsDiff(got.output, ref.output)).toBeLessThan(1e-12);
+      expect(maxAbsDiff(got.matrix as Float64Array, ref.matrix)).toBeLessThan(1e-12);
+      const given = await smyrfAttention(x.q, x.k, x.v, shape, {
+        clusterSize,
+        rounds,
+        causal,
+        hashVectors: a,
+      });
+      expect(given.output).toEqual(got.output);
+    }
+  });
+
+  it('error falls as clusters grow and as rounds are added (mean over seeds); beats random clusters', async () => {
+    const n = 64;
+    const d = 8;
+    const sh = { heads: 1, n, d };
+    const seeds = 6;
+    const sizes = [4, 8, 16, 32];
+    const bySize = sizes.map(() => 0);
+    const byRounds = [0, 0, 0];
+    let random = 0;
+    for (let s = 0; s < seeds; s++) {
+      const y = inputs(300 + s, 1, n, d, d, 1.5);
+      const ref = await exactAttention(y.q, y.k, y.v, sh);
+      for (const [t, clusterSize] of sizes.entries()) {
+        const got = await smyrfAttention(y.q, y.k, y.v, sh, { clusterSize, seed: s });
+        bySize[t] += relFrobenius(got.output, ref.output) / seeds;
+      }
+      for (const [t, rounds] of [1, 2, 4].entries()) {
+        const got = await smyrfAttention(y.q, y.k, y.v, sh, { clusterSize: 8, rounds, seed: s });
+        byRounds[t] += relFrobenius(got.output, ref.output) / seeds;
+      }
+      // The same budget with clusters drawn at random instead of hashed.
+      const rng = new Random(s);
+      const perm = (): Int32Array => {
+        const p = Int32Array.from({ length: n }, (_, i) => i);
+        for (let i = n - 1; i > 0; i--) {
+          const j = rng.int(i + 1);
+          [p[i], p[j]] = [p[j], p[i]];
+        }
+        return p;
+      };
+      const groups: AttentionGroups = { count: n / 8, size: 8, queries: perm(), keys: perm() };
+      const rnd = await clusteredAttention(
+        y.q,
+        y.k,
+        y.v,
+        1,
+        n,
+        d,
+        d,
+        groups,
+        1 / Math.sqrt(d),
+        false,
+        tsKernels,
+        false,
+      );
+      random += relFrobenius(rnd.output, ref.output) / seeds;
+    }
+    if (process.env.TESSERA_REPORT) {
+      console.log(
+        `smyrf by size ${bySize.map((e) => e.toFixed(3))} by rounds ${byRounds.map((e) => e.toFixed(3))}`,
+      );
+      console.log(`random clusters of 8: ${random.toFixed(3)}`);
+    }
+    for (let t = 1; t < sizes.length; t++) expect(bySize[t]).toBeLessThan(bySize[t - 1]);
+    expect(byRounds[1]).toBeLessThan(byRounds[0]);
+    expect(byRounds[2]).toBeLessThan(byRounds[1]);
+    expect(bySize[1]).toBeLessThan(random);
+  });
+
+  it('causal: never attends ahead; future values never change a row', async () => {
+    const opts = { clusterSize: 4, rounds: 2, causal: true, seed: 9 };
+    const got = await smyrfAttention(x.q, x.k, x.v, shape, { ...opts, returnMatrix: true });
+    const m = got.matrix as Float64Array;
+    for (let r = 0; r < 2 * 21; r++) {
+      const i = r % 21;
+      let sum = 0;
+      for (let j = 0; j < 21; j++) {
+        if (j > i) expect(m[r * 21 + j]).toBe(0);
+        sum += m[r * 21 + j];
+      }
+      expect(Math.abs(sum - 1)).toBeLessThan(1e-12);
+    }
+    for (const i of [0, 7, 15, 20]) {
+      const y = perturbAfter(x, i, 40 + i, 'v');
+      const other = await smyrfAttention(y.q, y.k, y.v, shape, opts);
+      expect(rowsAt(other.output, 2, 21, 3, i)).toEqual(rowsAt(got.output, 2, 21, 3, i));
+      // Future queries and keys may move cluster boundaries, never put weight past i.
+      const z = perturbAfter(x, i, 60 + i, 'qkv');
+      const moved = await smyrfAttention(z.q, z.k, z.v, shape, { ...opts, returnMatrix: true });
+      const mm = moved.matrix as Float64Array;
+      for (let h = 0; h < 2; h++) for (let j = i + 1; j < 21; j++) expect(mm[(h * 21 + i) * 21 + j]).toBe(0);
+    }
+  });
+
+  it('float32 matches float64 on the same values; reproducible from its seed', async () => {
+    const q32 = Float32Array.from(x.q);
+    const k32 = Float32Array.from(x.k);
+    const v32 = Float32Array.from(x.v);
+    const opts = { clusterSize: 5, rounds: 2, seed: 3 };
+    const f32 = await smyrfAttention(q32, k32, v32, shape, opts);
+    const f64 = await smyrfAttention(
+      Float64Array.from(q32),
+      Float64Array.from(k32),
+      Float64Array.from(v32),
+      shape,
+      opts,
+    );
+    expect(f32.output).toBeInstanceOf(Float32Array);
+    expect(relFrobenius(f32.output, f64.output)).toBeLessThan(1e-5);
+    const again = await smyrfAttention(q32, k32, v32, shape, opts);
+    expect(again.output).toEqual(f32.output);
+    const other = await smyrfAttention(q32, k32, v32, shape, { ...opts, seed: 4 });
+    expect(other.output).not.toEqual(f32.output);
+    const empty = await smyrfAttention(
+      new Float64Array(0),
+      new Float64Array(0),
+      new Float64Array(0),
+      { n: 0, d: 3 },
+      opts,
+    );
+    expect(empty.output.length).toBe(0);
+  });
+
+  it('counts its memory budget as clusterSize × rounds', () => {
+    expect(memoryUnits.smyrf({ clusterSize: 49, rounds: 2 })).toBe(98);
+    expect(memoryUnits.scatterbrain({ variant: 'smyrf', clusterSize: 24, rounds: 2, features: 24 })).toBe(96);
+    expect(memoryUnits.performer({ features: 49 })).toBe(98);
+  });
+
+  it('rejects bad cluster sizes, rounds, hash vectors and shapes', async () => {
+    for (const clusterSize of [0, 2.5, Number.NaN, undefined]) {
+      await expect(
+        smyrfAttention(x.q, x.k, x.v, shape, { clusterSize } as { clusterSize: number }),
+      ).rejects.toThrow(InvalidArgumentError);
+    }
+    await expect(smyrfAttention(x.q, x.k, x.v, shape, { clusterSize: 4, rounds: 0 })).rejects.toThrow(
+      InvalidArgumentError,
+    );
+    await expect(
+      smyrfAttention(x.q, x.k, x.v, shape, { clusterSize: 4, hashVectors: new Float64Array(5) }),
+    ).rejects.toThrow(InvalidArgumentError);
+    await expect(smyrfAttention(x.q, x.k, x.v, { ...shape, n: 20 }, { clusterSize: 4 })).rejects.toThrow(
+      ShapeError,
+    );
+  });
+});
