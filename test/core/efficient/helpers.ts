@@ -124,3 +124,44 @@ export function rowsAt(a: ArrayLike<number>, heads: number, n: number, w: number
   for (let h = 0; h < heads; h++) for (let c = 0; c < w; c++) out.push(a[(h * n + i) * w + c]);
   return out;
 }
+
+/**
+ * The SMYRF support spelled out in float64 (`[heads·n]` sets of key positions): XBOX+ vectors of
+ * length d + 2 built explicitly, E2LSH hashes as dot products with the rows of `a` (`[rounds, d+2]`),
+ * Array.sort by (hash, position), equal-size clusters, the union over rounds; causal drops `j > i`.
+ */
+export function smyrfSupport(
+  x: Inputs,
+  clusterSize: number,
+  a: Float64Array,
+  rounds: number,
+  causal: boolean,
+): Set<number>[] {
+  const { heads, n, d, q, k } = x;
+  const support: Set<number>[] = [];
+  for (let h = 0; h < heads; h++) {
+    const rowsOf = (arr: Float64Array) =>
+      Array.from({ length: n }, (_, i) => Array.from(arr.subarray((h * n + i) * d, (h * n + i + 1) * d)));
+    const qs = rowsOf(q);
+    const ks = rowsOf(k);
+    const sq = (r: number[]) => r.reduce((s, t) => s + t * t, 0);
+    const m2 = Math.max(...qs.map(sq)) + Math.max(...ks.map(sq));
+    const qt = qs.map((r) => [...r, 0, Math.sqrt(m2 - sq(r))]);
+    const kt = ks.map((r) => [...r, Math.sqrt(m2 - sq(r)), 0]);
+    for (let i = 0; i < n; i++) support.push(new Set());
+    for (let r = 0; r < rounds; r++) {
+      const hash = (t: number[]) => t.reduce((s, val, c) => s + val * a[r * (d + 2) + c], 0);
+      const qOrder = [...Array(n).keys()].sort((x1, x2) => hash(qt[x1]) - hash(qt[x2]) || x1 - x2);
+      const kOrder = [...Array(n).keys()].sort((x1, x2) => hash(kt[x1]) - hash(kt[x2]) || x1 - x2);
+      for (let t = 0; t < n; t++) {
+        const i = qOrder[t];
+        const c = Math.floor(t / clusterSize);
+        for (let u = c * clusterSize; u < Math.min(n, (c + 1) * clusterSize); u++) {
+          const j = kOrder[u];
+          if (!causal || j <= i) support[h * n + i].add(j);
+        }
+      }
+    }
+  }
+  return support;
+}

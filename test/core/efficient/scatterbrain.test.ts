@@ -5,6 +5,8 @@ import {
   performerAttention,
   randomFeatureMatrix,
   scatterbrainAttention,
+  smyrfAttention,
+  smyrfHashVectors,
 } from '../../../src/core/efficient/attention/index.js';
 import { InvalidArgumentError } from '../../../src/core/errors.js';
 import { ShapeError } from '../../../src/core/tensor/index.js';
@@ -15,6 +17,8 @@ import {
   inputs,
   maxAbsDiff,
   relFrobenius,
+  rowsAt,
+  smyrfSupport,
   weightedAttention,
 } from './helpers.js';
 
@@ -37,15 +41,24 @@ function naiveFeatures(x: Float64Array, rows: number, d: number, w: Float64Array
   return out;
 }
 
-/** SB-local written as its weights: exp(qᵀk/√d) on the window, φ(q)ᵀφ(k) elsewhere, in float64. */
-function naiveScatterbrain(x: Inputs, w: Float64Array, window: number) {
+/**
+ * Scatterbrain written as its weights: exp(qᵀk/√d) on the support, φ(q)ᵀφ(k) elsewhere, 0 after i
+ * when causal, in float64.
+ */
+function naiveScatterbrain(
+  x: Inputs,
+  w: Float64Array,
+  inSupport: (h: number, i: number, j: number) => boolean,
+  causal = false,
+) {
   const rows = x.heads * x.n;
   const fq = naiveFeatures(x.q, rows, x.d, w);
   const fk = naiveFeatures(x.k, rows, x.d, w);
   return weightedAttention(x, (h, i, j) => {
+    if (causal && j > i) return 0;
     const r = h * x.n + i;
     const c = h * x.n + j;
-    if (Math.abs(i - j) <= window) return Math.exp(dot(x.q, r * x.d, x.k, c * x.d, x.d) / Math.sqrt(x.d));
+    if (inSupport(h, i, j)) return Math.exp(dot(x.q, r * x.d, x.k, c * x.d, x.d) / Math.sqrt(x.d));
     return dot(fq[r], 0, fk[c], 0, fq[r].length);
   });
 }
@@ -101,7 +114,7 @@ describe('scatterbrainAttention (SB-local)', () => {
   it('equals the naive float64 estimator with the same random features', async () => {
     for (const window of [0, 1, 4]) {
       const w = randomFeatureMatrix(10, 4, { seed: 3 });
-      const ref = naiveScatterbrain(x, w, window);
+      const ref = naiveScatterbrain(x, w, (_h, i, j) => Math.abs(i - j) <= window);
       const got = await scatterbrainAttention(x.q, x.k, x.v, shape, {
         window,
         features: 10,
@@ -173,7 +186,7 @@ describe('scatterbrainAttention (SB-local)', () => {
     expect(a.output).not.toEqual(c.output);
   });
 
-  it('rejects bad windows, budgets, variants, causal and shapes', async () => {
+  it('rejects bad windows, cluster sizes, budgets, variants and shapes', async () => {
     for (const window of [-1, 1.5, Number.NaN, undefined]) {
       await expect(
         scatterbrainAttention(x.q, x.k, x.v, shape, { window } as { window: number }),
@@ -185,16 +198,197 @@ describe('scatterbrainAttention (SB-local)', () => {
       );
     }
     await expect(
-      scatterbrainAttention(x.q, x.k, x.v, shape, { window: 1, variant: 'smyrf' as 'local' }),
+      scatterbrainAttention(x.q, x.k, x.v, shape, { window: 1, variant: 'lsh' as 'local' }),
     ).rejects.toThrow(InvalidArgumentError);
-    await expect(scatterbrainAttention(x.q, x.k, x.v, shape, { window: 1, causal: true })).rejects.toThrow(
-      InvalidArgumentError,
-    );
+    await expect(
+      scatterbrainAttention(x.q, x.k, x.v, shape, { variant: 'smyrf', rounds: 2 }),
+    ).rejects.toThrow(InvalidArgumentError);
+    await expect(
+      scatterbrainAttention(x.q, x.k, x.v, shape, {
+        variant: 'smyrf',
+        clusterSize: 4,
+        hashVectors: new Float64Array(3),
+      }),
+    ).rejects.toThrow(InvalidArgumentError);
     await expect(
       scatterbrainAttention(x.q, x.k, x.v, shape, { window: 1, projection: new Float64Array(7) }),
     ).rejects.toThrow(InvalidArgumentError);
     await expect(scatterbrainAttention(x.q, x.k, x.v, { ...shape, n: 13 }, { window: 1 })).rejects.toThrow(
       ShapeError,
     );
+  });
+});
+
+describe('scatterbrainAttention (causal SB-local)', () => {
+  const shape = { heads: 2, n: 14, d: 4, dv: 3 };
+  const x = inputs(43, 2, 14, 4, 3, 0.8);
+
+  it('a window covering every position equals causal exact attention', async () => {
+    const exact = await exactAttention(x.q, x.k, x.v, shape, { causal: true, returnMatrix: true });
+    for (const window of [13, 40]) {
+      const got = await scatterbrainAttention(x.q, x.k, x.v, shape, {
+        window,
+        features: 5,
+        causal: true,
+        returnMatrix: true,
+      });
+      expect(maxAbsDiff(got.output, exact.output)).toBeLessThan(1e-12);
+      expect(maxAbsDiff(got.matrix as Float64Array, exact.matrix as Float64Array)).toBeLessThan(1e-12);
+    }
+  });
+
+  it('equals the naive causal estimator with the same random features', async () => {
+    for (const window of [0, 2, 5]) {
+      const w = randomFeatureMatrix(12, 4, { seed: 8 });
+      const ref = naiveScatterbrain(x, w, (_h, i, j) => i - j <= window, true);
+      const got = await scatterbrainAttention(x.q, x.k, x.v, shape, {
+        window,
+        projection: w,
+        causal: true,
+        returnMatrix: true,
+      });
+      expect(maxAbsDiff(got.output, ref.output)).toBeLessThan(1e-10);
+      expect(maxAbsDiff(got.matrix as Float64Array, ref.matrix)).toBeLessThan(1e-10);
+    }
+  });
+
+  it('never looks ahead: future queries, keys and values leave earlier rows bit-identical', async () => {
+    const opts = { window: 2, features: 16, causal: true, seed: 4 };
+    const base = await scatterbrainAttention(x.q, x.k, x.v, shape, opts);
+    for (const i of [0, 5, 12]) {
+      const noise = inputs(90 + i, 2, 14, 4, 3, 4);
+      const y = { q: Float64Array.from(x.q), k: Float64Array.from(x.k), v: Float64Array.from(x.v) };
+      for (let h = 0; h < 2; h++) {
+        for (let j = i + 1; j < 14; j++) {
+          for (let c = 0; c < 4; c++) {
+            y.q[(h * 14 + j) * 4 + c] = noise.q[(h * 14 + j) * 4 + c];
+            y.k[(h * 14 + j) * 4 + c] = noise.k[(h * 14 + j) * 4 + c];
+          }
+          for (let c = 0; c < 3; c++) y.v[(h * 14 + j) * 3 + c] = noise.v[(h * 14 + j) * 3 + c];
+        }
+      }
+      const other = await scatterbrainAttention(y.q, y.k, y.v, shape, opts);
+      for (let t = 0; t <= i; t++)
+        expect(rowsAt(other.output, 2, 14, 3, t)).toEqual(rowsAt(base.output, 2, 14, 3, t));
+    }
+  });
+
+  it('stays finite for large logits; float32 matches float64', async () => {
+    const big = inputs(6, 1, 32, 8, 8, 5);
+    const sh = { n: 32, d: 8 };
+    const opts = { window: 3, features: 32, causal: true };
+    const ref = await scatterbrainAttention(big.q, big.k, big.v, sh, opts);
+    const f32 = await scatterbrainAttention(
+      Float32Array.from(big.q),
+      Float32Array.from(big.k),
+      Float32Array.from(big.v),
+      sh,
+      opts,
+    );
+    expect(ref.output.every(Number.isFinite)).toBe(true);
+    expect(relFrobenius(f32.output, ref.output)).toBeLessThan(1e-3);
+  });
+});
+
+describe('scatterbrainAttention (SB-SMYRF)', () => {
+  const shape = { heads: 2, n: 18, d: 4, dv: 3 };
+  const x = inputs(47, 2, 18, 4, 3, 0.9);
+
+  it('one cluster covering every position equals exact attention (causal or not)', async () => {
+    for (const causal of [false, true]) {
+      const exact = await exactAttention(x.q, x.k, x.v, shape, { causal, returnMatrix: true });
+      for (const rounds of [1, 2]) {
+        const got = await scatterbrainAttention(x.q, x.k, x.v, shape, {
+          variant: 'smyrf',
+          clusterSize: 18,
+          rounds,
+          features: 6,
+          causal,
+          returnMatrix: true,
+        });
+        expect(maxAbsDiff(got.output, exact.output)).toBeLessThan(1e-12);
+        expect(maxAbsDiff(got.matrix as Float64Array, exact.matrix as Float64Array)).toBeLessThan(1e-12);
+      }
+    }
+  });
+
+  it('equals the naive estimator on the naive SMYRF support with the same features and hashes', async () => {
+    for (const [clusterSize, rounds, causal, seed] of [
+      [3, 1, false, 1],
+      [4, 3, false, 2],
+      [5, 2, true, 3],
+    ] as const) {
+      const w = randomFeatureMatrix(10, 4, { seed });
+      const a = smyrfHashVectors(rounds, 4, seed + 1);
+      const support = smyrfSupport(x, clusterSize, a, rounds, causal);
+      const ref = naiveScatterbrain(x, w, (h, i, j) => support[h * 18 + i].has(j), causal);
+      const got = await scatterbrainAttention(x.q, x.k, x.v, shape, {
+        variant: 'smyrf',
+        clusterSize,
+        rounds,
+        features: 10,
+        seed,
+        causal,
+        returnMatrix: true,
+      });
+      expect(maxAbsDiff(got.output, ref.output)).toBeLessThan(1e-10);
+      expect(maxAbsDiff(got.matrix as Float64Array, ref.matrix)).toBeLessThan(1e-10);
+      const given = await scatterbrainAttention(x.q, x.k, x.v, shape, {
+        variant: 'smyrf',
+        clusterSize,
+        rounds,
+        projection: w,
+        hashVectors: a,
+        causal,
+      });
+      expect(given.output).toEqual(got.output);
+    }
+  });
+
+  it('error falls as clusters grow (mean over seeds) and beats SMYRF alone at the same clusters', async () => {
+    const n = 64;
+    const d = 8;
+    const sh = { heads: 1, n, d };
+    const seeds = 6;
+    const sizes = [4, 8, 16, 32];
+    const sb = sizes.map(() => 0);
+    const smyrf = sizes.map(() => 0);
+    for (let s = 0; s < seeds; s++) {
+      const y = inputs(400 + s, 1, n, d, d, 1);
+      const ref = await exactAttention(y.q, y.k, y.v, sh);
+      for (const [t, clusterSize] of sizes.entries()) {
+        const a = await scatterbrainAttention(y.q, y.k, y.v, sh, {
+          variant: 'smyrf',
+          clusterSize,
+          features: 32,
+          seed: s,
+        });
+        sb[t] += relFrobenius(a.output, ref.output) / seeds;
+        // The same clusters: scatterbrain's hashes use seed + 1.
+        const b = await smyrfAttention(y.q, y.k, y.v, sh, { clusterSize, seed: s + 1 });
+        smyrf[t] += relFrobenius(b.output, ref.output) / seeds;
+      }
+    }
+    if (process.env.TESSERA_REPORT) {
+      console.log(`sb-smyrf ${sb.map((e) => e.toFixed(3))} smyrf ${smyrf.map((e) => e.toFixed(3))}`);
+    }
+    for (let t = 1; t < sizes.length; t++) expect(sb[t]).toBeLessThan(sb[t - 1]);
+    for (let t = 0; t < sizes.length; t++) expect(sb[t]).toBeLessThan(smyrf[t]);
+  });
+
+  it('causal: never attends ahead; future values never change a row', async () => {
+    const opts = { variant: 'smyrf', clusterSize: 4, rounds: 2, features: 8, causal: true } as const;
+    const got = await scatterbrainAttention(x.q, x.k, x.v, shape, { ...opts, returnMatrix: true });
+    const m = got.matrix as Float64Array;
+    for (let r = 0; r < 36; r++) for (let j = (r % 18) + 1; j < 18; j++) expect(m[r * 18 + j]).toBe(0);
+    for (const i of [0, 9, 17]) {
+      const v = Float64Array.from(x.v);
+      const noise = gaussian(70 + i, v.length, 3);
+      for (let h = 0; h < 2; h++)
+        for (let j = i + 1; j < 18; j++)
+          for (let c = 0; c < 3; c++) v[(h * 18 + j) * 3 + c] = noise[(h * 18 + j) * 3 + c];
+      const other = await scatterbrainAttention(x.q, x.k, v, shape, opts);
+      expect(rowsAt(other.output, 2, 18, 3, i)).toEqual(rowsAt(got.output, 2, 18, 3, i));
+    }
   });
 });

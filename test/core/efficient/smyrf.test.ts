@@ -10,41 +10,24 @@ import {
 import { InvalidArgumentError } from '../../../src/core/errors.js';
 import { Random } from '../../../src/core/random.js';
 import { ShapeError, tsKernels } from '../../../src/core/tensor/index.js';
-import { dot, type Inputs, inputs, maxAbsDiff, relFrobenius, rowsAt, weightedAttention } from './helpers.js';
+import {
+  dot,
+  type Inputs,
+  inputs,
+  maxAbsDiff,
+  relFrobenius,
+  rowsAt,
+  smyrfSupport,
+  weightedAttention,
+} from './helpers.js';
 
-/**
- * SMYRF spelled out in float64: XBOX+ vectors of length d + 2 built explicitly, E2LSH hashes as dot
- * products with them, Array.sort by (hash, position), equal-size clusters, and exact softmax over
- * the union of a query's clusters' keys (causal: keys after the query dropped; empty → itself).
- */
+/** SMYRF spelled out in float64: exact softmax over the naive support (empty → the query itself). */
 function naiveSmyrf(x: Inputs, clusterSize: number, a: Float64Array, rounds: number, causal: boolean) {
-  const { heads, n, d, q, k } = x;
-  const support: Set<number>[] = []; // per (h, i)
-  for (let h = 0; h < heads; h++) {
-    const rowsOf = (arr: Float64Array) =>
-      Array.from({ length: n }, (_, i) => Array.from(arr.subarray((h * n + i) * d, (h * n + i + 1) * d)));
-    const qs = rowsOf(q);
-    const ks = rowsOf(k);
-    const sq = (r: number[]) => r.reduce((s, t) => s + t * t, 0);
-    const m2 = Math.max(...qs.map(sq)) + Math.max(...ks.map(sq));
-    const qt = qs.map((r) => [...r, 0, Math.sqrt(m2 - sq(r))]);
-    const kt = ks.map((r) => [...r, Math.sqrt(m2 - sq(r)), 0]);
-    for (let i = 0; i < n; i++) support.push(new Set());
-    for (let r = 0; r < rounds; r++) {
-      const hash = (t: number[]) => t.reduce((s, val, c) => s + val * a[r * (d + 2) + c], 0);
-      const qOrder = [...Array(n).keys()].sort((x1, x2) => hash(qt[x1]) - hash(qt[x2]) || x1 - x2);
-      const kOrder = [...Array(n).keys()].sort((x1, x2) => hash(kt[x1]) - hash(kt[x2]) || x1 - x2);
-      for (let t = 0; t < n; t++) {
-        const i = qOrder[t];
-        const c = Math.floor(t / clusterSize);
-        for (let u = c * clusterSize; u < Math.min(n, (c + 1) * clusterSize); u++) {
-          const j = kOrder[u];
-          if (!causal || j <= i) support[h * n + i].add(j);
-        }
-      }
-    }
-    for (let i = 0; i < n; i++) if (support[h * n + i].size === 0) support[h * n + i].add(i);
-  }
+  const { n, d, q, k } = x;
+  const support = smyrfSupport(x, clusterSize, a, rounds, causal);
+  support.forEach((set, r) => {
+    if (set.size === 0) set.add(r % n);
+  });
   const logit = (h: number, i: number, j: number) =>
     dot(q, (h * n + i) * d, k, (h * n + j) * d, d) / Math.sqrt(d);
   return weightedAttention(x, (h, i, j) => (support[h * n + i].has(j) ? Math.exp(logit(h, i, j)) : 0));

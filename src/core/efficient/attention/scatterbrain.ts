@@ -1,24 +1,32 @@
 /**
- * Scatterbrain (Chen, Dao et al. 2021), SB-local variant: sparse + low-rank attention. With φ the
- * Performer positive random-feature map (`exp(qᵀk/√d) = E[φ(q)ᵀφ(k)]`) and `𝒮_i` the local window
- * `|i − j| ≤ window`,
+ * Scatterbrain (Chen, Dao et al. 2021): sparse + low-rank attention. With φ the Performer positive
+ * random-feature map (`exp(qᵀk/√d) = E[φ(q)ᵀφ(k)]`) and `𝒮_i` a sparse support,
  * ```
  * num_i = Σ_j φ(q_i)ᵀφ(k_j) v_j + Σ_{j∈𝒮_i} (exp(q_iᵀk_j/√d) − φ(q_i)ᵀφ(k_j)) v_j
  * den_i = Σ_j φ(q_i)ᵀφ(k_j)     + Σ_{j∈𝒮_i} (exp(q_iᵀk_j/√d) − φ(q_i)ᵀφ(k_j))
  * out_i = num_i / max(den_i, 1e-24)
  * ```
- * i.e. exact scores on the window and the Performer estimate everywhere else (unbiased, as φ is).
+ * i.e. exact scores on the support and the Performer estimate everywhere else (unbiased, as φ is).
+ * Supports:
+ * - `local` (SB-local): the window `|i − j| ≤ window`;
+ * - `smyrf` (SB-SMYRF): the union of a query's SMYRF clusters over the hash rounds (see
+ *   `smyrfAttention`; a pair that shares clusters in several rounds is corrected once).
+ * With `causal`, every sum runs over `j ≤ i` only: the low-rank part by prefix sums of
+ * `φ(k_j) [v_j, 1]ᵀ`, the support with the keys after `i` dropped. SB-local then never looks ahead,
+ * not even through rounding; SB-SMYRF's clusters still depend on every position (as SMYRF's do).
  *
- * Numerics: every feature is kept as `exp(proj − rowmax)` with its log-scale
- * (`rowmax − ‖x‖²/2`, `x` scaled by `d^(−1/4)`) apart; key log-scales are taken relative to the
- * head's largest, and each query row uses one shift `M_i` — the largest of its window logits and
- * of its low-rank log-scale — for the exact and the feature parts alike, so neither overflows and
- * they combine in the same units. The 1e-24 clamp applies to the denominator in those shifted units.
- * Cost O(heads · n · (m · (d + dv) + (2·window + 1) · (d + m + dv))).
+ * Numerics: every feature is kept as `exp(proj − rowmax)` with its log-scale (`rowmax − ‖x̃‖²/2`,
+ * `x̃ = x d^(−1/4)`) apart. The low-rank sums use key log-scales relative to the head's largest (the
+ * running largest when causal), and each query row uses one shift `M_i`, the largest of its support
+ * logits and of its low-rank log-scale, for the exact and the feature parts alike, so neither
+ * overflows and they combine in the same units. The 1e-24 clamp applies to the denominator in those
+ * shifted units. Cost O(heads · n · m · (d + dv)) for the features and the low-rank part plus
+ * O(heads · n · s · (d + m + dv)) for a support of `s` keys per query (and SMYRF's sort).
  */
 import { InvalidArgumentError } from '../../errors.js';
-import type { FloatArray } from '../../tensor/kernels.js';
+import type { FloatArray, TensorKernels } from '../../tensor/kernels.js';
 import { allocLike } from '../../tensor/shapes.js';
+import { type AttentionGroups, gatherRows, pairCounts } from './clustered.js';
 import {
   type AttentionOptions,
   type AttentionResult,
@@ -29,66 +37,53 @@ import {
   transpose,
 } from './common.js';
 import { type RandomFeatureOptions, randomFeatureMatrix } from './performer.js';
+import { smyrfGroups, smyrfHashing } from './smyrf.js';
 
 /** Smallest denominator (in the row's shifted units), as in the reference implementation. */
 export const SCATTERBRAIN_MIN_DENOMINATOR = 1e-24;
 
 /** Options of {@link scatterbrainAttention}. */
 export interface ScatterbrainOptions extends AttentionOptions, RandomFeatureOptions {
-  /** Half-width of the exact window (keys `i ± window`). Required. */
-  window: number;
+  /** Sparse support: `local` (SB-local, default) or `smyrf` (SB-SMYRF). */
+  variant?: 'local' | 'smyrf';
+  /** SB-local: half-width of the exact window (keys `i ± window`). Required for `local`. */
+  window?: number;
+  /** SB-SMYRF: queries (and keys) per cluster. Required for `smyrf`. */
+  clusterSize?: number;
+  /** SB-SMYRF: hash rounds (default 1). */
+  rounds?: number;
+  /**
+   * SB-SMYRF: hash vectors `[rounds, d + 2]`; by default `smyrfHashVectors(rounds, d, seed + 1)`
+   * (the random features use `seed`).
+   */
+  hashVectors?: Float64Array;
   /** Number of positive random features m. Default 256. */
   features?: number;
-  /** Sparse support: only `local` (SB-local) is implemented. Default `local`. */
-  variant?: 'local';
   /** A projection `[m, d]` to use instead of drawing one (as in `performerAttention`). */
   projection?: Float64Array;
 }
 
-/** Scatterbrain SB-local attention (bidirectional). */
-export async function scatterbrainAttention<T extends FloatArray>(
+/** Positive features of queries and keys: `exp(proj − rowmax)` (`[rows, m]`) and log-scales. */
+interface Features<T extends FloatArray> {
+  m: number;
+  qf: T;
+  kf: T;
+  qLog: Float64Array;
+  kLog: Float64Array;
+}
+
+async function positiveFeatures<T extends FloatArray>(
   q: T,
   k: T,
-  v: T,
-  shape: AttentionShape,
-  options: ScatterbrainOptions,
-): Promise<AttentionResult<T>> {
-  const op = 'scatterbrainAttention';
-  const opts = options ?? ({} as ScatterbrainOptions);
-  const dims = checkAttention(op, q, k, v, shape, opts);
-  const { heads, n, d, dv } = dims;
-  const win = checkBudget(op, 'window', opts.window, 0);
-  const variant = opts.variant ?? 'local';
-  if (variant !== 'local') {
-    throw new InvalidArgumentError(`${op}: variant must be "local" (SB-local), got ${String(variant)}`);
-  }
-  if (opts.causal) {
-    throw new InvalidArgumentError(`${op}: causal SB-local is not implemented; use causal: false`);
-  }
-  let m: number;
-  let w: Float64Array;
-  if (opts.projection !== undefined) {
-    if (!(opts.projection instanceof Float64Array) || opts.projection.length % d !== 0) {
-      throw new InvalidArgumentError(`${op}: projection must be a Float64Array of shape [m, d=${d}]`);
-    }
-    m = checkBudget(op, 'projection rows', opts.projection.length / d, 1);
-    if (opts.features !== undefined && opts.features !== m) {
-      throw new InvalidArgumentError(`${op}: features=${opts.features} but the projection has ${m} rows`);
-    }
-    w = opts.projection;
-  } else {
-    m = checkBudget(op, 'features', opts.features ?? 256, 1);
-    w = randomFeatureMatrix(m, d, opts);
-  }
-  const kernels = kernelsOf(opts);
+  rows: number,
+  d: number,
+  w: Float64Array,
+  kernels: TensorKernels,
+): Promise<Features<T>> {
+  const m = w.length / d;
   const xScale = d ** -0.25;
-  const logM = Math.log(m);
   const wT = allocLike(q, m * d);
   for (let i = 0; i < wT.length; i++) wT[i] = w[i] * xScale;
-  const rows = heads * n;
-  const qp = await kernels.matmul(q, wT, rows, d, m, { transposeB: true });
-  const kp = await kernels.matmul(k, wT, rows, d, m, { transposeB: true });
-  // exp(proj − rowmax) in place; log-scales rowmax − ‖x̃‖²/2 in float64.
   const toFeatures = (p: T, x: T, logs: Float64Array) => {
     for (let r = 0; r < rows; r++) {
       const o = r * m;
@@ -103,70 +98,330 @@ export async function scatterbrainAttention<T extends FloatArray>(
       logs[r] = max - sq / 2;
     }
   };
+  const qf = await kernels.matmul(q, wT, rows, d, m, { transposeB: true });
+  const kf = await kernels.matmul(k, wT, rows, d, m, { transposeB: true });
   const qLog = new Float64Array(rows);
   const kLog = new Float64Array(rows);
-  toFeatures(qp, q, qLog);
-  toFeatures(kp, k, kLog);
-  const scale = 1 / Math.sqrt(d);
+  toFeatures(qf, q, qLog);
+  toFeatures(kf, k, kLog);
+  return { m, qf, kf, qLog, kLog };
+}
+
+/**
+ * The low-rank part of every row: `low[i] = Σ_j φ(q_i)ᵀφ(k_j) [v_j, 1]` (over `j ≤ i` when causal)
+ * in units of `exp(lowLog[i])`, `[rows, dv + 1]` and `[rows]`, float64.
+ */
+async function lowRankPart<T extends FloatArray>(
+  f: Features<T>,
+  v: T,
+  heads: number,
+  n: number,
+  dv: number,
+  causal: boolean,
+  kernels: TensorKernels,
+): Promise<{ low: Float64Array; lowLog: Float64Array }> {
+  const { m, qf, kf, qLog, kLog } = f;
   const wv = dv + 1;
-  const output = allocLike(v, rows * dv);
-  const matrix = opts.returnMatrix ? allocLike(v, rows * n) : undefined;
-  const span = 2 * Math.min(win, n) + 1;
-  const exact = new Float64Array(span);
-  const lowOnS = new Float64Array(span);
-  const acc = new Float64Array(wv);
+  const logM = Math.log(m);
+  const low = new Float64Array(heads * n * wv);
+  const lowLog = new Float64Array(heads * n);
   for (let h = 0; h < heads; h++) {
     const base = h * n;
-    // Key features scaled relative to the head's largest key log-scale, and Σ_j φ̃(k_j) [v_j, 1]ᵀ.
+    if (causal) {
+      // Running Σ_{j≤i} φ̃(k_j) [v_j, 1]ᵀ relative to the largest key log-scale so far.
+      const s = new Float64Array(m * wv);
+      let top = Number.NEGATIVE_INFINITY;
+      for (let i = 0; i < n; i++) {
+        const r = base + i;
+        if (kLog[r] > top) {
+          if (top !== Number.NEGATIVE_INFINITY) {
+            const shrink = Math.exp(top - kLog[r]);
+            for (let t = 0; t < s.length; t++) s[t] *= shrink;
+          }
+          top = kLog[r];
+        }
+        const c = Math.exp(kLog[r] - top);
+        for (let a = 0; a < m; a++) {
+          const x = kf[r * m + a] * c;
+          for (let t = 0; t < dv; t++) s[a * wv + t] += x * v[r * dv + t];
+          s[a * wv + dv] += x;
+        }
+        for (let a = 0; a < m; a++) {
+          const x = qf[r * m + a];
+          for (let t = 0; t < wv; t++) low[r * wv + t] += x * s[a * wv + t];
+        }
+        lowLog[r] = qLog[r] + top - logM;
+      }
+      continue;
+    }
     let top = Number.NEGATIVE_INFINITY;
     for (let j = 0; j < n; j++) if (kLog[base + j] > top) top = kLog[base + j];
-    const kh = allocLike(q, n * m);
+    const kh = allocLike(kf, n * m);
     for (let j = 0; j < n; j++) {
       const c = Math.exp(kLog[base + j] - top);
-      for (let a = 0; a < m; a++) kh[j * m + a] = kp[(base + j) * m + a] * c;
+      for (let a = 0; a < m; a++) kh[j * m + a] = kf[(base + j) * m + a] * c;
     }
     const v1 = allocLike(v, n * wv);
     for (let j = 0; j < n; j++) {
       for (let c = 0; c < dv; c++) v1[j * wv + c] = v[(base + j) * dv + c];
       v1[j * wv + dv] = 1;
     }
-    const qh = qp.subarray(base * m, (base + n) * m) as T;
     const kv = await kernels.matmul(transpose(kh, n, m), v1, m, n, wv); // [m, dv+1]
-    const low = await kernels.matmul(qh, kv, n, m, wv); // [n, dv+1], × exp(qLog_i + top − log m)
+    const qh = qf.subarray(base * m, (base + n) * m) as T;
+    low.set(await kernels.matmul(qh, kv, n, m, wv), base * wv);
+    for (let i = 0; i < n; i++) lowLog[base + i] = qLog[base + i] + top - logM;
+  }
+  return { low, lowLog };
+}
+
+/** Scatterbrain attention (SB-local or SB-SMYRF), bidirectional or causal. */
+export async function scatterbrainAttention<T extends FloatArray>(
+  q: T,
+  k: T,
+  v: T,
+  shape: AttentionShape,
+  options: ScatterbrainOptions,
+): Promise<AttentionResult<T>> {
+  const op = 'scatterbrainAttention';
+  const opts = options ?? ({} as ScatterbrainOptions);
+  const dims = checkAttention(op, q, k, v, shape, opts);
+  const { heads, n, d, dv } = dims;
+  const variant = opts.variant ?? 'local';
+  if (variant !== 'local' && variant !== 'smyrf') {
+    throw new InvalidArgumentError(`${op}: variant must be "local" or "smyrf", got ${String(variant)}`);
+  }
+  const win = variant === 'local' ? checkBudget(op, 'window', opts.window, 0) : 0;
+  const hashing =
+    variant === 'smyrf' ? smyrfHashing(op, d, { ...opts, seed: (opts.seed ?? 0) + 1 }) : undefined;
+  let w: Float64Array;
+  if (opts.projection !== undefined) {
+    if (!(opts.projection instanceof Float64Array) || opts.projection.length % d !== 0) {
+      throw new InvalidArgumentError(`${op}: projection must be a Float64Array of shape [m, d=${d}]`);
+    }
+    const m = checkBudget(op, 'projection rows', opts.projection.length / d, 1);
+    if (opts.features !== undefined && opts.features !== m) {
+      throw new InvalidArgumentError(`${op}: features=${opts.features} but the projection has ${m} rows`);
+    }
+    w = opts.projection;
+  } else {
+    w = randomFeatureMatrix(checkBudget(op, 'features', opts.features ?? 256, 1), d, opts);
+  }
+  const causal = opts.causal ?? false;
+  const kernels = kernelsOf(opts);
+  const rows = heads * n;
+  const f = await positiveFeatures(q, k, rows, d, w, kernels);
+  const { low, lowLog } = await lowRankPart(f, v, heads, n, dv, causal, kernels);
+  const sparse = {
+    q,
+    k,
+    v,
+    heads,
+    n,
+    d,
+    dv,
+    causal,
+    f,
+    low,
+    lowLog,
+    matrix: opts.returnMatrix ? allocLike(v, rows * n) : undefined,
+  };
+  const output =
+    hashing === undefined
+      ? localSupport(sparse, win)
+      : await clusterSupport(
+          sparse,
+          smyrfGroups(q, k, heads, n, d, hashing.clusterSize, hashing.rounds, hashing.hashVectors),
+          kernels,
+        );
+  return sparse.matrix ? { output, matrix: sparse.matrix } : { output };
+}
+
+/** What the sparse parts need: inputs, features, the low-rank part and the matrix to fill. */
+interface SparseInput<T extends FloatArray> {
+  q: T;
+  k: T;
+  v: T;
+  heads: number;
+  n: number;
+  d: number;
+  dv: number;
+  causal: boolean;
+  f: Features<T>;
+  low: Float64Array;
+  lowLog: Float64Array;
+  matrix: T | undefined;
+}
+
+/** `φ(q_r)ᵀφ(k_c)` in units of `exp(shift)`. */
+function lowPair<T extends FloatArray>(f: Features<T>, r: number, c: number, shift: number): number {
+  const { m, qf, kf, qLog, kLog } = f;
+  return dotRows(qf, r * m, kf, c * m, m) * Math.exp(qLog[r] + kLog[c] - Math.log(m) - shift);
+}
+
+/**
+ * Writes row `r` of the output from its accumulated numerator and denominator, and the low-rank
+ * entries of the matrix row (support entries are added by the caller).
+ */
+function finishRow<T extends FloatArray>(
+  s: SparseInput<T>,
+  output: T,
+  r: number,
+  acc: Float64Array,
+  shift: number,
+): number {
+  const { dv, n, causal, matrix } = s;
+  const z = Math.max(acc[dv], SCATTERBRAIN_MIN_DENOMINATOR);
+  for (let c = 0; c < dv; c++) output[r * dv + c] = acc[c] / z;
+  if (matrix) {
+    const h = Math.floor(r / n);
+    const end = causal ? (r % n) + 1 : n;
+    for (let j = 0; j < end; j++) matrix[r * n + j] = lowPair(s.f, r, h * n + j, shift) / z;
+  }
+  return z;
+}
+
+/** SB-local: exact on the window `[i − window, i + window]` (`[i − window, i]` when causal). */
+function localSupport<T extends FloatArray>(s: SparseInput<T>, win: number): T {
+  const { q, k, v, heads, n, d, dv, causal, low, lowLog, matrix } = s;
+  const scale = 1 / Math.sqrt(d);
+  const wv = dv + 1;
+  const output = allocLike(v, heads * n * dv);
+  const span = 2 * Math.min(win, n) + 1;
+  const exact = new Float64Array(span);
+  const acc = new Float64Array(wv);
+  for (let h = 0; h < heads; h++) {
+    const base = h * n;
     for (let i = 0; i < n; i++) {
       const r = base + i;
       const lo = Math.max(0, i - win);
-      const hi = Math.min(n - 1, i + win);
-      const lowLog = qLog[r] + top - logM; // log-scale of the low-rank terms of row i
-      let shift = lowLog;
+      const hi = causal ? i : Math.min(n - 1, i + win);
+      let shift = lowLog[r];
       for (let j = lo; j <= hi; j++) {
-        const s = scale * dotRows(q, r * d, k, (base + j) * d, d);
-        exact[j - lo] = s;
-        if (s > shift) shift = s;
+        const t = scale * dotRows(q, r * d, k, (base + j) * d, d);
+        exact[j - lo] = t;
+        if (t > shift) shift = t;
       }
-      const lowFactor = Math.exp(lowLog - shift);
-      for (let c = 0; c < wv; c++) acc[c] = lowFactor * low[i * wv + c];
+      const lowFactor = Math.exp(lowLog[r] - shift);
+      for (let c = 0; c < wv; c++) acc[c] = lowFactor * low[r * wv + c];
       for (let j = lo; j <= hi; j++) {
         const e = Math.exp(exact[j - lo] - shift);
-        const f = lowFactor * dotRows(qp, r * m, kh, j * m, m);
         exact[j - lo] = e;
-        lowOnS[j - lo] = f;
-        const corr = e - f;
-        for (let c = 0; c < dv; c++) acc[c] += corr * v1[j * wv + c];
+        const corr = e - lowPair(s.f, r, base + j, shift);
+        for (let c = 0; c < dv; c++) acc[c] += corr * v[(base + j) * dv + c];
         acc[dv] += corr;
       }
-      const z = Math.max(acc[dv], SCATTERBRAIN_MIN_DENOMINATOR);
-      for (let c = 0; c < dv; c++) output[r * dv + c] = acc[c] / z;
-      if (matrix) {
-        const o = r * n;
-        for (let j = 0; j < n; j++) {
-          matrix[o + j] =
-            j >= lo && j <= hi ? exact[j - lo] / z : (lowFactor * dotRows(qp, r * m, kh, j * m, m)) / z;
+      const z = finishRow(s, output, r, acc, shift);
+      if (matrix) for (let j = lo; j <= hi; j++) matrix[r * n + j] = exact[j - lo] / z;
+    }
+  }
+  return output;
+}
+
+/**
+ * A support given as groups of queries and keys (SB-SMYRF): the exact and feature scores of every
+ * group pair come from batched products; a pair in `N` groups adds `1/N` of its correction per group.
+ */
+async function clusterSupport<T extends FloatArray>(
+  s: SparseInput<T>,
+  groups: AttentionGroups,
+  kernels: TensorKernels,
+): Promise<T> {
+  const { q, k, v, heads, n, d, dv, causal, f, low, lowLog, matrix } = s;
+  const rows = heads * n;
+  const { count, size, queries, keys } = groups;
+  const pairs = count * size * size;
+  const scale = 1 / Math.sqrt(d);
+  const logM = Math.log(f.m);
+  const dots = await kernels.batchedMatmul(
+    gatherRows(q, queries, d),
+    gatherRows(k, keys, d),
+    count,
+    size,
+    d,
+    size,
+    {
+      transposeB: true,
+    },
+  );
+  const featureDots = await kernels.batchedMatmul(
+    gatherRows(f.qf, queries, f.m),
+    gatherRows(f.kf, keys, f.m),
+    count,
+    size,
+    f.m,
+    size,
+    { transposeB: true },
+  );
+  const counts = pairCounts(groups, rows);
+  const allowed = (g: number, a: number, b: number): boolean => {
+    const i = queries[g * size + a];
+    const j = keys[g * size + b];
+    return i >= 0 && j >= 0 && !(causal && j > i);
+  };
+  // The shift of each row: its low-rank log-scale or its largest support logit.
+  const shift = Float64Array.from(lowLog);
+  for (let g = 0; g < count; g++) {
+    for (let a = 0; a < size; a++) {
+      const i = queries[g * size + a];
+      for (let b = 0; b < size; b++) {
+        if (!allowed(g, a, b)) continue;
+        const t = scale * dots[(g * size + a) * size + b];
+        if (t > shift[i]) shift[i] = t;
+      }
+    }
+  }
+  // (exp(logit) − φᵀφ) / N per pair, in the row's shifted units.
+  const corr = new Float64Array(pairs);
+  const den = new Float64Array(rows);
+  for (let g = 0; g < count; g++) {
+    for (let a = 0; a < size; a++) {
+      const i = queries[g * size + a];
+      for (let b = 0; b < size; b++) {
+        if (!allowed(g, a, b)) continue;
+        const p = (g * size + a) * size + b;
+        const j = keys[g * size + b];
+        const e = Math.exp(scale * dots[p] - shift[i]);
+        const lowOnPair = featureDots[p] * Math.exp(f.qLog[i] + f.kLog[j] - logM - shift[i]);
+        corr[p] = (e - lowOnPair) / counts[p];
+        den[i] += corr[p];
+      }
+    }
+  }
+  const corrT = allocLike(v, pairs);
+  corrT.set(corr);
+  const partial = await kernels.batchedMatmul(corrT, gatherRows(v, keys, dv), count, size, size, dv);
+  const wv = dv + 1;
+  const acc = new Float64Array(rows * wv);
+  for (let t = 0; t < count * size; t++) {
+    const i = queries[t];
+    if (i < 0) continue;
+    for (let c = 0; c < dv; c++) acc[i * wv + c] += partial[t * dv + c];
+  }
+  const output = allocLike(v, rows * dv);
+  const z = new Float64Array(rows);
+  const row = new Float64Array(wv);
+  for (let r = 0; r < rows; r++) {
+    const lowFactor = Math.exp(lowLog[r] - shift[r]);
+    for (let c = 0; c < dv; c++) row[c] = acc[r * wv + c] + lowFactor * low[r * wv + c];
+    row[dv] = den[r] + lowFactor * low[r * wv + dv];
+    z[r] = finishRow(s, output, r, row, shift[r]);
+  }
+  if (matrix) {
+    // Support entries: the low-rank estimate written by finishRow is replaced by the exact score.
+    for (let g = 0; g < count; g++) {
+      for (let a = 0; a < size; a++) {
+        const i = queries[g * size + a];
+        const h = Math.floor(i / n);
+        for (let b = 0; b < size; b++) {
+          if (!allowed(g, a, b)) continue;
+          const p = (g * size + a) * size + b;
+          const j = keys[g * size + b] - h * n;
+          matrix[i * n + j] += corr[p] / z[i];
         }
       }
     }
   }
-  return matrix ? { output, matrix } : { output };
+  return output;
 }
 
 function dotRows(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, len: number): number {
