@@ -1,6 +1,7 @@
 /** Tessera's isomorphic core: runs unchanged in Node and in the browser. */
 export * from './column/index.js';
 export * from './efficient/attention/index.js';
+export * from './efficient/layers/index.js';
 export * from './efficient/lra/index.js';
 export * from './errors.js';
 export * from './frame/index.js';
