@@ -1,0 +1,165 @@
+/**
+ * Image inputs of encoders: decoded HWC tensors (what an image column loads), file paths or encoded
+ * bytes, brought to the model's size with sharp and turned into one float32 batch in the layout and
+ * normalisation the model was trained with.
+ */
+import sharp from 'sharp';
+import { InvalidArgumentError } from '../../core/errors.js';
+import type { MediaSource } from '../media/common.js';
+import { decodeImage, type ImageValue } from '../media/image.js';
+
+/** One image for an encoder: a decoded {@link ImageValue}, a path (under `baseDir`) or encoded bytes. */
+export type ImageInput = ImageValue | MediaSource;
+
+/**
+ * How a model wants its pixels, in the terms of Hugging Face preprocessor configs: each value is
+ * `(pixel · rescale − mean[c]) / std[c]` with `pixel` in 0..255.
+ */
+export interface ImagePreprocessing {
+  /** Model input width and height in pixels. */
+  width: number;
+  height: number;
+  /**
+   * How the image is brought to width × height: 'cover' (scale to cover, centre crop; default),
+   * 'fill' (stretch, aspect ratio ignored) or 'contain' (scale to fit, pad with black).
+   */
+  fit?: 'cover' | 'fill' | 'contain';
+  /** Factor applied to 0..255 pixels first; default 1/255. */
+  rescale?: number;
+  /** Per-channel mean subtracted after rescaling; default 0. */
+  mean?: readonly number[];
+  /** Per-channel standard deviation divided by; default 1. */
+  std?: readonly number[];
+  /** 'nchw' (PyTorch and most ONNX exports; default) or 'nhwc' (TensorFlow). */
+  layout?: 'nchw' | 'nhwc';
+  /** 3 (RGB, default; alpha dropped, grey replicated) or 1 (greyscale). */
+  channels?: 1 | 3;
+}
+
+function isImageValue(x: unknown): x is ImageValue {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    !(x instanceof Uint8Array) &&
+    'data' in x &&
+    'width' in x &&
+    'height' in x &&
+    'channels' in x
+  );
+}
+
+/** Checks a preprocessing description; returns it with defaults filled in. */
+export function checkImagePreprocessing(p: ImagePreprocessing): Required<ImagePreprocessing> {
+  for (const side of [p.width, p.height])
+    if (!(Number.isInteger(side) && side > 0))
+      throw new InvalidArgumentError(`image width and height must be positive integers, got ${side}`);
+  const channels = p.channels ?? 3;
+  if (channels !== 1 && channels !== 3)
+    throw new InvalidArgumentError(`image channels must be 1 or 3, got ${String(channels)}`);
+  const fit = p.fit ?? 'cover';
+  if (!['cover', 'fill', 'contain'].includes(fit))
+    throw new InvalidArgumentError(`image fit must be 'cover', 'fill' or 'contain', got ${String(fit)}`);
+  const layout = p.layout ?? 'nchw';
+  if (layout !== 'nchw' && layout !== 'nhwc')
+    throw new InvalidArgumentError(`image layout must be 'nchw' or 'nhwc', got ${String(layout)}`);
+  const perChannel = (v: readonly number[] | undefined, fill: number, what: string): number[] => {
+    if (v === undefined) return new Array(channels).fill(fill);
+    if (v.length === 1) return new Array(channels).fill(v[0]);
+    if (v.length !== channels)
+      throw new InvalidArgumentError(`image ${what} needs 1 or ${channels} values, got ${v.length}`);
+    return [...v];
+  };
+  const std = perChannel(p.std, 1, 'std');
+  if (std.some((s) => !(s !== 0 && Number.isFinite(s))))
+    throw new InvalidArgumentError(`image std must be finite and non-zero, got [${std.join(', ')}]`);
+  return {
+    width: p.width,
+    height: p.height,
+    fit,
+    rescale: p.rescale ?? 1 / 255,
+    mean: perChannel(p.mean, 0, 'mean'),
+    std,
+    layout,
+    channels,
+  };
+}
+
+/** A decoded image as 0..255 bytes (float32 images hold 0..1, as the image loader makes them). */
+function toBytes(img: ImageValue): Uint8Array {
+  if (img.data instanceof Uint8Array) return img.data;
+  const out = new Uint8Array(img.data.length);
+  for (let i = 0; i < out.length; i++) out[i] = Math.round(Math.min(1, Math.max(0, img.data[i])) * 255);
+  return out;
+}
+
+/**
+ * One input as uint8 HWC pixels of exactly width × height × channels. Images that already have that
+ * shape are used as they are; everything else goes through sharp (resize, colour conversion).
+ */
+export async function pixelsOf(
+  input: ImageInput,
+  p: Required<ImagePreprocessing>,
+  baseDir?: string,
+): Promise<Uint8Array> {
+  const { width, height, channels, fit } = p;
+  if (!isImageValue(input)) {
+    if (typeof input !== 'string' && !(input instanceof Uint8Array))
+      throw new InvalidArgumentError(
+        `an image encoder takes decoded images ({ data, width, height, channels }), paths or bytes; got ${typeof input}`,
+      );
+    const img = await decodeImage(input, { baseDir, resize: { width, height, fit }, channels });
+    return img.data as Uint8Array;
+  }
+  const bytes = toBytes(input);
+  if (bytes.length !== input.width * input.height * input.channels)
+    throw new InvalidArgumentError(
+      `image data has ${bytes.length} values but ${input.width}×${input.height}×${input.channels} needs ` +
+        `${input.width * input.height * input.channels}`,
+    );
+  if (input.width === width && input.height === height && input.channels === channels) return bytes;
+  let img = sharp(bytes, {
+    raw: { width: input.width, height: input.height, channels: input.channels as 1 | 2 | 3 | 4 },
+  });
+  if (input.width !== width || input.height !== height) img = img.resize({ width, height, fit });
+  img = channels === 1 ? img.greyscale().extractChannel(0) : img.removeAlpha().toColourspace('srgb');
+  const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== channels || info.width !== width || info.height !== height)
+    throw new InvalidArgumentError(
+      `could not bring a ${input.width}×${input.height}×${input.channels} image to ${width}×${height}×${channels}`,
+    );
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/**
+ * A batch of images as one float32 tensor, `[n, c, h, w]` or `[n, h, w, c]`, normalised as `p`
+ * says. Images are prepared concurrently (sharp runs off the main thread).
+ */
+export async function imageBatch(
+  inputs: readonly unknown[],
+  preprocessing: Required<ImagePreprocessing>,
+  baseDir?: string,
+): Promise<{ data: Float32Array; dims: number[] }> {
+  const { width, height, channels, rescale, mean, std, layout } = preprocessing;
+  const pixels = await Promise.all(inputs.map((x) => pixelsOf(x as ImageInput, preprocessing, baseDir)));
+  const plane = width * height;
+  const data = new Float32Array(inputs.length * plane * channels);
+  const scale = std.map((s) => rescale / s);
+  const shift = mean.map((m, c) => m / std[c]);
+  for (let i = 0; i < pixels.length; i++) {
+    const px = pixels[i];
+    const base = i * plane * channels;
+    for (let c = 0; c < channels; c++) {
+      const a = scale[c];
+      const b = shift[c];
+      if (layout === 'nchw') {
+        const o = base + c * plane;
+        for (let k = 0; k < plane; k++) data[o + k] = px[k * channels + c] * a - b;
+      } else {
+        for (let k = 0; k < plane; k++) data[base + k * channels + c] = px[k * channels + c] * a - b;
+      }
+    }
+  }
+  const dims =
+    layout === 'nchw' ? [inputs.length, channels, height, width] : [inputs.length, height, width, channels];
+  return { data, dims };
+}
