@@ -161,3 +161,22 @@ export class ParseError extends TesseraError {
     super(`cannot parse ${file}${line === null ? '' : `, line ${line}`}: ${detail}`);
   }
 }
+
+/**
+ * A batch of a `map`, `filter`, `update` or `embed` that kept failing: rows `[start, end)` failed
+ * `attempts` times; `cause` is the last failure (the function's error, or a worker that died).
+ */
+export class BatchFailedError extends TesseraError {
+  constructor(
+    readonly start: number,
+    readonly end: number,
+    readonly attempts: number,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `rows [${start}, ${end}) failed ${attempts} time${attempts === 1 ? '' : 's'}: ` +
+        `${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}; ` +
+        'fix the function for these rows (or raise `retries` if the failure is intermittent)',
+    );
+  }
+}

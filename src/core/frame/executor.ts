@@ -1,42 +1,120 @@
-import { TesseraError } from '../errors.js';
+import { BatchFailedError, InvalidArgumentError, TesseraError, UnsupportedError } from '../errors.js';
 
-/** Progress of a long run, for a terminal bar or the app. */
+/** Progress of a long run, for a terminal bar or the app: rows done of all rows, and the rate so far. */
 export interface Progress {
   done: number;
   total: number;
-}
-
-export interface RunOptions {
-  signal?: AbortSignal;
-  onProgress?: (progress: Progress) => void;
+  rowsPerSecond: number;
 }
 
 /**
- * Runs the batches of a `map`. `runBatches` computes batch 0..count-1 with `run` and returns
- * the results in batch order. Inline runs them here one after another; worker-thread and
- * distributed executors (src/node/exec) run them elsewhere.
+ * How another thread or process computes the batches of a plan: a task module it imports, and one
+ * message per batch. Everything here is structured-cloneable; buffers in `transfer` move, not copy.
+ */
+export interface RemoteBatches<R> {
+  /**
+   * URL of a module exporting `createBatchRunner(setup)`, which returns a function from one batch
+   * message to `{ reply, transfer }`; and the `setup` the runner is made from (once per worker).
+   */
+  task: { module: string; setup: unknown };
+  /** The message for batch `b`, and the buffers it owns that move with it. */
+  send(b: number): Promise<{ data: unknown; transfer: ArrayBuffer[] }>;
+  /** The result of batch `b` from the runner's reply. */
+  receive(reply: unknown, b: number): R;
+}
+
+/** The batches of one run: how many, which rows each covers, and how to compute one. */
+export interface BatchPlan<R> {
+  count: number;
+  /** Rows `[start, end)` of batch `b`, for progress and error messages. */
+  rows(b: number): [number, number];
+  /** Compute batch `b` in this thread. */
+  run(b: number): Promise<R>;
+  /** How to compute a batch elsewhere; absent when the function can only run in this thread. */
+  remote?: RemoteBatches<R>;
+}
+
+export interface RunOptions<R = unknown> {
+  /** Cancels the run: no new batch starts, running ones are stopped where the executor can. */
+  signal?: AbortSignal;
+  /** Times a failed batch is retried before the run fails with a {@link BatchFailedError} (default 2). */
+  retries?: number;
+  /** Called when a batch is done (in any order). */
+  onBatchDone?: (b: number) => void;
+  /**
+   * Receives each result in batch order, as soon as it and all before it are done (awaited before
+   * the next). When given, results are not kept and `runBatches` returns an empty array: this is
+   * how outputs stream to disk.
+   */
+  onResult?: (b: number, result: R) => void | Promise<void>;
+}
+
+/**
+ * Runs the batches of a `map`, `filter`, `update` or `embed` and returns the results in batch
+ * order. Inline runs them here one after another; the worker-thread executor (src/node/exec)
+ * and later a distributed queue run them elsewhere.
  */
 export interface Executor {
   readonly name: string;
-  runBatches<R>(count: number, run: (batch: number) => R | Promise<R>, options?: RunOptions): Promise<R[]>;
+  runBatches<R>(plan: BatchPlan<R>, options?: RunOptions<R>): Promise<R[]>;
 }
 
 export class AbortedError extends TesseraError {}
+
+/**
+ * Whether a failure is worth another try. Tessera's own errors (a wrong output shape, a missing
+ * column, a cancelled run) fail the same way every time, so they end the run at once, unchanged.
+ */
+export function isRetryable(error: unknown): boolean {
+  return !(error instanceof TesseraError);
+}
+
+/** The plan's remote part, for executors that run batches in other threads or processes. */
+export function requireRemote<R>(plan: BatchPlan<R>, executor: string): RemoteBatches<R> {
+  if (plan.remote === undefined)
+    throw new UnsupportedError(
+      `the ${executor} executor runs functions in other threads, which cannot receive a closure: ` +
+        "name the function by module and export instead, e.g. { module: new URL('./fns.js', import.meta.url), export: 'score' }",
+    );
+  return plan.remote;
+}
+
+/** The number of retries, checked. */
+export function retriesOf(options: { retries?: number }): number {
+  const retries = options.retries ?? 2;
+  if (!Number.isInteger(retries) || retries < 0)
+    throw new InvalidArgumentError(`retries must be a non-negative integer, got ${retries}`);
+  return retries;
+}
 
 /** Runs every batch in this thread, in order: the default executor. */
 export class InlineExecutor implements Executor {
   readonly name = 'inline';
 
-  async runBatches<R>(
-    count: number,
-    run: (batch: number) => R | Promise<R>,
-    options: RunOptions = {},
-  ): Promise<R[]> {
-    const out: R[] = new Array(count);
-    for (let b = 0; b < count; b++) {
-      if (options.signal?.aborted) throw new AbortedError(`cancelled after ${b} of ${count} batches`);
-      out[b] = await run(b);
-      options.onProgress?.({ done: b + 1, total: count });
+  async runBatches<R>(plan: BatchPlan<R>, options: RunOptions<R> = {}): Promise<R[]> {
+    const retries = retriesOf(options);
+    const out: R[] = [];
+    for (let b = 0; b < plan.count; b++) {
+      if (options.signal?.aborted)
+        throw new AbortedError(`cancelled after ${b} of ${plan.count} batches`);
+      let result: R | undefined;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          result = await plan.run(b);
+          break;
+        } catch (e) {
+          if (!isRetryable(e)) throw e;
+          if (options.signal?.aborted)
+            throw new AbortedError(`cancelled after ${b} of ${plan.count} batches`);
+          if (attempt > retries) {
+            const [start, end] = plan.rows(b);
+            throw new BatchFailedError(start, end, attempt, e);
+          }
+        }
+      }
+      options.onBatchDone?.(b);
+      if (options.onResult) await options.onResult(b, result as R);
+      else out.push(result as R);
     }
     return out;
   }

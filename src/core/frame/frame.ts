@@ -5,6 +5,7 @@ import { DeferredColumn, type DeferredFn, type DeferredOptions } from '../column
 import { type ColumnTypeHint, column } from '../column/infer.js';
 import { resolveColumn } from '../column/lazy.js';
 import type { ColumnType } from '../column/types.js';
+import type { Encoder } from '../models/encoder.js';
 import {
   ColumnNotFoundError,
   DuplicateColumnError,
@@ -26,7 +27,11 @@ import {
 } from './filter.js';
 import { type FormatOptions, formatFrame } from './format.js';
 import { GroupBy } from './groupby.js';
-import { type MapFn, type MapOptions, mapFrame } from './map.js';
+import { type EmbedOptions, embedColumn } from './embed.js';
+import { type FilterOptions, filterBatches } from './filter-batches.js';
+import { type EncoderRef, type FunctionRef, isFunctionRef } from './function-ref.js';
+import { type MapFn, type MapFunction, type MapOptions, mapFrame } from './map.js';
+import { updateFrame } from './update.js';
 import { type MergeOptions, merge } from './merge.js';
 import { type SampleOptions, sample, shuffle } from './sample.js';
 import { type SliceByResult, sliceby } from './sliceby.js';
@@ -342,11 +347,27 @@ export class DataFrame {
   filter(predicate: Predicate | ArrayLike<boolean | null> | Column): DataFrame;
   filter<V = unknown>(column: string, test: (value: V) => boolean): DataFrame;
   filter(column: string, op: CompareOp, value: unknown): DataFrame;
+  /**
+   * With options: the predicate runs like a `map` (in batches, sync or async, on any executor;
+   * `batched: true` gives it a frame per batch and it returns one boolean per row).
+   */
   filter(
-    a: Predicate | ArrayLike<boolean | null> | Column | string,
-    test?: ((value: never) => boolean) | CompareOp,
+    predicate: ((row: Row) => boolean | Promise<boolean>) | FunctionRef,
+    options: FilterOptions & { batched?: false },
+  ): Promise<DataFrame>;
+  filter(
+    predicate: ((batch: DataFrame) => ArrayLike<unknown> | Promise<ArrayLike<unknown>>) | FunctionRef,
+    options: FilterOptions & { batched: true },
+  ): Promise<DataFrame>;
+  filter(predicate: FunctionRef, options?: FilterOptions): Promise<DataFrame>;
+  filter(
+    a: Predicate | ArrayLike<boolean | null> | Column | string | MapFunction<unknown>,
+    test?: ((value: never) => boolean) | CompareOp | FilterOptions,
     value?: unknown,
-  ): DataFrame {
+  ): DataFrame | Promise<DataFrame> {
+    if (isFunctionRef(a) || (typeof a === 'function' && test !== null && typeof test === 'object'))
+      return filterBatches(this, a as MapFunction<unknown>, (test ?? {}) as FilterOptions);
+    if (typeof test === 'object') throw new InvalidArgumentError('filter options need a predicate function');
     if (typeof a === 'string') {
       if (typeof test === 'string') return filterCompare(this, a, test, value);
       if (typeof test !== 'function')
@@ -355,7 +376,7 @@ export class DataFrame {
         );
       return filterColumn(this, a, test);
     }
-    return filterFrame(this, a);
+    return filterFrame(this, a as Predicate | ArrayLike<boolean | null> | Column);
   }
 
   /** Rows sorted by one or more keys (a stable sort; a view). */
@@ -409,8 +430,33 @@ export class DataFrame {
     fn: (batch: DataFrame) => T | Promise<T>,
     options: MapOptions & { batched: true },
   ): Promise<DataFrame>;
-  map<T>(fn: MapFn<T>, options: MapOptions = {}): Promise<DataFrame> {
+  map<T>(fn: FunctionRef, options?: MapOptions): Promise<DataFrame>;
+  map<T>(fn: MapFunction<T>, options: MapOptions = {}): Promise<DataFrame> {
     return mapFrame(this, fn, options);
+  }
+
+  /**
+   * `map`, then add its outputs to this frame as columns (replacing those of the same name): a new
+   * frame with every column of this one and the outputs. Takes the same options as `map`.
+   */
+  update<T>(fn: (row: Row) => T | Promise<T>, options?: MapOptions & { batched?: false }): Promise<DataFrame>;
+  update<T>(
+    fn: (batch: DataFrame) => T | Promise<T>,
+    options: MapOptions & { batched: true },
+  ): Promise<DataFrame>;
+  update<T>(fn: FunctionRef, options?: MapOptions): Promise<DataFrame>;
+  update<T>(fn: MapFunction<T>, options: MapOptions = {}): Promise<DataFrame> {
+    return updateFrame(this, fn, options);
+  }
+
+  /**
+   * The vectors of column `name` under an encoder: a float32 tensor column with one row of
+   * `encoder.dimensions` per row. Pass `{ module, export, args }` instead of an encoder to run it
+   * on a worker-pool executor (each worker builds its own), and `output: { path }` to stream the
+   * vectors to an `.npy` file.
+   */
+  embed(name: string, encoder: Encoder | EncoderRef, options: EmbedOptions = {}): Promise<Column> {
+    return embedColumn(this, name, encoder, options);
   }
 
   // ---- export ----

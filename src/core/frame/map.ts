@@ -1,8 +1,13 @@
 import type { Column } from '../column/column.js';
 import { type ColumnTypeHint, column } from '../column/infer.js';
 import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
-import { type Executor, inline, type Progress } from './executor.js';
+import { batchRows, batchSizeOf, type BatchRunOptions, runPlan } from './batch-run.js';
+import { BATCH_TASK_MODULE, type BatchTaskSetup } from './batch-task.js';
+import { decodeValues, type EncodedValues, encodeFrame, TransferList } from './batch-transfer.js';
+import type { BatchPlan } from './executor.js';
 import type { DataFrame, Row } from './frame.js';
+import { type FunctionRef, isFunctionRef, loadFunction, moduleSpecifier } from './function-ref.js';
+import { asTensorBatch, type TensorOutput, type TensorSink, tensorSinkOpener } from './output-sink.js';
 
 /**
  * Per row: gets the row, returns the value (one output) or an object of values (several outputs).
@@ -11,58 +16,128 @@ import type { DataFrame, Row } from './frame.js';
  */
 export type MapFn<T> = ((row: Row) => T | Promise<T>) | ((batch: DataFrame) => T | Promise<T>);
 
-export interface MapOptions {
+/**
+ * A function to map with: a function value (runs inline only), or one named by module and export
+ * (runs on any executor, worker threads included).
+ */
+export type MapFunction<T> = MapFn<T> | FunctionRef;
+
+export interface MapOptions extends BatchRunOptions {
   /** Call `fn` once per batch (with a frame view of the batch) instead of once per row. */
   batched?: boolean;
   /** Rows per batch (default 1024). Per-row functions are also scheduled in batches of this size. */
   batchSize?: number;
-  /** Columns the function reads (default: all); fewer columns means less work per row. */
+  /** Columns the function reads (default: all); fewer columns means less work (and less to send to workers). */
   inputs?: string[];
   /**
    * Names of the output columns, optionally with their types. One name (the default is 'output')
    * means `fn` returns the value itself; several mean it returns an object keyed by name.
    */
   outputs?: string | string[] | Record<string, ColumnTypeHint>;
-  /** Where batches run (default: inline, in this thread). */
-  executor?: Executor;
-  /** Cancels the run between batches. */
-  signal?: AbortSignal;
-  onProgress?: (progress: Progress) => void;
+  /**
+   * Stream the (single, tensor or numeric) output to an `.npy` file as batches complete, in row
+   * order; the output column then reads from that file instead of holding the rows in memory.
+   */
+  output?: TensorOutput;
+}
+
+/** How a batch's outputs are computed: per row or batched, and the output names. */
+export interface MapBatchSpec {
+  batched: boolean;
+  names: string[];
 }
 
 /** Apply `fn` over the frame and return a frame of the output columns, in row order. */
-export async function mapFrame<T>(df: DataFrame, fn: MapFn<T>, options: MapOptions): Promise<DataFrame> {
-  const batchSize = options.batchSize ?? 1024;
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new InvalidArgumentError(`batchSize must be a positive integer, got ${batchSize}`);
+export async function mapFrame<T>(
+  df: DataFrame,
+  fn: MapFunction<T>,
+  options: MapOptions,
+  label = 'map',
+): Promise<DataFrame> {
+  const batchSize = batchSizeOf(options, 1024);
   const { names, types } = outputSpec(options.outputs);
-  const single = names.length === 1;
+  const spec: MapBatchSpec = { batched: options.batched === true, names };
   const frame = options.inputs ? df.select(options.inputs) : df;
-  const count = Math.ceil(frame.length / batchSize);
-  const executor = options.executor ?? inline;
-
-  const runBatch = async (b: number): Promise<ArrayLike<unknown>[]> => {
-    const start = b * batchSize;
-    const batch = frame.slice(start, Math.min(frame.length, start + batchSize));
-    if (options.batched) {
-      const out = await (fn as (batch: DataFrame) => T | Promise<T>)(batch);
-      return names.map((name) => batchOutput(single ? out : pick(out, name), name, batch.length));
-    }
-    const rows = await Promise.all(
-      Array.from({ length: batch.length }, (_, i) => (fn as (row: Row) => T | Promise<T>)(batch.row(i))),
+  const total = frame.length;
+  if (options.output && names.length !== 1)
+    throw new InvalidArgumentError(
+      `output: { path } streams one output column to a file; this map has ${names.length} (${names.join(', ')})`,
     );
-    return names.map((name) => (single ? rows : rows.map((r) => pick(r, name))));
-  };
 
-  const results = await executor.runBatches(count, runBatch, {
-    signal: options.signal,
-    onProgress: options.onProgress,
-  });
+  let local: Promise<MapFn<T>> | null = null;
+  const plan: BatchPlan<ArrayLike<unknown>[]> = {
+    count: Math.ceil(total / batchSize),
+    rows: (b) => batchRows(b, batchSize, total),
+    run: async (b) => {
+      local ??= isFunctionRef(fn) ? loadFunction<MapFn<T>>(fn) : Promise.resolve(fn);
+      const [start, end] = batchRows(b, batchSize, total);
+      return computeMapBatch(await local, frame.slice(start, end), spec);
+    },
+  };
+  if (isFunctionRef(fn)) {
+    const setup: BatchTaskSetup = {
+      kind: 'map',
+      fn: { module: moduleSpecifier(fn), export: fn.export },
+      ...spec,
+    };
+    plan.remote = {
+      task: { module: BATCH_TASK_MODULE, setup },
+      send: async (b) => {
+        const [start, end] = batchRows(b, batchSize, total);
+        const transfer = new TransferList();
+        // The slice gathers fresh copies of the batch's rows, so its buffers can move.
+        const data = await encodeFrame(frame.slice(start, end), transfer);
+        return { data, transfer: transfer.buffers };
+      },
+      receive: (reply) => (reply as EncodedValues[]).map(decodeValues),
+    };
+  }
+
   const cols: Record<string, Column> = {};
-  names.forEach((name, k) => {
-    cols[name] = column(joinBatches(results.map((r) => r[k])), types[name]);
-  });
+  if (options.output) {
+    const name = names[0];
+    const sink = await tensorSinkOpener()(options.output, total);
+    cols[name] = await streamTo(sink, () =>
+      runPlan(label, total, plan, options, (_, outputs) =>
+        sink.write(asTensorBatch(column(outputs[0], types[name]), name)),
+      ),
+    );
+  } else {
+    const results = await runPlan(label, total, plan, options);
+    names.forEach((name, k) => {
+      cols[name] = column(joinBatches(results.map((r) => r[k])), types[name]);
+    });
+  }
   return new (df.constructor as typeof DataFrame)(cols);
+}
+
+/** Run `write` (which feeds `sink`), then close the sink; on failure remove what it wrote. */
+export async function streamTo(sink: TensorSink, write: () => Promise<unknown>): Promise<Column> {
+  try {
+    await write();
+  } catch (e) {
+    await sink.abort();
+    throw e;
+  }
+  return sink.finish();
+}
+
+/** The outputs of one batch, one array of values per output name (the same here and in a worker). */
+export async function computeMapBatch<T>(
+  fn: MapFn<T>,
+  batch: DataFrame,
+  spec: MapBatchSpec,
+): Promise<ArrayLike<unknown>[]> {
+  const { names } = spec;
+  const single = names.length === 1;
+  if (spec.batched) {
+    const out = await (fn as (batch: DataFrame) => T | Promise<T>)(batch);
+    return names.map((name) => batchOutput(single ? out : pick(out, name), name, batch.length));
+  }
+  const rows = await Promise.all(
+    Array.from({ length: batch.length }, (_, i) => (fn as (row: Row) => T | Promise<T>)(batch.row(i))),
+  );
+  return names.map((name) => (single ? rows : rows.map((r) => pick(r, name))));
 }
 
 function outputSpec(outputs: MapOptions['outputs']): {
@@ -101,7 +176,7 @@ function batchOutput(value: unknown, name: string, rows: number): ArrayLike<unkn
 }
 
 /** Join per-batch outputs; typed arrays of one type stay one typed array (no boxing). */
-function joinBatches(parts: ArrayLike<unknown>[]): ArrayLike<unknown> {
+export function joinBatches(parts: ArrayLike<unknown>[]): ArrayLike<unknown> {
   const first = parts[0];
   if (first && ArrayBuffer.isView(first) && parts.every((p) => p.constructor === first.constructor)) {
     const total = parts.reduce((s, p) => s + p.length, 0);

@@ -65,10 +65,11 @@ describe('map', () => {
       onProgress: (p) => events.push(p),
       executor: new InlineExecutor(),
     });
-    expect(events).toEqual([
-      { done: 1, total: 2 },
-      { done: 2, total: 2 },
+    expect(events.map(({ done, total }) => ({ done, total }))).toEqual([
+      { done: 5, total: 10 },
+      { done: 10, total: 10 },
     ]);
+    for (const e of events) expect(e.rowsPerSecond).toBeGreaterThan(0);
     const controller = new AbortController();
     const run = df.map(
       (r) => {

@@ -1,0 +1,123 @@
+import type { Column } from '../column/column.js';
+import { DeferredColumn } from '../column/deferred.js';
+import { TensorColumn } from '../column/tensor.js';
+import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
+import type { Encoder } from '../models/encoder.js';
+import { batchRows, batchSizeOf, type BatchRunOptions, runPlan } from './batch-run.js';
+import { BATCH_TASK_MODULE, type BatchTaskSetup } from './batch-task.js';
+import { decodeValues, type EncodedValues, encodeFrame, TransferList } from './batch-transfer.js';
+import type { BatchPlan } from './executor.js';
+import type { DataFrame } from './frame.js';
+import { type EncoderRef, isFunctionRef, loadEncoder, moduleSpecifier } from './function-ref.js';
+import { streamTo } from './map.js';
+import { type TensorOutput, tensorSinkOpener } from './output-sink.js';
+
+export interface EmbedOptions extends BatchRunOptions {
+  /** Inputs per `encode` call (default 64). */
+  batchSize?: number;
+  /** Stream the vectors to an `.npy` file as batches complete; the column then reads from that file. */
+  output?: TensorOutput;
+}
+
+/**
+ * The vectors of one column under `encoder`, one float32 row of `encoder.dimensions` per row, in
+ * row order. Pass an {@link Encoder} to encode here, or an {@link EncoderRef} (module, export,
+ * constructor arguments) so that each worker of a worker-pool executor builds its own.
+ */
+export async function embedColumn(
+  df: DataFrame,
+  name: string,
+  encoder: Encoder | EncoderRef,
+  options: EmbedOptions = {},
+): Promise<Column> {
+  const batchSize = batchSizeOf(options, 64);
+  const frame = df.select(name);
+  const total = frame.length;
+  const ref = isFunctionRef(encoder) ? (encoder as EncoderRef) : null;
+  if (ref === null && typeof (encoder as Encoder).encode !== 'function')
+    throw new InvalidArgumentError('embed needs an Encoder (with encode()) or { module, export, args } naming one');
+
+  // A ref runs inline too: the encoder is then built here, once, and freed after the run.
+  let local: Promise<Encoder> | null = ref === null ? Promise.resolve(encoder as Encoder) : null;
+  const plan: BatchPlan<TensorColumn> = {
+    count: Math.ceil(total / batchSize),
+    rows: (b) => batchRows(b, batchSize, total),
+    run: async (b) => {
+      local ??= loadEncoder(ref as EncoderRef);
+      const [start, end] = batchRows(b, batchSize, total);
+      return vectorsOf(await encodeBatch(await local, frame.slice(start, end), name), end - start);
+    },
+  };
+  if (ref !== null) {
+    const setup: BatchTaskSetup = {
+      kind: 'embed',
+      encoder: { module: moduleSpecifier(ref), export: ref.export, args: ref.args ?? [] },
+      column: name,
+    };
+    plan.remote = {
+      task: { module: BATCH_TASK_MODULE, setup },
+      send: async (b) => {
+        const [start, end] = batchRows(b, batchSize, total);
+        const transfer = new TransferList();
+        const data = await encodeFrame(frame.slice(start, end), transfer);
+        return { data, transfer: transfer.buffers };
+      },
+      receive: (reply, b) => {
+        const [start, end] = batchRows(b, batchSize, total);
+        return vectorsOf(decodeValues(reply as EncodedValues) as Float32Array, end - start);
+      },
+    };
+  }
+
+  const label = `embed ${name}${ref === null ? ` (${(encoder as Encoder).name})` : ''}`;
+  try {
+    if (options.output) {
+      const dims = ref === null ? (encoder as Encoder).dimensions : undefined;
+      const expected = dims === undefined ? undefined : { dtype: 'float32' as const, shape: [dims] };
+      const sink = await tensorSinkOpener()(options.output, total, expected);
+      return await streamTo(sink, () =>
+        runPlan(label, total, plan, options, (_, vectors) => sink.write(vectors)),
+      );
+    }
+    const parts = await runPlan(label, total, plan, options);
+    const dims = parts[0]?.rowSize ?? (ref === null ? (encoder as Encoder).dimensions : 0);
+    const data = new Float32Array(total * dims);
+    let at = 0;
+    for (const p of parts) {
+      data.set(p.data, at);
+      at += p.data.length;
+    }
+    return new TensorColumn(data, [dims], total);
+  } finally {
+    if (ref !== null && local !== null) await (await local.catch(() => null))?.dispose?.();
+  }
+}
+
+/** One batch's vectors: `encode` over the column's values (computed first for a deferred column). */
+export async function encodeBatch(encoder: Encoder, batch: DataFrame, name: string): Promise<Float32Array> {
+  const col = batch.column(name);
+  const values = col instanceof DeferredColumn ? await col.load(range(col.length)) : col.toArray();
+  const out = await encoder.encode(values);
+  if (!(out instanceof Float32Array))
+    throw new TypeMismatchError(`encoder "${encoder.name}" returned ${describe(out)}, not a Float32Array`);
+  if (out.length !== batch.length * encoder.dimensions)
+    throw new LengthMismatchError(
+      `encoder "${encoder.name}" returned ${out.length} floats for ${batch.length} inputs; ` +
+        `expected ${batch.length} × ${encoder.dimensions}`,
+    );
+  return out;
+}
+
+function vectorsOf(data: Float32Array, rows: number): TensorColumn {
+  return new TensorColumn(data, [rows === 0 ? 0 : data.length / rows], rows);
+}
+
+function range(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
+
+function describe(v: unknown): string {
+  return v === null || typeof v !== 'object' ? String(v) : (v.constructor?.name ?? 'an object');
+}
