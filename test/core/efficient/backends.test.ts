@@ -4,6 +4,9 @@ import {
   linearAttention,
   localAttention,
   performerAttention,
+  routingAttention,
+  scatterbrainAttention,
+  smyrfAttention,
 } from '../../../src/core/efficient/attention/index.js';
 import type { FloatArray, TensorKernels } from '../../../src/core/tensor/index.js';
 import { ortNodeKernels, tsKernels } from '../../../src/node/tensor.js';
@@ -29,6 +32,24 @@ const methods: Record<string, Method> = {
     (await linearAttention(q, k, v, shape, { kernels, causal })).output,
   performer: async (q, k, v, kernels, causal) =>
     (await performerAttention(q, k, v, shape, { kernels, causal, features: 64, seed: 3 })).output,
+  smyrf: async (q, k, v, kernels, causal) =>
+    (await smyrfAttention(q, k, v, shape, { kernels, causal, clusterSize: 12, rounds: 2, seed: 3 })).output,
+  routing: async (q, k, v, kernels, causal) =>
+    (await routingAttention(q, k, v, shape, { kernels, causal, clusters: 4, seed: 3 })).output,
+  'sb-local': async (q, k, v, kernels, causal) =>
+    (await scatterbrainAttention(q, k, v, shape, { kernels, causal, window: 4, features: 32, seed: 3 }))
+      .output,
+  'sb-smyrf': async (q, k, v, kernels, causal) =>
+    (
+      await scatterbrainAttention(q, k, v, shape, {
+        kernels,
+        causal,
+        variant: 'smyrf',
+        clusterSize: 12,
+        features: 32,
+        seed: 3,
+      })
+    ).output,
 };
 
 describe('attention on ONNX Runtime kernels equals the TypeScript kernels', () => {

@@ -26,6 +26,12 @@ export {
   reformerRotations,
 } from './reformer.js';
 export {
+  type RoutingOptions,
+  routingAttention,
+  routingCentroids,
+  routingGroups,
+} from './routing.js';
+export {
   SCATTERBRAIN_MIN_DENOMINATOR,
   type ScatterbrainOptions,
   scatterbrainAttention,

@@ -1,0 +1,250 @@
+/**
+ * Routing attention (Roy, Saffar, Vaswani, Grangier 2021, "Efficient Content-Based Sparse Attention
+ * with Routing Transformers"): queries and keys are routed to `clusters` centroids, and attention is
+ * exact inside each cluster.
+ *
+ * - Per head, queries and keys are normalised to unit length (the paper's layer norm without scale,
+ *   up to a constant) and clustered jointly by spherical k-means: seeded k-means++ initial centroids
+ *   drawn from the normalised queries and keys, then `iterations` Lloyd steps (assign
+ *   each point to the centroid of largest dot product; each centroid becomes the normalised sum of
+ *   its points; an empty cluster keeps its centroid). In a trained model the centroids are a running
+ *   (EMA) k-means over the training batches; pass them as `centroids` to skip the clustering.
+ * - Balanced routing: each cluster takes its `windowSize` queries and its `windowSize` keys of largest
+ *   dot product with its centroid (ties: lower position first). A query may fall in several clusters,
+ *   or in none.
+ * - Every query of a cluster attends exactly to every key of the cluster; a query in several clusters
+ *   gets the softmax over the union of their keys (log-sum-exp with duplicate counts, see
+ *   {@link clusteredAttention}); a query in none (or, causal, with only later keys) attends to itself.
+ *
+ * With `causal`, keys after the query are dropped inside its clusters; the clusters depend on every
+ * position, so future queries and keys may change which earlier keys a query sees, never the weights
+ * of a key after it, and future values never change a row. Cost O(heads · (iterations · n · clusters
+ * · d + clusters · windowSize · (windowSize · (d + dv)))) plus the top-w selections.
+ */
+import { InvalidArgumentError } from '../../errors.js';
+import { Random } from '../../random.js';
+import type { FloatArray, TensorKernels } from '../../tensor/kernels.js';
+import { allocLike } from '../../tensor/shapes.js';
+import { type AttentionGroups, clusteredAttention } from './clustered.js';
+import {
+  type AttentionOptions,
+  type AttentionResult,
+  type AttentionShape,
+  checkAttention,
+  checkBudget,
+  kernelsOf,
+} from './common.js';
+
+/** Options of {@link routingAttention}. */
+export interface RoutingOptions extends AttentionOptions {
+  /** Number of clusters per head (default `round(√n)`, at least 1; the paper's k ≈ √n). */
+  clusters?: number;
+  /** Queries and keys each cluster takes (default `⌈n / clusters⌉`, so the clusters tile the sequence). */
+  windowSize?: number;
+  /** Lloyd iterations of the k-means (default 10). */
+  iterations?: number;
+  /** Seed of the initial centroids (default 0). */
+  seed?: number;
+  /** Unit-norm centroids `[heads, clusters, d]` to route with instead of running k-means. */
+  centroids?: FloatArray;
+  /** Multiplier of the logits (default `1/√d`). */
+  scale?: number;
+}
+
+/** Rows of `x` (`[rows, d]`) scaled to unit length (zero rows stay zero). */
+function normalizeRows<T extends FloatArray>(x: T, rows: number, d: number): T {
+  const out = allocLike(x, rows * d);
+  for (let r = 0; r < rows; r++) {
+    let s = 0;
+    for (let c = 0; c < d; c++) s += x[r * d + c] * x[r * d + c];
+    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+    for (let c = 0; c < d; c++) out[r * d + c] = x[r * d + c] * inv;
+  }
+  return out;
+}
+
+/**
+ * Spherical k-means of the normalised queries and keys of every head (see the file comment):
+ * returns unit-norm centroids `[heads, clusters, d]` in the inputs' element type.
+ */
+export async function routingCentroids<T extends FloatArray>(
+  q: T,
+  k: T,
+  shape: { heads?: number; n: number; d: number },
+  options: { clusters: number; iterations?: number; seed?: number; kernels?: TensorKernels },
+): Promise<T> {
+  const op = 'routingCentroids';
+  const heads = shape.heads ?? 1;
+  const { n, d } = shape;
+  const clusters = checkBudget(op, 'clusters', options.clusters, 1);
+  const iterations = checkBudget(op, 'iterations', options.iterations ?? 10, 0);
+  if (clusters > 2 * n) {
+    throw new InvalidArgumentError(`${op}: clusters=${clusters} but only ${2 * n} queries and keys per head`);
+  }
+  const seed = options.seed ?? 0;
+  if (typeof seed !== 'number' || !Number.isFinite(seed)) {
+    throw new InvalidArgumentError(`${op}: seed must be a finite number, got ${String(seed)}`);
+  }
+  const kernels = kernelsOf(options);
+  const rng = new Random(seed);
+  const out = allocLike(q, heads * clusters * d);
+  const points = allocLike(q, 2 * n * d);
+  const nearest = new Float64Array(2 * n);
+  const assign = new Int32Array(2 * n);
+  const sums = new Float64Array(clusters * d);
+  const members = new Int32Array(clusters);
+  for (let h = 0; h < heads; h++) {
+    points.set(normalizeRows(q.subarray(h * n * d, (h + 1) * n * d) as T, n, d), 0);
+    points.set(normalizeRows(k.subarray(h * n * d, (h + 1) * n * d) as T, n, d), n * d);
+    // k-means++ seeding: each next centroid is a point drawn with probability ∝ its squared distance
+    // (2 − 2·cosine) to the nearest centroid so far; the first uniformly.
+    const centroids = allocLike(q, clusters * d);
+    nearest.fill(Number.POSITIVE_INFINITY);
+    let chosen = rng.int(2 * n);
+    for (let c = 0; c < clusters; c++) {
+      centroids.set(points.subarray(chosen * d, (chosen + 1) * d), c * d);
+      if (c === clusters - 1) break;
+      let total = 0;
+      for (let p = 0; p < 2 * n; p++) {
+        let cos = 0;
+        for (let t = 0; t < d; t++) cos += points[p * d + t] * centroids[c * d + t];
+        nearest[p] = Math.min(nearest[p], Math.max(0, 2 - 2 * cos));
+        total += nearest[p];
+      }
+      chosen = total > 0 ? drawWeighted(nearest, total, rng.next()) : rng.int(2 * n);
+    }
+    for (let it = 0; it < iterations; it++) {
+      const sims = await kernels.matmul(points, centroids, 2 * n, d, clusters, { transposeB: true });
+      for (let p = 0; p < 2 * n; p++) assign[p] = argmaxRow(sims, p * clusters, clusters);
+      sums.fill(0);
+      members.fill(0);
+      for (let p = 0; p < 2 * n; p++) {
+        const c = assign[p];
+        members[c]++;
+        for (let t = 0; t < d; t++) sums[c * d + t] += points[p * d + t];
+      }
+      for (let c = 0; c < clusters; c++) {
+        let s = 0;
+        for (let t = 0; t < d; t++) s += sums[c * d + t] * sums[c * d + t];
+        if (members[c] === 0 || s === 0) continue; // an empty cluster keeps its centroid
+        const inv = 1 / Math.sqrt(s);
+        for (let t = 0; t < d; t++) centroids[c * d + t] = sums[c * d + t] * inv;
+      }
+    }
+    out.set(centroids, h * clusters * d);
+  }
+  return out;
+}
+
+/** The index at which the running sum of `weights` first exceeds `u · total`. */
+function drawWeighted(weights: Float64Array, total: number, u: number): number {
+  const target = u * total;
+  let run = 0;
+  let last = 0;
+  for (let p = 0; p < weights.length; p++) {
+    if (weights[p] <= 0) continue;
+    run += weights[p];
+    last = p;
+    if (run > target) return p;
+  }
+  return last;
+}
+
+function argmaxRow(x: ArrayLike<number>, o: number, len: number): number {
+  let best = 0;
+  for (let c = 1; c < len; c++) if (x[o + c] > x[o + best]) best = c;
+  return best;
+}
+
+/**
+ * The routing groups over global rows (`h·n + i`): group `h·clusters + c` holds the `windowSize`
+ * queries and keys of head `h` nearest centroid `c`.
+ */
+export async function routingGroups<T extends FloatArray>(
+  q: T,
+  k: T,
+  heads: number,
+  n: number,
+  d: number,
+  centroids: T,
+  clusters: number,
+  windowSize: number,
+  kernels: TensorKernels,
+): Promise<AttentionGroups> {
+  const size = windowSize;
+  const queries = new Int32Array(heads * clusters * size);
+  const keys = new Int32Array(heads * clusters * size);
+  for (let h = 0; h < heads; h++) {
+    const c = centroids.subarray(h * clusters * d, (h + 1) * clusters * d) as T;
+    for (const [x, into] of [
+      [q, queries],
+      [k, keys],
+    ] as const) {
+      const xh = normalizeRows(x.subarray(h * n * d, (h + 1) * n * d) as T, n, d);
+      const scores = await kernels.matmul(c, xh, clusters, d, n, { transposeB: true }); // [clusters, n]
+      const { indices } = await kernels.topk(scores, clusters, n, size);
+      for (let t = 0; t < indices.length; t++) into[h * clusters * size + t] = h * n + indices[t];
+    }
+  }
+  return { count: heads * clusters, size, queries, keys };
+}
+
+/** Routing attention, bidirectional or causal. */
+export async function routingAttention<T extends FloatArray>(
+  q: T,
+  k: T,
+  v: T,
+  shape: AttentionShape,
+  options: RoutingOptions = {},
+): Promise<AttentionResult<T>> {
+  const op = 'routingAttention';
+  const opts = options ?? {};
+  const dims = checkAttention(op, q, k, v, shape, opts);
+  const { heads, n, d, dv } = dims;
+  if (n === 0) {
+    const output = allocLike(v, 0);
+    return opts.returnMatrix ? { output, matrix: allocLike(v, 0) } : { output };
+  }
+  const clusters = checkBudget(op, 'clusters', opts.clusters ?? Math.max(1, Math.round(Math.sqrt(n))), 1);
+  if (clusters > n) throw new InvalidArgumentError(`${op}: clusters=${clusters} exceeds n=${n}`);
+  const windowSize = checkBudget(op, 'windowSize', opts.windowSize ?? Math.ceil(n / clusters), 1);
+  if (windowSize > n) throw new InvalidArgumentError(`${op}: windowSize=${windowSize} exceeds n=${n}`);
+  const scale = opts.scale ?? 1 / Math.sqrt(d);
+  if (typeof scale !== 'number' || !Number.isFinite(scale)) {
+    throw new InvalidArgumentError(`${op}: scale must be a finite number, got ${String(scale)}`);
+  }
+  const kernels = kernelsOf(opts);
+  let centroids: T;
+  if (opts.centroids !== undefined) {
+    const c = opts.centroids;
+    if (!(c instanceof Float32Array || c instanceof Float64Array) || c.length !== heads * clusters * d) {
+      throw new InvalidArgumentError(
+        `${op}: centroids must be a Float32Array or Float64Array of shape [heads=${heads}, clusters=${clusters}, d=${d}]`,
+      );
+    }
+    centroids = allocLike(q, c.length);
+    centroids.set(c);
+  } else {
+    centroids = await routingCentroids(q, k, dims, {
+      clusters,
+      iterations: opts.iterations,
+      seed: opts.seed,
+      kernels,
+    });
+  }
+  const groups = await routingGroups(q, k, heads, n, d, centroids, clusters, windowSize, kernels);
+  return clusteredAttention(
+    q,
+    k,
+    v,
+    heads,
+    n,
+    d,
+    dv,
+    groups,
+    scale,
+    opts.causal ?? false,
+    kernels,
+    opts.returnMatrix ?? false,
+  );
+}

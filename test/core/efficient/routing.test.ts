@@ -1,0 +1,264 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type AttentionGroups,
+  clusteredAttention,
+  exactAttention,
+  memoryUnits,
+  routingAttention,
+  routingCentroids,
+} from '../../../src/core/efficient/attention/index.js';
+import { InvalidArgumentError } from '../../../src/core/errors.js';
+import { Random } from '../../../src/core/random.js';
+import { ShapeError, tsKernels } from '../../../src/core/tensor/index.js';
+import {
+  dot,
+  gaussian,
+  type Inputs,
+  inputs,
+  maxAbsDiff,
+  relFrobenius,
+  rowsAt,
+  weightedAttention,
+} from './helpers.js';
+
+/**
+ * Routing attention spelled out in float64 for given centroids: each cluster takes the `w` queries
+ * and keys of largest cosine with its centroid (ties by position, via a stable Array.sort), a query
+ * attends with exact softmax to the union of its clusters' keys (causal: not after it), and a query
+ * with an empty support attends to itself.
+ */
+function naiveRouting(x: Inputs, centroids: Float64Array, clusters: number, w: number, causal: boolean) {
+  const { heads, n, d, q, k } = x;
+  const support: Set<number>[] = Array.from({ length: heads * n }, () => new Set<number>());
+  const cosine = (arr: Float64Array, h: number, i: number, c: number) => {
+    const o = (h * n + i) * d;
+    const norm = Math.sqrt(dot(arr, o, arr, o, d));
+    return norm > 0 ? dot(arr, o, centroids, (h * clusters + c) * d, d) / norm : 0;
+  };
+  for (let h = 0; h < heads; h++) {
+    for (let c = 0; c < clusters; c++) {
+      const top = (arr: Float64Array) =>
+        [...Array(n).keys()].sort((a, b) => cosine(arr, h, b, c) - cosine(arr, h, a, c) || a - b).slice(0, w);
+      const ks = top(k);
+      for (const i of top(q)) for (const j of ks) if (!causal || j <= i) support[h * n + i].add(j);
+    }
+  }
+  support.forEach((set, r) => {
+    if (set.size === 0) set.add(r % n);
+  });
+  const logit = (h: number, i: number, j: number) =>
+    dot(q, (h * n + i) * d, k, (h * n + j) * d, d) / Math.sqrt(d);
+  return weightedAttention(x, (h, i, j) => (support[h * n + i].has(j) ? Math.exp(logit(h, i, j)) : 0));
+}
+
+function unitRows(x: Float64Array, d: number): Float64Array {
+  const out = Float64Array.from(x);
+  for (let r = 0; r < x.length / d; r++) {
+    const norm = Math.sqrt(dot(x, r * d, x, r * d, d));
+    for (let c = 0; c < d; c++) out[r * d + c] /= norm;
+  }
+  return out;
+}
+
+describe('routingAttention', () => {
+  const shape = { heads: 2, n: 20, d: 5, dv: 3 };
+  const x = inputs(71, 2, 20, 5, 3, 1.2);
+
+  it('one cluster taking every position equals exact attention (causal or not)', async () => {
+    for (const causal of [false, true]) {
+      const exact = await exactAttention(x.q, x.k, x.v, shape, { causal, returnMatrix: true });
+      const got = await routingAttention(x.q, x.k, x.v, shape, {
+        clusters: 1,
+        windowSize: 20,
+        causal,
+        returnMatrix: true,
+      });
+      expect(maxAbsDiff(got.output, exact.output)).toBeLessThan(1e-12);
+      expect(maxAbsDiff(got.matrix as Float64Array, exact.matrix as Float64Array)).toBeLessThan(1e-12);
+    }
+  });
+
+  it('equals routing spelled out (top-w by cosine, union of clusters) for given centroids', async () => {
+    for (const [clusters, w, causal] of [
+      [4, 5, false],
+      [3, 9, false],
+      [5, 6, true],
+      [2, 3, true],
+    ] as const) {
+      const centroids = unitRows(gaussian(clusters * 10 + w, 2 * clusters * 5), 5);
+      const ref = naiveRouting(x, centroids, clusters, w, causal);
+      const got = await routingAttention(x.q, x.k, x.v, shape, {
+        clusters,
+        windowSize: w,
+        centroids,
+        causal,
+        returnMatrix: true,
+      });
+      expect(maxAbsDiff(got.output, ref.output)).toBeLessThan(1e-12);
+      expect(maxAbsDiff(got.matrix as Float64Array, ref.matrix)).toBeLessThan(1e-12);
+    }
+  });
+
+  it('k-means finds well-separated directions; routing uses its own centroids', async () => {
+    // Three tight bundles around orthonormal directions (queries and keys alike), in each of two heads.
+    const n = 30;
+    const d = 6;
+    const centres = unitRows(gaussian(5, 2 * 3 * d), d);
+    for (let h = 0; h < 2; h++) {
+      for (let t = 0; t < 3; t++) {
+        for (let u = 0; u < t; u++) {
+          const p = dot(centres, (h * 3 + t) * d, centres, (h * 3 + u) * d, d);
+          for (let c = 0; c < d; c++) centres[(h * 3 + t) * d + c] -= p * centres[(h * 3 + u) * d + c];
+        }
+        const norm = Math.sqrt(dot(centres, (h * 3 + t) * d, centres, (h * 3 + t) * d, d));
+        for (let c = 0; c < d; c++) centres[(h * 3 + t) * d + c] /= norm;
+      }
+    }
+    const noise = gaussian(6, 2 * n * d, 0.02);
+    const q = new Float64Array(2 * n * d);
+    const k = new Float64Array(2 * n * d);
+    for (let h = 0; h < 2; h++) {
+      for (let i = 0; i < n; i++) {
+        for (let c = 0; c < d; c++) {
+          const base = centres[(h * 3 + (i % 3)) * d + c];
+          q[(h * n + i) * d + c] = 6 * base + noise[(h * n + i) * d + c];
+          k[(h * n + i) * d + c] = 6 * base - noise[(h * n + i) * d + c];
+        }
+      }
+    }
+    const found = await routingCentroids(q, k, { heads: 2, n, d }, { clusters: 3, seed: 1 });
+    for (let h = 0; h < 2; h++) {
+      for (let t = 0; t < 3; t++) {
+        // Each true centre has a found centroid within a small angle.
+        let best = -1;
+        for (let c = 0; c < 3; c++)
+          best = Math.max(best, dot(centres, (h * 3 + t) * d, found, (h * 3 + c) * d, d));
+        expect(best).toBeGreaterThan(0.999);
+      }
+      for (let c = 0; c < 3; c++)
+        expect(Math.abs(dot(found, (h * 3 + c) * d, found, (h * 3 + c) * d, d) - 1)).toBeLessThan(1e-12);
+    }
+    const v = gaussian(7, 2 * n * 2);
+    const sh = { heads: 2, n, d, dv: 2 };
+    const viaKmeans = await routingAttention(q, k, v, sh, { clusters: 3, windowSize: 10, seed: 1 });
+    const viaGiven = await routingAttention(q, k, v, sh, { clusters: 3, windowSize: 10, centroids: found });
+    expect(viaKmeans.output).toEqual(viaGiven.output);
+    // The bundles are exactly the clusters, so attention inside them is nearly exact attention.
+    const exact = await exactAttention(q, k, v, sh);
+    expect(relFrobenius(viaKmeans.output, exact.output)).toBeLessThan(1e-3);
+  });
+
+  it('error falls as the window grows (mean over seeds) and beats random clusters at the same budget', async () => {
+    const n = 64;
+    const d = 8;
+    const sh = { heads: 1, n, d };
+    const seeds = 6;
+    const windows = [8, 16, 32, 48];
+    const errs = windows.map(() => 0);
+    let random = 0;
+    for (let s = 0; s < seeds; s++) {
+      const y = inputs(500 + s, 1, n, d, d, 1.5);
+      const ref = await exactAttention(y.q, y.k, y.v, sh);
+      for (const [t, windowSize] of windows.entries()) {
+        const got = await routingAttention(y.q, y.k, y.v, sh, { clusters: 4, windowSize, seed: s });
+        errs[t] += relFrobenius(got.output, ref.output) / seeds;
+      }
+      const rng = new Random(s);
+      const perm = (): Int32Array => {
+        const p = Int32Array.from({ length: n }, (_, i) => i);
+        for (let i = n - 1; i > 0; i--) {
+          const j = rng.int(i + 1);
+          [p[i], p[j]] = [p[j], p[i]];
+        }
+        return p;
+      };
+      const groups: AttentionGroups = { count: 4, size: 16, queries: perm(), keys: perm() };
+      const rnd = await clusteredAttention(
+        y.q,
+        y.k,
+        y.v,
+        1,
+        n,
+        d,
+        d,
+        groups,
+        1 / Math.sqrt(d),
+        false,
+        tsKernels,
+        false,
+      );
+      random += relFrobenius(rnd.output, ref.output) / seeds;
+    }
+    if (process.env.TESSERA_REPORT) {
+      console.log(
+        `routing by window ${errs.map((e) => e.toFixed(3))}; random clusters of 16: ${random.toFixed(3)}`,
+      );
+    }
+    for (let t = 1; t < windows.length; t++) expect(errs[t]).toBeLessThan(errs[t - 1]);
+    expect(errs[1]).toBeLessThan(random);
+    expect(memoryUnits.routing({ clusters: 4, windowSize: 16 }, 64)).toBe(16);
+  });
+
+  it('causal: never attends ahead; future values never change a row', async () => {
+    const opts = { clusters: 4, windowSize: 6, causal: true, seed: 2 };
+    const got = await routingAttention(x.q, x.k, x.v, shape, { ...opts, returnMatrix: true });
+    const m = got.matrix as Float64Array;
+    for (let r = 0; r < 40; r++) {
+      let sum = 0;
+      for (let j = 0; j < 20; j++) {
+        if (j > r % 20) expect(m[r * 20 + j]).toBe(0);
+        sum += m[r * 20 + j];
+      }
+      expect(Math.abs(sum - 1)).toBeLessThan(1e-12);
+    }
+    for (const i of [0, 8, 19]) {
+      const v = Float64Array.from(x.v);
+      const noise = gaussian(30 + i, v.length, 3);
+      for (let h = 0; h < 2; h++)
+        for (let j = i + 1; j < 20; j++)
+          for (let c = 0; c < 3; c++) v[(h * 20 + j) * 3 + c] = noise[(h * 20 + j) * 3 + c];
+      const other = await routingAttention(x.q, x.k, v, shape, opts);
+      expect(rowsAt(other.output, 2, 20, 3, i)).toEqual(rowsAt(got.output, 2, 20, 3, i));
+    }
+  });
+
+  it('float32 matches float64 on the same values; reproducible from its seed', async () => {
+    const q32 = Float32Array.from(x.q);
+    const k32 = Float32Array.from(x.k);
+    const v32 = Float32Array.from(x.v);
+    const centroids = unitRows(gaussian(3, 2 * 4 * 5), 5);
+    const opts = { clusters: 4, windowSize: 5, centroids };
+    const f32 = await routingAttention(q32, k32, v32, shape, opts);
+    const f64 = await routingAttention(
+      Float64Array.from(q32),
+      Float64Array.from(k32),
+      Float64Array.from(v32),
+      shape,
+      opts,
+    );
+    expect(f32.output).toBeInstanceOf(Float32Array);
+    expect(relFrobenius(f32.output, f64.output)).toBeLessThan(1e-5);
+    const a = await routingAttention(x.q, x.k, x.v, shape, { clusters: 4, seed: 1 });
+    const b = await routingAttention(x.q, x.k, x.v, shape, { clusters: 4, seed: 1 });
+    expect(a.output).toEqual(b.output);
+  });
+
+  it('rejects bad clusters, windows, centroids and shapes', async () => {
+    for (const clusters of [0, 1.5, 21]) {
+      await expect(routingAttention(x.q, x.k, x.v, shape, { clusters })).rejects.toThrow(
+        InvalidArgumentError,
+      );
+    }
+    for (const windowSize of [0, 21]) {
+      await expect(routingAttention(x.q, x.k, x.v, shape, { clusters: 2, windowSize })).rejects.toThrow(
+        InvalidArgumentError,
+      );
+    }
+    await expect(
+      routingAttention(x.q, x.k, x.v, shape, { clusters: 2, centroids: new Float64Array(3) }),
+    ).rejects.toThrow(InvalidArgumentError);
+    await expect(routingAttention(x.q, x.k, x.v, { ...shape, d: 4 }, { clusters: 2 })).rejects.toThrow(
+      ShapeError,
+    );
+  });
+});
