@@ -1,0 +1,150 @@
+/**
+ * Reading labels (true classes, predicted classes, regression targets) from columns or arrays, and
+ * encoding class labels as integer codes over one shared, ordered class list.
+ */
+import { Column } from '../column/column.js';
+import { compareStrings } from '../column/compare.js';
+import { ScalarColumn } from '../column/scalar.js';
+import { formatType } from '../column/types.js';
+import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
+
+/** A class label: an integer, a string or a boolean. */
+export type Label = number | string | boolean;
+
+/**
+ * Labels, one per row: a scalar column, or an array or typed array of integers, strings or
+ * booleans. Nulls (and `undefined`) mark missing labels; rows with a missing value are left out
+ * of every metric.
+ */
+export type LabelsInput = Column | ArrayLike<Label | bigint | null | undefined>;
+
+/** Numbers, one per row (regression targets and predictions): a numeric scalar column or an array. */
+export type NumbersInput = Column | ArrayLike<number | null | undefined>;
+
+/** Class labels encoded as codes into one ordered class list. */
+export interface EncodedLabels {
+  /** The classes, in code order. */
+  classes: Label[];
+  /** Per kept row, the code of its label. */
+  codes: Int32Array[];
+  /** Positions (in the inputs) of the rows that were kept: those with no missing value. */
+  rows: Int32Array;
+}
+
+/** The values of a labels input as a plain array (null for missing); bigints become numbers. */
+export function labelValues(input: LabelsInput, what = 'labels'): (Label | null)[] {
+  if (input instanceof Column) {
+    if (!(input instanceof ScalarColumn))
+      throw new TypeMismatchError(
+        `${what} must be a scalar column (integers, strings or booleans), not ${formatType(input.type)}`,
+      );
+    if (input.dtype === 'date' || input.dtype === 'timestamp')
+      throw new TypeMismatchError(`${what} must be integers, strings or booleans, not ${input.dtype}`);
+    const out = new Array<Label | null>(input.length);
+    for (let i = 0; i < input.length; i++) {
+      const v = input.getUnchecked(i);
+      out[i] = typeof v === 'bigint' ? Number(v) : (v as Label | null);
+    }
+    return out;
+  }
+  const out = new Array<Label | null>(input.length);
+  for (let i = 0; i < input.length; i++) {
+    const v = input[i];
+    if (v === null || v === undefined) out[i] = null;
+    else if (typeof v === 'bigint') out[i] = Number(v);
+    else if (typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') out[i] = v;
+    else
+      throw new TypeMismatchError(
+        `${what}[${i}] is ${typeof v}; labels must be integers, strings or booleans (or null)`,
+      );
+  }
+  return out;
+}
+
+/** The numbers of a numeric input as a Float64Array, NaN for missing. */
+export function numberValues(input: NumbersInput, what = 'values'): Float64Array {
+  if (input instanceof Column) {
+    if (!(input instanceof ScalarColumn) || input.dtype === 'string')
+      throw new TypeMismatchError(`${what} must be a numeric scalar column, not ${formatType(input.type)}`);
+    const out = new Float64Array(input.length);
+    for (let i = 0; i < input.length; i++) out[i] = input.isNull(i) ? Number.NaN : input.numberAt(i);
+    return out;
+  }
+  const out = new Float64Array(input.length);
+  for (let i = 0; i < input.length; i++) {
+    const v = input[i];
+    if (v === null || v === undefined) out[i] = Number.NaN;
+    else if (typeof v === 'number') out[i] = v;
+    else throw new TypeMismatchError(`${what}[${i}] is ${typeof v}; expected a number (or null)`);
+  }
+  return out;
+}
+
+/**
+ * Orders classes: numbers ascending, strings by code point, false before true. Mixing kinds is an
+ * error, since `1` and `"1"` would silently be two classes.
+ */
+export function sortClasses(values: Iterable<Label>): Label[] {
+  const list = [...new Set(values)];
+  const kinds = new Set(list.map((v) => typeof v));
+  if (kinds.size > 1)
+    throw new TypeMismatchError(
+      `labels mix ${[...kinds].join(' and ')} values; convert them to one kind (e.g. all strings) first`,
+    );
+  if (kinds.has('string')) return (list as string[]).sort(compareStrings);
+  if (kinds.has('boolean')) return (list as boolean[]).sort((a, b) => Number(a) - Number(b));
+  return (list as number[]).sort((a, b) => a - b);
+}
+
+/** A map from class label to code; throws on duplicate classes. */
+export function classIndex(classes: readonly Label[]): Map<Label, number> {
+  const index = new Map<Label, number>();
+  for (const c of classes) {
+    if (index.has(c)) throw new InvalidArgumentError(`class ${JSON.stringify(c)} is listed twice in classes`);
+    index.set(c, index.size);
+  }
+  return index;
+}
+
+/**
+ * Encode several label arrays of equal length (e.g. truth and prediction) over one class list:
+ * `classes` when given (a label outside it is an error), else the sorted union of the values.
+ * Rows where any input is missing are left out.
+ */
+export function encodeLabels(
+  inputs: readonly (Label | null)[][],
+  classes?: readonly Label[],
+  names: readonly string[] = inputs.map((_, i) => `labels ${i}`),
+): EncodedLabels {
+  const n = inputs[0]?.length ?? 0;
+  inputs.forEach((values, j) => {
+    if (values.length !== n)
+      throw new LengthMismatchError(`${names[j]} has ${values.length} rows but ${names[0]} has ${n}`);
+  });
+  const kept: number[] = [];
+  for (let i = 0; i < n; i++) if (inputs.every((v) => v[i] !== null)) kept.push(i);
+  const rows = Int32Array.from(kept);
+  let list: Label[];
+  if (classes !== undefined) list = [...classes];
+  else {
+    const seen = new Set<Label>();
+    for (const values of inputs) for (const i of rows) seen.add(values[i] as Label);
+    list = sortClasses(seen);
+  }
+  const index = classIndex(list);
+  const codes = inputs.map((values, j) => {
+    const out = new Int32Array(rows.length);
+    for (let r = 0; r < rows.length; r++) {
+      const v = values[rows[r]] as Label;
+      const c = index.get(v);
+      if (c === undefined)
+        throw new InvalidArgumentError(
+          `${names[j]} has the value ${JSON.stringify(v)} at row ${rows[r]}, which is not one of the classes ` +
+            `(${list.map((x) => JSON.stringify(x)).join(', ')})`,
+        );
+      out[r] = c;
+    }
+    return out;
+  });
+  return { classes: list, codes, rows };
+}
