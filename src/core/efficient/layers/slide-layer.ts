@@ -20,7 +20,7 @@ import { type OptimizerOptions, RowOptimizer } from './row-optimizer.js';
  * Labels of a batch: one class per sample, or several per sample as `{ offsets, values }` (sample
  * `i` has the classes `values[offsets[i] .. offsets[i+1])`; the target spreads evenly over them).
  */
-export type Labels = Int32Array | { offsets: Int32Array; values: Int32Array };
+export type SlideLabels = Int32Array | { offsets: Int32Array; values: Int32Array };
 
 /** Options of {@link SlideLayer.create}. */
 export interface SlideLayerOptions {
@@ -77,9 +77,9 @@ export interface SlideGradients {
   input?: Float64Array;
 }
 
-/** Labels as CSR arrays, checked against the batch and the class count. */
+/** SlideLabels as CSR arrays, checked against the batch and the class count. */
 function labelSets(
-  labels: Labels,
+  labels: SlideLabels,
   batch: number,
   classes: number,
 ): { offsets: Int32Array; values: Int32Array } {
@@ -110,7 +110,7 @@ function labelSets(
  */
 export function sparseSoftmaxCrossEntropy(
   forward: SlideForward,
-  labels: Labels,
+  labels: SlideLabels,
   classes: number,
 ): { loss: number; gradLogits: Float64Array } {
   const batch = forward.offsets.length - 1;
@@ -311,7 +311,7 @@ export class SlideLayer {
   async activeSets(
     x: Float32Array,
     batch: number,
-    labels?: Labels,
+    labels?: SlideLabels,
   ): Promise<{ offsets: Int32Array; neurons: Int32Array }> {
     this.checkInput(x, batch, 'activeSets');
     const sets = labels === undefined ? undefined : labelSets(labels, batch, this.outputDim);
@@ -359,7 +359,7 @@ export class SlideLayer {
   }
 
   /** Logits and the softmax over each input's active set (labels, when given, are always active). */
-  async forward(x: Float32Array, batch: number, labels?: Labels): Promise<SlideForward> {
+  async forward(x: Float32Array, batch: number, labels?: SlideLabels): Promise<SlideForward> {
     const { offsets, neurons } = await this.activeSets(x, batch, labels);
     return this.forwardOn(x, batch, offsets, neurons);
   }
@@ -466,7 +466,7 @@ export class SlideLayer {
   async trainStep(
     x: Float32Array,
     batch: number,
-    labels: Labels,
+    labels: SlideLabels,
     inputGradient = false,
   ): Promise<{ loss: number; meanActive: number; inputGradient?: Float64Array }> {
     const forward = await this.forward(x, batch, labels);
