@@ -9,15 +9,15 @@ import { Column, type Indices } from '../../../core/column/column.js';
 import { TensorColumn } from '../../../core/column/tensor.js';
 import { TENSOR_ARRAYS, type TensorArray, type TensorDType } from '../../../core/column/types.js';
 import { CorruptDataError, IndexOutOfRangeError } from '../../../core/errors.js';
-import { crc32 } from './checksum.js';
+import { combineBlockCrcs, crc32 } from './checksum.js';
 import { hex, openChecked, readAt, readVerified } from './file-io.js';
 import { dataPath } from './layout.js';
 import { TENSOR_BYTES, type TensorFragment } from './manifest.js';
 
 /** Largest single read when gathering rows (adjacent blocks are read together up to this). */
 const MAX_READ_BYTES = 8 * 2 ** 20;
-/** Chunk size of whole-column loads (measured best among 1, 16 and 64 MiB here). */
-const LOAD_CHUNK_BYTES = 16 * 2 ** 20;
+/** Chunk size of whole-column loads: each chunk is summed right after it is read (see `load`). */
+const LOAD_CHUNK_BYTES = 4 * 2 ** 20;
 
 interface Part {
   entry: TensorFragment;
@@ -154,13 +154,33 @@ export class MappedTensorColumn extends Column<TensorArray> {
       try {
         this.checkHeader(part, fd, sums);
         const blockBytes = data.rowsPerBlock * this.rowBytes;
-        const chunk = blockBytes * Math.max(1, Math.floor(LOAD_CHUNK_BYTES / Math.max(1, blockBytes)));
         const total = rows * this.rowBytes;
         const base = part.start * this.rowBytes;
-        for (let s = 0; s < total; s += chunk) {
-          const bytes = outBytes.subarray(base + s, base + Math.min(total, s + chunk));
+        // One CRC pass over the data as it is read (each chunk is summed while still in cache),
+        // checked against the block checksums folded together; only on a mismatch are the blocks
+        // checked one by one, to name the rows that fail.
+        let crc = 0;
+        for (let s = 0; s < total; s += LOAD_CHUNK_BYTES) {
+          const bytes = outBytes.subarray(base + s, base + Math.min(total, s + LOAD_CHUNK_BYTES));
           readAt(fd, part.file, bytes, data.headerBytes + s);
-          this.verifyBlocks(part, sums, bytes, s / blockBytes);
+          crc = crc32(bytes, crc);
+        }
+        if (total > 0) {
+          const blocks = Math.ceil(total / blockBytes);
+          const expected = combineBlockCrcs(
+            sums,
+            1,
+            1 + blocks,
+            blockBytes,
+            total - (blocks - 1) * blockBytes,
+          );
+          if (sums.length !== 1 + blocks || crc !== expected) {
+            this.verifyBlocks(part, sums, outBytes.subarray(base, base + total), 0);
+            throw new CorruptDataError(
+              part.file,
+              `checksum mismatch (crc32 ${hex(crc)}, expected ${hex(expected)} from its block checksums)`,
+            );
+          }
         }
       } finally {
         fs.closeSync(fd);
