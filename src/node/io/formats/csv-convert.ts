@@ -253,6 +253,11 @@ const TS = 8;
  * number (integers too), else bool, date, timestamp, or string (also when all are null).
  */
 export function inferDType(b: Batch, col: number): ScalarDType {
+  return inferDTypeOrNull(b, col) ?? 'string';
+}
+
+/** As {@link inferDType}, but `null` when the batch has no non-null field in the column. */
+export function inferDTypeOrNull(b: Batch, col: number): ScalarDType | null {
   let mask = NUM | BOOL | DATE | TS;
   let seen = 0;
   const rows = batchRows(b);
@@ -272,11 +277,22 @@ export function inferDType(b: Batch, col: number): ScalarDType {
     }
     mask &= m;
   }
-  if (seen === 0 || mask === 0) return 'string';
+  if (seen === 0) return null;
+  if (mask === 0) return 'string';
   if (mask & NUM) return 'float64';
   if (mask & BOOL) return 'bool';
   if (mask & DATE) return 'date';
   return 'timestamp';
+}
+
+/**
+ * The inferred type that holds fields of both inferred types: date widens to timestamp (a
+ * `YYYY-MM-DD` field parses as a timestamp too); any other mix is string.
+ */
+export function widenDType(a: ScalarDType, b: ScalarDType): ScalarDType {
+  if (a === b) return a;
+  if ((a === 'date' || a === 'timestamp') && (b === 'date' || b === 'timestamp')) return 'timestamp';
+  return 'string';
 }
 
 // ---- conversion ----

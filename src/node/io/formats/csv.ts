@@ -4,14 +4,17 @@
  *
  * Reading streams the file in chunks of `batchBytes`, so files larger than memory can be read batch
  * by batch with {@link readCsvBatches}; memory is bounded by one chunk and its columns. Column types
- * are inferred from the first batch and then kept for the whole file:
+ * are inferred from the data:
  * - every non-null field a number (integer or not, `NaN`, `Infinity`) → `float64` (integers are
  *   exact up to 2^53; JavaScript numbers, as `DataFrame.fromRecords` does; ask for `int32`/`int64`
  *   with `types`);
  * - `true`/`false` (any case) → `bool`; `YYYY-MM-DD` → `date`; ISO date-times → `timestamp` (UTC
  *   unless the text has an offset); anything else → `string`; a column with only nulls → `string`.
- * A later field that does not fit its column's type is a {@link ParseError} naming the line; pass
- * `types` to choose a column's type.
+ * {@link readCsv} infers over the whole file: when a later batch does not fit a column's type, the
+ * type widens (date → timestamp; mixed kinds → string) and, where earlier rows would otherwise lose
+ * their text (a number read back as a string), the file is read a second time with the final types.
+ * {@link readCsvBatches} streams, so it keeps the types of the first batch: a later field that does
+ * not fit is a {@link ParseError} naming the line. Pass `types` to choose a column's type.
  *
  * Null tokens (default `''`, `NA`, `N/A`, `null`, `NULL`) are nulls only when unquoted: `""` is an
  * empty string. Object and tensor columns are written as JSON text and read back with
@@ -36,7 +39,9 @@ import {
   convertColumn,
   fieldText,
   inferDType,
+  inferDTypeOrNull,
   nullLengthMask,
+  widenDType,
 } from './csv-convert.js';
 import { countLineFeeds, FieldTable, lineAt, type ScanContext, scanRecords } from './csv-scan.js';
 import { openInput, writeChunks } from './file.js';
@@ -93,10 +98,21 @@ export class CsvParser {
   private started = false;
   /** Frames produced so far. */
   batches = 0;
+  /**
+   * Widening mode only: per column name, the type of the values seen so far (absent: only nulls),
+   * and whether a widening changed the type of non-null values already returned (see {@link readCsv}).
+   */
+  readonly seenTypes = new Map<string, ScalarDType>();
+  lossyWidening = false;
 
+  /**
+   * @param widen infer each batch's types and widen across batches instead of keeping the first
+   *   batch's types (frames then may differ in type; {@link readCsv} reconciles them).
+   */
   constructor(
     readonly file: string,
     private readonly options: CsvReadOptions = {},
+    private readonly widen = false,
   ) {
     this.delimiter = singleByte(options.delimiter, ',', 'delimiter');
     this.quote = singleByte(options.quote, '"', 'quote');
@@ -216,6 +232,7 @@ export class CsvParser {
   }
 
   private build(batch: Batch): DataFrame {
+    if (this.widen) return this.buildWidening(batch);
     if (this.plans === null)
       this.plans = this.selected().map(({ name, field }) => ({
         name,
@@ -224,6 +241,28 @@ export class CsvParser {
       }));
     const cols = new Map<string, Column>();
     for (const { name, field, plan } of this.plans) cols.set(name, convertColumn(batch, field, name, plan));
+    return new DataFrame(cols);
+  }
+
+  private buildWidening(batch: Batch): DataFrame {
+    const cols = new Map<string, Column>();
+    for (const { name, field } of this.selected()) {
+      let plan: CsvColumnPlan;
+      if (this.options.types?.[name] !== undefined) plan = this.planOf(name, () => 'string');
+      else {
+        const seen = this.seenTypes.get(name);
+        const here = inferDTypeOrNull(batch, field);
+        let dtype = seen ?? here ?? 'string';
+        if (here !== null && seen !== undefined && here !== seen) {
+          dtype = widenDType(seen, here);
+          // Earlier non-null values took a type whose text is lost when recast to string.
+          if (dtype !== seen && !(seen === 'date' && dtype === 'timestamp')) this.lossyWidening = true;
+        }
+        if (here !== null) this.seenTypes.set(name, dtype);
+        plan = { kind: 'scalar', dtype };
+      }
+      cols.set(name, convertColumn(batch, field, name, plan));
+    }
     return new DataFrame(cols);
   }
 
@@ -242,8 +281,15 @@ export class CsvParser {
  * The CSV file at `path` as a stream of frames, one per chunk of about `batchBytes` bytes, all with
  * the same columns and types (inferred from the first batch). Memory holds one batch at a time.
  */
-export async function* readCsvBatches(path: string, options: CsvReadOptions = {}): AsyncGenerator<DataFrame> {
-  const parser = new CsvParser(path, options);
+export function readCsvBatches(path: string, options: CsvReadOptions = {}): AsyncGenerator<DataFrame> {
+  return parseFileBatches(new CsvParser(path, options), path, options);
+}
+
+async function* parseFileBatches(
+  parser: CsvParser,
+  path: string,
+  options: CsvReadOptions,
+): AsyncGenerator<DataFrame> {
   const size = Math.max(1024, options.batchBytes ?? 8 * 2 ** 20);
   const handle = await openInput(path);
   try {
@@ -262,11 +308,31 @@ export async function* readCsvBatches(path: string, options: CsvReadOptions = {}
   }
 }
 
-/** The whole CSV file at `path` as one frame (read in batches, then concatenated). */
+/**
+ * The whole CSV file at `path` as one frame, with types inferred over all of it (read in batches,
+ * then concatenated; see the module notes on widening).
+ */
 export async function readCsv(path: string, options: CsvReadOptions = {}): Promise<DataFrame> {
+  const parser = new CsvParser(path, options, true);
   const frames: DataFrame[] = [];
-  for await (const f of readCsvBatches(path, options)) frames.push(f);
-  return frames.length === 1 ? frames[0] : DataFrame.concat(frames);
+  for await (const f of parseFileBatches(parser, path, options)) frames.push(f);
+  if (parser.lossyWidening) {
+    // Read again with the final types, so every field is converted from its own text.
+    const types = { ...Object.fromEntries(parser.seenTypes), ...options.types };
+    return readCsv(path, { ...options, types });
+  }
+  if (frames.length === 1) return frames[0];
+  // Columns that were all null in a batch took a placeholder type: give them the final one.
+  const aligned = frames.map((f) => {
+    let out = f;
+    for (const [name, dtype] of parser.seenTypes) {
+      const c = f.column(name);
+      if (c.kind === 'scalar' && (c as ScalarColumn).dtype !== dtype && c.nullCount === c.length)
+        out = out.withColumn(name, ScalarColumn.from(new Array(c.length).fill(null), dtype));
+    }
+    return out;
+  });
+  return DataFrame.concat(aligned);
 }
 
 /** CSV text or bytes already in memory as a frame. `file` names the input in errors. */

@@ -39,9 +39,11 @@ export {
 } from './json.js';
 export {
   formatParquet,
+  type ParquetBatchOptions,
   type ParquetReadOptions,
   type ParquetWriteOptions,
   parseParquet,
   readParquet,
+  readParquetBatches,
   writeParquet,
 } from './parquet.js';

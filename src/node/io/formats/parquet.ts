@@ -3,18 +3,23 @@
  * WebAssembly, bundled in the package: nothing is downloaded). Parquet data goes through Arrow
  * IPC on its way in and out, so tensor columns are written as FixedSizeList and object columns as
  * JSON text, with Tessera's field metadata kept in the file's Arrow schema so they read back as
- * such. Reading can pick columns, row groups, and a row window.
+ * such. Reading can pick columns, row groups, and a row window. {@link readParquetBatches} streams
+ * a file of any size: it reads the footer, then only the column chunks it needs, one batch of rows
+ * at a time.
  *
  * @example
  * const df = await readParquet('flights.parquet', { columns: ['delay', 'distance'], rowGroups: [0] });
+ * for await (const batch of readParquetBatches('huge.parquet', { columns: ['delay'] })) n += batch.length;
  * await writeParquet(df, 'out.parquet', { compression: 'zstd' });
  */
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import * as arrow from 'apache-arrow';
 import * as pq from 'parquet-wasm/node';
-import { InvalidArgumentError, ParseError } from '../../../core/errors.js';
+import { ColumnNotFoundError, InvalidArgumentError, ParseError } from '../../../core/errors.js';
 import type { DataFrame } from '../../../core/frame/frame.js';
 import { arrowTableToFrame, asParseError } from './arrow-ipc.js';
-import { readInput, writeChunks } from './file.js';
+import { openInput, readInput, writeChunks } from './file.js';
 
 /** Options of {@link readParquet}. */
 export interface ParquetReadOptions {
@@ -75,6 +80,141 @@ export function parseParquet(
     return arrowTableToFrame(table, options.columns, file);
   } catch (e) {
     throw asParseError(file, e);
+  }
+}
+
+/** Options of {@link readParquetBatches}. */
+export interface ParquetBatchOptions {
+  /** Only these columns, in this order. */
+  columns?: readonly string[];
+  /** Only these row groups (0-based). */
+  rowGroups?: readonly number[];
+  /** Rows per frame (default 65,536). */
+  batchSize?: number;
+}
+
+/**
+ * The Parquet file at `path` as a stream of frames of `batchSize` rows. The file is read through a
+ * file-backed Blob: only the footer and the chunks of the chosen columns and row groups, so memory
+ * holds one batch at a time whatever the file's size.
+ *
+ * parquet-wasm's async reader can abort inside WebAssembly on some damaged files, which leaves its
+ * module unusable and the read pending forever; so it runs in a worker thread of its own, and a
+ * worker that dies becomes a ParseError here.
+ */
+export async function* readParquetBatches(
+  path: string,
+  options: ParquetBatchOptions = {},
+): AsyncGenerator<DataFrame> {
+  await checkMagic(path);
+  const worker = new Worker(STREAM_WORKER, {
+    eval: true,
+    workerData: {
+      path,
+      module: createRequire(import.meta.url).resolve('parquet-wasm/node'),
+      columns: options.columns,
+      rowGroups: options.rowGroups,
+      batchSize: options.batchSize ?? 65_536,
+    },
+  });
+  const replies: StreamReply[] = [];
+  let wake: (() => void) | null = null;
+  const push = (r: StreamReply) => {
+    replies.push(r);
+    wake?.();
+  };
+  worker.on('message', push);
+  worker.on('error', (e) => push({ error: e instanceof Error ? e.message : String(e) }));
+  worker.on('exit', (code) => push({ error: `the reader stopped (exit code ${code})` }));
+  const nextReply = async () => {
+    while (replies.length === 0) await new Promise<void>((r) => (wake = r));
+    wake = null;
+    const reply = replies.shift()!;
+    if ('error' in reply) throw parquetError(path, new Error(reply.error));
+    return reply;
+  };
+  try {
+    // The worker first sends the file's schema and row-group count, checked here before reading.
+    const head = await nextReply();
+    if (!('schema' in head)) throw parquetError(path, new Error('no schema'));
+    const names = arrow.tableFromIPC(head.schema).schema.fields.map((f) => f.name);
+    for (const name of options.columns ?? [])
+      if (!names.includes(name)) throw new ColumnNotFoundError(name, names);
+    for (const g of options.rowGroups ?? [])
+      if (!Number.isInteger(g) || g < 0 || g >= head.rowGroups)
+        throw new InvalidArgumentError(`row group ${g} does not exist: ${path} has ${head.rowGroups}`);
+    worker.postMessage('start');
+    for (;;) {
+      worker.postMessage('next');
+      const reply = await nextReply();
+      if ('done' in reply) return;
+      if (!('ipc' in reply)) throw parquetError(path, new Error('unexpected message'));
+      let table: arrow.Table;
+      try {
+        table = arrow.tableFromIPC(reply.ipc);
+      } catch (e) {
+        throw asParseError(path, e);
+      }
+      yield arrowTableToFrame(table, options.columns, path);
+    }
+  } finally {
+    worker.removeAllListeners();
+    await worker.terminate();
+  }
+}
+
+type StreamReply =
+  | { schema: Uint8Array; rowGroups: number }
+  | { ipc: Uint8Array }
+  | { done: true }
+  | { error: string };
+
+/** The worker of {@link readParquetBatches}: one Arrow IPC batch per 'next' message. */
+const STREAM_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { openAsBlob } = require('node:fs');
+const fail = (e) => parentPort.postMessage({ error: String((e && e.message) || e) });
+(async () => {
+  const pq = require(workerData.module);
+  const file = await pq.ParquetFile.fromFile(await openAsBlob(workerData.path));
+  const rowGroups = file.metadata().numRowGroups();
+  parentPort.postMessage({ schema: file.schema().intoIPCStream(), rowGroups });
+  let reader = null;
+  parentPort.on('message', async (m) => {
+    try {
+      if (m === 'start') {
+        const { columns, batchSize } = workerData;
+        reader = (await file.stream({ columns, rowGroups: workerData.rowGroups, batchSize })).getReader();
+        return;
+      }
+      const next = await reader.read();
+      if (next.done) parentPort.postMessage({ done: true });
+      else {
+        const ipc = next.value.intoIPCStream();
+        parentPort.postMessage({ ipc }, [ipc.buffer]);
+      }
+    } catch (e) {
+      fail(e);
+    }
+  });
+})().catch(fail);
+`;
+
+/** A ParseError unless the file at `path` starts and ends with Parquet's magic bytes. */
+async function checkMagic(path: string): Promise<void> {
+  const handle = await openInput(path);
+  try {
+    const { size } = await handle.stat();
+    const head = new Uint8Array(4);
+    const tail = new Uint8Array(4);
+    if (size >= 12) {
+      await handle.read(head, 0, 4, 0);
+      await handle.read(tail, 0, 4, size - 4);
+    }
+    if (size < 12 || MAGIC.some((m, k) => head[k] !== m || tail[k] !== m))
+      throw new ParseError(path, null, 'expected a Parquet file (starting and ending with "PAR1")');
+  } finally {
+    await handle.close();
   }
 }
 

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as arrow from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ import {
   readArrowBatches,
   readJson,
   readParquet,
+  readParquetBatches,
   ScalarColumn,
   TensorColumn,
   writeArrow,
@@ -193,6 +195,53 @@ describe('Parquet', () => {
     );
     expect(rows[0]).toEqual({ f64: 1.5, i64: String(2n ** 62n), str: 'a', date: '2020-02-29' });
     expect(rows[1].f64).toBeNull();
+  });
+
+  it('streams batches of every kind, by column and row group, equal to the whole read', async () => {
+    const n = 1000;
+    const rows = Array.from({ length: n }, (_, i) => ({
+      i,
+      s: i % 9 === 0 ? null : `s${i}`,
+      v: [i, -i],
+      o: { i },
+    }));
+    const df = DataFrame.fromRecords(rows);
+    const file = tmp();
+    await writeParquet(df, file, { rowGroupSize: 300 });
+    const frames: DataFrame[] = [];
+    for await (const b of readParquetBatches(file, { batchSize: 128 })) {
+      expect(b.length).toBeLessThanOrEqual(128);
+      frames.push(b);
+    }
+    expect(frames.length).toBeGreaterThanOrEqual(8);
+    const whole = DataFrame.concat(frames);
+    expect(kinds(whole)).toEqual(kinds(df));
+    expect(plainRows(whole)).toEqual(plainRows(df));
+    const picked: DataFrame[] = [];
+    for await (const b of readParquetBatches(file, { columns: ['s', 'i'], rowGroups: [1, 3] }))
+      picked.push(b);
+    expect(plainRows(DataFrame.concat(picked))).toEqual(
+      plainRows(DataFrame.concat([df.slice(300, 600), df.slice(900, 1000)]).select('s', 'i')),
+    );
+  });
+
+  it('streaming reports missing columns, non-Parquet and damaged files with typed errors', async () => {
+    const drain = async (file: string, columns?: string[]) => {
+      for await (const _ of readParquetBatches(file, { columns })) {
+        // drain
+      }
+    };
+    const file = tmp();
+    await writeParquet(everyKind(), file);
+    await expect(drain(file, ['nope'])).rejects.toBeInstanceOf(ColumnNotFoundError);
+    const text = tmp();
+    fs.writeFileSync(text, 'a,b\n1,2\n');
+    await expect(drain(text)).rejects.toBeInstanceOf(ParseError);
+    const bad = fs.readFileSync(file);
+    bad.fill(0, 8, bad.length - 12);
+    fs.writeFileSync(file, bad);
+    await expect(drain(file)).rejects.toBeInstanceOf(ParseError);
+    await expect(drain('/no/such.parquet')).rejects.toThrow(/no file/);
   });
 
   it('turns bad bytes into a ParseError', () => {

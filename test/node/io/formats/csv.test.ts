@@ -233,10 +233,63 @@ describe('streaming', () => {
     expect(df.column('v').get(8)).toBe('v8');
   });
 
-  it('reports a later value that does not fit the first batch’s type with its line', async () => {
+  it('readCsvBatches reports a later value that does not fit the first batch’s type with its line', async () => {
     const file = tmp();
     fs.writeFileSync(file, `a\n${'1\n'.repeat(3000)}oops\n`);
-    await expect(readCsv(file, { batchBytes: 1024 })).rejects.toMatchObject({
+    const read = async () => {
+      for await (const _ of readCsvBatches(file, { batchBytes: 1024 })) {
+        // drain
+      }
+    };
+    await expect(read()).rejects.toMatchObject({ name: 'ParseError', line: 3002 });
+  });
+
+  it('readCsv widens types across batches, rereading so every field keeps its text', async () => {
+    const file = tmp();
+    // a: numbers then a word (→ string, text kept: "1.50" stays "1.50"); b: null, then numbers;
+    // c: dates then a date-time (→ timestamp); d: numbers throughout.
+    const rows = ['a,b,c,d'];
+    for (let i = 0; i < 3000; i++) rows.push(`1.50,${i < 2000 ? '' : i},2024-01-02,${i}`);
+    rows.push('oops,7,2024-01-02T03:04:05Z,9');
+    fs.writeFileSync(file, `${rows.join('\n')}\n`);
+    const df = await readCsv(file, { batchBytes: 1024 });
+    expect(dtypes(df)).toEqual(['string', 'float64', 'timestamp', 'float64']);
+    expect(df.length).toBe(3001);
+    expect(df.column('a').get(0)).toBe('1.50');
+    expect(df.column('a').get(3000)).toBe('oops');
+    expect(df.column('b').get(1999)).toBeNull();
+    expect(df.column('b').get(2000)).toBe(2000);
+    expect(df.column('c').get(0)).toEqual(new Date(Date.UTC(2024, 0, 2)));
+    expect(df.column('c').get(3000)).toEqual(new Date(Date.UTC(2024, 0, 2, 3, 4, 5)));
+    // The reference: the same text parsed as one batch infers over everything at once.
+    expect(df.toRecords()).toEqual(parseCsv(fs.readFileSync(file)).toRecords());
+  });
+
+  it('readCsv with any batch size equals one-batch parsing of the whole text', async () => {
+    const cell = fc.oneof(
+      fc.constantFrom('', 'NA', 'true', 'false', '2024-02-29', '2024-02-29T10:00:00Z', 'x', '007'),
+      fc.integer({ min: -1000, max: 1000 }).map(String),
+      fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+    );
+    const table = fc.array(fc.array(cell, { minLength: 3, maxLength: 3 }), { minLength: 1, maxLength: 300 });
+    await fc.assert(
+      fc.asyncProperty(table, fc.integer({ min: 1024, max: 4096 }), async (cells, batchBytes) => {
+        const text = `p,q,r\n${cells.map((r) => r.join(',')).join('\n')}\n`;
+        const file = tmp();
+        fs.writeFileSync(file, text);
+        const df = await readCsv(file, { batchBytes });
+        const whole = parseCsv(text);
+        expect(dtypes(df)).toEqual(dtypes(whole));
+        expect(df.toRecords()).toEqual(whole.toRecords());
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('readCsv keeps explicit types and still reports values that do not fit them', async () => {
+    const file = tmp();
+    fs.writeFileSync(file, `a\n${'1\n'.repeat(3000)}oops\n`);
+    await expect(readCsv(file, { batchBytes: 1024, types: { a: 'float64' } })).rejects.toMatchObject({
       name: 'ParseError',
       line: 3002,
     });

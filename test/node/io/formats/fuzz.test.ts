@@ -2,6 +2,9 @@
  * Readers fed random and corrupted bytes: each must return a frame or throw one of Tessera's typed
  * errors: never another error, a crash or a hang. Every value of a returned frame is read too.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -14,6 +17,7 @@ import {
   parseCsv,
   parseJson,
   parseParquet,
+  readParquetBatches,
   TesseraError,
 } from '../../../../src/index.js';
 import { frameOf } from '../../../helpers/arbitrary.js';
@@ -78,4 +82,28 @@ describe.each(readers)('%s reader on bad bytes', (_name, read, valid) => {
   it('throws only typed errors on corrupted files', () => {
     fc.assert(fc.property(corrupted(valid), readsSafely(read)), { numRuns: 300 });
   });
+});
+
+describe('streaming Parquet reader on bad files', () => {
+  it('throws only typed errors and never hangs on corrupted files', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-fuzz-pq-'));
+    const file = path.join(dir, 'f.parquet');
+    const valid = formatParquet(sample, { compression: 'snappy', rowGroupSize: 2 });
+    try {
+      await fc.assert(
+        fc.asyncProperty(corrupted(valid), async (bytes) => {
+          fs.writeFileSync(file, bytes);
+          try {
+            for await (const df of readParquetBatches(file, { batchSize: 2 }))
+              for (const name of df.columnNames) df.column(name).toArray();
+          } catch (e) {
+            if (!(e instanceof TesseraError)) throw e;
+          }
+        }),
+        { numRuns: 25 },
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
