@@ -48,8 +48,9 @@ function randomCase(seed: number, n: number, k: number): ReferenceCase {
   return { truth, pred, k, probs, logits, target, estimate };
 }
 
-const close = (a: number, b: number, tol = 1e-9) =>
+function close(a: number, b: number, tol = 1e-9): void {
   expect(Math.abs(a - b)).toBeLessThanOrEqual(tol * Math.max(1, Math.abs(b)));
+}
 
 describe('metrics against numpy', () => {
   it.skipIf(!hasNumpy)(`match the formulas computed by numpy${hasNumpy ? '' : NUMPY_SKIP}`, () => {
@@ -63,9 +64,15 @@ describe('metrics against numpy', () => {
       const report = classificationReport(c.truth, c.pred, {
         classes: Array.from({ length: c.k }, (_, j) => j),
       });
-      report.precision.forEach((v, j) => close(v, ref.precision[j]));
-      report.recall.forEach((v, j) => close(v, ref.recall[j]));
-      report.f1.forEach((v, j) => close(v, ref.f1[j]));
+      report.precision.forEach((v, j) => {
+        close(v, ref.precision[j]);
+      });
+      report.recall.forEach((v, j) => {
+        close(v, ref.recall[j]);
+      });
+      report.f1.forEach((v, j) => {
+        close(v, ref.f1[j]);
+      });
       close(report.macro.precision, ref.macro_precision);
       close(report.macro.recall, ref.macro_recall);
       close(report.macro.f1, ref.macro_f1);
@@ -76,7 +83,9 @@ describe('metrics against numpy', () => {
       const perClass = rocAuc(c.truth, probs, { average: 'none' });
       if (c.k === 2) close(perClass[0], ref.auc[1]!);
       else {
-        perClass.forEach((v, j) => close(v, ref.auc[j]!));
+        perClass.forEach((v, j) => {
+          close(v, ref.auc[j]!);
+        });
         const defined = ref.auc.filter((v): v is number => v !== null);
         close(rocAuc(c.truth, probs), defined.reduce((a, b) => a + b, 0) / defined.length);
       }
@@ -84,9 +93,15 @@ describe('metrics against numpy', () => {
       close(expectedCalibrationError(c.truth, probs), ref.ece);
 
       const logits = Float64Array.from(c.logits);
-      Array.from(softmax(logits, c.k)).forEach((v, i) => close(v, ref.softmax[i], 1e-12));
-      Array.from(entropy(probs)).forEach((v, i) => close(v, ref.entropy[i]));
-      Array.from(margin(probs)).forEach((v, i) => close(v, ref.margin[i]));
+      Array.from(softmax(logits, c.k)).forEach((v, i) => {
+        close(v, ref.softmax[i], 1e-12);
+      });
+      Array.from(entropy(probs)).forEach((v, i) => {
+        close(v, ref.entropy[i]);
+      });
+      Array.from(margin(probs)).forEach((v, i) => {
+        close(v, ref.margin[i]);
+      });
       // numpy's argmax also picks the first of tied maxima.
       expect(Array.from(predictions(probs))).toEqual(ref.argmax);
 
@@ -172,8 +187,12 @@ describe('metrics on hand-computed cases', () => {
     expect(p).toBeInstanceOf(TensorColumn);
     const e = [Math.exp(-2), Math.exp(-1), 1];
     const s = e[0] + e[1] + e[2];
-    Array.from(p.get(0)!).forEach((v, j) => expect(v).toBeCloseTo(e[j] / s, 6));
-    Array.from(p.get(1)!).forEach((v) => expect(v).toBeCloseTo(1 / 3, 6));
+    Array.from(p.get(0)!).forEach((v, j) => {
+      expect(v).toBeCloseTo(e[j] / s, 6);
+    });
+    Array.from(p.get(1)!).forEach((v) => {
+      expect(v).toBeCloseTo(1 / 3, 6);
+    });
     expect(Array.from(predictions(p))).toEqual([2, 0]);
     expect(entropy(p)[1]).toBeCloseTo(Math.log(3), 6);
     expect(margin(p)[1]).toBeCloseTo(0, 6);
@@ -281,7 +300,9 @@ describe('metric properties', () => {
           const a = softmax(Float64Array.from(row), 4);
           const b = softmax(Float64Array.from(row.map((x) => x + shift)), 4);
           expect(a.reduce((s, x) => s + x, 0)).toBeCloseTo(1, 12);
-          a.forEach((v, j) => expect(v).toBeCloseTo(b[j], 9));
+          a.forEach((v, j) => {
+            expect(v).toBeCloseTo(b[j], 9);
+          });
         },
       ),
     );

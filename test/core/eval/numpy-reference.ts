@@ -11,7 +11,7 @@ export const NUMPY_SKIP =
   ' (SKIPPED: /usr/bin/python3 with numpy is not installed; apt-get install python3-numpy)';
 
 /** Metrics of one classification case: integer labels 0..k-1, predictions, probabilities [n, k]. */
-const SCRIPT = String.raw`
+const SCRIPT = `
 import json, sys
 import numpy as np
 cases = json.load(sys.stdin)
