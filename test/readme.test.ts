@@ -34,7 +34,7 @@ describe('README', () => {
   });
 
   it('import/export example runs as written', () => {
-    expect(run(block('Import and export'))).toBe("3376 7\n3376\n[ 'iata', 'state' ]\n");
+    expect(run(block('Import and export'))).toBe("3376 7\n3376\n[ 'iata', 'state' ]\n3376\n");
   });
 
   it('search and attention example runs as written', () => {
