@@ -163,3 +163,20 @@ export async function imageBatch(
     layout === 'nchw' ? [inputs.length, channels, height, width] : [inputs.length, height, width, channels];
   return { data, dims };
 }
+
+/**
+ * One input as an 8-bit RGB image at its own size (for runtimes that resize themselves, such as
+ * transformers.js image processors).
+ */
+export async function rgbImage(input: ImageInput, baseDir?: string): Promise<ImageValue> {
+  if (!isImageValue(input)) {
+    if (typeof input !== 'string' && !(input instanceof Uint8Array))
+      throw new InvalidArgumentError(
+        `an image encoder takes decoded images ({ data, width, height, channels }), paths or bytes; got ${typeof input}`,
+      );
+    return await decodeImage(input, { baseDir, channels: 3 });
+  }
+  const { width, height } = input;
+  const data = await pixelsOf(input, checkImagePreprocessing({ width, height, channels: 3 }));
+  return { data, width, height, channels: 3, shape: [height, width, 3] };
+}
