@@ -34,6 +34,13 @@ import { type MapFn, type MapFunction, type MapOptions, mapFrame } from './map.j
 import { updateFrame } from './update.js';
 import { type MergeOptions, merge } from './merge.js';
 import { type SampleOptions, sample, shuffle } from './sample.js';
+import {
+  type FrameSearchOptions,
+  type SavedIndex,
+  type SearchQuery,
+  savedIndexes,
+  searchFrame,
+} from './search.js';
 import { type SliceByResult, sliceby } from './sliceby.js';
 import { type SortBy, type SortOptions, sortIndices } from './sort.js';
 import { frameWriter, type WriteOptions, type WriteResult } from './writer.js';
@@ -392,6 +399,29 @@ export class DataFrame {
   /** All rows in a random order (a view). */
   shuffle(seed?: number): DataFrame {
     return shuffle(this, seed);
+  }
+
+  /**
+   * The `k` rows whose vectors in column `by` are closest to `query`, best first, with a `score`
+   * column: exact by default, approximate with an LSH index. See {@link FrameSearchOptions}.
+   *
+   * @example
+   * ```ts
+   * const similar = await df.search({ row: 0 }, { by: 'embedding', k: 5 });
+   * const byText = await df.search('a red car', { by: 'embedding', encoder: textEncoder });
+   * const fast = await df.search(vector, { by: 'embedding', index: true, probes: 8 }); // saved index
+   * ```
+   */
+  search(query: SearchQuery, options: FrameSearchOptions): Promise<DataFrame>;
+  search(query: unknown, options: FrameSearchOptions & { encoder: object }): Promise<DataFrame>;
+  search(query: unknown, options: FrameSearchOptions): Promise<DataFrame> {
+    return searchFrame(this, query, options);
+  }
+
+  /** The search index saved for column `name` with the dataset this frame was read from, if any. */
+  savedIndex(name: string): SavedIndex | undefined {
+    this.requireColumn(name);
+    return savedIndexes(this).get(name);
   }
 
   // ---- combining ----

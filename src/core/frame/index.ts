@@ -21,6 +21,13 @@ export { type Group, GroupBy, type GroupRows } from './groupby.js';
 export type { MapFn, MapOptions } from './map.js';
 export type { MergeOptions } from './merge.js';
 export type { SampleOptions } from './sample.js';
+export {
+  attachSavedIndex,
+  type FrameSearchOptions,
+  type SavedIndex,
+  type SearchQuery,
+  savedIndexes,
+} from './search.js';
 export type { SliceByResult } from './sliceby.js';
 export type { SortBy, SortKey, SortOptions } from './sort.js';
 export { type FrameWriter, registerFrameWriter, type WriteOptions, type WriteResult } from './writer.js';

@@ -1,0 +1,204 @@
+/**
+ * Similarity search over a frame: the rows whose vectors in a tensor column are closest to a query,
+ * best first, with their scores. Exact by default; with an LSH index (given, or saved with the
+ * dataset the frame was read from) approximate and much faster on large columns.
+ */
+import { TensorColumn } from '../column/tensor.js';
+import {
+  DuplicateColumnError,
+  IndexOutOfRangeError,
+  InvalidArgumentError,
+  TypeMismatchError,
+} from '../errors.js';
+import type { Encoder } from '../models/encoder.js';
+import { exactSearch, type SearchMetric } from '../search/exact.js';
+import type { LshKind } from '../search/hash-family.js';
+import type { LshIndex } from '../search/lsh-index.js';
+import type { TensorKernels } from '../tensor/kernels.js';
+import type { DataFrame } from './frame.js';
+
+/**
+ * What to search for:
+ * - a vector (`Float32Array`, `Float64Array` or `number[]`) of the column's row size;
+ * - a row of the frame: `{ row: i }` (or a plain number `i`; negative counts from the end), or
+ *   `{ key: k }` for the row whose primary key is `k`; its vector in the column is the query;
+ * - with the `encoder` option, any input of that encoder (a string for a text encoder, an image for
+ *   an image encoder), encoded first.
+ */
+export type SearchQuery =
+  | Float32Array
+  | Float64Array
+  | readonly number[]
+  | number
+  | { row: number }
+  | { key: unknown };
+
+/** Options of `DataFrame.search`. */
+export interface FrameSearchOptions {
+  /** The tensor column to search (float32 or float64 vectors). */
+  by: string;
+  /** How many rows to return; default 10. */
+  k?: number;
+  /** `cosine` (default without an index), `dot` or `l2`; with an index, default and only the index's. */
+  metric?: SearchMetric;
+  /**
+   * An LSH index over the column (from `buildLshIndex`), or `true` for the index saved with the
+   * dataset this frame was read from. Default `false`: exact search.
+   */
+  index?: LshIndex | boolean;
+  /** Buckets per table an index visits; default 1 (see `LshIndex.search`). */
+  probes?: number;
+  /** Encodes the query first: the query is an input of this encoder, not a vector. */
+  encoder?: Encoder;
+  /** Kernels for the products; default the plain TypeScript kernels. */
+  kernels?: TensorKernels;
+  /** Name of the added score column; default `score`. */
+  scoreColumn?: string;
+}
+
+/** An index saved with a dataset, loaded when first asked for. */
+export interface SavedIndex {
+  column: string;
+  kind: LshKind;
+  /** Rows of the column when it was built. */
+  rows: number;
+  /** The dataset version it was built for. */
+  version: number;
+  /**
+   * The index, bound to this frame's column; loaded and checked once.
+   * @throws StaleIndexError if the column changed since (e.g. rows were appended).
+   * @throws CorruptDataError if its file is damaged.
+   */
+  load(): Promise<LshIndex>;
+}
+
+const saved = new WeakMap<DataFrame, Map<string, SavedIndex>>();
+
+/** @internal Called by dataset readers: makes a saved index available on the frame they return. */
+export function attachSavedIndex(df: DataFrame, index: SavedIndex): void {
+  let byColumn = saved.get(df);
+  if (byColumn === undefined) {
+    byColumn = new Map();
+    saved.set(df, byColumn);
+  }
+  let loading: Promise<LshIndex> | undefined;
+  byColumn.set(index.column, {
+    ...index,
+    load: () => {
+      loading ??= index.load();
+      // A failed load is not kept, so a later call reports the error again rather than a stale promise.
+      loading.catch(() => {
+        loading = undefined;
+      });
+      return loading;
+    },
+  });
+}
+
+/** The indexes saved with the dataset `df` was read from, by column (empty for other frames). */
+export function savedIndexes(df: DataFrame): ReadonlyMap<string, SavedIndex> {
+  return saved.get(df) ?? new Map();
+}
+
+/** The rows of `df` closest to `query` in column `by`, best first, with a score column. */
+export async function searchFrame(
+  df: DataFrame,
+  query: unknown,
+  options: FrameSearchOptions,
+): Promise<DataFrame> {
+  const { by, k = 10, probes, encoder, kernels, scoreColumn = 'score' } = options;
+  const col = df.column(by);
+  if (
+    !(col instanceof TensorColumn) ||
+    !(col.data instanceof Float32Array || col.data instanceof Float64Array)
+  )
+    throw new TypeMismatchError(
+      `search: column "${by}" is ${col.type.kind === 'tensor' ? `a ${col.type.dtype} tensor` : `a ${col.type.kind}`} column; search needs float32 or float64 vectors`,
+    );
+  if (df.has(scoreColumn))
+    throw new DuplicateColumnError(
+      `search: the frame already has a column "${scoreColumn}"; pass another name as scoreColumn`,
+    );
+  const vector = await queryVector(df, col, by, query, encoder);
+
+  let index: LshIndex | null = null;
+  if (options.index === true) {
+    const entry = savedIndexes(df).get(by);
+    if (entry === undefined)
+      throw new InvalidArgumentError(
+        `search: no index is saved for column "${by}" with this frame; build one with buildLshIndex (and save it with saveIndex), or pass index: false for exact search`,
+      );
+    index = await entry.load();
+  } else if (options.index) index = options.index;
+
+  let result: { k: number; indices: Int32Array; scores: Float32Array };
+  if (index !== null) {
+    if (index.column !== col && index.column.data !== col.data)
+      throw new InvalidArgumentError(
+        `search: the index was built over another column than "${by}" of this frame (a view or a changed frame has other rows); search the frame it was built for, or rebuild it`,
+      );
+    if (options.metric !== undefined && options.metric !== index.params.metric)
+      throw new InvalidArgumentError(
+        `search: the index ranks by '${index.params.metric}', not '${options.metric}'; leave metric out or build an index for it`,
+      );
+    result = await index.search(vector, { k, probes, kernels });
+  } else {
+    result = await exactSearch(col, vector, { k, metric: options.metric ?? 'cosine', kernels });
+  }
+  let found = 0;
+  while (found < result.k && result.indices[found] >= 0) found++;
+  const rows = result.indices.slice(0, found);
+  return df.takeValid(rows).withColumn(scoreColumn, result.scores.slice(0, found));
+}
+
+async function queryVector(
+  df: DataFrame,
+  col: TensorColumn,
+  by: string,
+  query: unknown,
+  encoder: Encoder | undefined,
+): Promise<Float32Array | Float64Array> {
+  const d = col.rowSize;
+  let vector: Float32Array | Float64Array;
+  if (encoder !== undefined) {
+    vector = await encoder.encode([query]);
+    if (vector.length !== d)
+      throw new TypeMismatchError(
+        `search: encoder "${encoder.name}" gives vectors of ${vector.length} values, but column "${by}" holds ${d}; use the encoder the column was made with`,
+      );
+    return vector;
+  }
+  if (query instanceof Float32Array || query instanceof Float64Array) vector = query;
+  else if (Array.isArray(query)) {
+    if (!query.every((v) => typeof v === 'number'))
+      throw new TypeMismatchError('search: a query array must hold numbers only');
+    vector = Float64Array.from(query as number[]);
+  } else if (typeof query === 'number' || isRecord(query, 'row') || isRecord(query, 'key')) {
+    let i: number | undefined;
+    if (typeof query === 'number') i = query;
+    else if ('row' in query) i = query.row as number;
+    else {
+      i = df.locIndex(query.key);
+      if (i === undefined)
+        throw new InvalidArgumentError(`search: no row has the primary key ${String(query.key)}`);
+    }
+    const j = i < 0 ? col.length + i : i;
+    if (!Number.isInteger(j) || j < 0 || j >= col.length) throw new IndexOutOfRangeError(i, col.length);
+    const row = col.getUnchecked(j);
+    if (row === null)
+      throw new InvalidArgumentError(`search: row ${i} has no vector in column "${by}" (it is null)`);
+    vector = row as Float32Array | Float64Array;
+  } else
+    throw new TypeMismatchError(
+      'search: the query must be a vector (Float32Array, Float64Array, number[]), a row ({ row: i } or a number), a primary key ({ key }), or an input of the `encoder` option',
+    );
+  if (vector.length !== d)
+    throw new TypeMismatchError(
+      `search: the query has ${vector.length} values, but column "${by}" holds vectors of ${d}`,
+    );
+  return vector;
+}
+
+function isRecord<K extends string>(v: unknown, key: K): v is Record<K, unknown> {
+  return typeof v === 'object' && v !== null && key in v && Object.keys(v).length === 1;
+}
