@@ -16,6 +16,7 @@ import {
   TypeMismatchError,
 } from '../errors.js';
 import { type AggregateResult, type AggregateSpec, aggregate } from './aggregate.js';
+import { type Batch, type BatchOptions, batches } from './batches.js';
 import { type ConcatOptions, concat } from './concat.js';
 import {
   type CompareOp,
@@ -487,6 +488,18 @@ export class DataFrame {
    */
   embed(name: string, encoder: Encoder | EncoderRef, options: EmbedOptions = {}): Promise<Column> {
     return embedColumn(this, name, encoder, options);
+  }
+
+  /**
+   * The rows in mini-batches for training, each column stacked into one typed array with its
+   * shape; shuffled with a seed when asked. See {@link BatchOptions}.
+   *
+   * ```ts
+   * for await (const b of df.batches({ batchSize: 32, shuffle: true, seed: 1, columns: ['x', 'y'] })) train(b.columns);
+   * ```
+   */
+  batches(options: BatchOptions): AsyncGenerator<Batch, void, undefined> {
+    return batches(this, options);
   }
 
   // ---- export ----

@@ -5,6 +5,7 @@ export type {
   CustomReducer,
   ReducerName,
 } from './aggregate.js';
+export { type Batch, type BatchArray, type BatchOptions, batchOrder } from './batches.js';
 export type { ConcatOptions } from './concat.js';
 export {
   AbortedError,
