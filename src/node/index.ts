@@ -3,6 +3,7 @@
  * Importing it registers the dataset writer behind `df.write(path)`.
  */
 
+export * from './exec/index.js';
 export * from './io/formats/index.js';
 export * from './io/store/index.js';
 export * from './lra/index.js';

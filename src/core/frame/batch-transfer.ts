@@ -126,7 +126,11 @@ export function decodeFrame(message: EncodedFrame): DataFrame {
 function decodeColumn(c: EncodedColumn): Column {
   switch (c.kind) {
     case 'scalar':
-      return new ScalarColumn(c.dtype, c.length, { values: c.values, offsets: c.offsets, validity: c.validity });
+      return new ScalarColumn(c.dtype, c.length, {
+        values: c.values,
+        offsets: c.offsets,
+        validity: c.validity,
+      });
     case 'tensor':
       return new TensorColumn(c.data, c.shape, c.length, c.validity);
     case 'values':
@@ -164,7 +168,9 @@ function packRows(values: ArrayLike<unknown>, transfer: TransferList): EncodedVa
     } else if (row.constructor !== ctor || row.length !== rowLength) return null;
   }
   if (ctor === null) return null;
-  const data = new ctor(values.length * rowLength) as TypedArray & { set(a: ArrayLike<number>, at: number): void };
+  const data = new ctor(values.length * rowLength) as TypedArray & {
+    set(a: ArrayLike<number>, at: number): void;
+  };
   for (let i = 0; i < values.length; i++) data.set(values[i] as ArrayLike<number>, i * rowLength);
   return { kind: 'rows', data: transfer.own(data), rowLength, nulls, length: values.length };
 }

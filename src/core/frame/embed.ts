@@ -3,7 +3,7 @@ import { DeferredColumn } from '../column/deferred.js';
 import { TensorColumn } from '../column/tensor.js';
 import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
 import type { Encoder } from '../models/encoder.js';
-import { batchRows, batchSizeOf, type BatchRunOptions, runPlan } from './batch-run.js';
+import { type BatchRunOptions, batchRows, batchSizeOf, runPlan } from './batch-run.js';
 import { BATCH_TASK_MODULE, type BatchTaskSetup } from './batch-task.js';
 import { decodeValues, type EncodedValues, encodeFrame, TransferList } from './batch-transfer.js';
 import type { BatchPlan } from './executor.js';
@@ -35,7 +35,9 @@ export async function embedColumn(
   const total = frame.length;
   const ref = isFunctionRef(encoder) ? (encoder as EncoderRef) : null;
   if (ref === null && typeof (encoder as Encoder).encode !== 'function')
-    throw new InvalidArgumentError('embed needs an Encoder (with encode()) or { module, export, args } naming one');
+    throw new InvalidArgumentError(
+      'embed needs an Encoder (with encode()) or { module, export, args } naming one',
+    );
 
   // A ref runs inline too: the encoder is then built here, once, and freed after the run.
   let local: Promise<Encoder> | null = ref === null ? Promise.resolve(encoder as Encoder) : null;

@@ -95,8 +95,7 @@ export class InlineExecutor implements Executor {
     const retries = retriesOf(options);
     const out: R[] = [];
     for (let b = 0; b < plan.count; b++) {
-      if (options.signal?.aborted)
-        throw new AbortedError(`cancelled after ${b} of ${plan.count} batches`);
+      if (options.signal?.aborted) throw new AbortedError(`cancelled after ${b} of ${plan.count} batches`);
       let result: R | undefined;
       for (let attempt = 1; ; attempt++) {
         try {

@@ -22,7 +22,9 @@ export async function filterBatches(
     const v = keep.getUnchecked(i);
     if (v === true || v === 1) rows[n++] = i;
     else if (v !== false && v !== 0 && v !== null)
-      throw new TypeMismatchError(`the filter predicate returned ${typeof v} for row ${i}; it must return a boolean`);
+      throw new TypeMismatchError(
+        `the filter predicate returned ${typeof v} for row ${i}; it must return a boolean`,
+      );
   }
   return df.takeValid(rows.subarray(0, n));
 }

@@ -5,7 +5,6 @@ import { DeferredColumn, type DeferredFn, type DeferredOptions } from '../column
 import { type ColumnTypeHint, column } from '../column/infer.js';
 import { resolveColumn } from '../column/lazy.js';
 import type { ColumnType } from '../column/types.js';
-import type { Encoder } from '../models/encoder.js';
 import {
   ColumnNotFoundError,
   DuplicateColumnError,
@@ -15,9 +14,11 @@ import {
   LengthMismatchError,
   TypeMismatchError,
 } from '../errors.js';
+import type { Encoder } from '../models/encoder.js';
 import { type AggregateResult, type AggregateSpec, aggregate } from './aggregate.js';
 import { type Batch, type BatchOptions, batches } from './batches.js';
 import { type ConcatOptions, concat } from './concat.js';
+import { type EmbedOptions, embedColumn } from './embed.js';
 import {
   type CompareOp,
   filterColumn,
@@ -26,13 +27,11 @@ import {
   maskToIndices,
   type Predicate,
 } from './filter.js';
-import { type FormatOptions, formatFrame } from './format.js';
-import { GroupBy } from './groupby.js';
-import { type EmbedOptions, embedColumn } from './embed.js';
 import { type FilterOptions, filterBatches } from './filter-batches.js';
+import { type FormatOptions, formatFrame } from './format.js';
 import { type EncoderRef, type FunctionRef, isFunctionRef } from './function-ref.js';
+import { GroupBy } from './groupby.js';
 import { type MapFn, type MapFunction, type MapOptions, mapFrame } from './map.js';
-import { updateFrame } from './update.js';
 import { type MergeOptions, merge } from './merge.js';
 import { type SampleOptions, sample, shuffle } from './sample.js';
 import {
@@ -44,6 +43,7 @@ import {
 } from './search.js';
 import { type SliceByResult, sliceby } from './sliceby.js';
 import { type SortBy, type SortOptions, sortIndices } from './sort.js';
+import { updateFrame } from './update.js';
 import { frameWriter, type WriteOptions, type WriteResult } from './writer.js';
 
 /** What a frame can be built from: per column, a Column or values for `column()`. */
@@ -461,7 +461,7 @@ export class DataFrame {
     fn: (batch: DataFrame) => T | Promise<T>,
     options: MapOptions & { batched: true },
   ): Promise<DataFrame>;
-  map<T>(fn: FunctionRef, options?: MapOptions): Promise<DataFrame>;
+  map(fn: FunctionRef, options?: MapOptions): Promise<DataFrame>;
   map<T>(fn: MapFunction<T>, options: MapOptions = {}): Promise<DataFrame> {
     return mapFrame(this, fn, options);
   }
@@ -475,7 +475,7 @@ export class DataFrame {
     fn: (batch: DataFrame) => T | Promise<T>,
     options: MapOptions & { batched: true },
   ): Promise<DataFrame>;
-  update<T>(fn: FunctionRef, options?: MapOptions): Promise<DataFrame>;
+  update(fn: FunctionRef, options?: MapOptions): Promise<DataFrame>;
   update<T>(fn: MapFunction<T>, options: MapOptions = {}): Promise<DataFrame> {
     return updateFrame(this, fn, options);
   }

@@ -1,7 +1,8 @@
 // Functions that run in another thread cannot be sent there: they are named by the module that
 // exports them, and the worker imports that module itself.
-import type { Encoder } from '../models/encoder.js';
+
 import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
+import type { Encoder } from '../models/encoder.js';
 
 /**
  * A function named by module and export name, e.g.
@@ -34,7 +35,10 @@ export function isFunctionRef(value: unknown): value is FunctionRef {
 /** The module as a string another thread can import: a URL's href, or an absolute path. */
 export function moduleSpecifier(ref: FunctionRef): string {
   const m = ref.module instanceof URL ? ref.module.href : ref.module;
-  if (typeof m !== 'string' || !(/^[a-z][a-z0-9+.-]*:/i.test(m) || m.startsWith('/') || /^[A-Za-z]:[\\/]/.test(m)))
+  if (
+    typeof m !== 'string' ||
+    !(/^[a-z][a-z0-9+.-]*:/i.test(m) || m.startsWith('/') || /^[A-Za-z]:[\\/]/.test(m))
+  )
     throw new InvalidArgumentError(
       `module ${JSON.stringify(m)} must be a URL or an absolute path, e.g. new URL('./fns.js', import.meta.url)`,
     );
@@ -56,7 +60,9 @@ export async function loadExport(ref: FunctionRef): Promise<unknown> {
 export async function loadFunction<F>(ref: FunctionRef): Promise<F> {
   const fn = await loadExport(ref);
   if (typeof fn !== 'function')
-    throw new TypeMismatchError(`export "${ref.export}" of ${moduleSpecifier(ref)} is a ${typeof fn}, not a function`);
+    throw new TypeMismatchError(
+      `export "${ref.export}" of ${moduleSpecifier(ref)} is a ${typeof fn}, not a function`,
+    );
   return fn as F;
 }
 
@@ -64,11 +70,15 @@ export async function loadFunction<F>(ref: FunctionRef): Promise<F> {
 export async function loadEncoder(ref: EncoderRef): Promise<Encoder> {
   const make = await loadFunction<(...args: unknown[]) => unknown>(ref);
   const args = ref.args ?? [];
-  const isClass = typeof make.prototype?.encode === 'function' || /^class[\s{]/.test(Function.prototype.toString.call(make));
-  const encoder = (isClass
-    ? new (make as unknown as new (...a: unknown[]) => unknown)(...args)
-    : await make(...args)) as Encoder;
+  const isClass =
+    typeof make.prototype?.encode === 'function' ||
+    /^class[\s{]/.test(Function.prototype.toString.call(make));
+  const encoder = (
+    isClass ? new (make as unknown as new (...a: unknown[]) => unknown)(...args) : await make(...args)
+  ) as Encoder;
   if (encoder === null || typeof encoder !== 'object' || typeof encoder.encode !== 'function')
-    throw new TypeMismatchError(`export "${ref.export}" of ${moduleSpecifier(ref)} did not give an encoder (an object with encode())`);
+    throw new TypeMismatchError(
+      `export "${ref.export}" of ${moduleSpecifier(ref)} did not give an encoder (an object with encode())`,
+    );
   return encoder;
 }

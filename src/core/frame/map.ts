@@ -1,7 +1,7 @@
 import type { Column } from '../column/column.js';
 import { type ColumnTypeHint, column } from '../column/infer.js';
 import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
-import { batchRows, batchSizeOf, type BatchRunOptions, runPlan } from './batch-run.js';
+import { type BatchRunOptions, batchRows, batchSizeOf, runPlan } from './batch-run.js';
 import { BATCH_TASK_MODULE, type BatchTaskSetup } from './batch-task.js';
 import { decodeValues, type EncodedValues, encodeFrame, TransferList } from './batch-transfer.js';
 import type { BatchPlan } from './executor.js';

@@ -91,6 +91,9 @@ export function hex(crc: number): string {
   return crc.toString(16).padStart(8, '0');
 }
 
+/** Largest single write of a {@link FileSink}. */
+export const WRITE_CHUNK_BYTES = 16 * 2 ** 20;
+
 /**
  * A new file written front to back, keeping its size and running CRC-32. Created exclusively (it
  * never replaces a file), flushed to disk on `close(true)`.
@@ -109,17 +112,26 @@ export class FileSink {
     return new FileSink(file, await fs.promises.open(file, 'wx'), sum);
   }
 
-  /** Append bytes (written in chunks of at most 16 MiB; no copy is made). */
-  async write(data: Uint8Array): Promise<void> {
-    const CHUNK = 16 * 2 ** 20;
-    for (let s = 0; s < data.length; s += CHUNK) {
-      const part = data.subarray(s, Math.min(data.length, s + CHUNK));
-      let done = 0;
-      while (done < part.length) {
-        const { bytesWritten } = await this.handle.write(part, done, part.length - done);
-        done += bytesWritten;
+  /**
+   * Append bytes (written in chunks of at most 16 MiB; no copy is made). `during(part, at)` is called
+   * for each chunk (`at`: its offset in `data`) while that chunk's write runs on the thread pool, so
+   * checksumming overlaps writing; the running CRC is computed the same way.
+   */
+  async write(data: Uint8Array, during?: (part: Uint8Array, at: number) => void): Promise<void> {
+    for (let s = 0; s < data.length; s += WRITE_CHUNK_BYTES) {
+      const part = data.subarray(s, Math.min(data.length, s + WRITE_CHUNK_BYTES));
+      const first = this.handle.write(part, 0, part.length);
+      try {
+        if (this.sum) this.crc = crc32(part, this.crc);
+        during?.(part, s);
+      } finally {
+        // Always wait for the write in flight, even if the callback threw.
+        let done = (await first).bytesWritten;
+        while (done < part.length) {
+          const { bytesWritten } = await this.handle.write(part, done, part.length - done);
+          done += bytesWritten;
+        }
       }
-      if (this.sum) this.crc = crc32(part, this.crc);
       this.bytes += part.length;
     }
   }

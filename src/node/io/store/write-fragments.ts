@@ -97,8 +97,13 @@ export async function writeTensorFragment(
   const blocks = rowBytes === 0 ? 0 : Math.ceil(rows / rowsPerBlock);
   const sums = new Uint32Array(1 + blocks);
   sums[0] = crc32(header);
-  for (let b = 0; b < blocks; b++)
-    sums[1 + b] = crc32(bytes.subarray(b * blockBytes, Math.min(bytes.length, (b + 1) * blockBytes)));
+  // Block checksums are computed while the data is written: the blocks that a chunk completes are
+  // summed during that chunk's write (which runs on the thread pool), the rest at the end.
+  let summed = 0;
+  const sumBlocksUpTo = (end: number) => {
+    for (; summed < blocks && (summed + 1) * blockBytes <= end; summed++)
+      sums[1 + summed] = crc32(bytes.subarray(summed * blockBytes, (summed + 1) * blockBytes));
+  };
   const data = await newFile(
     ctx,
     columnIndex,
@@ -106,7 +111,12 @@ export async function writeTensorFragment(
     'npy',
     async (sink) => {
       await sink.write(header);
-      await sink.write(bytes);
+      await sink.write(bytes, (part, at) => sumBlocksUpTo(at + part.length));
+      // The last block may be partial.
+      for (; summed < blocks; summed++)
+        sums[1 + summed] = crc32(
+          bytes.subarray(summed * blockBytes, Math.min(bytes.length, (summed + 1) * blockBytes)),
+        );
     },
     false,
   );
