@@ -5,6 +5,7 @@ import {
   DataFrame,
   type FunctionRef,
   LengthMismatchError,
+  type MapOptions,
   UnsupportedError,
 } from '../../../src/core/index.js';
 import { WorkerPoolExecutor } from '../../../src/node/exec/index.js';
@@ -44,10 +45,11 @@ describe('WorkerPoolExecutor', () => {
 
   it('returns typed outputs and several outputs as inline does (tensor rows packed and unpacked)', async () => {
     const df = numbers(37).withColumn('x', [1, null, ...Array.from({ length: 35 }, (_, i) => i)]);
-    for (const [name, options] of [
+    const cases: [string, MapOptions][] = [
       ['describe', { outputs: ['tag', 'vec'], batchSize: 5 }],
       ['batchSquare', { batched: true, batchSize: 8, outputs: { sq: 'float64' } }],
-    ] as const) {
+    ];
+    for (const [name, options] of cases) {
       const inline = await df.map(fn(name), options);
       const workers = await df.map(fn(name), { ...options, executor: pool });
       expect(workers.schema).toEqual(inline.schema);
