@@ -1,10 +1,11 @@
 /**
- * Audio columns: WAV (RIFF/WAVE; not RF64) parsed by hand here. Supported encodings: PCM
- * 8-bit (unsigned), 16, 24 and 32-bit (signed), IEEE float 32 and 64-bit, in plain or
- * WAVE_FORMAT_EXTENSIBLE headers. Samples come out as one Float32Array per channel (planar), scaled
- * to [-1, 1). Other formats (MP3, FLAC, Ogg...) raise {@link UnsupportedMediaError}.
- *
- * Decoding is synchronous (a file read and a loop), so `col.get(i)` works without `load`.
+ * Audio columns. WAV (RIFF/WAVE; not RF64) is parsed by hand here: PCM 8-bit (unsigned), 16, 24 and
+ * 32-bit (signed), IEEE float 32 and 64-bit, in plain or WAVE_FORMAT_EXTENSIBLE headers; decoding is
+ * synchronous (a file read and a loop), so `col.get(i)` works without `load`. Compressed formats
+ * (MP3, FLAC, Ogg Vorbis/Opus, AAC/M4A, ...) decode asynchronously through `audio-decode` (WebAssembly
+ * decoders shipped in the npm package): `await decodeAudioFile(src)` or `await col.load([i])`.
+ * Samples come out as one Float32Array per channel (planar), scaled to [-1, 1). Metadata without
+ * decoding: WAV and FLAC headers.
  */
 import * as fs from 'node:fs';
 import type { Column } from '../../core/column/column.js';
@@ -35,7 +36,7 @@ export interface AudioValue {
 
 /** Metadata from the header, without reading the samples. */
 export interface AudioInfo {
-  format: 'wav';
+  format: 'wav' | 'flac';
   encoding: 'pcm' | 'float';
   bitsPerSample: number;
   sampleRate: number;
@@ -47,6 +48,7 @@ export interface AudioInfo {
 export const AUDIO_FUNCTION = 'tessera.media.audio';
 
 const SUPPORTED = 'WAV (RIFF/WAVE) with PCM 8/16/24/32-bit or IEEE float 32/64-bit samples';
+const SUPPORTED_ASYNC = 'MP3, FLAC, Ogg Vorbis/Opus, AAC/M4A, AIFF, WebM and more through audio-decode';
 
 const ascii = (b: Uint8Array, o: number, n: number) => String.fromCharCode(...b.subarray(o, o + n));
 
@@ -76,8 +78,8 @@ function parseWav(read: (pos: number, len: number) => Uint8Array, name: string, 
   if (head.length < 12 || ascii(head, 0, 4) !== 'RIFF' || ascii(head, 8, 4) !== 'WAVE') {
     const what = sniff(head);
     throw new UnsupportedMediaError(
-      `${name} is ${what ? `${what}, not WAV` : 'not a WAV file'}; audio columns read ${SUPPORTED}` +
-        (what ? ' (convert it first, e.g. ffmpeg -i in.mp3 out.wav)' : ''),
+      `${name} is ${what ? `${what}, not WAV` : 'not a WAV file'}; synchronous decoding reads ${SUPPORTED}` +
+        (what ? `; decode ${what} with \`await decodeAudioFile(src)\` or \`await column.load(rows)\`` : ''),
     );
   }
   let fmt: Omit<WavLayout, 'dataOffset' | 'dataSize'> | undefined;
@@ -129,13 +131,89 @@ function toInfo(l: WavLayout): AudioInfo {
   return { format, encoding, bitsPerSample, sampleRate, channels, frames, duration: frames / sampleRate };
 }
 
-/** Header metadata of a WAV file or bytes, reading only its chunk headers. */
+/** Header metadata of a WAV or FLAC file or bytes, reading only its headers. */
 export function readAudioInfo(src: MediaSource, baseDir?: string): AudioInfo {
-  if (typeof src !== 'string')
-    return toInfo(parseWav((p, n) => src.subarray(p, p + n), sourceName(src), src.length));
-  const file = resolveMediaPath(src, baseDir);
-  const size = fs.statSync(file).size;
-  return toInfo(parseWav((p, n) => readRange(file, p, n), src, size));
+  const name = sourceName(src);
+  let read: (pos: number, len: number) => Uint8Array;
+  let size: number;
+  if (typeof src !== 'string') {
+    read = (p, n) => src.subarray(p, p + n);
+    size = src.length;
+  } else {
+    const file = resolveMediaPath(src, baseDir);
+    read = (p, n) => readRange(file, p, n);
+    size = fs.statSync(file).size;
+  }
+  const head = read(0, 42);
+  if (head.length >= 4 && ascii(head, 0, 4) === 'fLaC') return flacInfo(head, name);
+  return toInfo(parseWav(read, name, size));
+}
+
+/**
+ * FLAC's STREAMINFO block, which the format requires first: 20-bit sample rate, 3-bit channels - 1,
+ * 5-bit bits per sample - 1 and a 36-bit total sample count, after 10 bytes of block and frame sizes.
+ */
+function flacInfo(b: Uint8Array, name: string): AudioInfo {
+  if (b.length < 42 || (b[4] & 0x7f) !== 0)
+    throw new MediaDecodeError(name, 'the FLAC header has no STREAMINFO block');
+  const o = 8 + 10;
+  const sampleRate = (b[o] << 12) | (b[o + 1] << 4) | (b[o + 2] >> 4);
+  const channels = ((b[o + 2] >> 1) & 7) + 1;
+  const bitsPerSample = (((b[o + 2] & 1) << 4) | (b[o + 3] >> 4)) + 1;
+  const frames =
+    (b[o + 3] & 0x0f) * 2 ** 32 + ((b[o + 4] << 24) >>> 0) + (b[o + 5] << 16) + (b[o + 6] << 8) + b[o + 7];
+  if (sampleRate === 0) throw new MediaDecodeError(name, 'the FLAC header gives a sample rate of 0');
+  return {
+    format: 'flac',
+    encoding: 'pcm',
+    bitsPerSample,
+    sampleRate,
+    channels,
+    frames,
+    duration: frames / sampleRate,
+  };
+}
+
+const isWav = (b: Uint8Array) => b.length >= 12 && ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WAVE';
+
+/**
+ * Decode audio of any supported format: WAV here, everything else through `audio-decode`
+ * (loaded on first use). A file it cannot decode is a {@link MediaDecodeError} or
+ * {@link UnsupportedMediaError}.
+ */
+export async function decodeAudioFile(
+  src: MediaSource,
+  options: { baseDir?: string } = {},
+): Promise<AudioValue> {
+  const bytes = readSourceSync(src, options.baseDir);
+  return isWav(bytes) ? decodeAudio(bytes) : decodeCompressed(bytes, sourceName(src));
+}
+
+async function decodeCompressed(bytes: Uint8Array, name: string): Promise<AudioValue> {
+  const { default: decode } = await import('audio-decode');
+  let out: { channelData: Float32Array[]; sampleRate: number };
+  try {
+    out = await decode(bytes);
+  } catch (e) {
+    const what = sniff(bytes);
+    const why = e instanceof Error ? e.message : String(e);
+    if (what === undefined)
+      throw new UnsupportedMediaError(
+        `${name} is not audio this reader knows (${why}); it reads ${SUPPORTED} and ${SUPPORTED_ASYNC}`,
+      );
+    throw new MediaDecodeError(name, `cannot decode ${what}: ${why}`);
+  }
+  const channelData = out.channelData;
+  const frames = channelData[0]?.length ?? 0;
+  if (channelData.length === 0 || !(out.sampleRate > 0))
+    throw new MediaDecodeError(name, 'the decoder found no audio');
+  return {
+    sampleRate: out.sampleRate,
+    channels: channelData.length,
+    frames,
+    duration: frames / out.sampleRate,
+    channelData,
+  };
 }
 
 /** Decode a WAV file or bytes to planar float samples. */
@@ -201,14 +279,18 @@ export function formatAudioInfo(info: AudioInfo): string {
 registerBaseDirLoader<AudioInfo>(
   AUDIO_FUNCTION,
   'audio',
-  (src, baseDir) => decodeAudio(src, { baseDir }),
+  (src, baseDir) => {
+    const bytes = readSourceSync(src, baseDir);
+    return isWav(bytes) ? decodeAudio(bytes) : decodeCompressed(bytes, sourceName(src));
+  },
   readAudioInfo,
   formatAudioInfo,
 );
 
 /**
- * A column of WAV audio (paths under baseDir, or bytes): `col.get(i)` gives an {@link AudioValue};
- * prints as `<audio 2.0 s 16 kHz>` from the header, and `mediaInfo(col, i)` gives {@link AudioInfo}.
+ * A column of audio (paths under baseDir, or bytes): `col.get(i)` gives an {@link AudioValue} for
+ * WAV, `await col.load([i])` for every format; prints as `<audio 2.0 s 16 kHz>` from the header (WAV,
+ * FLAC), and `mediaInfo(col, i)` gives {@link AudioInfo}.
  */
 export function audioColumn(
   sources: Column | readonly (MediaSource | null)[],
