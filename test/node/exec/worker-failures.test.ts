@@ -1,0 +1,81 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  AbortedError,
+  BatchFailedError,
+  DataFrame,
+  type FunctionRef,
+  type Progress,
+} from '../../../src/core/index.js';
+import { WorkerPoolExecutor } from '../../../src/node/exec/index.js';
+
+const FNS = new URL('./fixtures/fns.ts', import.meta.url);
+const fn = (name: string): FunctionRef => ({ module: FNS, export: name });
+const pool = new WorkerPoolExecutor({ size: 2 });
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-exec-'));
+afterAll(async () => {
+  await pool.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const ids = (n: number, extra: Record<string, unknown[]> = {}) =>
+  new DataFrame({ id: Int32Array.from({ length: n }, (_, i) => i), ...extra });
+
+describe('WorkerPoolExecutor failures', () => {
+  it('retries a failing batch, then fails naming its rows [start, end) and the cause', async () => {
+    const run = ids(30).map(fn('failOn13'), { batched: true, batchSize: 5, executor: pool });
+    const error = (await run.catch((e) => e)) as BatchFailedError;
+    expect(error).toBeInstanceOf(BatchFailedError);
+    expect([error.start, error.end, error.attempts]).toEqual([10, 15, 3]);
+    expect((error.cause as Error).name).toBe('RangeError');
+    expect(error.message).toMatch(/rows \[10, 15\) failed 3 times: RangeError: id 13 is unlucky/);
+
+    const once = (await ids(30)
+      .map(fn('failOn13'), { batched: true, batchSize: 4, executor: pool, retries: 0 })
+      .catch((e) => e)) as BatchFailedError;
+    expect([once.start, once.end, once.attempts]).toEqual([12, 16, 1]);
+  });
+
+  it('succeeds when a retry succeeds: a thrown error, and a worker thread that dies', async () => {
+    for (const crash of [false, true]) {
+      const marker = path.join(dir, `marker-${crash}`);
+      const df = ids(20, {
+        marker: Array.from({ length: 20 }, () => marker),
+        crash: Array.from({ length: 20 }, () => crash),
+      });
+      const out = await df.map(fn('failOnce'), { batched: true, batchSize: 3, executor: pool });
+      expect(fs.existsSync(marker)).toBe(true); // it did fail once
+      expect(Array.from(out.column('output').toArray() as number[])).toEqual(
+        Array.from({ length: 20 }, (_, i) => i),
+      );
+    }
+  });
+
+  it('cancels mid-run with an AbortedError, stops the busy threads, and runs again afterwards', async () => {
+    const controller = new AbortController();
+    const events: Progress[] = [];
+    const run = ids(200).map(fn('slow'), {
+      batched: true,
+      batchSize: 5,
+      executor: pool,
+      signal: controller.signal,
+      onProgress: (p) => {
+        events.push(p);
+        if (p.done >= 10) controller.abort();
+      },
+    });
+    await expect(run).rejects.toThrow(AbortedError);
+    expect(events.at(-1)?.done).toBeLessThan(200);
+    expect(pool.threads).toBeLessThan(2); // the threads computing this run's batches were stopped
+    const again = await ids(12).map(fn('failOn13'), { batched: true, batchSize: 4, executor: pool });
+    expect(Array.from(again.column('output').toArray() as number[])).toEqual(
+      Array.from({ length: 12 }, (_, i) => i),
+    );
+    // An already cancelled signal fails before any batch runs.
+    await expect(
+      ids(4).map(fn('slow'), { batched: true, executor: pool, signal: AbortSignal.abort() }),
+    ).rejects.toThrow(AbortedError);
+  });
+});
