@@ -148,6 +148,12 @@ export class MissingVariableError extends TesseraError {
 export class ConcurrentWriteError extends TesseraError {}
 
 /**
+ * A saved search index that was built over other rows than its column holds now (rows were appended
+ * since): it must be rebuilt before it is used, since it would silently miss the new rows.
+ */
+export class StaleIndexError extends TesseraError {}
+
+/**
  * Malformed input to an importer (CSV, JSON, Arrow IPC, Parquet): `file` is the path (or `<bytes>`
  * for in-memory input), `line` the 1-based line (or row) where it went wrong when known, and the
  * message says what was expected there.

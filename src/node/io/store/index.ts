@@ -13,6 +13,8 @@ import { registerFrameWriter } from '../../../core/frame/writer.js';
 import { write } from './write.js';
 
 export { resetStoreIoStats, type StoreIoStats, storeIoStats } from './file-io.js';
+export type { IndexEntry } from './index-entry.js';
+export { dropIndex, type SaveIndexOptions, saveIndex } from './indexes.js';
 export type { ColumnEntry, DeferredEntry, FileEntry, Manifest, TensorFragment } from './manifest.js';
 export { MappedTensorColumn } from './mapped-tensor.js';
 export { parseNpyHeader } from './npy.js';

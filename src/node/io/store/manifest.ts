@@ -17,6 +17,7 @@ import {
 import { CorruptDataError } from '../../../core/errors.js';
 import { crc32 } from './checksum.js';
 import { hex } from './file-io.js';
+import { checkIndexEntries, type IndexEntry } from './index-entry.js';
 
 export const FORMAT = 'tessera-dataset';
 export const FORMAT_VERSION = 1;
@@ -79,13 +80,16 @@ export interface Manifest {
   version: number;
   /** The version it was made from (null for the first). */
   parent: number | null;
-  operation: 'write' | 'append';
+  /** What made it: a write, an append, or saving a search index (`index`, same data). */
+  operation: 'write' | 'append' | 'index';
   /** ISO time of the commit. */
   createdAt: string;
   /** Rows. */
   length: number;
   primaryKey: string | null;
   columns: ColumnEntry[];
+  /** Search indexes saved with the dataset, by tensor column name (absent when there are none). */
+  indexes?: Record<string, IndexEntry>;
 }
 
 /** The manifest as JSON text, with its checksum. */
@@ -126,7 +130,7 @@ function validate(m: Record<string, unknown>, fail: (detail: string) => never): 
   const version = count(m.version, 'version');
   if (version < 1) fail('version must be at least 1');
   if (m.parent !== null) count(m.parent, 'parent');
-  if (m.operation !== 'write' && m.operation !== 'append') fail('bad "operation"');
+  if (m.operation !== 'write' && m.operation !== 'append' && m.operation !== 'index') fail('bad "operation"');
   if (typeof m.createdAt !== 'string') fail('bad "createdAt"');
   const length = count(m.length, 'length');
   if (!Array.isArray(m.columns)) fail('"columns" must be an array');
@@ -162,6 +166,15 @@ function validate(m: Record<string, unknown>, fail: (detail: string) => never): 
   checkAcyclic(columns as ColumnEntry[], fail);
   if (m.primaryKey !== null && (typeof m.primaryKey !== 'string' || !names.has(m.primaryKey)))
     fail('"primaryKey" is not a column');
+  if (m.indexes !== undefined)
+    checkIndexEntries(
+      m.indexes,
+      columns as ColumnEntry[],
+      length,
+      version,
+      (f, at) => checkFile(f, at, fail),
+      fail,
+    );
   return m as unknown as Manifest;
 }
 

@@ -18,6 +18,7 @@ import {
 } from '../../../core/errors.js';
 import { DataFrame } from '../../../core/frame/frame.js';
 import { countRead } from './file-io.js';
+import { attachStoredIndexes } from './indexes.js';
 import { listVersionFiles, manifestPath, versionPath } from './layout.js';
 import { loadObjects, loadScalar } from './load-columns.js';
 import { type ColumnEntry, type DeferredEntry, type Manifest, parseManifest } from './manifest.js';
@@ -41,7 +42,7 @@ export interface ReadOptions {
 export async function read(datasetPath: string, options: ReadOptions = {}): Promise<DataFrame> {
   const root = path.resolve(datasetPath);
   const manifest = await readManifest(root, options.version);
-  return frameOf(root, manifest, options);
+  return attachStoredIndexes(frameOf(root, manifest, options), root, manifest);
 }
 
 /** The manifest of a committed version (default: the current one). */

@@ -11,7 +11,7 @@ import { committedVersions, readManifest } from './read.js';
 export interface VersionInfo {
   version: number;
   parent: number | null;
-  operation: 'write' | 'append';
+  operation: Manifest['operation'];
   /** ISO time of the commit. */
   createdAt: string;
   length: number;
@@ -131,6 +131,7 @@ export function filesOf(m: Manifest): string[] {
       }
     }
   }
+  for (const entry of Object.values(m.indexes ?? {})) out.push(entry.file.path);
   return out;
 }
 

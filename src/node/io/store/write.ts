@@ -141,14 +141,17 @@ export async function append(
       length: current.length + df.length,
       primaryKey: current.primaryKey,
       columns,
+      // Kept, and known stale by their row count: reading them asks for a rebuild.
+      indexes: current.indexes,
     };
   });
 }
 
-type Draft = Omit<Manifest, 'format' | 'formatVersion' | 'version' | 'createdAt'>;
+/** A manifest before its commit fills in the format, version and time. */
+export type Draft = Omit<Manifest, 'format' | 'formatVersion' | 'version' | 'createdAt'>;
 
 /** Take the lock, write the data (`build`), then commit its manifest as the next version. */
-async function commit(
+export async function commit(
   root: string,
   options: WriteOptions,
   build: (ctx: FragmentContext, current: Manifest | null) => Promise<Draft>,
@@ -176,6 +179,9 @@ async function commit(
       length: draft.length,
       primaryKey: draft.primaryKey,
       columns: draft.columns,
+      ...(draft.indexes !== undefined && Object.keys(draft.indexes).length > 0
+        ? { indexes: draft.indexes }
+        : {}),
     };
     if (sync) await syncDirectory(path.join(root, DATA_DIR));
     const text = serializeManifest(manifest);

@@ -1,0 +1,183 @@
+/**
+ * Search indexes saved with a dataset. `saveIndex` writes an index's bytes as a new data file and
+ * commits a new version (operation `index`, same rows) whose manifest lists it under `indexes`, by
+ * column name, with its size, CRC-32, and the column length and version it was built for. Reading
+ * the dataset makes it available on the frame (`df.savedIndex(name)`, `df.search(q, { index: true })`)
+ * without rebuilding; it is loaded, verified and bound to the column when first used. An append
+ * keeps the entry, but the index then covers fewer rows than the column: loading it is a
+ * {@link StaleIndexError} until it is rebuilt and saved again.
+ */
+import * as path from 'node:path';
+import { TensorColumn } from '../../../core/column/tensor.js';
+import {
+  ColumnNotFoundError,
+  CorruptDataError,
+  InvalidArgumentError,
+  StaleIndexError,
+  TypeMismatchError,
+} from '../../../core/errors.js';
+import type { DataFrame } from '../../../core/frame/frame.js';
+import { attachSavedIndex } from '../../../core/frame/search.js';
+import type { LshIndex } from '../../../core/search/lsh-index.js';
+import { decodeLshIndex, encodeLshIndex } from '../../../core/search/lsh-serialize.js';
+import { ShapeError } from '../../../core/tensor/shapes.js';
+import { FileSink, readVerified } from './file-io.js';
+import type { IndexEntry } from './index-entry.js';
+import { dataPath, newDataFile } from './layout.js';
+import type { Manifest } from './manifest.js';
+import { read } from './read.js';
+import { commit, type WriteResult } from './write.js';
+
+/** Options of {@link saveIndex} and {@link dropIndex}. */
+export interface SaveIndexOptions {
+  /** fsync the file and manifest before the commit counts (default true). */
+  fsync?: boolean;
+}
+
+/** Rows compared between the index's column and the stored column before saving. */
+const SPOT_CHECKS = 16;
+
+/**
+ * Saves `index` (built over column `column` of the dataset's current version) with the dataset at
+ * `path`, as a new version. It replaces an index saved earlier for that column.
+ *
+ * @example
+ * ```ts
+ * const df = await read('data/products');
+ * await saveIndex('data/products', 'embedding', await buildLshIndex(df.column('embedding'), { kind: 'simhash' }));
+ * const again = await read('data/products');
+ * const hits = await again.search({ row: 0 }, { by: 'embedding', index: true, probes: 8 });
+ * ```
+ * @throws ColumnNotFoundError, TypeMismatchError if the dataset has no tensor column `column`.
+ * @throws InvalidArgumentError if the index was built over other rows than the stored column's
+ *   (another length, row size, or values).
+ */
+export async function saveIndex(
+  datasetPath: string,
+  column: string,
+  index: LshIndex,
+  options: SaveIndexOptions = {},
+): Promise<WriteResult> {
+  const root = path.resolve(datasetPath);
+  const bytes = encodeLshIndex(index);
+  return commit(root, options, async (ctx, current) => {
+    if (current === null) throw new ColumnNotFoundError(column, []);
+    const k = current.columns.findIndex((c) => c.name === column);
+    if (k < 0)
+      throw new ColumnNotFoundError(
+        column,
+        current.columns.map((c) => c.name),
+      );
+    const entry = current.columns[k];
+    if (entry.type.kind !== 'tensor')
+      throw new TypeMismatchError(`saveIndex: column "${column}" is not a tensor column`);
+    await checkSameRows(root, current, column, index);
+    const relative = newDataFile(ctx.version, k, column, 'lsh');
+    ctx.created.push(relative);
+    const sink = await FileSink.create(dataPath(root, relative));
+    try {
+      await sink.write(bytes);
+      await sink.close(ctx.sync);
+    } catch (e) {
+      await sink.abort();
+      throw e;
+    }
+    ctx.bytes += sink.bytes;
+    const saved: IndexEntry = {
+      kind: index.params.kind,
+      rows: index.params.rows,
+      version: current.version,
+      file: { path: relative, bytes: sink.bytes, crc32: sink.crc },
+    };
+    return {
+      parent: current.version,
+      operation: 'index',
+      length: current.length,
+      primaryKey: current.primaryKey,
+      columns: current.columns,
+      indexes: { ...current.indexes, [column]: saved },
+    };
+  });
+}
+
+/** Removes the saved index of `column` (a new version without it; its file goes at `vacuum`). */
+export async function dropIndex(
+  datasetPath: string,
+  column: string,
+  options: SaveIndexOptions = {},
+): Promise<WriteResult> {
+  const root = path.resolve(datasetPath);
+  return commit(root, options, async (_ctx, current) => {
+    if (current === null || current.indexes?.[column] === undefined)
+      throw new InvalidArgumentError(`dropIndex: no index is saved for column "${column}"`);
+    const { [column]: _dropped, ...rest } = current.indexes;
+    return {
+      parent: current.version,
+      operation: 'index',
+      length: current.length,
+      primaryKey: current.primaryKey,
+      columns: current.columns,
+      indexes: rest,
+    };
+  });
+}
+
+/** The index must describe the stored column: same length, row size, and (spot-checked) values. */
+async function checkSameRows(root: string, current: Manifest, column: string, index: LshIndex) {
+  const stored = (await read(root, { version: current.version, columns: [column] })).column(column);
+  const { rows, dimensions } = index.params;
+  const mine = index.column;
+  if (
+    rows !== current.length ||
+    mine.rowSize !== dimensions ||
+    !(stored instanceof TensorColumn) ||
+    stored.rowSize !== dimensions
+  )
+    throw new InvalidArgumentError(
+      `saveIndex: the index covers ${rows} rows of size ${dimensions}, but column "${column}" of version ${current.version} has ${current.length} rows of size ${stored instanceof TensorColumn ? stored.rowSize : '?'}; build it from the dataset's current column`,
+    );
+  for (let s = 0; s < Math.min(SPOT_CHECKS, rows); s++) {
+    const i = Math.floor((s * (rows - 1)) / Math.max(1, SPOT_CHECKS - 1));
+    const a = mine.getUnchecked(i);
+    const b = stored.getUnchecked(i);
+    const same = a === null || b === null ? a === b : a.every((v, t) => Object.is(v, b[t]));
+    if (!same)
+      throw new InvalidArgumentError(
+        `saveIndex: row ${i} of the index's column differs from row ${i} of column "${column}" in the dataset; build the index from the dataset's current column`,
+      );
+  }
+}
+
+/**
+ * @internal Makes the indexes saved in `manifest` available on `df` (the frame read from it): each
+ * is read, verified and bound to its column on first use.
+ */
+export function attachStoredIndexes(df: DataFrame, root: string, manifest: Manifest): DataFrame {
+  for (const [column, entry] of Object.entries(manifest.indexes ?? {})) {
+    if (!df.has(column)) continue;
+    attachSavedIndex(df, {
+      column,
+      kind: entry.kind,
+      rows: entry.rows,
+      version: entry.version,
+      load: async () => {
+        if (entry.rows !== manifest.length)
+          throw new StaleIndexError(
+            `the ${entry.kind} index of column "${column}" was built at version ${entry.version} over ${entry.rows} rows, but version ${manifest.version} has ${manifest.length}; rebuild it (buildLshIndex over df.column("${column}")) and save it again with saveIndex, or search without it (index: false)`,
+          );
+        const file = dataPath(root, entry.file.path);
+        const bytes = readVerified(file, entry.file.bytes, entry.file.crc32);
+        const col = df.column(column);
+        if (!(col instanceof TensorColumn))
+          throw new TypeMismatchError(`column "${column}" is not a tensor column; its index cannot be used`);
+        try {
+          return decodeLshIndex(bytes, col, file);
+        } catch (e) {
+          if (e instanceof ShapeError) throw new CorruptDataError(file, e.message);
+          throw e;
+        }
+      },
+    });
+  }
+  return df;
+}
