@@ -3,13 +3,15 @@
  * crosses into native code, sets up threads, copies results) loses to plain TypeScript on small
  * inputs and wins by far on large ones.
  */
-import type {
-  FloatArray,
-  MatmulOptions,
-  Reduction,
-  TensorKernels,
-  TopKOptions,
-  TopKResult,
+import {
+  canRunGraphs,
+  type FloatArray,
+  type GraphKernels,
+  type MatmulOptions,
+  type Reduction,
+  type TensorKernels,
+  type TopKOptions,
+  type TopKResult,
 } from './kernels.js';
 
 /**
@@ -30,6 +32,8 @@ export interface SizeThresholds {
 /** Runs each call on `small` or `large` by its size, see {@link SizeThresholds}. */
 export class SizeDispatchKernels implements TensorKernels {
   readonly name: string;
+  /** Whole graphs run on the large backend, when it can run them (absent otherwise). */
+  readonly runGraph?: GraphKernels['runGraph'];
 
   constructor(
     readonly small: TensorKernels,
@@ -37,6 +41,7 @@ export class SizeDispatchKernels implements TensorKernels {
     readonly thresholds: SizeThresholds,
   ) {
     this.name = `${small.name}|${large.name}`;
+    if (canRunGraphs(large)) this.runGraph = (graph, feeds, fetch) => large.runGraph(graph, feeds, fetch);
   }
 
   /** The backend that a call of `op` with `size` units of work goes to. */

@@ -1,13 +1,16 @@
 /** Dense kernels: one interface, a plain TypeScript implementation and an ONNX Runtime one. */
 export { SizeDispatchKernels, type SizeThresholds } from './dispatch-kernels.js';
-export type {
-  FloatArray,
-  FloatDType,
-  MatmulOptions,
-  Reduction,
-  TensorKernels,
-  TopKOptions,
-  TopKResult,
+export {
+  canRunGraphs,
+  type FloatArray,
+  type FloatDType,
+  type GraphKernels,
+  type GraphTensor,
+  type MatmulOptions,
+  type Reduction,
+  type TensorKernels,
+  type TopKOptions,
+  type TopKResult,
 } from './kernels.js';
 export {
   attr,

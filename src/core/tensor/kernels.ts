@@ -6,6 +6,7 @@
  * Implementations: {@link TsKernels} (plain TypeScript, the reference, runs anywhere), `OrtKernels`
  * (ONNX Runtime) and `SizeDispatchKernels` (picks one of two backends per call by size).
  */
+import type { OnnxDataType, OnnxGraph } from './onnx-builder.js';
 
 /** The element types the kernels accept. Float32 is the main one; float64 serves reference checks. */
 export type FloatArray = Float32Array | Float64Array;
@@ -100,4 +101,34 @@ export interface TensorKernels {
    * an empty axis throws.
    */
   reduce<T extends FloatArray>(x: T, rows: number, cols: number, op: Reduction, axis: 0 | 1): Promise<T>;
+}
+
+/** A tensor fed to, or returned by, {@link GraphKernels.runGraph}: row-major data and its shape. */
+export interface GraphTensor {
+  type: OnnxDataType;
+  data: Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
+  dims: readonly number[];
+}
+
+/**
+ * Kernels that can also run a whole ONNX graph built in code (see `onnx-builder.ts`), so that a
+ * chain of dense operations (an attention method, say) costs one call and runs wherever the graph
+ * runs (`onnxruntime-node`, `onnxruntime-web`).
+ */
+export interface GraphKernels extends TensorKernels {
+  /**
+   * Runs `graph` on `feeds` (by input name) and returns the outputs named in `fetch` (default all).
+   * The graph's name identifies it: implementations may cache one compiled session per name, so a
+   * name must stand for one structure.
+   */
+  runGraph(
+    graph: OnnxGraph,
+    feeds: Record<string, GraphTensor>,
+    fetch?: readonly string[],
+  ): Promise<Record<string, GraphTensor>>;
+}
+
+/** Whether `kernels` can run ONNX graphs. */
+export function canRunGraphs(kernels: TensorKernels): kernels is GraphKernels {
+  return typeof (kernels as Partial<GraphKernels>).runGraph === 'function';
 }

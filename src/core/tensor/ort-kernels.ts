@@ -9,6 +9,8 @@ import { TesseraError } from '../errors.js';
 import { batchedMatmulGraph, matmulGraph, reduceGraph, topkGraph } from './kernel-graphs.js';
 import type {
   FloatArray,
+  GraphKernels,
+  GraphTensor,
   MatmulOptions,
   Reduction,
   TensorKernels,
@@ -63,7 +65,7 @@ function defaultThreads(): number {
  * const c = await kernels.matmul(a, b, m, k, n);
  * ```
  */
-export class OrtKernels implements TensorKernels {
+export class OrtKernels implements TensorKernels, GraphKernels {
   readonly name = 'ort';
   private readonly sessions = new Map<string, Promise<Session>>();
   private readonly sessionOptions: ortTypes.InferenceSession.SessionOptions;
@@ -174,6 +176,35 @@ export class OrtKernels implements TensorKernels {
       x: this.tensor(x, [rows, cols]),
     });
     return out.y as T;
+  }
+
+  /**
+   * Runs an ONNX graph built in code (one cached session per graph name) and returns the outputs
+   * named in `fetch` (default all) as typed arrays with their shapes.
+   */
+  async runGraph(
+    graph: OnnxGraph,
+    feeds: Record<string, GraphTensor>,
+    fetch?: readonly string[],
+  ): Promise<Record<string, GraphTensor>> {
+    const ortFeeds: Record<string, ortTypes.Tensor> = {};
+    for (const [name, t] of Object.entries(feeds)) {
+      ortFeeds[name] = new this.ort.Tensor(t.type, t.data as Float32Array, [...t.dims]);
+    }
+    let results: ortTypes.InferenceSession.ReturnType;
+    try {
+      const session = await this.session(graph);
+      results = await (fetch ? session.run(ortFeeds, [...fetch]) : session.run(ortFeeds));
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      throw new OrtKernelError(`ONNX Runtime could not run the "${graph.name}" graph: ${message}`);
+    }
+    const out: Record<string, GraphTensor> = {};
+    for (const [name, value] of Object.entries(results)) {
+      const t = value as ortTypes.Tensor;
+      out[name] = { type: t.type as GraphTensor['type'], data: t.data as GraphTensor['data'], dims: t.dims };
+    }
+    return out;
   }
 
   private tensor(x: FloatArray, dims: number[]): ortTypes.Tensor {

@@ -9,7 +9,13 @@
  * are long (softmax denominators, prefix sums).
  */
 import { InvalidArgumentError, TypeMismatchError } from '../../errors.js';
-import type { FloatArray, TensorKernels } from '../../tensor/kernels.js';
+import {
+  canRunGraphs,
+  type FloatArray,
+  type GraphKernels,
+  type GraphTensor,
+  type TensorKernels,
+} from '../../tensor/kernels.js';
 import { allocLike, ShapeError } from '../../tensor/shapes.js';
 import { tsKernels } from '../../tensor/ts-kernels.js';
 
@@ -36,6 +42,12 @@ export interface AttentionOptions {
    * error benchmarks on small `n`. Refused when `heads·n²` exceeds {@link MAX_MATRIX_ENTRIES}.
    */
   returnMatrix?: boolean;
+  /**
+   * Run a method that is a chain of dense operations (exact, Performer, linear, Linformer, the
+   * low-rank part of Scatterbrain) as one ONNX graph when the kernels can run graphs (ONNX Runtime).
+   * Default true; ignored with `returnMatrix` (the matrix comes from the TypeScript path).
+   */
+  graph?: boolean;
 }
 
 /** Result of an attention call. */
@@ -129,6 +141,25 @@ export function checkBudget(op: string, name: string, value: unknown, min: numbe
 /** The kernels to use. */
 export function kernelsOf(options: AttentionOptions): TensorKernels {
   return options.kernels ?? tsKernels;
+}
+
+/** The kernels to run a method's ONNX graph on, if the options allow it and the kernels can. */
+export function graphKernelsOf(options: AttentionOptions, n: number): GraphKernels | undefined {
+  const kernels = kernelsOf(options);
+  if (options.graph === false || options.returnMatrix || n === 0 || !canRunGraphs(kernels)) return undefined;
+  return kernels;
+}
+
+/** A float array as a graph feed of the given shape. */
+export function floatFeed(x: FloatArray, dims: readonly number[]): GraphTensor {
+  return { type: x instanceof Float64Array ? 'float64' : 'float32', data: x, dims };
+}
+
+/** A `[1]` graph feed holding `value` in the element type of `like`. */
+export function scalarFeed(like: FloatArray, value: number): GraphTensor {
+  return like instanceof Float64Array
+    ? { type: 'float64', data: Float64Array.of(value), dims: [1] }
+    : { type: 'float32', data: Float32Array.of(value), dims: [1] };
 }
 
 /** `[rows, cols]` → `[cols, rows]`, same element type. */

@@ -9,8 +9,12 @@ import {
   type AttentionResult,
   type AttentionShape,
   checkAttention,
+  floatFeed,
+  graphKernelsOf,
   kernelsOf,
+  scalarFeed,
 } from './common.js';
+import { exactAttentionGraph } from './graphs.js';
 
 /** Options of {@link exactAttention}. */
 export interface ExactAttentionOptions extends AttentionOptions {
@@ -34,6 +38,17 @@ export async function exactAttention<T extends FloatArray>(
   const kernels = kernelsOf(options);
   const scale = options.scale ?? 1 / Math.sqrt(d);
   const causal = options.causal ?? false;
+  const graphs = graphKernelsOf(options, n);
+  if (graphs) {
+    const dtype = q instanceof Float64Array ? 'float64' : 'float32';
+    const out = await graphs.runGraph(exactAttentionGraph(dtype, causal), {
+      q: floatFeed(q, [heads, n, d]),
+      k: floatFeed(k, [heads, n, d]),
+      v: floatFeed(v, [heads, n, dv]),
+      scale: scalarFeed(q, scale),
+    });
+    return { output: out.output.data as T };
+  }
   const p = await kernels.batchedMatmul(q, k, heads, n, d, n, { transposeB: true });
   for (let r = 0; r < heads * n; r++) {
     const i = r % n;

@@ -11,8 +11,12 @@ import {
   type AttentionShape,
   checkAttention,
   featureAttention,
+  floatFeed,
+  graphKernelsOf,
   kernelsOf,
+  scalarFeed,
 } from './common.js';
+import { causalChunkFeeds, linearAttentionGraph } from './graphs.js';
 
 /** Options of {@link linearAttention}. */
 export interface LinearAttentionOptions extends AttentionOptions {
@@ -40,13 +44,27 @@ export async function linearAttention<T extends FloatArray>(
 ): Promise<AttentionResult<T>> {
   const dims = checkAttention('linearAttention', q, k, v, shape, options);
   const eps = options.eps ?? 1e-6;
+  const causal = options.causal ?? false;
+  const graphs = graphKernelsOf(options, dims.n);
+  if (graphs) {
+    const { heads, n, d, dv } = dims;
+    const dtype = q instanceof Float64Array ? 'float64' : 'float32';
+    const out = await graphs.runGraph(linearAttentionGraph(dtype, causal, d, dv), {
+      q: floatFeed(q, [heads, n, d]),
+      k: floatFeed(k, [heads, n, d]),
+      v: floatFeed(v, [heads, n, dv]),
+      eps: scalarFeed(q, eps),
+      ...(causal ? causalChunkFeeds(n) : {}),
+    });
+    return { output: out.output.data as T };
+  }
   return featureAttention(
     eluPlusOne(q),
     eluPlusOne(k),
     v,
     dims,
     dims.d,
-    options.causal ?? false,
+    causal,
     eps,
     kernelsOf(options),
     options.returnMatrix ?? false,

@@ -16,8 +16,12 @@ import {
   type AttentionShape,
   checkAttention,
   checkBudget,
+  floatFeed,
+  graphKernelsOf,
   kernelsOf,
+  scalarFeed,
 } from './common.js';
+import { linformerGraph } from './graphs.js';
 
 /** Options of {@link linformerAttention}. */
 export interface LinformerOptions extends AttentionOptions {
@@ -113,6 +117,19 @@ export async function linformerAttention<T extends FloatArray>(
   for (let i = 0; i < eT.length; i++) {
     eT[i] = e[i];
     fT[i] = f[i];
+  }
+  const graphs = graphKernelsOf(opts, n);
+  if (graphs) {
+    const dtype = q instanceof Float64Array ? 'float64' : 'float32';
+    const out = await graphs.runGraph(linformerGraph(dtype), {
+      q: floatFeed(q, [heads, n, d]),
+      k: floatFeed(k, [heads, n, d]),
+      v: floatFeed(v, [heads, n, dv]),
+      e: floatFeed(eT, [kp, n]),
+      f: floatFeed(fT, [kp, n]),
+      scale: scalarFeed(q, scale),
+    });
+    return { output: out.output.data as T };
   }
   const output = allocLike(v, heads * n * dv);
   const matrix = opts.returnMatrix ? allocLike(v, heads * n * n) : undefined;

@@ -23,8 +23,13 @@ import {
   checkAttention,
   checkBudget,
   featureAttention,
+  floatFeed,
+  graphKernelsOf,
   kernelsOf,
+  scalarFeed,
+  transpose,
 } from './common.js';
+import { causalChunkFeeds, performerGraph } from './graphs.js';
 
 /** Options of {@link randomFeatureMatrix}. */
 export interface RandomFeatureOptions {
@@ -187,6 +192,22 @@ export async function performerAttention<T extends FloatArray>(
   const xScale = d ** -0.25;
   const wT = allocLike(q, m * d);
   for (let i = 0; i < wT.length; i++) wT[i] = w[i] * xScale; // scaling ω scales x
+  const causal = options.causal ?? false;
+  const graphs = graphKernelsOf(options, n);
+  if (graphs) {
+    const dtype = q instanceof Float64Array ? 'float64' : 'float32';
+    const { dv } = dims;
+    const out = await graphs.runGraph(performerGraph(dtype, variant, causal, m, dv), {
+      q: floatFeed(q, [heads, n, d]),
+      k: floatFeed(k, [heads, n, d]),
+      v: floatFeed(v, [heads, n, dv]),
+      wt: floatFeed(transpose(wT, m, d), [d, m]),
+      halfSq: scalarFeed(q, xScale * xScale * 0.5),
+      eps: scalarFeed(q, options.eps ?? 0),
+      ...(causal ? causalChunkFeeds(n) : {}),
+    });
+    return { output: out.output.data as T };
+  }
   const rows = heads * n;
   const qp = await kernels.matmul(q, wT, rows, d, m, { transposeB: true });
   const kp = await kernels.matmul(k, wT, rows, d, m, { transposeB: true });
@@ -199,7 +220,7 @@ export async function performerAttention<T extends FloatArray>(
     v,
     dims,
     hyperbolic ? 2 * m : m,
-    options.causal ?? false,
+    causal,
     options.eps ?? 0,
     kernels,
     options.returnMatrix ?? false,

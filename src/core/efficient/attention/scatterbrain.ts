@@ -24,7 +24,7 @@
  * O(heads · n · s · (d + m + dv)) for a support of `s` keys per query (and SMYRF's sort).
  */
 import { InvalidArgumentError } from '../../errors.js';
-import type { FloatArray, TensorKernels } from '../../tensor/kernels.js';
+import type { FloatArray, GraphKernels, TensorKernels } from '../../tensor/kernels.js';
 import { allocLike } from '../../tensor/shapes.js';
 import { type AttentionGroups, gatherRows, pairCounts } from './clustered.js';
 import {
@@ -33,9 +33,13 @@ import {
   type AttentionShape,
   checkAttention,
   checkBudget,
+  floatFeed,
+  graphKernelsOf,
   kernelsOf,
+  scalarFeed,
   transpose,
 } from './common.js';
+import { causalChunkFeeds, scatterbrainLowRankGraph } from './graphs.js';
 import { type RandomFeatureOptions, randomFeatureMatrix } from './performer.js';
 import { smyrfGroups, smyrfHashing } from './smyrf.js';
 
@@ -174,6 +178,63 @@ async function lowRankPart<T extends FloatArray>(
   return { low, lowLog };
 }
 
+/** Features and low-rank part on the TypeScript path. */
+async function lowRankTs<T extends FloatArray>(
+  q: T,
+  k: T,
+  v: T,
+  dims: { heads: number; n: number; d: number; dv: number },
+  w: Float64Array,
+  causal: boolean,
+  kernels: TensorKernels,
+) {
+  const { heads, n, d, dv } = dims;
+  const f = await positiveFeatures(q, k, heads * n, d, w, kernels);
+  return { f, ...(await lowRankPart(f, v, heads, n, dv, causal, kernels)) };
+}
+
+/**
+ * Features and low-rank part as one ONNX graph (`scatterbrainLowRankGraph`). When causal, key
+ * log-scales are taken relative to the head's largest, not a running one: the same sums up to
+ * rounding, but a far larger future key could underflow earlier ones, which the TypeScript path rules out.
+ */
+async function lowRankGraph<T extends FloatArray>(
+  q: T,
+  k: T,
+  v: T,
+  dims: { heads: number; n: number; d: number; dv: number },
+  w: Float64Array,
+  causal: boolean,
+  graphs: GraphKernels,
+) {
+  const { heads, n, d, dv } = dims;
+  const m = w.length / d;
+  const xScale = d ** -0.25;
+  const wt = allocLike(q, m * d); // [d, m]
+  for (let a = 0; a < m; a++) for (let c = 0; c < d; c++) wt[c * m + a] = w[a * d + c] * xScale;
+  const dtype = q instanceof Float64Array ? 'float64' : 'float32';
+  const out = await graphs.runGraph(scatterbrainLowRankGraph(dtype, causal, m, dv), {
+    q: floatFeed(q, [heads, n, d]),
+    k: floatFeed(k, [heads, n, d]),
+    v: floatFeed(v, [heads, n, dv]),
+    wt: floatFeed(wt, [d, m]),
+    halfSq: scalarFeed(q, xScale * xScale * 0.5),
+    ...(causal ? causalChunkFeeds(n) : {}),
+  });
+  const f: Features<T> = {
+    m,
+    qf: out.qf.data as T,
+    kf: out.kf.data as T,
+    qLog: Float64Array.from(out.qLog.data as FloatArray),
+    kLog: Float64Array.from(out.kLog.data as FloatArray),
+  };
+  const top = out.top.data as FloatArray;
+  const lowLog = new Float64Array(heads * n);
+  const logM = Math.log(m);
+  for (let r = 0; r < heads * n; r++) lowLog[r] = f.qLog[r] + top[Math.floor(r / n)] - logM;
+  return { f, low: Float64Array.from(out.low.data as FloatArray), lowLog };
+}
+
 /** Scatterbrain attention (SB-local or SB-SMYRF), bidirectional or causal. */
 export async function scatterbrainAttention<T extends FloatArray>(
   q: T,
@@ -209,8 +270,10 @@ export async function scatterbrainAttention<T extends FloatArray>(
   const causal = opts.causal ?? false;
   const kernels = kernelsOf(opts);
   const rows = heads * n;
-  const f = await positiveFeatures(q, k, rows, d, w, kernels);
-  const { low, lowLog } = await lowRankPart(f, v, heads, n, dv, causal, kernels);
+  const graphs = graphKernelsOf(opts, n);
+  const { f, low, lowLog } = graphs
+    ? await lowRankGraph(q, k, v, dims, w, causal, graphs)
+    : await lowRankTs(q, k, v, dims, w, causal, kernels);
   const sparse = {
     q,
     k,
