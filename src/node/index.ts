@@ -8,3 +8,4 @@ export * from './io/formats/index.js';
 export * from './io/store/index.js';
 export * from './lra/index.js';
 export * from './media/index.js';
+export * from './models/index.js';

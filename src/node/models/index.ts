@@ -1,0 +1,24 @@
+/**
+ * Encoders over local models, one file per runtime: ONNX Runtime, transformers.js, TensorFlow.js
+ * (wasm), and the built-in MobileNetV2 image encoder. Each runtime is imported on first use, and
+ * each encoder is built from plain options (`create…Encoder(options)`), so an executor can build
+ * the same encoder inside a worker thread from a module path, an export name and the options.
+ */
+
+export { ModelError } from './errors.js';
+export type { ImageInput, ImagePreprocessing } from './image-input.js';
+export {
+  createMobileNetV2Encoder,
+  MOBILENET_V2_LAYERS,
+  type MobileNetV2Layer,
+  type MobileNetV2Options,
+  mobileNetV2Encoder,
+} from './mobilenet.js';
+export { createOnnxEncoder, OnnxEncoder, type OnnxEncoderOptions } from './onnx.js';
+export { l2NormalizeRows, type Pooling, poolTokens } from './pooling.js';
+export { createTfjsEncoder, TfjsEncoder, type TfjsEncoderOptions } from './tfjs.js';
+export {
+  createTransformersEncoder,
+  TransformersEncoder,
+  type TransformersEncoderOptions,
+} from './transformers.js';
