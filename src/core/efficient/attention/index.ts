@@ -9,6 +9,15 @@ export {
   MAX_MATRIX_ENTRIES,
 } from './common.js';
 export { type ExactAttentionOptions, exactAttention } from './exact.js';
+export {
+  CAUSAL_CHUNK,
+  causalChunkFeeds,
+  exactAttentionGraph,
+  linearAttentionGraph,
+  linformerGraph,
+  performerGraph,
+  scatterbrainLowRankGraph,
+} from './graphs.js';
 export { eluPlusOne, type LinearAttentionOptions, linearAttention } from './linear.js';
 export { type LinformerOptions, linformerAttention, linformerProjections } from './linformer.js';
 export { type LocalAttentionOptions, localAttention } from './local.js';
