@@ -167,6 +167,8 @@ export class SlideLayer {
   private stamp = 0;
   private readonly scratch: Int32Array;
   private readonly rng: Random;
+  private gradWeights = new Float64Array(0);
+  private gradBias = new Float64Array(0);
 
   private constructor(options: SlideLayerOptions) {
     const { inputDim, outputDim, hash } = options;
@@ -405,6 +407,21 @@ export class SlideLayer {
     gradLogits: Float64Array,
     inputGradient = true,
   ): SlideGradients {
+    return this.backwardInto(x, batch, forward, gradLogits, inputGradient, false);
+  }
+
+  /**
+   * {@link backward}, optionally into the layer's own grow-only buffers (`reuse`), so a training step
+   * does not allocate (and the collector need not free) a gradient the size of the active rows.
+   */
+  private backwardInto(
+    x: Float32Array,
+    batch: number,
+    forward: SlideForward,
+    gradLogits: Float64Array,
+    inputGradient: boolean,
+    reuse: boolean,
+  ): SlideGradients {
     this.checkInput(x, batch, 'backward');
     if (gradLogits.length !== forward.neurons.length) {
       throw new InvalidArgumentError('SlideLayer.backward: gradLogits must have one value per active neuron');
@@ -415,16 +432,29 @@ export class SlideLayer {
     // Slot of each touched neuron in the gradient arrays, found through the marks of one stamp.
     const stamp = this.nextStamp();
     const slotOf = this.scratch;
-    const rowsList: number[] = [];
+    const rows = new Int32Array(neurons.length);
+    let count = 0;
     for (const j of neurons) {
       if (this.marks[j] !== stamp) {
         this.marks[j] = stamp;
-        slotOf[j] = rowsList.length;
-        rowsList.push(j);
+        slotOf[j] = count;
+        rows[count++] = j;
       }
     }
-    const gradW = new Float64Array(rowsList.length * d);
-    const gradB = new Float64Array(rowsList.length);
+    let gradW: Float64Array;
+    let gradB: Float64Array;
+    if (reuse) {
+      if (this.gradWeights.length < count * d)
+        this.gradWeights = new Float64Array(Math.ceil(count * 1.5) * d);
+      if (this.gradBias.length < count) this.gradBias = new Float64Array(Math.ceil(count * 1.5));
+      gradW = this.gradWeights.subarray(0, count * d);
+      gradB = this.gradBias.subarray(0, count);
+      gradW.fill(0);
+      gradB.fill(0);
+    } else {
+      gradW = new Float64Array(count * d);
+      gradB = new Float64Array(count);
+    }
     const gradX = inputGradient ? new Float64Array(batch * d) : undefined;
     for (let i = 0; i < batch; i++) {
       const xo = i * d;
@@ -442,7 +472,39 @@ export class SlideLayer {
         }
       }
     }
-    return { rows: Int32Array.from(rowsList), weights: gradW, bias: gradB, input: gradX };
+    return { rows: rows.subarray(0, count), weights: gradW, bias: gradB, input: gradX };
+  }
+
+  /**
+   * Plain SGD straight from the logit gradients, without a gradient buffer: each (sample, active
+   * neuron) pair moves the neuron's row at once. The same update as SGD on the summed gradient, as
+   * every pair's term depends only on the forward pass.
+   */
+  private sgdInPlace(
+    x: Float32Array,
+    batch: number,
+    forward: SlideForward,
+    gradLogits: Float64Array,
+    lr: number,
+  ): void {
+    const d = this.inputDim;
+    const { weights, bias, dirty } = this;
+    const { offsets, neurons } = forward;
+    for (let i = 0; i < batch; i++) {
+      const xo = i * d;
+      for (let p = offsets[i]; p < offsets[i + 1]; p++) {
+        const step = lr * gradLogits[p];
+        const j = neurons[p];
+        const wo = j * d;
+        for (let c = 0; c < d; c++) weights[wo + c] -= step * x[xo + c];
+        bias[j] -= step;
+        if (!dirty[j]) {
+          dirty[j] = 1;
+          this.dirtyCount++;
+        }
+      }
+    }
+    this.optimizer.steps++;
   }
 
   /** Applies gradients with the layer's optimizer and marks the moved neurons for rehashing. */
@@ -471,11 +533,18 @@ export class SlideLayer {
   ): Promise<{ loss: number; meanActive: number; inputGradient?: Float64Array }> {
     const forward = await this.forward(x, batch, labels);
     const { loss, gradLogits } = sparseSoftmaxCrossEntropy(forward, labels, this.outputDim);
-    const gradients = this.backward(x, batch, forward, gradLogits, inputGradient);
-    this.applyGradients(gradients);
+    let input: Float64Array | undefined;
+    const o = this.optimizer.options;
+    if (o.kind === 'sgd' && !inputGradient) {
+      this.sgdInPlace(x, batch, forward, gradLogits, o.learningRate);
+    } else {
+      const gradients = this.backwardInto(x, batch, forward, gradLogits, inputGradient, true);
+      this.applyGradients(gradients);
+      input = gradients.input;
+    }
     this.steps++;
     if (this.scheduler.afterStep(this, this.steps)) await this.rehash();
-    return { loss, meanActive: forward.neurons.length / Math.max(batch, 1), inputGradient: gradients.input };
+    return { loss, meanActive: forward.neurons.length / Math.max(batch, 1), inputGradient: input };
   }
 
   /**

@@ -243,6 +243,37 @@ describe('SlideLayer', () => {
     }
   });
 
+  it.each(['sgd', 'adam'] as const)(
+    'trainStep (%s) equals forward, loss, backward and an optimizer step',
+    async (kind) => {
+      const make = () =>
+        SlideLayer.create({
+          inputDim: d,
+          outputDim: n,
+          hash: new SimHash({ dim: d, hashesPerTable: 3, tables: 3, seed: 50 }),
+          optimizer: { kind, learningRate: 0.5 },
+          minActive: 30,
+          seed: 51,
+          scheduler: new FixedIntervalRehash(1000),
+        });
+      const fused = await make();
+      const manual = await make();
+      const x = gaussian(52, 6 * d);
+      const labels = new Int32Array([9, 8, 7, 6, 5, 9]);
+      for (let step = 0; step < 3; step++) {
+        const r = await fused.trainStep(x, 6, labels);
+        const f = await manual.forward(x, 6, labels);
+        const { loss, gradLogits } = sparseSoftmaxCrossEntropy(f, labels, n);
+        manual.applyGradients(manual.backward(x, 6, f, gradLogits));
+        expect(r.loss).toBeCloseTo(loss, 6);
+      }
+      for (let i = 0; i < n * d; i++) expect(fused.weights[i]).toBeCloseTo(manual.weights[i], 5);
+      for (let j = 0; j < n; j++) expect(fused.bias[j]).toBeCloseTo(manual.bias[j], 5);
+      expect(fused.staleNeurons).toBe(manual.staleNeurons);
+      expect(fused.staleNeurons).toBeGreaterThan(30);
+    },
+  );
+
   it('learns a 500-class task to high accuracy, sparse and dense inference agreeing', async () => {
     const dim = 32;
     const classes = 500;
