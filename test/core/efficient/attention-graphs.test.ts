@@ -32,8 +32,11 @@ function recording(): { kernels: GraphKernels; ran: string[] } {
   return { kernels, ran };
 }
 
-// n = 150 is not a multiple of the causal chunk (64): three chunks, the last padded.
-const shape = { heads: 2, n: 150, d: 16, dv: 8 };
+// n = 100 is not a multiple of the causal chunk (64): two chunks, the last padded.
+const N = 100;
+const D = 8;
+const DV = 4;
+const shape = { heads: 2, n: N, d: D, dv: DV };
 type Method = (
   q: FloatArray,
   k: FloatArray,
@@ -88,7 +91,7 @@ const methods: Record<string, { run: Method; causal: boolean[] }> = {
           kernels,
           causal,
           variant: 'smyrf',
-          clusterSize: 16,
+          clusterSize: 12,
           rounds: 2,
           features: 32,
           seed: 2,
@@ -99,7 +102,7 @@ const methods: Record<string, { run: Method; causal: boolean[] }> = {
 };
 
 describe('attention as one ONNX graph equals the TypeScript path', () => {
-  const x = inputs(81, 2, 150, 16, 8, 0.9);
+  const x = inputs(81, 2, N, D, DV, 0.9);
   for (const [name, { run, causal: modes }] of Object.entries(methods)) {
     for (const dtype of ['float32', 'float64'] as const) {
       it(`${name} (${dtype})`, async () => {
@@ -117,6 +120,33 @@ describe('attention as one ONNX graph equals the TypeScript path', () => {
       });
     }
   }
+
+  it('causal graphs never look ahead: future keys and values change earlier rows only by rounding', async () => {
+    // SB-SMYRF's clusters depend on every key by design (see scatterbrain.test.ts for what it guarantees).
+    const causalMethods = Object.entries(methods).filter(
+      ([name, m]) => m.causal.includes(true) && name !== 'sb-smyrf',
+    );
+    for (const [name, { run }] of causalMethods) {
+      const base = await run(x.q, x.k, x.v, ortKernels, true);
+      const i = 70;
+      const noise = inputs(83, 2, N, D, DV, 1.5);
+      const k = Float64Array.from(x.k);
+      const v = Float64Array.from(x.v);
+      for (let h = 0; h < 2; h++) {
+        for (let j = i + 1; j < N; j++) {
+          for (let c = 0; c < D; c++) k[(h * N + j) * D + c] = noise.k[(h * N + j) * D + c];
+          for (let c = 0; c < DV; c++) v[(h * N + j) * DV + c] = noise.v[(h * N + j) * DV + c];
+        }
+      }
+      const other = await run(x.q, k, v, ortKernels, true);
+      const upTo = (a: FloatArray) =>
+        [0, 1].flatMap((h) => Array.from(a.subarray(h * N * DV, (h * N + i + 1) * DV)));
+      const past = (a: FloatArray) =>
+        [0, 1].flatMap((h) => Array.from(a.subarray((h * N + i + 1) * DV, (h + 1) * N * DV)));
+      expect(relFrobenius(upTo(other), upTo(base)), name).toBeLessThan(1e-12);
+      expect(relFrobenius(past(other), past(base)), name).toBeGreaterThan(1e-3);
+    }
+  });
 
   it('size-dispatching kernels run graphs on their large backend; graph: false keeps the TypeScript path', async () => {
     const { kernels, ran } = recording();

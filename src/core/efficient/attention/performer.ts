@@ -11,6 +11,11 @@
  * too, and the rest of their scale (`row max − ‖k‖²/2`) is kept as a log-scale that
  * {@link featureAttention} applies relative to a (running, when causal) maximum. Cost
  * O(heads · n · m · (d + dv)).
+ *
+ * On kernels that run graphs (ONNX Runtime) the whole method is one ONNX graph (`performerGraph`);
+ * there key log-scales are taken relative to the head's largest even when causal, which equals the
+ * running form up to rounding unless a future key's log-scale exceeds an earlier one's by more than
+ * the float range (then earlier keys underflow); pass `graph: false` to rule that out.
  */
 import { InvalidArgumentError } from '../../errors.js';
 import { Random } from '../../random.js';
