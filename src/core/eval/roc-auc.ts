@@ -3,6 +3,7 @@
  * ranks (the Mann–Whitney U statistic): the chance that a random positive scores above a random
  * negative, ties counting one half, which average ranks give exactly.
  */
+import { argsortFloat64 } from '../frame/sort.js';
 import type { LabelsInput } from './labels.js';
 import { labelsWithScores, type ScoreClassOptions, type ScoresInput } from './scores.js';
 
@@ -28,9 +29,7 @@ export function binaryAuc(isPositive: Uint8Array, scores: Float64Array, stride =
   }
   const negatives = n - positives;
   if (positives === 0 || negatives === 0) return Number.NaN;
-  const order = new Int32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => values[a] - values[b]);
+  const order = argsortFloat64(values);
   // Walk runs of equal scores: every member of a run gets the run's mean rank (1-based).
   let rankSum = 0;
   for (let start = 0; start < n; ) {
