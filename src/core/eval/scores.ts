@@ -165,7 +165,11 @@ export function labelsWithScores(
     rows = enc.rows;
   }
   const k = s.k;
-  const scores = new Float64Array(rows.length * k);
-  for (let r = 0; r < rows.length; r++) scores.set(s.data.subarray(rows[r] * k, rows[r] * k + k), r * k);
+  let scores = s.data;
+  if (rows.length !== s.n) {
+    scores = new Float64Array(rows.length * k);
+    for (let r = 0; r < rows.length; r++)
+      for (let j = 0; j < k; j++) scores[r * k + j] = s.data[rows[r] * k + j];
+  }
   return { classes, truth: codes, scores, k, rows };
 }
