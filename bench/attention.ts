@@ -124,8 +124,7 @@ export function methods(sbSparseShare = 0.5): Method[] {
           features: sbFeatures(b),
         }),
       run: (x, s, b, e) =>
-        // biome-ignore lint/suspicious/noExplicitAny: the SMYRF variant lands in another change; refused until then
-        (scatterbrainAttention as any)(x.q, x.k, x.v, s, {
+        scatterbrainAttention(x.q, x.k, x.v, s, {
           variant: 'smyrf',
           clusterSize: half(sbSparse(b)),
           rounds: 2,
@@ -149,7 +148,7 @@ const EXACT: Method = {
   run: (x, s, _b, e) => exactAttention(x.q, x.k, x.v, s, e),
 };
 
-function gaussianInput(n: number, std: number, seed: number, heads = 1): Input {
+export function gaussianInput(n: number, std: number, seed: number, heads = 1): Input {
   const rng = new Random(seed);
   const fill = (scale: number) => {
     const a = new Float64Array(heads * n * D);
@@ -168,7 +167,7 @@ function readNpy(path: string): { data: Float32Array; shape: number[] } {
 }
 
 /** The dumped Q, K, V of the ListOps model at length n, as float64 `[count·heads, n, 64]`. */
-function listOpsInput(dir: string, n: number): Input | string {
+export function listOpsInput(dir: string, n: number): Input | string {
   const paths = ['q', 'k', 'v'].map((x) => join(dir, `listops-${x}-n${n}.npy`));
   const missing = paths.find((p) => !existsSync(p));
   if (missing) {
@@ -223,7 +222,7 @@ interface ErrorRow {
 }
 
 /** Errors of every method at every budget on one input (NaN where a method refused). */
-async function errorRows(
+export async function errorRows(
   label: string,
   x: Input,
   budgets: number[],
@@ -271,6 +270,88 @@ async function errorRows(
     }
   }
   return rows;
+}
+
+/** The numbers behind the budget-split argument for one input at budget b (see the table text). */
+async function splitEvidence(label: string, x: Input, b: number, kernels: TensorKernels): Promise<string[]> {
+  const shape = { heads: x.heads, n: x.n, d: D };
+  const [q, k, v] = [x.q as Float64Array, x.k as Float64Array, x.v as Float64Array];
+  const ref = (await exactAttention(q, k, v, shape, { returnMatrix: true, kernels })).matrix!;
+  const perf = async (m: number) =>
+    (await performerAttention(q, k, v, shape, { features: m, returnMatrix: true, kernels })).matrix!;
+  const p2 = await perf(half(b));
+  const p4 = await perf(quarter(b));
+  const e2 = relFrobenius(p2, ref);
+  const e4 = relFrobenius(p4, ref);
+  // ‖x+y‖² over a sample of (query, key) pairs of head 0.
+  const rng = new Random(1);
+  const sq: number[] = [];
+  const s = D ** -0.25;
+  for (let t = 0; t < 2000; t++) {
+    const i = rng.int(x.n);
+    const j = rng.int(x.n);
+    let acc = 0;
+    for (let c = 0; c < D; c++) acc += ((q[i * D + c] + k[j * D + c]) * s) ** 2;
+    sq.push(acc);
+  }
+  sq.sort((a, c) => a - c);
+  const cells = [label, String(b), sq[sq.length >> 1].toFixed(1), fmt(e2), fmt(e4), fmt(e4 / e2, 2)];
+  const sbSparse = Math.round(b / 2);
+  const supports: [Float64Array, Float64Array][] = [
+    [
+      (await localAttention(q, k, v, shape, { window: windowFor(sbSparse), returnMatrix: true })).matrix!,
+      (
+        await scatterbrainAttention(q, k, v, shape, {
+          window: windowFor(sbSparse),
+          features: quarter(b),
+          returnMatrix: true,
+          kernels,
+        })
+      ).matrix!,
+    ],
+    [
+      // Seed 1: the hash vectors SB-SMYRF draws with its default seed 0 (see ScatterbrainOptions).
+      (
+        await smyrfAttention(q, k, v, shape, {
+          clusterSize: half(sbSparse),
+          rounds: 2,
+          seed: 1,
+          returnMatrix: true,
+        })
+      ).matrix!,
+      (
+        await scatterbrainAttention(q, k, v, shape, {
+          variant: 'smyrf',
+          clusterSize: half(sbSparse),
+          rounds: 2,
+          features: quarter(b),
+          returnMatrix: true,
+          kernels,
+        })
+      ).matrix!,
+    ],
+  ];
+  for (const [support, sb] of supports) {
+    let on = 0;
+    let all = 0;
+    let mass = 0;
+    for (let i = 0; i < ref.length; i++) {
+      const e = (p4[i] - ref[i]) ** 2;
+      all += e;
+      if (support[i] !== 0) {
+        on += e;
+        mass += ref[i];
+      }
+    }
+    const f = on / all;
+    cells.push(
+      fmt(mass / (x.heads * x.n), 2),
+      fmt(f, 2),
+      fmt(e4 * Math.sqrt(1 - f)),
+      fmt(relFrobenius(sb, ref)),
+    );
+  }
+  return cells;
 }
 
 const fmt = (x: number, digits = 3) => (Number.isNaN(x) ? '-' : x.toFixed(digits));
@@ -465,13 +546,29 @@ const ALL_TIMED = [
 ];
 const TIME_BUDGET = 128;
 
-/** In a child: times one method at each n (ascending), printing one JSON line per n. */
-async function worker(name: string, sizes: number[], reps: number): Promise<void> {
+/**
+ * In a child: times each of `names` (comma-separated) at each n (ascending), printing one JSON line
+ * per method and n. The peak RSS is the process's, so it is per method only when one method runs.
+ */
+async function worker(names: string, sizes: number[], reps: number): Promise<void> {
   const list = [EXACT, LINEAR, ...methods()];
-  const m = list.find((x) => x.name === name);
-  if (!m) throw new Error(`unknown method ${name}`);
   const kernels = nodeKernels();
   const gc = (globalThis as { gc?: () => void }).gc;
+  for (const name of names.split(',')) {
+    const m = list.find((x) => x.name === name);
+    if (!m) throw new Error(`unknown method ${name}`);
+    await timeSizes(m, sizes, reps, kernels, gc);
+  }
+}
+
+async function timeSizes(
+  m: Method,
+  sizes: number[],
+  reps: number,
+  kernels: TensorKernels,
+  gc: (() => void) | undefined,
+): Promise<void> {
+  const name = m.name;
   for (const n of sizes) {
     const rng = new Random(n);
     const mk = () => Float32Array.from({ length: n * D }, () => rng.normal());
@@ -493,12 +590,13 @@ async function worker(name: string, sizes: number[], reps: number): Promise<void
       const peak = process.resourceUsage().maxRSS * 1024;
       times.sort((a, b) => a - b);
       result = JSON.stringify({
+        name,
         n,
         seconds: times[times.length >> 1],
         peakMiB: Math.max(0, peak - Math.max(base, peakBefore)) / 2 ** 20,
       });
     } catch (e) {
-      result = JSON.stringify({ n, error: e instanceof Error ? e.message : String(e) });
+      result = JSON.stringify({ name, n, error: e instanceof Error ? e.message : String(e) });
     }
     process.stdout.write(`${result}\n`);
   }
@@ -523,18 +621,18 @@ function runChild(cmd: string, args: string[], input?: string): Promise<string> 
   });
 }
 
-async function timeMethod(
-  name: string,
+async function timeMethods(
+  names: string[],
   sizes: number[],
   reps: number,
-): Promise<(TimeResult | { n: number; error: string })[]> {
+): Promise<((TimeResult | { n: number; error: string }) & { name: string })[]> {
   const out = await runChild(process.execPath, [
     '--expose-gc',
     '--import',
     'tsx',
     fileURLToPath(import.meta.url),
     '--worker',
-    name,
+    names.join(','),
     String(reps),
     ...sizes.map(String),
   ]);
@@ -595,31 +693,32 @@ export async function main(args: string[]): Promise<void> {
   const command = `npm run bench -- attention${quick ? ' --quick' : ''}`;
 
   // ---- 1. error against budget
-  const sizes = quick ? [512] : [1024, 4096];
-  const budgets = quick ? [32, 128] : [32, 64, 128, 256];
   // Logit standard deviation t: entries of q and k are N(0, t) so qᵀk/√d has std t.
-  const temps = quick ? [0.5, 2] : [0.25, 0.5, 1, 2, 4, 8];
+  const plan: { n: number; temps: number[]; budgets: number[]; real: boolean }[] = quick
+    ? [
+        { n: 512, temps: [0.5, 2], budgets: [32, 128], real: false },
+        { n: 128, temps: [], budgets: [16, 32], real: true },
+      ]
+    : [
+        { n: 128, temps: [], budgets: [16, 32, 64], real: true },
+        { n: 1024, temps: [0.25, 0.5, 1, 2, 4, 8], budgets: [32, 64, 128, 256], real: true },
+        { n: 4096, temps: [0.25, 1, 2, 4], budgets: [32, 128, 256], real: true },
+      ];
+  const sizes = plan.map((p) => p.n);
   const list = methods();
   const rows: ErrorRow[] = [];
-  for (const n of sizes) {
+  for (const { n, temps, budgets, real } of plan) {
     for (const t of temps) {
-      rows.push(
-        ...(await errorRows(
-          `gauss t=${t}`,
-          gaussianInput(n, Math.sqrt(t), 17 + n),
-          budgets,
-          list,
-          kernels,
-          notes,
-        )),
-      );
+      const x = gaussianInput(n, Math.sqrt(t), 17 + n);
+      rows.push(...(await errorRows(`gauss t=${t}`, x, budgets, list, kernels, notes)));
       console.log(`  errors: n=${n} t=${t} done (${((performance.now() - started) / 1e3).toFixed(0)} s)`);
     }
-    const real = listOpsInput(qkv, n);
-    if (typeof real === 'string') notes.add(`ListOps attention at n=${n}: ${real}`);
+    if (!real) continue;
+    const x = listOpsInput(qkv, n);
+    if (typeof x === 'string') notes.add(`ListOps attention at n=${n}: ${x}`);
     else {
-      rows.push(...(await errorRows('listops', real, budgets, list, kernels, notes)));
-      console.log(`  errors: n=${n} listops done`);
+      rows.push(...(await errorRows('listops', x, budgets, list, kernels, notes)));
+      console.log(`  errors: n=${n} listops done (${((performance.now() - started) / 1e3).toFixed(0)} s)`);
     }
   }
 
@@ -645,6 +744,7 @@ export async function main(args: string[]): Promise<void> {
     say(`n = ${n} (ln n = ${Math.log(n).toFixed(2)}); cells: out / mat`);
     say();
     const body: string[][] = [];
+    const budgets = plan.find((p) => p.n === n)!.budgets;
     for (const input of inputs) {
       for (const b of budgets) {
         const rs = rows.filter((r) => r.n === n && r.input === input && r.budget === b);
@@ -689,42 +789,71 @@ export async function main(args: string[]): Promise<void> {
     ),
   );
 
-  // ---- 1b. why: the budget split at one budget, on the middle temperature and on real attention
-  const diagN = sizes[0];
-  const diagB = quick ? 128 : 128;
-  const splitRows: string[][] = [];
-  const diagInputs: [string, Input | string][] = [
-    ['gauss t=1', gaussianInput(diagN, 1, 17 + diagN)],
-    ['gauss t=2', gaussianInput(diagN, Math.SQRT2, 17 + diagN)],
-    ['listops', listOpsInput(qkv, diagN)],
-  ];
-  for (const [label, x] of diagInputs) {
-    if (typeof x === 'string') continue;
-    for (const share of quick ? [0.5] : [0.25, 0.5, 0.75]) {
-      const sb = methods(share).filter((m) => m.name.startsWith('sb-'));
-      const rs = await errorRows(label, x, [diagB], sb, kernels, notes);
-      splitRows.push([label, String(share), ...rs.map((r) => `${fmt(r.outputError, 3)} (${r.units} u)`)]);
+  // ---- 1b. why: variance of the random features, and how much of it the sparse support removes
+  if (!quick) {
+    const evidence: string[][] = [];
+    const diag: [string, Input | string, number][] = [
+      ['gauss t=0.25', gaussianInput(1024, 0.5, 17 + 1024), 128],
+      ['gauss t=1', gaussianInput(1024, 1, 17 + 1024), 128],
+      ['gauss t=2', gaussianInput(1024, Math.SQRT2, 17 + 1024), 128],
+      ['listops n=128', listOpsInput(qkv, 128), 32],
+      ['listops n=1024', listOpsInput(qkv, 1024), 128],
+    ];
+    for (const [label, x, b] of diag) {
+      if (typeof x === 'string') continue;
+      evidence.push(await splitEvidence(label, x, b, kernels));
+      console.log(`  evidence: ${label} done`);
     }
-  }
-  if (splitRows.length) {
+    say();
+    say('### Why Scatterbrain does or does not win: evidence');
     say();
     say(
-      `Budget split of Scatterbrain at n = ${diagN}, b = ${diagB} (share of units to the sparse part; output error):`,
+      'Matrix errors at budget b. `|x+y|²`: median over (query, key) pairs of ‖(q+k)·d^(−1/4)‖²; one positive ' +
+        'random feature estimates exp(qᵀk/√d) with relative variance exp(‖x+y‖²) − 1 (iid features), so m ' +
+        'features give a relative error of about √((e^‖x+y‖² − 1)/m) per entry. `P(m)`: Performer matrix error ' +
+        'with m features; P(b/4)/P(b/2) ≈ √2 when the error is variance (∝ 1/m). `f`: share of the squared ' +
+        "error of P(b/4) that falls on Scatterbrain's sparse support (local window of b/2 keys; SMYRF clusters " +
+        'b/4 × 2); `mass`: attention mass on that support. Scatterbrain keeps the exact scores on the support ' +
+        'and P(b/4) elsewhere, so its error is about P(b/4)·√(1 − f) (`pred`), and it beats Performer at b/2 ' +
+        'features only when 1 − f < (P(b/2)/P(b/4))² ≈ 1/2, i.e. when the support holds more than half of the ' +
+        "low-rank part's squared error. `meas`: Scatterbrain's measured matrix error.",
     );
     say();
-    say(table(['input', 'sparse share', 'sb-local', 'sb-smyrf'], splitRows));
+    say(
+      table(
+        [
+          'input',
+          'b',
+          '|x+y|²',
+          'P(b/2)',
+          'P(b/4)',
+          'ratio',
+          'local: mass',
+          'f',
+          'pred',
+          'meas',
+          'smyrf: mass',
+          'f',
+          'pred',
+          'meas',
+        ],
+        evidence,
+      ),
+    );
   }
 
   // ---- 2. time and memory against n
   const timeSizes = quick ? [512, 1024] : [512, 1024, 2048, 4096, 8192, 16384];
-  const reps = quick ? 2 : 3;
+  const reps = quick ? 1 : 3;
   const threads = availableParallelism();
   const times = new Map<string, Map<number, number>>();
   const mem = new Map<string, Map<number, number>>();
-  for (const name of ALL_TIMED) {
+  // One process per method for its own peak memory; the quick run puts all in one (no memory column).
+  for (const group of quick ? [ALL_TIMED] : ALL_TIMED.map((m) => [m])) {
     try {
-      const res = await timeMethod(name, timeSizes, reps);
+      const res = await timeMethods(group, timeSizes, reps);
       for (const r of res) {
+        const name = r.name;
         if ('error' in r) {
           notes.add(`${name} at n=${r.n}: ${r.error}`);
           continue;
@@ -735,9 +864,9 @@ export async function main(args: string[]): Promise<void> {
         mem.get(name)!.set(r.n, r.peakMiB);
       }
     } catch (e) {
-      notes.add(`${name}: timing failed (${e instanceof Error ? e.message : String(e)})`);
+      notes.add(`${group.join(', ')}: timing failed (${e instanceof Error ? e.message : String(e)})`);
     }
-    console.log(`  timed ${name} (${((performance.now() - started) / 1e3).toFixed(0)} s)`);
+    console.log(`  timed ${group.join(', ')} (${((performance.now() - started) / 1e3).toFixed(0)} s)`);
   }
   let torchInfo = '';
   try {
@@ -761,7 +890,7 @@ export async function main(args: string[]): Promise<void> {
   say();
   say(
     `float32, d = 64, one head, budget ${TIME_BUDGET} units (as above); Tessera on nodeKernels (ONNX Runtime for ` +
-      `large products, ${threads} threads), each method in its own process, median of ${reps} calls after a warm-up; ` +
+      `large products, ${threads} threads), ${quick ? 'all methods in one process' : 'each method in its own process'}, median of ${reps} calls after a warm-up; ` +
       `peak MiB = peak RSS over the process's RSS before the first call at that n (allocator reuse makes small ` +
       `sizes read 0). ${torchInfo ? `${torchInfo}: softmax(q kᵀ/8) v, timed inside Python.` : ''} ` +
       "'speed-up' = exact time / method time.",
@@ -785,7 +914,7 @@ export async function main(args: string[]): Promise<void> {
           name,
           ...timeSizes.map((n) => (t.has(n) ? (t.get(n)! * 1e3).toFixed(1) : '-')),
           Number.isNaN(su) ? '-' : `${su.toFixed(1)}×`,
-          mem.get(name)?.has(last) ? mem.get(name)!.get(last)!.toFixed(0) : '-',
+          !quick && mem.get(name)?.has(last) ? mem.get(name)!.get(last)!.toFixed(0) : '-',
         ];
       }),
     ),

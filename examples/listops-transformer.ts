@@ -4,9 +4,9 @@
  * beside the majority class.
  *
  *   npx tsx examples/listops-transformer.ts [--attention exact|linear|performer|local]
- *     [--train 4000] [--test 500] [--min-length 50] [--max-length 256] [--epochs 3] [--batch 32]
+ *     [--train 2000] [--test 500] [--min-length 20] [--max-length 128] [--epochs 2] [--batch 32]
  *     [--layers 2] [--dim 64] [--heads 1] [--lr 0.001] [--seed 0]
- *     [--dump DIR] [--dump-n 1024,4096] [--dump-count 2] [--dump-layer last]
+ *     [--dump DIR] [--dump-n 128,1024,4096] [--dump-count 2] [--dump-layer last]
  *
  * The attention methods are written with tfjs ops here, so that tfjs can differentiate them:
  * Tessera's own attention functions (`src/core/efficient/attention`) run on typed arrays and have no
@@ -361,11 +361,11 @@ export interface ListOpsRunOptions {
 
 export const DEFAULTS: ListOpsRunOptions = {
   attention: 'exact',
-  train: 4000,
+  train: 2000,
   test: 500,
-  minLength: 50,
-  maxLength: 256,
-  epochs: 3,
+  minLength: 20,
+  maxLength: 128,
+  epochs: 2,
   batch: 32,
   layers: 2,
   dim: 64,
@@ -374,7 +374,7 @@ export const DEFAULTS: ListOpsRunOptions = {
   seed: 0,
   features: 64,
   window: 16,
-  dumpN: [1024, 4096],
+  dumpN: [128, 1024, 4096],
   dumpCount: 2,
   dumpLayer: 'last',
   log: console.log,
