@@ -13,6 +13,9 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import { InvalidArgumentError } from '../../core/errors.js';
 import type { Encoder } from '../../core/models/encoder.js';
+import { encodeModel } from '../../core/tensor/onnx-builder.js';
+import { decodeWeights, kerasToOnnx } from './keras-onnx.js';
+import { createOnnxEncoder } from './onnx.js';
 import { TfjsEncoder } from './tfjs.js';
 
 /** Layers of the nsfwjs MobileNetV2 one can cut at, and the length of their output. */
@@ -39,6 +42,13 @@ export interface MobileNetV2Options {
   baseDir?: string;
   /** Images run through the network at once; default 16. */
   batchSize?: number;
+  /**
+   * Which runtime runs the network: 'onnx' (default: converted to an ONNX graph in memory and run by
+   * ONNX Runtime on every core) or 'tfjs' (TensorFlow.js, wasm backend, one thread; slower).
+   */
+  runtime?: 'onnx' | 'tfjs';
+  /** ONNX Runtime threads; default: every core (use 1 inside worker threads). */
+  threads?: number;
 }
 
 /** The model.json and weights nsfwjs ships for MobileNetV2, as in-memory TensorFlow.js artifacts. */
@@ -68,6 +78,26 @@ export async function nsfwjsMobileNetV2Artifacts(): Promise<tfTypes.io.ModelArti
     weightSpecs,
     weightData: weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength),
   };
+}
+
+let onnxBytes: Promise<Uint8Array> | undefined;
+
+/**
+ * The nsfwjs MobileNetV2 converted to ONNX, with one output per layer of
+ * {@link MOBILENET_V2_LAYERS} (the head costs a thousandth of the backbone). Converted once per
+ * process: encoding the 9 MB protobuf takes a few seconds.
+ */
+export function mobileNetV2Onnx(): Promise<Uint8Array> {
+  onnxBytes ??= (async () => {
+    const artifacts = await nsfwjsMobileNetV2Artifacts();
+    const weights = decodeWeights(artifacts.weightSpecs ?? [], artifacts.weightData as ArrayBuffer);
+    const topology = artifacts.modelTopology as Parameters<typeof kerasToOnnx>[0];
+    return encodeModel(kerasToOnnx(topology, weights, Object.keys(MOBILENET_V2_LAYERS)));
+  })();
+  onnxBytes.catch(() => {
+    onnxBytes = undefined;
+  });
+  return onnxBytes;
 }
 
 /**
@@ -101,22 +131,35 @@ export function mobileNetV2Encoder(options: MobileNetV2Options = {}): Encoder {
       `MobileNetV2 layer must be one of ${Object.keys(MOBILENET_V2_LAYERS).join(', ')}, got ${String(layer)}`,
     );
   const dimensions = MOBILENET_V2_LAYERS[layer];
-  let loaded: Promise<TfjsEncoder> | undefined;
+  const image = { width: 224, height: 224, fit: 'fill', layout: 'nhwc', rescale: 1 / 255 } as const;
+  const common = {
+    name: `mobilenet_v2:${layer}`,
+    normalize: options.normalize ?? false,
+    batchSize: options.batchSize ?? 16,
+    ...(options.baseDir !== undefined ? { baseDir: options.baseDir } : {}),
+    image,
+  };
+  const runtime = options.runtime ?? 'onnx';
+  if (runtime !== 'onnx' && runtime !== 'tfjs')
+    throw new InvalidArgumentError(`MobileNetV2 runtime must be 'onnx' or 'tfjs', got ${String(runtime)}`);
+  let loaded: Promise<Encoder> | undefined;
   const load = () => {
     loaded ??= (async () => {
-      const encoder = await TfjsEncoder.fromArtifacts(
-        await nsfwjsMobileNetV2Artifacts(),
-        {
-          modality: 'image',
-          name: `mobilenet_v2:${layer}`,
-          layer,
-          normalize: options.normalize ?? false,
-          batchSize: options.batchSize ?? 16,
-          ...(options.baseDir !== undefined ? { baseDir: options.baseDir } : {}),
-          image: { width: 224, height: 224, fit: 'fill', layout: 'nhwc', rescale: 1 / 255 },
-        },
-        'nsfwjs/models/mobilenet_v2',
-      );
+      const artifacts = await nsfwjsMobileNetV2Artifacts();
+      const encoder: Encoder =
+        runtime === 'tfjs'
+          ? await TfjsEncoder.fromArtifacts(
+              artifacts,
+              { ...common, modality: 'image', layer },
+              'nsfwjs/models/mobilenet_v2',
+            )
+          : await createOnnxEncoder({
+              ...common,
+              model: await mobileNetV2Onnx(),
+              output: layer,
+              modality: 'image',
+              ...(options.threads !== undefined ? { threads: options.threads } : {}),
+            });
       if (encoder.dimensions !== dimensions)
         throw new Error(`MobileNetV2 layer ${layer} gave ${encoder.dimensions} values, not ${dimensions}`);
       return encoder;
@@ -135,7 +178,7 @@ export function mobileNetV2Encoder(options: MobileNetV2Options = {}): Encoder {
     },
     async dispose() {
       disposed = true;
-      if (loaded !== undefined) await (await loaded).dispose();
+      if (loaded !== undefined) await (await loaded).dispose?.();
     },
   };
 }
