@@ -793,7 +793,7 @@ function parseArgs(args: string[]): Options {
       : quick
         ? { write: 1, read: 2, take: 3 }
         : { write: 3, read: 5, take: 9 },
-    budgetMs: 1000 * (budget >= 0 ? Number(args[budget + 1]) : quick ? 2 : 60),
+    budgetMs: 1000 * (budget >= 0 ? Number(args[budget + 1]) : quick ? 2 : 30),
   };
 }
 
