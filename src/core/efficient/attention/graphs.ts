@@ -181,21 +181,15 @@ export function exactAttentionGraph(dtype: FloatDType, causal: boolean): OnnxGra
   const k = g.input('k', ['b', 'n', 'd']);
   const v = g.input('v', ['b', 'n', 'dv']);
   const scale = g.input('scale', [1]);
-  let s = g.op('Mul', [g.op('MatMul', [q, g.transpose(k, [0, 2, 1])]), scale]);
+  // Scaling q (n·d values) is cheaper than scaling the n² logits.
+  let s = g.op('MatMul', [g.op('Mul', [q, scale]), g.transpose(k, [0, 2, 1])]);
   if (causal) {
-    // (lower − 1) · 1e30: 0 on and below the diagonal, −1e30 above (exp gives exactly 0 there).
-    const nn = g.slice(g.op('Shape', [s]), 1, 3, 0);
-    const one: OnnxTensor = {
-      type: dtype,
-      dims: [1],
-      data: dtype === 'float64' ? Float64Array.of(1) : Float32Array.of(1),
-    };
-    const lower = g.op(
-      'Trilu',
-      [g.op('ConstantOfShape', [nn], [attr.tensor('value', one)])],
-      [attr.int('upper', 0)],
-    );
-    s = g.op('Add', [s, g.op('Mul', [g.op('Sub', [lower, g.floats([1])]), g.floats([1e30])])]);
+    // keep[i][j] = i ≥ j from two ranges; masked logits become −1e30 (exp gives exactly 0).
+    const n = g.op('Squeeze', [g.slice(g.op('Shape', [q]), 1, 2, 0), g.ints([0])]);
+    const positions = g.op('Range', [g.ints([0], true), n, g.ints([1], true)]);
+    const rows = g.op('Unsqueeze', [positions, g.ints([1])]);
+    const cols = g.op('Unsqueeze', [positions, g.ints([0])]);
+    s = g.op('Where', [g.op('GreaterOrEqual', [rows, cols]), s, g.floats([-1e30])]);
   }
   const p = g.op('Softmax', [s], [attr.int('axis', -1)]);
   g.output('output', g.op('MatMul', [p, v]), ['b', 'n', 'dv']);
