@@ -41,6 +41,13 @@ describe('README', () => {
     expect(run(block('Search and efficient attention'))).toBe('42\ntrue\ntrue\n');
   });
 
+  it('evaluation example runs as written', () => {
+    expect(run(block('Evaluation'))).toBe(
+      '0.75\nslice kind count accuracy accuracy_lower accuracy_upper log_loss log_loss_lower log_loss_upper gap\n' +
+        "night true\n[ '0.4', '0.1' ]\ntrue\n900\n",
+    );
+  });
+
   it('media example runs as written', () => {
     const out = run(block('Media columns'));
     expect(out).toMatch(/^<image \d+×\d+×\d>\n\[ \d+, \d+, \d \]\n$/);

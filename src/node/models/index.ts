@@ -16,6 +16,7 @@ export {
 } from './mobilenet.js';
 export { createOnnxEncoder, OnnxEncoder, type OnnxEncoderOptions } from './onnx.js';
 export { l2NormalizeRows, type Pooling, poolTokens } from './pooling.js';
+export { type TfBatch, type TfDatasetOptions, toTfDataset } from './tf-data.js';
 export { createTfjsEncoder, TfjsEncoder, type TfjsEncoderOptions } from './tfjs.js';
 export {
   createTransformersEncoder,
