@@ -55,6 +55,26 @@ describe('WorkerPoolExecutor', () => {
       expect(workers.schema).toEqual(inline.schema);
       expect(plainRows(workers)).toEqual(plainRows(inline));
     }
+    // A deferred column is computed in this thread and sent as values; `inputs` sends only those columns.
+    const deferred = df.defer('d', ['x'], (x: number | null) => (x === null ? null : `d${x * 2}`));
+    const inlineD = await deferred.map(fn('summary'), {
+      inputs: ['x', 'd'],
+      outputs: ['text', 'n'],
+      batchSize: 6,
+    });
+    const workersD = await deferred.map(fn('summary'), {
+      inputs: ['x', 'd'],
+      outputs: ['text', 'n'],
+      batchSize: 6,
+      executor: pool,
+    });
+    expect(plainRows(workersD)).toEqual(plainRows(inlineD));
+    expect(workersD.row(4).text).toBe(
+      JSON.stringify([
+        ['x', 2],
+        ['d', 'd4'],
+      ]),
+    );
     const sq = await df.map(fn('batchSquare'), { batched: true, batchSize: 8, executor: pool });
     expect(Array.from(sq.column('output').toArray() as number[])).toEqual(
       (df.column('x').toArray() as (number | null)[]).map((v) => (v ?? 0) ** 2),
