@@ -7,6 +7,7 @@ import {
   DataFrame,
   type Progress,
   type RunProgressEvent,
+  registerProgressDisplay,
   TypeMismatchError,
 } from '../../../src/core/index.js';
 import { arbRows, frameOf, plainRows } from '../../helpers/arbitrary.js';
@@ -79,6 +80,28 @@ describe('inline runs', () => {
       ['done', 25, 25],
     ]);
     expect(callback.map((p) => p.done)).toEqual([10, 20, 25]);
+  });
+
+  it('opens the registered display only for runs that last, and not when progressBar is false', async () => {
+    const calls: string[] = [];
+    registerProgressDisplay((label, total) => {
+      calls.push(`open ${label} ${total}`);
+      return { update: (p) => calls.push(`update ${p.done}`), stop: () => calls.push('stop') };
+    });
+    try {
+      const slowFirst = async (r: Record<string, unknown>) => {
+        if (r.id === 0) await new Promise((resolve) => setTimeout(resolve, 600));
+        return r.id;
+      };
+      await numbers(12).map((r) => r.id, { batchSize: 4 }); // quick: no display
+      expect(calls).toEqual([]);
+      await numbers(12).map(slowFirst, { batchSize: 4, progressBar: false });
+      expect(calls).toEqual([]);
+      await numbers(12).map(slowFirst, { batchSize: 4 });
+      expect(calls).toEqual(['open map 12', 'update 4', 'update 8', 'update 12', 'stop']);
+    } finally {
+      registerProgressDisplay(null);
+    }
   });
 
   it('filters and updates with options, and runs functions named by module inline', async () => {
