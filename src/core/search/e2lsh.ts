@@ -11,13 +11,16 @@
 import { Random } from '../random.js';
 import type { FloatArray } from '../tensor/kernels.js';
 import { type HashFamily, sortedPositions } from './hash-family.js';
-import { perturbationSets } from './perturbation.js';
+import { PerturbationGenerator } from './perturbation.js';
 
 export class E2LshFamily implements HashFamily {
   readonly kind = 'e2lsh' as const;
   private readonly cost: Float64Array;
+  private readonly sorted: Float64Array;
   private readonly order: Int32Array;
   private readonly owner: Int32Array;
+  private readonly generator = new PerturbationGenerator();
+  private masks = new Int32Array(0);
 
   /**
    * @param offsets `b` of each hash (`[tables · hashes]`, in `[0, width)`).
@@ -33,6 +36,7 @@ export class E2LshFamily implements HashFamily {
     readonly multipliers: Uint32Array,
   ) {
     this.cost = new Float64Array(2 * hashes);
+    this.sorted = new Float64Array(2 * hashes);
     this.order = new Int32Array(2 * hashes);
     this.owner = new Int32Array(2 * hashes);
   }
@@ -80,7 +84,7 @@ export class E2LshFamily implements HashFamily {
   probeKeys(proj: FloatArray, offset: number, table: number, probes: number, out: Uint32Array): number {
     const K = this.hashes;
     const first = table * K;
-    const { cost, order, owner } = this;
+    const { cost, sorted, order, owner } = this;
     let key = 0;
     for (let j = 0; j < K; j++) {
       const h = first + j;
@@ -95,21 +99,21 @@ export class E2LshFamily implements HashFamily {
     if (probes <= 1) return 1;
     const m = 2 * K;
     sortedPositions(cost, m, order);
-    const sorted = new Float64Array(m);
     for (let i = 0; i < m; i++) {
       sorted[i] = cost[order[i]];
       owner[i] = order[i] >> 1;
     }
-    const sets = perturbationSets(sorted, probes - 1, owner);
-    for (let s = 0; s < sets.length; s++) {
+    if (this.masks.length < probes) this.masks = new Int32Array(probes);
+    const sets = this.generator.generate(sorted, probes - 1, owner, this.masks);
+    for (let s = 0; s < sets; s++) {
       let k2 = key;
-      for (const p of sets[s]) {
-        const item = order[p];
+      for (let mask = this.masks[s]; mask !== 0; mask &= mask - 1) {
+        const item = order[31 - Math.clz32(mask & -mask)];
         const r = this.multipliers[first + (item >> 1)];
         k2 = (item & 1 ? k2 + r : k2 - r) | 0;
       }
       out[s + 1] = k2 >>> 0;
     }
-    return sets.length + 1;
+    return sets + 1;
   }
 }

@@ -16,7 +16,12 @@ export {
   type LshParams,
   type LshSearchOptions,
   type LshSearchResult,
+  MAX_E2LSH_HASHES,
 } from './lsh-index.js';
 export { decodeLshIndex, decodeLshParts, encodeLshIndex } from './lsh-serialize.js';
-export { perturbationSets } from './perturbation.js';
+export {
+  MAX_PERTURBATION_POSITIONS,
+  PerturbationGenerator,
+  perturbationSets,
+} from './perturbation.js';
 export { MAX_SIMHASH_BITS, SimHashFamily } from './simhash.js';

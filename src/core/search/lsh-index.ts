@@ -18,6 +18,9 @@ import type { SearchMetric, SearchResult } from './exact.js';
 import type { HashFamily, LshKind } from './hash-family.js';
 import { MAX_SIMHASH_BITS, SimHashFamily } from './simhash.js';
 
+/** Most E2LSH hashes per table (multi-probe tells them apart in one uint32 mask). */
+export const MAX_E2LSH_HASHES = 32;
+
 /** Options of {@link buildLshIndex}. */
 export interface LshIndexOptions {
   /** `simhash` (sign random projections; cosine or dot) or `e2lsh` (p-stable projections; L2). */
@@ -283,6 +286,10 @@ export async function buildLshIndex(column: TensorColumn, options: LshIndexOptio
       );
     hashes = options.hashes ?? DEFAULT_E2LSH_HASHES;
     positive('hashes', hashes);
+    if (hashes > MAX_E2LSH_HASHES)
+      throw new InvalidArgumentError(
+        `buildLshIndex: at most ${MAX_E2LSH_HASHES} E2LSH hashes per table, got ${hashes}; use more tables or a smaller width instead`,
+      );
     width = options.width ?? estimateWidth(column, seed);
     if (!(width > 0) || !Number.isFinite(width))
       throw new InvalidArgumentError(`buildLshIndex: width must be a positive number, got ${width}`);

@@ -17,7 +17,7 @@ import { CorruptDataError, UnsupportedError } from '../errors.js';
 import { type BucketTable, checkBucketTable } from './bucket-table.js';
 import { E2LshFamily } from './e2lsh.js';
 import type { HashFamily } from './hash-family.js';
-import { LshIndex, type LshParams } from './lsh-index.js';
+import { LshIndex, type LshParams, MAX_E2LSH_HASHES } from './lsh-index.js';
 import { MAX_SIMHASH_BITS, SimHashFamily } from './simhash.js';
 
 const MAGIC = 'TSRLSH01';
@@ -160,7 +160,8 @@ function checkParams(p: Record<string, unknown>, fail: (d: string) => never): Ls
     if (!isCount(p[name]) || (p[name] as number) < 1) fail(`bad ${name}`);
   if (!isCount(p.rows)) fail('bad rows');
   if (!Number.isSafeInteger(p.seed)) fail('bad seed');
-  if (p.kind === 'simhash' && (p.hashes as number) > MAX_SIMHASH_BITS) fail('too many SimHash bits');
+  if ((p.hashes as number) > (p.kind === 'simhash' ? MAX_SIMHASH_BITS : MAX_E2LSH_HASHES))
+    fail('too many hashes per table');
   if (typeof p.width !== 'number' || !Number.isFinite(p.width) || (p.kind === 'e2lsh' && !(p.width > 0)))
     fail('bad width');
   return {

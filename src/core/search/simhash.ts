@@ -9,7 +9,7 @@
 import { Random } from '../random.js';
 import type { FloatArray } from '../tensor/kernels.js';
 import { type HashFamily, sortedPositions } from './hash-family.js';
-import { perturbationSets } from './perturbation.js';
+import { PerturbationGenerator } from './perturbation.js';
 
 /** Most bits in one table's key (one uint32). */
 export const MAX_SIMHASH_BITS = 32;
@@ -17,7 +17,10 @@ export const MAX_SIMHASH_BITS = 32;
 export class SimHashFamily implements HashFamily {
   readonly kind = 'simhash' as const;
   private readonly cost: Float64Array;
+  private readonly sorted: Float64Array;
   private readonly order: Int32Array;
+  private readonly generator = new PerturbationGenerator();
+  private masks = new Int32Array(0);
 
   constructor(
     readonly tables: number,
@@ -26,6 +29,7 @@ export class SimHashFamily implements HashFamily {
     readonly projections: Float32Array,
   ) {
     this.cost = new Float64Array(hashes);
+    this.sorted = new Float64Array(hashes);
     this.order = new Int32Array(hashes);
   }
 
@@ -55,17 +59,19 @@ export class SimHashFamily implements HashFamily {
     for (let b = 0; b < bits; b++) if (proj[o + b] >= 0) key |= 1 << b;
     out[0] = key >>> 0;
     if (probes <= 1) return 1;
-    const { cost, order } = this;
+    const { cost, sorted, order } = this;
     for (let b = 0; b < bits; b++) cost[b] = Math.abs(proj[o + b]);
     sortedPositions(cost, bits, order);
-    const sorted = new Float64Array(bits);
     for (let i = 0; i < bits; i++) sorted[i] = cost[order[i]];
-    const sets = perturbationSets(sorted, probes - 1);
-    for (let s = 0; s < sets.length; s++) {
+    if (this.masks.length < probes) this.masks = new Int32Array(probes);
+    const sets = this.generator.generate(sorted, probes - 1, null, this.masks);
+    for (let s = 0; s < sets; s++) {
+      // Each set is a mask over sorted positions; map it to the bits it flips.
       let flipped = key;
-      for (const p of sets[s]) flipped ^= 1 << order[p];
+      for (let mask = this.masks[s]; mask !== 0; mask &= mask - 1)
+        flipped ^= 1 << order[31 - Math.clz32(mask & -mask)];
       out[s + 1] = flipped >>> 0;
     }
-    return sets.length + 1;
+    return sets + 1;
   }
 }
