@@ -17,14 +17,62 @@
 import type { FloatArray, TensorKernels } from '../../tensor/kernels.js';
 import { allocLike } from '../../tensor/shapes.js';
 
-/** Groups of query and key rows: `count` groups of `size` slots each; −1 marks an empty slot. */
+/**
+ * Groups of query and key rows: `count` groups of `size` query slots and `keySize` key slots;
+ * −1 marks an empty slot.
+ */
 export interface AttentionGroups {
   count: number;
+  /** Query slots per group. */
   size: number;
+  /** Key slots per group (default `size`). */
+  keySize?: number;
   /** Query rows, `[count, size]`. */
   queries: Int32Array;
-  /** Key rows, `[count, size]`. */
+  /** Key rows, `[count, keySize]`. */
   keys: Int32Array;
+  /** If set, a query attends only to the keys of its groups at most `window` positions away. */
+  window?: number;
+}
+
+/** Whether query row `i` attends to key row `j` of a common group (same head). */
+export function pairRule(groups: AttentionGroups, causal: boolean): (i: number, j: number) => boolean {
+  const w = groups.window;
+  if (w === undefined) return causal ? (i, j) => j <= i : () => true;
+  return causal ? (i, j) => j <= i && i - j <= w : (i, j) => Math.abs(i - j) <= w;
+}
+
+/**
+ * Groups that cover a band `|i − j| ≤ window` (`0 ≤ i − j ≤ window` when causal): blocks of `block`
+ * consecutive queries, each with the keys its queries can reach, so that windowed attention runs as
+ * batched dense products over `[blocks, block, keys]`.
+ */
+export function bandGroups(
+  heads: number,
+  n: number,
+  window: number,
+  causal: boolean,
+  block: number,
+): AttentionGroups {
+  const size = Math.max(1, Math.min(block, n));
+  const reach = Math.min(window, n);
+  const keySize = Math.min(n, size + reach + (causal ? 0 : reach));
+  const blocks = Math.ceil(n / size);
+  const count = heads * blocks;
+  const queries = new Int32Array(count * size).fill(-1);
+  const keys = new Int32Array(count * keySize).fill(-1);
+  for (let h = 0; h < heads; h++) {
+    for (let b = 0; b < blocks; b++) {
+      const g = h * blocks + b;
+      const start = b * size;
+      const end = Math.min(n, start + size);
+      for (let i = start; i < end; i++) queries[g * size + i - start] = h * n + i;
+      const lo = Math.max(0, start - reach);
+      const hi = Math.min(n, causal ? end : end + reach);
+      for (let j = lo; j < hi; j++) keys[g * keySize + j - lo] = h * n + j;
+    }
+  }
+  return { count, size, keySize, queries, keys, window };
 }
 
 /** Rows of `x` (`[rows, w]`) gathered per slot into `[count, size, w]`; empty slots give zeros. */
@@ -64,22 +112,23 @@ function membership(index: Int32Array, size: number, rows: number): Membership {
 }
 
 /**
- * `N_ij` for every slot pair of every group (`[count, size, size]`, 0 where either slot is empty):
+ * `N_ij` for every slot pair of every group (`[count, size, keySize]`, 0 where either slot is empty):
  * the number of groups that hold both query `i` and key `j`. All ones when no row is in two groups.
  */
 export function pairCounts(groups: AttentionGroups, rows: number): Int32Array {
   const { count, size, queries, keys } = groups;
-  const counts = new Int32Array(count * size * size);
+  const ks = groups.keySize ?? size;
+  const counts = new Int32Array(count * size * ks);
   const qm = membership(queries, size, rows);
-  const km = membership(keys, size, rows);
+  const km = membership(keys, ks, rows);
   const simple = qm.most <= 1 || km.most <= 1;
   for (let g = 0; g < count; g++) {
     for (let a = 0; a < size; a++) {
       const i = queries[g * size + a];
       if (i < 0) continue;
-      const o = (g * size + a) * size;
-      for (let b = 0; b < size; b++) {
-        const j = keys[g * size + b];
+      const o = (g * size + a) * ks;
+      for (let b = 0; b < ks; b++) {
+        const j = keys[g * ks + b];
         if (j < 0) continue;
         if (simple) {
           counts[o + b] = 1;
@@ -109,8 +158,8 @@ export function pairCounts(groups: AttentionGroups, rows: number): Int32Array {
 }
 
 /**
- * The logits of every slot pair, `scale · q_iᵀk_j − log N_ij` (`[count, size, size]`, float64), and
- * −∞ where the pair is not attended: an empty slot, or `j > i` when causal.
+ * The logits of every slot pair, `scale · q_iᵀk_j − log N_ij` (`[count, size, keySize]`, float64),
+ * and −∞ where the pair is not attended: an empty slot, `j > i` when causal, or outside the window.
  */
 export async function groupLogits<T extends FloatArray>(
   q: T,
@@ -123,27 +172,29 @@ export async function groupLogits<T extends FloatArray>(
   kernels: TensorKernels,
 ): Promise<Float64Array> {
   const { count, size, queries, keys } = groups;
+  const ks = groups.keySize ?? size;
   const dots = await kernels.batchedMatmul(
     gatherRows(q, queries, d),
     gatherRows(k, keys, d),
     count,
     size,
     d,
-    size,
+    ks,
     {
       transposeB: true,
     },
   );
   const counts = pairCounts(groups, rows);
-  const logits = new Float64Array(count * size * size).fill(Number.NEGATIVE_INFINITY);
+  const attends = pairRule(groups, causal);
+  const logits = new Float64Array(count * size * ks).fill(Number.NEGATIVE_INFINITY);
   for (let g = 0; g < count; g++) {
     for (let a = 0; a < size; a++) {
       const i = queries[g * size + a];
       if (i < 0) continue;
-      const o = (g * size + a) * size;
-      for (let b = 0; b < size; b++) {
-        const j = keys[g * size + b];
-        if (j < 0 || (causal && j > i)) continue;
+      const o = (g * size + a) * ks;
+      for (let b = 0; b < ks; b++) {
+        const j = keys[g * ks + b];
+        if (j < 0 || !attends(i, j)) continue;
         logits[o + b] = scale * dots[o + b] - (counts[o + b] === 1 ? 0 : Math.log(counts[o + b]));
       }
     }
@@ -172,26 +223,27 @@ export async function clusteredAttention<T extends FloatArray>(
 ): Promise<{ output: T; matrix?: T }> {
   const rows = heads * n;
   const { count, size, queries, keys } = groups;
+  const ks = groups.keySize ?? size;
   const logits = await groupLogits(q, k, d, groups, rows, scale, causal, kernels);
   // Each slot row's exp(logit − its max), as the weights of the value product.
-  const weights = allocLike(v, count * size * size);
+  const weights = allocLike(v, count * size * ks);
   const slotMax = new Float64Array(count * size);
   const slotSum = new Float64Array(count * size);
   for (let s = 0; s < count * size; s++) {
-    const o = s * size;
+    const o = s * ks;
     let max = Number.NEGATIVE_INFINITY;
-    for (let b = 0; b < size; b++) if (logits[o + b] > max) max = logits[o + b];
+    for (let b = 0; b < ks; b++) if (logits[o + b] > max) max = logits[o + b];
     slotMax[s] = max;
     if (max === Number.NEGATIVE_INFINITY) continue;
     let z = 0;
-    for (let b = 0; b < size; b++) {
+    for (let b = 0; b < ks; b++) {
       const e = Math.exp(logits[o + b] - max);
       weights[o + b] = e;
       z += e;
     }
     slotSum[s] = z;
   }
-  const partial = await kernels.batchedMatmul(weights, gatherRows(v, keys, dv), count, size, size, dv);
+  const partial = await kernels.batchedMatmul(weights, gatherRows(v, keys, dv), count, size, ks, dv);
   // Merge the groups' partial results per query by their log-sum-exps.
   const rowMax = new Float64Array(rows).fill(Number.NEGATIVE_INFINITY);
   const rowSum = new Float64Array(rows);
@@ -224,10 +276,10 @@ export async function clusteredAttention<T extends FloatArray>(
       if (i < 0 || slotMax[s] === Number.NEGATIVE_INFINITY) continue;
       const h = Math.floor(i / n);
       const g = Math.floor(s / size);
-      for (let b = 0; b < size; b++) {
-        const l = logits[s * size + b];
+      for (let b = 0; b < ks; b++) {
+        const l = logits[s * ks + b];
         if (l === Number.NEGATIVE_INFINITY) continue;
-        const j = keys[g * size + b] - h * n;
+        const j = keys[g * ks + b] - h * n;
         matrix[i * n + j] += Math.exp(l - rowMax[i]) / rowSum[i];
       }
     }

@@ -26,7 +26,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import type { FloatArray, GraphKernels, TensorKernels } from '../../tensor/kernels.js';
 import { allocLike } from '../../tensor/shapes.js';
-import { type AttentionGroups, gatherRows, pairCounts } from './clustered.js';
+import { type AttentionGroups, bandGroups, gatherRows, pairCounts, pairRule } from './clustered.js';
 import {
   type AttentionOptions,
   type AttentionResult,
@@ -40,6 +40,7 @@ import {
   transpose,
 } from './common.js';
 import { causalChunkFeeds, scatterbrainLowRankGraph } from './graphs.js';
+import { localBlock } from './local.js';
 import { type RandomFeatureOptions, randomFeatureMatrix } from './performer.js';
 import { smyrfGroups, smyrfHashing } from './smyrf.js';
 
@@ -290,7 +291,7 @@ export async function scatterbrainAttention<T extends FloatArray>(
   };
   const output =
     hashing === undefined
-      ? localSupport(sparse, win)
+      ? await clusterSupport(sparse, bandGroups(heads, n, win, causal, localBlock(win)), kernels)
       : await clusterSupport(
           sparse,
           smyrfGroups(q, k, heads, n, d, hashing.clusterSize, hashing.rounds, hashing.hashVectors),
@@ -343,46 +344,10 @@ function finishRow<T extends FloatArray>(
   return z;
 }
 
-/** SB-local: exact on the window `[i − window, i + window]` (`[i − window, i]` when causal). */
-function localSupport<T extends FloatArray>(s: SparseInput<T>, win: number): T {
-  const { q, k, v, heads, n, d, dv, causal, low, lowLog, matrix } = s;
-  const scale = 1 / Math.sqrt(d);
-  const wv = dv + 1;
-  const output = allocLike(v, heads * n * dv);
-  const span = 2 * Math.min(win, n) + 1;
-  const exact = new Float64Array(span);
-  const acc = new Float64Array(wv);
-  for (let h = 0; h < heads; h++) {
-    const base = h * n;
-    for (let i = 0; i < n; i++) {
-      const r = base + i;
-      const lo = Math.max(0, i - win);
-      const hi = causal ? i : Math.min(n - 1, i + win);
-      let shift = lowLog[r];
-      for (let j = lo; j <= hi; j++) {
-        const t = scale * dotRows(q, r * d, k, (base + j) * d, d);
-        exact[j - lo] = t;
-        if (t > shift) shift = t;
-      }
-      const lowFactor = Math.exp(lowLog[r] - shift);
-      for (let c = 0; c < wv; c++) acc[c] = lowFactor * low[r * wv + c];
-      for (let j = lo; j <= hi; j++) {
-        const e = Math.exp(exact[j - lo] - shift);
-        exact[j - lo] = e;
-        const corr = e - lowPair(s.f, r, base + j, shift);
-        for (let c = 0; c < dv; c++) acc[c] += corr * v[(base + j) * dv + c];
-        acc[dv] += corr;
-      }
-      const z = finishRow(s, output, r, acc, shift);
-      if (matrix) for (let j = lo; j <= hi; j++) matrix[r * n + j] = exact[j - lo] / z;
-    }
-  }
-  return output;
-}
-
 /**
- * A support given as groups of queries and keys (SB-SMYRF): the exact and feature scores of every
- * group pair come from batched products; a pair in `N` groups adds `1/N` of its correction per group.
+ * The sparse part on a support given as groups of queries and keys (SMYRF clusters, or the blocks of
+ * a band for SB-local): the exact and feature scores of every group pair come from batched products;
+ * a pair in `N` groups adds `1/N` of its correction per group.
  */
 async function clusterSupport<T extends FloatArray>(
   s: SparseInput<T>,
@@ -392,7 +357,9 @@ async function clusterSupport<T extends FloatArray>(
   const { q, k, v, heads, n, d, dv, causal, f, low, lowLog, matrix } = s;
   const rows = heads * n;
   const { count, size, queries, keys } = groups;
-  const pairs = count * size * size;
+  const ks = groups.keySize ?? size;
+  const pairs = count * size * ks;
+  const attends = pairRule(groups, causal);
   const scale = 1 / Math.sqrt(d);
   const logM = Math.log(f.m);
   const dots = await kernels.batchedMatmul(
@@ -401,7 +368,7 @@ async function clusterSupport<T extends FloatArray>(
     count,
     size,
     d,
-    size,
+    ks,
     {
       transposeB: true,
     },
@@ -412,23 +379,23 @@ async function clusterSupport<T extends FloatArray>(
     count,
     size,
     f.m,
-    size,
+    ks,
     { transposeB: true },
   );
   const counts = pairCounts(groups, rows);
   const allowed = (g: number, a: number, b: number): boolean => {
     const i = queries[g * size + a];
-    const j = keys[g * size + b];
-    return i >= 0 && j >= 0 && !(causal && j > i);
+    const j = keys[g * ks + b];
+    return i >= 0 && j >= 0 && attends(i, j);
   };
   // The shift of each row: its low-rank log-scale or its largest support logit.
   const shift = Float64Array.from(lowLog);
   for (let g = 0; g < count; g++) {
     for (let a = 0; a < size; a++) {
       const i = queries[g * size + a];
-      for (let b = 0; b < size; b++) {
+      for (let b = 0; b < ks; b++) {
         if (!allowed(g, a, b)) continue;
-        const t = scale * dots[(g * size + a) * size + b];
+        const t = scale * dots[(g * size + a) * ks + b];
         if (t > shift[i]) shift[i] = t;
       }
     }
@@ -439,10 +406,10 @@ async function clusterSupport<T extends FloatArray>(
   for (let g = 0; g < count; g++) {
     for (let a = 0; a < size; a++) {
       const i = queries[g * size + a];
-      for (let b = 0; b < size; b++) {
+      for (let b = 0; b < ks; b++) {
         if (!allowed(g, a, b)) continue;
-        const p = (g * size + a) * size + b;
-        const j = keys[g * size + b];
+        const p = (g * size + a) * ks + b;
+        const j = keys[g * ks + b];
         const e = Math.exp(scale * dots[p] - shift[i]);
         const lowOnPair = featureDots[p] * Math.exp(f.qLog[i] + f.kLog[j] - logM - shift[i]);
         corr[p] = (e - lowOnPair) / counts[p];
@@ -452,7 +419,7 @@ async function clusterSupport<T extends FloatArray>(
   }
   const corrT = allocLike(v, pairs);
   corrT.set(corr);
-  const partial = await kernels.batchedMatmul(corrT, gatherRows(v, keys, dv), count, size, size, dv);
+  const partial = await kernels.batchedMatmul(corrT, gatherRows(v, keys, dv), count, size, ks, dv);
   const wv = dv + 1;
   const acc = new Float64Array(rows * wv);
   for (let t = 0; t < count * size; t++) {
@@ -475,10 +442,10 @@ async function clusterSupport<T extends FloatArray>(
       for (let a = 0; a < size; a++) {
         const i = queries[g * size + a];
         const h = Math.floor(i / n);
-        for (let b = 0; b < size; b++) {
+        for (let b = 0; b < ks; b++) {
           if (!allowed(g, a, b)) continue;
-          const p = (g * size + a) * size + b;
-          const j = keys[g * size + b] - h * n;
+          const p = (g * size + a) * ks + b;
+          const j = keys[g * ks + b] - h * n;
           matrix[i * n + j] += corr[p] / z[i];
         }
       }
