@@ -67,17 +67,16 @@ export class E2LshFamily implements HashFamily {
     return Math.floor((p + this.offsets[h]) / this.width) | 0;
   }
 
-  rowKeys(proj: FloatArray, rows: number, table: number, out: Uint32Array): void {
+  rowKeys(proj: FloatArray, rows: number, out: readonly Uint32Array[], offset: number): void {
     const stride = this.tables * this.hashes;
-    const first = table * this.hashes;
     for (let r = 0; r < rows; r++) {
       const o = r * stride;
-      let key = 0;
-      for (let j = 0; j < this.hashes; j++) {
-        const h = first + j;
-        key = (key + Math.imul(this.multipliers[h], this.slot(proj[o + h], h))) | 0;
+      for (let t = 0; t < this.tables; t++) {
+        let key = 0;
+        for (let h = t * this.hashes, e = h + this.hashes; h < e; h++)
+          key = (key + Math.imul(this.multipliers[h], this.slot(proj[o + h], h))) | 0;
+        out[t][offset + r] = key >>> 0;
       }
-      out[r] = key >>> 0;
     }
   }
 

@@ -23,10 +23,10 @@ export interface HashFamily {
    */
   readonly projections: Float32Array;
   /**
-   * Writes the bucket key in `table` of each of `rows` rows into `out`, from their projections
-   * `proj` (`[rows, tables · hashes]`).
+   * Writes the bucket key of each of `rows` rows in every table `t` into `out[t]` from `offset` on,
+   * from their projections `proj` (`[rows, tables · hashes]`, read once, row by row).
    */
-  rowKeys(proj: FloatArray, rows: number, table: number, out: Uint32Array): void;
+  rowKeys(proj: FloatArray, rows: number, out: readonly Uint32Array[], offset: number): void;
   /**
    * Writes the keys of up to `probes` buckets of one query in `table` into `out` (its own bucket
    * first, then the most likely neighbours) and returns how many it wrote. `proj` holds the query's

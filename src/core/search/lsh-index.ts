@@ -322,7 +322,7 @@ export async function buildLshIndex(column: TensorColumn, options: LshIndexOptio
     }
     if (m === 0) continue;
     const proj = await kernels.matmul(rows, projections, m, d, stride, { transposeB: true });
-    for (let t = 0; t < tables; t++) family.rowKeys(proj, m, t, keys[t].subarray(filled, filled + m));
+    family.rowKeys(proj, m, keys, filled);
     filled += m;
   }
   const buckets = keys.map((k) => buildBucketTable(k, rowIds));

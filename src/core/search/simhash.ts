@@ -41,15 +41,15 @@ export class SimHashFamily implements HashFamily {
     return new SimHashFamily(tables, bits, dimensions, projections);
   }
 
-  rowKeys(proj: FloatArray, rows: number, table: number, out: Uint32Array): void {
-    const stride = this.tables * this.hashes;
+  rowKeys(proj: FloatArray, rows: number, out: readonly Uint32Array[], offset: number): void {
     const bits = this.hashes;
-    for (let r = 0; r < rows; r++) {
-      const o = r * stride + table * bits;
-      let key = 0;
-      for (let b = 0; b < bits; b++) if (proj[o + b] >= 0) key |= 1 << b;
-      out[r] = key >>> 0;
-    }
+    let o = 0;
+    for (let r = 0; r < rows; r++)
+      for (let t = 0; t < this.tables; t++) {
+        let key = 0;
+        for (let b = 0; b < bits; b++, o++) if (proj[o] >= 0) key |= 1 << b;
+        out[t][offset + r] = key >>> 0;
+      }
   }
 
   probeKeys(proj: FloatArray, offset: number, table: number, probes: number, out: Uint32Array): number {
