@@ -6,6 +6,7 @@ import {
   memoryUnits,
   routingAttention,
   routingCentroids,
+  updateRoutingCentroids,
 } from '../../../src/core/efficient/attention/index.js';
 import { InvalidArgumentError } from '../../../src/core/errors.js';
 import { Random } from '../../../src/core/random.js';
@@ -241,6 +242,51 @@ describe('routingAttention', () => {
     const a = await routingAttention(x.q, x.k, x.v, shape, { clusters: 4, seed: 1 });
     const b = await routingAttention(x.q, x.k, x.v, shape, { clusters: 4, seed: 1 });
     expect(a.output).toEqual(b.output);
+  });
+
+  it('EMA centroid update equals its formula written out (assign by cosine, decay, renormalise)', async () => {
+    const clusters = 3;
+    const centroids = unitRows(gaussian(9, 2 * clusters * 5), 5);
+    const copy = Float64Array.from(centroids);
+    for (const decay of [0, 0.5, 0.999, 1]) {
+      const got = await updateRoutingCentroids(centroids, x.q, x.k, shape, { decay });
+      expect(centroids).toEqual(copy);
+      const want = new Float64Array(centroids.length);
+      for (let h = 0; h < 2; h++) {
+        const points = [
+          unitRows(x.q.slice(h * 100, (h + 1) * 100), 5),
+          unitRows(x.k.slice(h * 100, (h + 1) * 100), 5),
+        ];
+        const sums = Array.from({ length: clusters }, () => new Float64Array(5));
+        const counts = new Array(clusters).fill(0);
+        for (const arr of points) {
+          for (let i = 0; i < 20; i++) {
+            let best = 0;
+            for (let c = 1; c < clusters; c++) {
+              if (
+                dot(arr, i * 5, centroids, (h * clusters + c) * 5, 5) >
+                dot(arr, i * 5, centroids, (h * clusters + best) * 5, 5)
+              )
+                best = c;
+            }
+            counts[best]++;
+            for (let t = 0; t < 5; t++) sums[best][t] += arr[i * 5 + t];
+          }
+        }
+        for (let c = 0; c < clusters; c++) {
+          const o = (h * clusters + c) * 5;
+          const moved = Array.from({ length: 5 }, (_, t) =>
+            counts[c] ? decay * centroids[o + t] + ((1 - decay) * sums[c][t]) / counts[c] : centroids[o + t],
+          );
+          const norm = Math.hypot(...moved);
+          for (let t = 0; t < 5; t++) want[o + t] = moved[t] / norm;
+        }
+      }
+      expect(maxAbsDiff(got, want)).toBeLessThan(1e-12);
+    }
+    await expect(updateRoutingCentroids(centroids, x.q, x.k, shape, { decay: 2 })).rejects.toThrow(
+      InvalidArgumentError,
+    );
   });
 
   it('rejects bad clusters, windows, centroids and shapes', async () => {

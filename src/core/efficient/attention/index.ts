@@ -39,6 +39,7 @@ export {
   routingAttention,
   routingCentroids,
   routingGroups,
+  updateRoutingCentroids,
 } from './routing.js';
 export {
   SCATTERBRAIN_MIN_DENOMINATOR,

@@ -8,7 +8,8 @@
  *   drawn from the normalised queries and keys, then `iterations` Lloyd steps (assign
  *   each point to the centroid of largest dot product; each centroid becomes the normalised sum of
  *   its points; an empty cluster keeps its centroid). In a trained model the centroids are a running
- *   (EMA) k-means over the training batches; pass them as `centroids` to skip the clustering.
+ *   (EMA) k-means over the training batches ({@link updateRoutingCentroids} is one step of it);
+ *   pass them as `centroids` to skip the clustering.
  * - Balanced routing: each cluster takes its `windowSize` queries and its `windowSize` keys of largest
  *   dot product with its centroid (ties: lower position first). A query may fall in several clusters,
  *   or in none.
@@ -132,6 +133,70 @@ export async function routingCentroids<T extends FloatArray>(
       }
     }
     out.set(centroids, h * clusters * d);
+  }
+  return out;
+}
+
+/**
+ * One training-time update of routing centroids, as the Routing Transformer keeps them: every
+ * normalised query and key of a head is assigned to its centroid of largest dot product, and each
+ * centroid moves to `normalise(decay · c + (1 − decay) · mean of its points)`; a centroid with no
+ * points keeps its place. Returns new centroids `[heads, clusters, d]` (the input is not changed).
+ */
+export async function updateRoutingCentroids<T extends FloatArray>(
+  centroids: T,
+  q: T,
+  k: T,
+  shape: { heads?: number; n: number; d: number },
+  options: { decay?: number; kernels?: TensorKernels } = {},
+): Promise<T> {
+  const op = 'updateRoutingCentroids';
+  const heads = shape.heads ?? 1;
+  const { n, d } = shape;
+  const decay = options.decay ?? 0.999;
+  if (typeof decay !== 'number' || !(decay >= 0 && decay <= 1)) {
+    throw new InvalidArgumentError(`${op}: decay must be a number in [0, 1], got ${String(decay)}`);
+  }
+  if (
+    centroids.constructor !== q.constructor ||
+    centroids.length === 0 ||
+    centroids.length % (heads * d) !== 0
+  ) {
+    throw new InvalidArgumentError(
+      `${op}: centroids must be of the element type of q and of shape [heads=${heads}, clusters, d=${d}]`,
+    );
+  }
+  const clusters = centroids.length / (heads * d);
+  const kernels = kernelsOf(options);
+  const out = allocLike(centroids, centroids.length);
+  out.set(centroids);
+  const points = allocLike(q, 2 * n * d);
+  const sums = new Float64Array(clusters * d);
+  const members = new Int32Array(clusters);
+  for (let h = 0; h < heads; h++) {
+    points.set(normalizeRows(q.subarray(h * n * d, (h + 1) * n * d) as T, n, d), 0);
+    points.set(normalizeRows(k.subarray(h * n * d, (h + 1) * n * d) as T, n, d), n * d);
+    const c = out.subarray(h * clusters * d, (h + 1) * clusters * d) as T;
+    const sims = await kernels.matmul(points, c, 2 * n, d, clusters, { transposeB: true });
+    sums.fill(0);
+    members.fill(0);
+    for (let p = 0; p < 2 * n; p++) {
+      const a = argmaxRow(sims, p * clusters, clusters);
+      members[a]++;
+      for (let t = 0; t < d; t++) sums[a * d + t] += points[p * d + t];
+    }
+    for (let a = 0; a < clusters; a++) {
+      if (members[a] === 0) continue;
+      let sq = 0;
+      for (let t = 0; t < d; t++) {
+        const x = decay * c[a * d + t] + ((1 - decay) * sums[a * d + t]) / members[a];
+        sums[a * d + t] = x;
+        sq += x * x;
+      }
+      if (sq === 0) continue;
+      const inv = 1 / Math.sqrt(sq);
+      for (let t = 0; t < d; t++) c[a * d + t] = sums[a * d + t] * inv;
+    }
   }
   return out;
 }
