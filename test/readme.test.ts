@@ -37,6 +37,11 @@ describe('README', () => {
     expect(run(block('Import and export'))).toBe("3376 7\n3376\n[ 'iata', 'state' ]\n3376\n");
   });
 
+  it('similarity search example runs as written', () => {
+    const rows = "[ 'item7', 'item407', 'item3107' ]\n";
+    expect(run(block('Similarity search over frames'))).toBe(rows + rows);
+  });
+
   it('search and attention example runs as written', () => {
     expect(run(block('Search and efficient attention'))).toBe('42\ntrue\ntrue\n');
   });

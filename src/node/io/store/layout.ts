@@ -7,7 +7,8 @@
  *   _versions/<n>.json     the manifest of every version n still kept (immutable)
  *   data/<file>            data files, immutable, named <version>-<column#>-<name>-<random>.<ext>:
  *                          .arrow (scalar, Arrow IPC file), .npy (tensor) with .crc (block checksums)
- *                          and .validity (null bitmap), .jsonl (object)
+ *                          and .validity (null bitmap), .jsonl (object), .lsh (a saved search
+ *                          index, listed under the manifest's `indexes`)
  *   _lock                  present while a process writes (holds its pid)
  * ```
  */
