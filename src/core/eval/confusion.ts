@@ -1,5 +1,5 @@
 /** The confusion matrix of a classifier: counts of (true class, predicted class) pairs. */
-import { encodeLabels, type Label, type LabelsInput, labelValues } from './labels.js';
+import { encodeLabelInputs, type Label, type LabelsInput } from './labels.js';
 
 /** Counts of (true class, predicted class) pairs over one class list. */
 export interface ConfusionMatrix {
@@ -33,11 +33,7 @@ export function encodePair(
   pred: LabelsInput,
   options: ClassOptions = {},
 ): { classes: Label[]; truth: Int32Array; pred: Int32Array; rows: Int32Array } {
-  const enc = encodeLabels(
-    [labelValues(truth, 'labels'), labelValues(pred, 'predictions')],
-    options.classes,
-    ['labels', 'predictions'],
-  );
+  const enc = encodeLabelInputs([truth, pred], options.classes, ['labels', 'predictions']);
   return { classes: enc.classes, truth: enc.codes[0], pred: enc.codes[1], rows: enc.rows };
 }
 

@@ -12,7 +12,8 @@ import { confusionCounts } from './confusion.js';
 import { bootstrapInterval, type Interval, wilsonInterval } from './intervals.js';
 import {
   classIndex,
-  encodeLabels,
+  encodeLabelInputs,
+  iota,
   type Label,
   labelValues,
   type NumbersInput,
@@ -278,14 +279,8 @@ export function prepareEvaluation(
   }
   if (prediction === undefined)
     throw new InvalidArgumentError('evaluate needs { prediction: column } or { scores: column }, or both');
-  const enc = encodeLabels(
-    [
-      labelValues(df.column(label), `label column "${label}"`),
-      labelValues(df.column(prediction), `prediction column "${prediction}"`),
-    ],
-    options.classes,
-    [`label column "${label}"`, `prediction column "${prediction}"`],
-  );
+  const names = [`label column "${label}"`, `prediction column "${prediction}"`];
+  const enc = encodeLabelInputs([df.column(label), df.column(prediction)], options.classes, names);
   const data: ClassData = {
     kind: 'classification',
     truth: enc.codes[0],
@@ -329,9 +324,7 @@ function describeKey(keyFrame: DataFrame, g: number): string {
 
 /** The slices: overall, then groups of `by` (groupby), then boolean `slices` (sliceby). */
 function collectSlices(df: DataFrame, options: EvaluateOptions): SliceRows[] {
-  const out: SliceRows[] = [
-    { kind: 'overall', name: 'overall', rows: Int32Array.from({ length: df.length }, (_, i) => i) },
-  ];
+  const out: SliceRows[] = [{ kind: 'overall', name: 'overall', rows: iota(df.length) }];
   if (options.by !== undefined) {
     const g = df.groupby(typeof options.by === 'string' ? [options.by] : options.by);
     const { offsets, rows } = g.rows();
@@ -342,10 +335,7 @@ function collectSlices(df: DataFrame, options: EvaluateOptions): SliceRows[] {
   if (options.slices !== undefined && options.slices.length > 0) {
     // Row positions ride along as a column, so sliceby's views say which rows each slice holds.
     const ROW = '__tessera_row__';
-    const withRow = df.withColumn(
-      ROW,
-      Int32Array.from({ length: df.length }, (_, i) => i),
-    );
+    const withRow = df.withColumn(ROW, iota(df.length));
     for (const [name, view] of withRow.sliceby(options.slices).slices) {
       const col = view.column<ScalarColumn>(ROW);
       out.push({ kind: 'slice', name, rows: col.values as Int32Array });

@@ -106,6 +106,94 @@ export function classIndex(classes: readonly Label[]): Map<Label, number> {
   return index;
 }
 
+/** The labels as an Int32Array when they are integers with no missing value (typed arrays, int32 or uint8 columns); else null. */
+export function intLabels(input: LabelsInput): Int32Array | null {
+  if (input instanceof Int32Array) return input;
+  if (input instanceof Uint8Array) return Int32Array.from(input);
+  if (input instanceof ScalarColumn && input.nullCount === 0) {
+    if (input.dtype === 'int32') return input.values as Int32Array;
+    if (input.dtype === 'uint8') return Int32Array.from(input.values as Uint8Array);
+  }
+  return null;
+}
+
+/** The sorted distinct values of integer arrays. */
+function distinctInts(arrays: readonly Int32Array[]): number[] {
+  let min = 0;
+  let max = -1;
+  for (const a of arrays)
+    for (let i = 0; i < a.length; i++) {
+      if (max < min) min = max = a[i];
+      else if (a[i] < min) min = a[i];
+      else if (a[i] > max) max = a[i];
+    }
+  if (max < min) return [];
+  if (max - min > 1 << 22) return sortClasses(arrays.flatMap((a) => Array.from(a))) as number[];
+  const seen = new Uint8Array(max - min + 1);
+  for (const a of arrays) for (let i = 0; i < a.length; i++) seen[a[i] - min] = 1;
+  const out: number[] = [];
+  for (let v = 0; v < seen.length; v++) if (seen[v]) out.push(v + min);
+  return out;
+}
+
+/**
+ * {@link encodeLabels} of label inputs, read with {@link labelValues}; integer inputs without
+ * nulls over small non-negative classes take a typed-array path that never boxes a value.
+ */
+export function encodeLabelInputs(
+  inputs: readonly LabelsInput[],
+  classes: readonly Label[] | undefined,
+  names: readonly string[],
+): EncodedLabels {
+  const ints = inputs.map(intLabels);
+  if (ints.every((a) => a !== null)) {
+    const arrays = ints as Int32Array[];
+    const n = arrays[0]?.length ?? 0;
+    arrays.forEach((a, j) => {
+      if (a.length !== n)
+        throw new LengthMismatchError(`${names[j]} has ${a.length} rows but ${names[0]} has ${n}`);
+    });
+    const list = classes !== undefined ? [...classes] : distinctInts(arrays);
+    const table = smallIntTable(list);
+    if (table !== null) {
+      classIndex(list); // rejects duplicate classes
+      const codes = arrays.map((a, j) => {
+        const out = new Int32Array(n);
+        for (let i = 0; i < n; i++) {
+          const v = a[i];
+          const c = v >= 0 && v < table.length ? table[v] : -1;
+          if (c < 0)
+            throw new InvalidArgumentError(
+              `${names[j]} has the value ${v} at row ${i}, which is not one of the classes (${list.join(', ')})`,
+            );
+          out[i] = c;
+        }
+        return out;
+      });
+      return { classes: list, codes, rows: iota(n) };
+    }
+  }
+  return encodeLabels(
+    inputs.map((x, j) => labelValues(x, names[j])),
+    classes,
+    names,
+  );
+}
+
+/** Class code by value when every class is an integer in [0, 65536): -1 for other values; else null. */
+function smallIntTable(classes: readonly Label[]): Int32Array | null {
+  let max = -1;
+  for (const c of classes) {
+    if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c >= 65536) return null;
+    if (c > max) max = c;
+  }
+  const table = new Int32Array(max + 1).fill(-1);
+  classes.forEach((c, i) => {
+    table[c as number] = i;
+  });
+  return table;
+}
+
 /**
  * Encode several label arrays of equal length (e.g. truth and prediction) over one class list:
  * `classes` when given (a label outside it is an error), else the sorted union of the values.
@@ -121,9 +209,19 @@ export function encodeLabels(
     if (values.length !== n)
       throw new LengthMismatchError(`${names[j]} has ${values.length} rows but ${names[0]} has ${n}`);
   });
-  const kept: number[] = [];
-  for (let i = 0; i < n; i++) if (inputs.every((v) => v[i] !== null)) kept.push(i);
-  const rows = Int32Array.from(kept);
+  let missing = 0;
+  for (const values of inputs) for (let i = 0; i < n; i++) if (values[i] === null) missing++;
+  let rows: Int32Array;
+  if (missing === 0) rows = iota(n);
+  else {
+    const kept: number[] = [];
+    for (let i = 0; i < n; i++) {
+      let present = true;
+      for (const values of inputs) if (values[i] === null) present = false;
+      if (present) kept.push(i);
+    }
+    rows = Int32Array.from(kept);
+  }
   let list: Label[];
   if (classes !== undefined) list = [...classes];
   else {
@@ -132,12 +230,17 @@ export function encodeLabels(
     list = sortClasses(seen);
   }
   const index = classIndex(list);
+  // Small non-negative integer classes (the common case) are looked up in a table, not a Map.
+  const table = smallIntTable(list);
   const codes = inputs.map((values, j) => {
     const out = new Int32Array(rows.length);
     for (let r = 0; r < rows.length; r++) {
       const v = values[rows[r]] as Label;
-      const c = index.get(v);
-      if (c === undefined)
+      let c: number | undefined;
+      if (table !== null && typeof v === 'number')
+        c = v >= 0 && v < table.length && v % 1 === 0 ? table[v] : -1;
+      else c = index.get(v);
+      if (c === undefined || c < 0)
         throw new InvalidArgumentError(
           `${names[j]} has the value ${JSON.stringify(v)} at row ${rows[r]}, which is not one of the classes ` +
             `(${list.map((x) => JSON.stringify(x)).join(', ')})`,
@@ -147,4 +250,11 @@ export function encodeLabels(
     return out;
   });
   return { classes: list, codes, rows };
+}
+
+/** `[0, 1, ..., n - 1]`. */
+export function iota(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
 }

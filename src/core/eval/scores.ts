@@ -7,7 +7,14 @@ import { ScalarColumn } from '../column/scalar.js';
 import { TensorColumn } from '../column/tensor.js';
 import { formatType } from '../column/types.js';
 import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
-import { encodeLabels, type Label, type LabelsInput, labelValues } from './labels.js';
+import {
+  encodeLabelInputs,
+  encodeLabels,
+  intLabels,
+  type Label,
+  type LabelsInput,
+  labelValues,
+} from './labels.js';
 
 /**
  * Scores, one row per example: a tensor column of shape `[k]` (or `[]`/`[1]` for one score per
@@ -119,10 +126,21 @@ export function labelsWithScores(
   scoresInput: ScoresInput,
   options: ScoreClassOptions = {},
 ): LabelsWithScores {
+  const s = readScores(scoresInput, truthInput.length);
+  const ints = intLabels(truthInput);
+  if (ints !== null && s.missing === null && s.k >= 2) {
+    if (options.classes !== undefined && options.classes.length !== s.k)
+      throw new InvalidArgumentError(
+        `classes lists ${options.classes.length} classes but the scores have ${s.k} columns`,
+      );
+    const classes = options.classes ? [...options.classes] : Array.from({ length: s.k }, (_, j) => j);
+    const enc = encodeLabelInputs([ints], classes, ['labels']);
+    return { classes, truth: enc.codes[0], scores: s.data, k: s.k, rows: enc.rows };
+  }
   const truth = labelValues(truthInput, 'labels');
-  const s = readScores(scoresInput, truth.length);
   if (s.missing) for (let i = 0; i < truth.length; i++) if (s.missing[i]) truth[i] = null;
-  const kinds = new Set(truth.filter((v) => v !== null).map((v) => typeof v));
+  const kinds = new Set<string>();
+  for (const v of truth) if (v !== null) kinds.add(typeof v);
   let codes: Int32Array;
   let rows: Int32Array;
   let classes: Label[];
