@@ -116,7 +116,9 @@ export class TfjsEncoder implements Encoder {
     private readonly parent?: AnyModel,
   ) {
     this.modality = options.modality;
-    this.name = options.name ?? path.basename(source) + (options.layer ? `:${options.layer}` : '');
+    const base =
+      path.basename(source) === 'model.json' ? path.basename(path.dirname(source)) : path.basename(source);
+    this.name = options.name ?? base + (options.layer ? `:${options.layer}` : '');
     this.inputShape = (model.inputs[0]?.shape ?? []) as (number | null)[];
     this.pooling = checkPooling(options.pooling ?? 'none');
     this.batchSize = options.batchSize ?? 32;

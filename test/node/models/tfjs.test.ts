@@ -91,7 +91,7 @@ describe('TfjsEncoder, LayersModel from a folder', () => {
       layer: 'hidden',
     });
     expect(cut.dimensions).toBe(6);
-    expect(cut.name).toBe('model.json:hidden');
+    expect(cut.name).toBe('mlp:hidden');
     const [w, b] = await Promise.all(
       mlp
         .getLayer('hidden')
