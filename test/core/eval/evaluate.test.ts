@@ -138,6 +138,26 @@ describe('evaluate', () => {
     expect(r.row(1).rmse).toBeCloseTo(rmse, 12);
   });
 
+  it('leaves out rows with a missing label or prediction, and counts what it saw', () => {
+    const small = new DataFrame({
+      g: ['a', 'a', 'a', 'b', 'b'],
+      y: [1, 0, null, 1, 1],
+      p: [1, 1, 0, null, 1],
+    });
+    const t = evaluate(small, {
+      label: 'y',
+      prediction: 'p',
+      by: 'g',
+      metrics: ['accuracy'],
+      confidence: false,
+    });
+    expect(t.toRecords()).toEqual([
+      { slice: 'overall', kind: 'overall', count: 3, accuracy: 2 / 3, gap: 0 },
+      { slice: 'g=a', kind: 'group', count: 2, accuracy: 0.5, gap: 2 / 3 - 0.5 },
+      { slice: 'g=b', kind: 'group', count: 1, accuracy: 1, gap: 2 / 3 - 1 },
+    ]);
+  });
+
   it('rejects bad options with typed errors', () => {
     expect(() => evaluate(df, { label: 'label', prediction: 'pred', metrics: ['roc_auc'] })).toThrow(
       /scores/,

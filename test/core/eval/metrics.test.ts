@@ -291,6 +291,34 @@ describe('metric properties', () => {
     );
   });
 
+  it('integer typed arrays and columns (the typed path) give what plain arrays give', () => {
+    fc.assert(
+      fc.property(
+        labels(6),
+        fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 60, maxLength: 60 }),
+        (y, q) => {
+          const p = q.slice(0, y.length);
+          const plain = classificationReport(y, p);
+          const typed = classificationReport(Int32Array.from(y), column(Int32Array.from(p)));
+          expect(typed.classes).toEqual(plain.classes);
+          expect(Array.from(typed.f1)).toEqual(Array.from(plain.f1));
+          expect(typed.accuracy).toBe(plain.accuracy);
+          const probs = Float64Array.from({ length: y.length * 6 }, (_, i) => ((i * 7919) % 13) / 13);
+          expect(logLoss(Int32Array.from(y), probs)).toBe(logLoss(y, probs));
+        },
+      ),
+    );
+    expect(() => confusionMatrix(Int32Array.of(0, 7), Int32Array.of(0, 1), { classes: [0, 1] })).toThrow(
+      /value 7 at row 1/,
+    );
+    expect(() =>
+      logLoss(Int32Array.of(0, 3), [
+        [0.5, 0.5],
+        [0.5, 0.5],
+      ]),
+    ).toThrow(InvalidArgumentError);
+  });
+
   it('softmax rows sum to 1 and are invariant to shifting the logits', () => {
     fc.assert(
       fc.property(

@@ -1,6 +1,9 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { DataFrame, InvalidArgumentError, TensorColumn } from '../../../src/index.js';
+import { DataFrame, InvalidArgumentError, read, TensorColumn } from '../../../src/index.js';
 import { type TfBatch, toTfDataset } from '../../../src/node/models/tf-data.js';
 
 const n = 23;
@@ -91,6 +94,19 @@ describe('toTfDataset', () => {
     const again = await make();
     expect(await ids(again)).toEqual(first);
     expect(await ids(again)).toEqual(second);
+  });
+
+  it('reads a frame opened from a dataset on disk, batch by batch', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tessera-tfdata-')), 'ds');
+    await df.write(path);
+    const lazy = await read(path);
+    const fromDisk = await epoch(
+      await toTfDataset(lazy, { features: ['a', 'emb'], label: 'label', batchSize: 7 }),
+    );
+    const inMemory = await epoch(
+      await toTfDataset(df, { features: ['a', 'emb'], label: 'label', batchSize: 7 }),
+    );
+    expect(fromDisk).toEqual(inMemory);
   });
 
   it('one-hot labels, and typed errors for bad options', async () => {
