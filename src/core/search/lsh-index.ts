@@ -90,6 +90,9 @@ const DEFAULT_BLOCK_ROWS = 32768;
 /** An LSH index over one tensor column; see {@link buildLshIndex}. */
 export class LshIndex {
   private inverseNorms: Float64Array | null = null;
+  /** Per row, the number of the last query that collected it (so a row is re-ranked once). */
+  private seen: Uint32Array | null = null;
+  private stamp = 0;
 
   /**
    * An index from its parts (as {@link buildLshIndex} or loading makes them) over `column`.
@@ -148,14 +151,20 @@ export class LshIndex {
     });
     const inv = metric === 'cosine' ? this.rowInverseNorms() : null;
 
-    const seen = new Int32Array(column.length);
+    // Kept between calls, so a one-query search does not clear an array of every row.
+    this.seen ??= new Uint32Array(column.length);
+    const seen = this.seen;
     let found = new Int32Array(1024);
     const keys = new Uint32Array(probes);
     const topScore = new Float64Array(k);
     const topIndex = new Int32Array(k);
     for (let qi = 0; qi < nq; qi++) {
       // 1. Candidates: every row in a probed bucket of any table, once.
-      const stamp = qi + 1;
+      if (this.stamp === 0xffffffff) {
+        seen.fill(0);
+        this.stamp = 0;
+      }
+      const stamp = ++this.stamp;
       let count = 0;
       for (let t = 0; t < tables; t++) {
         const table = this.buckets[t];
