@@ -53,6 +53,12 @@ describe('README', () => {
     );
   });
 
+  it('parallel map example runs as written', () => {
+    expect(run(block('Parallel map, filter and embed'))).toBe(
+      '[ 1, -1, 1, -1, 1, 1 ]\n[ 0, 5 ]\nFloat32Array(2) [ 11, 2 ]\ntrue 2 4\ntrue\n',
+    );
+  });
+
   it('media example runs as written', () => {
     const out = run(block('Media columns'));
     expect(out).toMatch(/^<image \d+×\d+×\d>\n\[ \d+, \d+, \d \]\n$/);
