@@ -158,6 +158,31 @@ export function gaussianInput(n: number, std: number, seed: number, heads = 1): 
   return { q: fill(std), k: fill(std), v: fill(1), heads, n };
 }
 
+/**
+ * Attention with the structure Scatterbrain assumes: a local peak plus a diffuse background. Queries
+ * and keys share a position code (32 frequencies, so qᵢᵀkⱼ falls with |i − j|) of norm `alpha`,
+ * plus N(0, noise²) entries.
+ */
+export function localPlusDiffuseInput(n: number, alpha: number, noise: number, seed: number): Input {
+  const rng = new Random(seed);
+  const q = new Float64Array(n * D);
+  const k = new Float64Array(n * D);
+  const v = new Float64Array(n * D);
+  const amp = alpha / Math.sqrt(2);
+  for (let i = 0; i < n; i++) {
+    for (let f = 0; f < D / 2; f++) {
+      const w = Math.PI / (2 + 4 * f);
+      const [c, s] = [Math.cos(w * i) * amp, Math.sin(w * i) * amp];
+      q[i * D + 2 * f] = c + rng.normal() * noise;
+      q[i * D + 2 * f + 1] = s + rng.normal() * noise;
+      k[i * D + 2 * f] = c + rng.normal() * noise;
+      k[i * D + 2 * f + 1] = s + rng.normal() * noise;
+    }
+  }
+  for (let i = 0; i < v.length; i++) v[i] = rng.normal();
+  return { q, k, v, heads: 1, n };
+}
+
 function readNpy(path: string): { data: Float32Array; shape: number[] } {
   const bytes = new Uint8Array(readFileSync(path));
   const h = parseNpyHeader(bytes);
@@ -694,24 +719,36 @@ export async function main(args: string[]): Promise<void> {
 
   // ---- 1. error against budget
   // Logit standard deviation t: entries of q and k are N(0, t) so qᵀk/√d has std t.
-  const plan: { n: number; temps: number[]; budgets: number[]; real: boolean }[] = quick
+  // `alphas`: local-plus-diffuse inputs (position-code norm alpha, noise 0.3).
+  const plan: { n: number; temps: number[]; alphas: number[]; budgets: number[]; real: boolean }[] = quick
     ? [
-        { n: 512, temps: [0.5, 2], budgets: [32, 128], real: false },
-        { n: 128, temps: [], budgets: [16, 32], real: true },
+        { n: 512, temps: [2], alphas: [1.5], budgets: [32, 128], real: false },
+        { n: 128, temps: [], alphas: [], budgets: [16, 32], real: true },
       ]
     : [
-        { n: 128, temps: [], budgets: [16, 32, 64], real: true },
-        { n: 1024, temps: [0.25, 0.5, 1, 2, 4, 8], budgets: [32, 64, 128, 256], real: true },
-        { n: 4096, temps: [0.25, 1, 2, 4], budgets: [32, 128, 256], real: true },
+        { n: 128, temps: [], alphas: [], budgets: [16, 32, 64], real: true },
+        {
+          n: 1024,
+          temps: [0.25, 0.5, 1, 2, 4, 8],
+          alphas: [1.5, 2],
+          budgets: [32, 64, 128, 256],
+          real: true,
+        },
+        { n: 4096, temps: [1, 4], alphas: [1.5], budgets: [128], real: true },
       ];
   const sizes = plan.map((p) => p.n);
   const list = methods();
   const rows: ErrorRow[] = [];
-  for (const { n, temps, budgets, real } of plan) {
+  for (const { n, temps, alphas, budgets, real } of plan) {
     for (const t of temps) {
       const x = gaussianInput(n, Math.sqrt(t), 17 + n);
       rows.push(...(await errorRows(`gauss t=${t}`, x, budgets, list, kernels, notes)));
       console.log(`  errors: n=${n} t=${t} done (${((performance.now() - started) / 1e3).toFixed(0)} s)`);
+    }
+    for (const a of alphas) {
+      const x = localPlusDiffuseInput(n, a, 0.3, 5 + n);
+      rows.push(...(await errorRows(`local+diffuse a=${a}`, x, budgets, list, kernels, notes)));
+      console.log(`  errors: n=${n} alpha=${a} done (${((performance.now() - started) / 1e3).toFixed(0)} s)`);
     }
     if (!real) continue;
     const x = listOpsInput(qkv, n);
@@ -733,7 +770,11 @@ export async function main(args: string[]): Promise<void> {
       'attention matrix (`mat`). Budget `b` in memory units per query (a stored score is one unit, a random ' +
       'feature two): local `b` keys, Performer `b/2` features, Linformer `b` projected keys, Reformer and ' +
       'SMYRF clusters of `b/2` × 2 rounds, Scatterbrain half sparse (window of `b/2` keys, or SMYRF `b/4` × 2) ' +
-      'and `b/4` features. Gaussian inputs: q, k entries N(0, t) so logits have std t; H = mean row entropy ' +
+      'and `b/4` features. Gaussian inputs: q, k entries N(0, t) so logits have std t. local+diffuse: q, k ' +
+      'share a position code of norm a (so logits fall with |i − j|) plus N(0, 0.3²) noise: a local peak over ' +
+      'a diffuse background, the structure Scatterbrain is built for. listops: Q, K, V of the last layer of ' +
+      'the ListOps example model (trained at lengths 20..128; n = 1024, 4096 are truncated longer test ' +
+      'expressions, 2 per n, as heads). H = mean row entropy ' +
       `(nats; uniform is ln n). Reformer shares QK (keys are the normalised queries), so it approximates a ` +
       'different matrix than softmax(QKᵀ/√d) with Q ≠ K. Linformer uses random projections (no training).',
   );
@@ -796,6 +837,7 @@ export async function main(args: string[]): Promise<void> {
       ['gauss t=0.25', gaussianInput(1024, 0.5, 17 + 1024), 128],
       ['gauss t=1', gaussianInput(1024, 1, 17 + 1024), 128],
       ['gauss t=2', gaussianInput(1024, Math.SQRT2, 17 + 1024), 128],
+      ['local+diffuse a=1.5', localPlusDiffuseInput(1024, 1.5, 0.3, 5 + 1024), 128],
       ['listops n=128', listOpsInput(qkv, 128), 32],
       ['listops n=1024', listOpsInput(qkv, 1024), 128],
     ];
@@ -948,6 +990,10 @@ export async function main(args: string[]): Promise<void> {
   );
   say(
     `- ≤ 0.5 on trained (ListOps) attention: ${real.length ? `best SB-local ${fmt(best(real.map((r) => r.sbLocal)))}, best SB-SMYRF ${fmt(best(real.map((r) => r.sbSmyrf)))}` : 'not measured (no dump)'}`,
+  );
+  const structured = rOut.filter((r) => r.input.startsWith('local+diffuse'));
+  say(
+    `- (not a target) on local+diffuse inputs: ${structured.map((r) => `${r.input} n=${r.n} b=${r.budget}: SB-local ${fmt(r.sbLocal)}`).join('; ') || '-'}`,
   );
   if (notes.size) {
     say();
