@@ -33,6 +33,8 @@ export interface AttentionGroups {
   keys: Int32Array;
   /** If set, a query attends only to the keys of its groups at most `window` positions away. */
   window?: number;
+  /** If set, the logit of a query for its own key (same row) is this constant instead of its score. */
+  selfLogit?: number;
 }
 
 /** Whether query row `i` attends to key row `j` of a common group (same head). */
@@ -186,6 +188,7 @@ export async function groupLogits<T extends FloatArray>(
   );
   const counts = pairCounts(groups, rows);
   const attends = pairRule(groups, causal);
+  const selfLogit = groups.selfLogit;
   const logits = new Float64Array(count * size * ks).fill(Number.NEGATIVE_INFINITY);
   for (let g = 0; g < count; g++) {
     for (let a = 0; a < size; a++) {
@@ -195,7 +198,8 @@ export async function groupLogits<T extends FloatArray>(
       for (let b = 0; b < ks; b++) {
         const j = keys[g * ks + b];
         if (j < 0 || !attends(i, j)) continue;
-        logits[o + b] = scale * dots[o + b] - (counts[o + b] === 1 ? 0 : Math.log(counts[o + b]));
+        const l = j === i && selfLogit !== undefined ? selfLogit : scale * dots[o + b];
+        logits[o + b] = l - (counts[o + b] === 1 ? 0 : Math.log(counts[o + b]));
       }
     }
   }

@@ -20,20 +20,24 @@
  *
  * The rotations are drawn round after round from one seeded generator, so the first `r` rounds of a
  * call with more rounds are the rounds of a call with `r` rounds (supports are nested), and they are
- * shared by all heads. Logits are `scale · q_iᵀk̂_j` (default `scale = 1/√d`); everything is
- * accumulated in float64. Cost O(heads · rounds · n · (d·b/2 + rounds · 2·bucketSize + 2·bucketSize
+ * shared by all heads. Logits are `scale · q_iᵀk̂_j` (default `scale = 1/√d`). Each chunk of each
+ * round is one group of the clustered-attention engine (its queries against the previous chunk's
+ * keys and its own), so the scores and the weighted values are batched products on the kernels;
+ * softmax sums and the merging of rounds are in float64. Cost O(heads · rounds · n · (d·b/2 + rounds · 2·bucketSize + 2·bucketSize
  * · (d + dv))) plus a counting sort per round.
  */
 import { InvalidArgumentError } from '../../errors.js';
 import { Random } from '../../random.js';
 import type { FloatArray } from '../../tensor/kernels.js';
 import { allocLike } from '../../tensor/shapes.js';
+import { clusteredAttention } from './clustered.js';
 import {
   type AttentionOptions,
   type AttentionResult,
   type AttentionShape,
   checkAttention,
   checkBudget,
+  kernelsOf,
 } from './common.js';
 
 /** The logit a position gives itself (as in the reference notes): used only when nothing else is. */
@@ -124,55 +128,56 @@ export async function reformerAttention<T extends FloatArray>(
     rot = reformerRotations(rounds, d, buckets, seed);
   }
   const causal = opts.causal ?? false;
-  const output = allocLike(v, heads * n * dv);
-  const matrix = opts.returnMatrix ? allocLike(v, heads * n * n) : undefined;
-  if (n === 0) return matrix ? { output, matrix } : { output };
+  if (n === 0) {
+    const output = allocLike(v, 0);
+    return opts.returnMatrix ? { output, matrix: allocLike(v, 0) } : { output };
+  }
 
   const chunks = Math.ceil(n / bs);
-  const keys = new Float64Array(n * d); // normalised queries of one head
-  const proj = new Float64Array(half);
+  // Groups: per head, round and chunk, the chunk's queries against the previous chunk's keys and its
+  // own (only its own with one chunk), over global rows h·n + i.
+  const size = Math.min(bs, n);
+  const keySize = chunks > 1 ? 2 * size : size;
+  const count = heads * rounds * chunks;
+  const queries = new Int32Array(count * size).fill(-1);
+  const keyRows = new Int32Array(count * keySize).fill(-1);
+  const keys = allocLike(q, heads * n * d); // the normalised queries
+  // x R for every row and round (`[heads·n, buckets/2]` each), as products on the kernels.
+  const kernels = kernelsOf(opts);
+  const projections: FloatArray[] = [];
+  for (let r = 0; r < rounds && half > 0; r++) {
+    const rr = allocLike(q, d * half);
+    rr.set(rot.subarray(r * d * half, (r + 1) * d * half));
+    projections.push(await kernels.matmul(q, rr, heads * n, d, half));
+  }
   const bucketOf = new Int32Array(n);
   const counts = new Int32Array(buckets + 1);
-  const order = new Int32Array(rounds * n); // sorted index → position, per round
-  const chunkOf = new Int32Array(rounds * n); // position → chunk, per round
-  const rowMax = new Float64Array(n);
-  const rowSum = new Float64Array(n);
-  const acc = new Float64Array(n * dv);
-  const logits = new Float64Array(2 * bs);
-  const cols = new Int32Array(2 * bs);
-  const roundAcc = new Float64Array(dv);
-
+  const order = new Int32Array(n); // sorted index → position, one round
   for (let h = 0; h < heads; h++) {
     const qb = h * n * d;
     for (let j = 0; j < n; j++) {
       let sq = 0;
       for (let c = 0; c < d; c++) sq += q[qb + j * d + c] * q[qb + j * d + c];
       const inv = sq > 0 ? 1 / Math.sqrt(sq) : 0;
-      for (let c = 0; c < d; c++) keys[j * d + c] = q[qb + j * d + c] * inv;
+      for (let c = 0; c < d; c++) keys[qb + j * d + c] = q[qb + j * d + c] * inv;
     }
     // Hash, counting-sort (stable: positions in increasing order within a bucket) and chunk.
     for (let r = 0; r < rounds; r++) {
-      const ro = r * d * half;
+      const pr = projections[r];
       for (let j = 0; j < n; j++) {
         let best = 0;
         if (half > 0) {
-          proj.fill(0);
-          for (let c = 0; c < d; c++) {
-            const x = q[qb + j * d + c];
-            if (x === 0) continue;
-            const rr = ro + c * half;
-            for (let a = 0; a < half; a++) proj[a] += x * rot[rr + a];
-          }
+          const o = (h * n + j) * half;
           let top = Number.NEGATIVE_INFINITY;
           for (let a = 0; a < half; a++) {
-            if (proj[a] > top) {
-              top = proj[a];
+            if (pr[o + a] > top) {
+              top = pr[o + a];
               best = a;
             }
           }
           for (let a = 0; a < half; a++) {
-            if (-proj[a] > top) {
-              top = -proj[a];
+            if (-pr[o + a] > top) {
+              top = -pr[o + a];
               best = half + a;
             }
           }
@@ -182,88 +187,36 @@ export async function reformerAttention<T extends FloatArray>(
       counts.fill(0);
       for (let j = 0; j < n; j++) counts[bucketOf[j] + 1]++;
       for (let b = 0; b < buckets; b++) counts[b + 1] += counts[b];
-      for (let j = 0; j < n; j++) {
-        const s = counts[bucketOf[j]]++;
-        order[r * n + s] = j;
-        chunkOf[r * n + j] = Math.floor(s / bs);
-      }
-    }
-    // In how many rounds is j in the support of i?
-    const dup = (i: number, j: number): number => {
-      let count = 0;
-      for (let r = 0; r < rounds; r++) {
-        const ci = chunkOf[r * n + i];
-        const cj = chunkOf[r * n + j];
-        if (cj === ci || (chunks > 1 && cj === (ci + chunks - 1) % chunks)) count++;
-      }
-      return count;
-    };
-    rowMax.fill(Number.NEGATIVE_INFINITY);
-    rowSum.fill(0);
-    acc.fill(0);
-    for (let pass = 0; pass < (matrix ? 2 : 1); pass++) {
-      for (let r = 0; r < rounds; r++) {
-        for (let s = 0; s < n; s++) {
-          const i = order[r * n + s];
-          const c = Math.floor(s / bs);
-          // Support: the previous chunk (if distinct) then the own chunk, in sorted order.
-          let m = 0;
-          for (let span = chunks > 1 ? 0 : 1; span < 2; span++) {
-            const cc = span === 0 ? (c + chunks - 1) % chunks : c;
-            const end = Math.min(n, (cc + 1) * bs);
-            for (let t = cc * bs; t < end; t++) {
-              const j = order[r * n + t];
-              if (causal && j > i) continue;
-              cols[m++] = j;
-            }
-          }
-          let max = Number.NEGATIVE_INFINITY;
-          const qo = qb + i * d;
-          for (let t = 0; t < m; t++) {
-            const j = cols[t];
-            let l: number;
-            if (j === i) {
-              l = REFORMER_SELF_LOGIT;
-            } else {
-              let dotp = 0;
-              for (let e = 0; e < d; e++) dotp += q[qo + e] * keys[j * d + e];
-              l = dotp * scale;
-            }
-            if (rounds > 1) l -= Math.log(dup(i, j));
-            logits[t] = l;
-            if (l > max) max = l;
-          }
-          if (pass === 1 && matrix) {
-            const mr = (h * n + i) * n;
-            for (let t = 0; t < m; t++) {
-              matrix[mr + cols[t]] += Math.exp(logits[t] - rowMax[i]) / rowSum[i];
-            }
-            continue;
-          }
-          // This round's (max, sum, Σ e·v), merged into the running ones of row i (log-sum-exp).
-          let z = 0;
-          roundAcc.fill(0);
-          for (let t = 0; t < m; t++) {
-            const e = Math.exp(logits[t] - max);
-            z += e;
-            const vo = (h * n + cols[t]) * dv;
-            for (let cv = 0; cv < dv; cv++) roundAcc[cv] += e * v[vo + cv];
-          }
-          const old = rowMax[i];
-          const top = Math.max(old, max);
-          const fOld = old === Number.NEGATIVE_INFINITY ? 0 : Math.exp(old - top);
-          const fNew = Math.exp(max - top);
-          rowMax[i] = top;
-          rowSum[i] = rowSum[i] * fOld + z * fNew;
-          const ao = i * dv;
-          for (let cv = 0; cv < dv; cv++) acc[ao + cv] = acc[ao + cv] * fOld + roundAcc[cv] * fNew;
+      for (let j = 0; j < n; j++) order[counts[bucketOf[j]]++] = j;
+      for (let c = 0; c < chunks; c++) {
+        const g = (h * rounds + r) * chunks + c;
+        const fill = (into: Int32Array, at: number, chunk: number) => {
+          const end = Math.min(n, (chunk + 1) * bs);
+          for (let t = chunk * bs; t < end; t++) into[at + t - chunk * bs] = h * n + order[t];
+        };
+        fill(queries, g * size, c);
+        if (chunks > 1) {
+          fill(keyRows, g * keySize, (c + chunks - 1) % chunks);
+          fill(keyRows, g * keySize + size, c);
+        } else {
+          fill(keyRows, g * keySize, c);
         }
       }
     }
-    for (let i = 0; i < n; i++) {
-      const oo = (h * n + i) * dv;
-      for (let cv = 0; cv < dv; cv++) output[oo + cv] = acc[i * dv + cv] / rowSum[i];
-    }
   }
-  return matrix ? { output, matrix } : { output };
+  const groups = { count, size, keySize, queries, keys: keyRows, selfLogit: REFORMER_SELF_LOGIT };
+  return clusteredAttention(
+    q,
+    keys,
+    v,
+    heads,
+    n,
+    d,
+    dv,
+    groups,
+    scale,
+    causal,
+    kernels,
+    opts.returnMatrix ?? false,
+  );
 }
