@@ -87,15 +87,15 @@ export function gatherRows<T extends FloatArray>(x: T, index: Int32Array, w: num
   return out;
 }
 
-/** Members of each row in CSR form: `start[r]..start[r+1]` indexes `groups` (ascending group ids). */
+/** The slots of each row in CSR form: `start[r]..start[r+1]` indexes `slots` (ascending). */
 interface Membership {
   start: Int32Array;
-  groups: Int32Array;
-  /** The largest number of groups one row belongs to. */
+  slots: Int32Array;
+  /** The largest number of slots one row fills. */
   most: number;
 }
 
-function membership(index: Int32Array, size: number, rows: number): Membership {
+function membership(index: Int32Array, rows: number): Membership {
   const start = new Int32Array(rows + 1);
   for (let s = 0; s < index.length; s++) if (index[s] >= 0) start[index[s] + 1]++;
   let most = 0;
@@ -104,56 +104,50 @@ function membership(index: Int32Array, size: number, rows: number): Membership {
     start[r + 1] += start[r];
   }
   const fill = start.slice(0, rows);
-  const groups = new Int32Array(start[rows]);
-  // Slots are visited in group order, so each row's list comes out ascending.
+  const slots = new Int32Array(start[rows]);
   for (let s = 0; s < index.length; s++) {
     const r = index[s];
-    if (r >= 0) groups[fill[r]++] = Math.floor(s / size);
+    if (r >= 0) slots[fill[r]++] = s;
   }
-  return { start, groups, most };
+  return { start, slots, most };
 }
 
 /**
  * `N_ij` for every slot pair of every group (`[count, size, keySize]`, 0 where either slot is empty):
- * the number of groups that hold both query `i` and key `j`. All ones when no row is in two groups.
+ * the number of groups that hold both query `i` and key `j` (a key fills at most one slot of a
+ * group). All ones when no query or no key is in two groups.
  */
 export function pairCounts(groups: AttentionGroups, rows: number): Int32Array {
   const { count, size, queries, keys } = groups;
   const ks = groups.keySize ?? size;
   const counts = new Int32Array(count * size * ks);
-  const qm = membership(queries, size, rows);
-  const km = membership(keys, ks, rows);
-  const simple = qm.most <= 1 || km.most <= 1;
-  for (let g = 0; g < count; g++) {
-    for (let a = 0; a < size; a++) {
-      const i = queries[g * size + a];
-      if (i < 0) continue;
-      const o = (g * size + a) * ks;
-      for (let b = 0; b < ks; b++) {
-        const j = keys[g * ks + b];
-        if (j < 0) continue;
-        if (simple) {
-          counts[o + b] = 1;
-          continue;
-        }
-        // Intersection of two ascending lists.
-        let x = qm.start[i];
-        let y = km.start[j];
-        const xe = qm.start[i + 1];
-        const ye = km.start[j + 1];
-        let c = 0;
-        while (x < xe && y < ye) {
-          const gx = qm.groups[x];
-          const gy = km.groups[y];
-          if (gx === gy) {
-            c++;
-            x++;
-            y++;
-          } else if (gx < gy) x++;
-          else y++;
-        }
-        counts[o + b] = c;
-      }
+  const qm = membership(queries, rows);
+  const km = membership(keys, rows);
+  if (qm.most <= 1 || km.most <= 1) {
+    for (let s = 0; s < count * size; s++) {
+      if (queries[s] < 0) continue;
+      const g = Math.floor(s / size);
+      for (let b = 0; b < ks; b++) if (keys[g * ks + b] >= 0) counts[s * ks + b] = 1;
+    }
+    return counts;
+  }
+  // Per query: count how often each key occurs in the query's groups, read the counts off, reset.
+  const seen = new Int32Array(rows);
+  for (let i = 0; i < rows; i++) {
+    const from = qm.start[i];
+    const to = qm.start[i + 1];
+    for (let x = from; x < to; x++) {
+      const o = Math.floor(qm.slots[x] / size) * ks;
+      for (let b = 0; b < ks; b++) if (keys[o + b] >= 0) seen[keys[o + b]]++;
+    }
+    for (let x = from; x < to; x++) {
+      const s = qm.slots[x];
+      const o = Math.floor(s / size) * ks;
+      for (let b = 0; b < ks; b++) if (keys[o + b] >= 0) counts[s * ks + b] = seen[keys[o + b]];
+    }
+    for (let x = from; x < to; x++) {
+      const o = Math.floor(qm.slots[x] / size) * ks;
+      for (let b = 0; b < ks; b++) if (keys[o + b] >= 0) seen[keys[o + b]] = 0;
     }
   }
   return counts;
