@@ -9,6 +9,7 @@
  * because transformers.js truncates long texts after their closing [SEP] / </s> is added and so
  * drops it.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError } from '../../core/errors.js';
 import type { Encoder, Modality } from '../../core/models/encoder.js';
@@ -45,6 +46,21 @@ export interface TransformersEncoderOptions {
   baseDir?: string;
   /** Inputs run through the model at once; default 32. */
   batchSize?: number;
+}
+
+/** Model types whose folders hold two towers, and the class that loads the text one (`onnx/text_model.onnx`). */
+const TEXT_TOWERS: Record<string, 'CLIPTextModelWithProjection' | 'SiglipTextModel'> = {
+  clip: 'CLIPTextModelWithProjection',
+  siglip: 'SiglipTextModel',
+};
+
+/** `model_type` from a folder's config.json ('' when it cannot be read). */
+function modelType(folder: string): string {
+  try {
+    return String(JSON.parse(fs.readFileSync(path.join(folder, 'config.json'), 'utf8')).model_type ?? '');
+  } catch {
+    return '';
+  }
 }
 
 const DEFAULT_OUTPUTS = [
@@ -103,13 +119,25 @@ export class TransformersEncoder implements Encoder {
       );
     const folder = localModelFolder(options.model, ['config.json']);
     const t = await offlineTransformers();
+    const loadOptions = { local_files_only: true, dtype: options.dtype ?? 'fp32', device: 'cpu' } as const;
+    const textTower = options.modality === 'text' ? TEXT_TOWERS[modelType(folder)] : undefined;
     let pipe: Pipe;
     try {
-      pipe = (await t.pipeline(
-        options.modality === 'text' ? 'feature-extraction' : 'image-feature-extraction',
-        folder,
-        { local_files_only: true, dtype: options.dtype ?? 'fp32', device: 'cpu' },
-      )) as unknown as Pipe;
+      if (textTower !== undefined) {
+        // Two-tower models (CLIP, SigLIP): the feature-extraction pipeline would load the joint
+        // model, which needs images too; the text tower alone gives text embeddings.
+        const [model, tokenizer] = await Promise.all([
+          t[textTower].from_pretrained(folder, loadOptions),
+          t.AutoTokenizer.from_pretrained(folder, { local_files_only: true }),
+        ]);
+        pipe = { model, tokenizer, dispose: () => model.dispose() } as unknown as Pipe;
+      } else {
+        pipe = (await t.pipeline(
+          options.modality === 'text' ? 'feature-extraction' : 'image-feature-extraction',
+          folder,
+          loadOptions,
+        )) as unknown as Pipe;
+      }
     } catch (e) {
       throw new ModelError(
         folder,

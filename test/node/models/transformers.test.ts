@@ -87,10 +87,81 @@ function writeImageModel(folder: string): void {
   fs.writeFileSync(path.join(folder, 'onnx', 'model.onnx'), graph);
 }
 
+/**
+ * A CLIP-shaped folder: onnx/text_model.onnx (text_embeds = sum of E[ids] over real tokens) and
+ * onnx/vision_model.onnx (image_embeds = channel means), a CLIP image processor (shortest edge, crop).
+ */
+function writeClipModel(folder: string): void {
+  writeWordLevelTokenizer(folder);
+  fs.mkdirSync(path.join(folder, 'onnx'), { recursive: true });
+  fs.writeFileSync(
+    path.join(folder, 'config.json'),
+    JSON.stringify({ model_type: 'clip', projection_dim: D, text_config: {}, vision_config: {} }),
+  );
+  fs.writeFileSync(
+    path.join(folder, 'preprocessor_config.json'),
+    JSON.stringify({
+      image_processor_type: 'CLIPImageProcessor',
+      do_resize: true,
+      size: { shortest_edge: 8 },
+      do_center_crop: true,
+      crop_size: { height: 8, width: 8 },
+      resample: 3,
+      do_rescale: true,
+      rescale_factor: 1 / 255,
+      do_normalize: true,
+      image_mean: MEAN,
+      image_std: STD,
+    }),
+  );
+  const text = encodeModel({
+    name: 'clip_text',
+    nodes: [
+      { op: 'Gather', inputs: ['E', 'input_ids'], outputs: ['emb'] },
+      { op: 'Cast', inputs: ['attention_mask'], outputs: ['mf'], attributes: [attr.int('to', 1)] },
+      { op: 'Unsqueeze', inputs: ['mf', 'last'], outputs: ['m3'] },
+      { op: 'Mul', inputs: ['emb', 'm3'], outputs: ['masked'] },
+      {
+        op: 'ReduceSum',
+        inputs: ['masked', 'one'],
+        outputs: ['text_embeds'],
+        attributes: [attr.int('keepdims', 0)],
+      },
+    ],
+    inputs: [
+      { name: 'input_ids', type: 'int64', shape: ['n', 't'] },
+      { name: 'attention_mask', type: 'int64', shape: ['n', 't'] },
+    ],
+    outputs: [{ name: 'text_embeds', type: 'float32', shape: ['n', D] }],
+    initializers: [
+      { name: 'E', type: 'float32', dims: [V, D], data: E },
+      { name: 'last', ...int64([-1]) },
+      { name: 'one', ...int64([1]) },
+    ],
+  });
+  fs.writeFileSync(path.join(folder, 'onnx', 'text_model.onnx'), text);
+  const vision = encodeModel({
+    name: 'clip_vision',
+    nodes: [
+      {
+        op: 'ReduceMean',
+        inputs: ['pixel_values', 'axes'],
+        outputs: ['image_embeds'],
+        attributes: [attr.int('keepdims', 0)],
+      },
+    ],
+    inputs: [{ name: 'pixel_values', type: 'float32', shape: ['n', 3, 8, 8] }],
+    outputs: [{ name: 'image_embeds', type: 'float32', shape: ['n', 3] }],
+    initializers: [{ name: 'axes', ...int64([2, 3]) }],
+  });
+  fs.writeFileSync(path.join(folder, 'onnx', 'vision_model.onnx'), vision);
+}
+
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-transformers-'));
   writeTextModel(path.join(dir, 'tiny-bert'));
   writeImageModel(path.join(dir, 'tiny-vit'));
+  writeClipModel(path.join(dir, 'tiny-clip'));
 });
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -168,5 +239,38 @@ describe('TransformersEncoder, images', () => {
     const expected = colours.flatMap((rgb) => rgb.map((v, c) => (v / 255 - MEAN[c]) / STD[c]));
     expectClose(out, expected, 1e-4);
     await enc.dispose();
+  });
+});
+
+describe('TransformersEncoder, a CLIP folder', () => {
+  it('text through the text tower (text_embeds), images through the vision tower (image_embeds)', async () => {
+    const folder = path.join(dir, 'tiny-clip');
+    const text = await createTransformersEncoder({ model: folder, modality: 'text' });
+    expect(text.dimensions).toBe(D);
+    const texts = ['the cat sat on the mat', 'dog'];
+    const row = (id: number) => Array.from(E.subarray(id * D, (id + 1) * D));
+    const sums = texts.flatMap((t) => {
+      const ids = naiveTokenIds(t);
+      return row(0).map((_, j) => ids.reduce((s, id) => s + row(id)[j], 0));
+    });
+    expectClose(await text.encode(texts), sums);
+    await text.dispose();
+
+    const image = await createTransformersEncoder({ model: folder, modality: 'image', normalize: true });
+    const rgb = [30, 120, 250];
+    const solid = {
+      data: Uint8Array.from({ length: 20 * 8 * 3 }, (_, i) => rgb[i % 3]),
+      width: 20,
+      height: 8, // shortest edge already 8: the processor only crops the centre
+      channels: 3,
+    };
+    const means = rgb.map((v, c) => (v / 255 - MEAN[c]) / STD[c]);
+    const norm = Math.hypot(...means);
+    expectClose(
+      await image.encode([solid]),
+      means.map((m) => m / norm),
+      1e-4,
+    );
+    await image.dispose();
   });
 });
