@@ -335,7 +335,7 @@ function collectSlices(df: DataFrame, options: EvaluateOptions): SliceRows[] {
   if (options.slices !== undefined && options.slices.length > 0) {
     // Row positions ride along as a column, so sliceby's views say which rows each slice holds.
     const ROW = '__tessera_row__';
-    const withRow = df.select(options.slices).withColumn(ROW, iota(df.length));
+    const withRow = df.select([...options.slices]).withColumn(ROW, iota(df.length));
     for (const [name, view] of withRow.sliceby(options.slices).slices) {
       const col = view.column<ScalarColumn>(ROW);
       out.push({ kind: 'slice', name, rows: col.values as Int32Array });
