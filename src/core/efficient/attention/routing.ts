@@ -105,11 +105,10 @@ export async function routingCentroids<T extends FloatArray>(
     for (let c = 0; c < clusters; c++) {
       centroids.set(points.subarray(chosen * d, (chosen + 1) * d), c * d);
       if (c === clusters - 1) break;
+      const cos = await kernels.matmul(points, centroids.subarray(c * d, (c + 1) * d) as T, 2 * n, d, 1);
       let total = 0;
       for (let p = 0; p < 2 * n; p++) {
-        let cos = 0;
-        for (let t = 0; t < d; t++) cos += points[p * d + t] * centroids[c * d + t];
-        nearest[p] = Math.min(nearest[p], Math.max(0, 2 - 2 * cos));
+        nearest[p] = Math.min(nearest[p], Math.max(0, 2 - 2 * cos[p]));
         total += nearest[p];
       }
       chosen = total > 0 ? drawWeighted(nearest, total, rng.next()) : rng.int(2 * n);
