@@ -86,7 +86,11 @@ function rowValues(x: unknown, i: number): ArrayLike<number> {
 export class OnnxEncoder implements Encoder {
   readonly name: string;
   readonly modality: Modality;
-  dimensions = 0;
+  /** Length of each output vector, found by running one probe input when the model loaded. */
+  get dimensions(): number {
+    return this.outputSize;
+  }
+  private outputSize = 0;
   private readonly outputName: string;
   private readonly inputName: string;
   private readonly pooling: Pooling | undefined;
@@ -158,7 +162,7 @@ export class OnnxEncoder implements Encoder {
     const tokenizer =
       options.modality === 'text' ? await loadLocalTokenizer(options.tokenizer as string) : undefined;
     const encoder = new OnnxEncoder(runtime, session, options, tokenizer, source);
-    encoder.dimensions = await encoder.probeDimensions();
+    encoder.outputSize = await encoder.probeDimensions();
     return encoder;
   }
 

@@ -100,7 +100,11 @@ type AnyModel = tfTypes.LayersModel | tfTypes.GraphModel;
 export class TfjsEncoder implements Encoder {
   readonly name: string;
   readonly modality: Modality;
-  dimensions = 0;
+  /** Length of each output vector, found by running one probe input when the model loaded. */
+  get dimensions(): number {
+    return this.outputSize;
+  }
+  private outputSize = 0;
   private readonly image: Required<ImagePreprocessing> | undefined;
   private readonly inputShape: readonly (number | null)[];
   private readonly pooling: Pooling;
@@ -177,7 +181,7 @@ export class TfjsEncoder implements Encoder {
       );
     }
     const encoder = new TfjsEncoder(tf, model, options, source, parent);
-    encoder.dimensions = (await encoder.run(encoder.probe())).d;
+    encoder.outputSize = (await encoder.run(encoder.probe())).d;
     return encoder;
   }
 

@@ -92,7 +92,11 @@ interface TensorLike {
 export class TransformersEncoder implements Encoder {
   readonly name: string;
   readonly modality: Modality;
-  dimensions = 0;
+  /** Length of each output vector, found by running one probe input when the model loaded. */
+  get dimensions(): number {
+    return this.outputSize;
+  }
+  private outputSize = 0;
   private readonly pooling: Pooling;
   private readonly batchSize: number;
   private disposed = false;
@@ -149,7 +153,7 @@ export class TransformersEncoder implements Encoder {
       options.modality === 'text'
         ? ['']
         : [{ data: new Uint8Array(32 * 32 * 3), width: 32, height: 32, channels: 3 }];
-    encoder.dimensions = (await encoder.run(probe)).d;
+    encoder.outputSize = (await encoder.run(probe)).d;
     return encoder;
   }
 
