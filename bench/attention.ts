@@ -20,6 +20,7 @@ import {
   exactAttention,
   linearAttention,
   linformerAttention,
+  linformerProjections,
   localAttention,
   memoryUnits,
   performerAttention,
@@ -605,11 +606,17 @@ async function timeSizes(
     const extra = { returnMatrix: false, kernels, seed: 0 };
     let result: string;
     try {
-      await m.run(x, shape, TIME_BUDGET, extra); // warm-up: ORT sessions, JIT
+      // Linformer's E and F are weights of a model: drawn once, outside the timed calls.
+      const fixed = name === 'linformer' ? linformerProjections(TIME_BUDGET, n, 0) : undefined;
+      const projection = fixed && { e: Float32Array.from(fixed.e), f: Float32Array.from(fixed.f) };
+      const run: Method['run'] = projection
+        ? (y, sh, _b, e) => linformerAttention(y.q, y.k, y.v, sh, { projection, ...e })
+        : m.run;
+      await run(x, shape, TIME_BUDGET, extra); // warm-up: ORT sessions, JIT
       const times: number[] = [];
       for (let r = 0; r < reps; r++) {
         const t0 = performance.now();
-        await m.run(x, shape, TIME_BUDGET, extra);
+        await run(x, shape, TIME_BUDGET, extra);
         times.push((performance.now() - t0) / 1e3);
       }
       const peak = process.resourceUsage().maxRSS * 1024;
@@ -911,21 +918,31 @@ export async function main(args: string[]): Promise<void> {
     console.log(`  timed ${group.join(', ')} (${((performance.now() - started) / 1e3).toFixed(0)} s)`);
   }
   let torchInfo = '';
-  try {
-    const t = JSON.parse(
-      await runChild('/usr/bin/python3', [
-        '-c',
-        TORCH,
-        String(threads),
-        String(reps),
-        ...timeSizes.map(String),
-      ]),
+  // PyTorch with all cores and with one thread: on a loaded machine its OpenMP threads wait on each
+  // other, so the one-thread row shows what the arithmetic alone costs.
+  for (const torchThreads of threads > 1 ? [threads, 1] : [1]) {
+    try {
+      const t = JSON.parse(
+        await runChild('/usr/bin/python3', [
+          '-c',
+          TORCH,
+          String(torchThreads),
+          String(reps),
+          ...timeSizes.map(String),
+        ]),
+      );
+      const label = torchThreads === threads ? 'pytorch exact' : 'pytorch exact 1t';
+      torchInfo = `PyTorch ${t.version} (CPU; 'pytorch exact' ${threads} threads, '1t' one thread)`;
+      times.set(label, new Map(t.rows.map((r: TimeResult) => [r.n, r.seconds])));
+      mem.set(label, new Map(t.rows.map((r: TimeResult) => [r.n, r.peakMiB])));
+    } catch (e) {
+      notes.add(
+        `PyTorch (${torchThreads} threads): not measured (${e instanceof Error ? e.message : String(e)})`,
+      );
+    }
+    console.log(
+      `  timed PyTorch, ${torchThreads} thread(s) (${((performance.now() - started) / 1e3).toFixed(0)} s)`,
     );
-    torchInfo = `PyTorch ${t.version} (CPU, ${t.threads} threads)`;
-    times.set('pytorch exact', new Map(t.rows.map((r: TimeResult) => [r.n, r.seconds])));
-    mem.set('pytorch exact', new Map(t.rows.map((r: TimeResult) => [r.n, r.peakMiB])));
-  } catch (e) {
-    notes.add(`PyTorch: not measured (${e instanceof Error ? e.message : String(e)})`);
   }
   say();
   say('### Time and memory against n');
@@ -933,8 +950,8 @@ export async function main(args: string[]): Promise<void> {
   say(
     `float32, d = 64, one head, budget ${TIME_BUDGET} units (as above); Tessera on nodeKernels (ONNX Runtime for ` +
       `large products, ${threads} threads), ${quick ? 'all methods in one process' : 'each method in its own process'}, median of ${reps} calls after a warm-up; ` +
-      `peak MiB = peak RSS over the process's RSS before the first call at that n (allocator reuse makes small ` +
-      `sizes read 0). ${torchInfo ? `${torchInfo}: softmax(q kᵀ/8) v, timed inside Python.` : ''} ` +
+      `peak MiB = peak RSS over the larger of the process's RSS before the first call at that n and its earlier ` +
+      `peak (0: below what RSS resolves, i.e. within the memory earlier sizes already touched). ${torchInfo ? `${torchInfo}: softmax(q kᵀ/8) v, timed inside Python.` : ''} ` +
       "'speed-up' = exact time / method time.",
   );
   say();
@@ -968,8 +985,11 @@ export async function main(args: string[]): Promise<void> {
   const speedups = linearCost
     .filter((m) => times.get(m)?.has(last) && exactT?.has(last))
     .map((m) => `${m} ${(exactT!.get(last)! / times.get(m)!.get(last)!).toFixed(1)}×`);
-  const torchT = times.get('pytorch exact')?.get(last);
-  const vsTorch = torchT && exactT?.get(last) ? exactT.get(last)! / torchT : Number.NaN;
+  const torchT = Math.min(
+    times.get('pytorch exact')?.get(last) ?? Number.POSITIVE_INFINITY,
+    times.get('pytorch exact 1t')?.get(last) ?? Number.POSITIVE_INFINITY,
+  );
+  const vsTorch = Number.isFinite(torchT) && exactT?.get(last) ? exactT.get(last)! / torchT : Number.NaN;
   const mid = rOut.filter((r) => r.input === 'gauss t=1' || r.input === 'gauss t=2');
   const real = rOut.filter((r) => r.input === 'listops');
   const best = (xs: number[]) =>
@@ -982,7 +1002,7 @@ export async function main(args: string[]): Promise<void> {
       (quick ? ' (quick run: small n, not the target size)' : ''),
   );
   say(
-    `- Exact within 1.2× of PyTorch at n = ${last}: ${Number.isNaN(vsTorch) ? '-' : `${vsTorch.toFixed(2)}× PyTorch's time`}`,
+    `- Exact within 1.2× of PyTorch at n = ${last}: ${Number.isNaN(vsTorch) ? '-' : `${vsTorch.toFixed(2)}× the faster PyTorch row's time`}`,
   );
   say(
     `- Scatterbrain / better part < 1 in the middle of the sweep (t = 1, 2): best SB-local ${fmt(best(mid.map((r) => r.sbLocal)))}, ` +
@@ -995,6 +1015,38 @@ export async function main(args: string[]): Promise<void> {
   say(
     `- (not a target) on local+diffuse inputs: ${structured.map((r) => `${r.input} n=${r.n} b=${r.budget}: SB-local ${fmt(r.sbLocal)}`).join('; ') || '-'}`,
   );
+  if (!quick) {
+    const bestStructured = best(structured.map((r) => r.sbLocal));
+    say();
+    say('### Findings');
+    say();
+    say(
+      '- Implementation: where the random features are accurate (gauss t=0.25) P(b/4)/P(b/2) is close to √2 ' +
+        '(error ∝ 1/√m) and Scatterbrain measures what "exact on the support, Performer elsewhere" predicts ' +
+        '(evidence table, `pred` vs `meas`); the unit tests check exactness when the support covers every key.',
+    );
+    say(
+      '- Variance: for Gaussian q, k with t ≥ 1 and for the trained ListOps Q, K the median ‖x+y‖² is about ' +
+        '16–32, so one positive feature estimates exp(qᵀk/√d) with relative variance e^16 ≈ 10^7 or more; at ' +
+        '≤ 128 features the low-rank part is noise (P(m) ≈ 1 or above and barely falls with m). This is the ' +
+        'regime our earlier numpy experiment hit.',
+    );
+    say(
+      '- Budget split: at equal memory Scatterbrain has half the features of Performer, so it wins only when ' +
+        "its sparse support holds more than half of the low-rank part's squared error (f > 1/2). On Gaussian " +
+        'inputs the window and the SMYRF clusters hold about as much mass and error as random keys would ' +
+        '(f ≈ 0.06–0.08; no locality, and 1-D E2LSH clusters of b/4 barely beat random), so Scatterbrain ≈ ' +
+        'P(b/4)·√(1 − f) > P(b/2): ratios ≈ 1.1–1.5. Other splits (the sparse share) do not change the sign.',
+    );
+    say(
+      `- The claim: on local+diffuse inputs (a local peak over a diffuse background, the structure of the ` +
+        `image attention the paper measured) SB-local beats both of its parts (best ratio ${fmt(bestStructured)}), so ` +
+        'the mechanism works where attention has that structure. The ListOps model of the example attends ' +
+        'diffusely with little locality (H close to ln n in its last layer, trained at ≤ 128 tokens) and its ' +
+        'Q, K norms put the features in the high-variance regime, so the ≤ 0.5 target on trained attention is ' +
+        'missed; a model trained longer, at the benchmark length, or on local data (images) may differ.',
+    );
+  }
   if (notes.size) {
     say();
     for (const n of notes) say(`- note: ${n}`);
