@@ -920,7 +920,7 @@ export async function main(args: string[]): Promise<void> {
   let torchInfo = '';
   // PyTorch with all cores and with one thread: on a loaded machine its OpenMP threads wait on each
   // other, so the one-thread row shows what the arithmetic alone costs.
-  for (const torchThreads of threads > 1 ? [threads, 1] : [1]) {
+  for (const torchThreads of threads > 1 && !quick ? [threads, 1] : [threads]) {
     try {
       const t = JSON.parse(
         await runChild('/usr/bin/python3', [
