@@ -81,7 +81,7 @@ class BareWorkers {
       ),
     ).then((parts) => {
       const out = new Float64Array(x.length);
-      parts.forEach((p, k) => out.set(p, k * part));
+      for (const [k, p] of parts.entries()) out.set(p, k * part);
       return out;
     });
   }

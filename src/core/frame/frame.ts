@@ -31,7 +31,7 @@ import { type FilterOptions, filterBatches } from './filter-batches.js';
 import { type FormatOptions, formatFrame } from './format.js';
 import { type EncoderRef, type FunctionRef, isFunctionRef } from './function-ref.js';
 import { GroupBy } from './groupby.js';
-import { type MapFn, type MapFunction, type MapOptions, mapFrame } from './map.js';
+import { type MapFunction, type MapOptions, mapFrame } from './map.js';
 import { type MergeOptions, merge } from './merge.js';
 import { type SampleOptions, sample, shuffle } from './sample.js';
 import {
