@@ -21,6 +21,7 @@ import {
   kernelsOf,
   scalarFeed,
 } from './common.js';
+import { cachedDraw } from './draw-cache.js';
 import { linformerGraph } from './graphs.js';
 
 /** Options of {@link linformerAttention}. */
@@ -107,7 +108,8 @@ export async function linformerAttention<T extends FloatArray>(
     f = p.f;
   } else {
     kp = checkBudget(op, 'projectedLength', opts.projectedLength, 1);
-    ({ e, f } = linformerProjections(kp, n, opts.seed ?? 0));
+    const seed = opts.seed ?? 0;
+    ({ e, f } = cachedDraw(`linformer:${kp}:${n}:${seed}`, () => linformerProjections(kp, n, seed)));
   }
   const kernels = kernelsOf(opts);
   const scale = opts.scale ?? 1 / Math.sqrt(d);

@@ -34,6 +34,7 @@ import {
   scalarFeed,
   transpose,
 } from './common.js';
+import { cachedDraw } from './draw-cache.js';
 import { causalChunkFeeds, performerGraph } from './graphs.js';
 
 /** Options of {@link randomFeatureMatrix}. */
@@ -104,6 +105,12 @@ export function randomFeatureMatrix(m: number, d: number, options: RandomFeature
     }
   }
   return w;
+}
+
+/** {@link randomFeatureMatrix}, kept for repeated calls (read-only; see `draw-cache.ts`). */
+export function cachedRandomFeatures(m: number, d: number, options: RandomFeatureOptions): Float64Array {
+  const key = `performer:${m}:${d}:${options.orthogonal}:${options.scaling}:${options.seed ?? 0}`;
+  return cachedDraw(key, () => randomFeatureMatrix(m, d, options));
 }
 
 /** Options of {@link performerAttention}. */
@@ -191,7 +198,7 @@ export async function performerAttention<T extends FloatArray>(
     w = options.projection;
   } else {
     m = checkBudget(op, 'features', options.features ?? 256, 1);
-    w = randomFeatureMatrix(m, d, options);
+    w = cachedRandomFeatures(m, d, options);
   }
   const kernels = kernelsOf(options);
   const xScale = d ** -0.25;

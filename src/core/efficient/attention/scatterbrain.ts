@@ -41,7 +41,7 @@ import {
 } from './common.js';
 import { causalChunkFeeds, scatterbrainLowRankGraph } from './graphs.js';
 import { localBlock } from './local.js';
-import { type RandomFeatureOptions, randomFeatureMatrix } from './performer.js';
+import { cachedRandomFeatures, type RandomFeatureOptions } from './performer.js';
 import { smyrfGroups, smyrfHashing } from './smyrf.js';
 
 /** Smallest denominator (in the row's shifted units), as in the reference implementation. */
@@ -266,7 +266,7 @@ export async function scatterbrainAttention<T extends FloatArray>(
     }
     w = opts.projection;
   } else {
-    w = randomFeatureMatrix(checkBudget(op, 'features', opts.features ?? 256, 1), d, opts);
+    w = cachedRandomFeatures(checkBudget(op, 'features', opts.features ?? 256, 1), d, opts);
   }
   const causal = opts.causal ?? false;
   const kernels = kernelsOf(opts);
