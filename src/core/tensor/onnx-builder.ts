@@ -96,20 +96,33 @@ const FIXED32 = 5;
 const utf8 = new TextEncoder();
 
 /**
- * A minimal protobuf writer. Messages here are small (graphs, not weights), so a growable byte list
- * is simpler than precomputing sizes.
+ * A minimal protobuf writer. Scalars go to a small byte list; byte fields (weights can be many MB)
+ * are kept as chunks and copied once, in `finish`.
  */
 class ProtoWriter {
-  private readonly bytes: number[] = [];
+  private readonly chunks: Uint8Array[] = [];
+  private pending: number[] = [];
+  private size = 0;
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    this.chunks.push(Uint8Array.from(this.pending));
+    this.pending = [];
+  }
+
+  private byte(b: number): void {
+    this.pending.push(b);
+    this.size++;
+  }
 
   private varint(value: number | bigint): void {
     // int64 fields hold negative numbers as their 64-bit two's complement (10 bytes on the wire).
     let v = BigInt.asUintN(64, BigInt(value));
     while (v >= 0x80n) {
-      this.bytes.push(Number(v & 0x7fn) | 0x80);
+      this.byte(Number(v & 0x7fn) | 0x80);
       v >>= 7n;
     }
-    this.bytes.push(Number(v));
+    this.byte(Number(v));
   }
 
   private tag(field: number, wireType: number): void {
@@ -127,14 +140,16 @@ class ProtoWriter {
     this.tag(field, FIXED32);
     const view = new DataView(new ArrayBuffer(4));
     view.setFloat32(0, value, true);
-    for (let i = 0; i < 4; i++) this.bytes.push(view.getUint8(i));
+    for (let i = 0; i < 4; i++) this.byte(view.getUint8(i));
     return this;
   }
 
   bytesField(field: number, value: Uint8Array): this {
     this.tag(field, LENGTH_DELIMITED);
     this.varint(value.length);
-    for (let i = 0; i < value.length; i++) this.bytes.push(value[i]);
+    this.flush();
+    this.chunks.push(value);
+    this.size += value.length;
     return this;
   }
 
@@ -163,7 +178,15 @@ class ProtoWriter {
   }
 
   finish(): Uint8Array {
-    return Uint8Array.from(this.bytes);
+    this.flush();
+    if (this.chunks.length === 1) return this.chunks[0];
+    const out = new Uint8Array(this.size);
+    let at = 0;
+    for (const c of this.chunks) {
+      out.set(c, at);
+      at += c.length;
+    }
+    return out;
   }
 }
 
