@@ -57,7 +57,7 @@ const FULL: Sizes = {
     { tables: 16, bits: 22, probes: [4, 16, 64] },
   ],
   peers: {
-    n: 200_000,
+    n: 100_000,
     d: 128,
     lsh: [
       { tables: 8, bits: 14, probes: [4, 16] },
@@ -284,6 +284,7 @@ async function lshRows(
         `${(qps / exactQps).toFixed(1)}×`,
         (res.candidates.reduce((a, b) => a + b, 0) / nq).toFixed(0),
       ]);
+      console.log(`  ${label}: build ${build.toFixed(1)} s, ${qps.toFixed(0)} q/s, recall ${rec.toFixed(3)}`);
       if (rec >= 0.9) best.push({ label, qps });
     }
   }
@@ -308,7 +309,10 @@ async function ourExact(col: TensorColumn, queries: Float32Array, reps: number) 
 
 export async function main(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
-  const sizes = quick ? QUICK : FULL;
+  const repsArg = args.indexOf('--reps');
+  const sizes = { ...(quick ? QUICK : FULL) };
+  // `--reps N`: fewer timed runs when the machine is too busy for the full count.
+  if (repsArg >= 0) sizes.reps = Math.max(1, Number(args[repsArg + 1]) || 1);
   const nq = sizes.queries;
   const threads = availableParallelism();
   const dir = fs.mkdtempSync(path.join(tmpdir(), 'tessera-bench-search-'));
@@ -360,6 +364,9 @@ export async function main(args: string[]): Promise<void> {
           `${n.toLocaleString('en-US')} × ${d}: ${(t / tn).toFixed(2)}× numpy's time (${t <= 1.2 * tn ? 'met' : 'missed'})`,
         );
       }
+      console.log(
+        `  ours ${(t * 1000).toFixed(0)} ms, numpy ${npCell} ms, usearch ${(tu * 1000).toFixed(0)} ms`,
+      );
       exactRows.push([
         `${n.toLocaleString('en-US')} × ${d}`,
         (t * 1000).toFixed(0),
@@ -500,7 +507,7 @@ export async function main(args: string[]): Promise<void> {
     writeSection(
       'search',
       [
-        `\`npm run bench -- search${quick ? ' --quick' : ''}\`, ${new Date().toISOString().slice(0, 10)}, ${machine()}, ${loadText}.`,
+        `\`npm run bench -- search${args.length ? ` ${args.join(' ')}` : ''}\`, ${new Date().toISOString().slice(0, 10)}, ${machine()}, ${loadText}.`,
         '',
         `Data: Gaussian clusters of about 100 rows (centres ~ N(0, I), spread 0.35 per coordinate), normalised to unit length; ${nq} queries are rows plus small noise, normalised. Scores are inner products (= cosine). Times are medians of ${sizes.reps} runs after a warm-up.`,
         '',
