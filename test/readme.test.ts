@@ -59,6 +59,10 @@ describe('README', () => {
     );
   });
 
+  it('models example runs as written', () => {
+    expect(run(block('Models'))).toBe('1280 3840\n2\n');
+  });
+
   it('media example runs as written', () => {
     const out = run(block('Media columns'));
     expect(out).toMatch(/^<image \d+×\d+×\d>\n\[ \d+, \d+, \d \]\n$/);
