@@ -5,9 +5,9 @@
  *
  * - Per head, queries and keys are normalised to unit length (the paper's layer norm without scale,
  *   up to a constant) and clustered jointly by spherical k-means: seeded k-means++ initial centroids
- *   drawn from the normalised queries and keys, then `iterations` Lloyd steps (assign
- *   each point to the centroid of largest dot product; each centroid becomes the normalised sum of
- *   its points; an empty cluster keeps its centroid). In a trained model the centroids are a running
+ *   drawn from the normalised queries and keys, then up to `iterations` Lloyd steps (assign each
+ *   point to the centroid of largest dot product; each centroid becomes the normalised sum of its
+ *   points; an empty cluster keeps its centroid), stopping once no point moves. In a trained model the centroids are a running
  *   (EMA) k-means over the training batches ({@link updateRoutingCentroids} is one step of it);
  *   pass them as `centroids` to skip the clustering.
  * - Balanced routing: each cluster takes its `windowSize` queries and its `windowSize` keys of largest
@@ -115,7 +115,14 @@ export async function routingCentroids<T extends FloatArray>(
     }
     for (let it = 0; it < iterations; it++) {
       const sims = await kernels.matmul(points, centroids, 2 * n, d, clusters, { transposeB: true });
-      for (let p = 0; p < 2 * n; p++) assign[p] = argmaxRow(sims, p * clusters, clusters);
+      // Nearest centroids (ties: the lower index); stop once no point changes its cluster.
+      const nearestCentroid = (await kernels.topk(sims, 2 * n, clusters, 1)).indices;
+      let changed = it === 0;
+      for (let p = 0; p < 2 * n; p++) {
+        if (assign[p] !== nearestCentroid[p]) changed = true;
+        assign[p] = nearestCentroid[p];
+      }
+      if (!changed) break;
       sums.fill(0);
       members.fill(0);
       for (let p = 0; p < 2 * n; p++) {
