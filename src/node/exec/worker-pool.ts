@@ -137,6 +137,8 @@ export class WorkerPoolExecutor implements Executor {
   private readonly all = new Set<PoolWorker>();
   private readonly idle: PoolWorker[] = [];
   private readonly waiters: ((w: PoolWorker) => void)[] = [];
+  /** How to cancel each run in progress (for `close`). */
+  private readonly running = new Set<(reason: unknown) => void>();
 
   constructor(private readonly options: WorkerPoolOptions = {}) {
     const size = options.size ?? availableParallelism();
@@ -193,12 +195,14 @@ export class WorkerPoolExecutor implements Executor {
       }
       notify();
     };
-    const onAbort = () => {
+    const cancel = (reason: unknown) => {
       // Cancelled: stop the threads computing this run's batches (the pool starts new ones later).
       for (const w of active) void w.terminate();
-      fail(new AbortedError(`cancelled after ${completed} of ${count} batches`));
+      fail(reason);
     };
+    const onAbort = () => cancel(new AbortedError(`cancelled after ${completed} of ${count} batches`));
     signal?.addEventListener('abort', onAbort, { once: true });
+    this.running.add(cancel);
 
     let delivering = Promise.resolve();
     const deliver = async () => {
@@ -265,11 +269,16 @@ export class WorkerPoolExecutor implements Executor {
       return results;
     } finally {
       signal?.removeEventListener('abort', onAbort);
+      this.running.delete(cancel);
     }
   }
 
-  /** Stop every worker thread. The pool can still be used: it starts new ones when needed. */
+  /**
+   * Stop every worker thread; runs in progress fail with an {@link AbortedError}. The pool can still
+   * be used afterwards: it starts new threads when needed.
+   */
   async close(): Promise<void> {
+    for (const cancel of [...this.running]) cancel(new AbortedError('the worker pool was closed'));
     const workers = [...this.all];
     this.idle.length = 0;
     await Promise.all(workers.map((w) => w.terminate()));

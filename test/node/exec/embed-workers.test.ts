@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  AbortedError,
   DataFrame,
   type EncoderRef,
   LengthMismatchError,
@@ -81,6 +82,24 @@ describe('embed', () => {
     ) as [number[], number[]];
     expect(loaded[0]).toEqual([75, 3]);
     expect(loaded[1]).toEqual(Array.from(direct));
+  });
+
+  it('fails runs in progress when the pool closes, and works again afterwards', async () => {
+    const slow = { module: new URL('./fixtures/fns.ts', import.meta.url), export: 'slow' };
+    const ids = new DataFrame({ id: Int32Array.from({ length: 100 }, (_, i) => i) });
+    const run = ids.map(slow, { batched: true, batchSize: 5, executor: pool });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await pool.close();
+    await expect(run).rejects.toThrow(AbortedError);
+    expect(pool.threads).toBe(0);
+    const again = (await df.embed(
+      'v',
+      { module: ENCODERS, export: 'ProjectionEncoder', args: [4, 2, 3] },
+      {
+        executor: pool,
+      },
+    )) as TensorColumn;
+    expect(again.data).toEqual(await new ProjectionEncoder(4, 2, 3).encode(df.column('v').toArray()));
   });
 
   it('checks what the encoder returns, and asks for a ref on workers', async () => {
