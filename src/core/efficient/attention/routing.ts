@@ -42,7 +42,7 @@ export interface RoutingOptions extends AttentionOptions {
   clusters?: number;
   /** Queries and keys each cluster takes (default `⌈n / clusters⌉`, so the clusters tile the sequence). */
   windowSize?: number;
-  /** Lloyd iterations of the k-means (default 10). */
+  /** Lloyd iterations of the k-means (default 5; it stops earlier once no point moves). */
   iterations?: number;
   /** Seed of the initial centroids (default 0). */
   seed?: number;
@@ -78,7 +78,7 @@ export async function routingCentroids<T extends FloatArray>(
   const heads = shape.heads ?? 1;
   const { n, d } = shape;
   const clusters = checkBudget(op, 'clusters', options.clusters, 1);
-  const iterations = checkBudget(op, 'iterations', options.iterations ?? 10, 0);
+  const iterations = checkBudget(op, 'iterations', options.iterations ?? 5, 0);
   if (clusters > 2 * n) {
     throw new InvalidArgumentError(`${op}: clusters=${clusters} but only ${2 * n} queries and keys per head`);
   }
