@@ -679,7 +679,13 @@ const TORCH = `
 import json, resource, sys, time, torch
 torch.set_num_threads(int(sys.argv[1]))
 reps = int(sys.argv[2])
-out = {"version": torch.__version__, "threads": torch.get_num_threads(), "rows": []}
+import re
+blas = re.search(r"BLAS_INFO=(\\w+)", torch.__config__.show())
+a, b = torch.randn(1024, 1024), torch.randn(1024, 1024)
+a @ b
+t0 = time.perf_counter(); a @ b; mm = 2 * 1024 ** 3 / (time.perf_counter() - t0) / 1e9
+out = {"version": torch.__version__, "threads": torch.get_num_threads(), "rows": [],
+       "blas": blas.group(1) if blas else "?", "gflops": mm}
 for n in map(int, sys.argv[3:]):
     g = torch.Generator().manual_seed(n)
     q, k, v = (torch.randn(n, 64, generator=g) for _ in range(3))
@@ -932,7 +938,9 @@ export async function main(args: string[]): Promise<void> {
         ]),
       );
       const label = torchThreads === threads ? 'pytorch exact' : 'pytorch exact 1t';
-      torchInfo = `PyTorch ${t.version} (CPU; 'pytorch exact' ${threads} threads, '1t' one thread)`;
+      torchInfo =
+        `PyTorch ${t.version} (CPU; 'pytorch exact' ${threads} threads, '1t' one thread; BLAS_INFO=${t.blas}, ` +
+        `a 1024² float32 product at ${t.gflops.toFixed(1)} GFLOP/s)`;
       times.set(label, new Map(t.rows.map((r: TimeResult) => [r.n, r.seconds])));
       mem.set(label, new Map(t.rows.map((r: TimeResult) => [r.n, r.peakMiB])));
     } catch (e) {
