@@ -941,6 +941,12 @@ export async function main(args: string[]): Promise<void> {
       torchInfo =
         `PyTorch ${t.version} (CPU; 'pytorch exact' ${threads} threads, '1t' one thread; BLAS_INFO=${t.blas}, ` +
         `a 1024² float32 product at ${t.gflops.toFixed(1)} GFLOP/s)`;
+      if (t.gflops < 20) {
+        notes.add(
+          `PyTorch multiplies a 1024² float32 product at only ${t.gflops.toFixed(1)} GFLOP/s (BLAS_INFO=${t.blas}: ` +
+            "Debian's torch linked to the reference BLAS), so the exact-vs-PyTorch target compares against a weak peer",
+        );
+      }
       times.set(label, new Map(t.rows.map((r: TimeResult) => [r.n, r.seconds])));
       mem.set(label, new Map(t.rows.map((r: TimeResult) => [r.n, r.peakMiB])));
     } catch (e) {
