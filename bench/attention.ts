@@ -187,7 +187,7 @@ export function localPlusDiffuseInput(n: number, alpha: number, noise: number, s
 function readNpy(path: string): { data: Float32Array; shape: number[] } {
   const bytes = new Uint8Array(readFileSync(path));
   const h = parseNpyHeader(bytes);
-  if (!h || h.dtype !== 'float32') throw new Error(`${path}: not a float32 .npy file`);
+  if (h?.dtype !== 'float32') throw new Error(`${path}: not a float32 .npy file`);
   const copy = bytes.slice(h.headerBytes);
   return { data: new Float32Array(copy.buffer, 0, copy.byteLength / 4), shape: h.shape };
 }
