@@ -159,6 +159,7 @@ print(json.dumps({'times': times, 'numpy': np.__version__, 'blas': blas}))
 `;
 
 async function numpyExact(
+  python: string,
   dir: string,
   k: number,
   reps: number,
@@ -167,7 +168,7 @@ async function numpyExact(
   const out = path.join(dir, 'np-idx.npy');
   return new Promise((resolve) => {
     const child = spawn(
-      '/usr/bin/python3',
+      python,
       [
         '-c',
         NUMPY_EXACT,
@@ -313,6 +314,10 @@ export async function main(args: string[]): Promise<void> {
   const sizes = { ...(quick ? QUICK : FULL) };
   // `--reps N`: fewer timed runs when the machine is too busy for the full count.
   if (repsArg >= 0) sizes.reps = Math.max(1, Number(args[repsArg + 1]) || 1);
+  // `--python PATH`: the Python whose numpy is the peer (default the first python3 on PATH). Debian's
+  // /usr/bin/python3 links numpy to the reference BLAS here, about 100× slower than OpenBLAS.
+  const pythonArg = args.indexOf('--python');
+  const python = pythonArg >= 0 ? args[pythonArg + 1] : 'python3';
   const nq = sizes.queries;
   const threads = availableParallelism();
   const dir = fs.mkdtempSync(path.join(tmpdir(), 'tessera-bench-search-'));
@@ -333,7 +338,7 @@ export async function main(args: string[]): Promise<void> {
       const col = new TensorColumn(data, [d], n);
       writeNpy(path.join(dir, 'x.npy'), data, n, d);
       writeNpy(path.join(dir, 'q.npy'), queries, nq, d);
-      const np = await numpyExact(dir, K, sizes.reps, 16384);
+      const np = await numpyExact(python, dir, K, sizes.reps, 16384);
       loads.push(loadavg()[0]);
       await pause();
       const { truth, seconds: t } = await ourExact(col, queries, sizes.reps);
