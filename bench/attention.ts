@@ -507,8 +507,8 @@ function legend(x: number, y: number, names: string[]): string {
     .join('\n');
 }
 
-function svg(width: number, height: number, body: string): string {
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">\n<rect width="100%" height="100%" fill="white"/>\n${body}\n</svg>\n`;
+function svg(width: number, height: number, title: string, body: string): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">\n<title>${title}</title>\n<rect width="100%" height="100%" fill="white"/>\n${body}\n</svg>\n`;
 }
 
 function errorPlot(rows: ErrorRow[], names: string[]): string {
@@ -530,7 +530,8 @@ function errorPlot(rows: ErrorRow[], names: string[]): string {
       yLabel: 'output rel. error',
     });
   });
-  return svg(cols * pw + 110, gridRows * ph, panels.join('\n') + legend(cols * pw + 8, 20, names));
+  const title = 'Attention approximation error against memory budget';
+  return svg(cols * pw + 110, gridRows * ph, title, panels.join('\n') + legend(cols * pw + 8, 20, names));
 }
 
 function timePlot(times: Map<string, Map<number, number>>): string {
@@ -542,6 +543,7 @@ function timePlot(times: Map<string, Map<number, number>>): string {
   return svg(
     560,
     320,
+    'Attention time per call against sequence length',
     panel(0, 0, 440, 320, 'time per call (d = 64, one head)', series, {
       logY: true,
       xLabel: 'n',
