@@ -21,31 +21,13 @@ import {
   TesseraError,
 } from '../../../../src/index.js';
 import { frameOf } from '../../../helpers/arbitrary.js';
+import { corrupted } from '../../../helpers/corrupt.js';
 
 const sample = frameOf([
   { int: 1, float: 0.5, str: 'a,"b"\nc', bool: true, vec: [1, 2], obj: { k: 1 } },
   { int: null, float: Number.NaN, str: null, bool: false, vec: null, obj: null },
   { int: 3, float: -2, str: 'é😀', bool: null, vec: [3, 4], obj: { k: 2 } },
 ]);
-
-/** Valid bytes with some bytes overwritten, some cut off, or some inserted. */
-function corrupted(valid: Uint8Array) {
-  const edit = fc.oneof(
-    fc.record({ at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }), kind: fc.constant('set' as const) }),
-    fc.record({ at: fc.nat(), byte: fc.integer({ min: 0, max: 255 }), kind: fc.constant('insert' as const) }),
-    fc.record({ at: fc.nat(), byte: fc.constant(0), kind: fc.constant('cut' as const) }),
-  );
-  return fc.array(edit, { minLength: 1, maxLength: 6 }).map((edits) => {
-    let bytes = Array.from(valid);
-    for (const e of edits) {
-      const at = bytes.length === 0 ? 0 : e.at % (bytes.length + 1);
-      if (e.kind === 'set' && at < bytes.length) bytes[at] = e.byte;
-      else if (e.kind === 'insert') bytes.splice(at, 0, e.byte);
-      else if (e.kind === 'cut') bytes = bytes.slice(0, at);
-    }
-    return Uint8Array.from(bytes);
-  });
-}
 
 function readsSafely(read: (bytes: Uint8Array) => DataFrame) {
   return (bytes: Uint8Array) => {

@@ -16,6 +16,7 @@ import {
   TesseraError,
   write,
 } from '../../../../src/index.js';
+import { applyEdits, byteEdit } from '../../../helpers/corrupt.js';
 import { plainRecords, tempDatasets } from './helpers.js';
 
 const dataset = tempDatasets('tessera-fuzz-');
@@ -51,23 +52,6 @@ function allFiles(root: string): string[] {
   return out.sort();
 }
 
-const edit = fc.record({
-  at: fc.nat(),
-  byte: fc.integer({ min: 0, max: 255 }),
-  kind: fc.constantFrom('set', 'insert', 'cut'),
-});
-
-function applyEdits(valid: Buffer, edits: { at: number; byte: number; kind: string }[]): Buffer {
-  let bytes = Array.from(valid);
-  for (const e of edits) {
-    const at = bytes.length === 0 ? 0 : e.at % (bytes.length + 1);
-    if (e.kind === 'set' && at < bytes.length) bytes[at] = e.byte;
-    else if (e.kind === 'insert') bytes.splice(at, 0, e.byte);
-    else if (e.kind === 'cut') bytes = bytes.slice(0, at);
-  }
-  return Buffer.from(bytes);
-}
-
 async function readAll(root: string, version?: number): Promise<Record<string, unknown>[]> {
   const df = await read(root, version === undefined ? {} : { version });
   for (const name of df.columnNames) df.column(name).toArray();
@@ -98,7 +82,7 @@ describe('native reader on damaged datasets', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.nat(),
-        fc.array(edit, { minLength: 1, maxLength: 4 }),
+        fc.array(byteEdit, { minLength: 1, maxLength: 4 }),
         fc.boolean(),
         async (pick, edits, old) => {
           const file = path.join(root, files[pick % files.length]);
