@@ -6,7 +6,11 @@ import { append, DataFrame, parseNpyHeader, TensorColumn, write } from '../../..
 import { tempDatasets } from './helpers.js';
 
 const dataset = tempDatasets('tessera-numpy-');
-const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
+// Debian's python3-numpy (what .ci/run installs) first, then whatever python3 is on the PATH.
+const PYTHON = ['/usr/bin/python3', 'python3'].find(
+  (py) => spawnSync(py, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0,
+);
+const hasNumpy = PYTHON !== undefined;
 const SKIP = ' (SKIPPED: python3 with numpy is not installed; apt-get install python3-numpy)';
 if (!hasNumpy) console.warn(`numpy.test.ts:${SKIP}`);
 
@@ -65,7 +69,7 @@ describe('tensor files are .npy', () => {
       const second = make(1000);
       await write(first, p, { fsync: false });
       await append(p, second, { fsync: false });
-      const run = spawnSync('python3', ['-c', LOAD, p], { encoding: 'utf8' });
+      const run = spawnSync(PYTHON!, ['-c', LOAD, p], { encoding: 'utf8' });
       expect(run.stderr).toBe('');
       const loaded = JSON.parse(run.stdout) as Record<
         string,
