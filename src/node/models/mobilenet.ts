@@ -110,12 +110,10 @@ export function mobileNetV2Onnx(): Promise<Uint8Array> {
  * - **Input**: 224 × 224 RGB. Images (decoded {@link ImageValue}s, paths or bytes) are stretched to
  *   224 × 224 with sharp (as nsfwjs stretches them), alpha dropped, grey replicated, scaled to
  *   0..1 (pixel / 255, no mean or std: how nsfwjs feeds this network), NHWC.
- * - **Speed** (`npm run bench -- encoders`, 2-core AMD EPYC shared with other jobs, load average
- *   about 19): 8.1 images/s on ONNX Runtime (the default; 7.1 from JPEG bytes, decoding included),
- *   2.7 on TensorFlow.js wasm, 2.2 for nsfwjs's own API on the same network: 3.6× nsfwjs. On the
- *   same machine when quiet, TensorFlow.js wasm alone reached 11 images/s (it is single-threaded
- *   in Node); expect ONNX Runtime to scale with cores.
- * - **Loading**: the first use converts the Keras graph to ONNX (once per process, a few seconds).
+ * - **Speed** (`npm run bench -- encoders`, quiet 2-core AMD EPYC): 89.5 images/s on ONNX Runtime
+ *   (the default; 64.5 from JPEG bytes, decoding included), 11.0 on TensorFlow.js wasm (single-
+ *   threaded in Node), 9.9 for nsfwjs's own API on the same network: 9× nsfwjs.
+ * - **Loading**: the first use converts the Keras graph to ONNX (once per process).
  * - The weights are quantised to 8 bits in the package (about 3.5 MB); the features are of an
  *   ImageNet backbone fine-tuned on 5 content classes, so they capture colour, texture and layout
  *   well, and object identity less well than a CLIP model would.
