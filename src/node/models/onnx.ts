@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type * as ort from 'onnxruntime-node';
 import { InvalidArgumentError } from '../../core/errors.js';
 import type { Encoder, Modality } from '../../core/models/encoder.js';
+import { encodeInBatches } from './batched-encode.js';
 import { ModelError } from './errors.js';
 import { checkImagePreprocessing, type ImagePreprocessing, imageBatch } from './image-input.js';
 import { checkPooling, l2NormalizeRows, type Pooling, poolTokens } from './pooling.js';
@@ -207,18 +208,14 @@ export class OnnxEncoder implements Encoder {
 
   async encode(inputs: readonly unknown[]): Promise<Float32Array> {
     if (this.disposed) throw new InvalidArgumentError(`encoder ${this.name} was disposed`);
-    const result = new Float32Array(inputs.length * this.dimensions);
-    for (let start = 0; start < inputs.length; start += this.batchSize) {
-      const batch = inputs.slice(start, start + this.batchSize);
-      const { data, d } = await this.run(batch);
-      if (d !== this.dimensions)
-        throw new ModelError(
-          this.source,
-          `gave ${d} values per input where ${this.dimensions} were expected (a token output with pooling 'none' changes size with the text length; use 'mean' or 'cls')`,
-        );
-      result.set(data, start * this.dimensions);
-    }
-    return result;
+    return encodeInBatches(
+      inputs,
+      this.batchSize,
+      this.dimensions,
+      this.source,
+      (batch) => this.run(batch),
+      "a token output with pooling 'none' changes size with the text length; use 'mean' or 'cls'",
+    );
   }
 
   /** Runs one batch; returns its vectors and their length. */

@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError } from '../../core/errors.js';
 import type { Encoder, Modality } from '../../core/models/encoder.js';
+import { encodeInBatches } from './batched-encode.js';
 import { ModelError } from './errors.js';
 import { rgbImage } from './image-input.js';
 import { checkPooling, l2NormalizeRows, type Pooling, poolTokens } from './pooling.js';
@@ -159,17 +160,7 @@ export class TransformersEncoder implements Encoder {
 
   async encode(inputs: readonly unknown[]): Promise<Float32Array> {
     if (this.disposed) throw new InvalidArgumentError(`encoder ${this.name} was disposed`);
-    const result = new Float32Array(inputs.length * this.dimensions);
-    for (let start = 0; start < inputs.length; start += this.batchSize) {
-      const { data, d } = await this.run(inputs.slice(start, start + this.batchSize));
-      if (d !== this.dimensions)
-        throw new ModelError(
-          this.folder,
-          `gave ${d} values per input where ${this.dimensions} were expected`,
-        );
-      result.set(data, start * this.dimensions);
-    }
-    return result;
+    return encodeInBatches(inputs, this.batchSize, this.dimensions, this.folder, (batch) => this.run(batch));
   }
 
   private async modelInputs(
