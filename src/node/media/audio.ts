@@ -185,7 +185,12 @@ export async function decodeAudioFile(
   src: MediaSource,
   options: { baseDir?: string } = {},
 ): Promise<AudioValue> {
-  const bytes = readSourceSync(src, options.baseDir);
+  return decodeAnyAudio(src, options.baseDir);
+}
+
+/** WAV synchronously, any other format as a promise (so WAV columns stay usable with `get`). */
+function decodeAnyAudio(src: MediaSource, baseDir: string | undefined): AudioValue | Promise<AudioValue> {
+  const bytes = readSourceSync(src, baseDir);
   return isWav(bytes) ? decodeAudio(bytes) : decodeCompressed(bytes, sourceName(src));
 }
 
@@ -276,16 +281,7 @@ export function formatAudioInfo(info: AudioInfo): string {
   return `<audio ${info.duration.toFixed(1)} s ${formatSampleRate(info.sampleRate)}${ch}>`;
 }
 
-registerBaseDirLoader<AudioInfo>(
-  AUDIO_FUNCTION,
-  'audio',
-  (src, baseDir) => {
-    const bytes = readSourceSync(src, baseDir);
-    return isWav(bytes) ? decodeAudio(bytes) : decodeCompressed(bytes, sourceName(src));
-  },
-  readAudioInfo,
-  formatAudioInfo,
-);
+registerBaseDirLoader<AudioInfo>(AUDIO_FUNCTION, 'audio', decodeAnyAudio, readAudioInfo, formatAudioInfo);
 
 /**
  * A column of audio (paths under baseDir, or bytes): `col.get(i)` gives an {@link AudioValue} for

@@ -43,6 +43,14 @@ export interface ParquetWriteOptions {
 
 const MAGIC = [0x50, 0x41, 0x52, 0x31]; // "PAR1"
 
+/** Whether a file of `size` bytes starts (`head`) and ends (`tail`) with Parquet's magic bytes. */
+function framedByMagic(head: Uint8Array, tail: Uint8Array, size: number): boolean {
+  return size >= 12 && MAGIC.every((m, k) => head[k] === m && tail[k] === m);
+}
+
+const notParquet = (file: string) =>
+  new ParseError(file, null, 'expected a Parquet file (starting and ending with "PAR1")');
+
 /** The Parquet file at `path` as a frame. */
 export async function readParquet(path: string, options: ParquetReadOptions = {}): Promise<DataFrame> {
   return parseParquet(await readInput(path), { ...options, file: path });
@@ -55,8 +63,7 @@ export function parseParquet(
 ): DataFrame {
   const file = options.file ?? '<parquet bytes>';
   const n = bytes.length;
-  if (n < 12 || MAGIC.some((m, k) => bytes[k] !== m || bytes[n - 4 + k] !== m))
-    throw new ParseError(file, null, 'expected a Parquet file (starting and ending with "PAR1")');
+  if (!framedByMagic(bytes.subarray(0, 4), bytes.subarray(n - 4), n)) throw notParquet(file);
   let ipc: Uint8Array;
   try {
     const table = pq.readParquet(bytes, {
@@ -211,8 +218,7 @@ async function checkMagic(path: string): Promise<void> {
       await handle.read(head, 0, 4, 0);
       await handle.read(tail, 0, 4, size - 4);
     }
-    if (size < 12 || MAGIC.some((m, k) => head[k] !== m || tail[k] !== m))
-      throw new ParseError(path, null, 'expected a Parquet file (starting and ending with "PAR1")');
+    if (!framedByMagic(head, tail, size)) throw notParquet(path);
   } finally {
     await handle.close();
   }
