@@ -1,7 +1,9 @@
 // The part every batched operation (map, filter, update, embed) shares: split rows into batches,
 // run them on the chosen executor with progress reporting, and keep or stream the results in order.
 import { InvalidArgumentError } from '../errors.js';
+import { type EncodedFrame, encodeFrame, TransferList } from './batch-transfer.js';
 import { type BatchPlan, type Executor, inline } from './executor.js';
+import type { DataFrame } from './frame.js';
 import { type ProgressOptions, ProgressTracker } from './progress.js';
 
 /** Options every batched operation takes. */
@@ -28,6 +30,22 @@ export function batchSizeOf(options: BatchRunOptions, fallback: number): number 
 export function batchRows(b: number, batchSize: number, total: number): [number, number] {
   const start = b * batchSize;
   return [start, Math.min(total, start + batchSize)];
+}
+
+/**
+ * The `send` of a remote plan that ships each batch's rows of `frame` as a message. The slice
+ * gathers fresh copies of the batch's rows, so its buffers can move to the worker.
+ */
+export function frameBatchSender(
+  frame: DataFrame,
+  batchSize: number,
+): (b: number) => Promise<{ data: EncodedFrame; transfer: ArrayBuffer[] }> {
+  return async (b) => {
+    const [start, end] = batchRows(b, batchSize, frame.length);
+    const transfer = new TransferList();
+    const data = await encodeFrame(frame.slice(start, end), transfer);
+    return { data, transfer: transfer.buffers };
+  };
 }
 
 /**

@@ -3,9 +3,9 @@ import { DeferredColumn } from '../column/deferred.js';
 import { TensorColumn } from '../column/tensor.js';
 import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
 import type { Encoder } from '../models/encoder.js';
-import { type BatchRunOptions, batchRows, batchSizeOf, runPlan } from './batch-run.js';
+import { type BatchRunOptions, batchRows, batchSizeOf, frameBatchSender, runPlan } from './batch-run.js';
 import { BATCH_TASK_MODULE, type BatchTaskSetup } from './batch-task.js';
-import { decodeValues, type EncodedValues, encodeFrame, TransferList } from './batch-transfer.js';
+import { decodeValues, type EncodedValues } from './batch-transfer.js';
 import type { BatchPlan } from './executor.js';
 import type { DataFrame } from './frame.js';
 import { type EncoderRef, isFunctionRef, loadEncoder, moduleSpecifier } from './function-ref.js';
@@ -58,12 +58,7 @@ export async function embedColumn(
     };
     plan.remote = {
       task: { module: BATCH_TASK_MODULE, setup },
-      send: async (b) => {
-        const [start, end] = batchRows(b, batchSize, total);
-        const transfer = new TransferList();
-        const data = await encodeFrame(frame.slice(start, end), transfer);
-        return { data, transfer: transfer.buffers };
-      },
+      send: frameBatchSender(frame, batchSize),
       receive: (reply, b) => {
         const [start, end] = batchRows(b, batchSize, total);
         return vectorsOf(decodeValues(reply as EncodedValues) as Float32Array, end - start);

@@ -1,9 +1,9 @@
 import type { Column } from '../column/column.js';
 import { type ColumnTypeHint, column } from '../column/infer.js';
 import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
-import { type BatchRunOptions, batchRows, batchSizeOf, runPlan } from './batch-run.js';
+import { type BatchRunOptions, batchRows, batchSizeOf, frameBatchSender, runPlan } from './batch-run.js';
 import { BATCH_TASK_MODULE, type BatchTaskSetup } from './batch-task.js';
-import { decodeValues, type EncodedValues, encodeFrame, TransferList } from './batch-transfer.js';
+import { decodeValues, type EncodedValues } from './batch-transfer.js';
 import type { BatchPlan } from './executor.js';
 import type { DataFrame, Row } from './frame.js';
 import { type FunctionRef, isFunctionRef, loadFunction, moduleSpecifier } from './function-ref.js';
@@ -82,13 +82,7 @@ export async function mapFrame<T>(
     };
     plan.remote = {
       task: { module: BATCH_TASK_MODULE, setup },
-      send: async (b) => {
-        const [start, end] = batchRows(b, batchSize, total);
-        const transfer = new TransferList();
-        // The slice gathers fresh copies of the batch's rows, so its buffers can move.
-        const data = await encodeFrame(frame.slice(start, end), transfer);
-        return { data, transfer: transfer.buffers };
-      },
+      send: frameBatchSender(frame, batchSize),
       receive: (reply) => (reply as EncodedValues[]).map(decodeValues),
     };
   }
