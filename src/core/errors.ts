@@ -168,6 +168,9 @@ export class ParseError extends TesseraError {
   }
 }
 
+/** A run (`map`, `filter`, `update`, `embed`) that was cancelled, or whose executor was stopped. */
+export class AbortedError extends TesseraError {}
+
 /**
  * A batch of a `map`, `filter`, `update` or `embed` that kept failing: rows `[start, end)` failed
  * `attempts` times; `cause` is the last failure (the function's error, or a worker that died).

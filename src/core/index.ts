@@ -5,6 +5,7 @@ export * from './efficient/layers/index.js';
 export * from './efficient/lra/index.js';
 export * from './errors.js';
 export * from './eval/index.js';
+export * from './exec/index.js';
 export * from './frame/index.js';
 export { Random } from './random.js';
 export * from './search/index.js';

@@ -5,7 +5,7 @@ import { ScalarColumn } from '../column/scalar.js';
 import { formatType } from '../column/types.js';
 import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
 import type { DataFrame } from './frame.js';
-import { groupRows } from './groupby.js';
+import { type GroupRows, groupRows } from './group-rows.js';
 import { boolBytes, combineCodes, sortedCodes } from './key-codes.js';
 
 /**
@@ -140,7 +140,7 @@ export function reduceGroups(
 ): Map<string, Column> {
   const out = new Map<string, Column>();
   let sizes: Int32Array | null = null;
-  let csr: ReturnType<typeof groupRows> | null = null;
+  let csr: GroupRows | null = null;
   for (const [output, entry] of Object.entries(spec)) {
     const [name, reducer] =
       typeof entry === 'string' || typeof entry === 'function'
@@ -474,7 +474,7 @@ function median(col: ScalarColumn, ids: Int32Array, n: number, ng: number): Colu
   return new ScalarColumn('timestamp', ng, { values: ms, validity: validityFrom(counts, 1) });
 }
 
-function reduceCustom(col: Column, csr: ReturnType<typeof groupRows>, ng: number, fn: CustomReducer): Column {
+function reduceCustom(col: Column, csr: GroupRows, ng: number, fn: CustomReducer): Column {
   const results = new Array<unknown>(ng);
   const { offsets, rows } = csr;
   for (let g = 0; g < ng; g++) {

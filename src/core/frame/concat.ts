@@ -6,7 +6,8 @@ import {
   InvalidArgumentError,
   LengthMismatchError,
 } from '../errors.js';
-import { DataFrame } from './frame.js';
+import type { DataFrame } from './frame.js';
+import { createFrame, isDataFrame } from './frame-factory.js';
 
 export interface ConcatOptions {
   /** 'rows' (default): stack frames with the same columns; 'columns': put frames of equal length side by side. */
@@ -34,7 +35,7 @@ export interface ConcatOptions {
 export function concat(frames: readonly DataFrame[], options: ConcatOptions = {}): DataFrame {
   if (!Array.isArray(frames)) throw new InvalidArgumentError('concat needs an array of frames');
   frames.forEach((f, i) => {
-    if (!(f instanceof DataFrame))
+    if (!isDataFrame(f))
       throw new InvalidArgumentError(`concat needs DataFrames, but item ${i} is ${describe(f)}`);
   });
   const axis = options?.axis ?? 'rows';
@@ -44,7 +45,7 @@ export function concat(frames: readonly DataFrame[], options: ConcatOptions = {}
 }
 
 function concatRows(frames: readonly DataFrame[]): DataFrame {
-  if (frames.length === 0) return new DataFrame();
+  if (frames.length === 0) return createFrame();
   const names = frames[0].columnNames;
   const nameSet = new Set(names);
   for (let i = 1; i < frames.length; i++) {
@@ -71,7 +72,7 @@ function concatRows(frames: readonly DataFrame[]): DataFrame {
         { name: n },
       ),
     );
-  const out = new DataFrame(cols);
+  const out = createFrame(cols);
   const pk = frames[0].primaryKey;
   if (pk !== null && frames.every((f) => f.primaryKey === pk)) {
     try {
@@ -85,7 +86,7 @@ function concatRows(frames: readonly DataFrame[]): DataFrame {
 
 function concatSideBySide(frames: readonly DataFrame[]): DataFrame {
   const withColumns = frames.map((f, i) => ({ f, i })).filter(({ f }) => f.columnNames.length > 0);
-  if (withColumns.length === 0) return new DataFrame();
+  if (withColumns.length === 0) return createFrame();
   const first = withColumns[0];
   const cols = new Map<string, Column>();
   const owner = new Map<string, number>();
@@ -105,7 +106,7 @@ function concatSideBySide(frames: readonly DataFrame[]): DataFrame {
     }
   }
   const pk = withColumns.find(({ f }) => f.primaryKey !== null)?.f.primaryKey ?? null;
-  return new DataFrame(cols, { primaryKey: pk });
+  return createFrame(cols, { primaryKey: pk });
 }
 
 function quoteList(names: readonly string[]): string {

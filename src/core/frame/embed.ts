@@ -2,15 +2,27 @@ import type { Column } from '../column/column.js';
 import { DeferredColumn } from '../column/deferred.js';
 import { TensorColumn } from '../column/tensor.js';
 import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
+import {
+  type BatchRunOptions,
+  batchRows,
+  batchSizeOf,
+  frameBatchSender,
+  runPlan,
+} from '../exec/batch-run.js';
+import { registerBatchTask } from '../exec/batch-task.js';
+import {
+  decodeFrame,
+  decodeValues,
+  type EncodedFrame,
+  type EncodedValues,
+  encodeValues,
+  TransferList,
+} from '../exec/batch-transfer.js';
+import type { BatchPlan } from '../exec/executor.js';
+import { type EncoderRef, isFunctionRef, loadEncoder, moduleSpecifier } from '../exec/function-ref.js';
+import { streamTo, type TensorOutput, tensorSinkOpener } from '../exec/output-sink.js';
 import type { Encoder } from '../models/encoder.js';
-import { type BatchRunOptions, batchRows, batchSizeOf, frameBatchSender, runPlan } from './batch-run.js';
-import { BATCH_TASK_MODULE, type BatchTaskSetup } from './batch-task.js';
-import { decodeValues, type EncodedValues } from './batch-transfer.js';
-import type { BatchPlan } from './executor.js';
 import type { DataFrame } from './frame.js';
-import { type EncoderRef, isFunctionRef, loadEncoder, moduleSpecifier } from './function-ref.js';
-import { streamTo } from './map.js';
-import { type TensorOutput, tensorSinkOpener } from './output-sink.js';
 
 export interface EmbedOptions extends BatchRunOptions {
   /** Inputs per `encode` call (default 64). */
@@ -18,6 +30,22 @@ export interface EmbedOptions extends BatchRunOptions {
   /** Stream the vectors to an `.npy` file as batches complete; the column then reads from that file. */
   output?: TensorOutput;
 }
+
+/** What a worker builds an embed's runner from: the encoder by name, and the column to encode. */
+interface EmbedTaskSetup {
+  encoder: EncoderRef;
+  column: string;
+}
+
+// A worker builds its own encoder once, then encodes each batch it gets and sends the vectors back.
+registerBatchTask('embed', async (setup: EmbedTaskSetup) => {
+  const encoder = await loadEncoder(setup.encoder);
+  return async (data) => {
+    const vectors = await encodeBatch(encoder, decodeFrame(data as EncodedFrame), setup.column);
+    const transfer = new TransferList();
+    return { reply: encodeValues(vectors, transfer), transfer: transfer.buffers };
+  };
+});
 
 /**
  * The vectors of one column under `encoder`, one float32 row of `encoder.dimensions` per row, in
@@ -51,13 +79,12 @@ export async function embedColumn(
     },
   };
   if (ref !== null) {
-    const setup: BatchTaskSetup = {
-      kind: 'embed',
+    const setup: EmbedTaskSetup = {
       encoder: { module: moduleSpecifier(ref), export: ref.export, args: ref.args ?? [] },
       column: name,
     };
     plan.remote = {
-      task: { module: BATCH_TASK_MODULE, setup },
+      task: { kind: 'embed', setup },
       send: frameBatchSender(frame, batchSize),
       receive: (reply, b) => {
         const [start, end] = batchRows(b, batchSize, total);

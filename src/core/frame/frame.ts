@@ -14,6 +14,7 @@ import {
   LengthMismatchError,
   TypeMismatchError,
 } from '../errors.js';
+import { type EncoderRef, type FunctionRef, isFunctionRef } from '../exec/function-ref.js';
 import type { Encoder } from '../models/encoder.js';
 import { type AggregateResult, type AggregateSpec, aggregate } from './aggregate.js';
 import { type Batch, type BatchOptions, batches } from './batches.js';
@@ -29,10 +30,11 @@ import {
 } from './filter.js';
 import { type FilterOptions, filterBatches } from './filter-batches.js';
 import { type FormatOptions, formatFrame } from './format.js';
-import { type EncoderRef, type FunctionRef, isFunctionRef } from './function-ref.js';
+import { registerFrameClass } from './frame-factory.js';
 import { GroupBy } from './groupby.js';
 import { type MapFunction, type MapOptions, mapFrame } from './map.js';
 import { type MergeOptions, merge } from './merge.js';
+import { columnsFromRecords } from './records.js';
 import { type SampleOptions, sample, shuffle } from './sample.js';
 import {
   type FrameSearchOptions,
@@ -108,20 +110,7 @@ export class DataFrame {
 
   /** Build from an array of records; columns are the union of keys, in first-seen order. */
   static fromRecords(records: readonly Row[], types: Record<string, ColumnTypeHint> = {}): DataFrame {
-    const names: string[] = [];
-    const seen = new Set<string>();
-    for (const r of records)
-      for (const k of Object.keys(r))
-        if (!seen.has(k)) {
-          seen.add(k);
-          names.push(k);
-        }
-    const cols = new Map<string, Column>();
-    for (const name of names) {
-      const values = records.map((r) => r[name] ?? null);
-      cols.set(name, column(values, types[name]));
-    }
-    return new DataFrame(cols);
+    return new DataFrame(columnsFromRecords(records, types));
   }
 
   /** Build from an Arrow table; buffers are shared, not copied, where the types allow. */
@@ -554,6 +543,8 @@ export class DataFrame {
     return new DataFrame(cols, { primaryKey, index: this.index });
   }
 }
+
+registerFrameClass(DataFrame);
 
 /** Map key for a primary-key value: Dates by time, everything else as it is. */
 function keyOf(v: unknown): unknown {

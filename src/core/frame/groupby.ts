@@ -9,19 +9,15 @@ import {
   reduceGroups,
   supportsReducer,
 } from './aggregate.js';
-import { DataFrame, type Row } from './frame.js';
-
+import type { DataFrame, Row } from './frame.js';
+import { createFrame } from './frame-factory.js';
+import { type GroupRows, groupRows } from './group-rows.js';
 import { combineCodes, sortedCodes } from './key-codes.js';
+import { columnsFromRecords } from './records.js';
 
 // ---------------------------------------------------------------------------------------------
 // GroupBy
 // ---------------------------------------------------------------------------------------------
-
-/** Rows of each group, as CSR: the rows of group `g` are `rows[offsets[g] .. offsets[g + 1])`. */
-export interface GroupRows {
-  offsets: Int32Array;
-  rows: Int32Array;
-}
 
 /** One group: its key values, its row positions in the frame, and a view of its rows. */
 export interface Group {
@@ -124,7 +120,7 @@ export class GroupBy {
     const { firstRow } = this.index();
     const cols = new Map<string, Column>();
     for (const k of this.keys) cols.set(k, this.frame.column(k).take(firstRow));
-    this.keyCache = new DataFrame(cols);
+    this.keyCache = createFrame(cols);
     return this.keyCache;
   }
 
@@ -153,7 +149,7 @@ export class GroupBy {
         throw new DuplicateColumnError(`output "${name}" has the name of a key column; choose another name`);
       cols.set(name, c);
     }
-    return new DataFrame(cols);
+    return createFrame(cols);
   }
 
   /** Rows per group (nulls included), in a column named `size` (like pandas' `size()`). */
@@ -270,9 +266,8 @@ export class GroupBy {
       records.push(out);
     }
     const cols = new Map<string, Column>(keyFrame.columns());
-    if (records.length > 0)
-      for (const [name, c] of DataFrame.fromRecords(records).columns()) cols.set(name, c);
-    return new DataFrame(cols);
+    if (records.length > 0) for (const [name, c] of columnsFromRecords(records)) cols.set(name, c);
+    return createFrame(cols);
   }
 
   private groupIndices(g: number): Int32Array {
@@ -296,17 +291,6 @@ export class GroupBy {
     for (const name of names) spec[name] = [name, reducer];
     return this.agg(spec);
   }
-}
-
-/** Counting sort of rows by group id: CSR offsets and rows (ascending within each group). */
-export function groupRows(ids: Int32Array, ngroups: number, n: number): GroupRows {
-  const offsets = new Int32Array(ngroups + 1);
-  for (let i = 0; i < n; i++) offsets[ids[i] + 1]++;
-  for (let g = 0; g < ngroups; g++) offsets[g + 1] += offsets[g];
-  const cursor = offsets.slice(0, ngroups);
-  const rows = new Int32Array(n);
-  for (let i = 0; i < n; i++) rows[cursor[ids[i]]++] = i;
-  return { offsets, rows };
 }
 
 function sameKey(a: unknown, b: unknown): boolean {

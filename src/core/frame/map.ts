@@ -1,13 +1,27 @@
 import type { Column } from '../column/column.js';
 import { type ColumnTypeHint, column } from '../column/infer.js';
 import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
-import { type BatchRunOptions, batchRows, batchSizeOf, frameBatchSender, runPlan } from './batch-run.js';
-import { BATCH_TASK_MODULE, type BatchTaskSetup } from './batch-task.js';
-import { decodeValues, type EncodedValues } from './batch-transfer.js';
-import type { BatchPlan } from './executor.js';
+import {
+  type BatchRunOptions,
+  batchRows,
+  batchSizeOf,
+  frameBatchSender,
+  runPlan,
+} from '../exec/batch-run.js';
+import { registerBatchTask } from '../exec/batch-task.js';
+import {
+  decodeFrame,
+  decodeValues,
+  type EncodedFrame,
+  type EncodedValues,
+  encodeValues,
+  TransferList,
+} from '../exec/batch-transfer.js';
+import type { BatchPlan } from '../exec/executor.js';
+import { type FunctionRef, isFunctionRef, loadFunction, moduleSpecifier } from '../exec/function-ref.js';
+import { asTensorBatch, streamTo, type TensorOutput, tensorSinkOpener } from '../exec/output-sink.js';
 import type { DataFrame, Row } from './frame.js';
-import { type FunctionRef, isFunctionRef, loadFunction, moduleSpecifier } from './function-ref.js';
-import { asTensorBatch, type TensorOutput, type TensorSink, tensorSinkOpener } from './output-sink.js';
+import { createFrame } from './frame-factory.js';
 
 /**
  * Per row: gets the row, returns the value (one output) or an object of values (several outputs).
@@ -47,6 +61,23 @@ export interface MapBatchSpec {
   names: string[];
 }
 
+/** What a worker builds a map's runner from: the function by name, and the batch spec. */
+interface MapTaskSetup extends MapBatchSpec {
+  fn: FunctionRef;
+}
+
+// A worker computes a batch of a map from the batch's rows as a message, and sends back one
+// array of values per output.
+registerBatchTask('map', async (setup: MapTaskSetup) => {
+  const fn = await loadFunction<MapFn<unknown>>(setup.fn);
+  return async (data) => {
+    const outputs = await computeMapBatch(fn, decodeFrame(data as EncodedFrame), setup);
+    const transfer = new TransferList();
+    const reply: EncodedValues[] = outputs.map((values) => encodeValues(values, transfer));
+    return { reply, transfer: transfer.buffers };
+  };
+});
+
 /** Apply `fn` over the frame and return a frame of the output columns, in row order. */
 export async function mapFrame<T>(
   df: DataFrame,
@@ -75,13 +106,9 @@ export async function mapFrame<T>(
     },
   };
   if (isFunctionRef(fn)) {
-    const setup: BatchTaskSetup = {
-      kind: 'map',
-      fn: { module: moduleSpecifier(fn), export: fn.export },
-      ...spec,
-    };
+    const setup: MapTaskSetup = { fn: { module: moduleSpecifier(fn), export: fn.export }, ...spec };
     plan.remote = {
-      task: { module: BATCH_TASK_MODULE, setup },
+      task: { kind: 'map', setup },
       send: frameBatchSender(frame, batchSize),
       receive: (reply) => (reply as EncodedValues[]).map(decodeValues),
     };
@@ -102,18 +129,7 @@ export async function mapFrame<T>(
       cols[name] = column(joinBatches(results.map((r) => r[k])), types[name]);
     });
   }
-  return new (df.constructor as typeof DataFrame)(cols);
-}
-
-/** Run `write` (which feeds `sink`), then close the sink; on failure remove what it wrote. */
-export async function streamTo(sink: TensorSink, write: () => Promise<unknown>): Promise<Column> {
-  try {
-    await write();
-  } catch (e) {
-    await sink.abort();
-    throw e;
-  }
-  return sink.finish();
+  return createFrame(cols);
 }
 
 /** The outputs of one batch, one array of values per output name (the same here and in a worker). */

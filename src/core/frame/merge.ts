@@ -4,7 +4,8 @@ import { concatColumns } from '../column/concat.js';
 import { ScalarColumn } from '../column/scalar.js';
 import { formatType, type ScalarDType } from '../column/types.js';
 import { DuplicateColumnError, InvalidArgumentError, TypeMismatchError } from '../errors.js';
-import { DataFrame } from './frame.js';
+import type { DataFrame } from './frame.js';
+import { createFrame } from './frame-factory.js';
 
 /** How rows without a match are treated: dropped (inner), kept from one side, or kept from both. */
 export type JoinHow = 'inner' | 'left' | 'right' | 'outer';
@@ -120,7 +121,7 @@ export function merge(left: DataFrame, right: DataFrame, options: MergeOptions):
     cols.set(leftOut[c], col);
   }
   for (let c = 0; c < rightNames.length; c++) cols.set(rightOut[c], fromRight(rightNames[c]));
-  return new DataFrame(cols);
+  return createFrame(cols);
 }
 
 /** Whether `rows` is 0, 1, ..., length - 1. */

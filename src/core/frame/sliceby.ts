@@ -3,7 +3,8 @@ import { ScalarColumn } from '../column/scalar.js';
 import { formatType } from '../column/types.js';
 import { DuplicateColumnError, TypeMismatchError } from '../errors.js';
 import { type AggregateSpec, reduceGroups } from './aggregate.js';
-import { DataFrame } from './frame.js';
+import type { DataFrame } from './frame.js';
+import { createFrame } from './frame-factory.js';
 
 /**
  * Slices of a frame, one per boolean column: the rows where that column is true (null counts as
@@ -74,7 +75,7 @@ class SliceBy implements SliceByResult {
       ['size', new ScalarColumn('int32', sizes.length, { values: sizes })],
     ]);
     for (const [name, c] of outputs) cols.set(name, c);
-    return new DataFrame(cols);
+    return createFrame(cols);
   }
 }
 

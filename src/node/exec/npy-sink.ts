@@ -18,7 +18,7 @@ import {
   TypeMismatchError,
   UnsupportedError,
 } from '../../core/errors.js';
-import type { TensorOutput, TensorSink } from '../../core/frame/output-sink.js';
+import type { TensorOutput, TensorSink } from '../../core/exec/output-sink.js';
 import { crc32 } from '../io/store/checksum.js';
 import { FileSink } from '../io/store/file-io.js';
 import { tempPath } from '../io/store/layout.js';

@@ -1,7 +1,7 @@
 // The terminal progress bar of long runs (map, filter, update, embed): on stderr, only when it is
 // a terminal, and not in CI or with TESSERA_PROGRESS=0.
 import { SingleBar } from 'cli-progress';
-import type { ProgressDisplay } from '../../core/frame/progress.js';
+import type { ProgressDisplay } from '../../core/exec/progress.js';
 
 /** A cli-progress bar for a run over `total` rows, or null where no bar should show. */
 export function terminalProgressBar(label: string, total: number): ProgressDisplay | null {

@@ -1,11 +1,11 @@
 // Messages between a WorkerPoolExecutor and its workers, and errors across the thread boundary.
 import * as errors from '../../core/errors.js';
-import { AbortedError } from '../../core/frame/executor.js';
+import type { BatchTask } from '../../core/exec/batch-task.js';
 
 /** One batch to compute. */
 export interface WorkerRequest {
   id: number;
-  task: { module: string; setup: unknown };
+  task: BatchTask;
   data: unknown;
 }
 
@@ -25,7 +25,7 @@ export function serializeError(e: unknown): SerializedError {
   return { name: 'Error', message: String(e) };
 }
 
-const TESSERA_ERRORS: Record<string, new (...args: never[]) => Error> = { AbortedError };
+const TESSERA_ERRORS: Record<string, new (...args: never[]) => Error> = {};
 for (const [name, value] of Object.entries(errors))
   if (typeof value === 'function' && value.prototype instanceof Error)
     TESSERA_ERRORS[name] = value as unknown as new (...args: never[]) => Error;

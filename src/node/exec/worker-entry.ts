@@ -1,26 +1,28 @@
 // The code every pool worker runs: build a batch runner per task (once), then compute each batch
 // message the pool sends and post the reply back with its buffers in the transfer list.
 import { parentPort, workerData } from 'node:worker_threads';
-import type { BatchRunner } from '../../core/frame/batch-task.js';
+import { type BatchRunner, type BatchTask, createBatchRunner } from '../../core/exec/batch-task.js';
+// DataFrame, for its side effects here: loading it registers the class that decoding a batch into
+// a frame needs, and loads map.ts and embed.ts, which register the 'map' and 'embed' tasks.
+import '../../core/frame/frame.js';
 import type { WorkerReply, WorkerRequest } from './protocol.js';
 import { serializeError } from './protocol.js';
 
 const port = parentPort;
 if (port === null) throw new Error('worker-entry runs only as a worker thread of a WorkerPoolExecutor');
 
-/** tsx's ESM API (when installed): registered on first use, for `.ts` task or function modules. */
+/** tsx's ESM API (when installed): registered on first use, for `.ts` function modules. */
 const tsxApi: string | null = (workerData as { tsx: string | null }).tsx;
 let tsxRegistered = (globalThis as Record<symbol, unknown>)[Symbol.for('tessera.tsx')] === true;
 const runners = new Map<string, Promise<BatchRunner>>();
 
-async function runnerFor(module: string, setup: unknown): Promise<BatchRunner> {
-  const key = `${module}\0${JSON.stringify(setup)}`;
+async function runnerFor(task: BatchTask): Promise<BatchRunner> {
+  const key = `${task.kind}\0${JSON.stringify(task.setup)}`;
   let runner = runners.get(key);
   if (runner === undefined) {
     runner = (async () => {
-      await typescriptIfNeeded(module, setup);
-      const mod = (await import(module)) as { createBatchRunner(setup: unknown): Promise<BatchRunner> };
-      return mod.createBatchRunner(setup);
+      await typescriptIfNeeded(task.setup);
+      return createBatchRunner(task);
     })();
     runners.set(key, runner);
     // A runner that failed to build is built again for the next batch (a retry may succeed).
@@ -29,11 +31,10 @@ async function runnerFor(module: string, setup: unknown): Promise<BatchRunner> {
   return runner;
 }
 
-/** Register tsx before importing TypeScript: the task module or a function module is `.ts`. */
-async function typescriptIfNeeded(module: string, setup: unknown) {
+/** Register tsx before importing TypeScript: a function or encoder module the setup names is `.ts`. */
+async function typescriptIfNeeded(setup: unknown) {
   if (tsxRegistered || tsxApi === null) return;
-  const text = `${module} ${JSON.stringify(setup)}`;
-  if (!/\.[cm]?tsx?\b/.test(text)) return;
+  if (!/\.[cm]?tsx?\b/.test(JSON.stringify(setup))) return;
   const { register } = (await import(tsxApi)) as { register(): unknown };
   register();
   tsxRegistered = true;
@@ -43,7 +44,7 @@ port.on('message', async (request: WorkerRequest) => {
   let reply: WorkerReply;
   let transfer: ArrayBuffer[] = [];
   try {
-    const runner = await runnerFor(request.task.module, request.task.setup);
+    const runner = await runnerFor(request.task);
     const out = await runner(request.data);
     reply = { id: request.id, ok: true, reply: out.reply };
     transfer = out.transfer;

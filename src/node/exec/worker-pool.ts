@@ -16,16 +16,15 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { BatchFailedError, InvalidArgumentError } from '../../core/errors.js';
+import { AbortedError, BatchFailedError, InvalidArgumentError } from '../../core/errors.js';
 import {
-  AbortedError,
   type BatchPlan,
   type Executor,
   isRetryable,
   type RunOptions,
   requireRemote,
   retriesOf,
-} from '../../core/frame/executor.js';
+} from '../../core/exec/executor.js';
 import { deserializeError, type WorkerReply, type WorkerRequest } from './protocol.js';
 
 export interface WorkerPoolOptions {

@@ -8,6 +8,7 @@ import {
   DataFrame,
   type FunctionRef,
   type Progress,
+  UnsupportedError,
 } from '../../../src/core/index.js';
 import { WorkerPoolExecutor } from '../../../src/node/exec/index.js';
 
@@ -51,6 +52,26 @@ describe('WorkerPoolExecutor failures', () => {
         Array.from({ length: 20 }, (_, i) => i),
       );
     }
+  });
+
+  it('fails at once, unretried, on a task kind the worker has not registered', async () => {
+    let sent = 0;
+    const run = pool.runBatches({
+      count: 2,
+      rows: (b) => [b, b + 1],
+      run: async () => 0,
+      remote: {
+        task: { kind: 'nope', setup: {} },
+        send: async () => {
+          sent++;
+          return { data: null, transfer: [] };
+        },
+        receive: () => 0,
+      },
+    });
+    await expect(run).rejects.toThrow(UnsupportedError);
+    await expect(run).rejects.toThrow(/no batch task of kind "nope"/);
+    expect(sent).toBeLessThanOrEqual(2); // one try per batch at most: not retried
   });
 
   it('cancels mid-run with an AbortedError, stops the busy threads, and runs again afterwards', async () => {

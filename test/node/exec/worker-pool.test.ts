@@ -145,13 +145,8 @@ describe('WorkerPoolExecutor', () => {
       },
       remote: {
         task: {
-          module: new URL('../../../src/core/frame/batch-task.ts', import.meta.url).href,
-          setup: {
-            kind: 'map',
-            fn: { module: FNS.href, export: 'batchSquare' },
-            batched: true,
-            names: ['y'],
-          },
+          kind: 'map',
+          setup: { fn: { module: FNS.href, export: 'batchSquare' }, batched: true, names: ['y'] },
         },
         send: async (b) => {
           const x = Float64Array.from({ length: 4 }, (_, i) => b * 4 + i);

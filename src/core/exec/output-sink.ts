@@ -45,6 +45,17 @@ export function tensorSinkOpener(): TensorSinkOpener {
   return opener;
 }
 
+/** Run `write` (which feeds `sink`), then close the sink; on failure remove what it wrote. */
+export async function streamTo(sink: TensorSink, write: () => Promise<unknown>): Promise<Column> {
+  try {
+    await write();
+  } catch (e) {
+    await sink.abort();
+    throw e;
+  }
+  return sink.finish();
+}
+
 /** One batch of an output as tensor rows: tensor rows as they are, numbers as rows of shape []. */
 export function asTensorBatch(col: Column, name: string): TensorColumn {
   if (col instanceof TensorColumn) return col;

@@ -1,7 +1,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeFrame, encodeFrame, TransferList } from '../../../src/core/frame/batch-transfer.js';
+import { decodeFrame, encodeFrame, TransferList } from '../../../src/core/exec/batch-transfer.js';
 import {
   BatchFailedError,
   DataFrame,

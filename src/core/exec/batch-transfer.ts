@@ -8,7 +8,8 @@ import { ObjectColumn } from '../column/object.js';
 import { ScalarColumn, type ScalarValues } from '../column/scalar.js';
 import { TensorColumn } from '../column/tensor.js';
 import type { ColumnType, ScalarDType, TensorArray } from '../column/types.js';
-import { DataFrame } from './frame.js';
+import type { DataFrame } from '../frame/frame.js';
+import { createFrame } from '../frame/frame-factory.js';
 
 /** A column as a message. */
 export type EncodedColumn =
@@ -120,7 +121,7 @@ export function decodeFrame(message: EncodedFrame): DataFrame {
   message.names.forEach((name, k) => {
     cols.set(name, decodeColumn(message.columns[k]));
   });
-  return new DataFrame(cols);
+  return createFrame(cols);
 }
 
 function decodeColumn(c: EncodedColumn): Column {

@@ -1,4 +1,11 @@
-import { BatchFailedError, InvalidArgumentError, TesseraError, UnsupportedError } from '../errors.js';
+import {
+  AbortedError,
+  BatchFailedError,
+  InvalidArgumentError,
+  TesseraError,
+  UnsupportedError,
+} from '../errors.js';
+import type { BatchTask } from './batch-task.js';
 
 /** Progress of a long run, for a terminal bar or the app: rows done of all rows, and the rate so far. */
 export interface Progress {
@@ -8,15 +15,12 @@ export interface Progress {
 }
 
 /**
- * How another thread or process computes the batches of a plan: a task module it imports, and one
+ * How another thread or process computes the batches of a plan: a registered task, and one
  * message per batch. Everything here is structured-cloneable; buffers in `transfer` move, not copy.
  */
 export interface RemoteBatches<R> {
-  /**
-   * URL of a module exporting `createBatchRunner(setup)`, which returns a function from one batch
-   * message to `{ reply, transfer }`; and the `setup` the runner is made from (once per worker).
-   */
-  task: { module: string; setup: unknown };
+  /** The task (see `registerBatchTask`) whose runner computes a batch there, built once per worker. */
+  task: BatchTask;
   /** The message for batch `b`, and the buffers it owns that move with it. */
   send(b: number): Promise<{ data: unknown; transfer: ArrayBuffer[] }>;
   /** The result of batch `b` from the runner's reply. */
@@ -58,8 +62,6 @@ export interface Executor {
   readonly name: string;
   runBatches<R>(plan: BatchPlan<R>, options?: RunOptions<R>): Promise<R[]>;
 }
-
-export class AbortedError extends TesseraError {}
 
 /**
  * Whether a failure is worth another try. Tessera's own errors (a wrong output shape, a missing

@@ -1,9 +1,9 @@
 // The part every batched operation (map, filter, update, embed) shares: split rows into batches,
 // run them on the chosen executor with progress reporting, and keep or stream the results in order.
 import { InvalidArgumentError } from '../errors.js';
+import type { DataFrame } from '../frame/frame.js';
 import { type EncodedFrame, encodeFrame, TransferList } from './batch-transfer.js';
 import { type BatchPlan, type Executor, inline } from './executor.js';
-import type { DataFrame } from './frame.js';
 import { type ProgressOptions, ProgressTracker } from './progress.js';
 
 /** Options every batched operation takes. */

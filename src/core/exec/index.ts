@@ -1,0 +1,25 @@
+export type { BatchRunOptions } from './batch-run.js';
+export {
+  type BatchPlan,
+  type Executor,
+  InlineExecutor,
+  inline,
+  isRetryable,
+  type Progress,
+  type RemoteBatches,
+  type RunOptions,
+} from './executor.js';
+export { type EncoderRef, type FunctionRef, isFunctionRef } from './function-ref.js';
+export {
+  registerTensorSink,
+  type TensorOutput,
+  type TensorSink,
+  type TensorSinkOpener,
+} from './output-sink.js';
+export {
+  type ProgressDisplay,
+  type ProgressDisplayFactory,
+  type ProgressOptions,
+  RunProgressEvent,
+  registerProgressDisplay,
+} from './progress.js';

@@ -1,0 +1,27 @@
+import type { Column } from '../column/column.js';
+import { type ColumnTypeHint, column } from '../column/infer.js';
+import type { Row } from './frame.js';
+
+/**
+ * Columns from an array of records: the union of their keys, in first-seen order; a key a record
+ * lacks is null there.
+ */
+export function columnsFromRecords(
+  records: readonly Row[],
+  types: Record<string, ColumnTypeHint> = {},
+): Map<string, Column> {
+  const names: string[] = [];
+  const seen = new Set<string>();
+  for (const r of records)
+    for (const k of Object.keys(r))
+      if (!seen.has(k)) {
+        seen.add(k);
+        names.push(k);
+      }
+  const cols = new Map<string, Column>();
+  for (const name of names) {
+    const values = records.map((r) => r[name] ?? null);
+    cols.set(name, column(values, types[name]));
+  }
+  return cols;
+}
