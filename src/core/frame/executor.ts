@@ -1,4 +1,10 @@
-import { BatchFailedError, InvalidArgumentError, TesseraError, UnsupportedError } from '../errors.js';
+import {
+  AbortedError,
+  BatchFailedError,
+  InvalidArgumentError,
+  isRetryable,
+  UnsupportedError,
+} from '../errors.js';
 
 /** Progress of a long run, for a terminal bar or the app: rows done of all rows, and the rate so far. */
 export interface Progress {
@@ -57,16 +63,6 @@ export interface RunOptions<R = unknown> {
 export interface Executor {
   readonly name: string;
   runBatches<R>(plan: BatchPlan<R>, options?: RunOptions<R>): Promise<R[]>;
-}
-
-export class AbortedError extends TesseraError {}
-
-/**
- * Whether a failure is worth another try. Tessera's own errors (a wrong output shape, a missing
- * column, a cancelled run) fail the same way every time, so they end the run at once, unchanged.
- */
-export function isRetryable(error: unknown): boolean {
-  return !(error instanceof TesseraError);
 }
 
 /** The plan's remote part, for executors that run batches in other threads or processes. */

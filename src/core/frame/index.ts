@@ -10,12 +10,10 @@ export { type Batch, type BatchArray, type BatchOptions, batchOrder } from './ba
 export type { ConcatOptions } from './concat.js';
 export { type EmbedOptions, embedColumn, encodeBatch } from './embed.js';
 export {
-  AbortedError,
   type BatchPlan,
   type Executor,
   InlineExecutor,
   inline,
-  isRetryable,
   type Progress,
   type RemoteBatches,
   type RunOptions,

@@ -1,6 +1,6 @@
 // Messages between a WorkerPoolExecutor and its workers, and errors across the thread boundary.
 import * as errors from '../../core/errors.js';
-import { AbortedError } from '../../core/frame/executor.js';
+import { AbortedError } from '../../core/errors.js';
 
 /** One batch to compute. */
 export interface WorkerRequest {

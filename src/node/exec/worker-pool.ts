@@ -16,12 +16,10 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { BatchFailedError, InvalidArgumentError } from '../../core/errors.js';
+import { AbortedError, BatchFailedError, InvalidArgumentError, isRetryable } from '../../core/errors.js';
 import {
-  AbortedError,
   type BatchPlan,
   type Executor,
-  isRetryable,
   type RunOptions,
   requireRemote,
   retriesOf,
