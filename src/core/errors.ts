@@ -1,12 +1,30 @@
 /**
- * Typed errors. Every error says what was wrong and what to do about it, and every one extends
- * {@link TesseraError} so callers can catch the library's errors apart from their own.
+ * Typed errors: every error class of the library lives here. Every error says what was wrong and
+ * what to do about it, and every one extends {@link TesseraError} so callers can catch the
+ * library's errors apart from their own. The worker protocol rebuilds any class exported here by
+ * name, so a new class crosses thread boundaries intact without further changes.
  */
 export class TesseraError extends Error {
-  constructor(message: string) {
-    super(message);
+  /**
+   * Whether another attempt may succeed. Most of Tessera's errors (a wrong output shape, a missing
+   * column, a cancelled run) fail the same way every time, so a run ends at once with the error
+   * unchanged; the transient ones (a worker thread that died) set this to true.
+   */
+  static readonly retryable: boolean = false;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = new.target.name;
   }
+}
+
+/**
+ * Whether a failed batch is worth another try: decided by the error's class for Tessera's errors;
+ * anything else (the user's function threw, the file system failed) may be intermittent, so yes.
+ */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof TesseraError) return (error.constructor as typeof TesseraError).retryable;
+  return true;
 }
 
 /** Levenshtein distance, used to suggest the name the user probably meant. */
@@ -168,9 +186,6 @@ export class ParseError extends TesseraError {
   }
 }
 
-/** A run (`map`, `filter`, `update`, `embed`) that was cancelled, or whose executor was stopped. */
-export class AbortedError extends TesseraError {}
-
 /**
  * A batch of a `map`, `filter`, `update` or `embed` that kept failing: rows `[start, end)` failed
  * `attempts` times; `cause` is the last failure (the function's error, or a worker that died).
@@ -186,6 +201,83 @@ export class BatchFailedError extends TesseraError {
       `rows [${start}, ${end}) failed ${attempts} time${attempts === 1 ? '' : 's'}: ` +
         `${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}; ` +
         'fix the function for these rows (or raise `retries` if the failure is intermittent)',
+    );
+  }
+}
+
+/** A run that was cancelled (its signal aborted, or its worker pool closed). */
+export class AbortedError extends TesseraError {}
+
+/**
+ * A worker thread that stopped while computing a batch (it exited, crashed or ran out of memory):
+ * the batch is retried on a fresh thread. `exitCode` is the thread's exit code when it exited.
+ */
+export class WorkerCrashedError extends TesseraError {
+  static override readonly retryable = true;
+
+  constructor(
+    readonly exitCode: number | null,
+    detail: string,
+    options?: ErrorOptions,
+  ) {
+    super(detail, options);
+  }
+}
+
+/** An array whose length does not match the shape it was passed with, or an invalid dimension. */
+export class ShapeError extends TesseraError {}
+
+/** ONNX Runtime failed to build or run a kernel graph. */
+export class OrtKernelError extends TesseraError {}
+
+/**
+ * A model that could not be loaded or run: a missing or damaged file, an output name it does not
+ * have, inputs of a shape it does not take. The message names the model file or folder.
+ */
+export class ModelError extends TesseraError {
+  constructor(
+    readonly model: string,
+    detail: string,
+  ) {
+    super(`model ${model}: ${detail}`);
+  }
+}
+
+/** A media path that is absolute or leaves its base directory (`..`). */
+export class PathEscapeError extends TesseraError {
+  constructor(
+    readonly mediaPath: string,
+    readonly baseDir: string,
+  ) {
+    super(
+      `media path "${mediaPath}" escapes the base directory ${baseDir}: paths must be relative and stay ` +
+        'inside baseDir (no absolute paths, no ".." out of it); move the files under baseDir or set baseDir to a directory that holds them',
+    );
+  }
+}
+
+/** A media file whose format (or variant of a format) this loader does not read. */
+export class UnsupportedMediaError extends TesseraError {}
+
+/** A media file that claims a supported format but cannot be parsed (truncated, bad header). */
+export class MediaDecodeError extends TesseraError {
+  constructor(
+    readonly source: string,
+    detail: string,
+  ) {
+    super(`cannot decode ${source}: ${detail}`);
+  }
+}
+
+/** An external program (ffmpeg, ffprobe) that a loader needs and that is not installed. */
+export class ToolNotFoundError extends TesseraError {
+  constructor(
+    readonly tool: string,
+    purpose: string,
+  ) {
+    super(
+      `${purpose} needs the program "${tool}", which is not installed (not found on PATH); ` +
+        `install it (Debian/Ubuntu: apt-get install -y ffmpeg) and retry`,
     );
   }
 }

@@ -2,7 +2,7 @@ import {
   AbortedError,
   BatchFailedError,
   InvalidArgumentError,
-  TesseraError,
+  isRetryable,
   UnsupportedError,
 } from '../errors.js';
 import type { BatchTask } from './batch-task.js';
@@ -61,14 +61,6 @@ export interface RunOptions<R = unknown> {
 export interface Executor {
   readonly name: string;
   runBatches<R>(plan: BatchPlan<R>, options?: RunOptions<R>): Promise<R[]>;
-}
-
-/**
- * Whether a failure is worth another try. Tessera's own errors (a wrong output shape, a missing
- * column, a cancelled run) fail the same way every time, so they end the run at once, unchanged.
- */
-export function isRetryable(error: unknown): boolean {
-  return !(error instanceof TesseraError);
 }
 
 /** The plan's remote part, for executors that run batches in other threads or processes. */

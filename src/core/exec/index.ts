@@ -4,7 +4,6 @@ export {
   type Executor,
   InlineExecutor,
   inline,
-  isRetryable,
   type Progress,
   type RemoteBatches,
   type RunOptions,

@@ -4,9 +4,8 @@
  */
 import { getBit } from '../column/bitmap.js';
 import type { TensorColumn } from '../column/tensor.js';
-import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
+import { InvalidArgumentError, ShapeError, TypeMismatchError } from '../errors.js';
 import type { FloatArray, TensorKernels } from '../tensor/kernels.js';
-import { ShapeError } from '../tensor/shapes.js';
 import { tsKernels } from '../tensor/ts-kernels.js';
 
 /**

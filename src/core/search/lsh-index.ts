@@ -7,10 +7,9 @@
  */
 import { getBit } from '../column/bitmap.js';
 import type { TensorColumn } from '../column/tensor.js';
-import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
+import { InvalidArgumentError, ShapeError, TypeMismatchError } from '../errors.js';
 import { Random } from '../random.js';
 import type { FloatArray, TensorKernels } from '../tensor/kernels.js';
-import { ShapeError } from '../tensor/shapes.js';
 import { tsKernels } from '../tensor/ts-kernels.js';
 import { type BucketTable, buildBucketTable, findBucket } from './bucket-table.js';
 import { E2LshFamily } from './e2lsh.js';

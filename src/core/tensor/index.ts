@@ -24,6 +24,5 @@ export {
   type OnnxTensor,
   type OnnxValueInfo,
 } from './onnx-builder.js';
-export { OrtKernelError, OrtKernels, type OrtKernelsOptions, type OrtModule } from './ort-kernels.js';
-export { ShapeError } from './shapes.js';
+export { OrtKernels, type OrtKernelsOptions, type OrtModule } from './ort-kernels.js';
 export { TsKernels, tsKernels } from './ts-kernels.js';

@@ -7,7 +7,7 @@
  * TypeProto, TensorShapeProto, OperatorSetIdProto); a protobuf library would be a heavier dependency
  * for the same few dozen lines.
  */
-import { ShapeError } from './shapes.js';
+import { ShapeError } from '../errors.js';
 
 /** Element types the builder can declare, named as `onnxruntime-common` names them. */
 export type OnnxDataType = 'float32' | 'float64' | 'int32' | 'int64' | 'bool';

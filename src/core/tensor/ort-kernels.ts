@@ -5,7 +5,7 @@
  * `onnxruntime-web` (same API).
  */
 import type * as ortTypes from 'onnxruntime-common';
-import { TesseraError } from '../errors.js';
+import { OrtKernelError } from '../errors.js';
 import { batchedMatmulGraph, matmulGraph, reduceGraph, topkGraph } from './kernel-graphs.js';
 import type {
   FloatArray,
@@ -41,9 +41,6 @@ export interface OrtKernelsOptions {
   /** Further session options (execution providers, log level, ...), applied over the defaults. */
   sessionOptions?: ortTypes.InferenceSession.SessionOptions;
 }
-
-/** ONNX Runtime failed to build or run a kernel graph. */
-export class OrtKernelError extends TesseraError {}
 
 type Session = ortTypes.InferenceSession;
 type Feeds = ortTypes.InferenceSession.FeedsType;

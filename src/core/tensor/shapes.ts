@@ -2,11 +2,8 @@
  * Argument checks shared by every kernel backend, so that all backends reject the same inputs with
  * the same messages before doing any work.
  */
-import { InvalidArgumentError, TesseraError, TypeMismatchError } from '../errors.js';
+import { InvalidArgumentError, ShapeError, TypeMismatchError } from '../errors.js';
 import type { FloatArray, FloatDType, Reduction } from './kernels.js';
-
-/** An array whose length does not match the shape it was passed with, or an invalid dimension. */
-export class ShapeError extends TesseraError {}
 
 /** The element type of a kernel input, or a clear error for anything else. */
 export function dtypeOf(x: unknown, op: string, what: string): FloatDType {

@@ -14,32 +14,105 @@ export type WorkerReply =
   | { id: number; ok: true; reply: unknown }
   | { id: number; ok: false; error: SerializedError };
 
+/** An error as it crosses a thread boundary (structured-cloneable). */
 export interface SerializedError {
+  /** The registered class it is an instance of (exactly), or null: it comes back as a plain Error. */
+  className: string | null;
   name: string;
   message: string;
   stack?: string;
+  /** Its own enumerable properties: the class's fields (a path, a line, ...), by name. */
+  fields: Record<string, SerializedValue>;
+  /** Its `cause` when that is not among the fields (`new Error(m, { cause })` makes it non-enumerable). */
+  cause?: SerializedValue;
 }
 
-export function serializeError(e: unknown): SerializedError {
-  if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack };
-  return { name: 'Error', message: String(e) };
-}
+/** A field or cause: an error (rebuilt as one, recursively) or any structured-cloneable value. */
+export type SerializedValue = { error: SerializedError } | { value: unknown };
 
-const TESSERA_ERRORS: Record<string, new (...args: never[]) => Error> = {};
-for (const [name, value] of Object.entries(errors))
-  if (typeof value === 'function' && value.prototype instanceof Error)
-    TESSERA_ERRORS[name] = value as unknown as new (...args: never[]) => Error;
+type ErrorClass = abstract new (...args: never[]) => Error;
 
 /**
- * The error a worker sent, rebuilt here: Tessera's own errors as their classes (so a wrong output
- * shape is still a TypeMismatchError, and is not retried), anything else as an Error of that name.
+ * The classes an error is rebuilt as: every error class that core/errors.ts exports (so a new one
+ * needs no change here) and JavaScript's own (a RangeError stays a RangeError).
+ */
+const ERROR_CLASSES = new Map<string, ErrorClass>();
+for (const value of [
+  Error,
+  EvalError,
+  RangeError,
+  ReferenceError,
+  SyntaxError,
+  TypeError,
+  URIError,
+  ...Object.values(errors),
+])
+  if (typeof value === 'function' && (value === Error || value.prototype instanceof Error))
+    ERROR_CLASSES.set(value.name, value as ErrorClass);
+
+/** `e` as plain data for postMessage; `seen` cuts cycles among causes and fields. */
+export function serializeError(e: unknown, seen = new Set<unknown>()): SerializedError {
+  if (!(e instanceof Error)) return { className: null, name: 'Error', message: String(e), fields: {} };
+  seen.add(e);
+  const cls = ERROR_CLASSES.get(e.constructor.name) === e.constructor ? e.constructor.name : null;
+  const out: SerializedError = {
+    className: cls,
+    name: e.name,
+    message: e.message,
+    stack: e.stack,
+    fields: {},
+  };
+  for (const key of Object.keys(e)) {
+    if (key === 'message' || key === 'stack') continue;
+    const value = serializeValue((e as unknown as Record<string, unknown>)[key], seen);
+    if (value !== undefined) out.fields[key] = value;
+  }
+  const cause = Object.getOwnPropertyDescriptor(e, 'cause');
+  if (cause !== undefined && !cause.enumerable) {
+    const value = serializeValue(cause.value, seen);
+    if (value !== undefined) out.cause = value;
+  }
+  return out;
+}
+
+/** A value that can cross, or undefined for one that cannot (a function, a cycle): it is left out. */
+function serializeValue(value: unknown, seen: Set<unknown>): SerializedValue | undefined {
+  if (seen.has(value)) return undefined;
+  if (value instanceof Error) return { error: serializeError(value, seen) };
+  try {
+    structuredClone(value);
+  } catch {
+    return undefined;
+  }
+  return { value };
+}
+
+/**
+ * The error a worker sent, rebuilt here as an instance of its class (without running the
+ * constructor, whose arguments did not cross), with its message, stack, fields and cause. So a
+ * wrong output shape is still a TypeMismatchError, is not retried, and reads as it would inline.
  */
 export function deserializeError(s: SerializedError): Error {
-  const cls = Object.hasOwn(TESSERA_ERRORS, s.name) ? TESSERA_ERRORS[s.name] : null;
-  const e = cls ? (Object.create(cls.prototype) as Error) : new Error(s.message);
-  Object.defineProperty(e, 'message', { value: s.message, writable: true, configurable: true });
-  Object.defineProperty(e, 'name', { value: s.name, writable: true, configurable: true });
-  if (s.stack !== undefined)
-    Object.defineProperty(e, 'stack', { value: s.stack, writable: true, configurable: true });
+  const cls = s.className === null ? undefined : ERROR_CLASSES.get(s.className);
+  const e = cls === undefined ? new Error(s.message) : (Object.create(cls.prototype) as Error);
+  // Like the Error constructor's own properties: not enumerable.
+  const hidden = (key: string, value: unknown) =>
+    Object.defineProperty(e, key, { value, writable: true, configurable: true, enumerable: false });
+  hidden('message', s.message);
+  if (s.stack !== undefined) hidden('stack', s.stack);
+  for (const [key, value] of Object.entries(s.fields))
+    Object.defineProperty(e, key, {
+      value: deserializeValue(value),
+      writable: true,
+      configurable: true,
+      enumerable: true,
+    });
+  if (s.cause !== undefined) hidden('cause', deserializeValue(s.cause));
+  // A Tessera error's name is a field; another error's may differ from its prototype's.
+  if (e.name !== s.name) hidden('name', s.name);
   return e;
+}
+
+function deserializeValue(v: SerializedValue): unknown {
+  return 'error' in v ? deserializeError(v.error) : v.value;
 }

@@ -16,11 +16,16 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { AbortedError, BatchFailedError, InvalidArgumentError } from '../../core/errors.js';
+import {
+  AbortedError,
+  BatchFailedError,
+  InvalidArgumentError,
+  isRetryable,
+  WorkerCrashedError,
+} from '../../core/errors.js';
 import {
   type BatchPlan,
   type Executor,
-  isRetryable,
   type RunOptions,
   requireRemote,
   retriesOf,
@@ -97,14 +102,23 @@ class PoolWorker {
       if (m.ok) p.resolve(m.reply);
       else p.reject(deserializeError(m.error));
     });
-    this.worker.on('error', (e) => this.die(e));
+    this.worker.on('error', (e: unknown) => {
+      const detail = e instanceof Error ? e.message : String(e);
+      this.die(
+        new WorkerCrashedError(null, `a worker thread failed while computing this batch: ${detail}`, {
+          cause: e,
+        }),
+      );
+    });
     this.worker.on('exit', (code) =>
-      this.die(new Error(`a worker thread exited (code ${code}) while computing this batch`)),
+      this.die(
+        new WorkerCrashedError(code, `a worker thread exited (code ${code}) while computing this batch`),
+      ),
     );
   }
 
   call(request: Omit<WorkerRequest, 'id'>, transfer: ArrayBuffer[]): Promise<unknown> {
-    if (this.dead) return Promise.reject(new Error('this worker thread has stopped'));
+    if (this.dead) return Promise.reject(new WorkerCrashedError(null, 'this worker thread has stopped'));
     const id = nextRequestId++;
     return new Promise((resolve, reject) => {
       this.pending = { id, resolve, reject };

@@ -10,9 +10,9 @@
 import * as fs from 'node:fs';
 import type { Column } from '../../core/column/column.js';
 import type { DeferredColumn } from '../../core/column/deferred.js';
+import { MediaDecodeError, UnsupportedMediaError } from '../../core/errors.js';
 import {
   type MediaColumnOptions,
-  MediaDecodeError,
   type MediaSource,
   mediaColumn,
   readRange,
@@ -20,7 +20,6 @@ import {
   registerBaseDirLoader,
   resolveMediaPath,
   sourceName,
-  UnsupportedMediaError,
 } from './common.js';
 
 /** Decoded audio: `channelData[c][t]` is sample t of channel c, in [-1, 1). */

@@ -1,5 +1,5 @@
 /**
- * Shared pieces of the media loaders: typed errors, safe path resolution under a base directory,
+ * Shared pieces of the media loaders: safe path resolution under a base directory,
  * small synchronous header reads, a concurrency limit for file IO, and the column builder that
  * attaches a sync `describe` (the printout) and `info` (metadata without decoding) to a loader.
  */
@@ -16,46 +16,7 @@ import {
   type TemplateEnv,
 } from '../../core/column/registry.js';
 import type { MediaKind } from '../../core/column/types.js';
-import { InvalidArgumentError, TesseraError } from '../../core/errors.js';
-
-/** A media path that is absolute or leaves its base directory (`..`). */
-export class PathEscapeError extends TesseraError {
-  constructor(
-    readonly mediaPath: string,
-    readonly baseDir: string,
-  ) {
-    super(
-      `media path "${mediaPath}" escapes the base directory ${baseDir}: paths must be relative and stay ` +
-        'inside baseDir (no absolute paths, no ".." out of it); move the files under baseDir or set baseDir to a directory that holds them',
-    );
-  }
-}
-
-/** A media file whose format (or variant of a format) this loader does not read. */
-export class UnsupportedMediaError extends TesseraError {}
-
-/** A media file that claims a supported format but cannot be parsed (truncated, bad header). */
-export class MediaDecodeError extends TesseraError {
-  constructor(
-    readonly source: string,
-    detail: string,
-  ) {
-    super(`cannot decode ${source}: ${detail}`);
-  }
-}
-
-/** An external program (ffmpeg, ffprobe) that a loader needs and that is not installed. */
-export class ToolNotFoundError extends TesseraError {
-  constructor(
-    readonly tool: string,
-    purpose: string,
-  ) {
-    super(
-      `${purpose} needs the program "${tool}", which is not installed (not found on PATH); ` +
-        `install it (Debian/Ubuntu: apt-get install -y ffmpeg) and retry`,
-    );
-  }
-}
+import { InvalidArgumentError, PathEscapeError, UnsupportedMediaError } from '../../core/errors.js';
 
 /** Options common to every media column. */
 export interface MediaColumnOptions {

@@ -11,16 +11,15 @@ import * as fs from 'node:fs';
 import * as graphology from 'graphology';
 import type { Column } from '../../core/column/column.js';
 import type { DeferredColumn } from '../../core/column/deferred.js';
+import { MediaDecodeError, UnsupportedMediaError } from '../../core/errors.js';
 import {
   type MediaColumnOptions,
-  MediaDecodeError,
   type MediaSource,
   mediaColumn,
   readSourceSync,
   registerBaseDirLoader,
   resolveMediaPath,
   sourceName,
-  UnsupportedMediaError,
 } from './common.js';
 
 /** graphology's Graph class (its ESM default export; typed through its CommonJS declarations). */

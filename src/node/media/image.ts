@@ -9,18 +9,16 @@ import sharp, { type Metadata, type OutputInfo } from 'sharp';
 import type { Column } from '../../core/column/column.js';
 import type { DeferredColumn } from '../../core/column/deferred.js';
 import { registerFunction } from '../../core/column/registry.js';
-import { InvalidArgumentError } from '../../core/errors.js';
+import { InvalidArgumentError, MediaDecodeError, UnsupportedMediaError } from '../../core/errors.js';
 import {
   limitIO,
   type MediaColumnOptions,
-  MediaDecodeError,
   type MediaSource,
   makeLoader,
   mediaColumn,
   readRange,
   resolveMediaPath,
   sourceName,
-  UnsupportedMediaError,
 } from './common.js';
 
 /** A decoded image: `data` is row-major height × width × channels (HWC). */

@@ -8,13 +8,9 @@ export * from './audio.js';
 export {
   MAX_CONCURRENT_IO,
   type MediaColumnOptions,
-  MediaDecodeError,
   type MediaSource,
   mediaInfo,
-  PathEscapeError,
   resolveMediaPath,
-  ToolNotFoundError,
-  UnsupportedMediaError,
 } from './common.js';
 export * from './graph.js';
 export * from './image.js';

@@ -10,18 +10,20 @@ import { execFileSync, spawn } from 'node:child_process';
 import type { Column } from '../../core/column/column.js';
 import type { DeferredColumn } from '../../core/column/deferred.js';
 import { registerFunction } from '../../core/column/registry.js';
-import { InvalidArgumentError } from '../../core/errors.js';
+import {
+  InvalidArgumentError,
+  MediaDecodeError,
+  ToolNotFoundError,
+  UnsupportedMediaError,
+} from '../../core/errors.js';
 import {
   limitIO,
   type MediaColumnOptions,
-  MediaDecodeError,
   type MediaSource,
   makeLoader,
   mediaColumn,
   resolveMediaPath,
   sourceName,
-  ToolNotFoundError,
-  UnsupportedMediaError,
 } from './common.js';
 
 /** Video metadata from ffprobe. */

@@ -11,9 +11,9 @@
 import * as zlib from 'node:zlib';
 import type { Column } from '../../core/column/column.js';
 import type { DeferredColumn } from '../../core/column/deferred.js';
+import { MediaDecodeError, UnsupportedMediaError } from '../../core/errors.js';
 import {
   type MediaColumnOptions,
-  MediaDecodeError,
   type MediaSource,
   mediaColumn,
   readRange,
@@ -21,7 +21,6 @@ import {
   registerBaseDirLoader,
   resolveMediaPath,
   sourceName,
-  UnsupportedMediaError,
 } from './common.js';
 
 export type VolumeArray =

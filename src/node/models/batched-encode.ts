@@ -1,4 +1,4 @@
-import { ModelError } from './errors.js';
+import { ModelError } from '../../core/errors.js';
 
 /**
  * The shared body of every encoder's `encode`: `run` each batch of at most `batchSize` inputs and

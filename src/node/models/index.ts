@@ -5,7 +5,6 @@
  * the same encoder inside a worker thread from a module path, an export name and the options.
  */
 
-export { ModelError } from './errors.js';
 export type { ImageInput, ImagePreprocessing } from './image-input.js';
 export {
   createMobileNetV2Encoder,

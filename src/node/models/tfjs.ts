@@ -6,10 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
-import { InvalidArgumentError } from '../../core/errors.js';
+import { InvalidArgumentError, ModelError } from '../../core/errors.js';
 import type { Encoder, Modality } from '../../core/models/encoder.js';
 import { encodeInBatches } from './batched-encode.js';
-import { ModelError } from './errors.js';
 import { checkImagePreprocessing, type ImagePreprocessing, imageBatch } from './image-input.js';
 import { checkPooling, l2NormalizeRows, type Pooling, poolTokens } from './pooling.js';
 import { wasmTfjs } from './tfjs-env.js';

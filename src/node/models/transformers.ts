@@ -11,10 +11,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InvalidArgumentError } from '../../core/errors.js';
+import { InvalidArgumentError, ModelError } from '../../core/errors.js';
 import type { Encoder, Modality } from '../../core/models/encoder.js';
 import { encodeInBatches } from './batched-encode.js';
-import { ModelError } from './errors.js';
 import { rgbImage } from './image-input.js';
 import { checkPooling, l2NormalizeRows, type Pooling, poolTokens } from './pooling.js';
 import { tokenizeBatch } from './text-input.js';

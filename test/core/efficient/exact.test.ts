@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { exactAttention, MAX_MATRIX_ENTRIES } from '../../../src/core/efficient/attention/index.js';
-import { InvalidArgumentError, TypeMismatchError } from '../../../src/core/errors.js';
+import { InvalidArgumentError, ShapeError, TypeMismatchError } from '../../../src/core/errors.js';
 import type { TensorKernels } from '../../../src/core/tensor/index.js';
-import { ShapeError, tsKernels } from '../../../src/core/tensor/index.js';
+import { tsKernels } from '../../../src/core/tensor/index.js';
 import { causalMask, inputs, maxAbsDiff, naiveSoftmax, perturbAfter, rowsAt } from './helpers.js';
 
 describe('exactAttention', () => {

@@ -5,8 +5,7 @@ import {
   linformerAttention,
   linformerProjections,
 } from '../../../src/core/efficient/attention/index.js';
-import { InvalidArgumentError, TypeMismatchError } from '../../../src/core/errors.js';
-import { ShapeError } from '../../../src/core/tensor/index.js';
+import { InvalidArgumentError, ShapeError, TypeMismatchError } from '../../../src/core/errors.js';
 import { dot, gaussian, type Inputs, inputs, maxAbsDiff, relFrobenius } from './helpers.js';
 
 function identity(n: number): Float64Array {

@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { exactAttention, localAttention } from '../../../src/core/efficient/attention/index.js';
-import { InvalidArgumentError } from '../../../src/core/errors.js';
-import { ShapeError } from '../../../src/core/tensor/index.js';
+import { InvalidArgumentError, ShapeError } from '../../../src/core/errors.js';
 import { causalMask, inputs, maxAbsDiff, naiveSoftmax, perturbAfter, rowsAt } from './helpers.js';
 
 describe('localAttention', () => {

@@ -6,8 +6,7 @@ import {
   reformerDefaultBuckets,
   reformerRotations,
 } from '../../../src/core/efficient/attention/index.js';
-import { InvalidArgumentError } from '../../../src/core/errors.js';
-import { ShapeError } from '../../../src/core/tensor/index.js';
+import { InvalidArgumentError, ShapeError } from '../../../src/core/errors.js';
 import { type Inputs, inputs, maxAbsDiff, relFrobenius, rowsAt, weightedAttention } from './helpers.js';
 
 /** Shared-QK logit of query i and key j (self replaced by the Reformer self logit). */

@@ -8,9 +8,9 @@ import {
   routingCentroids,
   updateRoutingCentroids,
 } from '../../../src/core/efficient/attention/index.js';
-import { InvalidArgumentError } from '../../../src/core/errors.js';
+import { InvalidArgumentError, ShapeError } from '../../../src/core/errors.js';
 import { Random } from '../../../src/core/random.js';
-import { ShapeError, tsKernels } from '../../../src/core/tensor/index.js';
+import { tsKernels } from '../../../src/core/tensor/index.js';
 import {
   dot,
   gaussian,

@@ -8,8 +8,7 @@ import {
   smyrfAttention,
   smyrfHashVectors,
 } from '../../../src/core/efficient/attention/index.js';
-import { InvalidArgumentError } from '../../../src/core/errors.js';
-import { ShapeError } from '../../../src/core/tensor/index.js';
+import { InvalidArgumentError, ShapeError } from '../../../src/core/errors.js';
 import {
   dot,
   gaussian,

@@ -1,10 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TensorColumn } from '../../../src/core/column/tensor.js';
-import { InvalidArgumentError, TypeMismatchError } from '../../../src/core/errors.js';
+import { InvalidArgumentError, ShapeError, TypeMismatchError } from '../../../src/core/errors.js';
 import { exactSearch, type SearchMetric } from '../../../src/core/search/index.js';
 import type { TensorKernels } from '../../../src/core/tensor/index.js';
-import { ShapeError } from '../../../src/core/tensor/index.js';
 import { nodeKernels, tsKernels } from '../../../src/node/tensor.js';
 
 // Naive float64 brute force: every (query, non-null row) score, sorted best first, ties by row index.

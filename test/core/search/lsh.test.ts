@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TensorColumn } from '../../../src/core/column/tensor.js';
-import { CorruptDataError, InvalidArgumentError, TypeMismatchError } from '../../../src/core/errors.js';
+import {
+  CorruptDataError,
+  InvalidArgumentError,
+  ShapeError,
+  TypeMismatchError,
+} from '../../../src/core/errors.js';
 import { Random } from '../../../src/core/random.js';
 import {
   buildBucketTable,
@@ -16,7 +21,6 @@ import {
   type SearchMetric,
   SimHashFamily,
 } from '../../../src/core/search/index.js';
-import { ShapeError } from '../../../src/core/tensor/index.js';
 import { nodeKernels } from '../../../src/node/tensor.js';
 
 /** Gaussian clusters: `clusters` centres ~ N(0, 1), rows = centre + spread · N(0, 1). */

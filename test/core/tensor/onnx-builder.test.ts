@@ -1,6 +1,7 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { attr, encodeModel, type OnnxGraph, ShapeError } from '../../../src/core/tensor/index.js';
+import { ShapeError } from '../../../src/core/errors.js';
+import { attr, encodeModel, type OnnxGraph } from '../../../src/core/tensor/index.js';
 
 // ONNX Runtime is the reference here: it must load what the builder writes and compute what the
 // graph says. The graphs use every kind of field the builder writes.

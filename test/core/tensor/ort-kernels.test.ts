@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { OrtKernelError, ShapeError } from '../../../src/core/errors.js';
 import type { Reduction } from '../../../src/core/tensor/index.js';
-import { OrtKernelError, ShapeError, SizeDispatchKernels } from '../../../src/core/tensor/index.js';
+import { SizeDispatchKernels } from '../../../src/core/tensor/index.js';
 import { DEFAULT_THRESHOLDS, nodeKernels, ortNodeKernels, tsKernels } from '../../../src/node/tensor.js';
 import { fill, matmulRef, mismatch, reduceRef } from './reference.js';
 

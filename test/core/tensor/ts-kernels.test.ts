@@ -1,8 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError, TesseraError, TypeMismatchError } from '../../../src/core/errors.js';
+import {
+  InvalidArgumentError,
+  ShapeError,
+  TesseraError,
+  TypeMismatchError,
+} from '../../../src/core/errors.js';
 import type { FloatArray, Reduction } from '../../../src/core/tensor/index.js';
-import { ShapeError, tsKernels } from '../../../src/core/tensor/index.js';
+import { tsKernels } from '../../../src/core/tensor/index.js';
 import { fill, matmulRef, mismatch, reduceRef, rowNormsRef, topkRef } from './reference.js';
 
 const F32_EPS = 2 ** -23;

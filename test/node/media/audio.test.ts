@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MediaDecodeError, PathEscapeError, UnsupportedMediaError } from '../../../src/core/errors.js';
 import {
   audioColumn,
   decodeAudio,
@@ -10,11 +11,8 @@ import {
   formatSampleRate,
   hasVideoTools,
   interleaveAudio,
-  MediaDecodeError,
   mediaInfo,
-  PathEscapeError,
   readAudioInfo,
-  UnsupportedMediaError,
 } from '../../../src/node/index.js';
 
 type Enc = { bits: 8 | 16 | 24 | 32 | 64; float: boolean; extensible?: boolean };

@@ -2,15 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  decodeGraph,
-  Graph,
-  graphColumn,
-  MediaDecodeError,
-  mediaInfo,
-  parseXml,
-  UnsupportedMediaError,
-} from '../../../src/node/index.js';
+import { MediaDecodeError, UnsupportedMediaError } from '../../../src/core/errors.js';
+import { decodeGraph, Graph, graphColumn, mediaInfo, parseXml } from '../../../src/node/index.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 

@@ -4,19 +4,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MediaDecodeError, PathEscapeError, UnsupportedMediaError } from '../../../src/core/errors.js';
 import { DataFrame } from '../../../src/core/frame/frame.js';
 import {
   decodeImage,
   imageColumn,
   imageMetadata,
   imageThumbnail,
-  MediaDecodeError,
   mediaInfo,
-  PathEscapeError,
   parseImageHeader,
   readImageHeader,
   thumbnailColumn,
-  UnsupportedMediaError,
 } from '../../../src/node/index.js';
 
 let dir: string;

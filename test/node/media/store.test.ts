@@ -5,12 +5,12 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeferredColumn } from '../../../src/core/column/deferred.js';
 import { resolveColumn } from '../../../src/core/column/lazy.js';
+import { PathEscapeError } from '../../../src/core/errors.js';
 import { DataFrame } from '../../../src/core/frame/frame.js';
 import {
   type ImageValue,
   imageColumn,
   mediaInfo,
-  PathEscapeError,
   read,
   resolveMediaPath,
   write,

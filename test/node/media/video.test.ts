@@ -3,14 +3,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PathEscapeError, ToolNotFoundError } from '../../../src/core/errors.js';
 import {
   decodeVideo,
   hasVideoTools,
   mediaInfo,
-  PathEscapeError,
   probeVideo,
   setVideoTools,
-  ToolNotFoundError,
   videoColumn,
 } from '../../../src/node/index.js';
 

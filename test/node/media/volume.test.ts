@@ -3,14 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  decodeVolume,
-  MediaDecodeError,
-  mediaInfo,
-  readVolumeInfo,
-  UnsupportedMediaError,
-  volumeColumn,
-} from '../../../src/node/index.js';
+import { MediaDecodeError, UnsupportedMediaError } from '../../../src/core/errors.js';
+import { decodeVolume, mediaInfo, readVolumeInfo, volumeColumn } from '../../../src/node/index.js';
 
 interface Spec {
   dims: number[];

@@ -3,9 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidArgumentError } from '../../../src/core/errors.js';
+import { InvalidArgumentError, ModelError } from '../../../src/core/errors.js';
 import { attr, encodeModel, type OnnxGraph } from '../../../src/core/tensor/onnx-builder.js';
-import { ModelError } from '../../../src/node/models/errors.js';
 import { createOnnxEncoder } from '../../../src/node/models/onnx.js';
 import { fixedFloats, naiveTokenIds, VOCAB, writeWordLevelTokenizer } from './fixtures.js';
 

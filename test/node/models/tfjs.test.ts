@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelError } from '../../../src/node/models/errors.js';
+import { ModelError } from '../../../src/core/errors.js';
 import { createTfjsEncoder } from '../../../src/node/models/tfjs.js';
 import { wasmTfjs } from '../../../src/node/models/tfjs-env.js';
 import { fixedFloats } from './fixtures.js';

@@ -8,7 +8,7 @@
  * throughout (the path for reference checks); float32 inputs keep float64 accumulators where sums
  * are long (softmax denominators, prefix sums).
  */
-import { InvalidArgumentError, TypeMismatchError } from '../../errors.js';
+import { InvalidArgumentError, ShapeError, TypeMismatchError } from '../../errors.js';
 import {
   canRunGraphs,
   type FloatArray,
@@ -16,7 +16,7 @@ import {
   type GraphTensor,
   type TensorKernels,
 } from '../../tensor/kernels.js';
-import { allocLike, ShapeError } from '../../tensor/shapes.js';
+import { allocLike } from '../../tensor/shapes.js';
 import { tsKernels } from '../../tensor/ts-kernels.js';
 
 /** Shape of an attention call: `heads` independent heads of `n` positions. */

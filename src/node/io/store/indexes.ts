@@ -13,6 +13,7 @@ import {
   ColumnNotFoundError,
   CorruptDataError,
   InvalidArgumentError,
+  ShapeError,
   StaleIndexError,
   TypeMismatchError,
 } from '../../../core/errors.js';
@@ -20,7 +21,6 @@ import type { DataFrame } from '../../../core/frame/frame.js';
 import { attachSavedIndex } from '../../../core/frame/search.js';
 import type { LshIndex } from '../../../core/search/lsh-index.js';
 import { decodeLshIndex, encodeLshIndex } from '../../../core/search/lsh-serialize.js';
-import { ShapeError } from '../../../core/tensor/shapes.js';
 import { FileSink, readVerified } from './file-io.js';
 import type { IndexEntry } from './index-entry.js';
 import { dataPath, newDataFile } from './layout.js';
