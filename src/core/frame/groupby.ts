@@ -11,7 +11,7 @@ import {
 } from './aggregate.js';
 import { DataFrame, type Row } from './frame.js';
 
-import { combineCodes, sortedCodes } from './key-codes.js';
+import { combineCodes, sortedCodes } from './keys/codes.js';
 
 // ---------------------------------------------------------------------------------------------
 // GroupBy
