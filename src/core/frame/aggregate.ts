@@ -341,7 +341,7 @@ function argExtreme(
 
 /** Whether `a` comes strictly before `b` with NaN after every number. */
 function ordersBefore(a: number, b: number): boolean {
-  return a < b || (b !== b && a === a);
+  return a < b || (Number.isNaN(b) && !Number.isNaN(a));
 }
 
 function argFirstLast(

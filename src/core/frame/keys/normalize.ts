@@ -87,7 +87,7 @@ export function orderedFloatWords(values: NumberArray, n: number, hi: Uint32Arra
     const v = values[i];
     let h: number;
     let l: number;
-    if (v !== v) {
+    if (Number.isNaN(v)) {
       h = NAN_HI;
       l = 0;
     } else if (v === 0) {
