@@ -182,21 +182,17 @@ function reduceBuiltin(col: Column, reducer: ReducerName, ids: Int32Array, ng: n
     case 'count':
       return new ScalarColumn('int32', ng, { values: countValid(ids, validBits(col), ng, n) });
     case 'sum':
-    case 'mean': {
+    case 'mean':
+    case 'var':
+    case 'std': {
       const { vals, validity } = numbers(col as ScalarColumn);
       const sums = new Float64Array(ng);
       const counts = new Int32Array(ng);
       sumCount(vals, validity, ids, n, sums, counts);
-      if (reducer === 'mean') for (let g = 0; g < ng; g++) sums[g] /= counts[g];
-      return floatColumn(sums, counts, 1);
-    }
-    case 'var':
-    case 'std': {
-      const { vals, validity } = numbers(col as ScalarColumn);
-      const means = new Float64Array(ng);
-      const counts = new Int32Array(ng);
-      sumCount(vals, validity, ids, n, means, counts);
+      if (reducer === 'sum') return floatColumn(sums, counts, 1);
+      const means = sums;
       for (let g = 0; g < ng; g++) means[g] /= counts[g];
+      if (reducer === 'mean') return floatColumn(means, counts, 1);
       const m2 = sumSquaredDeviations(vals, validity, ids, n, means, ng);
       for (let g = 0; g < ng; g++) {
         const v = m2[g] / (counts[g] - 1);

@@ -144,6 +144,7 @@ function int32Ids(
   /** The id of each row's key; with `insert`, keys not in the table are added, else get -1. */
   const lookup = (keys: Int32Array, validity: Uint8Array | null, n: number, insert: boolean) => {
     const ids = new Int32Array(n);
+    let added = count; // a local: the loop is hot
     for (let i = 0; i < n; i++) {
       if (!isValid(validity, i)) {
         ids[i] = -1;
@@ -156,9 +157,9 @@ function int32Ids(
         if (id === 0) {
           if (insert) {
             slots[2 * s] = v;
-            slots[2 * s + 1] = ++count;
+            slots[2 * s + 1] = ++added;
           }
-          ids[i] = insert ? count - 1 : -1;
+          ids[i] = insert ? added - 1 : -1;
           break;
         }
         if (slots[2 * s] === v) {
@@ -168,6 +169,7 @@ function int32Ids(
         s = (s + 1) & mask;
       }
     }
+    count = added;
     return ids;
   };
   const build = lookup(b, bValid, nb, true);
@@ -190,6 +192,7 @@ function pairIds(b: Words, bValid: Uint8Array | null, p: Words, pValid: Uint8Arr
   const lookup = ({ hi, lo }: Words, validity: Uint8Array | null, insert: boolean) => {
     const n = hi.length;
     const ids = new Int32Array(n);
+    let added = count; // a local: the loop is hot
     for (let i = 0; i < n; i++) {
       if (!isValid(validity, i)) {
         ids[i] = -1;
@@ -204,9 +207,9 @@ function pairIds(b: Words, bValid: Uint8Array | null, p: Words, pValid: Uint8Arr
           if (insert) {
             slots[4 * s] = h;
             slots[4 * s + 1] = l;
-            slots[4 * s + 2] = ++count;
+            slots[4 * s + 2] = ++added;
           }
-          ids[i] = insert ? count - 1 : -1;
+          ids[i] = insert ? added - 1 : -1;
           break;
         }
         if (slots[4 * s] === h && slots[4 * s + 1] === l) {
@@ -216,6 +219,7 @@ function pairIds(b: Words, bValid: Uint8Array | null, p: Words, pValid: Uint8Arr
         s = (s + 1) & mask;
       }
     }
+    count = added;
     return ids;
   };
   const build = lookup(b, bValid, true);
@@ -239,6 +243,7 @@ function stringIds(bc: ScalarColumn, pc: ScalarColumn): JoinIds {
     const offsets = c.offsets!;
     const validity = c.validity;
     const ids = new Int32Array(n);
+    let added = count; // a local: the loop is hot
     for (let i = 0; i < n; i++) {
       if (!isValid(validity, i)) {
         ids[i] = -1;
@@ -254,11 +259,11 @@ function stringIds(bc: ScalarColumn, pc: ScalarColumn): JoinIds {
         if (id === 0) {
           if (insert) {
             slots[at] = h;
-            slots[at + 1] = ++count;
+            slots[at + 1] = ++added;
             slots[at + 2] = a;
             slots[at + 3] = len;
           }
-          ids[i] = insert ? count - 1 : -1;
+          ids[i] = insert ? added - 1 : -1;
           break;
         }
         if (slots[at] === h && slots[at + 3] === len && bytesEqual(bv, slots[at + 2], bytes, a, len)) {
@@ -268,6 +273,7 @@ function stringIds(bc: ScalarColumn, pc: ScalarColumn): JoinIds {
         s = (s + 1) & mask;
       }
     }
+    count = added;
     return ids;
   };
   const build = lookup(bc, true);
