@@ -6,7 +6,8 @@ import { formatType } from '../column/types.js';
 import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
 import type { DataFrame } from './frame.js';
 import { type GroupRows, groupRows } from './group-rows.js';
-import { boolBytes, combineCodes, sortedCodes } from './key-codes.js';
+import { combineCodes, sortedCodes } from './keys/codes.js';
+import { boolBytes, int64Numbers, isValid, type NumberArray } from './keys/normalize.js';
 
 /**
  * Built-in reducers. Nulls are always skipped; NaN is a value (as in DuckDB): it makes sums and
@@ -181,21 +182,17 @@ function reduceBuiltin(col: Column, reducer: ReducerName, ids: Int32Array, ng: n
     case 'count':
       return new ScalarColumn('int32', ng, { values: countValid(ids, validBits(col), ng, n) });
     case 'sum':
-    case 'mean': {
+    case 'mean':
+    case 'var':
+    case 'std': {
       const { vals, validity } = numbers(col as ScalarColumn);
       const sums = new Float64Array(ng);
       const counts = new Int32Array(ng);
       sumCount(vals, validity, ids, n, sums, counts);
-      if (reducer === 'mean') for (let g = 0; g < ng; g++) sums[g] /= counts[g];
-      return floatColumn(sums, counts, 1);
-    }
-    case 'var':
-    case 'std': {
-      const { vals, validity } = numbers(col as ScalarColumn);
-      const means = new Float64Array(ng);
-      const counts = new Int32Array(ng);
-      sumCount(vals, validity, ids, n, means, counts);
+      if (reducer === 'sum') return floatColumn(sums, counts, 1);
+      const means = sums;
       for (let g = 0; g < ng; g++) means[g] /= counts[g];
+      if (reducer === 'mean') return floatColumn(means, counts, 1);
       const m2 = sumSquaredDeviations(vals, validity, ids, n, means, ng);
       for (let g = 0; g < ng; g++) {
         const v = m2[g] / (counts[g] - 1);
@@ -206,7 +203,7 @@ function reduceBuiltin(col: Column, reducer: ReducerName, ids: Int32Array, ng: n
     case 'min':
     case 'max': {
       const { vals, validity } = orderValues(col as ScalarColumn);
-      const arg = reducer === 'min' ? argMin(vals, validity, ids, n, ng) : argMax(vals, validity, ids, n, ng);
+      const arg = argExtreme(vals, validity, ids, n, ng, reducer === 'max');
       return col.take(arg);
     }
     case 'first':
@@ -223,12 +220,6 @@ function reduceBuiltin(col: Column, reducer: ReducerName, ids: Int32Array, ng: n
 
 // ---- inputs ----
 
-type NumberArray = Float64Array | Float32Array | Int32Array | Uint8Array;
-
-function isValid(validity: Uint8Array, i: number): boolean {
-  return ((validity[i >> 3] >> (i & 7)) & 1) !== 0;
-}
-
 /** The values of a numeric (or bool/date/timestamp) column as numbers in a typed array. */
 function numbers(col: ScalarColumn): { vals: NumberArray; validity: Uint8Array | null } {
   const validity = col.validity;
@@ -236,13 +227,8 @@ function numbers(col: ScalarColumn): { vals: NumberArray; validity: Uint8Array |
     case 'bool':
       return { vals: boolBytes(col), validity };
     case 'int64':
-    case 'timestamp': {
-      const src = col.values as BigInt64Array;
-      const words = new Int32Array(src.buffer, src.byteOffset, col.length * 2);
-      const vals = new Float64Array(col.length);
-      for (let i = 0; i < vals.length; i++) vals[i] = words[2 * i + 1] * 4294967296 + (words[2 * i] >>> 0);
-      return { vals, validity };
-    }
+    case 'timestamp':
+      return { vals: int64Numbers(col.values as BigInt64Array, col.length), validity };
     case 'string':
       throw new TypeMismatchError('a string column has no numeric values');
     default:
@@ -323,22 +309,25 @@ function sumSquaredDeviations(
   return m2;
 }
 
-/** Row of each group's minimum (NaN above every number; first row among ties), -1 when none. */
-function argMin(
+/**
+ * Row of each group's minimum, or maximum with `max` (NaN above every number; first row among
+ * ties), -1 when none.
+ */
+function argExtreme(
   vals: NumberArray,
   validity: Uint8Array | null,
   ids: Int32Array,
   n: number,
   ng: number,
+  max: boolean,
 ): Int32Array {
   const best = new Float64Array(ng);
   const arg = new Int32Array(ng).fill(-1);
   for (let i = 0; i < n; i++) {
-    if (validity !== null && ((validity[i >> 3] >> (i & 7)) & 1) === 0) continue;
+    if (!isValid(validity, i)) continue;
     const g = ids[i];
     const v = vals[i];
-    const b = best[g];
-    if (arg[g] < 0 || v < b || (Number.isNaN(b) && !Number.isNaN(v))) {
+    if (arg[g] < 0 || (max ? ordersBefore(best[g], v) : ordersBefore(v, best[g]))) {
       best[g] = v;
       arg[g] = i;
     }
@@ -346,27 +335,9 @@ function argMin(
   return arg;
 }
 
-/** Row of each group's maximum (NaN above every number; first row among ties), -1 when none. */
-function argMax(
-  vals: NumberArray,
-  validity: Uint8Array | null,
-  ids: Int32Array,
-  n: number,
-  ng: number,
-): Int32Array {
-  const best = new Float64Array(ng);
-  const arg = new Int32Array(ng).fill(-1);
-  for (let i = 0; i < n; i++) {
-    if (validity !== null && ((validity[i >> 3] >> (i & 7)) & 1) === 0) continue;
-    const g = ids[i];
-    const v = vals[i];
-    const b = best[g];
-    if (arg[g] < 0 || v > b || (Number.isNaN(v) && !Number.isNaN(b))) {
-      best[g] = v;
-      arg[g] = i;
-    }
-  }
-  return arg;
+/** Whether `a` comes strictly before `b` with NaN after every number. */
+function ordersBefore(a: number, b: number): boolean {
+  return a < b || (Number.isNaN(b) && !Number.isNaN(a));
 }
 
 function argFirstLast(
@@ -378,9 +349,9 @@ function argFirstLast(
 ): Int32Array {
   const arg = new Int32Array(ng).fill(-1);
   if (last) {
-    for (let i = 0; i < n; i++) if (validity === null || isValid(validity, i)) arg[ids[i]] = i;
+    for (let i = 0; i < n; i++) if (isValid(validity, i)) arg[ids[i]] = i;
   } else {
-    for (let i = n - 1; i >= 0; i--) if (validity === null || isValid(validity, i)) arg[ids[i]] = i;
+    for (let i = n - 1; i >= 0; i--) if (isValid(validity, i)) arg[ids[i]] = i;
   }
   return arg;
 }
@@ -448,11 +419,11 @@ function genericCodes(col: Column): { codes: Int32Array; card: number; nullCode:
 function median(col: ScalarColumn, ids: Int32Array, n: number, ng: number): Column {
   const { vals, validity } = numbers(col);
   const offsets = new Int32Array(ng + 1);
-  for (let i = 0; i < n; i++) if (validity === null || isValid(validity, i)) offsets[ids[i] + 1]++;
+  for (let i = 0; i < n; i++) if (isValid(validity, i)) offsets[ids[i] + 1]++;
   for (let g = 0; g < ng; g++) offsets[g + 1] += offsets[g];
   const cursor = offsets.slice(0, ng);
   const buf = new Float64Array(offsets[ng]);
-  for (let i = 0; i < n; i++) if (validity === null || isValid(validity, i)) buf[cursor[ids[i]]++] = vals[i];
+  for (let i = 0; i < n; i++) if (isValid(validity, i)) buf[cursor[ids[i]]++] = vals[i];
   const out = new Float64Array(ng);
   const counts = new Int32Array(ng);
   const temporal = col.dtype === 'date' || col.dtype === 'timestamp';

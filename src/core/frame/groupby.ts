@@ -12,7 +12,7 @@ import {
 import type { DataFrame, Row } from './frame.js';
 import { createFrame } from './frame-factory.js';
 import { type GroupRows, groupRows } from './group-rows.js';
-import { combineCodes, sortedCodes } from './key-codes.js';
+import { combineCodes, sortedCodes } from './keys/codes.js';
 import { columnsFromRecords } from './records.js';
 
 // ---------------------------------------------------------------------------------------------

@@ -432,3 +432,101 @@ describe('errors', () => {
     expect(() => df.groupby('k').agg({ k: ['s', 'count'] })).toThrow(DuplicateColumnError);
   });
 });
+
+describe('group keys at the boundaries of their encodings, against a Map reference', () => {
+  /** Identity and order of one key value: bigints exactly, numbers with -0 = 0 and NaN after numbers. */
+  function text(v: unknown): string {
+    return typeof v === 'bigint' ? `b${v}` : keyText(v);
+  }
+  function order(a: unknown, b: unknown): number {
+    if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : a > b ? 1 : 0;
+    return compareValues(a, b);
+  }
+
+  /** Groups and sizes by a Map of key texts, sorted by the documented order (nulls last). */
+  function naiveSizes(keys: unknown[][]): { key: unknown[]; n: number }[] {
+    const groups = new Map<string, { key: unknown[]; n: number }>();
+    for (const key of keys) {
+      const t = key.map(text).join('|');
+      const g = groups.get(t);
+      if (g) g.n++;
+      else groups.set(t, { key, n: 1 });
+    }
+    return [...groups.values()].sort((x, y) => {
+      for (let j = 0; j < x.key.length; j++) {
+        const c = order(x.key[j], y.key[j]);
+        if (c !== 0) return c;
+      }
+      return 0;
+    });
+  }
+
+  function expectGroups(df: DataFrame, keys: string[]) {
+    const columns = keys.map((k) => df.column(k).toArray());
+    const expected = naiveSizes(Array.from({ length: df.length }, (_, i) => columns.map((c) => c[i])));
+    const got = df.groupby(keys).agg({ n: ['*', 'size'] });
+    const gotKeys = keys.map((k) => got.column(k).toArray());
+    const actual = Array.from({ length: got.length }, (_, g) => ({
+      key: gotKeys.map((c) => c[g]),
+      n: got.column('n').get(g),
+    }));
+    expect(actual.map((g) => ({ key: g.key.map(text), n: g.n }))).toEqual(
+      expected.map((g) => ({ key: g.key.map(text), n: g.n })),
+    );
+  }
+
+  it('int64 keys near ±2^63, around ±2^53 (the exact-as-float limit) and spanning 2^32', () => {
+    const sets: (bigint | null)[][] = [
+      [2n ** 63n - 1n, -(2n ** 63n), 0n, 2n ** 63n - 1n, null, -(2n ** 63n) + 1n, -1n, null],
+      [2n ** 53n - 1n, 2n ** 53n, 2n ** 53n + 1n, -(2n ** 53n), -(2n ** 53n) - 1n, 2n ** 53n, null],
+      [0n, 2n ** 32n, 2n ** 32n - 1n, 2n ** 32n + 1n, 1n, 0n, 2n ** 32n],
+      [-(2n ** 31n), 2n ** 31n - 1n, -(2n ** 31n), 2n ** 31n, null],
+    ];
+    for (const values of sets) {
+      const df = new DataFrame({
+        k: ScalarColumn.from(values, 'int64'),
+        t: values.map((_, i) => i % 2 === 0),
+      });
+      expectGroups(df, ['k']);
+      expectGroups(df, ['k', 't']);
+      expectGroups(df, ['t', 'k']);
+    }
+  });
+
+  it('integer-valued float64 and int32 keys spanning 2^32 values and more', () => {
+    const f = [2 ** 32, 0, -0, 2 ** 32 - 1, 2 ** 32 + 1, null, 0, 2 ** 53, -(2 ** 53), 2 ** 32];
+    const i = [2 ** 31 - 1, -(2 ** 31), null, 0, -1, 2 ** 31 - 1, -(2 ** 31)];
+    expectGroups(new DataFrame({ k: ScalarColumn.from(f, 'float64') }), ['k']);
+    expectGroups(new DataFrame({ k: ScalarColumn.from(i, 'int32') }), ['k']);
+  });
+
+  it('-0 and 0 are one group, every NaN one group after the numbers, null last (float64 and float32)', () => {
+    const values = [
+      0,
+      Number.NaN,
+      -0,
+      Number.POSITIVE_INFINITY,
+      null,
+      Number.NEGATIVE_INFINITY,
+      -0,
+      0.5,
+      null,
+    ];
+    for (const dtype of ['float64', 'float32'] as const) {
+      const df = new DataFrame({ k: ScalarColumn.from(values, dtype), t: values.map((_, i) => i % 3) });
+      expectGroups(df, ['k']);
+      expectGroups(df, ['t', 'k']);
+    }
+    // NaNs of other payloads and sign are the same group.
+    const f = new Float64Array([Number.NaN, 1, Number.NaN, Number.NaN]);
+    const bits = new Uint32Array(f.buffer);
+    const hi = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+    bits[2 * 2 + hi] = 0xfff80000;
+    bits[2 * 3 + hi] = 0x7ff00000;
+    bits[2 * 3 + 1 - hi] = 7;
+    expect(new DataFrame({ k: f }).groupby('k').size().toRecords()).toEqual([
+      { k: 1, size: 1 },
+      { k: Number.NaN, size: 3 },
+    ]);
+  });
+});

@@ -542,3 +542,64 @@ describe('merge against DuckDB on vega-datasets', () => {
     });
   }
 });
+
+describe('merge: keys at the boundaries of their encodings, against the nested-loop reference', () => {
+  const hi = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+
+  /** float64 values with NaNs of other payloads and sign at the given rows. */
+  function oddNaNs(values: number[], rows: number[]): Float64Array {
+    const f = Float64Array.from(values);
+    const bits = new Uint32Array(f.buffer);
+    rows.forEach((r, j) => {
+      bits[2 * r + hi] = j % 2 === 0 ? 0xfff80000 : 0x7ff00000;
+      bits[2 * r + 1 - hi] = j % 2 === 0 ? 0 : 3 + j;
+    });
+    return f;
+  }
+
+  function checkAll(left: DataFrame, right: DataFrame, options: MergeOptions) {
+    for (const how of HOWS) checkAgainstNaive(left, right, options, how);
+  }
+
+  it('keys that differ only by -0 / 0 or by their NaN bits match', () => {
+    const lk = oddNaNs([0, -0, Number.NaN, 1, Number.NaN, Number.POSITIVE_INFINITY, 2.5], [4]);
+    const rk = oddNaNs(
+      [-0, Number.NaN, 0, Number.NaN, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY, -2.5],
+      [1, 3],
+    );
+    const left = new DataFrame({ k: lk, a: Int32Array.from(lk, (_, i) => i) });
+    const right = new DataFrame({ k: rk, b: Int32Array.from(rk, (_, i) => 10 + i) });
+    checkAll(left, right, { on: 'k' });
+    // float32 against float64, and an integer-valued key against floats.
+    const left32 = new DataFrame({ k: Float32Array.from([-0, Number.NaN, 0.5, 0]), a: [1, 2, 3, 4] });
+    checkAll(left32, right, { on: 'k' });
+    const ints = new DataFrame({ k: Int32Array.from([0, 1, -1, 0]), a: [1, 2, 3, 4] });
+    checkAll(ints, right, { on: 'k' });
+    checkAll(right, ints, { on: 'k' });
+  });
+
+  it('int64 keys near ±2^63 and 2^32 apart, with nulls', () => {
+    const min = -(2n ** 63n);
+    const max = 2n ** 63n - 1n;
+    const l = [max, min, 0n, 2n ** 32n, null, -(2n ** 32n), max - 1n, 1n];
+    const r = [min, max, null, 2n ** 32n, 0n, 2n ** 32n + 1n, max, 1n - 2n ** 32n];
+    const left = new DataFrame({ k: ScalarColumn.from(l, 'int64'), a: l.map((_, i) => i) });
+    const right = new DataFrame({ k: ScalarColumn.from(r, 'int64'), b: r.map((_, i) => i) });
+    checkAll(left, right, { on: 'k' });
+    // Two int64 keys: the pair table.
+    const left2 = left.withColumn('j', ScalarColumn.from([...l].reverse(), 'int64'));
+    const right2 = right.withColumn('j', ScalarColumn.from([...r].reverse(), 'int64'));
+    checkAll(left2, right2, { on: ['k', 'j'] });
+  });
+
+  it('int64 against float64 keys compares as numbers (±2^53, ±Infinity, NaN never equals an integer)', () => {
+    const l = [2n ** 53n, -(2n ** 53n), 0n, 5n, null];
+    const r = [2 ** 53, -(2 ** 53), -0, Number.NaN, Number.POSITIVE_INFINITY, 5.5, 5];
+    const left = new DataFrame({ k: ScalarColumn.from(l, 'int64'), a: l.map((_, i) => i) });
+    const right = new DataFrame({ k: Float64Array.from(r), b: r.map((_, i) => i) });
+    for (const how of HOWS) {
+      checkAgainstNaive(left, right, { on: 'k' }, how, true);
+      checkAgainstNaive(right, left, { on: 'k' }, how, true);
+    }
+  });
+});

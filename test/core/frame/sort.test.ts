@@ -513,3 +513,120 @@ describe('sort agrees with DuckDB on vega-datasets', () => {
     }
   });
 });
+
+describe('sort: key boundaries, against the naive comparator sort', () => {
+  const placements: SortOptions[] = [
+    {},
+    { descending: true },
+    { nulls: 'first' },
+    { descending: true, nulls: 'first' },
+  ];
+
+  /** Sort `df` by `by` with every direction and null placement and compare with the naive order. */
+  function expectNaive(df: DataFrame, by: SortKey[]) {
+    for (const options of placements)
+      expect(Array.from(sortIndices(df, by, options)), JSON.stringify(options)).toEqual(
+        naiveOrder(df, resolve(by, options)),
+      );
+  }
+
+  /** Values `base + offsets`, shuffled, with a null and with a tie, as int64. */
+  function int64Span(base: bigint, span: bigint, nulls: boolean): DataFrame {
+    const values: (bigint | null)[] = [
+      base + span,
+      base,
+      base + span / 2n,
+      base + 1n,
+      base + span - 1n,
+      base,
+    ];
+    if (nulls) values.splice(2, 0, null);
+    return new DataFrame({ k: ScalarColumn.from(values, 'int64'), t: values.map((_, i) => i % 2 === 0) });
+  }
+
+  it('int64 keys spanning 2^32 - 1, 2^32 and 2^32 + 1 values apart (the small-range limit)', () => {
+    for (const span of [2n ** 32n - 2n, 2n ** 32n - 1n, 2n ** 32n, 2n ** 32n + 1n])
+      for (const base of [
+        0n,
+        -(2n ** 31n),
+        -(2n ** 32n) - 3n,
+        2n ** 40n + 7n,
+        -(2n ** 63n),
+        2n ** 63n - 1n - span,
+      ])
+        for (const nulls of [false, true]) {
+          const df = int64Span(base, span, nulls);
+          expectNaive(df, ['k']);
+          expectNaive(df, ['k', 't']);
+          expectNaive(df, ['t', 'k']);
+        }
+  });
+
+  it('int64 keys near ±2^63 (full-range halves)', () => {
+    const min = -(2n ** 63n);
+    const max = 2n ** 63n - 1n;
+    const values = [max, min, 0n, -1n, max - 1n, min + 1n, null, 2n ** 32n, -(2n ** 32n), max, min];
+    const df = new DataFrame({ k: ScalarColumn.from(values, 'int64'), s: values.map((_, i) => `${i % 3}`) });
+    expectNaive(df, ['k']);
+    expectNaive(df, ['s', 'k']);
+  });
+
+  it('integer-valued float64 keys spanning 2^32 - 1, 2^32 and 2^32 + 1 values', () => {
+    for (const span of [2 ** 32 - 2, 2 ** 32 - 1, 2 ** 32, 2 ** 32 + 1])
+      for (const base of [0, -(2 ** 31), -(2 ** 52), 2 ** 53 - span])
+        for (const nulls of [false, true]) {
+          const values: (number | null)[] = [base + span, base, -0 + base, base + 1, base + span - 1, base];
+          if (nulls) values.splice(3, 0, null);
+          const df = new DataFrame({
+            k: ScalarColumn.from(values, 'float64'),
+            t: values.map((_, i) => i % 3),
+          });
+          expectNaive(df, ['k']);
+          expectNaive(df, ['k', 't']);
+        }
+  });
+
+  it('int32 keys over the whole range (exactly 2^32 values) with nulls', () => {
+    const values = [2 ** 31 - 1, -(2 ** 31), null, 0, -1, 2 ** 31 - 1, -(2 ** 31), null];
+    const df = new DataFrame({ k: ScalarColumn.from(values, 'int32'), t: values.map((_, i) => i % 2 === 0) });
+    expectNaive(df, ['k']);
+    expectNaive(df, ['k', 't']);
+  });
+
+  it('-0, 0, NaN (any payload), ±Infinity and nulls in float64 and float32', () => {
+    const n = 12;
+    const f64 = new Float64Array([
+      0,
+      Number.NaN,
+      -0,
+      Number.POSITIVE_INFINITY,
+      1,
+      Number.NEGATIVE_INFINITY,
+      0,
+      -0,
+      0,
+      0,
+      -1,
+      -0,
+    ]);
+    // NaNs with other payloads and sign: still one value above every number.
+    const bits = new Uint32Array(f64.buffer);
+    const hi = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 1 : 0;
+    bits[2 * 8 + hi] = 0xfff80000;
+    bits[2 * 9 + hi] = 0x7ff00000;
+    bits[2 * 9 + 1 - hi] = 1;
+    const validity = new Uint8Array([0xff, 0x0f & ~(1 << 2)]); // row 10 is null
+    const f32 = Float32Array.from(f64);
+    const df = new DataFrame({
+      d: new ScalarColumn('float64', n, { values: f64, validity }),
+      f: new ScalarColumn('float32', n, { values: f32, validity }),
+      t: Array.from({ length: n }, (_, i) => i % 2),
+    });
+    expect(df.column('d').get(9)).toBeNaN();
+    for (const key of ['d', 'f']) {
+      expectNaive(df, [key]);
+      expectNaive(df, [key, 't']);
+      expectNaive(df, ['t', key]);
+    }
+  });
+});

@@ -1,7 +1,16 @@
-import type { Column } from '../column/column.js';
-import { ScalarColumn } from '../column/scalar.js';
-import { formatType } from '../column/types.js';
-import { TypeMismatchError } from '../errors.js';
+import type { Column } from '../../column/column.js';
+import { ScalarColumn } from '../../column/scalar.js';
+import { formatType } from '../../column/types.js';
+import { TypeMismatchError } from '../../errors.js';
+import { mix } from './hash.js';
+import {
+  boolBytes,
+  int64FitsFloat64,
+  int64Numbers,
+  type NumberArray,
+  orderedFloatWords,
+  orderedInt64Words,
+} from './normalize.js';
 
 // ---------------------------------------------------------------------------------------------
 // Sorted dense codes: the building block of grouping, nunique and ordering of non-numeric values.
@@ -25,17 +34,6 @@ const DIRECT_MIN = 1 << 16;
 
 function directLimit(n: number): number {
   return Math.min(Math.max(2 * n, DIRECT_MIN), 1 << 28);
-}
-
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-
-/** A 32-bit hash of two words (a murmur3-style finaliser, so low bits depend on every input bit). */
-function mix(lo: number, hi: number): number {
-  let h = Math.imul(lo ^ Math.imul(hi, 0x9e3779b1), 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h ^ hi, 0xc2b2ae35);
-  return h ^ (h >>> 16);
 }
 
 /**
@@ -68,16 +66,6 @@ export function sortedCodes(col: Column, what = 'this operation'): SortedCodes {
   }
 }
 
-/** The values of a bool column as bytes 0/1. */
-export function boolBytes(col: ScalarColumn): Uint8Array {
-  const bits = col.values as Uint8Array;
-  const out = new Uint8Array(col.length);
-  for (let i = 0; i < out.length; i++) out[i] = (bits[i >> 3] >> (i & 7)) & 1;
-  return out;
-}
-
-type NumberArray = Float64Array | Float32Array | Int32Array | Uint8Array;
-
 /** Sorted codes of numbers: a direct table for small-range integers, a hash on the bits otherwise. */
 function encodeNumbers(vals: NumberArray, validity: Uint8Array | null, n: number): SortedCodes {
   const isInt = vals instanceof Int32Array || vals instanceof Uint8Array;
@@ -105,7 +93,7 @@ function encodeNumbers(vals: NumberArray, validity: Uint8Array | null, n: number
     }
     return encodeSmallIntegers(vals, validity, n, min, range, nans, nulls);
   }
-  return encodeFloatHash(vals, validity, n, nans, nulls);
+  return encodeFloatHash(vals, validity, n);
 }
 
 interface Scan {
@@ -214,119 +202,39 @@ function encodeSmallIntegers(
   return { codes, card, nullCode };
 }
 
-/** Open addressing on the float64 bits; -0 is folded into 0, NaN and null get codes after all numbers. */
-function encodeFloatHash(
-  vals: NumberArray,
+/** Numbers by a hash on their ordered words: -0 is 0, NaN gets the code after every number, null the last. */
+function encodeFloatHash(vals: NumberArray, validity: Uint8Array | null, n: number): SortedCodes {
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
+  orderedFloatWords(vals, n, hi, lo);
+  return rankPairs(hi, lo, validity, n);
+}
+
+/** int64/timestamp: as float64 when every value is below 2^53, else a hash on the ordered 64 bits. */
+function encodeInt64(vals: BigInt64Array, validity: Uint8Array | null, n: number): SortedCodes {
+  if (int64FitsFloat64(vals, validity, n)) return encodeNumbers(int64Numbers(vals, n), validity, n);
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
+  orderedInt64Words(vals, n, hi, lo);
+  return rankPairs(hi, lo, validity, n);
+}
+
+/**
+ * Dense codes of pairs `(a[i], b[i])` in unsigned lexicographic order (the ordered words of
+ * `normalize.ts`), by open addressing on {@link mix}; rows that `validity` marks null get the last code.
+ */
+export function rankPairs(
+  a: Uint32Array,
+  b: Uint32Array,
   validity: Uint8Array | null,
   n: number,
-  nans: number,
-  nulls: number,
 ): SortedCodes {
   const codes = new Int32Array(n);
   let cap = 1024;
   let mask = cap - 1;
   let slots = new Int32Array(cap).fill(-1);
-  let keys = new Float64Array(cap >> 1);
-  let k = 0;
-  // The bits of float64 values are read in place; other arrays go through a scratch float.
-  const bits = vals instanceof Float64Array ? new Uint32Array(vals.buffer, vals.byteOffset, n * 2) : null;
-  for (let i = 0; i < n; i++) {
-    if (validity !== null && ((validity[i >> 3] >> (i & 7)) & 1) === 0) {
-      codes[i] = -1;
-      continue;
-    }
-    let v = vals[i];
-    if (Number.isNaN(v)) {
-      codes[i] = -2;
-      continue;
-    }
-    let h: number;
-    if (v === 0) {
-      v = 0; // -0 is 0
-      h = mix(0, 0) & mask;
-    } else if (bits !== null) {
-      h = mix(bits[2 * i], bits[2 * i + 1]) & mask;
-    } else {
-      f64[0] = v;
-      h = mix(u32[0], u32[1]) & mask;
-    }
-    let s = slots[h];
-    while (s >= 0 && keys[s] !== v) {
-      h = (h + 1) & mask;
-      s = slots[h];
-    }
-    if (s < 0) {
-      s = k++;
-      slots[h] = s;
-      if (s >= keys.length) {
-        const grown = new Float64Array(keys.length * 2);
-        grown.set(keys);
-        keys = grown;
-      }
-      keys[s] = v;
-      if (k * 2 > cap) {
-        cap *= 2;
-        mask = cap - 1;
-        slots = new Int32Array(cap).fill(-1);
-        for (let j = 0; j < k; j++) {
-          f64[0] = keys[j];
-          let hh = mix(u32[0], u32[1]) & mask;
-          while (slots[hh] >= 0) hh = (hh + 1) & mask;
-          slots[hh] = j;
-        }
-      }
-    }
-    codes[i] = s;
-  }
-  const order = new Int32Array(k);
-  for (let j = 0; j < k; j++) order[j] = j;
-  const ks = keys;
-  order.sort((a, b) => ks[a] - ks[b]);
-  const rank = new Int32Array(k);
-  for (let r = 0; r < k; r++) rank[order[r]] = r;
-  const nanCode = k;
-  const nullCode = nulls > 0 ? k + (nans > 0 ? 1 : 0) : -1;
-  for (let i = 0; i < n; i++) {
-    const c = codes[i];
-    codes[i] = c >= 0 ? rank[c] : c === -2 ? nanCode : nullCode;
-  }
-  return { codes, card: k + (nans > 0 ? 1 : 0) + (nulls > 0 ? 1 : 0), nullCode };
-}
-
-/** int64/timestamp: as float64 when every value is a safe integer, else a hash on the 64 bits. */
-function encodeInt64(vals: BigInt64Array, validity: Uint8Array | null, n: number): SortedCodes {
-  const words = new Int32Array(vals.buffer, vals.byteOffset, n * 2);
-  let safe = true;
-  for (let i = 0; i < n && safe; i++) {
-    const hi = words[2 * i + 1];
-    if (hi < -(1 << 21) || hi >= 1 << 21)
-      safe = validity !== null && ((validity[i >> 3] >> (i & 7)) & 1) === 0;
-  }
-  if (safe) {
-    const asNumbers = new Float64Array(n);
-    for (let i = 0; i < n; i++) asNumbers[i] = words[2 * i + 1] * 4294967296 + (words[2 * i] >>> 0);
-    return encodeNumbers(asNumbers, validity, n);
-  }
-  const hi = new Int32Array(n);
-  const lo = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    lo[i] = words[2 * i];
-    hi[i] = words[2 * i + 1];
-  }
-  return rankPairs(hi, lo, validity, n);
-}
-
-/**
- * Dense codes of pairs `(a[i], b[i])` in lexicographic order (a signed, b unsigned), by a hash on
- * both words; rows that `validity` marks null get the last code.
- */
-export function rankPairs(a: Int32Array, b: Int32Array, validity: Uint8Array | null, n: number): SortedCodes {
-  const codes = new Int32Array(n);
-  let cap = 1024;
-  let mask = cap - 1;
-  let slots = new Int32Array(cap).fill(-1);
-  let ka = new Int32Array(cap >> 1);
-  let kb = new Int32Array(cap >> 1);
+  let ka = new Uint32Array(cap >> 1);
+  let kb = new Uint32Array(cap >> 1);
   let k = 0;
   let nulls = 0;
   for (let i = 0; i < n; i++) {
@@ -347,8 +255,8 @@ export function rankPairs(a: Int32Array, b: Int32Array, validity: Uint8Array | n
       s = k++;
       slots[h] = s;
       if (s >= ka.length) {
-        const ga = new Int32Array(ka.length * 2);
-        const gb = new Int32Array(kb.length * 2);
+        const ga = new Uint32Array(ka.length * 2);
+        const gb = new Uint32Array(kb.length * 2);
         ga.set(ka);
         gb.set(kb);
         ka = ga;
@@ -373,7 +281,7 @@ export function rankPairs(a: Int32Array, b: Int32Array, validity: Uint8Array | n
   for (let j = 0; j < k; j++) order[j] = j;
   const fa = ka;
   const fb = kb;
-  order.sort((p, q) => fa[p] - fa[q] || (fb[p] >>> 0) - (fb[q] >>> 0));
+  order.sort((p, q) => fa[p] - fa[q] || fb[p] - fb[q]);
   const rank = new Int32Array(k);
   for (let r = 0; r < k; r++) rank[order[r]] = r;
   const nullCode = nulls > 0 ? k : -1;
@@ -406,6 +314,12 @@ export function combineCodes(
     if (d < product) for (let i = 0; i < n; i++) codes[i] = rank[codes[i]];
     return { codes, card: d };
   }
-  const { codes, card } = rankPairs(a, b, null, n);
+  // Codes are non-negative, so their unsigned view orders like them.
+  const { codes, card } = rankPairs(
+    new Uint32Array(a.buffer, a.byteOffset, n),
+    new Uint32Array(b.buffer, b.byteOffset, n),
+    null,
+    n,
+  );
   return { codes, card };
 }
