@@ -11,7 +11,7 @@ import {
   write,
 } from '../../../../src/index.js';
 import { crc32, crc32Fallback } from '../../../../src/node/io/store/checksum.js';
-import { serializeManifest } from '../../../../src/node/io/store/manifest.js';
+import { serializeManifest } from '../../../../src/node/io/store/manifest-write.js';
 import { dataFiles, tempDatasets } from './helpers.js';
 
 const dataset = tempDatasets('tessera-corrupt-');

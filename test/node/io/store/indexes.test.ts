@@ -23,7 +23,7 @@ import {
   versions,
   write,
 } from '../../../../src/node/io/store/index.js';
-import { serializeManifest } from '../../../../src/node/io/store/manifest.js';
+import { serializeManifest } from '../../../../src/node/io/store/manifest-write.js';
 import { tempDatasets } from './helpers.js';
 
 const dataset = tempDatasets('tessera-indexes-');
