@@ -5,18 +5,18 @@
  */
 
 export * from './audio.js';
+export type { MediaColumnOptions } from './builder.js';
 export {
-  MAX_CONCURRENT_IO,
-  type MediaColumnOptions,
   MediaDecodeError,
-  type MediaSource,
-  mediaInfo,
   PathEscapeError,
-  resolveMediaPath,
   ToolNotFoundError,
   UnsupportedMediaError,
 } from './common.js';
 export * from './graph.js';
 export * from './image.js';
+export { MAX_CONCURRENT_IO } from './io-limit.js';
+export { mediaInfo } from './loader.js';
+export { resolveMediaPath } from './paths.js';
+export type { MediaSource } from './source.js';
 export * from './video.js';
 export * from './volume.js';

@@ -11,18 +11,12 @@ import type { Column } from '../../core/column/column.js';
 import type { DeferredColumn } from '../../core/column/deferred.js';
 import { registerFunction } from '../../core/column/registry.js';
 import { InvalidArgumentError } from '../../core/errors.js';
-import {
-  limitIO,
-  type MediaColumnOptions,
-  MediaDecodeError,
-  type MediaSource,
-  makeLoader,
-  mediaColumn,
-  resolveMediaPath,
-  sourceName,
-  ToolNotFoundError,
-  UnsupportedMediaError,
-} from './common.js';
+import { type MediaColumnOptions, mediaColumn } from './builder.js';
+import { MediaDecodeError, ToolNotFoundError, UnsupportedMediaError } from './common.js';
+import { limitIO } from './io-limit.js';
+import { makeLoader } from './loader.js';
+import { resolveMediaPath } from './paths.js';
+import { type MediaSource, sourceName } from './source.js';
 
 /** Video metadata from ffprobe. */
 export interface VideoInfo {
