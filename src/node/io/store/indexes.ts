@@ -10,11 +10,10 @@ import { ColumnNotFoundError, InvalidArgumentError, TypeMismatchError } from '..
 import type { WriteResult } from '../../../core/frame/writer.js';
 import type { LshIndex } from '../../../core/search/lsh-index.js';
 import { encodeLshIndex } from '../../../core/search/lsh-serialize.js';
-import { commit } from './commit.js';
-import { FileSink } from './file-io.js';
-import { dataPath, newDataFile } from './layout.js';
+import { commit, type Draft } from './commit.js';
 import type { IndexEntry, Manifest } from './manifest.js';
 import { read } from './read.js';
+import { writeDataFile } from './write-fragments.js';
 
 /** Options of {@link saveIndex} and {@link dropIndex}. */
 export interface SaveIndexOptions {
@@ -60,31 +59,14 @@ export async function saveIndex(
     if (entry.type.kind !== 'tensor')
       throw new TypeMismatchError(`saveIndex: column "${column}" is not a tensor column`);
     await checkSameRows(root, current, column, index);
-    const relative = newDataFile(ctx.version, k, column, 'lsh');
-    ctx.created.push(relative);
-    const sink = await FileSink.create(dataPath(root, relative));
-    try {
-      await sink.write(bytes);
-      await sink.close(ctx.sync);
-    } catch (e) {
-      await sink.abort();
-      throw e;
-    }
-    ctx.bytes += sink.bytes;
+    const file = await writeDataFile(ctx, k, column, 'lsh', (sink) => sink.write(bytes));
     const saved: IndexEntry = {
       kind: index.params.kind,
       rows: index.params.rows,
       version: current.version,
-      file: { path: relative, bytes: sink.bytes, crc32: sink.crc },
+      file,
     };
-    return {
-      parent: current.version,
-      operation: 'index',
-      length: current.length,
-      primaryKey: current.primaryKey,
-      columns: current.columns,
-      indexes: { ...current.indexes, [column]: saved },
-    };
+    return sameRowsWithIndexes(current, { ...current.indexes, [column]: saved });
   });
 }
 
@@ -99,15 +81,20 @@ export async function dropIndex(
     if (current === null || current.indexes?.[column] === undefined)
       throw new InvalidArgumentError(`dropIndex: no index is saved for column "${column}"`);
     const { [column]: _dropped, ...rest } = current.indexes;
-    return {
-      parent: current.version,
-      operation: 'index',
-      length: current.length,
-      primaryKey: current.primaryKey,
-      columns: current.columns,
-      indexes: rest,
-    };
+    return sameRowsWithIndexes(current, rest);
   });
+}
+
+/** The next version of `current`: the same rows and columns, with these saved indexes. */
+function sameRowsWithIndexes(current: Manifest, indexes: Record<string, IndexEntry>): Draft {
+  return {
+    parent: current.version,
+    operation: 'index',
+    length: current.length,
+    primaryKey: current.primaryKey,
+    columns: current.columns,
+    indexes,
+  };
 }
 
 /** The index must describe the stored column: same length, row size, and (spot-checked) values. */
