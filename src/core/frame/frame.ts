@@ -330,6 +330,15 @@ export class DataFrame {
     return new DataFrame(this.base, { primaryKey: this.primaryKey, index: idx });
   }
 
+  /**
+   * @internal The column `name` as this frame holds it, shared with the frames it was derived from
+   * (for a frame read from a dataset, the stored column), and the rows of it this frame shows
+   * (null: all, in order).
+   */
+  columnSource(name: string): { column: Column; rows: Int32Array | null } {
+    return { column: this.requireColumn(name), rows: this.index };
+  }
+
   /** The rows where `mask` is true (a view): a boolean array, bool column, or the name of one. */
   mask(mask: ArrayLike<boolean | null> | Column | string): DataFrame {
     const m = typeof mask === 'string' ? this.column(mask) : mask;

@@ -3,6 +3,7 @@
  * best first, with their scores. Exact by default; with an LSH index (given, or saved with the
  * dataset the frame was read from) approximate and much faster on large columns.
  */
+import type { Column } from '../column/column.js';
 import { TensorColumn } from '../column/tensor.js';
 import {
   DuplicateColumnError,
@@ -58,6 +59,7 @@ export interface FrameSearchOptions {
 
 /** An index saved with a dataset, loaded when first asked for. */
 export interface SavedIndex {
+  /** The stored column it indexes (a frame may show that column under another name). */
   column: string;
   kind: LshKind;
   /** Rows of the column when it was built. */
@@ -65,24 +67,24 @@ export interface SavedIndex {
   /** The dataset version it was built for. */
   version: number;
   /**
-   * The index, bound to this frame's column; loaded and checked once.
+   * The index, bound to the stored column (all its rows; a view of it is searched through the
+   * index and mapped to the view's rows); loaded and checked once.
    * @throws StaleIndexError if the column changed since (e.g. rows were appended).
    * @throws CorruptDataError if its file is damaged.
    */
   load(): Promise<LshIndex>;
 }
 
-const saved = new WeakMap<DataFrame, Map<string, SavedIndex>>();
+/**
+ * Saved indexes by the stored column they index. A frame's views, selections and column subsets
+ * share its columns, so all of them find the index of the dataset they came from.
+ */
+const saved = new WeakMap<Column, SavedIndex>();
 
-/** @internal Called by dataset readers: makes a saved index available on the frame they return. */
-export function attachSavedIndex(df: DataFrame, index: SavedIndex): void {
-  let byColumn = saved.get(df);
-  if (byColumn === undefined) {
-    byColumn = new Map();
-    saved.set(df, byColumn);
-  }
+/** @internal Called by dataset readers: makes a saved index available on every frame of `stored`. */
+export function attachSavedIndex(stored: Column, index: SavedIndex): void {
   let loading: Promise<LshIndex> | undefined;
-  byColumn.set(index.column, {
+  saved.set(stored, {
     ...index,
     load: () => {
       loading ??= index.load();
@@ -95,9 +97,17 @@ export function attachSavedIndex(df: DataFrame, index: SavedIndex): void {
   });
 }
 
-/** The indexes saved with the dataset `df` was read from, by column (empty for other frames). */
+/**
+ * The indexes saved with the dataset that `df`'s columns were read from, by the frame's column
+ * names (empty for other frames).
+ */
 export function savedIndexes(df: DataFrame): ReadonlyMap<string, SavedIndex> {
-  return saved.get(df) ?? new Map();
+  const out = new Map<string, SavedIndex>();
+  for (const name of df.columnNames) {
+    const index = saved.get(df.columnSource(name).column);
+    if (index !== undefined) out.set(name, index);
+  }
+  return out;
 }
 
 /** The rows of `df` closest to `query` in column `by`, best first, with a score column. */
@@ -122,6 +132,8 @@ export async function searchFrame(
   const vector = await queryVector(df, col, by, query, encoder);
 
   let index: LshIndex | null = null;
+  /** Rows of the indexed column that this frame shows (null: all, in order). */
+  let shown: Int32Array | null = null;
   if (options.index === true) {
     const entry = savedIndexes(df).get(by);
     if (entry === undefined)
@@ -129,11 +141,12 @@ export async function searchFrame(
         `search: no index is saved for column "${by}" with this frame; build one with buildLshIndex (and save it with saveIndex), or pass index: false for exact search`,
       );
     index = await entry.load();
+    shown = df.columnSource(by).rows;
   } else if (options.index) index = options.index;
 
   let result: { k: number; indices: Int32Array; scores: Float32Array };
   if (index !== null) {
-    if (index.column !== col && index.column.data !== col.data)
+    if (shown === null && index.column !== col && index.column.data !== col.data)
       throw new InvalidArgumentError(
         `search: the index was built over another column than "${by}" of this frame (a view or a changed frame has other rows); search the frame it was built for, or rebuild it`,
       );
@@ -141,7 +154,10 @@ export async function searchFrame(
       throw new InvalidArgumentError(
         `search: the index ranks by '${index.params.metric}', not '${options.metric}'; leave metric out or build an index for it`,
       );
-    result = await index.search(vector, { k, probes, kernels });
+    result =
+      shown === null
+        ? await index.search(vector, { k, probes, kernels })
+        : await searchShownRows(index, shown, vector, { k, probes, kernels });
   } else {
     result = await exactSearch(col, vector, { k, metric: options.metric ?? 'cosine', kernels });
   }
@@ -149,6 +165,49 @@ export async function searchFrame(
   while (found < result.k && result.indices[found] >= 0) found++;
   const rows = result.indices.slice(0, found);
   return df.takeValid(rows).withColumn(scoreColumn, result.scores.slice(0, found));
+}
+
+/**
+ * The index's best `k` rows among the rows `shown` (a view of the indexed column), as positions in
+ * the view, best first. The index ranks stored rows, so its ranking is filtered to the shown ones;
+ * when its first `k` are not enough, every candidate it finds is ranked once more and filtered, so
+ * the answer is the best `k` shown rows among the index's candidates.
+ */
+async function searchShownRows(
+  index: LshIndex,
+  shown: Int32Array,
+  vector: Float32Array | Float64Array,
+  options: { k: number; probes?: number; kernels?: TensorKernels },
+): Promise<{ k: number; indices: Int32Array; scores: Float32Array }> {
+  // Positions in the view of each stored row, grouped by row (a view may show a row several times).
+  const rows = index.params.rows;
+  const starts = new Int32Array(rows + 1);
+  for (let p = 0; p < shown.length; p++) starts[shown[p] + 1]++;
+  for (let i = 0; i < rows; i++) starts[i + 1] += starts[i];
+  const positions = new Int32Array(shown.length);
+  const next = starts.slice(0, rows);
+  for (let p = 0; p < shown.length; p++) positions[next[shown[p]]++] = p;
+
+  const { k } = options;
+  let ask = k;
+  for (;;) {
+    const ranked = await index.search(vector, { ...options, k: ask });
+    const indices = new Int32Array(k).fill(-1);
+    const scores = new Float32Array(k).fill(Number.NaN);
+    let found = 0;
+    let returned = 0;
+    for (; returned < ranked.k && ranked.indices[returned] >= 0 && found < k; returned++) {
+      const row = ranked.indices[returned];
+      for (let s = starts[row]; s < starts[row + 1] && found < k; s++, found++) {
+        indices[found] = positions[s];
+        scores[found] = ranked.scores[returned];
+      }
+    }
+    const candidates = ranked.candidates[0];
+    // Done when k rows were found or every candidate was ranked.
+    if (found === k || returned < ask || ask >= candidates) return { k, indices, scores };
+    ask = candidates;
+  }
 }
 
 async function queryVector(

@@ -8,19 +8,10 @@
  * decoding: WAV and FLAC headers.
  */
 import * as fs from 'node:fs';
-import type { Column } from '../../core/column/column.js';
-import type { DeferredColumn } from '../../core/column/deferred.js';
 import { MediaDecodeError, UnsupportedMediaError } from '../../core/errors.js';
-import {
-  type MediaColumnOptions,
-  type MediaSource,
-  mediaColumn,
-  readRange,
-  readSourceSync,
-  registerBaseDirLoader,
-  resolveMediaPath,
-  sourceName,
-} from './common.js';
+import { type MediaColumnBuilder, registerBaseDirMedia } from './builder.js';
+import { resolveMediaPath } from './paths.js';
+import { type MediaSource, readRange, readSourceSync, sourceName } from './source.js';
 
 /** Decoded audio: `channelData[c][t]` is sample t of channel c, in [-1, 1). */
 export interface AudioValue {
@@ -184,12 +175,12 @@ export async function decodeAudioFile(
   src: MediaSource,
   options: { baseDir?: string } = {},
 ): Promise<AudioValue> {
-  return decodeAnyAudio(src, options.baseDir);
+  return decodeAnyAudio(src, options);
 }
 
 /** WAV synchronously, any other format as a promise (so WAV columns stay usable with `get`). */
-function decodeAnyAudio(src: MediaSource, baseDir: string | undefined): AudioValue | Promise<AudioValue> {
-  const bytes = readSourceSync(src, baseDir);
+function decodeAnyAudio(src: MediaSource, options: { baseDir?: string }): AudioValue | Promise<AudioValue> {
+  const bytes = readSourceSync(src, options.baseDir);
   return isWav(bytes) ? decodeAudio(bytes) : decodeCompressed(bytes, sourceName(src));
 }
 
@@ -207,17 +198,9 @@ async function decodeCompressed(bytes: Uint8Array, name: string): Promise<AudioV
       );
     throw new MediaDecodeError(name, `cannot decode ${what}: ${why}`);
   }
-  const channelData = out.channelData;
-  const frames = channelData[0]?.length ?? 0;
-  if (channelData.length === 0 || !(out.sampleRate > 0))
+  if (out.channelData.length === 0 || !(out.sampleRate > 0))
     throw new MediaDecodeError(name, 'the decoder found no audio');
-  return {
-    sampleRate: out.sampleRate,
-    channels: channelData.length,
-    frames,
-    duration: frames / out.sampleRate,
-    channelData,
-  };
+  return audioValue(out.sampleRate, out.channelData);
 }
 
 /** Decode a WAV file or bytes to planar float samples. */
@@ -233,13 +216,13 @@ export function decodeAudio(src: MediaSource, options: { baseDir?: string } = {}
     const out = channelData[c];
     for (let t = 0, o = c * step; t < frames; t++, o += l.blockAlign) out[t] = read(o);
   }
-  return {
-    sampleRate: l.sampleRate,
-    channels: l.channels,
-    frames,
-    duration: frames / l.sampleRate,
-    channelData,
-  };
+  return audioValue(l.sampleRate, channelData);
+}
+
+/** Decoded audio from its planar samples (at least one channel). */
+function audioValue(sampleRate: number, channelData: Float32Array[]): AudioValue {
+  const frames = channelData[0].length;
+  return { sampleRate, channels: channelData.length, frames, duration: frames / sampleRate, channelData };
 }
 
 function sampleReader(l: WavLayout, v: DataView): (offset: number) => number {
@@ -280,17 +263,15 @@ export function formatAudioInfo(info: AudioInfo): string {
   return `<audio ${info.duration.toFixed(1)} s ${formatSampleRate(info.sampleRate)}${ch}>`;
 }
 
-registerBaseDirLoader<AudioInfo>(AUDIO_FUNCTION, 'audio', decodeAnyAudio, readAudioInfo, formatAudioInfo);
-
 /**
  * A column of audio (paths under baseDir, or bytes): `col.get(i)` gives an {@link AudioValue} for
  * WAV, `await col.load([i])` for every format; prints as `<audio 2.0 s 16 kHz>` from the header (WAV,
  * FLAC), and `mediaInfo(col, i)` gives {@link AudioInfo}.
  */
-export function audioColumn(
-  sources: Column | readonly (MediaSource | null)[],
-  options: MediaColumnOptions = {},
-): DeferredColumn<AudioValue> {
-  const { baseDir, env, inputNames } = options;
-  return mediaColumn<AudioValue>(AUDIO_FUNCTION, sources, { baseDir }, { env, inputNames });
-}
+export const audioColumn: MediaColumnBuilder<AudioValue> = registerBaseDirMedia<AudioValue, AudioInfo>(
+  AUDIO_FUNCTION,
+  'audio',
+  decodeAnyAudio,
+  readAudioInfo,
+  formatAudioInfo,
+);

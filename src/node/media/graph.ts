@@ -9,18 +9,10 @@
  */
 import * as fs from 'node:fs';
 import * as graphology from 'graphology';
-import type { Column } from '../../core/column/column.js';
-import type { DeferredColumn } from '../../core/column/deferred.js';
 import { MediaDecodeError, UnsupportedMediaError } from '../../core/errors.js';
-import {
-  type MediaColumnOptions,
-  type MediaSource,
-  mediaColumn,
-  readSourceSync,
-  registerBaseDirLoader,
-  resolveMediaPath,
-  sourceName,
-} from './common.js';
+import { type MediaColumnBuilder, registerBaseDirMedia } from './builder.js';
+import { resolveMediaPath } from './paths.js';
+import { type MediaSource, readSourceSync, sourceName } from './source.js';
 
 /** graphology's Graph class (its ESM default export; typed through its CommonJS declarations). */
 type GraphClass = typeof graphology.default.default;
@@ -335,19 +327,11 @@ export function formatGraphInfo(info: GraphInfo): string {
   return `<graph ${info.nodes} node${info.nodes === 1 ? '' : 's'} ${info.edges} edge${info.edges === 1 ? '' : 's'}>`;
 }
 
-registerBaseDirLoader<GraphInfo>(
+/** A column of graphs (node-link JSON or GraphML paths under baseDir, or bytes): `col.get(i)` gives a graphology Graph. */
+export const graphColumn: MediaColumnBuilder<Graph> = registerBaseDirMedia<Graph, GraphInfo>(
   GRAPH_FUNCTION,
   'graph',
-  (src, baseDir) => decodeGraph(src, { baseDir }),
+  decodeGraph,
   readGraphInfo,
   formatGraphInfo,
 );
-
-/** A column of graphs (node-link JSON or GraphML paths under baseDir, or bytes): `col.get(i)` gives a graphology Graph. */
-export function graphColumn(
-  sources: Column | readonly (MediaSource | null)[],
-  options: MediaColumnOptions = {},
-): DeferredColumn<Graph> {
-  const { baseDir, env, inputNames } = options;
-  return mediaColumn<Graph>(GRAPH_FUNCTION, sources, { baseDir }, { env, inputNames });
-}

@@ -5,21 +5,16 @@
  * synchronously by hand (PNG, JPEG, GIF, WebP: the first bytes; TIFF: its first IFD; no pixels are
  * decoded). `imageMetadata` gives the same through sharp, asynchronously.
  */
-import sharp, { type Metadata, type OutputInfo } from 'sharp';
+import type { Metadata, OutputInfo, Sharp, SharpOptions } from 'sharp';
 import type { Column } from '../../core/column/column.js';
 import type { DeferredColumn } from '../../core/column/deferred.js';
 import { registerFunction } from '../../core/column/registry.js';
 import { InvalidArgumentError, MediaDecodeError, UnsupportedMediaError } from '../../core/errors.js';
-import {
-  limitIO,
-  type MediaColumnOptions,
-  type MediaSource,
-  makeLoader,
-  mediaColumn,
-  readRange,
-  resolveMediaPath,
-  sourceName,
-} from './common.js';
+import { type MediaColumnOptions, mediaColumn } from './builder.js';
+import { limitIO } from './io-limit.js';
+import { makeLoader } from './loader.js';
+import { resolveMediaPath } from './paths.js';
+import { type MediaSource, readRange, sourceName } from './source.js';
 
 /** A decoded image: `data` is row-major height × width × channels (HWC). */
 export interface ImageValue {
@@ -66,6 +61,18 @@ export interface ThumbnailOptions {
 export const IMAGE_FUNCTION = 'tessera.media.image';
 export const THUMBNAIL_FUNCTION = 'tessera.media.thumbnail';
 
+type SharpFactory = (input: string | Buffer, options?: SharpOptions) => Sharp;
+let sharpLoading: Promise<SharpFactory> | undefined;
+
+/**
+ * sharp, imported on first use: it loads libvips (a large native library), which importing Tessera
+ * must not do for programs that never decode an image.
+ */
+function loadSharp(): Promise<SharpFactory> {
+  sharpLoading ??= import('sharp').then((m) => m.default);
+  return sharpLoading;
+}
+
 function sharpInput(src: MediaSource, baseDir: string | undefined): string | Buffer {
   return typeof src === 'string'
     ? resolveMediaPath(src, baseDir)
@@ -94,6 +101,7 @@ export async function decodeImage(
 ): Promise<ImageValue> {
   checkDecodeOptions(options);
   const input = sharpInput(src, options.baseDir);
+  const sharp = await loadSharp();
   return await limitIO(async () => {
     let img = sharp(input, { failOn: 'error' });
     if (options.autoOrient) img = img.rotate();
@@ -142,6 +150,7 @@ export async function imageMetadata(
   options: { baseDir?: string } = {},
 ): Promise<ImageInfo & { hasAlpha: boolean; orientation?: number }> {
   const input = sharpInput(src, options.baseDir);
+  const sharp = await loadSharp();
   let m: Metadata;
   try {
     m = await limitIO(() => sharp(input).metadata());
@@ -174,6 +183,7 @@ export async function imageThumbnail(
   if (format !== 'jpeg' && format !== 'webp')
     throw new InvalidArgumentError(`thumbnail format must be 'jpeg' or 'webp', got ${String(format)}`);
   const input = sharpInput(src, options.baseDir);
+  const sharp = await loadSharp();
   return await limitIO(async () => {
     let img = sharp(input)
       .rotate()

@@ -5,14 +5,12 @@
  */
 
 export * from './audio.js';
-export {
-  MAX_CONCURRENT_IO,
-  type MediaColumnOptions,
-  type MediaSource,
-  mediaInfo,
-  resolveMediaPath,
-} from './common.js';
+export type { MediaColumnOptions } from './builder.js';
 export * from './graph.js';
 export * from './image.js';
+export { MAX_CONCURRENT_IO } from './io-limit.js';
+export { mediaInfo } from './loader.js';
+export { resolveMediaPath } from './paths.js';
+export type { MediaSource } from './source.js';
 export * from './video.js';
 export * from './volume.js';

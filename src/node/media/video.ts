@@ -16,15 +16,11 @@ import {
   ToolNotFoundError,
   UnsupportedMediaError,
 } from '../../core/errors.js';
-import {
-  limitIO,
-  type MediaColumnOptions,
-  type MediaSource,
-  makeLoader,
-  mediaColumn,
-  resolveMediaPath,
-  sourceName,
-} from './common.js';
+import { type MediaColumnOptions, mediaColumn } from './builder.js';
+import { limitIO } from './io-limit.js';
+import { makeLoader } from './loader.js';
+import { resolveMediaPath } from './paths.js';
+import { type MediaSource, sourceName } from './source.js';
 
 /** Video metadata from ffprobe. */
 export interface VideoInfo {

@@ -9,19 +9,10 @@
  * Decoding is synchronous (`col.get(i)` works).
  */
 import * as zlib from 'node:zlib';
-import type { Column } from '../../core/column/column.js';
-import type { DeferredColumn } from '../../core/column/deferred.js';
 import { MediaDecodeError, UnsupportedMediaError } from '../../core/errors.js';
-import {
-  type MediaColumnOptions,
-  type MediaSource,
-  mediaColumn,
-  readRange,
-  readSourceSync,
-  registerBaseDirLoader,
-  resolveMediaPath,
-  sourceName,
-} from './common.js';
+import { type MediaColumnBuilder, registerBaseDirMedia } from './builder.js';
+import { resolveMediaPath } from './paths.js';
+import { type MediaSource, readRange, readSourceSync, sourceName } from './source.js';
 
 export type VolumeArray =
   | Uint8Array
@@ -262,22 +253,14 @@ export function formatVolumeInfo(info: VolumeInfo): string {
   return `<volume ${info.dims.join('×')}>`;
 }
 
-registerBaseDirLoader<VolumeInfo>(
-  VOLUME_FUNCTION,
-  'volume',
-  (src, baseDir) => decodeVolume(src, { baseDir }),
-  readVolumeInfo,
-  formatVolumeInfo,
-);
-
 /**
  * A column of NIfTI-1 volumes (paths under baseDir, or bytes): `col.get(i)` gives a
  * {@link VolumeValue}; prints as `<volume 64×64×32>` from the header.
  */
-export function volumeColumn(
-  sources: Column | readonly (MediaSource | null)[],
-  options: MediaColumnOptions = {},
-): DeferredColumn<VolumeValue> {
-  const { baseDir, env, inputNames } = options;
-  return mediaColumn<VolumeValue>(VOLUME_FUNCTION, sources, { baseDir }, { env, inputNames });
-}
+export const volumeColumn: MediaColumnBuilder<VolumeValue> = registerBaseDirMedia<VolumeValue, VolumeInfo>(
+  VOLUME_FUNCTION,
+  'volume',
+  decodeVolume,
+  readVolumeInfo,
+  formatVolumeInfo,
+);

@@ -5,8 +5,8 @@
  */
 import sharp from 'sharp';
 import { InvalidArgumentError } from '../../core/errors.js';
-import type { MediaSource } from '../media/common.js';
 import { decodeImage, type ImageValue } from '../media/image.js';
+import type { MediaSource } from '../media/source.js';
 
 /** One image for an encoder: a decoded {@link ImageValue}, a path (under `baseDir`) or encoded bytes. */
 export type ImageInput = ImageValue | MediaSource;

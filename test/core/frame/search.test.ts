@@ -10,6 +10,7 @@ import { DataFrame } from '../../../src/core/frame/frame.js';
 import type { Encoder } from '../../../src/core/models/encoder.js';
 import { Random } from '../../../src/core/random.js';
 import { buildLshIndex, type SearchMetric } from '../../../src/core/search/index.js';
+import { naiveRanking } from '../../helpers/naive-search.js';
 
 const d = 8;
 const n = 200;
@@ -19,24 +20,9 @@ const ids = Array.from({ length: n }, (_, i) => `id${i}`);
 const frame = () =>
   new DataFrame({ id: ids, label: ids.map((_, i) => i % 3), emb: new TensorColumn(vectors, [d], n) });
 
-/** Naive best-first (row, score) of every row against `q`, ties by row. */
+/** Naive best-first (row, score) of every row (or of `rows`, ascending) against `q`, ties by row. */
 function naive(q: ArrayLike<number>, metric: SearchMetric, rows: number[] = ids.map((_, i) => i)) {
-  const scored = rows.map((j) => {
-    let dot = 0;
-    let qq = 0;
-    let xx = 0;
-    let l2 = 0;
-    for (let t = 0; t < d; t++) {
-      const x = vectors[j * d + t];
-      dot += q[t] * x;
-      qq += q[t] * q[t];
-      xx += x * x;
-      l2 += (q[t] - x) ** 2;
-    }
-    return { j, s: metric === 'dot' ? dot : metric === 'l2' ? l2 : dot / Math.sqrt(qq * xx) };
-  });
-  scored.sort((a, b) => (metric === 'l2' ? a.s - b.s : b.s - a.s) || a.j - b.j);
-  return scored;
+  return naiveRanking(vectors, d, q, metric, rows).map((r) => ({ j: r.row, s: r.score }));
 }
 
 /**

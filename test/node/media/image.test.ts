@@ -259,3 +259,25 @@ describe('real PNGs from vega-datasets', () => {
     },
   );
 });
+
+describe('loading sharp', () => {
+  it('importing the media columns does not load sharp (a native library); the first decode does', () => {
+    const media = path.resolve(import.meta.dirname, '../../../src/node/media/index.ts');
+    // The native libraries the process has loaded (sharp's addon and libvips), however it imported them.
+    const script = `
+      const nativeSharp = () => process.report.getReport().sharedObjects.filter((f) => /sharp|vips/.test(f)).length;
+      const media = await import(${JSON.stringify(media)});
+      const afterImport = nativeSharp();
+      const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+      const image = await media.decodeImage(new Uint8Array(png));
+      console.log(JSON.stringify({ afterImport, afterDecode: nativeSharp(), width: image.width }));
+    `;
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    const { afterImport, afterDecode, width } = JSON.parse(out);
+    expect(afterImport).toBe(0);
+    expect(afterDecode).toBeGreaterThan(0);
+    expect(width).toBe(1);
+  });
+});

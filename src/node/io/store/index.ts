@@ -13,12 +13,19 @@ import { registerFrameWriter } from '../../../core/frame/writer.js';
 import { write } from './write.js';
 
 export { resetStoreIoStats, type StoreIoStats, storeIoStats } from './file-io.js';
-export type { IndexEntry } from './index-entry.js';
 export { dropIndex, type SaveIndexOptions, saveIndex } from './indexes.js';
-export type { ColumnEntry, DeferredEntry, FileEntry, Manifest, TensorFragment } from './manifest.js';
+export type {
+  ColumnEntry,
+  DeferredEntry,
+  FileEntry,
+  IndexEntry,
+  Manifest,
+  TensorFragment,
+} from './manifest.js';
+export { readManifest } from './manifest-read.js';
 export { MappedTensorColumn } from './mapped-tensor.js';
 export { parseNpyHeader } from './npy.js';
-export { type ReadOptions, read, readManifest } from './read.js';
+export { type ReadOptions, read } from './read.js';
 export {
   type VacuumOptions,
   type VacuumResult,

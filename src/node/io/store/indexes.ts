@@ -1,32 +1,19 @@
 /**
- * Search indexes saved with a dataset. `saveIndex` writes an index's bytes as a new data file and
+ * Saving search indexes with a dataset. `saveIndex` writes an index's bytes as a new data file and
  * commits a new version (operation `index`, same rows) whose manifest lists it under `indexes`, by
  * column name, with its size, CRC-32, and the column length and version it was built for. Reading
- * the dataset makes it available on the frame (`df.savedIndex(name)`, `df.search(q, { index: true })`)
- * without rebuilding; it is loaded, verified and bound to the column when first used. An append
- * keeps the entry, but the index then covers fewer rows than the column: loading it is a
- * {@link StaleIndexError} until it is rebuilt and saved again.
+ * the dataset makes it available (load-index.ts) without rebuilding.
  */
 import * as path from 'node:path';
 import { TensorColumn } from '../../../core/column/tensor.js';
-import {
-  ColumnNotFoundError,
-  CorruptDataError,
-  InvalidArgumentError,
-  ShapeError,
-  StaleIndexError,
-  TypeMismatchError,
-} from '../../../core/errors.js';
-import type { DataFrame } from '../../../core/frame/frame.js';
-import { attachSavedIndex } from '../../../core/frame/search.js';
+import { ColumnNotFoundError, InvalidArgumentError, TypeMismatchError } from '../../../core/errors.js';
+import type { WriteResult } from '../../../core/frame/writer.js';
 import type { LshIndex } from '../../../core/search/lsh-index.js';
-import { decodeLshIndex, encodeLshIndex } from '../../../core/search/lsh-serialize.js';
-import { FileSink, readVerified } from './file-io.js';
-import type { IndexEntry } from './index-entry.js';
-import { dataPath, newDataFile } from './layout.js';
-import type { Manifest } from './manifest.js';
+import { encodeLshIndex } from '../../../core/search/lsh-serialize.js';
+import { commit, type Draft } from './commit.js';
+import type { IndexEntry, Manifest } from './manifest.js';
 import { read } from './read.js';
-import { commit, type WriteResult } from './write.js';
+import { writeDataFile } from './write-fragments.js';
 
 /** Options of {@link saveIndex} and {@link dropIndex}. */
 export interface SaveIndexOptions {
@@ -72,31 +59,14 @@ export async function saveIndex(
     if (entry.type.kind !== 'tensor')
       throw new TypeMismatchError(`saveIndex: column "${column}" is not a tensor column`);
     await checkSameRows(root, current, column, index);
-    const relative = newDataFile(ctx.version, k, column, 'lsh');
-    ctx.created.push(relative);
-    const sink = await FileSink.create(dataPath(root, relative));
-    try {
-      await sink.write(bytes);
-      await sink.close(ctx.sync);
-    } catch (e) {
-      await sink.abort();
-      throw e;
-    }
-    ctx.bytes += sink.bytes;
+    const file = await writeDataFile(ctx, k, column, 'lsh', (sink) => sink.write(bytes));
     const saved: IndexEntry = {
       kind: index.params.kind,
       rows: index.params.rows,
       version: current.version,
-      file: { path: relative, bytes: sink.bytes, crc32: sink.crc },
+      file,
     };
-    return {
-      parent: current.version,
-      operation: 'index',
-      length: current.length,
-      primaryKey: current.primaryKey,
-      columns: current.columns,
-      indexes: { ...current.indexes, [column]: saved },
-    };
+    return sameRowsWithIndexes(current, { ...current.indexes, [column]: saved });
   });
 }
 
@@ -111,15 +81,20 @@ export async function dropIndex(
     if (current === null || current.indexes?.[column] === undefined)
       throw new InvalidArgumentError(`dropIndex: no index is saved for column "${column}"`);
     const { [column]: _dropped, ...rest } = current.indexes;
-    return {
-      parent: current.version,
-      operation: 'index',
-      length: current.length,
-      primaryKey: current.primaryKey,
-      columns: current.columns,
-      indexes: rest,
-    };
+    return sameRowsWithIndexes(current, rest);
   });
+}
+
+/** The next version of `current`: the same rows and columns, with these saved indexes. */
+function sameRowsWithIndexes(current: Manifest, indexes: Record<string, IndexEntry>): Draft {
+  return {
+    parent: current.version,
+    operation: 'index',
+    length: current.length,
+    primaryKey: current.primaryKey,
+    columns: current.columns,
+    indexes,
+  };
 }
 
 /** The index must describe the stored column: same length, row size, and (spot-checked) values. */
@@ -146,38 +121,4 @@ async function checkSameRows(root: string, current: Manifest, column: string, in
         `saveIndex: row ${i} of the index's column differs from row ${i} of column "${column}" in the dataset; build the index from the dataset's current column`,
       );
   }
-}
-
-/**
- * @internal Makes the indexes saved in `manifest` available on `df` (the frame read from it): each
- * is read, verified and bound to its column on first use.
- */
-export function attachStoredIndexes(df: DataFrame, root: string, manifest: Manifest): DataFrame {
-  for (const [column, entry] of Object.entries(manifest.indexes ?? {})) {
-    if (!df.has(column)) continue;
-    attachSavedIndex(df, {
-      column,
-      kind: entry.kind,
-      rows: entry.rows,
-      version: entry.version,
-      load: async () => {
-        if (entry.rows !== manifest.length)
-          throw new StaleIndexError(
-            `the ${entry.kind} index of column "${column}" was built at version ${entry.version} over ${entry.rows} rows, but version ${manifest.version} has ${manifest.length}; rebuild it (buildLshIndex over df.column("${column}")) and save it again with saveIndex, or search without it (index: false)`,
-          );
-        const file = dataPath(root, entry.file.path);
-        const bytes = readVerified(file, entry.file.bytes, entry.file.crc32);
-        const col = df.column(column);
-        if (!(col instanceof TensorColumn))
-          throw new TypeMismatchError(`column "${column}" is not a tensor column; its index cannot be used`);
-        try {
-          return decodeLshIndex(bytes, col, file);
-        } catch (e) {
-          if (e instanceof ShapeError) throw new CorruptDataError(file, e.message);
-          throw e;
-        }
-      },
-    });
-  }
-  return df;
 }

@@ -1,23 +1,14 @@
 /**
  * The manifest: one JSON document per version that says everything about it (schema, length, the
  * data files of each column with their sizes and checksums, deferred columns as function name,
- * parameters and inputs). It carries a CRC-32 of itself, so a damaged manifest is detected too.
- * Parsing validates every field: a manifest is data, and nothing in it is ever executed.
+ * parameters and inputs, saved search indexes). It carries a CRC-32 of itself, so a damaged manifest
+ * is detected too. This file holds its shape; manifest-read.ts parses and validates it, and
+ * manifest-write.ts serialises it.
  */
-import { bitmapBytes } from '../../../core/column/bitmap.js';
-import {
-  type ColumnType,
-  MEDIA_KINDS,
-  type MediaKind,
-  SCALAR_DTYPES,
-  type ScalarDType,
-  TENSOR_DTYPES,
-  type TensorDType,
-} from '../../../core/column/types.js';
-import { CorruptDataError } from '../../../core/errors.js';
+import type { ColumnType, TensorDType } from '../../../core/column/types.js';
+import type { LshKind } from '../../../core/search/hash-family.js';
 import { crc32 } from './checksum.js';
 import { hex } from './file-io.js';
-import { checkIndexEntries, type IndexEntry } from './index-entry.js';
 
 export const FORMAT = 'tessera-dataset';
 export const FORMAT_VERSION = 1;
@@ -53,6 +44,21 @@ export interface TensorFragment {
   rows: number;
   data: TensorFileEntry;
   validity: FileEntry | null;
+}
+
+/**
+ * A search index saved with the dataset, listed under `indexes` by the name of the tensor column it
+ * indexes. It names its data file (with size and CRC-32, like every data file) and the column length
+ * and dataset version it was built for, so an index is never used over rows it has not seen.
+ */
+export interface IndexEntry {
+  /** The hash family (`simhash` or `e2lsh`); the file holds the rest of its parameters. */
+  kind: LshKind;
+  /** Rows of the column when the index was built. */
+  rows: number;
+  /** The dataset version whose column it was built over. */
+  version: number;
+  file: FileEntry;
 }
 
 /** A deferred (or media) column: computed by a registered function of other columns. */
@@ -92,188 +98,13 @@ export interface Manifest {
   indexes?: Record<string, IndexEntry>;
 }
 
-/** The manifest as JSON text, with its checksum. */
-export function serializeManifest(m: Manifest): string {
-  const plain = JSON.parse(JSON.stringify(m)) as Manifest;
-  const checksum = `crc32:${hex(crc32(new TextEncoder().encode(JSON.stringify(plain))))}`;
-  return `${JSON.stringify({ ...plain, checksum }, null, 1)}\n`;
-}
-
-/** Parse and validate a manifest's text; anything wrong is a {@link CorruptDataError} naming `file`. */
-export function parseManifest(text: string, file: string): Manifest {
-  const fail = (detail: string): never => {
-    throw new CorruptDataError(file, `bad manifest: ${detail}`);
-  };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (e) {
-    return fail(`not valid JSON (${(e as Error).message})`);
-  }
-  if (!isRecord(parsed)) return fail('not a JSON object');
-  const { checksum, ...rest } = parsed;
-  if (rest.format !== FORMAT) return fail(`"format" is ${JSON.stringify(rest.format)}, not "${FORMAT}"`);
-  if (typeof rest.formatVersion !== 'number' || rest.formatVersion > FORMAT_VERSION)
-    return fail(
-      `format version ${String(rest.formatVersion)} is newer than this Tessera reads (${FORMAT_VERSION}); upgrade Tessera`,
-    );
-  const expected = `crc32:${hex(crc32(new TextEncoder().encode(JSON.stringify(rest))))}`;
-  if (checksum !== expected) return fail(`checksum mismatch (${String(checksum)}, computed ${expected})`);
-  return validate(rest, fail);
-}
-
-function validate(m: Record<string, unknown>, fail: (detail: string) => never): Manifest {
-  const count = (v: unknown, what: string): number => {
-    if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) fail(`${what} must be a count, got ${v}`);
-    return v as number;
-  };
-  const version = count(m.version, 'version');
-  if (version < 1) fail('version must be at least 1');
-  if (m.parent !== null) count(m.parent, 'parent');
-  if (m.operation !== 'write' && m.operation !== 'append' && m.operation !== 'index') fail('bad "operation"');
-  if (typeof m.createdAt !== 'string') fail('bad "createdAt"');
-  const length = count(m.length, 'length');
-  if (!Array.isArray(m.columns)) fail('"columns" must be an array');
-  const columns = m.columns as unknown[];
-  const names = new Set<string>();
-  for (const c of columns) {
-    if (!isRecord(c) || typeof c.name !== 'string') fail('every column needs a name');
-    const col = c as Record<string, unknown> & { name: string };
-    if (names.has(col.name)) fail(`column "${col.name}" appears twice`);
-    names.add(col.name);
-    const at = `column "${col.name}"`;
-    const type = checkType(col.type, at, fail);
-    if (type.kind === 'deferred') {
-      checkDeferred(col.deferred, at, fail);
-      continue;
-    }
-    if (!Array.isArray(col.fragments)) fail(`${at} has no fragment list`);
-    let rows = 0;
-    for (const f of col.fragments as unknown[]) {
-      if (!isRecord(f)) fail(`${at}: bad fragment`);
-      const frag = f as Record<string, unknown>;
-      const n = count(frag.rows, `${at}: fragment rows`);
-      rows += n;
-      if (type.kind === 'tensor') checkTensorFragment(frag, n, type, at, fail);
-      else checkFile(frag.file, at, fail);
-    }
-    if (rows !== length) fail(`${at} has ${rows} rows in its fragments, but the dataset has ${length}`);
-  }
-  for (const c of columns as ColumnEntry[])
-    if (c.type.kind === 'deferred')
-      for (const input of (c as { deferred: DeferredEntry }).deferred.inputs)
-        if (!names.has(input)) fail(`column "${c.name}" has an input "${input}" that is not a column`);
-  checkAcyclic(columns as ColumnEntry[], fail);
-  if (m.primaryKey !== null && (typeof m.primaryKey !== 'string' || !names.has(m.primaryKey)))
-    fail('"primaryKey" is not a column');
-  if (m.indexes !== undefined)
-    checkIndexEntries(
-      m.indexes,
-      columns as ColumnEntry[],
-      length,
-      version,
-      (f, at) => checkFile(f, at, fail),
-      fail,
-    );
-  return m as unknown as Manifest;
-}
-
 /** Element sizes of tensor dtypes. */
 export const TENSOR_BYTES: Record<TensorDType, number> = { float32: 4, float64: 8, int32: 4, uint8: 1 };
 
-function checkType(t: unknown, at: string, fail: (d: string) => never): ColumnType {
-  if (!isRecord(t)) return fail(`${at}: bad type`);
-  switch (t.kind) {
-    case 'scalar':
-      if (!SCALAR_DTYPES.includes(t.dtype as ScalarDType)) fail(`${at}: bad scalar dtype`);
-      break;
-    case 'tensor':
-      if (!TENSOR_DTYPES.includes(t.dtype as TensorDType)) fail(`${at}: bad tensor dtype`);
-      if (!Array.isArray(t.shape) || !t.shape.every((d) => Number.isSafeInteger(d) && d >= 0))
-        fail(`${at}: bad tensor shape`);
-      break;
-    case 'object':
-      break;
-    case 'deferred':
-      if (t.media !== undefined && !MEDIA_KINDS.includes(t.media as MediaKind)) fail(`${at}: bad media kind`);
-      break;
-    default:
-      fail(`${at}: unknown column kind ${JSON.stringify(t.kind)}`);
-  }
-  return t as unknown as ColumnType;
-}
-
-/** Data files live directly in `data/`; nothing in a manifest may point elsewhere. */
-const FILE_PATH = /^data\/[A-Za-z0-9_-][A-Za-z0-9._-]*$/;
-
-function checkFile(f: unknown, at: string, fail: (d: string) => never): FileEntry {
-  if (!isRecord(f)) return fail(`${at}: bad file entry`);
-  if (typeof f.path !== 'string' || !FILE_PATH.test(f.path))
-    fail(`${at}: bad file path ${JSON.stringify(f.path)}`);
-  if (typeof f.bytes !== 'number' || !Number.isSafeInteger(f.bytes) || f.bytes < 0)
-    fail(`${at}: bad file size`);
-  if (typeof f.crc32 !== 'number' || !Number.isInteger(f.crc32) || f.crc32 < 0 || f.crc32 > 0xffffffff)
-    fail(`${at}: bad checksum`);
-  return f as unknown as FileEntry;
-}
-
-function checkTensorFragment(
-  f: Record<string, unknown>,
-  rows: number,
-  type: Extract<ColumnType, { kind: 'tensor' }>,
-  at: string,
-  fail: (d: string) => never,
-) {
-  const d = f.data;
-  if (!isRecord(d) || typeof d.path !== 'string' || !FILE_PATH.test(d.path))
-    fail(`${at}: bad tensor file entry`);
-  const data = d as unknown as TensorFileEntry;
-  if (!Number.isSafeInteger(data.headerBytes) || data.headerBytes < 64 || data.headerBytes % 64 !== 0)
-    fail(`${at}: bad npy header size`);
-  if (!Number.isSafeInteger(data.rowsPerBlock) || data.rowsPerBlock < 1) fail(`${at}: bad checksum block`);
-  const rowBytes = type.shape.reduce((a, b) => a * b, 1) * TENSOR_BYTES[type.dtype];
-  if (data.bytes !== data.headerBytes + rows * rowBytes) fail(`${at}: tensor file size does not match rows`);
-  const checks = checkFile(data.checksums, at, fail);
-  const blocks = rowBytes === 0 ? 0 : Math.ceil(rows / data.rowsPerBlock);
-  if (checks.bytes !== 4 * (1 + blocks)) fail(`${at}: checksum file size does not match rows`);
-  if (f.validity !== null) {
-    const v = checkFile(f.validity, at, fail);
-    if (v.bytes !== bitmapBytes(rows)) fail(`${at}: validity file size does not match rows`);
-  }
-}
-
-function checkDeferred(d: unknown, at: string, fail: (d: string) => never) {
-  if (!isRecord(d) || typeof d.function !== 'string' || d.function.length === 0)
-    fail(`${at}: a deferred column needs a function name`);
-  const entry = d as Record<string, unknown>;
-  if (!isRecord(entry.params)) fail(`${at}: deferred parameters must be an object`);
-  if (!Array.isArray(entry.inputs) || !entry.inputs.every((n) => typeof n === 'string'))
-    fail(`${at}: deferred inputs must be column names`);
-  if (entry.batched !== undefined && typeof entry.batched !== 'boolean') fail(`${at}: bad "batched"`);
-  if (
-    entry.batchSize !== undefined &&
-    !(Number.isSafeInteger(entry.batchSize) && (entry.batchSize as number) >= 1)
-  )
-    fail(`${at}: bad "batchSize"`);
-  if (entry.output !== undefined) checkType(entry.output, `${at} output`, fail);
-}
-
-function checkAcyclic(columns: ColumnEntry[], fail: (d: string) => never) {
-  const inputs = new Map<string, string[]>();
-  for (const c of columns)
-    if (c.type.kind === 'deferred') inputs.set(c.name, (c as { deferred: DeferredEntry }).deferred.inputs);
-  const state = new Map<string, 1 | 2>();
-  const visit = (name: string, path: string[]) => {
-    const s = state.get(name);
-    if (s === 2) return;
-    if (s === 1) fail(`deferred columns depend on each other in a cycle: ${[...path, name].join(' → ')}`);
-    state.set(name, 1);
-    for (const i of inputs.get(name) ?? []) visit(i, [...path, name]);
-    state.set(name, 2);
-  };
-  for (const name of inputs.keys()) visit(name, []);
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+/**
+ * The checksum a manifest carries: the CRC-32 of its JSON text without the checksum field, as
+ * `JSON.stringify` writes it (no spaces), so it does not depend on how the file is indented.
+ */
+export function manifestChecksum(withoutChecksum: unknown): string {
+  return `crc32:${hex(crc32(new TextEncoder().encode(JSON.stringify(withoutChecksum))))}`;
 }

@@ -3,25 +3,17 @@
  * a lazy column that loads (and verifies) its files on first access; tensor rows are read by
  * position; deferred columns look their function up in the registry when first read.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Column } from '../../../core/column/column.js';
 import { DeferredColumn } from '../../../core/column/deferred.js';
 import { LazyColumn, resolveColumn } from '../../../core/column/lazy.js';
 import { instantiateFunction, type TemplateEnv } from '../../../core/column/registry.js';
-import {
-  ColumnNotFoundError,
-  CorruptDataError,
-  DatasetNotFoundError,
-  InvalidArgumentError,
-  VersionNotFoundError,
-} from '../../../core/errors.js';
+import { ColumnNotFoundError, InvalidArgumentError } from '../../../core/errors.js';
 import { DataFrame } from '../../../core/frame/frame.js';
-import { countRead } from './file-io.js';
-import { attachStoredIndexes } from './indexes.js';
-import { listVersionFiles, manifestPath, versionPath } from './layout.js';
 import { loadObjects, loadScalar } from './load-columns.js';
-import { type ColumnEntry, type DeferredEntry, type Manifest, parseManifest } from './manifest.js';
+import { attachStoredIndexes } from './load-index.js';
+import type { ColumnEntry, DeferredEntry, Manifest } from './manifest.js';
+import { readManifest } from './manifest-read.js';
 import { MappedTensorColumn } from './mapped-tensor.js';
 
 /** Options of {@link read}. */
@@ -42,58 +34,7 @@ export interface ReadOptions {
 export async function read(datasetPath: string, options: ReadOptions = {}): Promise<DataFrame> {
   const root = path.resolve(datasetPath);
   const manifest = await readManifest(root, options.version);
-  return attachStoredIndexes(frameOf(root, manifest, options), root, manifest);
-}
-
-/** The manifest of a committed version (default: the current one). */
-export async function readManifest(root: string, version?: number): Promise<Manifest> {
-  const current = await readManifestFile(root, manifestPath(root), true);
-  if (version === undefined || version === current.version) return current;
-  if (!Number.isSafeInteger(version) || version < 1 || version > current.version)
-    throw new VersionNotFoundError(version, committedVersions(root, current), root);
-  let m: Manifest;
-  try {
-    m = await readManifestFile(root, versionPath(root, version), false);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new VersionNotFoundError(version, committedVersions(root, current), root);
-    throw e;
-  }
-  if (m.version !== version)
-    throw new CorruptDataError(
-      versionPath(root, version),
-      `it describes version ${m.version}, not ${version}`,
-    );
-  return m;
-}
-
-/** Committed versions that still have a manifest, ascending. */
-export function committedVersions(root: string, current: Manifest): number[] {
-  const out = listVersionFiles(root).filter((v) => v < current.version);
-  out.push(current.version);
-  return out;
-}
-
-async function readManifestFile(root: string, file: string, isCurrent: boolean): Promise<Manifest> {
-  let text: string;
-  try {
-    text = await fs.promises.readFile(file, 'utf8');
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT' && isCurrent) {
-      if (!fs.existsSync(root)) throw new DatasetNotFoundError(root, 'the directory does not exist');
-      throw new DatasetNotFoundError(
-        root,
-        fs.existsSync(path.join(root, 'data'))
-          ? 'there is no manifest.json (no write has committed yet)'
-          : 'there is no manifest.json',
-      );
-    }
-    if (err.code === 'ENOTDIR') throw new DatasetNotFoundError(root, 'it is not a directory');
-    throw e;
-  }
-  countRead(Buffer.byteLength(text));
-  return parseManifest(text, file);
+  return frameOf(root, manifest, options);
 }
 
 function frameOf(root: string, manifest: Manifest, options: ReadOptions): DataFrame {
@@ -111,6 +52,7 @@ function frameOf(root: string, manifest: Manifest, options: ReadOptions): DataFr
   };
   for (const entry of manifest.columns)
     lazy.set(entry.name, lazyColumn(root, manifest.length, entry, input, options.env));
+  attachStoredIndexes(lazy, root, manifest);
   const cols = new Map(names.map((n) => [n, lazy.get(n)!]));
   const pk = manifest.primaryKey !== null && cols.has(manifest.primaryKey) ? manifest.primaryKey : null;
   return new DataFrame(cols, { primaryKey: pk });

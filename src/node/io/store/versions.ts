@@ -5,7 +5,7 @@ import { InvalidArgumentError } from '../../../core/errors.js';
 import { DATA_DIR, LOCK, listVersionFiles, MANIFEST, VERSIONS_DIR, versionPath } from './layout.js';
 import { acquireLock } from './lock.js';
 import type { Manifest } from './manifest.js';
-import { committedVersions, readManifest } from './read.js';
+import { committedVersions, readManifest } from './manifest-read.js';
 
 /** One committed version of a dataset. */
 export interface VersionInfo {

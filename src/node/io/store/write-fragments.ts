@@ -31,7 +31,8 @@ export interface FragmentContext {
   bytes: number;
 }
 
-async function newFile(
+/** Write a new data file of column `columnIndex` through `write`; it is removed if the commit fails. */
+export async function writeDataFile(
   ctx: FragmentContext,
   columnIndex: number,
   name: string,
@@ -69,7 +70,7 @@ export async function writeScalarFragment(
     nullCount: 0,
     children: [data],
   });
-  const file = await newFile(ctx, columnIndex, name, 'arrow', async (sink) => {
+  const file = await writeDataFile(ctx, columnIndex, name, 'arrow', async (sink) => {
     const writer = new arrow.RecordBatchFileWriter();
     writer.write(new arrow.RecordBatch(schema, struct));
     writer.finish();
@@ -104,7 +105,7 @@ export async function writeTensorFragment(
     for (; summed < blocks && (summed + 1) * blockBytes <= end; summed++)
       sums[1 + summed] = crc32(bytes.subarray(summed * blockBytes, (summed + 1) * blockBytes));
   };
-  const data = await newFile(
+  const data = await writeDataFile(
     ctx,
     columnIndex,
     name,
@@ -120,14 +121,14 @@ export async function writeTensorFragment(
     },
     false,
   );
-  const checksums = await newFile(ctx, columnIndex, name, 'crc', (sink) =>
+  const checksums = await writeDataFile(ctx, columnIndex, name, 'crc', (sink) =>
     sink.write(new Uint8Array(sums.buffer)),
   );
   let validity: FileEntry | null = null;
   if (col.validity !== null && col.nullCount > 0) {
     const bitmap = new Uint8Array(bitmapBytes(rows));
     bitmap.set(col.validity.subarray(0, Math.min(bitmap.length, col.validity.length)));
-    validity = await newFile(ctx, columnIndex, name, 'validity', (sink) => sink.write(bitmap));
+    validity = await writeDataFile(ctx, columnIndex, name, 'validity', (sink) => sink.write(bitmap));
   }
   return {
     rows,
@@ -144,7 +145,7 @@ export async function writeObjectFragment(
   col: Column,
 ): Promise<FileFragment> {
   const encoder = new TextEncoder();
-  const file = await newFile(ctx, columnIndex, name, 'jsonl', async (sink) => {
+  const file = await writeDataFile(ctx, columnIndex, name, 'jsonl', async (sink) => {
     let parts: string[] = [];
     let size = 0;
     for (let i = 0; i < col.length; i++) {

@@ -1,7 +1,7 @@
 /**
  * Writing and appending: each call writes its new data files beside the existing ones, then commits
- * a new version with one rename of `manifest.json`. Until that rename nothing a reader sees has
- * changed, so a crash at any moment leaves the previous version intact.
+ * a new version (commit.ts). Until the commit's rename nothing a reader sees has changed, so a crash
+ * at any moment leaves the previous version intact.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -14,19 +14,9 @@ import { type ColumnType, formatType } from '../../../core/column/types.js';
 import { DatasetNotFoundError, InvalidArgumentError, TypeMismatchError } from '../../../core/errors.js';
 import type { DataFrame } from '../../../core/frame/frame.js';
 import type { WriteOptions, WriteResult } from '../../../core/frame/writer.js';
-import { syncDirectory, writeFileAtomic } from './atomic.js';
-import {
-  DATA_DIR,
-  dataPath,
-  isDatasetEntry,
-  listVersionFiles,
-  manifestPath,
-  VERSIONS_DIR,
-  versionPath,
-} from './layout.js';
-import { acquireLock } from './lock.js';
-import { type ColumnEntry, FORMAT, FORMAT_VERSION, type Manifest, serializeManifest } from './manifest.js';
-import { readManifest } from './read.js';
+import { commit } from './commit.js';
+import { DATA_DIR, isDatasetEntry, manifestPath, VERSIONS_DIR } from './layout.js';
+import type { ColumnEntry } from './manifest.js';
 import {
   type FragmentContext,
   writeObjectFragment,
@@ -145,56 +135,6 @@ export async function append(
       indexes: current.indexes,
     };
   });
-}
-
-/** A manifest before its commit fills in the format, version and time. */
-export type Draft = Omit<Manifest, 'format' | 'formatVersion' | 'version' | 'createdAt'>;
-
-/** Take the lock, write the data (`build`), then commit its manifest as the next version. */
-export async function commit(
-  root: string,
-  options: WriteOptions,
-  build: (ctx: FragmentContext, current: Manifest | null) => Promise<Draft>,
-): Promise<WriteResult> {
-  const sync = options.fsync ?? true;
-  const release = acquireLock(root);
-  let ctx: FragmentContext | null = null;
-  let committed = false;
-  try {
-    const current = fs.existsSync(manifestPath(root)) ? await readManifest(root) : null;
-    // Version files above the current version were left by interrupted writes: remove them before
-    // numbering, so that every version file at or below the current version is a committed one.
-    const base = current?.version ?? 0;
-    for (const v of listVersionFiles(root)) if (v > base) fs.rmSync(versionPath(root, v), { force: true });
-    const version = base + 1;
-    ctx = { root, version, sync, created: [], bytes: 0 };
-    const draft = await build(ctx, current);
-    const manifest: Manifest = {
-      format: FORMAT,
-      formatVersion: FORMAT_VERSION,
-      version,
-      parent: draft.parent,
-      operation: draft.operation,
-      createdAt: new Date().toISOString(),
-      length: draft.length,
-      primaryKey: draft.primaryKey,
-      columns: draft.columns,
-      ...(draft.indexes !== undefined && Object.keys(draft.indexes).length > 0
-        ? { indexes: draft.indexes }
-        : {}),
-    };
-    if (sync) await syncDirectory(path.join(root, DATA_DIR));
-    const text = serializeManifest(manifest);
-    await writeFileAtomic(versionPath(root, version), text, sync);
-    // The commit: one rename replaces manifest.json.
-    await writeFileAtomic(manifestPath(root), text, sync);
-    committed = true;
-    return { path: root, version, length: manifest.length, files: ctx.created.length, bytes: ctx.bytes };
-  } finally {
-    if (!committed && ctx !== null)
-      for (const f of ctx.created) fs.rmSync(dataPath(root, f), { force: true });
-    release();
-  }
 }
 
 /** Create the dataset directory; refuse a directory that holds anything but a dataset. */

@@ -11,8 +11,8 @@ import {
   write,
 } from '../../../../src/index.js';
 import { crc32, crc32Fallback } from '../../../../src/node/io/store/checksum.js';
-import { serializeManifest } from '../../../../src/node/io/store/manifest.js';
-import { dataFiles, tempDatasets } from './helpers.js';
+import { serializeManifest } from '../../../../src/node/io/store/manifest-write.js';
+import { dataFiles, mulberry32, tempDatasets } from './helpers.js';
 
 const dataset = tempDatasets('tessera-corrupt-');
 
@@ -199,13 +199,3 @@ describe('damaged datasets', () => {
     }
   });
 });
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

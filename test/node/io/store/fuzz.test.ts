@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { VersionNotFoundError } from '../../../../src/core/errors.js';
 import {
   append,
   DataFrame,
@@ -101,19 +102,47 @@ describe('native reader on damaged datasets', () => {
     );
   });
 
-  it('a missing file of any kind is a typed error', async () => {
+  it('a missing file: each version reads back its own data exactly or raises a typed error', async () => {
     for (const rel of files) {
       const file = path.join(root, rel);
       const valid = fs.readFileSync(file);
       fs.rmSync(file);
       try {
-        await expect(readAll(root).then(() => readAll(root, 1))).rejects.toBeInstanceOf(TesseraError);
-      } catch (e) {
-        // A file only the other version uses: that version must still read back intact.
-        if (!rel.startsWith('_versions')) throw new Error(`removing ${rel}: ${(e as Error).message}`);
+        const current = await outcome(() => readAll(root));
+        const first = await outcome(() => readAll(root, 1));
+        // Never other data: a read that succeeds gives exactly what its version holds.
+        if (!(current instanceof TesseraError)) expect(current, `removing ${rel}`).toEqual(expected);
+        if (!(first instanceof TesseraError)) expect(first, `removing ${rel}`).toEqual(expectedV1);
+        if (rel === path.join('_versions', '1.json')) {
+          // The first version's only manifest: that version is gone, the current one is intact.
+          expect(first, `removing ${rel}`).toBeInstanceOf(VersionNotFoundError);
+          expect(current, `removing ${rel}`).toEqual(expected);
+        } else if (rel.startsWith('_versions')) {
+          // The copy of the current version's manifest: manifest.json still describes it.
+          expect(current, `removing ${rel}`).toEqual(expected);
+          expect(first, `removing ${rel}`).toEqual(expectedV1);
+        } else
+          expect(
+            current instanceof TesseraError || first instanceof TesseraError,
+            `removing ${rel} went unnoticed`,
+          ).toBe(true);
       } finally {
         fs.writeFileSync(file, valid);
       }
     }
+    expect(files.filter((f) => f.startsWith('_versions')).sort()).toEqual([
+      path.join('_versions', '1.json'),
+      path.join('_versions', '2.json'),
+    ]);
   });
 });
+
+/** What a read gives: its rows, or the typed error it raised (any other error fails the test). */
+async function outcome<T>(run: () => Promise<T>): Promise<T | TesseraError> {
+  try {
+    return await run();
+  } catch (e) {
+    if (e instanceof TesseraError) return e;
+    throw e;
+  }
+}

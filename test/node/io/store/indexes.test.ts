@@ -23,7 +23,8 @@ import {
   versions,
   write,
 } from '../../../../src/node/io/store/index.js';
-import { serializeManifest } from '../../../../src/node/io/store/manifest.js';
+import { serializeManifest } from '../../../../src/node/io/store/manifest-write.js';
+import { naiveRanking } from '../../../helpers/naive-search.js';
 import { tempDatasets } from './helpers.js';
 
 const dataset = tempDatasets('tessera-indexes-');
@@ -177,5 +178,104 @@ describe('search indexes saved with a dataset', () => {
     await expect(dropIndex(root, 'emb')).rejects.toThrow(InvalidArgumentError);
     await vacuum(root);
     expect(lshFiles()).toEqual([]);
+  });
+
+  describe('views of a read dataset find its saved index', () => {
+    const n = 900;
+    // The written data, kept here as the independent reference for the rows a view shows.
+    const written = frame(n, 1);
+    const ids = written.column('id').toArray() as number[];
+    const vectors = written.column<TensorColumn>('emb').data as Float32Array;
+
+    /** The k best of `rows` (stored row numbers, in view order) by cosine, computed plainly. */
+    const naiveTopK = (rows: readonly number[], q: Float32Array, k: number) =>
+      naiveRanking(vectors, d, q, 'cosine', rows)
+        .slice(0, k)
+        .map((r) => ({ id: ids[r.row], score: r.score }));
+
+    const views: [string, (df: DataFrame) => DataFrame, number[]][] = [
+      ['a filter', (df) => df.filter('id', (v: number) => v % 3 !== 0), ids.filter((v) => v % 3 !== 0)],
+      ['a slice', (df) => df.slice(250, 610), ids.slice(250, 610)],
+      ['a sort', (df) => df.sort('id', { descending: true }), [...ids].reverse()],
+      ['a selection of columns', (df) => df.select('emb', 'id'), ids],
+      ['a take with repeats', (df) => df.take([7, 500, 7, 31, 899, 500]), [7, 500, 7, 31, 899, 500]],
+      [
+        'a filter of a slice, renamed',
+        (df) =>
+          df
+            .slice(100, 800)
+            .filter('id', (v: number) => v % 2 === 0)
+            .rename({ emb: 'vec' }),
+        ids.slice(100, 800).filter((v) => v % 2 === 0),
+      ],
+    ];
+
+    it.each(views)(
+      '%s: an index that ranks every row gives exact search over the view',
+      async (_, view, rows) => {
+        const root = dataset();
+        await write(written, root);
+        // One bit and two probes per table visit both buckets: every row is a candidate, so the
+        // index's answer over any set of rows is the exact one.
+        await saveIndex(
+          root,
+          'emb',
+          await buildLshIndex((await read(root)).column('emb'), { kind: 'simhash', bits: 1, tables: 2 }),
+        );
+        const v = view(await read(root));
+        const by = v.has('vec') ? 'vec' : 'emb';
+        expect(v.savedIndex(by)).toMatchObject({ column: 'emb', rows: n });
+        for (let qi = 0; qi < 5; qi++) {
+          const q = queries.subarray(qi * d, (qi + 1) * d);
+          const k = 8;
+          const hits = await v.search(q, { by, k, index: true, probes: 2 });
+          const expected = naiveTopK(rows, q, k);
+          expect(hits.column('id').toArray()).toEqual(expected.map((e) => e.id));
+          const scores = hits.column('score').toArray() as number[];
+          expect(scores.length).toBe(expected.length);
+          for (let t = 0; t < expected.length; t++) expect(scores[t]).toBeCloseTo(expected[t].score, 5);
+          // The same rows as exact search over the view.
+          const exact = await v.search(q, { by, k });
+          expect(hits.column('id').toArray()).toEqual(exact.column('id').toArray());
+        }
+      },
+    );
+
+    it('with a selective index: only rows the view shows, scored exactly, best first, most of the true ones', async () => {
+      const root = dataset();
+      await write(written, root);
+      await saveIndex(
+        root,
+        'emb',
+        await buildLshIndex((await read(root)).column('emb'), {
+          kind: 'simhash',
+          bits: 6,
+          tables: 6,
+          seed: 3,
+        }),
+      );
+      const [, view, rows] = views[0];
+      const v = view(await read(root));
+      const shown = new Set(rows.map((r) => ids[r]));
+      let recalled = 0;
+      const k = 10;
+      for (let qi = 0; qi < 20; qi++) {
+        // Queries near stored rows, as a search by example would be.
+        const q = Float32Array.from(vectors.subarray(qi * 37 * d, (qi * 37 + 1) * d), (x) => x + 0.05);
+        const hits = await v.search(q, { by: 'emb', k, index: true, probes: 4 });
+        const got = hits.column('id').toArray() as number[];
+        const scores = hits.column('score').toArray() as number[];
+        const truth = naiveTopK(rows, q, k);
+        const byId = new Map(naiveTopK(rows, q, rows.length).map((e) => [e.id, e.score]));
+        expect(got.length).toBe(k);
+        for (let t = 0; t < got.length; t++) {
+          expect(shown.has(got[t])).toBe(true);
+          expect(scores[t]).toBeCloseTo(byId.get(got[t])!, 5);
+          if (t > 0) expect(scores[t]).toBeLessThanOrEqual(scores[t - 1]);
+        }
+        recalled += truth.filter((e) => got.includes(e.id)).length;
+      }
+      expect(recalled / (20 * k)).toBeGreaterThan(0.7);
+    });
   });
 });

@@ -17,7 +17,7 @@ import {
   TensorColumn,
   write,
 } from '../../../../src/index.js';
-import { dataFiles, tempDatasets } from './helpers.js';
+import { dataFiles, mulberry32, tempDatasets } from './helpers.js';
 
 const dataset = tempDatasets('tessera-lazy-');
 const ROWS = 20_000;
@@ -184,13 +184,3 @@ describe('lazy reading', () => {
     expect(() => wrong.resolve()).toThrow(/a lazy column of 2 rows loaded as 1 rows/);
   });
 });
-
-function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

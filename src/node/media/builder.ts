@@ -1,0 +1,85 @@
+/**
+ * Building media columns: a registered deferred column (loader name + parameters, so the store can
+ * save it and read it back) over a column of paths or bytes.
+ */
+import { Column } from '../../core/column/column.js';
+import type { DeferredColumn, DeferredOptions } from '../../core/column/deferred.js';
+import { column } from '../../core/column/infer.js';
+import {
+  type FunctionParams,
+  registeredColumn,
+  registerFunction,
+  type TemplateEnv,
+} from '../../core/column/registry.js';
+import type { MediaKind } from '../../core/column/types.js';
+import { makeLoader } from './loader.js';
+import type { MediaSource } from './source.js';
+
+/** Options common to every media column. */
+export interface MediaColumnOptions {
+  /**
+   * Directory that relative paths resolve against (default: the working directory at read time).
+   * May be a template such as `${DATA_ROOT}/images`, expanded from the environment at read time,
+   * so a stored dataset can move between machines.
+   */
+  baseDir?: string;
+  /** Environment for `${VAR}` in baseDir (default: process.env). */
+  env?: TemplateEnv;
+  /** Column name the storage layer records for the input (optional). */
+  inputNames?: readonly string[];
+}
+
+/** Build a registered media column over a column (or array) of paths or bytes. */
+export function mediaColumn<T>(
+  name: string,
+  sources: Column | readonly (MediaSource | null)[],
+  params: FunctionParams,
+  options: MediaColumnOptions & Pick<DeferredOptions, 'maxCachedBytes' | 'maxCachedRows'>,
+): DeferredColumn<T> {
+  const input = sources instanceof Column ? sources : column(sources as unknown[], 'object');
+  const { env, inputNames, maxCachedBytes, maxCachedRows } = options;
+  const clean = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined));
+  return registeredColumn<T>(name, [input], clean, {
+    ...(env ? { env } : {}),
+    ...(inputNames ? { inputNames } : {}),
+    ...(maxCachedBytes !== undefined ? { maxCachedBytes } : {}),
+    ...(maxCachedRows !== undefined ? { maxCachedRows } : {}),
+  });
+}
+
+/** Builds a media column over a column (or array) of paths under `baseDir`, or of file bytes. */
+export type MediaColumnBuilder<V> = (
+  sources: Column | readonly (MediaSource | null)[],
+  options?: MediaColumnOptions,
+) => DeferredColumn<V>;
+
+/**
+ * Register the loader of a media kind whose only parameter is the base directory (audio, volume,
+ * graph), so a stored column (loader name + params) can be read back; returns the function that
+ * builds columns of it.
+ */
+export function registerBaseDirMedia<V, I>(
+  name: string,
+  kind: MediaKind,
+  decode: (src: MediaSource, options: { baseDir?: string }) => unknown,
+  readInfo: (src: MediaSource, baseDir: string | undefined) => I | undefined,
+  format: (info: I) => string,
+): MediaColumnBuilder<V> {
+  registerFunction(
+    name,
+    (params) => {
+      const baseDir = params.baseDir as string | undefined;
+      return makeLoader<I>(
+        kind,
+        (src) => decode(src, { baseDir }),
+        (src) => readInfo(src, baseDir),
+        format,
+      );
+    },
+    { media: kind },
+  );
+  return (sources, options = {}) => {
+    const { baseDir, env, inputNames } = options;
+    return mediaColumn<V>(name, sources, { baseDir }, { env, inputNames });
+  };
+}
