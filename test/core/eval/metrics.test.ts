@@ -25,7 +25,10 @@ import {
   TypeMismatchError,
   wilsonInterval,
 } from '../../../src/index.js';
-import { hasNumpy, NUMPY_SKIP, numpyReference, type ReferenceCase } from './numpy-reference.js';
+import { needs } from '../../helpers/references.js';
+import { numpyReference, type ReferenceCase } from './numpy-reference.js';
+
+const numpy = needs('numpy');
 
 /** A random classification case: labels, noisy predictions, probabilities (with ties) and logits. */
 function randomCase(seed: number, n: number, k: number): ReferenceCase {
@@ -53,7 +56,7 @@ function close(a: number, b: number, tol = 1e-9): void {
 }
 
 describe('metrics against numpy', () => {
-  it.skipIf(!hasNumpy)(`match the formulas computed by numpy${hasNumpy ? '' : NUMPY_SKIP}`, () => {
+  numpy.it('match the formulas computed by numpy', () => {
     const cases = [randomCase(1, 200, 3), randomCase(2, 57, 5), randomCase(3, 400, 2), randomCase(4, 31, 4)];
     const refs = numpyReference(cases);
     cases.forEach((c, ci) => {

@@ -3,12 +3,7 @@
  * inputs the tests give Tessera. Nothing here shares code with src/core/eval.
  */
 import { spawnSync } from 'node:child_process';
-
-const PYTHON = '/usr/bin/python3';
-
-export const hasNumpy = spawnSync(PYTHON, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
-export const NUMPY_SKIP =
-  ' (SKIPPED: /usr/bin/python3 with numpy is not installed; apt-get install python3-numpy)';
+import { PYTHON } from '../../helpers/references.js';
 
 /** Metrics of one classification case: integer labels 0..k-1, predictions, probabilities [n, k]. */
 const SCRIPT = `

@@ -14,7 +14,10 @@ import {
 } from '../../../src/core/index.js';
 import { WorkerPoolExecutor } from '../../../src/node/exec/index.js';
 import type { MappedTensorColumn } from '../../../src/node/io/store/mapped-tensor.js';
+import { needs, PYTHON } from '../../helpers/references.js';
 import { ProjectionEncoder } from './fixtures/encoders.js';
+
+const numpy = needs('numpy');
 
 const ENCODERS = new URL('./fixtures/encoders.ts', import.meta.url);
 const pool = new WorkerPoolExecutor({ size: 2 });
@@ -59,7 +62,7 @@ describe('embed', () => {
     }
   });
 
-  it('streams vectors from workers to an .npy file that numpy loads', async () => {
+  numpy.it('streams vectors from workers to an .npy file that numpy loads', async () => {
     const file = path.join(dir, 'vectors.npy');
     const ref: EncoderRef = { module: ENCODERS, export: 'ProjectionEncoder', args: [4, 3, 1] };
     const col = (await df.embed('v', ref, {
@@ -71,7 +74,7 @@ describe('embed', () => {
     expect(col.load().data).toEqual(direct);
     const loaded = JSON.parse(
       execFileSync(
-        '/usr/bin/python3',
+        PYTHON,
         [
           '-c',
           'import json, sys, numpy as np; a = np.load(sys.argv[1]); print(json.dumps([list(a.shape), a.ravel().tolist()]))',

@@ -12,7 +12,10 @@ import {
 } from '../../../src/core/index.js';
 import { MappedTensorColumn } from '../../../src/node/io/store/mapped-tensor.js';
 import '../../../src/node/exec/index.js';
+import { needs, PYTHON } from '../../helpers/references.js';
 import { ProjectionEncoder } from './fixtures/encoders.js';
+
+const numpy = needs('numpy');
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-npy-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -22,7 +25,7 @@ function numpyLoad(file: string): { dtype: string; shape: number[]; values: numb
   const script =
     'import json, sys, numpy as np; a = np.load(sys.argv[1]); ' +
     'print(json.dumps({"dtype": str(a.dtype), "shape": list(a.shape), "values": a.astype("float64").ravel().tolist()}))';
-  return JSON.parse(execFileSync('/usr/bin/python3', ['-c', script, file], { encoding: 'utf8' }));
+  return JSON.parse(execFileSync(PYTHON, ['-c', script, file], { encoding: 'utf8' }));
 }
 
 const frame = (n: number) =>
@@ -37,7 +40,7 @@ const vec = (r: Record<string, unknown>) => {
 };
 
 describe('output: { path } streams a tensor output to an .npy file', () => {
-  it('equals the in-memory result, is a mapped column, and numpy loads it', async () => {
+  numpy.it('equals the in-memory result, is a mapped column, and numpy loads it', async () => {
     const df = frame(3000);
     const file = path.join(dir, 'vec.npy');
     const memory = await df.map(vec, { batchSize: 257, outputs: 'v' });
@@ -56,7 +59,7 @@ describe('output: { path } streams a tensor output to an .npy file', () => {
     expect(np.values).toEqual(Array.from(expected));
   });
 
-  it('writes numbers as rows of shape [] and keeps null rows (validity beside the file)', async () => {
+  numpy.it('writes numbers as rows of shape [] and keeps null rows (validity beside the file)', async () => {
     const df = frame(100);
     const file = path.join(dir, 'scores.npy');
     const out = await df.map(
@@ -83,7 +86,7 @@ describe('output: { path } streams a tensor output to an .npy file', () => {
       );
   });
 
-  it('embeds straight to disk', async () => {
+  numpy.it('embeds straight to disk', async () => {
     const df = new DataFrame({
       v: Array.from({ length: 90 }, (_, i) => Float32Array.of(i, Math.cos(i), 1)),
     });
@@ -98,36 +101,39 @@ describe('output: { path } streams a tensor output to an .npy file', () => {
     expect(numpyLoad(file).shape).toEqual([90, 8]);
   });
 
-  it('refuses to replace a file unless asked, and leaves nothing behind when the run fails', async () => {
-    const df = frame(40);
-    const file = path.join(dir, 'once.npy');
-    await df.map(vec, { output: { path: file } });
-    await expect(df.map(vec, { output: { path: file } })).rejects.toThrow(InvalidArgumentError);
-    const replaced = await df.map((r) => Float32Array.of(r.id as number), {
-      output: { path: file, overwrite: true },
-    });
-    expect(numpyLoad(file).shape).toEqual([40, 1]);
-    expect(replaced.column('output').get(39)).toEqual(Float32Array.of(39));
+  numpy.it(
+    'refuses to replace a file unless asked, and leaves nothing behind when the run fails',
+    async () => {
+      const df = frame(40);
+      const file = path.join(dir, 'once.npy');
+      await df.map(vec, { output: { path: file } });
+      await expect(df.map(vec, { output: { path: file } })).rejects.toThrow(InvalidArgumentError);
+      const replaced = await df.map((r) => Float32Array.of(r.id as number), {
+        output: { path: file, overwrite: true },
+      });
+      expect(numpyLoad(file).shape).toEqual([40, 1]);
+      expect(replaced.column('output').get(39)).toEqual(Float32Array.of(39));
 
-    const failing = path.join(dir, 'failing.npy');
-    const before = fs.readdirSync(dir).length;
-    await expect(
-      df.map((r) => ((r.id as number) < 30 ? vec(r) : Float32Array.of(1)), {
-        batchSize: 10,
-        output: { path: failing },
-      }),
-    ).rejects.toThrow(TypeMismatchError);
-    await expect(
-      df.map(
-        (r) => {
-          if ((r.id as number) === 25) throw new Error('boom');
-          return vec(r);
-        },
-        { batchSize: 10, retries: 0, output: { path: failing } },
-      ),
-    ).rejects.toThrow(/rows \[20, 30\)/);
-    expect(fs.readdirSync(dir).length).toBe(before);
-  });
+      const failing = path.join(dir, 'failing.npy');
+      const before = fs.readdirSync(dir).length;
+      await expect(
+        df.map((r) => ((r.id as number) < 30 ? vec(r) : Float32Array.of(1)), {
+          batchSize: 10,
+          output: { path: failing },
+        }),
+      ).rejects.toThrow(TypeMismatchError);
+      await expect(
+        df.map(
+          (r) => {
+            if ((r.id as number) === 25) throw new Error('boom');
+            return vec(r);
+          },
+          { batchSize: 10, retries: 0, output: { path: failing } },
+        ),
+      ).rejects.toThrow(/rows \[20, 30\)/);
+      expect(fs.readdirSync(dir).length).toBe(before);
+    },
+  );
 
   it('checks every block it reads: a changed byte in the file is found', async () => {
     const file = path.join(dir, 'corrupt.npy');

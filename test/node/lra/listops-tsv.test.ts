@@ -2,9 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
 import { generateListOps } from '../../../src/core/efficient/lra/listops.js';
 import { writeListOpsTsv } from '../../../src/node/lra/listops-tsv.js';
+import { needs, PYTHON } from '../../helpers/references.js';
+
+const python = needs('python3');
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -40,13 +43,13 @@ print(json.dumps(out))
 `;
 
 describe('writeListOpsTsv', () => {
-  it('writes the seeded splits as LRA TSVs that Python reads back with the right labels', async () => {
+  python.it('writes the seeded splits as LRA TSVs that Python reads back with the right labels', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'listops-'));
     dirs.push(dir);
     const options = { train: 40, val: 8, test: 8, minLength: 60, maxLength: 400, seed: 2 };
     const files = await writeListOpsTsv(dir, options);
     expect((await readFile(files.val, 'utf8')).split('\n')[0]).toBe('Source\tTarget');
-    const read = JSON.parse(execFileSync('/usr/bin/python3', ['-c', PY, dir], { encoding: 'utf8' }));
+    const read = JSON.parse(execFileSync(PYTHON, ['-c', PY, dir], { encoding: 'utf8' }));
     const expected = generateListOps(options);
     for (const split of ['train', 'val', 'test'] as const) {
       expect(read[split].map((r: unknown[]) => r[0])).toEqual(expected[split].map((e) => e.source));

@@ -9,11 +9,11 @@ import {
   decodeAudio,
   decodeAudioFile,
   formatSampleRate,
-  hasVideoTools,
   interleaveAudio,
   mediaInfo,
   readAudioInfo,
 } from '../../../src/node/index.js';
+import { needs } from '../../helpers/references.js';
 
 type Enc = { bits: 8 | 16 | 24 | 32 | 64; float: boolean; extensible?: boolean };
 
@@ -200,93 +200,90 @@ describe('audioColumn', () => {
   });
 });
 
-const ffmpeg = hasVideoTools();
-describe.skipIf(!ffmpeg)(
-  'compressed audio through audio-decode [skipped without ffmpeg to encode it]',
-  () => {
-    // A 0.5 s stereo chirp at 22.05 kHz in 16-bit WAV, encoded by ffmpeg to FLAC (lossless), MP3 and Ogg.
-    const rate = 22050;
-    const n = rate / 2;
-    const left = Array.from({ length: n }, (_, t) =>
-      Math.round(12000 * Math.sin((2 * Math.PI * 440 * t) / rate)),
-    );
-    const right = Array.from({ length: n }, (_, t) =>
-      Math.round(8000 * Math.sin((2 * Math.PI * 660 * t) / rate)),
-    );
-    const encoded = (ext: string, args: string[]) => {
-      const src = path.join(dir, 'chirp.wav');
-      fs.writeFileSync(src, wav([left, right], rate, { bits: 16, float: false }));
-      const out = path.join(dir, `chirp.${ext}`);
-      execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-i', src, ...args, out]);
-      return path.basename(out);
-    };
-    /** Correlation of a decoded channel with the source, over the source's length. */
-    const correlation = (a: Float32Array, ref: number[]) => {
-      let ab = 0;
-      let aa = 0;
-      let bb = 0;
-      for (let t = 0; t < Math.min(a.length, ref.length); t++) {
-        ab += a[t] * ref[t];
-        aa += a[t] * a[t];
-        bb += ref[t] * ref[t];
-      }
-      return ab / Math.sqrt(aa * bb);
-    };
+const ffmpeg = needs('ffmpeg');
+ffmpeg.describe('compressed audio through audio-decode (ffmpeg encodes it)', () => {
+  // A 0.5 s stereo chirp at 22.05 kHz in 16-bit WAV, encoded by ffmpeg to FLAC (lossless), MP3 and Ogg.
+  const rate = 22050;
+  const n = rate / 2;
+  const left = Array.from({ length: n }, (_, t) =>
+    Math.round(12000 * Math.sin((2 * Math.PI * 440 * t) / rate)),
+  );
+  const right = Array.from({ length: n }, (_, t) =>
+    Math.round(8000 * Math.sin((2 * Math.PI * 660 * t) / rate)),
+  );
+  const encoded = (ext: string, args: string[]) => {
+    const src = path.join(dir, 'chirp.wav');
+    fs.writeFileSync(src, wav([left, right], rate, { bits: 16, float: false }));
+    const out = path.join(dir, `chirp.${ext}`);
+    execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-i', src, ...args, out]);
+    return path.basename(out);
+  };
+  /** Correlation of a decoded channel with the source, over the source's length. */
+  const correlation = (a: Float32Array, ref: number[]) => {
+    let ab = 0;
+    let aa = 0;
+    let bb = 0;
+    for (let t = 0; t < Math.min(a.length, ref.length); t++) {
+      ab += a[t] * ref[t];
+      aa += a[t] * a[t];
+      bb += ref[t] * ref[t];
+    }
+    return ab / Math.sqrt(aa * bb);
+  };
 
-    it('FLAC decodes to the WAV samples (lossless), and its header gives the metadata', async () => {
-      const file = encoded('flac', []);
-      const a = await decodeAudioFile(file, { baseDir: dir });
-      expect(a).toMatchObject({ sampleRate: rate, channels: 2, frames: n });
-      // Lossless, up to the decoder's scale (it divides 16-bit samples by 32767, WAV here by 32768).
-      const maxError = (ch: Float32Array, ref: number[]) =>
-        ref.reduce((m, v, t) => Math.max(m, Math.abs(ch[t] - v / 32768)), 0);
-      expect(maxError(a.channelData[0], left)).toBeLessThan(2 ** -15);
-      expect(maxError(a.channelData[1], right)).toBeLessThan(2 ** -15);
-      expect(readAudioInfo(file, dir)).toEqual({
-        format: 'flac',
-        encoding: 'pcm',
-        bitsPerSample: 16,
-        sampleRate: rate,
-        channels: 2,
-        frames: n,
-        duration: 0.5,
-      });
+  it('FLAC decodes to the WAV samples (lossless), and its header gives the metadata', async () => {
+    const file = encoded('flac', []);
+    const a = await decodeAudioFile(file, { baseDir: dir });
+    expect(a).toMatchObject({ sampleRate: rate, channels: 2, frames: n });
+    // Lossless, up to the decoder's scale (it divides 16-bit samples by 32767, WAV here by 32768).
+    const maxError = (ch: Float32Array, ref: number[]) =>
+      ref.reduce((m, v, t) => Math.max(m, Math.abs(ch[t] - v / 32768)), 0);
+    expect(maxError(a.channelData[0], left)).toBeLessThan(2 ** -15);
+    expect(maxError(a.channelData[1], right)).toBeLessThan(2 ** -15);
+    expect(readAudioInfo(file, dir)).toEqual({
+      format: 'flac',
+      encoding: 'pcm',
+      bitsPerSample: 16,
+      sampleRate: rate,
+      channels: 2,
+      frames: n,
+      duration: 0.5,
     });
+  });
 
-    it('MP3 and Ogg Vorbis decode to the signal (lossy: correlation with the source)', async () => {
-      for (const [ext, args] of [
-        ['mp3', ['-b:a', '192k']],
-        ['ogg', ['-c:a', 'libvorbis', '-q:a', '6']],
-      ] as const) {
-        const a = await decodeAudioFile(encoded(ext, [...args]), { baseDir: dir });
-        expect(a.sampleRate).toBe(rate);
-        expect(a.channels).toBe(2);
-        expect(Math.abs(a.frames - n) / n).toBeLessThan(0.15);
-        // Encoders add a delay of up to a few hundred samples: take the best alignment.
-        const best = (ch: Float32Array, ref: number[]) =>
-          Math.max(...Array.from({ length: 1200 }, (_, d) => correlation(ch.subarray(d), ref)));
-        expect(best(a.channelData[0], left)).toBeGreaterThan(0.95);
-        expect(best(a.channelData[1], right)).toBeGreaterThan(0.95);
-      }
-    });
+  it('MP3 and Ogg Vorbis decode to the signal (lossy: correlation with the source)', async () => {
+    for (const [ext, args] of [
+      ['mp3', ['-b:a', '192k']],
+      ['ogg', ['-c:a', 'libvorbis', '-q:a', '6']],
+    ] as const) {
+      const a = await decodeAudioFile(encoded(ext, [...args]), { baseDir: dir });
+      expect(a.sampleRate).toBe(rate);
+      expect(a.channels).toBe(2);
+      expect(Math.abs(a.frames - n) / n).toBeLessThan(0.15);
+      // Encoders add a delay of up to a few hundred samples: take the best alignment.
+      const best = (ch: Float32Array, ref: number[]) =>
+        Math.max(...Array.from({ length: 1200 }, (_, d) => correlation(ch.subarray(d), ref)));
+      expect(best(a.channelData[0], left)).toBeGreaterThan(0.95);
+      expect(best(a.channelData[1], right)).toBeGreaterThan(0.95);
+    }
+  });
 
-    it('a column mixes WAV (sync) and compressed rows (async load)', async () => {
-      const flac = encoded('flac', []);
-      fs.writeFileSync(path.join(dir, 'one.wav'), wav([[0, 16384]], 8000, { bits: 16, float: false }));
-      const col = audioColumn(['one.wav', flac], { baseDir: dir });
-      expect(col.format(1)).toBe('<audio 0.5 s 22.05 kHz stereo>');
-      expect(col.get(0)!.frames).toBe(2);
-      expect(() => col.get(1)).toThrow(/asynchronous/);
-      const [, b] = await col.load([0, 1]);
-      expect(b!.frames).toBe(n);
-    });
+  it('a column mixes WAV (sync) and compressed rows (async load)', async () => {
+    const flac = encoded('flac', []);
+    fs.writeFileSync(path.join(dir, 'one.wav'), wav([[0, 16384]], 8000, { bits: 16, float: false }));
+    const col = audioColumn(['one.wav', flac], { baseDir: dir });
+    expect(col.format(1)).toBe('<audio 0.5 s 22.05 kHz stereo>');
+    expect(col.get(0)!.frames).toBe(2);
+    expect(() => col.get(1)).toThrow(/asynchronous/);
+    const [, b] = await col.load([0, 1]);
+    expect(b!.frames).toBe(n);
+  });
 
-    it('damaged compressed audio is a typed error', async () => {
-      const bytes = fs.readFileSync(path.join(dir, encoded('flac', [])));
-      const bad = bytes.subarray(0, 200);
-      await expect(decodeAudioFile(new Uint8Array(bad))).rejects.toBeInstanceOf(MediaDecodeError);
-      const junk = new Uint8Array(400).fill(7);
-      await expect(decodeAudioFile(junk)).rejects.toBeInstanceOf(UnsupportedMediaError);
-    });
-  },
-);
+  it('damaged compressed audio is a typed error', async () => {
+    const bytes = fs.readFileSync(path.join(dir, encoded('flac', [])));
+    const bad = bytes.subarray(0, 200);
+    await expect(decodeAudioFile(new Uint8Array(bad))).rejects.toBeInstanceOf(MediaDecodeError);
+    const junk = new Uint8Array(400).fill(7);
+    await expect(decodeAudioFile(junk)).rejects.toBeInstanceOf(UnsupportedMediaError);
+  });
+});

@@ -12,15 +12,18 @@ import {
   setVideoTools,
   videoColumn,
 } from '../../../src/node/index.js';
+import { needs } from '../../helpers/references.js';
 
-const available = hasVideoTools();
-if (!available)
-  console.warn('video tests skipped: ffmpeg/ffprobe are not installed (apt-get install -y ffmpeg)');
+const ffmpeg = needs('ffmpeg');
 
 let dir: string;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-video-'));
-  if (available)
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+ffmpeg.describe('video through ffmpeg', () => {
+  beforeAll(() => {
     // 2 s of a 64×48 test pattern at 10 fps, lossless-ish MJPEG in AVI (codec present in every ffmpeg build).
     execFileSync('ffmpeg', [
       '-v',
@@ -35,10 +38,7 @@ beforeAll(() => {
       '2',
       path.join(dir, 'clip.avi'),
     ]);
-});
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-describe.skipIf(!available)('video through ffmpeg [skipped when ffmpeg is not installed]', () => {
+  });
   it('probes metadata without decoding frames', () => {
     expect(probeVideo('clip.avi', { baseDir: dir })).toMatchObject({
       width: 64,

@@ -4,9 +4,9 @@ import { LowRankLinear } from '../../../../src/core/efficient/layers/low-rank-li
 import { householderQr, truncatedSvd } from '../../../../src/core/efficient/layers/truncated-svd.js';
 import { Random } from '../../../../src/core/random.js';
 import { ortNodeKernels } from '../../../../src/node/tensor.js';
+import { needs, PYTHON } from '../../../helpers/references.js';
 
-const hasNumpy = spawnSync('/usr/bin/python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
-if (!hasNumpy) console.warn('low-rank.test.ts: numpy checks SKIPPED (apt-get install python3-numpy)');
+const numpy = needs('numpy');
 
 /** numpy's singular values of `a`, and the Frobenius and spectral norms of `a − approx`. */
 function numpyCheck(a: Float64Array, approx: Float64Array, m: number, n: number) {
@@ -16,7 +16,7 @@ import numpy as np
 d = json.load(sys.stdin)
 a = np.array(d["a"]).reshape(${m}, ${n}); r = a - np.array(d["approx"]).reshape(${m}, ${n})
 print(json.dumps({"s": np.linalg.svd(a, compute_uv=False).tolist(), "fro": float(np.linalg.norm(r)), "spec": float(np.linalg.norm(r, 2))}))`;
-  const run = spawnSync('/usr/bin/python3', ['-c', script], {
+  const run = spawnSync(PYTHON, ['-c', script], {
     input: JSON.stringify({ a: Array.from(a), approx: Array.from(approx) }),
     encoding: 'utf8',
     maxBuffer: 1 << 26,
@@ -81,7 +81,7 @@ describe('householderQr', () => {
   });
 });
 
-describe.skipIf(!hasNumpy)('truncatedSvd against numpy', () => {
+numpy.describe('truncatedSvd against numpy', () => {
   const m = 90;
   const n = 60;
   const a = decaying(2, m, n);

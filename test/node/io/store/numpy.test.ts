@@ -3,16 +3,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { append, DataFrame, parseNpyHeader, TensorColumn, write } from '../../../../src/index.js';
+import { needs, PYTHON } from '../../../helpers/references.js';
 import { tempDatasets } from './helpers.js';
 
 const dataset = tempDatasets('tessera-numpy-');
-// Debian's python3-numpy (what .ci/run installs) first, then whatever python3 is on the PATH.
-const PYTHON = ['/usr/bin/python3', 'python3'].find(
-  (py) => spawnSync(py, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0,
-);
-const hasNumpy = PYTHON !== undefined;
-const SKIP = ' (SKIPPED: python3 with numpy is not installed; apt-get install python3-numpy)';
-if (!hasNumpy) console.warn(`numpy.test.ts:${SKIP}`);
+const numpy = needs('numpy');
 
 /** Load each fragment of each tensor column with np.load and concatenate, as a numpy user would. */
 const LOAD = `
@@ -32,62 +27,59 @@ print(json.dumps(out))
 `;
 
 describe('tensor files are .npy', () => {
-  it.skipIf(!hasNumpy)(
-    `numpy loads every tensor dtype and shape, appended fragments included${hasNumpy ? '' : SKIP}`,
-    async () => {
-      const n = 5;
-      const make = (offset: number) =>
-        new DataFrame({
-          f32: new TensorColumn(
-            Float32Array.from({ length: n * 6 }, (_, i) => (i + offset) / 4),
-            [2, 3],
-            n,
-          ),
-          f64: new TensorColumn(
-            Float64Array.from({ length: n * 2 }, (_, i) => Math.PI * (i + offset)),
-            [2],
-            n,
-          ),
-          i32: new TensorColumn(
-            Int32Array.from({ length: n * 8 }, (_, i) => (i + offset) * -1000),
-            [2, 2, 2],
-            n,
-          ),
-          u8: new TensorColumn(
-            Uint8Array.from({ length: n * 3 }, (_, i) => (i + offset) % 256),
-            [3],
-            n,
-          ),
-          scalarRows: new TensorColumn(
-            Float32Array.from({ length: n }, (_, i) => i + offset),
-            [],
-            n,
-          ),
-        });
-      const p = dataset();
-      const first = make(0);
-      const second = make(1000);
-      await write(first, p, { fsync: false });
-      await append(p, second, { fsync: false });
-      const run = spawnSync(PYTHON!, ['-c', LOAD, p], { encoding: 'utf8' });
-      expect(run.stderr).toBe('');
-      const loaded = JSON.parse(run.stdout) as Record<
-        string,
-        { dtype: string; shape: number[]; values: number[]; c_contiguous: boolean; fragments: number }
-      >;
-      const dtypes = { f32: 'float32', f64: 'float64', i32: 'int32', u8: 'uint8', scalarRows: 'float32' };
-      for (const name of first.columnNames) {
-        const a = first.column<TensorColumn>(name);
-        const b = second.column<TensorColumn>(name);
-        const got = loaded[name];
-        expect(got.dtype).toBe(dtypes[name as keyof typeof dtypes]);
-        expect(got.shape).toEqual([2 * n, ...a.shape]);
-        expect(got.fragments).toBe(2);
-        expect(got.c_contiguous).toBe(true);
-        expect(got.values).toEqual([...Array.from(a.data), ...Array.from(b.data)]);
-      }
-    },
-  );
+  numpy.it('numpy loads every tensor dtype and shape, appended fragments included', async () => {
+    const n = 5;
+    const make = (offset: number) =>
+      new DataFrame({
+        f32: new TensorColumn(
+          Float32Array.from({ length: n * 6 }, (_, i) => (i + offset) / 4),
+          [2, 3],
+          n,
+        ),
+        f64: new TensorColumn(
+          Float64Array.from({ length: n * 2 }, (_, i) => Math.PI * (i + offset)),
+          [2],
+          n,
+        ),
+        i32: new TensorColumn(
+          Int32Array.from({ length: n * 8 }, (_, i) => (i + offset) * -1000),
+          [2, 2, 2],
+          n,
+        ),
+        u8: new TensorColumn(
+          Uint8Array.from({ length: n * 3 }, (_, i) => (i + offset) % 256),
+          [3],
+          n,
+        ),
+        scalarRows: new TensorColumn(
+          Float32Array.from({ length: n }, (_, i) => i + offset),
+          [],
+          n,
+        ),
+      });
+    const p = dataset();
+    const first = make(0);
+    const second = make(1000);
+    await write(first, p, { fsync: false });
+    await append(p, second, { fsync: false });
+    const run = spawnSync(PYTHON, ['-c', LOAD, p], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    const loaded = JSON.parse(run.stdout) as Record<
+      string,
+      { dtype: string; shape: number[]; values: number[]; c_contiguous: boolean; fragments: number }
+    >;
+    const dtypes = { f32: 'float32', f64: 'float64', i32: 'int32', u8: 'uint8', scalarRows: 'float32' };
+    for (const name of first.columnNames) {
+      const a = first.column<TensorColumn>(name);
+      const b = second.column<TensorColumn>(name);
+      const got = loaded[name];
+      expect(got.dtype).toBe(dtypes[name as keyof typeof dtypes]);
+      expect(got.shape).toEqual([2 * n, ...a.shape]);
+      expect(got.fragments).toBe(2);
+      expect(got.c_contiguous).toBe(true);
+      expect(got.values).toEqual([...Array.from(a.data), ...Array.from(b.data)]);
+    }
+  });
 
   it('writes the header numpy expects (v1.0, 64-byte aligned, C order)', async () => {
     const p = dataset();
