@@ -640,6 +640,7 @@ function formatTable(d: Dataset, results: Map<string, Map<string, Outcome>>, not
     title,
     '',
     'Median ms (MB/s of column data where it applies); ratios are peer time / Tessera time (> 1: Tessera is faster).',
+    '',
   ];
   const header = ['op', 'tessera', 'tessera CPU ms', ...PEERS, ...PEERS.map((p) => `${p}/tessera`)];
   const rows = opsOf(d).map((op) => {
