@@ -1,4 +1,5 @@
-// `npm run bench -- search [--quick] [--no-write] [--reps N] [--python PATH]`: k-nearest-neighbour search over float32 vectors.
+// `npm run bench -- search [--quick] [--no-write] [--reps N] [--python PATH]`: k-nearest-neighbour
+// search over float32 vectors.
 //
 // 1. Exact top-10 of 1000 queries (inner product of unit vectors, i.e. cosine) over 100k × 512 and
 //    1M × 128, beside numpy (blocked Q @ Xᵀ with argpartition, timed inside Python on the same data,
