@@ -10,9 +10,8 @@ import sharp from 'sharp';
 import type { Encoder } from '../src/core/models/encoder.js';
 import { mobileNetV2Encoder } from '../src/node/models/mobilenet.js';
 import { wasmTfjs } from '../src/node/models/tfjs-env.js';
-import { load, machine, writeSection } from './lib/results.js';
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+import { benchCommand, load, machine, writeSection } from './lib/results.js';
+import { median, ratio, table, timed } from './lib/stats.js';
 
 function images(n: number): { data: Uint8Array; width: number; height: number; channels: 3 }[] {
   let s = 12345;
@@ -83,31 +82,26 @@ export async function main(args: string[]): Promise<void> {
   for (const [, run] of runners) await run();
   const times = new Map<string, number[]>(runners.map(([name]) => [name, []]));
   for (let r = 0; r < rounds; r++)
-    for (const [name, run] of runners) {
-      const t0 = performance.now();
-      await run();
-      times.get(name)?.push((performance.now() - t0) / 1000);
-    }
+    for (const [name, run] of runners) times.get(name)?.push((await timed(run)).seconds);
   const peer = n / median(times.get('nsfwjs infer (decoded)') as number[]);
   const rows = runners.map(([name]) => {
     const ips = n / median(times.get(name) as number[]);
-    return `| ${name} | ${ips.toFixed(1)} | ${(ips / peer).toFixed(2)} |`;
+    return [name, ips.toFixed(1), ratio(ips, peer)];
   });
-  const table = ['| runner | images/s | × nsfwjs |', '|---|---:|---:|', ...rows].join('\n');
-  console.log(table);
+  const results = table(['runner', 'images/s', '× nsfwjs'], rows, 1);
+  console.log(results);
   await Promise.all([onnx, tfjs].map((e: Encoder) => e.dispose?.()));
   // nsfw.dispose() would fail: nsfwjs disposes its cut models and then the full one, which shares their layers.
 
-  if (!args.includes('--no-write')) {
-    writeSection(
-      'encoders',
-      [
-        `\`npm run bench -- encoders${quick ? ' --quick' : ''}\`, ${new Date().toISOString().slice(0, 10)}, ${machine()}, load average ${startLoad} at the start, ${load()} at the end.`,
-        '',
-        `MobileNetV2 image embeddings (1280-d, layer \`flatten_1\`) of ${n} images of 224 × 224, batches of 16, median of ${rounds} rounds after a warm-up. ONNX Runtime: ${availableParallelism()} threads; TensorFlow.js wasm (SIMD) and nsfwjs: one thread (the wasm backend has no threads in Node). nsfwjs takes one image per call. "JPEG bytes": 320 × 240 JPEGs decoded and stretched to 224 × 224 by sharp inside the encoder.`,
-        '',
-        table,
-      ].join('\n'),
-    );
-  }
+  writeSection(
+    'encoders',
+    args,
+    [
+      `\`${benchCommand('encoders', args)}\`, ${new Date().toISOString().slice(0, 10)}, ${machine()}, load average ${startLoad} at the start, ${load()} at the end.`,
+      '',
+      `MobileNetV2 image embeddings (1280-d, layer \`flatten_1\`) of ${n} images of 224 × 224, batches of 16, median of ${rounds} rounds after a warm-up. ONNX Runtime: ${availableParallelism()} threads; TensorFlow.js wasm (SIMD) and nsfwjs: one thread (the wasm backend has no threads in Node). nsfwjs takes one image per call. "JPEG bytes": 320 × 240 JPEGs decoded and stretched to 224 × 224 by sharp inside the encoder.`,
+      '',
+      results,
+    ].join('\n'),
+  );
 }

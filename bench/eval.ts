@@ -1,11 +1,10 @@
-// `npm run bench -- eval [--quick] [--no-write]`: model-evaluation metrics and k-means beside numpy,
+// `npm run bench -- eval [--quick] [--no-write] [--python PATH]`: model-evaluation metrics and k-means beside numpy,
 // measured in the same run. Both sides compute the same quantities from the same data (written
 // by this script to temporary files and loaded by numpy before timing): macro F1 from a confusion
 // matrix, binary and one-vs-rest ROC-AUC from average ranks, clipped log-loss, 15-bin ECE, and
 // k-means (k-means++ start, then a fixed number of Lloyd iterations). numpy is timed inside Python
 // with time.perf_counter; Tessera with performance.now in this process; each number is the median
 // of the repetitions. Tessera runs on one thread; numpy's matrix product (k-means) may use several.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +17,9 @@ import {
   rocAuc,
   TensorColumn,
 } from '../src/index.js';
-import { machine, writeSection } from './lib/results.js';
+import { describeNumpy, numpyPython, runPython } from './lib/python.js';
+import { benchCommand, machine, writeSection } from './lib/results.js';
+import { median, ratio, table, timed } from './lib/stats.js';
 
 interface Sizes {
   /** Rows of the classification data. */
@@ -110,27 +111,19 @@ for name, f in [('macro F1', macro_f1), ('ROC-AUC binary', auc_binary), ('ROC-AU
 print(json.dumps(out))
 `;
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
 async function timeIt(f: () => unknown, reps: number): Promise<{ seconds: number; value: number }> {
-  let value = Number.NaN;
-  value = (await f()) as number; // warm-up: V8 optimises the loops
+  let value = (await f()) as number; // warm-up: V8 optimises the loops
   const times: number[] = [];
   for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    value = (await f()) as number;
-    times.push((performance.now() - t0) / 1e3);
+    const run = await timed(f);
+    value = run.value as number;
+    times.push(run.seconds);
   }
   return { seconds: median(times), value };
 }
 
 export async function main(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
-  const write = !quick && !args.includes('--no-write');
   const sz = quick ? QUICK : FULL;
   const loadAtStart = loadavg()[0].toFixed(1);
   const { n, k, km } = sz;
@@ -183,15 +176,19 @@ export async function main(args: string[]): Promise<void> {
     ours.set(name, await timeIt(f, sz.reps));
     console.log(`  tessera ${name}: ${(ours.get(name)!.seconds * 1e3).toFixed(1)} ms`);
   }
-  const py = spawnSync(
-    'python3',
-    ['-c', NUMPY, dir, ...[n, k, sz.reps, km.n, km.d, km.k, km.iterations].map(String)],
-    { encoding: 'utf8', maxBuffer: 1 << 24 },
-  );
-  rmSync(dir, { recursive: true, force: true });
+  const python = numpyPython(args);
   let theirs: Record<string, { times: number[]; value: number }> | null = null;
-  if (py.status === 0) theirs = JSON.parse(py.stdout);
-  else console.log(`numpy: not measured (${py.stderr?.trim().split('\n').pop() ?? py.error?.message})`);
+  let numpyText = '-';
+  try {
+    numpyText = (await describeNumpy(python)).text;
+    console.log(`numpy peer: ${numpyText}`);
+    const sizes = [n, k, sz.reps, km.n, km.d, km.k, km.iterations].map(String);
+    theirs = JSON.parse(await runPython(python, NUMPY, [dir, ...sizes]));
+  } catch (e) {
+    console.log(`numpy: not measured (${e instanceof Error ? e.message : e})`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 
   const header = ['task', 'size', 'Tessera ms', 'numpy ms', 'numpy time / Tessera time', 'same value'];
   const rows = tasks.map(([name, size]) => {
@@ -212,32 +209,27 @@ export async function main(args: string[]): Promise<void> {
       size,
       (o.seconds * 1e3).toFixed(1),
       tm === undefined ? '-' : (tm * 1e3).toFixed(1),
-      tm === undefined ? '-' : `${(tm / o.seconds).toFixed(2)}×`,
+      ratio(tm, o.seconds),
       same,
     ];
   });
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
-  const table = [line(header), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join(
-    '\n',
+  const results = table(header, rows, 2);
+  console.log(`\n${results}`);
+  writeSection(
+    'eval',
+    args,
+    [
+      `Command: \`${benchCommand('eval', args)}\`  `,
+      `Date: ${new Date().toISOString().slice(0, 10)}  `,
+      `Machine: ${machine()}; 1-min load average ${loadAtStart} at the start, ${loadavg()[0].toFixed(1)} at the end`,
+      '',
+      `numpy: ${numpyText}.`,
+      'Same data on both sides; numpy computes the same formulas vectorised (confusion matrix by',
+      '`bincount`, AUC from average ranks, clipped log-loss, 15-bin ECE, k-means++ then Lloyd with `X @ C.T`).',
+      `Median of ${sz.reps} repetitions after a warm-up. "numpy time / Tessera time" above 1 means Tessera is faster.`,
+      'k-means: the two sides draw different k-means++ starts, so the table compares their final objectives.',
+      '',
+      results,
+    ].join('\n'),
   );
-  console.log(`\n${table}`);
-  if (write) {
-    writeSection(
-      'eval',
-      [
-        `Command: \`npm run bench -- eval${args.length ? ` ${args.join(' ')}` : ''}\`  `,
-        `Date: ${new Date().toISOString().slice(0, 10)}  `,
-        `Machine: ${machine()}; 1-min load average ${loadAtStart} at the start, ${loadavg()[0].toFixed(1)} at the end`,
-        '',
-        'Same data on both sides; numpy computes the same formulas vectorised (confusion matrix by',
-        '`bincount`, AUC from average ranks, clipped log-loss, 15-bin ECE, k-means++ then Lloyd with `X @ C.T`).',
-        `Median of ${sz.reps} repetitions after a warm-up. "numpy time / Tessera time" above 1 means Tessera is faster.`,
-        'k-means: the two sides draw different k-means++ starts, so the table compares their final objectives.',
-        '',
-        table,
-      ].join('\n'),
-    );
-    console.log('wrote the eval section of bench/RESULTS.md');
-  }
 }

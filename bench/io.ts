@@ -1,6 +1,6 @@
 // Storage and IO: Tessera's dataset store beside Parquet (parquet-wasm 0.8), LanceDB 0.31 and numpy's
 // `.npy` loader, measured in one run:
-// `npm run bench -- io [--quick] [--no-write] [--reps N] [--budget SECONDS]`.
+// `npm run bench -- io [--quick] [--no-write] [--reps N] [--budget SECONDS] [--python PATH]`.
 //
 // Data (seeded, generated once, not timed):
 //   A  1M rows: id int32 (0..n-1), score float64 uniform in [0, 1), label string "label_" + u
@@ -22,17 +22,14 @@
 //                  `np.load(mmap_mode='r')[idx]` copied out.
 // Reads run with the page cache warm (each op has an untimed warm-up call first), so they measure
 // decoding and copying, not the disk. A full GC (untimed) precedes every timed call. numpy runs in a
-// `/usr/bin/python3` child process on Tessera's own `.npy` file and times itself.
+// Python child process (bench/lib/python.ts) on Tessera's own `.npy` file and times itself.
 // LanceDB is installed into bench/peers/lancedb (its own apache-arrow 18): when it is missing the
 // bench says how to install it and skips it.
-import { execFileSync } from 'node:child_process';
-import { existsSync, promises as fsp, mkdtempSync, openAsBlob, rmSync, writeFileSync } from 'node:fs';
+import { promises as fsp, mkdtempSync, openAsBlob, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import * as arrow from 'apache-arrow';
 import * as pq from 'parquet-wasm/node';
 import {
@@ -45,11 +42,12 @@ import {
   TensorColumn,
   write,
 } from '../src/index.js';
-import { machine, writeSection } from './lib/results.js';
+import { describeNumpy, numpyPython, runPython } from './lib/python.js';
+import { benchCommand, machine, writeSection } from './lib/results.js';
+import { collectGarbage, formatCount, formatMs, median, ratio, table } from './lib/stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const LANCEDB_DIR = join(here, 'peers', 'lancedb');
-const PYTHON = '/usr/bin/python3';
 
 // ---- data ----
 
@@ -522,12 +520,12 @@ print(json.dumps({'full': {'ms': full_ms, 'sums': full_sums}, 'take': {'ms': tak
 `;
 
 async function numpyTimes(
+  python: string,
   d: Dataset,
   tesseraDir: string,
   scratch: string,
   reps: number,
 ): Promise<Map<string, { ms: number[]; sums: Sums }> | string> {
-  if (!existsSync(PYTHON)) return `${PYTHON} not found`;
   const manifest = await readManifest(tesseraDir);
   const emb = manifest.columns.find((c) => c.name === 'emb') as { fragments: { data: { path: string } }[] };
   const npy = join(tesseraDir, emb.fragments[0].data.path);
@@ -535,12 +533,9 @@ async function numpyTimes(
   writeFileSync(idxFile, d.takeIdx);
   let out: string;
   try {
-    out = execFileSync(PYTHON, ['-c', NUMPY_SCRIPT, npy, idxFile, String(reps)], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 20,
-    });
+    out = await runPython(python, NUMPY_SCRIPT, [npy, idxFile, String(reps)]);
   } catch (e) {
-    return `python failed: ${(e as Error).message.split('\n')[0].slice(0, 100)}`;
+    return `python failed: ${(e as Error).message.slice(0, 100)}`;
   }
   const r = JSON.parse(out) as Record<'full' | 'take', { ms: number[]; sums: Sums }>;
   const m = new Map<string, { ms: number[]; sums: Sums }>();
@@ -550,12 +545,6 @@ async function numpyTimes(
 }
 
 // ---- timing ----
-
-const collectGarbage: () => void = (() => {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as unknown;
-  return typeof gc === 'function' ? (gc as () => void) : () => undefined;
-})();
 
 /** Wall-clock ms of each timed call, and the process's CPU ms (user + system, all threads). */
 type Outcome = { ms: number[]; cpu: number[]; ok: boolean; sums: string } | { skipped: string };
@@ -570,12 +559,6 @@ async function timed<R>(f: () => Promise<R>, ms: number[], cpu: number[]): Promi
   const c = process.cpuUsage(c0);
   cpu.push((c.user + c.system) / 1000);
   return r;
-}
-
-function median(xs: readonly number[]): number {
-  const a = [...xs].sort((x, y) => x - y);
-  const m = a.length >> 1;
-  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
 }
 
 function describeError(e: unknown): string {
@@ -629,57 +612,50 @@ async function measure(
 
 // ---- reporting ----
 
-function fmtMs(ms: number): string {
-  return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
-}
-
 function cell(o: Outcome | undefined, mb: number | null): string {
   if (o === undefined) return '–';
   if (!('ms' in o)) return `skipped`;
   const ms = median(o.ms);
   const speed = mb === null ? '' : ` (${((mb / ms) * 1000).toFixed(0)} MB/s)`;
-  return `${fmtMs(ms)}${speed}${o.ok ? '' : ' ✗check'}`;
+  return `${formatMs(ms)}${speed}${o.ok ? '' : ' ✗check'}`;
 }
 
-function ratio(o: Outcome | undefined, base: Outcome | undefined): string {
+function peerRatio(o: Outcome | undefined, base: Outcome | undefined): string {
   if (o === undefined || base === undefined || !('ms' in o) || !('ms' in base)) return '–';
-  return (median(o.ms) / median(base.ms)).toFixed(2);
-}
-
-function rowsLabel(n: number): string {
-  if (n >= 1e6 && n % 1e5 === 0) return `${n / 1e6}M`;
-  if (n >= 1e3 && n % 100 === 0) return `${n / 1e3}k`;
-  return String(n);
+  return ratio(median(o.ms), median(base.ms));
 }
 
 const PEERS = ['parquet', 'lancedb', 'numpy'] as const;
 
 function cpuCell(o: Outcome | undefined): string {
-  return o !== undefined && 'cpu' in o ? fmtMs(median(o.cpu)) : '–';
+  return o !== undefined && 'cpu' in o ? formatMs(median(o.cpu)) : '–';
 }
 
 function formatTable(d: Dataset, results: Map<string, Map<string, Outcome>>, notes: string[]): string {
   const total = columnsOf(d).reduce((s, c) => s + columnBytes(d, c), 0);
   const title = d.scalars
-    ? `### A: ${rowsLabel(d.rows)} rows × (id int32, score float64, label string, emb ${d.dim}-d float32), ${(total / 1e6).toFixed(0)} MB`
-    : `### B: ${rowsLabel(d.rows)} rows × emb ${d.dim}-d float32, ${(total / 1e6).toFixed(0)} MB`;
+    ? `### A: ${formatCount(d.rows)} rows × (id int32, score float64, label string, emb ${d.dim}-d float32), ${(total / 1e6).toFixed(0)} MB`
+    : `### B: ${formatCount(d.rows)} rows × emb ${d.dim}-d float32, ${(total / 1e6).toFixed(0)} MB`;
   const lines = [
     title,
     '',
     'Median ms (MB/s of column data where it applies); ratios are peer time / Tessera time (> 1: Tessera is faster).',
     '',
-    '| op | tessera | tessera CPU ms | parquet | lancedb | numpy | parquet/tessera | lancedb/tessera | numpy/tessera |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  for (const op of opsOf(d)) {
+  const header = ['op', 'tessera', 'tessera CPU ms', ...PEERS, ...PEERS.map((p) => `${p}/tessera`)];
+  const rows = opsOf(d).map((op) => {
     const r = results.get(op.label)!;
     const mb = op.kind === 'take' ? null : op.columns.reduce((s, c) => s + columnBytes(d, c), 0) / 1e6;
     const t = r.get('tessera');
-    lines.push(
-      `| ${op.label} | ${cell(t, mb)} | ${cpuCell(t)} | ${PEERS.map((s) => cell(r.get(s), mb)).join(' | ')} | ${ratio(r.get('parquet'), t)} | ${ratio(r.get('lancedb'), t)} | ${ratio(r.get('numpy'), t)} |`,
-    );
-  }
-  lines.push('', ...targetLines(d, results));
+    return [
+      op.label,
+      cell(t, mb),
+      cpuCell(t),
+      ...PEERS.map((s) => cell(r.get(s), mb)),
+      ...PEERS.map((s) => peerRatio(r.get(s), t)),
+    ];
+  });
+  lines.push(table(header, rows, 1), '', ...targetLines(d, results));
   const bad: string[] = [];
   const skipped: string[] = [];
   for (const [label, r] of results)
@@ -697,7 +673,8 @@ function formatTable(d: Dataset, results: Map<string, Map<string, Outcome>>, not
   return lines.join('\n');
 }
 
-const METHOD = [
+/** How the run measured, for the results; `numpy` describes the numpy peer. */
+const method = (numpy: string) => [
   'Reads run with the page cache warm (an untimed warm-up call first); every system opens its files',
   'inside each timed call and materialises what it read in JavaScript memory. Tessera: `read(path,',
   '{ columns })`, then `take(idx)` for the takes, then `column(name)` of each column. Parquet',
@@ -705,8 +682,8 @@ const METHOD = [
   'because its WebAssembly memory stops at 4 GiB): `ParquetFile.stream()` of the columns, decoded to',
   'Arrow JS batches; a take decodes the row groups holding the rows (it has no row selection) and',
   'slices the rows out. LanceDB 0.31 (apache-arrow 18, in bench/peers/lancedb): `createTable`,',
-  '`query().select(columns).toArrow()`, `takeOffsets(idx)`. numpy 1.24 (`/usr/bin/python3`, timed',
-  "inside Python) on Tessera's own `.npy` file: `np.load(path)` and",
+  '`query().select(columns).toArrow()`, `takeOffsets(idx)`.',
+  `numpy (${numpy}; timed inside Python) on Tessera's own \`.npy\` file: \`np.load(path)\` and`,
   "`np.array(np.load(path, mmap_mode='r')[idx])`; it reads the tensor column only. The takes are 1000",
   'distinct random rows in random order. MB/s is column data (values + string offsets) per second.',
   '"tessera CPU ms" is the process CPU time (user + system) of the same calls: on a loaded machine',
@@ -763,7 +740,7 @@ function targetLines(d: Dataset, results: Map<string, Map<string, Outcome>>): st
       .filter(([, v]) => v !== null) as [string, number][];
     const ahead = t === null ? null : peers.every(([, v]) => v > t);
     out.push(
-      `- ${label} ≤ 20 ms: ${t === null ? '–' : `${fmtMs(t)} ms`}, ${verdict(t === null ? null : t <= 20)}; ` +
+      `- ${label} ≤ 20 ms: ${t === null ? '–' : `${formatMs(t)} ms`}, ${verdict(t === null ? null : t <= 20)}; ` +
         `ahead of ${peers.map(([p]) => p).join(' and ') || 'no peer'}: ${verdict(peers.length ? ahead : null)}`,
     );
   }
@@ -774,7 +751,6 @@ function targetLines(d: Dataset, results: Map<string, Map<string, Outcome>>): st
 
 interface Options {
   quick: boolean;
-  write: boolean;
   reps: Record<OpKind, number>;
   /** Time budget of one system's timed calls of one op. */
   budgetMs: number;
@@ -787,7 +763,6 @@ function parseArgs(args: string[]): Options {
   const budget = args.indexOf('--budget');
   return {
     quick,
-    write: !quick && !args.includes('--no-write'),
     reps: reps
       ? { write: reps, read: reps, take: reps }
       : quick
@@ -811,12 +786,18 @@ export async function main(args: string[]): Promise<void> {
         { name: 'B', rows: 100_000, dim: 1536, scalars: false, seed: 12 },
       ];
   const lance = loadLanceDb();
+  const python = numpyPython(args);
+  const numpyText = await describeNumpy(python).then(
+    (c) => c.text,
+    (e: Error) => `not run: ${e.message}`,
+  );
+  console.log(`numpy peer: ${numpyText}`);
   if (typeof lance === 'string') console.log(`LanceDB: ${lance}; skipping it`);
   const dir = mkdtempSync(join(tmpdir(), 'tessera-io-bench-'));
   const sections: string[] = [];
   try {
     for (const spec of specs) {
-      console.log(`\n== ${spec.name}: ${rowsLabel(spec.rows)} rows, generating (not timed) ==`);
+      console.log(`\n== ${spec.name}: ${formatCount(spec.rows)} rows, generating (not timed) ==`);
       const d = makeDataset(spec.name, spec.rows, spec.dim, spec.scalars, spec.seed);
       const systems = [tesseraSystem(d), parquetSystem(d)];
       if (typeof lance !== 'string') systems.push(lanceSystem(d, lance));
@@ -830,13 +811,13 @@ export async function main(args: string[]): Promise<void> {
           r.set(system.name, o);
           console.log(
             `${spec.name} ${op.label.padEnd(32)} ${system.name.padEnd(8)} ${
-              'ms' in o ? `${o.ms.map(fmtMs).join(' ')} ms${o.ok ? '' : ' WRONG'}  [${o.sums}]` : o.skipped
+              'ms' in o ? `${o.ms.map(formatMs).join(' ')} ms${o.ok ? '' : ' WRONG'}  [${o.sums}]` : o.skipped
             }`,
           );
         }
       }
       const notes: string[] = [];
-      const np = await numpyTimes(d, join(dir, `tessera-${d.name}`), dir, opts.reps.read);
+      const np = await numpyTimes(python, d, join(dir, `tessera-${d.name}`), dir, opts.reps.read);
       if (typeof np === 'string') notes.push(`numpy skipped: ${np}`);
       else
         for (const [label, { ms, sums }] of np) {
@@ -845,7 +826,7 @@ export async function main(args: string[]): Promise<void> {
           const ok = sameSums(sums, expectedSums(d, columns, op.idx));
           results.get(label)!.set('numpy', { ms, cpu: [], ok, sums: formatSums(sums) });
           console.log(
-            `${spec.name} ${label.padEnd(32)} numpy    ${ms.map(fmtMs).join(' ')} ms  [${formatSums(sums)}]`,
+            `${spec.name} ${label.padEnd(32)} numpy    ${ms.map(formatMs).join(' ')} ms  [${formatSums(sums)}]`,
           );
         }
       if (typeof lance === 'string') notes.push(`LanceDB skipped: ${lance}.`);
@@ -859,17 +840,15 @@ export async function main(args: string[]): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
   }
   console.log(`\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  if (opts.write) {
-    const body = [
-      `Command: \`npm run bench -- io${args.length ? ` ${args.join(' ')}` : ''}\`  `,
-      `Date: ${new Date().toISOString().slice(0, 10)}  `,
-      `Machine: ${machine()}; 1-min load average ${loadAtStart} at the start, ${loadavg()[0].toFixed(1)} at the end; files in ${tmpdir()}`,
-      '',
-      ...METHOD,
-      '',
-      ...sections.flatMap((s) => [s, '']),
-      ...NOTES,
-    ].join('\n');
-    writeSection('io', body);
-  }
+  const body = [
+    `Command: \`${benchCommand('io', args)}\`  `,
+    `Date: ${new Date().toISOString().slice(0, 10)}  `,
+    `Machine: ${machine()}; 1-min load average ${loadAtStart} at the start, ${loadavg()[0].toFixed(1)} at the end; files in ${tmpdir()}`,
+    '',
+    ...method(numpyText),
+    '',
+    ...sections.flatMap((s) => [s, '']),
+    ...NOTES,
+  ].join('\n');
+  writeSection('io', args, body);
 }

@@ -1,13 +1,15 @@
-// `npm run bench -- kernels [--quick]`: GFLOP/s of square float32 matrix products, n × n times n × n,
-// for the TypeScript kernels and the ONNX Runtime kernels beside numpy (its BLAS, usually OpenBLAS),
-// measured in the same run. GFLOP/s = 2n³ / time, the median of several timed repetitions after
+// `npm run bench -- kernels [--quick] [--python PATH]`: GFLOP/s of square float32 matrix products,
+// n × n times n × n, for the TypeScript kernels and the ONNX Runtime kernels beside numpy (its BLAS,
+// usually OpenBLAS, run at its best by bench/lib/python.ts), measured in the same run. GFLOP/s = 2n³ / time, the median of several timed repetitions after
 // warm-up. ONNX Runtime is timed from Float32Array in to Float32Array out; numpy inside Python with
 // time.perf_counter around `a @ b`. numpy and ONNX Runtime alternate in rounds, so that load from
 // elsewhere on a noisy machine falls on both alike; medians, not means, for the same reason.
-import { spawn } from 'node:child_process';
-import { availableParallelism, cpus } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import { ortNodeKernels, tsKernels } from '../src/node/tensor.js';
+import { describeNumpy, type NumpyConfig, numpyPython, startPython } from './lib/python.js';
+import { machine } from './lib/results.js';
+import { median, pause, ratio, table, timeRepeats } from './lib/stats.js';
 
 const FULL_SIZES = [512, 1024, 2048, 4096];
 const QUICK_SIZES = [128, 256, 512];
@@ -17,14 +19,9 @@ const TS_MAX_FULL = 1024;
 // Reads "n reps" lines, answers each with a JSON list of the seconds each repetition of a @ b took
 // (after one untimed product). Arrays are made once per size.
 const NUMPY_SERVER = `
-import json, os, sys, time
+import json, sys, time
 import numpy as np
-info = {"numpy": np.__version__, "blas": "?", "threads": os.environ.get("OPENBLAS_NUM_THREADS", "default")}
-try:
-    info["blas"] = np.show_config(mode="dicts")["Build Dependencies"]["blas"]["name"]
-except Exception:
-    pass
-print(json.dumps(info), flush=True)
+print("ready", flush=True)
 rng = np.random.default_rng(0)
 arrays = {}
 for line in sys.stdin:
@@ -45,15 +42,22 @@ for line in sys.stdin:
 `;
 
 interface NumpyPeer {
-  info: { numpy: string; blas: string; threads: string };
+  config: NumpyConfig;
   /** Seconds of each of `reps` repetitions of an n × n product. */
   time(n: number, reps: number): Promise<number[]>;
   close(): void;
 }
 
 /** Starts the Python side, or returns undefined (with the reason printed) if numpy is not there. */
-async function startNumpy(): Promise<NumpyPeer | undefined> {
-  const child = spawn('python3', ['-c', NUMPY_SERVER], { stdio: ['pipe', 'pipe', 'pipe'] });
+async function startNumpy(python: string): Promise<NumpyPeer | undefined> {
+  let config: NumpyConfig;
+  try {
+    config = await describeNumpy(python);
+  } catch (e) {
+    console.log(`numpy: not measured (${e instanceof Error ? e.message : e})`);
+    return undefined;
+  }
+  const child = startPython(python, NUMPY_SERVER);
   let stderr = '';
   child.stderr.on('data', (d) => {
     stderr += String(d);
@@ -61,14 +65,14 @@ async function startNumpy(): Promise<NumpyPeer | undefined> {
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   const next = async (): Promise<string> => {
     const line = await lines.next();
-    if (line.done) throw new Error(stderr.trim() || 'python3 exited');
+    if (line.done) throw new Error(stderr.trim().split('\n').pop() || `${python} exited`);
     return line.value;
   };
   try {
     const spawned = new Promise<never>((_, reject) => child.on('error', reject));
-    const info = JSON.parse(await Promise.race([next(), spawned]));
+    await Promise.race([next(), spawned]);
     return {
-      info,
+      config,
       async time(n, reps) {
         child.stdin.write(`${n} ${reps}\n`);
         return JSON.parse(await next());
@@ -76,7 +80,7 @@ async function startNumpy(): Promise<NumpyPeer | undefined> {
       close: () => child.stdin.end(),
     };
   } catch (e) {
-    console.log(`numpy: not measured (${e instanceof Error ? e.message.split('\n').pop() : e})`);
+    console.log(`numpy: not measured (${e instanceof Error ? e.message : e})`);
     child.kill();
     return undefined;
   }
@@ -86,24 +90,6 @@ function random(n: number): Float32Array {
   const x = new Float32Array(n);
   for (let i = 0; i < n; i++) x[i] = Math.random();
   return x;
-}
-
-async function timeKernel(run: () => Promise<unknown>, reps: number): Promise<number[]> {
-  const seconds: number[] = [];
-  for (let r = 0; r < reps; r++) {
-    const t0 = performance.now();
-    await run();
-    seconds.push((performance.now() - t0) / 1e3);
-  }
-  return seconds;
-}
-
-const pause = () => new Promise((resolve) => setTimeout(resolve, 300));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((p, q) => p - q);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
 }
 
 /** Repetitions per round: about a second of work per round at the speed of a fast BLAS. */
@@ -119,15 +105,12 @@ export async function main(args: string[]): Promise<void> {
   const rounds = 3;
   const threads = availableParallelism();
   const ort = ortNodeKernels({ intraOpNumThreads: threads });
-  const numpy = await startNumpy();
+  const numpy = await startNumpy(numpyPython(args));
 
-  console.log(
-    `matrix products, float32, n × n · n × n; ${cpus()[0]?.model ?? 'unknown CPU'}, ${threads} threads, ` +
-      `Node ${process.versions.node}`,
-  );
+  console.log(`matrix products, float32, n × n · n × n; ${machine()}`);
   console.log(
     `ts: TypeScript kernels, 1 thread; ort: onnxruntime-node, ${threads} intra-op threads; ` +
-      (numpy ? `numpy ${numpy.info.numpy} (${numpy.info.blas}, threads: ${numpy.info.threads})` : 'numpy: -'),
+      `numpy: ${numpy ? numpy.config.text : '-'}`,
   );
   console.log(`median of ${rounds} rounds of repetitions after warm-up\n`);
 
@@ -140,33 +123,39 @@ export async function main(args: string[]): Promise<void> {
       const reps = repsFor(n);
       const ortTimes: number[] = [];
       const npTimes: number[] = [];
-      await timeKernel(() => ort.matmul(a, b, n, n, n), 2); // warm-up: session, arena, threads
+      await timeRepeats(() => ort.matmul(a, b, n, n, n), 2); // warm-up: session, arena, threads
       for (let r = 0; r < rounds; r++) {
         // A pause between the two sides: both keep worker threads spinning for a while after a
         // product, which would slow whoever runs next.
         if (numpy) {
-          await pause();
+          await pause(300);
           npTimes.push(...(await numpy.time(n, reps)));
         }
-        await pause();
+        await pause(300);
         await ort.matmul(a, b, n, n, n); // untimed: wakes the threads
-        ortTimes.push(...(await timeKernel(() => ort.matmul(a, b, n, n, n), reps)));
+        ortTimes.push(...(await timeRepeats(() => ort.matmul(a, b, n, n, n), reps)));
       }
       let tsTime: number | undefined;
       if (quick || n <= TS_MAX_FULL) {
-        await pause();
+        await pause(300);
         // Warm-up until V8 has optimised the loops: a few calls, or a third of a second.
         const warm = performance.now();
         for (let i = 0; i < 10 && performance.now() - warm < 300; i++) await tsKernels.matmul(a, b, n, n, n);
-        tsTime = median(await timeKernel(() => tsKernels.matmul(a, b, n, n, n), 3));
+        tsTime = median(await timeRepeats(() => tsKernels.matmul(a, b, n, n, n), 3));
       }
       const ortTime = median(ortTimes);
       const npTime = numpy ? median(npTimes) : undefined;
       const fmt = (t: number | undefined, skipped = 'skipped') =>
         t === undefined ? skipped : gflops(n, t).toFixed(1);
-      const ratio = (t: number | undefined) =>
-        t === undefined || npTime === undefined ? '-' : `${(npTime / t).toFixed(2)}×`;
-      rows.push([String(n), fmt(tsTime), fmt(ortTime), fmt(npTime, '-'), ratio(ortTime), ratio(tsTime)]);
+      // Speed ratios: numpy's time over ours.
+      rows.push([
+        String(n),
+        fmt(tsTime),
+        fmt(ortTime),
+        fmt(npTime, '-'),
+        ratio(npTime, ortTime),
+        ratio(npTime, tsTime),
+      ]);
       console.log(`  n=${n} done`);
     }
   } finally {
@@ -174,9 +163,5 @@ export async function main(args: string[]): Promise<void> {
     await ort.release();
   }
 
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i])).join(' | ')} |`;
-  console.log(`\n${line(header)}`);
-  console.log(`|${widths.map((w) => `${'-'.repeat(w + 1)}:`).join('|')}|`);
-  for (const r of rows) console.log(line(r));
+  console.log(`\n${table(header, rows)}`);
 }

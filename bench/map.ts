@@ -21,21 +21,10 @@ import { Random } from '../src/core/random.js';
 import { encodeModel } from '../src/core/tensor/onnx-builder.js';
 import { WorkerPoolExecutor } from '../src/node/exec/index.js';
 import { STEPS } from './lib/map-work.js';
-import { load, machine, RESULTS_FILE, writeSection } from './lib/results.js';
+import { benchCommand, load, machine, writeSection } from './lib/results.js';
+import { elapsed, median, ratio } from './lib/stats.js';
 
 const WORK = new URL('./lib/map-work.ts', import.meta.url);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const t = performance.now();
-  await fn();
-  return (performance.now() - t) / 1000;
-}
 
 /** CPU seconds (user + system) of this process, all threads, while `fn` runs. */
 async function cpuTime(fn: () => Promise<unknown>): Promise<number> {
@@ -114,7 +103,7 @@ async function benchMap(quick: boolean): Promise<MapResult> {
   const bare = new BareWorkers(pool.size);
   const x = (df.column('x') as ScalarColumn).values as Float64Array;
   try {
-    const startup = await time(() =>
+    const startup = await elapsed(() =>
       df.head(pool.size * 2).map(fn, { ...options, batchSize: 1, executor: pool }),
     );
     const reference = (await df.map(fn, options)).column('output').toArray();
@@ -128,17 +117,17 @@ async function benchMap(quick: boolean): Promise<MapResult> {
     const inlineCpu = await cpuTime(() => df.map(fn, options));
     const poolCpu = await cpuTime(() => df.map(fn, { ...options, executor: pool }));
     for (let r = 0; r < rounds; r++) {
-      inline.push(await time(() => df.map(fn, options)));
+      inline.push(await elapsed(() => df.map(fn, options)));
       let out: DataFrame | null = null;
       workers.push(
-        await time(async () => {
+        await elapsed(async () => {
           out = await df.map(fn, { ...options, executor: pool });
         }),
       );
       const got = (out as DataFrame | null)?.column('output').toArray();
       if (JSON.stringify(got) !== JSON.stringify(reference))
         throw new Error('worker results differ from inline');
-      bareTimes.push(await time(() => bare.run(x)));
+      bareTimes.push(await elapsed(() => bare.run(x)));
     }
     return {
       rows,
@@ -241,10 +230,10 @@ async function benchEmbed(quick: boolean): Promise<EmbedResult> {
     for (let r = 0; r < rounds; r++) {
       const order = r % 2 === 0 ? ['direct', 'embed'] : ['embed', 'direct'];
       for (const side of order)
-        if (side === 'direct') directTimes.push(await time(direct));
+        if (side === 'direct') directTimes.push(await elapsed(direct));
         else {
           inside = 0;
-          const t = await time(viaEmbed);
+          const t = await elapsed(viaEmbed);
           embedTimes.push(t);
           ownShares.push((t * 1000 - inside) / inside);
         }
@@ -271,8 +260,8 @@ export async function main(args: string[]): Promise<void> {
   const mapTable = [
     '| rows | inline s | worker pool s | speed-up | target ≥ 1.7× | bare worker_threads s | bare speed-up | pool / bare time | CPU s inline | CPU s pool (all threads) | pool CPU / inline CPU |',
     '|---:|---:|---:|---:|:---:|---:|---:|---:|---:|---:|---:|',
-    `| ${m.rows} | ${m.inline.toFixed(3)} | ${m.pool.toFixed(3)} | ${speedup.toFixed(2)}× | ${speedup >= 1.7 ? '✓' : '✗'} | ` +
-      `${m.bare.toFixed(3)} | ${(m.inline / m.bare).toFixed(2)}× | ${(m.pool / m.bare).toFixed(2)} | ` +
+    `| ${m.rows} | ${m.inline.toFixed(3)} | ${m.pool.toFixed(3)} | ${ratio(m.inline, m.pool)} | ${speedup >= 1.7 ? '✓' : '✗'} | ` +
+      `${m.bare.toFixed(3)} | ${ratio(m.inline, m.bare)} | ${(m.pool / m.bare).toFixed(2)} | ` +
       `${m.inlineCpu.toFixed(3)} | ${m.poolCpu.toFixed(3)} | ${(m.poolCpu / m.inlineCpu).toFixed(2)} |`,
   ];
   console.log(mapTable.join('\n'));
@@ -288,9 +277,8 @@ export async function main(args: string[]): Promise<void> {
   ];
   console.log(embedTable.join('\n'));
 
-  if (args.includes('--no-write')) return;
   const body = [
-    `Command: \`npm run bench -- map${args.length ? ` ${args.join(' ')}` : ''}\`  `,
+    `Command: \`${benchCommand('map', args)}\`  `,
     `Date: ${new Date().toISOString().slice(0, 10)}  `,
     `Machine: ${machine()}; 1-min load average ${loadAtStart} at the start, ${loadavg()[0].toFixed(1)} at the end`,
     '',
@@ -312,6 +300,5 @@ export async function main(args: string[]): Promise<void> {
     '',
     ...embedTable,
   ].join('\n');
-  writeSection('map', body);
-  console.log(`\nwrote the map section of ${RESULTS_FILE}`);
+  writeSection('map', args, body);
 }

@@ -1,5 +1,6 @@
 // DataFrame operations, Tessera beside nodejs-polars 0.24.1, DuckDB (@duckdb/node-api) and Arquero 8,
-// measured in one run and printed as ratios: `npm run bench -- ops [--quick] [--runs N] [--sizes 1e6,1e7]`.
+// measured in one run and printed as ratios:
+// `npm run bench -- ops [--quick] [--no-write] [--runs N] [--sizes 1e6,1e7] [--scale-join-take]`.
 //
 // Data (seeded, generated once per size, loaded into every system before timing; loading is not timed):
 //   k  int32 key, uniform in [0, 1000)
@@ -7,8 +8,9 @@
 //   s  string 's' + u with u uniform in [0, 100000) (2 to 6 ASCII characters, ~100k distinct values,
 //      independent of k)
 // Join: left = 1M rows (id: a random permutation of 0..1M-1, plus k, f, s), right = 1M rows (id: another
-// permutation, g float64), inner join on id; 1M × 1M in every full run (the quick run uses its size).
-// Take: 1M indices uniform in [0, n), with repeats (the quick run takes n indices).
+// permutation, g float64), inner join on id; 1M × 1M at every size of a full run, so the 10M run
+// joins 1M rows too. Take: 1M indices uniform in [0, n), with repeats. `--scale-join-take` (and the
+// quick run) join n × n rows and take n indices at each size n instead.
 //
 // What each system must materialise (so lazy results are not timed as free):
 //   Tessera  row selections are views; the timed call reads every column of the result (`column(name)`
@@ -25,14 +27,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnTable } from 'arquero';
 import type { DataFrame as PlDataFrame } from 'nodejs-polars';
 import { DataFrame, Random, ScalarColumn } from '../src/index.js';
-import { machine, RESULTS_FILE, writeSection } from './lib/results.js';
+import { benchCommand, machine, writeSection } from './lib/results.js';
+import { collectGarbage, formatCount, formatMs, median, ratio, table } from './lib/stats.js';
 
 type Pl = typeof import('nodejs-polars').default;
 
@@ -75,9 +76,9 @@ function opLabel(op: Op, spec: Spec): string {
     case 'groupby':
       return 'groupby k, mean f';
     case 'join':
-      return `inner join ${rowsLabel(spec.joinRows)} × ${rowsLabel(spec.joinRows)} on id`;
+      return `inner join ${formatCount(spec.joinRows)} × ${formatCount(spec.joinRows)} on id`;
     case 'take':
-      return `take ${rowsLabel(spec.takeRows)} random indices`;
+      return `take ${formatCount(spec.takeRows)} random indices`;
   }
 }
 
@@ -156,16 +157,6 @@ function describeError(e: unknown): string {
   return `error: ${msg.split('\n')[0].slice(0, 120)}`;
 }
 
-/**
- * A full garbage collection, run (untimed) before every timed call so that no system pays for the
- * garbage an earlier one left (the usual `--expose-gc` trick, without a flag on the command line).
- */
-const collectGarbage: () => void = (() => {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as unknown;
-  return typeof gc === 'function' ? (gc as () => void) : () => undefined;
-})();
-
 /** Warm up once (its result gives the check), then time `reps` runs, each after a full GC. */
 async function measure<R>(runner: Runner<R>, reps: number): Promise<Outcome> {
   try {
@@ -187,12 +178,6 @@ async function measure<R>(runner: Runner<R>, reps: number): Promise<Outcome> {
     await runner.cleanup?.().catch(() => undefined);
     return { skipped: describeError(e) };
   }
-}
-
-function median(xs: readonly number[]): number {
-  const a = [...xs].sort((x, y) => x - y);
-  const m = a.length >> 1;
-  return a.length % 2 ? a[m] : (a[m - 1] + a[m]) / 2;
 }
 
 function summarise(rows: number, first: number | null, sum: number | null): string {
@@ -521,7 +506,8 @@ interface Options {
   reps: (n: number) => number;
   arqueroBudgetS: number;
   arqueroHeapMb: number;
-  write: boolean;
+  /** Join n × n rows and take n indices at each size n, instead of 1M × 1M and 1M indices. */
+  scaleJoinTake: boolean;
 }
 
 function parseArgs(args: string[]): Options {
@@ -544,7 +530,7 @@ function parseArgs(args: string[]): Options {
     reps: (n) => (quick ? 1 : n >= 5_000_000 ? 3 : 5),
     arqueroBudgetS: Number(value('--arquero-budget') ?? (quick ? 30 : 300)),
     arqueroHeapMb: Number(value('--arquero-heap') ?? 8192),
-    write: !quick && !args.includes('--no-write'),
+    scaleJoinTake: quick || args.includes('--scale-join-take'),
   };
 }
 
@@ -560,16 +546,16 @@ export async function main(args: string[]): Promise<void> {
   for (const n of opts.sizes) {
     const spec: Spec = {
       n,
-      joinRows: opts.quick ? n : JOIN_ROWS,
-      takeRows: opts.quick ? n : TAKE_ROWS,
+      joinRows: opts.scaleJoinTake ? n : JOIN_ROWS,
+      takeRows: opts.scaleJoinTake ? n : TAKE_ROWS,
     };
     const reps = opts.reps(n);
-    log(`\n== ${rowsLabel(n)} rows: loading (not timed) ==`);
+    log(`\n== ${formatCount(n)} rows: loading (not timed) ==`);
     const { duck, runners } = await load(pl, spec);
     const arquero = new ArqueroWorker(spec, opts.arqueroBudgetS * 1000, opts.arqueroHeapMb);
     const results: SizeResults = new Map(OPS.map((op) => [op, new Map(SYSTEMS.map((s) => [s, []]))]));
     for (let run = 1; run <= opts.runs; run++) {
-      log(`-- ${rowsLabel(n)} rows, run ${run}/${opts.runs} (warm-up + ${reps} reps each) --`);
+      log(`-- ${formatCount(n)} rows, run ${run}/${opts.runs} (warm-up + ${reps} reps each) --`);
       for (const op of OPS) {
         for (const system of SYSTEMS) {
           const outcome =
@@ -592,7 +578,7 @@ export async function main(args: string[]): Promise<void> {
     sections.push(table);
   }
   log(`\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s`);
-  if (opts.write) writeResults(args, opts, sections, loadAtStart);
+  writeResults(args, opts, sections, loadAtStart);
 }
 
 /**
@@ -624,12 +610,6 @@ function log(line: string): void {
 
 // ---- reporting ----
 
-function rowsLabel(n: number): string {
-  if (n >= 1e6 && n % 1e5 === 0) return `${n / 1e6}M`;
-  if (n >= 1e3 && n % 100 === 0) return `${n / 1e3}k`;
-  return String(n);
-}
-
 /** Median over runs of each run's median, or why it has no time. */
 function timeOf(outcomes: readonly Outcome[]): { ms: number } | { skipped: string } {
   const per: number[] = [];
@@ -641,19 +621,17 @@ function timeOf(outcomes: readonly Outcome[]): { ms: number } | { skipped: strin
 }
 
 function fmtMs(t: { ms: number } | { skipped: string }): string {
-  if (!('ms' in t)) return `skipped (${t.skipped})`;
-  return t.ms >= 100 ? t.ms.toFixed(0) : t.ms >= 10 ? t.ms.toFixed(1) : t.ms.toFixed(2);
+  return 'ms' in t ? formatMs(t.ms) : `skipped (${t.skipped})`;
 }
 
 function formatTable(spec: Spec, reps: number, runs: number, results: SizeResults): string {
   const lines = [
-    `### ${rowsLabel(spec.n)} rows`,
+    `### ${formatCount(spec.n)} rows`,
     '',
     `Median of ${reps} reps after one warm-up${runs > 1 ? `, then the median over ${runs} runs` : ''}; ms.`,
     '',
-    '| op | tessera ms | polars ms | duckdb ms | arquero ms | tessera/polars | arquero/tessera |',
-    '|---|---:|---:|---:|---:|---:|---:|',
   ];
+  const rows: string[][] = [];
   const mismatches: string[] = [];
   for (const op of OPS) {
     const bySystem = results.get(op)!;
@@ -663,15 +641,13 @@ function formatTable(spec: Spec, reps: number, runs: number, results: SizeResult
     >;
     const tp =
       'ms' in t.tessera && 'ms' in t.polars
-        ? `${(t.tessera.ms / t.polars.ms).toFixed(2)} ${t.tessera.ms <= 2 * t.polars.ms ? '✓' : '✗'}`
+        ? `${ratio(t.tessera.ms, t.polars.ms)} ${t.tessera.ms <= 2 * t.polars.ms ? '✓' : '✗'}`
         : '–';
     const at =
       'ms' in t.tessera && 'ms' in t.arquero
-        ? `${(t.arquero.ms / t.tessera.ms).toFixed(2)} ${t.arquero.ms >= 3 * t.tessera.ms ? '✓' : '✗'}`
+        ? `${ratio(t.arquero.ms, t.tessera.ms)} ${t.arquero.ms >= 3 * t.tessera.ms ? '✓' : '✗'}`
         : '–';
-    lines.push(
-      `| ${opLabel(op, spec)} | ${fmtMs(t.tessera)} | ${fmtMs(t.polars)} | ${fmtMs(t.duckdb)} | ${fmtMs(t.arquero)} | ${tp} | ${at} |`,
-    );
+    rows.push([opLabel(op, spec), ...SYSTEMS.map((s) => fmtMs(t[s])), tp, at]);
     const checks = new Map<string, System[]>();
     for (const s of SYSTEMS)
       for (const o of bySystem.get(s)!)
@@ -686,6 +662,7 @@ function formatTable(spec: Spec, reps: number, runs: number, results: SizeResult
       );
   }
   lines.push(
+    table(['op', ...SYSTEMS.map((s) => `${s} ms`), 'tessera/polars', 'arquero/tessera'], rows, 1),
     '',
     'Targets: tessera/polars ≤ 2 (✓/✗; the target applies at 10M rows) and arquero/tessera ≥ 3 (at every size).',
   );
@@ -702,13 +679,13 @@ function formatTable(spec: Spec, reps: number, runs: number, results: SizeResult
 function writeResults(args: string[], opts: Options, sections: string[], loadAtStart: string): void {
   const heap = process.env.NODE_OPTIONS ? ` (NODE_OPTIONS=${process.env.NODE_OPTIONS})` : '';
   const section = [
-    `Command: \`npm run bench -- ops${args.length ? ` ${args.join(' ')}` : ''}\`${heap}  `,
+    `Command: \`${benchCommand('ops', args)}\`${heap}  `,
     `Date: ${new Date().toISOString().slice(0, 10)}  `,
     `Machine: ${machine()}; 1-min load average ${loadAtStart} at the start, ${loadavg()[0].toFixed(1)} at the end`,
     '',
     'Data: `k` int32 uniform in [0, 1000), `f` float64 uniform in [0, 1), `s` = `"s" + u` with u uniform in',
-    '[0, 100000) (seeded). Join: 1M × 1M on a unique `id` (two random permutations), right side has a float `g`.',
-    'Take: 1M indices uniform in [0, n), with repeats. Data is loaded into every system before timing.',
+    `[0, 100000) (seeded). Join: ${opts.scaleJoinTake ? 'n × n' : '1M × 1M at every size'} on a unique \`id\` (two random permutations), right side has a float \`g\`.`,
+    `Take: ${opts.scaleJoinTake ? 'n' : '1M'} indices uniform in [0, n), with repeats. Data is loaded into every system before timing.`,
     'Each result is materialised: Tessera reads every column of the result view; Polars is eager',
     '(take = `select(pl.all().gather(pl.lit(idx).explode()))`, idx a UInt32 Series); DuckDB runs',
     '`CREATE TEMP TABLE r AS <query>` on in-memory tables (take = join of an index table on `t.rowid`,',
@@ -718,8 +695,7 @@ function writeResults(args: string[], opts: Options, sections: string[], loadAtS
     '',
     ...sections.flatMap((s) => [s, '']),
   ].join('\n');
-  writeSection('ops', section);
-  log(`wrote the ops section of ${RESULTS_FILE}`);
+  writeSection('ops', args, section);
 }
 
 if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_ROLE) arqueroWorkerMain();

@@ -17,7 +17,6 @@
 // Accuracy: top-1 on the test set, scoring all classes with the trained weights (the same dense
 // predictor for every run), and for the sparse runs also SLIDE's sparse inference (best logit within
 // the LSH active set). Times exclude data generation and evaluation; rehashes are included.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +32,9 @@ import { SlideLayer } from '../src/core/efficient/layers/slide-layer.js';
 import { Random } from '../src/core/random.js';
 import type { TensorKernels } from '../src/core/tensor/kernels.js';
 import { nodeKernels } from '../src/node/tensor.js';
-import { machine, RESULTS_FILE, writeSection } from './lib/results.js';
+import { DEBIAN_PYTHON, runPython } from './lib/python.js';
+import { benchCommand, machine, writeSection } from './lib/results.js';
+import { elapsed, median, ratio, table } from './lib/stats.js';
 
 const DIM = 128;
 const NOISE = 0.7;
@@ -168,11 +169,16 @@ for e in range(epochs):
         acc = sum(int(((tx[i:i+64] @ w.t() + b).argmax(1) == ty[i:i+64]).sum()) for i in range(0, test_n, 64)) / test_n
     out.append([sec, acc])
     print("  torch epoch %d: %.1f s, top-1 %.1f%%" % (e + 1, sec, 100 * acc), file=sys.stderr, flush=True)
-print(json.dumps({"version": torch.__version__, "epochs": out}))
+import re
+blas = re.search(r"BLAS_INFO=(\\w+)", torch.__config__.show())
+print(json.dumps({"version": torch.__version__, "blas": blas.group(1) if blas else "?", "epochs": out}))
 `;
 
 /** The dense layer in PyTorch on the same data (written to a temporary folder), or undefined. */
-function torchRun(task: Task, cfg: Config): { version: string; epochs: [number, number][] } | undefined {
+async function torchRun(
+  task: Task,
+  cfg: Config,
+): Promise<{ version: string; blas: string; epochs: [number, number][] } | undefined> {
   const dir = mkdtempSync(join(tmpdir(), 'tessera-slide-'));
   try {
     const put = (name: string, a: Float32Array | Int32Array) =>
@@ -193,16 +199,14 @@ function torchRun(task: Task, cfg: Config): { version: string; epochs: [number, 
       cfg.learningRate,
       availableParallelism(),
     ];
-    const run = spawnSync('/usr/bin/python3', ['-c', TORCH_SCRIPT, dir, JSON.stringify(params)], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'inherit'],
-      maxBuffer: 1 << 20,
-    });
-    if (run.status !== 0) {
-      console.log(`torch: not measured (exit ${run.status}; is python3-torch installed?)`);
+    try {
+      return JSON.parse(
+        await runPython(DEBIAN_PYTHON, TORCH_SCRIPT, [dir, JSON.stringify(params)], { echo: true }),
+      );
+    } catch (e) {
+      console.log(`torch: not measured (${e instanceof Error ? e.message : e}; is python3-torch installed?)`);
       return undefined;
     }
-    return JSON.parse(run.stdout);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -282,12 +286,6 @@ async function accuracy(
   return right / n;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((p, q) => p - q);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-}
-
 interface Row {
   name: string;
   epochSeconds: number[];
@@ -296,7 +294,7 @@ interface Row {
   stats: string;
 }
 
-function parse(args: string[]): Config & { quick: boolean; write: boolean } {
+function parse(args: string[]): Config & { quick: boolean } {
   const quick = args.includes('--quick');
   const value = (flag: string) => {
     const i = args.indexOf(flag);
@@ -305,7 +303,6 @@ function parse(args: string[]): Config & { quick: boolean; write: boolean } {
   const classes = Number(value('--classes') ?? (quick ? 2000 : 100_000));
   return {
     quick,
-    write: !args.includes('--no-write'),
     classes,
     epochs: Number(value('--epochs') ?? (quick ? 2 : 1)),
     testSize: quick ? 500 : 2000,
@@ -335,10 +332,10 @@ export async function main(args: string[]): Promise<void> {
   for (const run of cfg.runs) {
     let trainer: Trainer;
     if (run === 'torch') {
-      const result = torchRun(task, cfg);
+      const result = await torchRun(task, cfg);
       if (result) {
         rows.push({
-          name: `torch ${result.version}`,
+          name: `torch ${result.version} (BLAS_INFO=${result.blas})`,
           epochSeconds: result.epochs.map((e) => e[0]),
           accuracy: result.epochs.map((e) => e[1]),
           stats: 'dense, PyTorch CPU',
@@ -367,9 +364,7 @@ export async function main(args: string[]): Promise<void> {
     } else throw new Error(`unknown run "${run}"`);
     const row: Row = { name: run, epochSeconds: [], accuracy: [], stats: '' };
     for (const [e, epoch] of task.epochs.entries()) {
-      const t0 = performance.now();
-      await trainer.trainEpoch(epoch.x, epoch.y);
-      row.epochSeconds.push((performance.now() - t0) / 1e3);
+      row.epochSeconds.push(await elapsed(() => trainer.trainEpoch(epoch.x, epoch.y)));
       const { w, b } = trainer.weights();
       row.accuracy.push(await accuracy(kernels, w, b, classes, task.test));
       console.log(
@@ -396,51 +391,49 @@ export async function main(args: string[]): Promise<void> {
     'sparse inference top-1',
     'notes',
   ];
-  const table = [header, header.map(() => '---')];
+  const body: string[][] = [];
   for (const r of rows) {
     const sec = median(r.epochSeconds);
-    table.push([
+    body.push([
       r.name,
       sec.toFixed(1),
       (classes / sec).toFixed(0),
-      dense ? `${(median(dense.epochSeconds) / sec).toFixed(2)}×` : '-',
-      torch ? `${(median(torch.epochSeconds) / sec).toFixed(2)}×` : '-',
+      dense ? ratio(median(dense.epochSeconds), sec) : '-',
+      torch ? ratio(median(torch.epochSeconds), sec) : '-',
       ...r.accuracy.map((a) => `${(100 * a).toFixed(1)}%`),
       r.sparseAccuracy === undefined ? '-' : `${(100 * r.sparseAccuracy).toFixed(1)}%`,
       r.stats,
     ]);
   }
-  const text = table.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+  const text = table(header, body, 1);
   console.log(`\n${text}`);
   const verdict = summary(rows, dense, torch);
   console.log(`\n${verdict}`);
   const schedulerText = cfg.schedulerClasses > 0 ? await schedulers(cfg, kernels) : '';
   const loadAtEnd = loadavg()[0].toFixed(1);
-  if (cfg.write && !cfg.quick) {
-    writeSection(
-      'slide',
-      [
-        `Command: \`npm run bench -- slide${args.length ? ` ${args.join(' ')}` : ''}\`  `,
-        `Date: ${new Date().toISOString().slice(0, 10)}  `,
-        `Machine: ${machine()}; 1-min load average ${loadAtStart} at the start, ${loadAtEnd} at the end`,
-        '',
-        `Task: ${classes} classes, d = ${DIM}, x = μ_c + ${NOISE}·ε (μ, ε ~ N(0, I/d)); each epoch shows every class once; ` +
-          `batch ${BATCH}, SGD lr ${cfg.learningRate}, same initial weights; test ${cfg.testSize} fresh samples. ` +
-          `SimHash K=${simK}, DWTA K=${dwtaK} (bins of 8), L=${tables} tables, buckets of 128; rehash every ${rehashEvery} steps ` +
-          'or (mongoose) when > 1% of 10 tracked bits of 1000 sampled neurons changed. Top-1 scores all classes; ' +
-          '"sparse inference" scores only the LSH active set.',
-        '',
-        text,
-        '',
-        verdict,
-        '',
-        schedulerText,
-        '',
-        PAPER_NOTE,
-      ].join('\n'),
-    );
-    console.log(`wrote the slide section of ${RESULTS_FILE}`);
-  }
+  writeSection(
+    'slide',
+    args,
+    [
+      `Command: \`${benchCommand('slide', args)}\`  `,
+      `Date: ${new Date().toISOString().slice(0, 10)}  `,
+      `Machine: ${machine()}; 1-min load average ${loadAtStart} at the start, ${loadAtEnd} at the end`,
+      '',
+      `Task: ${classes} classes, d = ${DIM}, x = μ_c + ${NOISE}·ε (μ, ε ~ N(0, I/d)); each epoch shows every class once; ` +
+        `batch ${BATCH}, SGD lr ${cfg.learningRate}, same initial weights; test ${cfg.testSize} fresh samples. ` +
+        `SimHash K=${simK}, DWTA K=${dwtaK} (bins of 8), L=${tables} tables, buckets of 128; rehash every ${rehashEvery} steps ` +
+        'or (mongoose) when > 1% of 10 tracked bits of 1000 sampled neurons changed. Top-1 scores all classes; ' +
+        '"sparse inference" scores only the LSH active set.',
+      '',
+      text,
+      '',
+      verdict,
+      '',
+      schedulerText,
+      '',
+      PAPER_NOTE,
+    ].join('\n'),
+  );
 }
 
 /**
@@ -467,7 +460,7 @@ async function schedulers(cfg: Config, kernels: TensorKernels): Promise<string> 
     'top-1',
     'sparse inference top-1',
   ];
-  const table = [header, header.map(() => '---')];
+  const body: string[][] = [];
   for (const [name, make] of runs) {
     const hash = new SimHash({ dim: DIM, hashesPerTable: simK, tables: 20, seed: 3 });
     const trainer = await slideTrainer(name, task, classes, cfg.learningRate, hash, make(), kernels);
@@ -476,9 +469,7 @@ async function schedulers(cfg: Config, kernels: TensorKernels): Promise<string> 
     let seconds = 0;
     for (const epoch of task.epochs) {
       const before = layer.rehashes;
-      const t0 = performance.now();
-      await trainer.trainEpoch(epoch.x, epoch.y);
-      seconds += (performance.now() - t0) / 1e3;
+      seconds += await elapsed(() => trainer.trainEpoch(epoch.x, epoch.y));
       perEpoch.push(layer.rehashes - before);
     }
     const top1 = await accuracy(kernels, layer.weights, layer.bias, classes, task.test);
@@ -493,9 +484,9 @@ async function schedulers(cfg: Config, kernels: TensorKernels): Promise<string> 
       `${(100 * sparse).toFixed(1)}%`,
     ];
     console.log(`  ${row.join(', ')}`);
-    table.push(row);
+    body.push(row);
   }
-  const text = table.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+  const text = table(header, body, 1);
   console.log(`\n${text}`);
   return [
     `Rehash schedules: ${classes} classes, ${cfg.schedulerEpochs} epochs, SimHash K=${simK}, L=20, otherwise as above ` +
@@ -526,11 +517,11 @@ function summary(rows: Row[], dense: Row | undefined, torch: Row | undefined): s
     const parts = [dense && ['the dense layer (ONNX Runtime)', dense], torch && ['PyTorch', torch]]
       .filter((p): p is [string, Row] => Boolean(p))
       .map(([name, peer]) => {
-        const ratio = median(peer.epochSeconds) / sec;
+        const speed = median(peer.epochSeconds) / sec;
         const gap = 100 * (last(r) - last(peer));
         const similar =
           Math.abs(gap) <= 2 ? 'similar accuracy' : gap > 0 ? 'higher accuracy' : 'lower accuracy';
-        return `${ratio >= 1 ? `${ratio.toFixed(2)}× faster` : `${(1 / ratio).toFixed(2)}× slower`} than ${name}, ${similar} (${gap >= 0 ? '+' : ''}${gap.toFixed(1)} points top-1)`;
+        return `${speed >= 1 ? `${speed.toFixed(2)}× faster` : `${(1 / speed).toFixed(2)}× slower`} than ${name}, ${similar} (${gap >= 0 ? '+' : ''}${gap.toFixed(1)} points top-1)`;
       });
     if (parts.length > 0) lines.push(`- ${r.name}: ${parts.join('; ')}.`);
   }

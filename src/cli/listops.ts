@@ -1,6 +1,6 @@
 /** `tessera listops`: writes seeded ListOps splits as LRA's TSV files. */
 import type { Command } from 'commander';
-import { writeListOpsTsv } from '../node/lra/listops-tsv.js';
+import { writeListOpsTsv } from '../datasets/listops/tsv.js';
 
 function int(value: string): number {
   const n = Number(value);

@@ -2,7 +2,6 @@
 export * from './column/index.js';
 export * from './efficient/attention/index.js';
 export * from './efficient/layers/index.js';
-export * from './efficient/lra/index.js';
 export * from './errors.js';
 export * from './eval/index.js';
 export * from './exec/index.js';

@@ -6,6 +6,5 @@
 export * from './exec/index.js';
 export * from './io/formats/index.js';
 export * from './io/store/index.js';
-export * from './lra/index.js';
 export * from './media/index.js';
 export * from './models/index.js';

@@ -1,4 +1,4 @@
-/** Long Range Arena tasks, generated in code. */
+/** Named datasets generated in code: kept out of the core API (import them from here). */
 export {
   drawListOpsTree,
   evaluateListOps,
@@ -15,4 +15,5 @@ export {
   listOpsOperatorDepth,
   listOpsTokens,
   listOpsToString,
-} from './listops.js';
+} from './listops/generate.js';
+export { type ListOpsFiles, listOpsTsv, writeListOpsTsv } from './listops/tsv.js';

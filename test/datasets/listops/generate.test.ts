@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../../src/core/errors.js';
+import { Random } from '../../../src/core/random.js';
 import {
   drawListOpsTree,
   generateListOps,
@@ -6,9 +8,7 @@ import {
   listOpsOperatorDepth,
   listOpsTokens,
   listOpsToString,
-} from '../../../src/core/efficient/lra/listops.js';
-import { InvalidArgumentError } from '../../../src/core/errors.js';
-import { Random } from '../../../src/core/random.js';
+} from '../../../src/datasets/listops/generate.js';
 
 /**
  * An evaluator of LRA's text form written independently of the generator: a recursive-descent

@@ -11,8 +11,8 @@
  * de-duplicated, and split in order of generation into train, validation and test. The source text
  * is LRA's: `( ( ( [MAX 2 ) 9 ) ] )` for `[MAX 2 9 ]`.
  */
-import { InvalidArgumentError } from '../../errors.js';
-import { Random } from '../../random.js';
+import { InvalidArgumentError } from '../../core/errors.js';
+import { Random } from '../../core/random.js';
 
 /** The operators, in the order LRA draws them from. */
 export const LISTOPS_OPERATORS = ['[MIN', '[MAX', '[MED', '[SM'] as const;

@@ -4,11 +4,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  generateListOps,
-  type ListOpsExample,
-  type ListOpsOptions,
-} from '../../core/efficient/lra/listops.js';
+import { generateListOps, type ListOpsExample, type ListOpsOptions } from './generate.js';
 
 /** The files written by {@link writeListOpsTsv}, by split. */
 export interface ListOpsFiles {

@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect } from 'vitest';
-import { generateListOps } from '../../../src/core/efficient/lra/listops.js';
-import { writeListOpsTsv } from '../../../src/node/lra/listops-tsv.js';
+import { generateListOps } from '../../../src/datasets/listops/generate.js';
+import { writeListOpsTsv } from '../../../src/datasets/listops/tsv.js';
 import { needs, PYTHON } from '../../helpers/references.js';
 
 const python = needs('python3');
