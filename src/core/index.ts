@@ -6,6 +6,7 @@ export * from './efficient/lra/index.js';
 export * from './errors.js';
 export * from './eval/index.js';
 export * from './frame/index.js';
+export * from './lsh/index.js';
 export { Random } from './random.js';
 export * from './search/index.js';
 export * from './tensor/index.js';

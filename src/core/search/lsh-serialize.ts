@@ -18,11 +18,11 @@
 import type { TensorColumn } from '../column/tensor.js';
 import { crc32 } from '../crc32.js';
 import { CorruptDataError, UnsupportedError } from '../errors.js';
+import { E2LshFamily } from '../lsh/e2lsh.js';
+import type { HashFamily } from '../lsh/hash-family.js';
+import { MAX_SIMHASH_BITS, SimHash } from '../lsh/simhash.js';
 import { type BucketTable, checkBucketTable } from './bucket-table.js';
-import { E2LshFamily } from './e2lsh.js';
-import type { HashFamily } from './hash-family.js';
 import { LshIndex, type LshParams, MAX_E2LSH_HASHES } from './lsh-index.js';
-import { MAX_SIMHASH_BITS, SimHashFamily } from './simhash.js';
 
 const MAGIC = 'TSRLSH02';
 /** The first version, without a checksum: refused, since its damage cannot be detected. */
@@ -143,7 +143,8 @@ export function decodeLshParts(
   const { tables, hashes, dimensions, rows } = params;
   const projections = get('projections', Float32Array, tables * hashes * dimensions);
   let family: HashFamily;
-  if (params.kind === 'simhash') family = new SimHashFamily(tables, hashes, dimensions, projections);
+  if (params.kind === 'simhash')
+    family = new SimHash({ dim: dimensions, hashesPerTable: hashes, tables, projections });
   else {
     const offsets = get('offsets', Float32Array, tables * hashes);
     const multipliers = get('multipliers', Uint32Array, tables * hashes);

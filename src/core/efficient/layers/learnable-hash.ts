@@ -7,10 +7,10 @@
  * inner product get turned away, so the bits spend themselves on what decides the top neurons.
  */
 import { InvalidArgumentError } from '../../errors.js';
+import { SimHash } from '../../lsh/simhash.js';
 import { Random } from '../../random.js';
 import type { TensorKernels } from '../../tensor/kernels.js';
 import { tsKernels } from '../../tensor/ts-kernels.js';
-import { SimHash } from './simhash.js';
 
 /** Options of {@link trainLearnableHash}. */
 export interface LearnableHashOptions {
@@ -116,7 +116,7 @@ export async function trainLearnableHash(
     median[i] = row[row.length >> 1];
   }
 
-  const p = Float64Array.from(start.projection);
+  const p = Float64Array.from(start.projections);
   const mom = new Float64Array(p.length);
   const vel = new Float64Array(p.length);
   const grad = new Float64Array(p.length);
@@ -181,5 +181,5 @@ export async function trainLearnableHash(
     }
     losses.push(epochLoss / Math.max(queryRows, 1));
   }
-  return { hash: new SimHash({ dim, hashesPerTable: k, tables, projection: Float32Array.from(p) }), losses };
+  return { hash: new SimHash({ dim, hashesPerTable: k, tables, projections: Float32Array.from(p) }), losses };
 }

@@ -8,11 +8,11 @@
  * (a fixed interval, as in SLIDE, or MONGOOSE's drift test).
  */
 import { InvalidArgumentError } from '../../errors.js';
+import type { NeuronHash } from '../../lsh/neuron-hash.js';
 import { Random } from '../../random.js';
 import type { TensorKernels } from '../../tensor/kernels.js';
 import { tsKernels } from '../../tensor/ts-kernels.js';
 import { LshTables } from './lsh-tables.js';
-import type { NeuronHash } from './neuron-hash.js';
 import { FixedIntervalRehash, type RehashScheduler } from './rehash-scheduler.js';
 import { type OptimizerOptions, RowOptimizer } from './row-optimizer.js';
 

@@ -4,7 +4,7 @@
  * and the column length and dataset version it was built for, so an index is never used over rows
  * it has not seen.
  */
-import type { LshKind } from '../../../core/search/hash-family.js';
+import type { LshKind } from '../../../core/lsh/hash-family.js';
 import type { FileEntry } from './manifest.js';
 
 /** One saved index. */
