@@ -1,4 +1,5 @@
 /** Tessera's isomorphic core: runs unchanged in Node and in the browser. */
+export * from './cluster/index.js';
 export * from './column/index.js';
 export * from './efficient/attention/index.js';
 export * from './efficient/layers/index.js';
