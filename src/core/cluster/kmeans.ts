@@ -13,7 +13,7 @@ import { TensorColumn } from '../column/tensor.js';
 import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
 import { Random } from '../random.js';
 import type { FloatArray, TensorKernels } from '../tensor/kernels.js';
-import { normalizeRows, squaredDistance } from '../tensor/loops.js';
+import { gatherRows, normalizeRows, squaredDistance } from '../tensor/loops.js';
 import { tsKernels } from '../tensor/ts-kernels.js';
 
 /** Options of {@link kmeans} and {@link kmeansRows}. */
@@ -110,14 +110,6 @@ function plusPlusStart(x: FloatArray, rows: Int32Array, k: number, d: number, rn
   return centroids;
 }
 
-/** The `[rows, d]` block of `x` at the given rows, as one contiguous array of its element type. */
-function gatherRows(x: FloatArray, rows: Int32Array, from: number, to: number, d: number): FloatArray {
-  const out =
-    x instanceof Float64Array ? new Float64Array((to - from) * d) : new Float32Array((to - from) * d);
-  for (let r = from; r < to; r++) out.set(x.subarray(rows[r] * d, rows[r] * d + d), (r - from) * d);
-  return out;
-}
-
 /**
  * Assign each row to its nearest centroid. Candidates come from the kernels' products
  * (`‖c‖² − 2x·c`, in the data's precision); a row changes cluster only if the candidate is
@@ -140,7 +132,7 @@ async function assign(
   let changed = 0;
   for (let from = 0; from < rows.length; from += blockRows) {
     const to = Math.min(rows.length, from + blockRows);
-    const block = gatherRows(x, rows, from, to, d);
+    const block = gatherRows(x, rows.subarray(from, to), d);
     const dots = await kernels.matmul(block, c, to - from, d, k, { transposeB: true });
     for (let r = from; r < to; r++) {
       const o = (r - from) * k;

@@ -74,6 +74,16 @@ export function argmax(x: ArrayLike<number>, o: number, len: number): number {
   return best;
 }
 
+/** Rows `index[s]` of `x` (`[rows, w]`) one after another, same element type; −1 gives a row of zeros. */
+export function gatherRows<T extends FloatArray>(x: T, index: ArrayLike<number>, w: number): T {
+  const out = allocLike(x, index.length * w);
+  for (let s = 0; s < index.length; s++) {
+    const r = index[s];
+    if (r >= 0) out.set(x.subarray(r * w, (r + 1) * w), s * w);
+  }
+  return out;
+}
+
 /** `[rows, cols]` → `[cols, rows]`, into `out` (default a new array of `x`'s element type). */
 export function transpose<T extends FloatArray>(x: ArrayLike<number>, rows: number, cols: number, out: T): T;
 export function transpose<T extends FloatArray>(x: T, rows: number, cols: number): T;

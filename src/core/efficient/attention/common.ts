@@ -16,6 +16,7 @@ import {
   type GraphTensor,
   type TensorKernels,
 } from '../../tensor/kernels.js';
+import { transpose } from '../../tensor/loops.js';
 import { allocLike, ShapeError } from '../../tensor/shapes.js';
 import { tsKernels } from '../../tensor/ts-kernels.js';
 
@@ -138,6 +139,14 @@ export function checkBudget(op: string, name: string, value: unknown, min: numbe
   return value;
 }
 
+/** A finite number (a seed, a logit scale), or a clear error. */
+export function checkFinite(op: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new InvalidArgumentError(`${op}: ${name} must be a finite number, got ${String(value)}`);
+  }
+  return value;
+}
+
 /** The kernels to use. */
 export function kernelsOf(options: AttentionOptions): TensorKernels {
   return options.kernels ?? tsKernels;
@@ -160,16 +169,6 @@ export function scalarFeed(like: FloatArray, value: number): GraphTensor {
   return like instanceof Float64Array
     ? { type: 'float64', data: Float64Array.of(value), dims: [1] }
     : { type: 'float32', data: Float32Array.of(value), dims: [1] };
-}
-
-/** `[rows, cols]` → `[cols, rows]`, same element type. */
-export function transpose<T extends FloatArray>(x: T, rows: number, cols: number): T {
-  const out = allocLike(x, rows * cols);
-  for (let i = 0; i < rows; i++) {
-    const r = i * cols;
-    for (let j = 0; j < cols; j++) out[j * rows + i] = x[r + j];
-  }
-  return out;
 }
 
 /**

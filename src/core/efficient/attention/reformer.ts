@@ -37,6 +37,7 @@ import {
   type AttentionShape,
   checkAttention,
   checkBudget,
+  checkFinite,
   kernelsOf,
 } from './common.js';
 
@@ -107,14 +108,8 @@ export async function reformerAttention<T extends FloatArray>(
   const bs = checkBudget(op, 'bucketSize', opts.bucketSize, 1);
   const rounds = checkBudget(op, 'rounds', opts.rounds ?? 1, 1);
   const buckets = checkBuckets(op, opts.buckets ?? reformerDefaultBuckets(n, bs));
-  const scale = opts.scale ?? 1 / Math.sqrt(d);
-  if (typeof scale !== 'number' || !Number.isFinite(scale)) {
-    throw new InvalidArgumentError(`${op}: scale must be a finite number, got ${String(scale)}`);
-  }
-  const seed = opts.seed ?? 0;
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) {
-    throw new InvalidArgumentError(`${op}: seed must be a finite number, got ${String(seed)}`);
-  }
+  const scale = checkFinite(op, 'scale', opts.scale ?? 1 / Math.sqrt(d));
+  const seed = checkFinite(op, 'seed', opts.seed ?? 0);
   const half = buckets === 1 ? 0 : buckets / 2;
   let rot: Float64Array;
   if (opts.rotations !== undefined) {

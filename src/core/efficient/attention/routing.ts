@@ -35,6 +35,7 @@ import {
   type AttentionShape,
   checkAttention,
   checkBudget,
+  checkFinite,
   kernelsOf,
 } from './common.js';
 
@@ -72,10 +73,7 @@ export async function routingCentroids<T extends FloatArray>(
   if (clusters > 2 * n) {
     throw new InvalidArgumentError(`${op}: clusters=${clusters} but only ${2 * n} queries and keys per head`);
   }
-  const seed = options.seed ?? 0;
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) {
-    throw new InvalidArgumentError(`${op}: seed must be a finite number, got ${String(seed)}`);
-  }
+  const seed = checkFinite(op, 'seed', options.seed ?? 0);
   const kernels = kernelsOf(options);
   const out = allocLike(q, heads * clusters * d);
   const points = allocLike(q, 2 * n * d);
@@ -212,10 +210,7 @@ export async function routingAttention<T extends FloatArray>(
   if (clusters > n) throw new InvalidArgumentError(`${op}: clusters=${clusters} exceeds n=${n}`);
   const windowSize = checkBudget(op, 'windowSize', opts.windowSize ?? Math.ceil(n / clusters), 1);
   if (windowSize > n) throw new InvalidArgumentError(`${op}: windowSize=${windowSize} exceeds n=${n}`);
-  const scale = opts.scale ?? 1 / Math.sqrt(d);
-  if (typeof scale !== 'number' || !Number.isFinite(scale)) {
-    throw new InvalidArgumentError(`${op}: scale must be a finite number, got ${String(scale)}`);
-  }
+  const scale = checkFinite(op, 'scale', opts.scale ?? 1 / Math.sqrt(d));
   const kernels = kernelsOf(opts);
   let centroids: T;
   if (opts.centroids !== undefined) {

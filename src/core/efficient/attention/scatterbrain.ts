@@ -25,8 +25,9 @@
  */
 import { InvalidArgumentError } from '../../errors.js';
 import type { FloatArray, GraphKernels, TensorKernels } from '../../tensor/kernels.js';
+import { dot, gatherRows, transpose } from '../../tensor/loops.js';
 import { allocLike } from '../../tensor/shapes.js';
-import { type AttentionGroups, bandGroups, gatherRows, pairCounts, pairRule } from './clustered.js';
+import { type AttentionGroups, bandGroups, groupProducts, pairCounts, pairRule } from './clustered.js';
 import {
   type AttentionOptions,
   type AttentionResult,
@@ -37,11 +38,15 @@ import {
   graphKernelsOf,
   kernelsOf,
   scalarFeed,
-  transpose,
 } from './common.js';
 import { causalChunkFeeds, scatterbrainLowRankGraph } from './graphs.js';
 import { localBlock } from './local.js';
-import { cachedRandomFeatures, type RandomFeatureOptions } from './performer.js';
+import {
+  cachedRandomFeatures,
+  exponentialFeatures,
+  type RandomFeatureOptions,
+  scaledProjection,
+} from './performer.js';
 import { smyrfGroups, smyrfHashing } from './smyrf.js';
 
 /** Smallest denominator (in the row's shifted units), as in the reference implementation. */
@@ -86,29 +91,13 @@ async function positiveFeatures<T extends FloatArray>(
   kernels: TensorKernels,
 ): Promise<Features<T>> {
   const m = w.length / d;
-  const xScale = d ** -0.25;
-  const wT = allocLike(q, m * d);
-  for (let i = 0; i < wT.length; i++) wT[i] = w[i] * xScale;
-  const toFeatures = (p: T, x: T, logs: Float64Array) => {
-    for (let r = 0; r < rows; r++) {
-      const o = r * m;
-      let max = Number.NEGATIVE_INFINITY;
-      for (let a = 0; a < m; a++) if (p[o + a] > max) max = p[o + a];
-      for (let a = 0; a < m; a++) p[o + a] = Math.exp(p[o + a] - max);
-      let sq = 0;
-      for (let c = 0; c < d; c++) {
-        const t = x[r * d + c] * xScale;
-        sq += t * t;
-      }
-      logs[r] = max - sq / 2;
-    }
-  };
-  const qf = await kernels.matmul(q, wT, rows, d, m, { transposeB: true });
-  const kf = await kernels.matmul(k, wT, rows, d, m, { transposeB: true });
+  const { wT, xScale } = scaledProjection(w, q, d);
   const qLog = new Float64Array(rows);
   const kLog = new Float64Array(rows);
-  toFeatures(qf, q, qLog);
-  toFeatures(kf, k, kLog);
+  const qp = await kernels.matmul(q, wT, rows, d, m, { transposeB: true });
+  const kp = await kernels.matmul(k, wT, rows, d, m, { transposeB: true });
+  const qf = exponentialFeatures(qp, q, rows, d, m, false, xScale, qLog);
+  const kf = exponentialFeatures(kp, k, rows, d, m, false, xScale, kLog);
   return { m, qf, kf, qLog, kLog };
 }
 
@@ -210,15 +199,13 @@ async function lowRankGraph<T extends FloatArray>(
 ) {
   const { heads, n, d, dv } = dims;
   const m = w.length / d;
-  const xScale = d ** -0.25;
-  const wt = allocLike(q, m * d); // [d, m]
-  for (let a = 0; a < m; a++) for (let c = 0; c < d; c++) wt[c * m + a] = w[a * d + c] * xScale;
+  const { wT, xScale } = scaledProjection(w, q, d);
   const dtype = q instanceof Float64Array ? 'float64' : 'float32';
   const out = await graphs.runGraph(scatterbrainLowRankGraph(dtype, causal, m, dv), {
     q: floatFeed(q, [heads, n, d]),
     k: floatFeed(k, [heads, n, d]),
     v: floatFeed(v, [heads, n, dv]),
-    wt: floatFeed(wt, [d, m]),
+    wt: floatFeed(transpose(wT, m, d), [d, m]),
     halfSq: scalarFeed(q, xScale * xScale * 0.5),
     ...(causal ? causalChunkFeeds(n) : {}),
   });
@@ -319,7 +306,7 @@ interface SparseInput<T extends FloatArray> {
 /** `φ(q_r)ᵀφ(k_c)` in units of `exp(shift)`. */
 function lowPair<T extends FloatArray>(f: Features<T>, r: number, c: number, shift: number): number {
   const { m, qf, kf, qLog, kLog } = f;
-  return dotRows(qf, r * m, kf, c * m, m) * Math.exp(qLog[r] + kLog[c] - Math.log(m) - shift);
+  return dot(qf, r * m, kf, c * m, m) * Math.exp(qLog[r] + kLog[c] - Math.log(m) - shift);
 }
 
 /**
@@ -362,26 +349,8 @@ async function clusterSupport<T extends FloatArray>(
   const attends = pairRule(groups, causal);
   const scale = 1 / Math.sqrt(d);
   const logM = Math.log(f.m);
-  const dots = await kernels.batchedMatmul(
-    gatherRows(q, queries, d),
-    gatherRows(k, keys, d),
-    count,
-    size,
-    d,
-    ks,
-    {
-      transposeB: true,
-    },
-  );
-  const featureDots = await kernels.batchedMatmul(
-    gatherRows(f.qf, queries, f.m),
-    gatherRows(f.kf, keys, f.m),
-    count,
-    size,
-    f.m,
-    ks,
-    { transposeB: true },
-  );
+  const dots = await groupProducts(q, k, groups, d, kernels);
+  const featureDots = await groupProducts(f.qf, f.kf, groups, f.m, kernels);
   const counts = pairCounts(groups, rows);
   const allowed = (g: number, a: number, b: number): boolean => {
     const i = queries[g * size + a];
@@ -452,10 +421,4 @@ async function clusterSupport<T extends FloatArray>(
     }
   }
   return output;
-}
-
-function dotRows(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, len: number): number {
-  let s = 0;
-  for (let c = 0; c < len; c++) s += a[ao + c] * b[bo + c];
-  return s;
 }

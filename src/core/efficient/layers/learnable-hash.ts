@@ -10,6 +10,7 @@ import { InvalidArgumentError } from '../../errors.js';
 import { SimHash } from '../../lsh/simhash.js';
 import { Random } from '../../random.js';
 import type { TensorKernels } from '../../tensor/kernels.js';
+import { dot } from '../../tensor/loops.js';
 import { tsKernels } from '../../tensor/ts-kernels.js';
 
 /** Options of {@link trainLearnableHash}. */
@@ -65,12 +66,6 @@ function project(
     norm += s * s;
   }
   return Math.sqrt(norm) || 1e-12;
-}
-
-function dotRows(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
 }
 
 /**
@@ -147,8 +142,8 @@ export async function trainLearnableHash(
         const na = project(p, m, dim, queries, qi * dim, a);
         const np = project(p, m, dim, neurons, pos * dim, bp);
         const nn = project(p, m, dim, neurons, neg * dim, bn);
-        const cp = dotRows(a, bp) / (na * np);
-        const cn = dotRows(a, bn) / (na * nn);
+        const cp = dot(a, 0, bp, 0, a.length) / (na * np);
+        const cn = dot(a, 0, bn, 0, a.length) / (na * nn);
         const loss = margin - cp + cn;
         if (loss <= 0) continue;
         epochLoss += loss;

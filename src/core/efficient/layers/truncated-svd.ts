@@ -11,6 +11,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { Random } from '../../random.js';
 import type { FloatArray, TensorKernels } from '../../tensor/kernels.js';
+import { transpose } from '../../tensor/loops.js';
 import { allocLike } from '../../tensor/shapes.js';
 import { tsKernels } from '../../tensor/ts-kernels.js';
 
@@ -162,11 +163,6 @@ function jacobiSvd(
   const vr = new Float64Array(k * k);
   for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) vr[i * k + j] = v[j * k + i];
   return { u, s, v: vr };
-}
-
-function transpose(a: ArrayLike<number>, rows: number, cols: number, out: FloatArray): FloatArray {
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
-  return out;
 }
 
 /**
