@@ -32,12 +32,16 @@ import {
   type AttentionOptions,
   type AttentionResult,
   type AttentionShape,
+  causalFeatureSums,
   checkAttention,
   checkBudget,
+  featureSums,
   floatFeed,
   graphKernelsOf,
   kernelsOf,
   scalarFeed,
+  scaleKeys,
+  valuesWithOnes,
 } from './common.js';
 import { causalChunkFeeds, scatterbrainLowRankGraph } from './graphs.js';
 import { localBlock } from './local.js';
@@ -119,51 +123,21 @@ async function lowRankPart<T extends FloatArray>(
   const logM = Math.log(m);
   const low = new Float64Array(heads * n * wv);
   const lowLog = new Float64Array(heads * n);
+  const tops = new Float64Array(n);
   for (let h = 0; h < heads; h++) {
     const base = h * n;
-    if (causal) {
-      // Running Σ_{j≤i} φ̃(k_j) [v_j, 1]ᵀ relative to the largest key log-scale so far.
-      const s = new Float64Array(m * wv);
-      let top = Number.NEGATIVE_INFINITY;
-      for (let i = 0; i < n; i++) {
-        const r = base + i;
-        if (kLog[r] > top) {
-          if (top !== Number.NEGATIVE_INFINITY) {
-            const shrink = Math.exp(top - kLog[r]);
-            for (let t = 0; t < s.length; t++) s[t] *= shrink;
-          }
-          top = kLog[r];
-        }
-        const c = Math.exp(kLog[r] - top);
-        for (let a = 0; a < m; a++) {
-          const x = kf[r * m + a] * c;
-          for (let t = 0; t < dv; t++) s[a * wv + t] += x * v[r * dv + t];
-          s[a * wv + dv] += x;
-        }
-        for (let a = 0; a < m; a++) {
-          const x = qf[r * m + a];
-          for (let t = 0; t < wv; t++) low[r * wv + t] += x * s[a * wv + t];
-        }
-        lowLog[r] = qLog[r] + top - logM;
-      }
-      continue;
-    }
-    let top = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < n; j++) if (kLog[base + j] > top) top = kLog[base + j];
-    const kh = allocLike(kf, n * m);
-    for (let j = 0; j < n; j++) {
-      const c = Math.exp(kLog[base + j] - top);
-      for (let a = 0; a < m; a++) kh[j * m + a] = kf[(base + j) * m + a] * c;
-    }
-    const v1 = allocLike(v, n * wv);
-    for (let j = 0; j < n; j++) {
-      for (let c = 0; c < dv; c++) v1[j * wv + c] = v[(base + j) * dv + c];
-      v1[j * wv + dv] = 1;
-    }
-    const kv = await kernels.matmul(transpose(kh, n, m), v1, m, n, wv); // [m, dv+1]
     const qh = qf.subarray(base * m, (base + n) * m) as T;
-    low.set(await kernels.matmul(qh, kv, n, m, wv), base * wv);
-    for (let i = 0; i < n; i++) lowLog[base + i] = qLog[base + i] + top - logM;
+    const kh = kf.subarray(base * m, (base + n) * m) as T;
+    const logs = kLog.subarray(base, base + n);
+    const v1 = valuesWithOnes(v, h, n, dv);
+    if (causal) {
+      low.set(causalFeatureSums(qh, kh, v1, logs, n, m, wv, tops), base * wv);
+    } else {
+      const { scaled, top } = scaleKeys(kh, logs, n, m);
+      low.set(await featureSums(qh, scaled, v1, n, m, wv, kernels), base * wv);
+      tops.fill(top);
+    }
+    for (let i = 0; i < n; i++) lowLog[base + i] = qLog[base + i] + tops[i] - logM;
   }
   return { low, lowLog };
 }
