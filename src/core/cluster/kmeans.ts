@@ -13,7 +13,7 @@ import { TensorColumn } from '../column/tensor.js';
 import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
 import { Random } from '../random.js';
 import type { FloatArray, TensorKernels } from '../tensor/kernels.js';
-import { gatherRows, normalizeRows, squaredDistance } from '../tensor/loops.js';
+import { gatherRows, normalizeRows, squaredDistance, squaredNorms } from '../tensor/loops.js';
 import { tsKernels } from '../tensor/ts-kernels.js';
 
 /** Options of {@link kmeans} and {@link kmeansRows}. */
@@ -127,8 +127,7 @@ async function assign(
   blockRows: number,
 ): Promise<number> {
   const c = x instanceof Float64Array ? Float64Array.from(centroids) : Float32Array.from(centroids);
-  const norms = new Float64Array(k);
-  for (let j = 0; j < k; j++) for (let t = 0; t < d; t++) norms[j] += centroids[j * d + t] ** 2;
+  const norms = squaredNorms(centroids, k, d);
   let changed = 0;
   for (let from = 0; from < rows.length; from += blockRows) {
     const to = Math.min(rows.length, from + blockRows);

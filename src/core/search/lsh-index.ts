@@ -13,7 +13,7 @@ import type { HashFamily, LshKind } from '../lsh/hash-family.js';
 import { MAX_SIMHASH_BITS, SimHash } from '../lsh/simhash.js';
 import { Random } from '../random.js';
 import type { FloatArray, TensorKernels } from '../tensor/kernels.js';
-import { dot, squaredDistance } from '../tensor/loops.js';
+import { dot, squaredDistance, squaredNorms } from '../tensor/loops.js';
 import { ShapeError } from '../tensor/shapes.js';
 import { tsKernels } from '../tensor/ts-kernels.js';
 import { type BucketTable, buildBucketTable, findBucket } from './bucket-table.js';
@@ -193,8 +193,7 @@ export class LshIndex {
       const qo = qi * d;
       let qScale = 1;
       if (inv !== null) {
-        let s = 0;
-        for (let t = 0; t < d; t++) s += q[qo + t] * q[qo + t];
+        const s = dot(q, qo, q, qo, d);
         qScale = s > 0 ? 1 / Math.sqrt(s) : 0;
       }
       let held = 0;
@@ -232,12 +231,8 @@ export class LshIndex {
   private rowInverseNorms(): Float64Array {
     if (this.inverseNorms !== null) return this.inverseNorms;
     const { data, length: n, rowSize: d } = this.column;
-    const inv = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let t = i * d, e = t + d; t < e; t++) s += data[t] * data[t];
-      inv[i] = s > 0 ? 1 / Math.sqrt(s) : 0;
-    }
+    const inv = squaredNorms(data, n, d);
+    for (let i = 0; i < n; i++) inv[i] = inv[i] > 0 ? 1 / Math.sqrt(inv[i]) : 0;
     this.inverseNorms = inv;
     return inv;
   }

@@ -20,7 +20,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { Random } from '../../random.js';
 import type { FloatArray } from '../../tensor/kernels.js';
-import { transpose } from '../../tensor/loops.js';
+import { dot, transpose } from '../../tensor/loops.js';
 import { allocLike } from '../../tensor/shapes.js';
 import {
   type AttentionOptions,
@@ -78,14 +78,11 @@ export function randomFeatureMatrix(m: number, d: number, options: RandomFeature
       for (let pass = 0; pass < 2; pass++) {
         for (let j = 0; j < i; j++) {
           const rj = j * d;
-          let dot = 0;
-          for (let c = 0; c < d; c++) dot += block[ri + c] * block[rj + c];
-          for (let c = 0; c < d; c++) block[ri + c] -= dot * block[rj + c];
+          const p = dot(block, ri, block, rj, d);
+          for (let c = 0; c < d; c++) block[ri + c] -= p * block[rj + c];
         }
       }
-      let norm = 0;
-      for (let c = 0; c < d; c++) norm += block[ri + c] * block[ri + c];
-      norm = Math.sqrt(norm);
+      const norm = Math.sqrt(dot(block, ri, block, ri, d));
       for (let c = 0; c < d; c++) block[ri + c] /= norm;
     }
     const rows = Math.min(d, m - b0);

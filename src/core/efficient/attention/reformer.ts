@@ -29,6 +29,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { Random } from '../../random.js';
 import type { FloatArray } from '../../tensor/kernels.js';
+import { normalizeRows } from '../../tensor/loops.js';
 import { allocLike } from '../../tensor/shapes.js';
 import { clusteredAttention } from './clustered.js';
 import {
@@ -150,12 +151,7 @@ export async function reformerAttention<T extends FloatArray>(
   const order = new Int32Array(n); // sorted index → position, one round
   for (let h = 0; h < heads; h++) {
     const qb = h * n * d;
-    for (let j = 0; j < n; j++) {
-      let sq = 0;
-      for (let c = 0; c < d; c++) sq += q[qb + j * d + c] * q[qb + j * d + c];
-      const inv = sq > 0 ? 1 / Math.sqrt(sq) : 0;
-      for (let c = 0; c < d; c++) keys[qb + j * d + c] = q[qb + j * d + c] * inv;
-    }
+    keys.set(normalizeRows(q.subarray(qb, qb + n * d), n, d), qb);
     // Hash, counting-sort (stable: positions in increasing order within a bucket) and chunk.
     for (let r = 0; r < rounds; r++) {
       const pr = projections[r];

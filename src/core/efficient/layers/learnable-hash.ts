@@ -60,8 +60,7 @@ function project(
 ): number {
   let norm = 0;
   for (let i = 0; i < m; i++) {
-    let s = 0;
-    for (let c = 0; c < dim; c++) s += p[i * dim + c] * x[xo + c];
+    const s = dot(p, i * dim, x, xo, dim);
     out[i] = s;
     norm += s * s;
   }
