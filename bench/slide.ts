@@ -20,15 +20,15 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DwtaHash } from '../src/core/efficient/layers/dwta.js';
 import {
   FixedIntervalRehash,
   MongooseScheduler,
   type RehashScheduler,
 } from '../src/core/efficient/layers/index.js';
-import type { NeuronHash } from '../src/core/efficient/layers/neuron-hash.js';
-import { SimHash } from '../src/core/efficient/layers/simhash.js';
 import { SlideLayer } from '../src/core/efficient/layers/slide-layer.js';
+import { DwtaHash } from '../src/core/lsh/dwta.js';
+import type { NeuronHash } from '../src/core/lsh/neuron-hash.js';
+import { SimHash } from '../src/core/lsh/simhash.js';
 import { Random } from '../src/core/random.js';
 import type { TensorKernels } from '../src/core/tensor/kernels.js';
 import { nodeKernels } from '../src/node/tensor.js';

@@ -25,7 +25,6 @@ export {
   normalQuantile,
   wilsonInterval,
 } from './intervals.js';
-export { type KMeansOptions, type KMeansResult, kmeans } from './kmeans.js';
 export type { Label, LabelsInput, NumbersInput } from './labels.js';
 export { type LogLossOptions, logLoss } from './log-loss.js';
 export { entropy, margin, predictions, softmax } from './outputs.js';

@@ -2,6 +2,7 @@
  * Slice discovery: cluster the rows by an embedding and rank the clusters by the model's error
  * rate, so coherent groups where the model fails stand out without naming them in advance.
  */
+import { type KMeansResult, kmeans } from '../cluster/kmeans.js';
 import { ScalarColumn } from '../column/scalar.js';
 import type { TensorColumn } from '../column/tensor.js';
 import { formatType } from '../column/types.js';
@@ -10,7 +11,6 @@ import { DataFrame } from '../frame/frame.js';
 import type { TensorKernels } from '../tensor/kernels.js';
 import { type ClassData, prepareEvaluation } from './evaluate.js';
 import { wilsonInterval } from './intervals.js';
-import { type KMeansResult, kmeans } from './kmeans.js';
 import type { Label } from './labels.js';
 
 /** Options of {@link discoverSlices}. */

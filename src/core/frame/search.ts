@@ -11,9 +11,9 @@ import {
   InvalidArgumentError,
   TypeMismatchError,
 } from '../errors.js';
+import type { LshKind } from '../lsh/hash-family.js';
 import type { Encoder } from '../models/encoder.js';
 import { exactSearch, type SearchMetric } from '../search/exact.js';
-import type { LshKind } from '../search/hash-family.js';
 import type { LshIndex } from '../search/lsh-index.js';
 import type { TensorKernels } from '../tensor/kernels.js';
 import type { DataFrame } from './frame.js';

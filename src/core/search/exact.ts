@@ -6,6 +6,7 @@ import { getBit } from '../column/bitmap.js';
 import type { TensorColumn } from '../column/tensor.js';
 import { InvalidArgumentError, ShapeError, TypeMismatchError } from '../errors.js';
 import type { FloatArray, TensorKernels } from '../tensor/kernels.js';
+import { squaredNorms } from '../tensor/loops.js';
 import { tsKernels } from '../tensor/ts-kernels.js';
 
 /**
@@ -197,15 +198,4 @@ export async function exactSearch(
       out[i * k + t] = metric === 'l2' ? Math.max(0, (qFactor as FloatArray)[i] - s) : s;
     }
   return { queries: nq, k, indices: bestIndex, scores: out };
-}
-
-/** Σx² of each row of `x` (`[rows, d]`), summed in float64. */
-function squaredNorms(x: FloatArray, rows: number, d: number): Float64Array {
-  const out = new Float64Array(rows);
-  for (let i = 0; i < rows; i++) {
-    let s = 0;
-    for (let t = i * d, e = t + d; t < e; t++) s += x[t] * x[t];
-    out[i] = s;
-  }
-  return out;
 }

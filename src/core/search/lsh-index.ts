@@ -8,14 +8,15 @@
 import { getBit } from '../column/bitmap.js';
 import type { TensorColumn } from '../column/tensor.js';
 import { InvalidArgumentError, ShapeError, TypeMismatchError } from '../errors.js';
+import { E2LshFamily } from '../lsh/e2lsh.js';
+import type { HashFamily, LshKind } from '../lsh/hash-family.js';
+import { MAX_SIMHASH_BITS, SimHash } from '../lsh/simhash.js';
 import { Random } from '../random.js';
 import type { FloatArray, TensorKernels } from '../tensor/kernels.js';
+import { dot, squaredDistance, squaredNorms } from '../tensor/loops.js';
 import { tsKernels } from '../tensor/ts-kernels.js';
 import { type BucketTable, buildBucketTable, findBucket } from './bucket-table.js';
-import { E2LshFamily } from './e2lsh.js';
 import type { SearchMetric, SearchResult } from './exact.js';
-import type { HashFamily, LshKind } from './hash-family.js';
-import { MAX_SIMHASH_BITS, SimHashFamily } from './simhash.js';
 
 /** Most E2LSH hashes per table (multi-probe tells them apart in one uint32 mask). */
 export const MAX_E2LSH_HASHES = 32;
@@ -144,7 +145,7 @@ export class LshIndex {
     if (nq === 0 || k === 0) return { queries: nq, k, indices, scores, candidates };
 
     const q = sameType(queries, data);
-    const stride = tables * this.family.hashes;
+    const stride = tables * this.family.hashesPerTable;
     const proj = await kernels.matmul(q, sameType(this.family.projections, data), nq, d, stride, {
       transposeB: true,
     });
@@ -191,8 +192,7 @@ export class LshIndex {
       const qo = qi * d;
       let qScale = 1;
       if (inv !== null) {
-        let s = 0;
-        for (let t = 0; t < d; t++) s += q[qo + t] * q[qo + t];
+        const s = dot(q, qo, q, qo, d);
         qScale = s > 0 ? 1 / Math.sqrt(s) : 0;
       }
       let held = 0;
@@ -230,12 +230,8 @@ export class LshIndex {
   private rowInverseNorms(): Float64Array {
     if (this.inverseNorms !== null) return this.inverseNorms;
     const { data, length: n, rowSize: d } = this.column;
-    const inv = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let s = 0;
-      for (let t = i * d, e = t + d; t < e; t++) s += data[t] * data[t];
-      inv[i] = s > 0 ? 1 / Math.sqrt(s) : 0;
-    }
+    const inv = squaredNorms(data, n, d);
+    for (let i = 0; i < n; i++) inv[i] = inv[i] > 0 ? 1 / Math.sqrt(inv[i]) : 0;
     this.inverseNorms = inv;
     return inv;
   }
@@ -285,7 +281,7 @@ export async function buildLshIndex(column: TensorColumn, options: LshIndexOptio
       throw new InvalidArgumentError(
         `buildLshIndex: at most ${MAX_SIMHASH_BITS} SimHash bits per table, got ${hashes}; use more tables instead`,
       );
-    family = SimHashFamily.random(tables, hashes, d, seed);
+    family = new SimHash({ dim: d, hashesPerTable: hashes, tables, seed });
   } else if (kind === 'e2lsh') {
     metric = options.metric ?? 'l2';
     if (metric !== 'l2')
@@ -347,39 +343,6 @@ function positive(name: string, v: number): void {
 function sameType(x: FloatArray, like: FloatArray): FloatArray {
   if (x.constructor === like.constructor) return x;
   return like instanceof Float64Array ? Float64Array.from(x) : Float32Array.from(x);
-}
-
-function dot(a: FloatArray, ao: number, b: FloatArray, bo: number, d: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let t = 0;
-  for (; t + 3 < d; t += 4) {
-    s0 += a[ao + t] * b[bo + t];
-    s1 += a[ao + t + 1] * b[bo + t + 1];
-    s2 += a[ao + t + 2] * b[bo + t + 2];
-    s3 += a[ao + t + 3] * b[bo + t + 3];
-  }
-  for (; t < d; t++) s0 += a[ao + t] * b[bo + t];
-  return s0 + s1 + (s2 + s3);
-}
-
-function squaredDistance(a: FloatArray, ao: number, b: FloatArray, bo: number, d: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let t = 0;
-  for (; t + 1 < d; t += 2) {
-    const x = a[ao + t] - b[bo + t];
-    const y = a[ao + t + 1] - b[bo + t + 1];
-    s0 += x * x;
-    s1 += y * y;
-  }
-  if (t < d) {
-    const x = a[ao + t] - b[bo + t];
-    s0 += x * x;
-  }
-  return s0 + s1;
 }
 
 /**

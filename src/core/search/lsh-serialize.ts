@@ -2,25 +2,33 @@
  * An LSH index as bytes, so it can be saved beside its column and loaded without rebuilding:
  *
  * ```
- * "TSRLSH01"                 8 bytes, the format and its version
+ * "TSRLSH02"                 8 bytes, the format and its version
+ * uint32 LE                  CRC-32 of every byte after this field
  * uint32 LE                  length of the JSON header
  * JSON header                { params, arrays: [{ name, type, offset, length }] }, padded to 8 bytes
  * arrays                     little-endian typed arrays at 8-byte aligned offsets: the projections,
  *                            E2LSH offsets and multipliers, then keys / starts / ids of each table
  * ```
  *
- * Loading checks every field and every table (sorted keys, consistent starts, row ids in range), so
- * damaged bytes give a {@link CorruptDataError}, never a wrong answer or an out-of-range read.
+ * Loading checks the checksum first, so damaged bytes give a {@link CorruptDataError}, never a wrong
+ * answer: a flipped bit in a projection or a bucket key would still parse as a valid index that
+ * returns other neighbours. It then checks every field and every table (sorted keys, consistent
+ * starts, row ids in range), so even bytes with a matching checksum never cause an out-of-range read.
  */
 import type { TensorColumn } from '../column/tensor.js';
+import { crc32 } from '../crc32.js';
 import { CorruptDataError, UnsupportedError } from '../errors.js';
+import { E2LshFamily } from '../lsh/e2lsh.js';
+import type { HashFamily } from '../lsh/hash-family.js';
+import { MAX_SIMHASH_BITS, SimHash } from '../lsh/simhash.js';
 import { type BucketTable, checkBucketTable } from './bucket-table.js';
-import { E2LshFamily } from './e2lsh.js';
-import type { HashFamily } from './hash-family.js';
 import { LshIndex, type LshParams, MAX_E2LSH_HASHES } from './lsh-index.js';
-import { MAX_SIMHASH_BITS, SimHashFamily } from './simhash.js';
 
-const MAGIC = 'TSRLSH01';
+const MAGIC = 'TSRLSH02';
+/** The first version, without a checksum: refused, since its damage cannot be detected. */
+const MAGIC_V1 = 'TSRLSH01';
+/** Bytes before the JSON header: the magic, the checksum and the header's length. */
+const PREAMBLE = MAGIC.length + 8;
 
 type ArrayType = 'float32' | 'uint32' | 'int32';
 type AnyArray = Float32Array | Uint32Array | Int32Array;
@@ -54,24 +62,25 @@ export function encodeLshIndex(index: LshIndex): Uint8Array {
     new TextEncoder().encode(JSON.stringify({ params: index.params, arrays: entries }));
   let headerBytes = encodeHeader();
   for (;;) {
-    let at = align8(MAGIC.length + 4 + headerBytes.length + 64);
+    let at = align8(PREAMBLE + headerBytes.length + 64);
     for (const e of entries) {
       e.offset = at;
       at = align8(at + e.length * 4);
     }
     headerBytes = encodeHeader();
-    if (MAGIC.length + 4 + headerBytes.length <= entries[0].offset) break;
+    if (PREAMBLE + headerBytes.length <= entries[0].offset) break;
   }
   const last = entries[entries.length - 1];
   const total = align8(last.offset + last.length * 4);
   const out = new Uint8Array(total);
   const view = new DataView(out.buffer);
   for (let i = 0; i < MAGIC.length; i++) out[i] = MAGIC.charCodeAt(i);
-  view.setUint32(MAGIC.length, headerBytes.length, true);
-  out.set(headerBytes, MAGIC.length + 4);
+  view.setUint32(MAGIC.length + 4, headerBytes.length, true);
+  out.set(headerBytes, PREAMBLE);
   arrays.forEach(([, a], i) => {
     out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), entries[i].offset);
   });
+  view.setUint32(MAGIC.length, crc32(out.subarray(MAGIC.length + 4)), true);
   return out;
 }
 
@@ -95,16 +104,18 @@ export function decodeLshParts(
   const fail = (detail: string): never => {
     throw new CorruptDataError(source, `bad LSH index: ${detail}`);
   };
-  if (bytes.length < MAGIC.length + 4) fail('the file is too short');
-  for (let i = 0; i < MAGIC.length; i++) if (bytes[i] !== MAGIC.charCodeAt(i)) fail('wrong magic bytes');
+  if (bytes.length < PREAMBLE) fail('the file is too short');
+  const magic = String.fromCharCode(...bytes.subarray(0, MAGIC.length));
+  if (magic === MAGIC_V1) fail(`format ${MAGIC_V1} has no checksum; rebuild the index and save it again`);
+  if (magic !== MAGIC) fail('wrong magic bytes');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = view.getUint32(MAGIC.length, true);
-  if (MAGIC.length + 4 + headerLength > bytes.length) fail('the header runs past the end');
+  if (view.getUint32(MAGIC.length, true) !== crc32(bytes.subarray(MAGIC.length + 4)))
+    fail('the checksum does not match (the bytes are damaged)');
+  const headerLength = view.getUint32(MAGIC.length + 4, true);
+  if (PREAMBLE + headerLength > bytes.length) fail('the header runs past the end');
   let header: unknown;
   try {
-    header = JSON.parse(
-      new TextDecoder().decode(bytes.subarray(MAGIC.length + 4, MAGIC.length + 4 + headerLength)),
-    );
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(PREAMBLE, PREAMBLE + headerLength)));
   } catch {
     fail('the header is not JSON');
   }
@@ -132,7 +143,8 @@ export function decodeLshParts(
   const { tables, hashes, dimensions, rows } = params;
   const projections = get('projections', Float32Array, tables * hashes * dimensions);
   let family: HashFamily;
-  if (params.kind === 'simhash') family = new SimHashFamily(tables, hashes, dimensions, projections);
+  if (params.kind === 'simhash')
+    family = new SimHash({ dim: dimensions, hashesPerTable: hashes, tables, projections });
   else {
     const offsets = get('offsets', Float32Array, tables * hashes);
     const multipliers = get('multipliers', Uint32Array, tables * hashes);

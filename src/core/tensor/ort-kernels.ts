@@ -101,15 +101,7 @@ export class OrtKernels implements TensorKernels, GraphKernels {
     n: number,
     options: MatmulOptions = {},
   ): Promise<T> {
-    const transposeB = options.transposeB ?? false;
-    checkMatmul('matmul', a, b, 1, m, k, n, transposeB);
-    if (m === 0 || k === 0 || n === 0) return tsKernels.matmul(a, b, m, k, n, options);
-    const dtype = dtypeOf(a, 'matmul', 'a');
-    const out = await this.run(matmulGraph(dtype, transposeB), {
-      a: this.tensor(a, [m, k]),
-      b: this.tensor(b, transposeB ? [n, k] : [k, n]),
-    });
-    return out.c as T;
+    return this.product('matmul', a, b, 1, m, k, n, options.transposeB ?? false);
   }
 
   async batchedMatmul<T extends FloatArray>(
@@ -121,17 +113,7 @@ export class OrtKernels implements TensorKernels, GraphKernels {
     n: number,
     options: MatmulOptions = {},
   ): Promise<T> {
-    const transposeB = options.transposeB ?? false;
-    checkMatmul('batchedMatmul', a, b, batch, m, k, n, transposeB);
-    if (batch === 0 || m === 0 || k === 0 || n === 0) {
-      return tsKernels.batchedMatmul(a, b, batch, m, k, n, options);
-    }
-    const dtype = dtypeOf(a, 'batchedMatmul', 'a');
-    const out = await this.run(batchedMatmulGraph(dtype, transposeB), {
-      a: this.tensor(a, [batch, m, k]),
-      b: this.tensor(b, transposeB ? [batch, n, k] : [batch, k, n]),
-    });
-    return out.c as T;
+    return this.product('batchedMatmul', a, b, batch, m, k, n, options.transposeB ?? false);
   }
 
   async topk<T extends FloatArray>(
@@ -188,14 +170,7 @@ export class OrtKernels implements TensorKernels, GraphKernels {
     for (const [name, t] of Object.entries(feeds)) {
       ortFeeds[name] = new this.ort.Tensor(t.type, t.data as Float32Array, [...t.dims]);
     }
-    let results: ortTypes.InferenceSession.ReturnType;
-    try {
-      const session = await this.session(graph);
-      results = await (fetch ? session.run(ortFeeds, [...fetch]) : session.run(ortFeeds));
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      throw new OrtKernelError(`ONNX Runtime could not run the "${graph.name}" graph: ${message}`);
-    }
+    const results = await this.runSession(graph, ortFeeds, fetch, 'graph');
     const out: Record<string, GraphTensor> = {};
     for (const [name, value] of Object.entries(results)) {
       const t = value as ortTypes.Tensor;
@@ -222,17 +197,51 @@ export class OrtKernels implements TensorKernels, GraphKernels {
     return session;
   }
 
+  /** `matmul` (one product, 2-d graph) or `batchedMatmul` (3-d graph); empty shapes on the TypeScript kernels. */
+  private async product<T extends FloatArray>(
+    op: 'matmul' | 'batchedMatmul',
+    a: T,
+    b: T,
+    batch: number,
+    m: number,
+    k: number,
+    n: number,
+    transposeB: boolean,
+  ): Promise<T> {
+    checkMatmul(op, a, b, batch, m, k, n, transposeB);
+    if (batch === 0 || m === 0 || k === 0 || n === 0)
+      return tsKernels.batchedMatmul(a, b, batch, m, k, n, { transposeB });
+    const dtype = dtypeOf(a, op, 'a');
+    const lead = op === 'matmul' ? [] : [batch];
+    const graph = op === 'matmul' ? matmulGraph(dtype, transposeB) : batchedMatmulGraph(dtype, transposeB);
+    const out = await this.run(graph, {
+      a: this.tensor(a, [...lead, m, k]),
+      b: this.tensor(b, transposeB ? [...lead, n, k] : [...lead, k, n]),
+    });
+    return out.c as T;
+  }
+
   /** Runs a graph and returns the data of its outputs by name (CPU typed arrays). */
   private async run(graph: OnnxGraph, feeds: Feeds): Promise<Record<string, ortTypes.Tensor['data']>> {
-    let results: ortTypes.InferenceSession.ReturnType;
-    try {
-      results = await (await this.session(graph)).run(feeds);
-    } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
-      throw new OrtKernelError(`ONNX Runtime could not run the "${graph.name}" kernel: ${message}`);
-    }
+    const results = await this.runSession(graph, feeds, undefined, 'kernel');
     const data: Record<string, ortTypes.Tensor['data']> = {};
     for (const [name, value] of Object.entries(results)) data[name] = (value as ortTypes.Tensor).data;
     return data;
+  }
+
+  /** One run of a graph's session; a failure of ONNX Runtime becomes an {@link OrtKernelError}. */
+  private async runSession(
+    graph: OnnxGraph,
+    feeds: Feeds,
+    fetch: readonly string[] | undefined,
+    what: 'graph' | 'kernel',
+  ): Promise<ortTypes.InferenceSession.ReturnType> {
+    try {
+      const session = await this.session(graph);
+      return await (fetch ? session.run(feeds, [...fetch]) : session.run(feeds));
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      throw new OrtKernelError(`ONNX Runtime could not run the "${graph.name}" ${what}: ${message}`);
+    }
   }
 }

@@ -11,6 +11,7 @@ import type {
   TopKOptions,
   TopKResult,
 } from './kernels.js';
+import { dot } from './loops.js';
 import { allocLike, checkMatmul, checkMatrix, checkReduce, checkTopK } from './shapes.js';
 
 // Block sizes of the `a · b` kernel: a KC × NC panel of b (256 KiB of float32) stays in L2 while
@@ -107,13 +108,6 @@ function gemmNN(
 
 /** Values of `b` kept in cache by one row block of {@link gemmNT} (64 KiB of float32). */
 const NT_BLOCK_VALUES = 16 * 1024;
-
-/** `c[i, j] = a[i, :] · b[j, :]` for one entry: the edges {@link gemmNT}'s 2 × 4 tiles leave. */
-function dot(a: FloatArray, ar: number, b: FloatArray, br: number, k: number): number {
-  let s = 0;
-  for (let p = 0; p < k; p++) s += a[ar + p] * b[br + p];
-  return s;
-}
 
 /**
  * `c[m, n] = a[m, k] · b[n, k]ᵀ`: every entry is a dot product of two contiguous rows. Rows of `b` are
@@ -349,9 +343,7 @@ export class TsKernels implements TensorKernels {
     const out = allocLike(x, rows);
     for (let r = 0; r < rows; r++) {
       const o = r * cols;
-      let s = 0;
-      for (let j = 0; j < cols; j++) s += x[o + j] * x[o + j];
-      out[r] = Math.sqrt(s);
+      out[r] = Math.sqrt(dot(x, o, x, o, cols));
     }
     return out;
   }

@@ -1,5 +1,7 @@
 /** Naive float64 references and random inputs for the attention tests. */
+import { clusteredAttention } from '../../../src/core/efficient/attention/clustered.js';
 import { Random } from '../../../src/core/random.js';
+import { tsKernels } from '../../../src/core/tensor/ts-kernels.js';
 
 export function gaussian(seed: number, length: number, std = 1): Float64Array {
   const rng = new Random(seed);
@@ -164,4 +166,22 @@ export function smyrfSupport(
     }
   }
   return support;
+}
+
+/**
+ * The baseline of the clustering methods: one head's attention inside `n / size` groups of `size`
+ * queries and `size` keys drawn at random (a permutation from `seed` each), at the same budget.
+ */
+export async function randomClusterAttention(y: Inputs, n: number, d: number, size: number, seed: number) {
+  const rng = new Random(seed);
+  const perm = (): Int32Array => {
+    const p = Int32Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      [p[i], p[j]] = [p[j], p[i]];
+    }
+    return p;
+  };
+  const groups = { count: n / size, size, queries: perm(), keys: perm() };
+  return clusteredAttention(y.q, y.k, y.v, 1, n, d, d, groups, 1 / Math.sqrt(d), false, tsKernels, false);
 }

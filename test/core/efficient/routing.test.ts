@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type AttentionGroups,
-  clusteredAttention,
   exactAttention,
   memoryUnits,
   routingAttention,
@@ -9,14 +7,13 @@ import {
   updateRoutingCentroids,
 } from '../../../src/core/efficient/attention/index.js';
 import { InvalidArgumentError, ShapeError } from '../../../src/core/errors.js';
-import { Random } from '../../../src/core/random.js';
-import { tsKernels } from '../../../src/core/tensor/index.js';
 import {
   dot,
   gaussian,
   type Inputs,
   inputs,
   maxAbsDiff,
+  randomClusterAttention,
   relFrobenius,
   rowsAt,
   weightedAttention,
@@ -164,30 +161,7 @@ describe('routingAttention', () => {
         const got = await routingAttention(y.q, y.k, y.v, sh, { clusters: 4, windowSize, seed: s });
         errs[t] += relFrobenius(got.output, ref.output) / seeds;
       }
-      const rng = new Random(s);
-      const perm = (): Int32Array => {
-        const p = Int32Array.from({ length: n }, (_, i) => i);
-        for (let i = n - 1; i > 0; i--) {
-          const j = rng.int(i + 1);
-          [p[i], p[j]] = [p[j], p[i]];
-        }
-        return p;
-      };
-      const groups: AttentionGroups = { count: 4, size: 16, queries: perm(), keys: perm() };
-      const rnd = await clusteredAttention(
-        y.q,
-        y.k,
-        y.v,
-        1,
-        n,
-        d,
-        d,
-        groups,
-        1 / Math.sqrt(d),
-        false,
-        tsKernels,
-        false,
-      );
+      const rnd = await randomClusterAttention(y, n, d, 16, s);
       random += relFrobenius(rnd.output, ref.output) / seeds;
     }
     if (process.env.TESSERA_REPORT) {

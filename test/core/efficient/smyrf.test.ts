@@ -1,20 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
-  type AttentionGroups,
-  clusteredAttention,
   exactAttention,
   memoryUnits,
   smyrfAttention,
   smyrfHashVectors,
 } from '../../../src/core/efficient/attention/index.js';
 import { InvalidArgumentError, ShapeError } from '../../../src/core/errors.js';
-import { Random } from '../../../src/core/random.js';
-import { tsKernels } from '../../../src/core/tensor/index.js';
 import {
   dot,
   type Inputs,
   inputs,
   maxAbsDiff,
+  randomClusterAttention,
   relFrobenius,
   rowsAt,
   smyrfSupport,
@@ -122,30 +119,7 @@ describe('smyrfAttention', () => {
         byRounds[t] += relFrobenius(got.output, ref.output) / seeds;
       }
       // The same budget with clusters drawn at random instead of hashed.
-      const rng = new Random(s);
-      const perm = (): Int32Array => {
-        const p = Int32Array.from({ length: n }, (_, i) => i);
-        for (let i = n - 1; i > 0; i--) {
-          const j = rng.int(i + 1);
-          [p[i], p[j]] = [p[j], p[i]];
-        }
-        return p;
-      };
-      const groups: AttentionGroups = { count: n / 8, size: 8, queries: perm(), keys: perm() };
-      const rnd = await clusteredAttention(
-        y.q,
-        y.k,
-        y.v,
-        1,
-        n,
-        d,
-        d,
-        groups,
-        1 / Math.sqrt(d),
-        false,
-        tsKernels,
-        false,
-      );
+      const rnd = await randomClusterAttention(y, n, d, 8, s);
       random += relFrobenius(rnd.output, ref.output) / seeds;
     }
     if (process.env.TESSERA_REPORT) {

@@ -5,57 +5,8 @@ import { InvalidArgumentError, ShapeError, TypeMismatchError } from '../../../sr
 import { exactSearch, type SearchMetric } from '../../../src/core/search/index.js';
 import type { TensorKernels } from '../../../src/core/tensor/index.js';
 import { nodeKernels, tsKernels } from '../../../src/node/tensor.js';
-
-// Naive float64 brute force: every (query, non-null row) score, sorted best first, ties by row index.
-function bruteForce(
-  data: ArrayLike<number>,
-  valid: boolean[],
-  queries: ArrayLike<number>,
-  d: number,
-  metric: SearchMetric,
-  k: number,
-): { indices: number[][]; scores: number[][]; all: number[][] } {
-  const n = valid.length;
-  const nq = queries.length / d;
-  const indices: number[][] = [];
-  const scores: number[][] = [];
-  const all: number[][] = [];
-  for (let i = 0; i < nq; i++) {
-    const row: number[] = [];
-    const cands: { j: number; s: number }[] = [];
-    for (let j = 0; j < n; j++) {
-      let dot = 0;
-      let qq = 0;
-      let xx = 0;
-      let l2 = 0;
-      for (let t = 0; t < d; t++) {
-        const a = queries[i * d + t];
-        const b = data[j * d + t];
-        dot += a * b;
-        qq += a * a;
-        xx += b * b;
-        l2 += (a - b) * (a - b);
-      }
-      const s =
-        metric === 'dot'
-          ? dot
-          : metric === 'l2'
-            ? l2
-            : qq > 0 && xx > 0
-              ? dot / Math.sqrt(qq) / Math.sqrt(xx)
-              : 0;
-      row.push(s);
-      if (valid[j]) cands.push({ j, s });
-    }
-    const sign = metric === 'l2' ? 1 : -1;
-    cands.sort((x, y) => sign * (x.s - y.s) || x.j - y.j);
-    const top = cands.slice(0, k);
-    indices.push(top.map((c) => c.j));
-    scores.push(top.map((c) => c.s));
-    all.push(row);
-  }
-  return { indices, scores, all };
-}
+import { random } from '../tensor/reference.js';
+import { bruteForce } from './brute-force.js';
 
 function column(data: Float32Array, d: number, valid: boolean[]): TensorColumn {
   const n = valid.length;
@@ -87,19 +38,8 @@ const caseArb = fc.record({
   metric: fc.constantFrom<SearchMetric>('dot', 'cosine', 'l2'),
 });
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function makeCase(c: { n: number; d: number; nq: number; nullRate: number; seed: number }, ints: boolean) {
-  const next = rng(c.seed);
+  const next = random(c.seed);
   const value = () => (ints ? Math.floor(next() * 7) - 3 : next() * 2 - 1);
   const data = Float32Array.from({ length: c.n * c.d }, value);
   const queries = Float32Array.from({ length: c.nq * c.d }, value);

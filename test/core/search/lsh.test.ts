@@ -7,21 +7,20 @@ import {
   ShapeError,
   TypeMismatchError,
 } from '../../../src/core/errors.js';
+import { SimHash } from '../../../src/core/lsh/simhash.js';
 import { Random } from '../../../src/core/random.js';
 import {
   buildBucketTable,
   buildLshIndex,
   decodeLshIndex,
-  E2LshFamily,
   encodeLshIndex,
   exactSearch,
   findBucket,
   type LshIndexOptions,
-  perturbationSets,
   type SearchMetric,
-  SimHashFamily,
 } from '../../../src/core/search/index.js';
 import { nodeKernels } from '../../../src/node/tensor.js';
+import { bruteForce } from './brute-force.js';
 
 /** Gaussian clusters: `clusters` centres ~ N(0, 1), rows = centre + spread · N(0, 1). */
 function clustered(n: number, d: number, clusters: number, spread: number, seed: number): Float32Array {
@@ -57,65 +56,6 @@ function recall(truth: Int32Array, found: Int32Array, nq: number, k: number): nu
   return hits / (nq * k);
 }
 
-/** Naive float64 scores of every row for one query, best first, ties by row index. */
-function naiveTop(data: Float32Array, d: number, query: Float32Array, metric: SearchMetric, k: number) {
-  const n = data.length / d;
-  const all: { j: number; s: number }[] = [];
-  for (let j = 0; j < n; j++) {
-    let dot = 0;
-    let qq = 0;
-    let xx = 0;
-    let l2 = 0;
-    for (let t = 0; t < d; t++) {
-      const a = query[t];
-      const b = data[j * d + t];
-      dot += a * b;
-      qq += a * a;
-      xx += b * b;
-      l2 += (a - b) * (a - b);
-    }
-    const s = metric === 'dot' ? dot : metric === 'l2' ? l2 : qq && xx ? dot / Math.sqrt(qq * xx) : 0;
-    all.push({ j, s });
-  }
-  const sign = metric === 'l2' ? 1 : -1;
-  all.sort((x, y) => sign * (x.s - y.s) || x.j - y.j);
-  return all.slice(0, k);
-}
-
-describe('perturbationSets (multi-probe order)', () => {
-  it('lists the cheapest valid subsets in ascending cost, each once, as a brute-force enumeration does', () => {
-    fc.assert(
-      fc.property(
-        fc.array(fc.double({ min: 0, max: 10, noNaN: true }), { minLength: 1, maxLength: 8 }),
-        fc.boolean(),
-        fc.integer({ min: 1, max: 300 }),
-        (raw, paired, count) => {
-          const costs = [...raw].sort((a, b) => a - b);
-          // "paired": positions 2i and 2i+1 perturb the same hash, as E2LSH's left and right steps.
-          const owner = paired ? costs.map((_, i) => i >> 1) : null;
-          const got = perturbationSets(costs, count, owner);
-          const all: number[] = [];
-          for (let mask = 1; mask < 1 << costs.length; mask++) {
-            const set = costs.map((_, i) => i).filter((i) => mask & (1 << i));
-            if (owner && new Set(set.map((i) => owner[i])).size !== set.length) continue;
-            all.push(set.reduce((s, i) => s + costs[i], 0));
-          }
-          all.sort((a, b) => a - b);
-          expect(got.length).toBe(Math.min(count, all.length));
-          const keys = new Set(got.map((s) => s.join(',')));
-          expect(keys.size).toBe(got.length);
-          got.forEach((set, r) => {
-            const score = set.reduce((s, i) => s + costs[i], 0);
-            expect(score).toBeCloseTo(all[r], 9);
-            if (owner) expect(new Set(set.map((i) => owner[i])).size).toBe(set.length);
-          });
-        },
-      ),
-      { numRuns: 200 },
-    );
-  });
-});
-
 describe('bucket tables', () => {
   it('put every row under its key once, ids ascending within a bucket', () => {
     fc.assert(
@@ -150,75 +90,6 @@ describe('bucket tables', () => {
   });
 });
 
-describe('hash families', () => {
-  it('SimHash: probing 2^bits buckets visits every key once, by ascending sum of flipped |projections|', () => {
-    const bits = 5;
-    const all = 2 ** bits;
-    const family = SimHashFamily.random(2, bits, 3, 11);
-    const rng = new Random(3);
-    for (let trial = 0; trial < 20; trial++) {
-      const proj = Float32Array.from({ length: 2 * bits }, () => rng.normal());
-      for (const table of [0, 1]) {
-        const out = new Uint32Array(all);
-        expect(family.probeKeys(proj, 0, table, all, out)).toBe(all);
-        expect(new Set(out).size).toBe(all);
-        const p = proj.subarray(table * bits, (table + 1) * bits);
-        const home = p.reduce((key, v, b) => (v >= 0 ? key | (1 << b) : key), 0);
-        expect(out[0]).toBe(home);
-        const cost = (key: number) =>
-          p.reduce((s, v, b) => ((key ^ home) & (1 << b) ? s + Math.abs(v) : s), 0);
-        for (let i = 1; i < out.length; i++)
-          expect(cost(out[i])).toBeGreaterThanOrEqual(cost(out[i - 1]) - 1e-6);
-      }
-    }
-  });
-
-  it('E2LSH: a probed key is the key of the slots stepped by ±1, in ascending Σ squared boundary distance', () => {
-    const K = 4;
-    const w = 2.5;
-    const family = E2LshFamily.random(3, K, 5, w, 5);
-    const rng = new Random(9);
-    // Independent key of a slot tuple: Σ r·h mod 2³² with BigInt arithmetic.
-    const keyOf = (slots: number[], table: number) =>
-      Number(
-        slots.reduce((acc, h, j) => acc + BigInt(family.multipliers[table * K + j]) * BigInt(h), 0n) &
-          0xffffffffn,
-      );
-    for (let trial = 0; trial < 20; trial++) {
-      const proj = Float32Array.from({ length: 3 * K }, () => 4 * rng.normal());
-      for (const table of [0, 2]) {
-        const f = Array.from(
-          { length: K },
-          (_, j) => (proj[table * K + j] + family.offsets[table * K + j]) / w,
-        );
-        const slots = f.map(Math.floor);
-        // Every perturbation vector in {−1, 0, +1}^K with its cost, by brute force.
-        const expected = new Map<number, number>();
-        for (let code = 0; code < 3 ** K; code++) {
-          let c = code;
-          let cost = 0;
-          const stepped = slots.map((s, j) => {
-            const delta = (c % 3) - 1;
-            c = Math.floor(c / 3);
-            if (delta === -1) cost += (f[j] - s) ** 2;
-            if (delta === 1) cost += (1 - (f[j] - s)) ** 2;
-            return s + delta;
-          });
-          expected.set(keyOf(stepped, table), cost);
-        }
-        const out = new Uint32Array(3 ** K);
-        const count = family.probeKeys(proj, 0, table, 3 ** K, out);
-        expect(count).toBe(3 ** K);
-        expect(out[0]).toBe(keyOf(slots, table));
-        const costs = Array.from(out, (key) => expected.get(key));
-        expect(costs.every((c) => c !== undefined)).toBe(true);
-        expect(new Set(out).size).toBe(3 ** K);
-        for (let i = 1; i < costs.length; i++) expect(costs[i]!).toBeGreaterThanOrEqual(costs[i - 1]! - 1e-9);
-      }
-    }
-  });
-});
-
 describe('LSH index', () => {
   const d = 24;
   const n = 3000;
@@ -229,15 +100,16 @@ describe('LSH index', () => {
   const col = new TensorColumn(data, [d], n);
 
   it('finds exactly the brute-force top-k when the probes cover every bucket', async () => {
+    const all = new Array<boolean>(n).fill(true);
     for (const metric of ['cosine', 'dot'] as const) {
       const index = await buildLshIndex(col, { kind: 'simhash', metric, tables: 1, bits: 3, seed: 4 });
       const res = await index.search(queries, { k, probes: 8 });
       expect(Array.from(res.candidates)).toEqual(new Array(nq).fill(n));
       for (let i = 0; i < nq; i++) {
-        const ref = naiveTop(data, d, queries.subarray(i * d, (i + 1) * d), metric, k);
-        expect(Array.from(res.indices.subarray(i * k, (i + 1) * k))).toEqual(ref.map((r) => r.j));
+        const ref = bruteForce(data, all, queries.subarray(i * d, (i + 1) * d), d, metric, k);
+        expect(Array.from(res.indices.subarray(i * k, (i + 1) * k))).toEqual(ref.indices[0]);
         res.scores.subarray(i * k, (i + 1) * k).forEach((s, t) => {
-          expect(s).toBeCloseTo(ref[t].s, 3);
+          expect(s).toBeCloseTo(ref.scores[0][t], 3);
         });
       }
     }
@@ -269,6 +141,21 @@ describe('LSH index', () => {
       expect(Math.max(...recalls.flat())).toBeGreaterThanOrEqual(0.9);
     },
   );
+
+  it('keys its SimHash tables with the one SimHash that SLIDE layers use too', async () => {
+    const tables = 3;
+    const bits = 7;
+    const index = await buildLshIndex(col, { kind: 'simhash', tables, bits, seed: 5 });
+    const keys = await new SimHash({ dim: d, hashesPerTable: bits, tables, seed: 5 }).hashRows(data, n);
+    for (let t = 0; t < tables; t++) {
+      const table = index.buckets[t];
+      for (let i = 0; i < n; i++) {
+        const b = findBucket(table, keys[i * tables + t] >>> 0);
+        expect(b).toBeGreaterThanOrEqual(0);
+        expect(Array.from(table.ids.subarray(table.starts[b], table.starts[b + 1]))).toContain(i);
+      }
+    }
+  });
 
   it('builds the same index with the ONNX Runtime kernels (same recall, seeded)', async () => {
     const truth = await exactSearch(col, queries, { k, metric: 'cosine' });
@@ -345,13 +232,13 @@ describe('LSH index', () => {
     ] as const) {
       const index = await buildLshIndex(col, opts);
       const bytes = encodeLshIndex(index);
+      const x = await index.search(queries, { k, probes: 5 });
       // Decode from an unaligned copy too (a view into a larger buffer).
       const shifted = new Uint8Array(bytes.length + 1);
       shifted.set(bytes, 1);
       for (const b of [bytes, shifted.subarray(1)]) {
         const back = decodeLshIndex(b, col, 'test');
         expect(back.params).toEqual(index.params);
-        const x = await index.search(queries, { k, probes: 5 });
         const y = await back.search(queries, { k, probes: 5 });
         expect(y.indices).toEqual(x.indices);
         expect(y.scores).toEqual(x.scores);
@@ -360,23 +247,30 @@ describe('LSH index', () => {
       expect(() => decodeLshIndex(bytes, new TensorColumn(data.subarray(0, 10 * d), [d], 10), 't')).toThrow(
         ShapeError,
       );
+      // Damage anywhere (magic, header, projections, tables), truncation or appended bytes: the
+      // promise is a CorruptDataError, or exactly the undamaged index's neighbours, never others.
       const rng = new Random(1);
-      for (let trial = 0; trial < 40; trial++) {
-        const bad = bytes.slice(0, trial % 4 === 0 ? rng.int(bytes.length) : bytes.length);
-        if (trial % 4 !== 0) {
-          // Damage the header or a table (not the float projections, which any value is valid for).
-          const at = trial % 2 ? rng.int(200) : bytes.length - 1 - rng.int(Math.min(bytes.length, 4 * n));
-          bad[at] ^= 1 + rng.int(255);
+      let rejected = 0;
+      for (let trial = 0; trial < 60; trial++) {
+        let bad: Uint8Array;
+        if (trial % 6 === 0) bad = bytes.slice(0, rng.int(bytes.length));
+        else if (trial % 6 === 1) bad = Uint8Array.from([...bytes, rng.int(256)]);
+        else {
+          bad = bytes.slice();
+          bad[rng.int(bytes.length)] ^= 1 << rng.int(8);
         }
         try {
           const back = decodeLshIndex(bad, col, 'test');
-          // A flip that leaves a valid index (e.g. another key) must still give in-range rows.
-          const res = await back.search(queries.subarray(0, d), { k: 3, probes: 2 });
-          for (const id of res.indices) expect(id).toBeLessThan(n);
+          const y = await back.search(queries, { k, probes: 5 });
+          expect(y.indices).toEqual(x.indices);
+          expect(y.scores).toEqual(x.scores);
         } catch (e) {
           expect(e).toBeInstanceOf(CorruptDataError);
+          rejected++;
         }
       }
+      // Every one of these changes the bytes, and the checksum covers them all.
+      expect(rejected).toBe(60);
     }
   });
 });

@@ -15,6 +15,7 @@
  * queries, keys and values gathered into `[groups, size, ·]` blocks.
  */
 import type { FloatArray, TensorKernels } from '../../tensor/kernels.js';
+import { gatherRows } from '../../tensor/loops.js';
 import { allocLike } from '../../tensor/shapes.js';
 
 /**
@@ -77,14 +78,31 @@ export function bandGroups(
   return { count, size, keySize, queries, keys, window };
 }
 
-/** Rows of `x` (`[rows, w]`) gathered per slot into `[count, size, w]`; empty slots give zeros. */
-export function gatherRows<T extends FloatArray>(x: T, index: Int32Array, w: number): T {
-  const out = allocLike(x, index.length * w);
-  for (let s = 0; s < index.length; s++) {
-    const r = index[s];
-    if (r >= 0) out.set(x.subarray(r * w, (r + 1) * w), s * w);
-  }
-  return out;
+/**
+ * The products of every group's query rows with its key rows, `[count, size, keySize]`: rows of `a`
+ * and `b` (`[rows, w]`, e.g. queries and keys, or their features) gathered per group, one batched
+ * product on the kernels. Empty slots give zeros.
+ */
+export function groupProducts<T extends FloatArray>(
+  a: T,
+  b: T,
+  groups: AttentionGroups,
+  w: number,
+  kernels: TensorKernels,
+): Promise<T> {
+  const { count, size } = groups;
+  const ks = groups.keySize ?? size;
+  return kernels.batchedMatmul(
+    gatherRows(a, groups.queries, w),
+    gatherRows(b, groups.keys, w),
+    count,
+    size,
+    w,
+    ks,
+    {
+      transposeB: true,
+    },
+  );
 }
 
 /** The slots of each row in CSR form: `start[r]..start[r+1]` indexes `slots` (ascending). */
@@ -169,17 +187,7 @@ export async function groupLogits<T extends FloatArray>(
 ): Promise<Float64Array> {
   const { count, size, queries, keys } = groups;
   const ks = groups.keySize ?? size;
-  const dots = await kernels.batchedMatmul(
-    gatherRows(q, queries, d),
-    gatherRows(k, keys, d),
-    count,
-    size,
-    d,
-    ks,
-    {
-      transposeB: true,
-    },
-  );
+  const dots = await groupProducts(q, k, groups, d, kernels);
   const counts = pairCounts(groups, rows);
   const attends = pairRule(groups, causal);
   const selfLogit = groups.selfLogit;

@@ -16,6 +16,7 @@ import {
   type GraphTensor,
   type TensorKernels,
 } from '../../tensor/kernels.js';
+import { transpose } from '../../tensor/loops.js';
 import { allocLike } from '../../tensor/shapes.js';
 import { tsKernels } from '../../tensor/ts-kernels.js';
 
@@ -138,6 +139,14 @@ export function checkBudget(op: string, name: string, value: unknown, min: numbe
   return value;
 }
 
+/** A finite number (a seed, a logit scale), or a clear error. */
+export function checkFinite(op: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) {
+    throw new InvalidArgumentError(`${op}: ${name} must be a finite number, got ${String(value)}`);
+  }
+  return value;
+}
+
 /** The kernels to use. */
 export function kernelsOf(options: AttentionOptions): TensorKernels {
   return options.kernels ?? tsKernels;
@@ -162,12 +171,95 @@ export function scalarFeed(like: FloatArray, value: number): GraphTensor {
     : { type: 'float32', data: Float32Array.of(value), dims: [1] };
 }
 
-/** `[rows, cols]` → `[cols, rows]`, same element type. */
-export function transpose<T extends FloatArray>(x: T, rows: number, cols: number): T {
-  const out = allocLike(x, rows * cols);
-  for (let i = 0; i < rows; i++) {
-    const r = i * cols;
-    for (let j = 0; j < cols; j++) out[j * rows + i] = x[r + j];
+/** `[v, 1]` of head `h` (`[n, dv + 1]`): the extra column gives the normaliser from the same product. */
+export function valuesWithOnes<T extends FloatArray>(v: T, h: number, n: number, dv: number): T {
+  const w = dv + 1;
+  const v1 = allocLike(v, n * w);
+  for (let i = 0; i < n; i++) {
+    for (let c = 0; c < dv; c++) v1[i * w + c] = v[(h * n + i) * dv + c];
+    v1[i * w + dv] = 1;
+  }
+  return v1;
+}
+
+/**
+ * Key features `kh` (`[n, f]`) times `exp(logs_j − top)`, `top` the largest log-scale: the true
+ * features up to the common factor `exp(top)`, without overflow.
+ */
+export function scaleKeys<T extends FloatArray>(
+  kh: T,
+  logs: ArrayLike<number>,
+  n: number,
+  f: number,
+): { scaled: T; top: number } {
+  let top = Number.NEGATIVE_INFINITY;
+  for (let j = 0; j < n; j++) if (logs[j] > top) top = logs[j];
+  const scaled = allocLike(kh, n * f);
+  for (let j = 0; j < n; j++) {
+    const c = Math.exp(logs[j] - top);
+    for (let a = 0; a < f; a++) scaled[j * f + a] = kh[j * f + a] * c;
+  }
+  return { scaled, top };
+}
+
+/** `Σ_j (qf_i·kf_j) v1_j` over every `j`, as `qf (kfᵀ v1)` (`[n, w]`): two matrix products. */
+export async function featureSums<T extends FloatArray>(
+  qh: T,
+  kh: T,
+  v1: T,
+  n: number,
+  f: number,
+  w: number,
+  kernels: TensorKernels,
+): Promise<T> {
+  const kv = await kernels.matmul(transpose(kh, n, f), v1, f, n, w); // [f, w]
+  return kernels.matmul(qh, kv, n, f, w);
+}
+
+/**
+ * Causal feature sums of one head: row `i` of the result (`[n, w]`, float64) is
+ * `Σ_{j≤i} (qf_i·kf_j) exp(logs_j − top_i) v1_j`, `top_i` the largest key log-scale up to `i`
+ * (written to `tops[i]` when given; all scales 1 without `logs`). The running sum is kept relative
+ * to `top_i`, so nothing after position `i` influences row `i`, not even through rounding.
+ */
+export function causalFeatureSums(
+  qh: ArrayLike<number>,
+  kh: ArrayLike<number>,
+  v1: ArrayLike<number>,
+  logs: ArrayLike<number> | undefined,
+  n: number,
+  f: number,
+  w: number,
+  tops?: Float64Array,
+): Float64Array {
+  const s = new Float64Array(f * w);
+  const out = new Float64Array(n * w);
+  let top = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    let keyScale = 1;
+    if (logs) {
+      if (logs[i] > top) {
+        if (top !== Number.NEGATIVE_INFINITY) {
+          const shrink = Math.exp(top - logs[i]);
+          for (let t = 0; t < s.length; t++) s[t] *= shrink;
+        }
+        top = logs[i];
+      }
+      keyScale = Math.exp(logs[i] - top);
+      if (tops) tops[i] = top;
+    }
+    for (let a = 0; a < f; a++) {
+      const x = kh[i * f + a] * keyScale;
+      if (x === 0) continue;
+      const r = a * w;
+      for (let c = 0; c < w; c++) s[r + c] += x * v1[i * w + c];
+    }
+    for (let a = 0; a < f; a++) {
+      const x = qh[i * f + a];
+      if (x === 0) continue;
+      const r = a * w;
+      for (let c = 0; c < w; c++) out[i * w + c] += x * s[r + c];
+    }
   }
   return out;
 }
@@ -204,59 +296,14 @@ export async function featureAttention<T extends FloatArray>(
     if (logs && (!causal || matrix)) {
       // Fold the per-key log-scales into the features relative to the head's largest one; the
       // common factor cancels in the normalisation.
-      let top = Number.NEGATIVE_INFINITY;
-      for (let j = 0; j < n; j++) if (logs[j] > top) top = logs[j];
-      const scaled = allocLike(kh, n * f);
-      for (let j = 0; j < n; j++) {
-        const c = Math.exp(logs[j] - top);
-        for (let a = 0; a < f; a++) scaled[j * f + a] = kh[j * f + a] * c;
-      }
+      const { scaled } = scaleKeys(kh, logs, n, f);
       if (!causal) kh = scaled;
       else khScaled = scaled;
     }
-    // [v, 1]: the extra column gives the normaliser from the same product.
-    const v1 = allocLike(v, n * w);
-    for (let i = 0; i < n; i++) {
-      for (let c = 0; c < dv; c++) v1[i * w + c] = v[(h * n + i) * dv + c];
-      v1[i * w + dv] = 1;
-    }
-    let num: ArrayLike<number>;
-    if (!causal) {
-      const kv = await kernels.matmul(transpose(kh, n, f), v1, f, n, w); // [f, dv+1]
-      num = await kernels.matmul(qh, kv, n, f, w); // [n, dv+1]
-    } else {
-      // Running Σ_{j≤i} kf_j [v_j, 1]ᵀ, kept relative to the largest key log-scale seen so far so
-      // that nothing after position i influences row i, not even through rounding.
-      const s = new Float64Array(f * w);
-      const out = new Float64Array(n * w);
-      let top = Number.NEGATIVE_INFINITY;
-      for (let i = 0; i < n; i++) {
-        let keyScale = 1;
-        if (logs) {
-          if (logs[i] > top) {
-            if (top !== Number.NEGATIVE_INFINITY) {
-              const shrink = Math.exp(top - logs[i]);
-              for (let t = 0; t < s.length; t++) s[t] *= shrink;
-            }
-            top = logs[i];
-          }
-          keyScale = Math.exp(logs[i] - top);
-        }
-        for (let a = 0; a < f; a++) {
-          const x = kh[i * f + a] * keyScale;
-          if (x === 0) continue;
-          const r = a * w;
-          for (let c = 0; c < w; c++) s[r + c] += x * v1[i * w + c];
-        }
-        for (let a = 0; a < f; a++) {
-          const x = qh[i * f + a];
-          if (x === 0) continue;
-          const r = a * w;
-          for (let c = 0; c < w; c++) out[i * w + c] += x * s[r + c];
-        }
-      }
-      num = out;
-    }
+    const v1 = valuesWithOnes(v, h, n, dv);
+    const num = causal
+      ? causalFeatureSums(qh, kh, v1, logs, n, f, w)
+      : await featureSums(qh, kh, v1, n, f, w, kernels);
     for (let i = 0; i < n; i++) {
       const z = num[i * w + dv] + eps;
       const o = (h * n + i) * dv;

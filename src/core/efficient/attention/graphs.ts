@@ -196,6 +196,17 @@ export function exactAttentionGraph(dtype: FloatDType, causal: boolean): OnnxGra
   return g.graph(`attention_exact_${dtype}${causal ? '_causal' : ''}`);
 }
 
+/** The inputs of the random-feature graphs: `q`, `k` `[b, n, d]`, `v` `[b, n, dv]`, `wt` `[d, m]`, `halfSq` `[1]`. */
+function featureInputs(g: Builder, m: number, dv: number) {
+  return {
+    q: g.input('q', ['b', 'n', 'd']),
+    k: g.input('k', ['b', 'n', 'd']),
+    v: g.input('v', ['b', 'n', dv]),
+    wt: g.input('wt', ['d', m]),
+    halfSq: g.input('halfSq', [1]),
+  };
+}
+
 /**
  * Performer FAVOR+: inputs `q`, `k` `[b, n, d]`, `v` `[b, n, dv]`, `wt` `[d, m]` (the projection,
  * transposed and scaled by `d^(−1/4)`), `halfSq` `[1]` (`d^(−1/2) / 2`), `eps` `[1]`, and when causal
@@ -211,11 +222,7 @@ export function performerGraph(
   chunk = CAUSAL_CHUNK,
 ): OnnxGraph {
   const g = new Builder(dtype);
-  const q = g.input('q', ['b', 'n', 'd']);
-  const k = g.input('k', ['b', 'n', 'd']);
-  const v = g.input('v', ['b', 'n', dv]);
-  const wt = g.input('wt', ['d', m]);
-  const halfSq = g.input('halfSq', [1]);
+  const { q, k, v, wt, halfSq } = featureInputs(g, m, dv);
   const eps = g.input('eps', [1]);
   const hyperbolic = variant === 'hyperbolic';
   const f = hyperbolic ? 2 * m : m;
@@ -290,11 +297,7 @@ export function scatterbrainLowRankGraph(
   chunk = CAUSAL_CHUNK,
 ): OnnxGraph {
   const g = new Builder(dtype);
-  const q = g.input('q', ['b', 'n', 'd']);
-  const k = g.input('k', ['b', 'n', 'd']);
-  const v = g.input('v', ['b', 'n', dv]);
-  const wt = g.input('wt', ['d', m]);
-  const halfSq = g.input('halfSq', [1]);
+  const { q, k, v, wt, halfSq } = featureInputs(g, m, dv);
   const qr = randomFeatures(g, q, wt, halfSq, false);
   const kr = randomFeatures(g, k, wt, halfSq, false);
   const { keys, top } = scaledKeys(g, kr.features, kr.log);

@@ -20,6 +20,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { Random } from '../../random.js';
 import type { FloatArray } from '../../tensor/kernels.js';
+import { dot, transpose } from '../../tensor/loops.js';
 import { allocLike } from '../../tensor/shapes.js';
 import {
   type AttentionOptions,
@@ -32,7 +33,6 @@ import {
   graphKernelsOf,
   kernelsOf,
   scalarFeed,
-  transpose,
 } from './common.js';
 import { cachedDraw } from './draw-cache.js';
 import { causalChunkFeeds, performerGraph } from './graphs.js';
@@ -78,14 +78,11 @@ export function randomFeatureMatrix(m: number, d: number, options: RandomFeature
       for (let pass = 0; pass < 2; pass++) {
         for (let j = 0; j < i; j++) {
           const rj = j * d;
-          let dot = 0;
-          for (let c = 0; c < d; c++) dot += block[ri + c] * block[rj + c];
-          for (let c = 0; c < d; c++) block[ri + c] -= dot * block[rj + c];
+          const p = dot(block, ri, block, rj, d);
+          for (let c = 0; c < d; c++) block[ri + c] -= p * block[rj + c];
         }
       }
-      let norm = 0;
-      for (let c = 0; c < d; c++) norm += block[ri + c] * block[ri + c];
-      norm = Math.sqrt(norm);
+      const norm = Math.sqrt(dot(block, ri, block, ri, d));
       for (let c = 0; c < d; c++) block[ri + c] /= norm;
     }
     const rows = Math.min(d, m - b0);
@@ -126,10 +123,12 @@ export interface PerformerOptions extends AttentionOptions, RandomFeatureOptions
 }
 
 /**
- * Features of one set of rows: `exp(proj − rowmax)` (`[rows, f]`) and, for keys, the log-scale
- * `rowmax − ‖x‖²/2` of each row.
+ * FAVOR+ features of one set of rows from their projections `proj` (`[rows, m]`): `exp(proj − rowmax)`
+ * (hyperbolic: with `exp(−proj − rowmax)` beside, `[rows, 2m]`) and, when `logScale` is given, the
+ * log-scale `rowmax − ‖x̃‖²/2` of each row (`x̃ = x · xScale`), kept apart so nothing overflows.
+ * Shared by Performer and Scatterbrain's low-rank part.
  */
-function features<T extends FloatArray>(
+export function exponentialFeatures<T extends FloatArray>(
   proj: T,
   x: T,
   rows: number,
@@ -167,6 +166,21 @@ function features<T extends FloatArray>(
   return out;
 }
 
+/**
+ * The projection `ω` (`[m, d]`) scaled by `d^(−1/4)`, in the element type of `like`: scaling `ω`
+ * scales `x`, so `x̃·ω = x·(ω d^(−1/4))`. Returns it with the scale.
+ */
+export function scaledProjection<T extends FloatArray>(
+  w: Float64Array,
+  like: T,
+  d: number,
+): { wT: T; xScale: number } {
+  const xScale = d ** -0.25;
+  const wT = allocLike(like, w.length);
+  for (let i = 0; i < wT.length; i++) wT[i] = w[i] * xScale;
+  return { wT, xScale };
+}
+
 /** Performer FAVOR+ attention, bidirectional or causal. */
 export async function performerAttention<T extends FloatArray>(
   q: T,
@@ -201,9 +215,7 @@ export async function performerAttention<T extends FloatArray>(
     w = cachedRandomFeatures(m, d, options);
   }
   const kernels = kernelsOf(options);
-  const xScale = d ** -0.25;
-  const wT = allocLike(q, m * d);
-  for (let i = 0; i < wT.length; i++) wT[i] = w[i] * xScale; // scaling ω scales x
+  const { wT, xScale } = scaledProjection(w, q, d);
   const causal = options.causal ?? false;
   const graphs = graphKernelsOf(options, n);
   if (graphs) {
@@ -224,8 +236,8 @@ export async function performerAttention<T extends FloatArray>(
   const qp = await kernels.matmul(q, wT, rows, d, m, { transposeB: true });
   const kp = await kernels.matmul(k, wT, rows, d, m, { transposeB: true });
   const kLog = new Float64Array(rows);
-  const qf = features(qp, q, rows, d, m, hyperbolic, xScale, undefined);
-  const kf = features(kp, k, rows, d, m, hyperbolic, xScale, kLog);
+  const qf = exponentialFeatures(qp, q, rows, d, m, hyperbolic, xScale, undefined);
+  const kf = exponentialFeatures(kp, k, rows, d, m, hyperbolic, xScale, kLog);
   return featureAttention(
     qf,
     kf,

@@ -29,6 +29,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { Random } from '../../random.js';
 import type { FloatArray } from '../../tensor/kernels.js';
+import { normalizeRows } from '../../tensor/loops.js';
 import { allocLike } from '../../tensor/shapes.js';
 import { clusteredAttention } from './clustered.js';
 import {
@@ -37,6 +38,7 @@ import {
   type AttentionShape,
   checkAttention,
   checkBudget,
+  checkFinite,
   kernelsOf,
 } from './common.js';
 
@@ -107,14 +109,8 @@ export async function reformerAttention<T extends FloatArray>(
   const bs = checkBudget(op, 'bucketSize', opts.bucketSize, 1);
   const rounds = checkBudget(op, 'rounds', opts.rounds ?? 1, 1);
   const buckets = checkBuckets(op, opts.buckets ?? reformerDefaultBuckets(n, bs));
-  const scale = opts.scale ?? 1 / Math.sqrt(d);
-  if (typeof scale !== 'number' || !Number.isFinite(scale)) {
-    throw new InvalidArgumentError(`${op}: scale must be a finite number, got ${String(scale)}`);
-  }
-  const seed = opts.seed ?? 0;
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) {
-    throw new InvalidArgumentError(`${op}: seed must be a finite number, got ${String(seed)}`);
-  }
+  const scale = checkFinite(op, 'scale', opts.scale ?? 1 / Math.sqrt(d));
+  const seed = checkFinite(op, 'seed', opts.seed ?? 0);
   const half = buckets === 1 ? 0 : buckets / 2;
   let rot: Float64Array;
   if (opts.rotations !== undefined) {
@@ -155,12 +151,7 @@ export async function reformerAttention<T extends FloatArray>(
   const order = new Int32Array(n); // sorted index → position, one round
   for (let h = 0; h < heads; h++) {
     const qb = h * n * d;
-    for (let j = 0; j < n; j++) {
-      let sq = 0;
-      for (let c = 0; c < d; c++) sq += q[qb + j * d + c] * q[qb + j * d + c];
-      const inv = sq > 0 ? 1 / Math.sqrt(sq) : 0;
-      for (let c = 0; c < d; c++) keys[qb + j * d + c] = q[qb + j * d + c] * inv;
-    }
+    keys.set(normalizeRows(q.subarray(qb, qb + n * d), n, d), qb);
     // Hash, counting-sort (stable: positions in increasing order within a bucket) and chunk.
     for (let r = 0; r < rounds; r++) {
       const pr = projections[r];

@@ -4,10 +4,11 @@
  * exact inside each cluster.
  *
  * - Per head, queries and keys are normalised to unit length (the paper's layer norm without scale,
- *   up to a constant) and clustered jointly by spherical k-means: seeded k-means++ initial centroids
- *   drawn from the normalised queries and keys, then up to `iterations` Lloyd steps (assign each
- *   point to the centroid of largest dot product; each centroid becomes the normalised sum of its
- *   points; an empty cluster keeps its centroid), stopping once no point moves. In a trained model the centroids are a running
+ *   up to a constant) and clustered jointly by the project's spherical k-means (`kmeansRows` with
+ *   `spherical`, seed `seed + head`): k-means++ initial centroids drawn from the normalised queries
+ *   and keys, then up to `iterations` Lloyd steps (assign each point to the centroid of largest dot
+ *   product; each centroid becomes the normalised mean of its points), stopping once no point
+ *   moves. In a trained model the centroids are a running
  *   (EMA) k-means over the training batches ({@link updateRoutingCentroids} is one step of it);
  *   pass them as `centroids` to skip the clustering.
  * - Balanced routing: each cluster takes its `windowSize` queries and its `windowSize` keys of largest
@@ -22,9 +23,10 @@
  * of a key after it, and future values never change a row. Cost O(heads · (iterations · n · clusters
  * · d + clusters · windowSize · (windowSize · (d + dv)))) plus the top-w selections.
  */
+import { kmeansRows } from '../../cluster/kmeans.js';
 import { InvalidArgumentError } from '../../errors.js';
-import { Random } from '../../random.js';
 import type { FloatArray, TensorKernels } from '../../tensor/kernels.js';
+import { argmax, normalizeRows } from '../../tensor/loops.js';
 import { allocLike } from '../../tensor/shapes.js';
 import { type AttentionGroups, clusteredAttention } from './clustered.js';
 import {
@@ -33,6 +35,7 @@ import {
   type AttentionShape,
   checkAttention,
   checkBudget,
+  checkFinite,
   kernelsOf,
 } from './common.js';
 
@@ -50,18 +53,6 @@ export interface RoutingOptions extends AttentionOptions {
   centroids?: FloatArray;
   /** Multiplier of the logits (default `1/√d`). */
   scale?: number;
-}
-
-/** Rows of `x` (`[rows, d]`) scaled to unit length (zero rows stay zero). */
-function normalizeRows<T extends FloatArray>(x: T, rows: number, d: number): T {
-  const out = allocLike(x, rows * d);
-  for (let r = 0; r < rows; r++) {
-    let s = 0;
-    for (let c = 0; c < d; c++) s += x[r * d + c] * x[r * d + c];
-    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
-    for (let c = 0; c < d; c++) out[r * d + c] = x[r * d + c] * inv;
-  }
-  return out;
 }
 
 /**
@@ -82,62 +73,21 @@ export async function routingCentroids<T extends FloatArray>(
   if (clusters > 2 * n) {
     throw new InvalidArgumentError(`${op}: clusters=${clusters} but only ${2 * n} queries and keys per head`);
   }
-  const seed = options.seed ?? 0;
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) {
-    throw new InvalidArgumentError(`${op}: seed must be a finite number, got ${String(seed)}`);
-  }
+  const seed = checkFinite(op, 'seed', options.seed ?? 0);
   const kernels = kernelsOf(options);
-  const rng = new Random(seed);
   const out = allocLike(q, heads * clusters * d);
   const points = allocLike(q, 2 * n * d);
-  const nearest = new Float64Array(2 * n);
-  const assign = new Int32Array(2 * n);
-  const sums = new Float64Array(clusters * d);
-  const members = new Int32Array(clusters);
   for (let h = 0; h < heads; h++) {
-    points.set(normalizeRows(q.subarray(h * n * d, (h + 1) * n * d) as T, n, d), 0);
-    points.set(normalizeRows(k.subarray(h * n * d, (h + 1) * n * d) as T, n, d), n * d);
-    // k-means++ seeding: each next centroid is a point drawn with probability ∝ its squared distance
-    // (2 − 2·cosine) to the nearest centroid so far; the first uniformly.
-    const centroids = allocLike(q, clusters * d);
-    nearest.fill(Number.POSITIVE_INFINITY);
-    let chosen = rng.int(2 * n);
-    for (let c = 0; c < clusters; c++) {
-      centroids.set(points.subarray(chosen * d, (chosen + 1) * d), c * d);
-      if (c === clusters - 1) break;
-      const cos = await kernels.matmul(points, centroids.subarray(c * d, (c + 1) * d) as T, 2 * n, d, 1);
-      let total = 0;
-      for (let p = 0; p < 2 * n; p++) {
-        nearest[p] = Math.min(nearest[p], Math.max(0, 2 - 2 * cos[p]));
-        total += nearest[p];
-      }
-      chosen = total > 0 ? drawWeighted(nearest, total, rng.next()) : rng.int(2 * n);
-    }
-    for (let it = 0; it < iterations; it++) {
-      const sims = await kernels.matmul(points, centroids, 2 * n, d, clusters, { transposeB: true });
-      // Nearest centroids (ties: the lower index); stop once no point changes its cluster.
-      const nearestCentroid = (await kernels.topk(sims, 2 * n, clusters, 1)).indices;
-      let changed = it === 0;
-      for (let p = 0; p < 2 * n; p++) {
-        if (assign[p] !== nearestCentroid[p]) changed = true;
-        assign[p] = nearestCentroid[p];
-      }
-      if (!changed) break;
-      sums.fill(0);
-      members.fill(0);
-      for (let p = 0; p < 2 * n; p++) {
-        const c = assign[p];
-        members[c]++;
-        for (let t = 0; t < d; t++) sums[c * d + t] += points[p * d + t];
-      }
-      for (let c = 0; c < clusters; c++) {
-        let s = 0;
-        for (let t = 0; t < d; t++) s += sums[c * d + t] * sums[c * d + t];
-        if (members[c] === 0 || s === 0) continue; // an empty cluster keeps its centroid
-        const inv = 1 / Math.sqrt(s);
-        for (let t = 0; t < d; t++) centroids[c * d + t] = sums[c * d + t] * inv;
-      }
-    }
+    points.set(q.subarray(h * n * d, (h + 1) * n * d), 0);
+    points.set(k.subarray(h * n * d, (h + 1) * n * d), n * d);
+    const { centroids } = await kmeansRows(points, null, d, {
+      k: clusters,
+      seed: seed + h,
+      maxIterations: iterations,
+      tolerance: 0,
+      spherical: true,
+      kernels,
+    });
     out.set(centroids, h * clusters * d);
   }
   return out;
@@ -187,7 +137,7 @@ export async function updateRoutingCentroids<T extends FloatArray>(
     sums.fill(0);
     members.fill(0);
     for (let p = 0; p < 2 * n; p++) {
-      const a = argmaxRow(sims, p * clusters, clusters);
+      const a = argmax(sims, p * clusters, clusters);
       members[a]++;
       for (let t = 0; t < d; t++) sums[a * d + t] += points[p * d + t];
     }
@@ -205,26 +155,6 @@ export async function updateRoutingCentroids<T extends FloatArray>(
     }
   }
   return out;
-}
-
-/** The index at which the running sum of `weights` first exceeds `u · total`. */
-function drawWeighted(weights: Float64Array, total: number, u: number): number {
-  const target = u * total;
-  let run = 0;
-  let last = 0;
-  for (let p = 0; p < weights.length; p++) {
-    if (weights[p] <= 0) continue;
-    run += weights[p];
-    last = p;
-    if (run > target) return p;
-  }
-  return last;
-}
-
-function argmaxRow(x: ArrayLike<number>, o: number, len: number): number {
-  let best = 0;
-  for (let c = 1; c < len; c++) if (x[o + c] > x[o + best]) best = c;
-  return best;
 }
 
 /**
@@ -280,10 +210,7 @@ export async function routingAttention<T extends FloatArray>(
   if (clusters > n) throw new InvalidArgumentError(`${op}: clusters=${clusters} exceeds n=${n}`);
   const windowSize = checkBudget(op, 'windowSize', opts.windowSize ?? Math.ceil(n / clusters), 1);
   if (windowSize > n) throw new InvalidArgumentError(`${op}: windowSize=${windowSize} exceeds n=${n}`);
-  const scale = opts.scale ?? 1 / Math.sqrt(d);
-  if (typeof scale !== 'number' || !Number.isFinite(scale)) {
-    throw new InvalidArgumentError(`${op}: scale must be a finite number, got ${String(scale)}`);
-  }
+  const scale = checkFinite(op, 'scale', opts.scale ?? 1 / Math.sqrt(d));
   const kernels = kernelsOf(opts);
   let centroids: T;
   if (opts.centroids !== undefined) {

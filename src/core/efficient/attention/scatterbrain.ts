@@ -25,23 +25,32 @@
  */
 import { InvalidArgumentError } from '../../errors.js';
 import type { FloatArray, GraphKernels, TensorKernels } from '../../tensor/kernels.js';
+import { dot, gatherRows, transpose } from '../../tensor/loops.js';
 import { allocLike } from '../../tensor/shapes.js';
-import { type AttentionGroups, bandGroups, gatherRows, pairCounts, pairRule } from './clustered.js';
+import { type AttentionGroups, bandGroups, groupProducts, pairCounts, pairRule } from './clustered.js';
 import {
   type AttentionOptions,
   type AttentionResult,
   type AttentionShape,
+  causalFeatureSums,
   checkAttention,
   checkBudget,
+  featureSums,
   floatFeed,
   graphKernelsOf,
   kernelsOf,
   scalarFeed,
-  transpose,
+  scaleKeys,
+  valuesWithOnes,
 } from './common.js';
 import { causalChunkFeeds, scatterbrainLowRankGraph } from './graphs.js';
 import { localBlock } from './local.js';
-import { cachedRandomFeatures, type RandomFeatureOptions } from './performer.js';
+import {
+  cachedRandomFeatures,
+  exponentialFeatures,
+  type RandomFeatureOptions,
+  scaledProjection,
+} from './performer.js';
 import { smyrfGroups, smyrfHashing } from './smyrf.js';
 
 /** Smallest denominator (in the row's shifted units), as in the reference implementation. */
@@ -86,29 +95,13 @@ async function positiveFeatures<T extends FloatArray>(
   kernels: TensorKernels,
 ): Promise<Features<T>> {
   const m = w.length / d;
-  const xScale = d ** -0.25;
-  const wT = allocLike(q, m * d);
-  for (let i = 0; i < wT.length; i++) wT[i] = w[i] * xScale;
-  const toFeatures = (p: T, x: T, logs: Float64Array) => {
-    for (let r = 0; r < rows; r++) {
-      const o = r * m;
-      let max = Number.NEGATIVE_INFINITY;
-      for (let a = 0; a < m; a++) if (p[o + a] > max) max = p[o + a];
-      for (let a = 0; a < m; a++) p[o + a] = Math.exp(p[o + a] - max);
-      let sq = 0;
-      for (let c = 0; c < d; c++) {
-        const t = x[r * d + c] * xScale;
-        sq += t * t;
-      }
-      logs[r] = max - sq / 2;
-    }
-  };
-  const qf = await kernels.matmul(q, wT, rows, d, m, { transposeB: true });
-  const kf = await kernels.matmul(k, wT, rows, d, m, { transposeB: true });
+  const { wT, xScale } = scaledProjection(w, q, d);
   const qLog = new Float64Array(rows);
   const kLog = new Float64Array(rows);
-  toFeatures(qf, q, qLog);
-  toFeatures(kf, k, kLog);
+  const qp = await kernels.matmul(q, wT, rows, d, m, { transposeB: true });
+  const kp = await kernels.matmul(k, wT, rows, d, m, { transposeB: true });
+  const qf = exponentialFeatures(qp, q, rows, d, m, false, xScale, qLog);
+  const kf = exponentialFeatures(kp, k, rows, d, m, false, xScale, kLog);
   return { m, qf, kf, qLog, kLog };
 }
 
@@ -130,51 +123,21 @@ async function lowRankPart<T extends FloatArray>(
   const logM = Math.log(m);
   const low = new Float64Array(heads * n * wv);
   const lowLog = new Float64Array(heads * n);
+  const tops = new Float64Array(n);
   for (let h = 0; h < heads; h++) {
     const base = h * n;
-    if (causal) {
-      // Running Σ_{j≤i} φ̃(k_j) [v_j, 1]ᵀ relative to the largest key log-scale so far.
-      const s = new Float64Array(m * wv);
-      let top = Number.NEGATIVE_INFINITY;
-      for (let i = 0; i < n; i++) {
-        const r = base + i;
-        if (kLog[r] > top) {
-          if (top !== Number.NEGATIVE_INFINITY) {
-            const shrink = Math.exp(top - kLog[r]);
-            for (let t = 0; t < s.length; t++) s[t] *= shrink;
-          }
-          top = kLog[r];
-        }
-        const c = Math.exp(kLog[r] - top);
-        for (let a = 0; a < m; a++) {
-          const x = kf[r * m + a] * c;
-          for (let t = 0; t < dv; t++) s[a * wv + t] += x * v[r * dv + t];
-          s[a * wv + dv] += x;
-        }
-        for (let a = 0; a < m; a++) {
-          const x = qf[r * m + a];
-          for (let t = 0; t < wv; t++) low[r * wv + t] += x * s[a * wv + t];
-        }
-        lowLog[r] = qLog[r] + top - logM;
-      }
-      continue;
-    }
-    let top = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < n; j++) if (kLog[base + j] > top) top = kLog[base + j];
-    const kh = allocLike(kf, n * m);
-    for (let j = 0; j < n; j++) {
-      const c = Math.exp(kLog[base + j] - top);
-      for (let a = 0; a < m; a++) kh[j * m + a] = kf[(base + j) * m + a] * c;
-    }
-    const v1 = allocLike(v, n * wv);
-    for (let j = 0; j < n; j++) {
-      for (let c = 0; c < dv; c++) v1[j * wv + c] = v[(base + j) * dv + c];
-      v1[j * wv + dv] = 1;
-    }
-    const kv = await kernels.matmul(transpose(kh, n, m), v1, m, n, wv); // [m, dv+1]
     const qh = qf.subarray(base * m, (base + n) * m) as T;
-    low.set(await kernels.matmul(qh, kv, n, m, wv), base * wv);
-    for (let i = 0; i < n; i++) lowLog[base + i] = qLog[base + i] + top - logM;
+    const kh = kf.subarray(base * m, (base + n) * m) as T;
+    const logs = kLog.subarray(base, base + n);
+    const v1 = valuesWithOnes(v, h, n, dv);
+    if (causal) {
+      low.set(causalFeatureSums(qh, kh, v1, logs, n, m, wv, tops), base * wv);
+    } else {
+      const { scaled, top } = scaleKeys(kh, logs, n, m);
+      low.set(await featureSums(qh, scaled, v1, n, m, wv, kernels), base * wv);
+      tops.fill(top);
+    }
+    for (let i = 0; i < n; i++) lowLog[base + i] = qLog[base + i] + tops[i] - logM;
   }
   return { low, lowLog };
 }
@@ -210,15 +173,13 @@ async function lowRankGraph<T extends FloatArray>(
 ) {
   const { heads, n, d, dv } = dims;
   const m = w.length / d;
-  const xScale = d ** -0.25;
-  const wt = allocLike(q, m * d); // [d, m]
-  for (let a = 0; a < m; a++) for (let c = 0; c < d; c++) wt[c * m + a] = w[a * d + c] * xScale;
+  const { wT, xScale } = scaledProjection(w, q, d);
   const dtype = q instanceof Float64Array ? 'float64' : 'float32';
   const out = await graphs.runGraph(scatterbrainLowRankGraph(dtype, causal, m, dv), {
     q: floatFeed(q, [heads, n, d]),
     k: floatFeed(k, [heads, n, d]),
     v: floatFeed(v, [heads, n, dv]),
-    wt: floatFeed(wt, [d, m]),
+    wt: floatFeed(transpose(wT, m, d), [d, m]),
     halfSq: scalarFeed(q, xScale * xScale * 0.5),
     ...(causal ? causalChunkFeeds(n) : {}),
   });
@@ -319,7 +280,7 @@ interface SparseInput<T extends FloatArray> {
 /** `φ(q_r)ᵀφ(k_c)` in units of `exp(shift)`. */
 function lowPair<T extends FloatArray>(f: Features<T>, r: number, c: number, shift: number): number {
   const { m, qf, kf, qLog, kLog } = f;
-  return dotRows(qf, r * m, kf, c * m, m) * Math.exp(qLog[r] + kLog[c] - Math.log(m) - shift);
+  return dot(qf, r * m, kf, c * m, m) * Math.exp(qLog[r] + kLog[c] - Math.log(m) - shift);
 }
 
 /**
@@ -362,26 +323,8 @@ async function clusterSupport<T extends FloatArray>(
   const attends = pairRule(groups, causal);
   const scale = 1 / Math.sqrt(d);
   const logM = Math.log(f.m);
-  const dots = await kernels.batchedMatmul(
-    gatherRows(q, queries, d),
-    gatherRows(k, keys, d),
-    count,
-    size,
-    d,
-    ks,
-    {
-      transposeB: true,
-    },
-  );
-  const featureDots = await kernels.batchedMatmul(
-    gatherRows(f.qf, queries, f.m),
-    gatherRows(f.kf, keys, f.m),
-    count,
-    size,
-    f.m,
-    ks,
-    { transposeB: true },
-  );
+  const dots = await groupProducts(q, k, groups, d, kernels);
+  const featureDots = await groupProducts(f.qf, f.kf, groups, f.m, kernels);
   const counts = pairCounts(groups, rows);
   const allowed = (g: number, a: number, b: number): boolean => {
     const i = queries[g * size + a];
@@ -452,10 +395,4 @@ async function clusterSupport<T extends FloatArray>(
     }
   }
   return output;
-}
-
-function dotRows(a: ArrayLike<number>, ao: number, b: ArrayLike<number>, bo: number, len: number): number {
-  let s = 0;
-  for (let c = 0; c < len; c++) s += a[ao + c] * b[bo + c];
-  return s;
 }

@@ -23,6 +23,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { Random } from '../../random.js';
 import type { FloatArray } from '../../tensor/kernels.js';
+import { squaredNorms } from '../../tensor/loops.js';
 import { allocLike } from '../../tensor/shapes.js';
 import { type AttentionGroups, clusteredAttention } from './clustered.js';
 import {
@@ -31,6 +32,7 @@ import {
   type AttentionShape,
   checkAttention,
   checkBudget,
+  checkFinite,
   kernelsOf,
 } from './common.js';
 
@@ -66,10 +68,7 @@ export function smyrfHashing(
 ): { clusterSize: number; rounds: number; hashVectors: Float64Array } {
   const clusterSize = checkBudget(op, 'clusterSize', opts.clusterSize, 1);
   const rounds = checkBudget(op, 'rounds', opts.rounds ?? 1, 1);
-  const seed = opts.seed ?? 0;
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) {
-    throw new InvalidArgumentError(`${op}: seed must be a finite number, got ${String(seed)}`);
-  }
+  const seed = checkFinite(op, 'seed', opts.seed ?? 0);
   if (opts.hashVectors !== undefined) {
     if (!(opts.hashVectors instanceof Float64Array) || opts.hashVectors.length !== rounds * (d + 2)) {
       throw new InvalidArgumentError(
@@ -79,17 +78,6 @@ export function smyrfHashing(
     return { clusterSize, rounds, hashVectors: opts.hashVectors };
   }
   return { clusterSize, rounds, hashVectors: smyrfHashVectors(rounds, d, seed) };
-}
-
-/** Squared norms of the rows of `x` (`[rows, d]`), in float64. */
-function squaredNorms(x: FloatArray, rows: number, d: number): Float64Array {
-  const out = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let s = 0;
-    for (let c = 0; c < d; c++) s += x[r * d + c] * x[r * d + c];
-    out[r] = s;
-  }
-  return out;
 }
 
 /**
@@ -169,10 +157,7 @@ export async function smyrfAttention<T extends FloatArray>(
   const dims = checkAttention(op, q, k, v, shape, opts);
   const { heads, n, d, dv } = dims;
   const { clusterSize, rounds, hashVectors } = smyrfHashing(op, d, opts);
-  const scale = opts.scale ?? 1 / Math.sqrt(d);
-  if (typeof scale !== 'number' || !Number.isFinite(scale)) {
-    throw new InvalidArgumentError(`${op}: scale must be a finite number, got ${String(scale)}`);
-  }
+  const scale = checkFinite(op, 'scale', opts.scale ?? 1 / Math.sqrt(d));
   if (n === 0) {
     const output = allocLike(v, 0);
     return opts.returnMatrix ? { output, matrix: allocLike(v, 0) } : { output };

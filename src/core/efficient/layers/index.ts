@@ -1,13 +1,10 @@
 /** Efficient layers: SLIDE's LSH sparse output layer, MONGOOSE's scheduler and learnable hash, low-rank layers. */
-export { DwtaHash, type DwtaOptions } from './dwta.js';
 export { type LearnableHashOptions, trainLearnableHash } from './learnable-hash.js';
 export { type LowRankGradients, LowRankLinear, type LowRankLinearOptions } from './low-rank-linear.js';
 export { LshTables, type LshTablesOptions } from './lsh-tables.js';
 export { MongooseScheduler, type MongooseSchedulerOptions } from './mongoose-scheduler.js';
-export type { NeuronHash } from './neuron-hash.js';
 export { FixedIntervalRehash, type RehashScheduler, type WeightsView } from './rehash-scheduler.js';
 export { type AdamOptions, type OptimizerOptions, RowOptimizer, type SgdOptions } from './row-optimizer.js';
-export { SimHash, type SimHashOptions } from './simhash.js';
 export {
   type SlideForward,
   type SlideGradients,

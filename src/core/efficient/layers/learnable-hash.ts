@@ -7,10 +7,11 @@
  * inner product get turned away, so the bits spend themselves on what decides the top neurons.
  */
 import { InvalidArgumentError } from '../../errors.js';
+import { SimHash } from '../../lsh/simhash.js';
 import { Random } from '../../random.js';
 import type { TensorKernels } from '../../tensor/kernels.js';
+import { dot } from '../../tensor/loops.js';
 import { tsKernels } from '../../tensor/ts-kernels.js';
-import { SimHash } from './simhash.js';
 
 /** Options of {@link trainLearnableHash}. */
 export interface LearnableHashOptions {
@@ -59,18 +60,11 @@ function project(
 ): number {
   let norm = 0;
   for (let i = 0; i < m; i++) {
-    let s = 0;
-    for (let c = 0; c < dim; c++) s += p[i * dim + c] * x[xo + c];
+    const s = dot(p, i * dim, x, xo, dim);
     out[i] = s;
     norm += s * s;
   }
   return Math.sqrt(norm) || 1e-12;
-}
-
-function dotRows(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
-  return s;
 }
 
 /**
@@ -116,7 +110,7 @@ export async function trainLearnableHash(
     median[i] = row[row.length >> 1];
   }
 
-  const p = Float64Array.from(start.projection);
+  const p = Float64Array.from(start.projections);
   const mom = new Float64Array(p.length);
   const vel = new Float64Array(p.length);
   const grad = new Float64Array(p.length);
@@ -147,8 +141,8 @@ export async function trainLearnableHash(
         const na = project(p, m, dim, queries, qi * dim, a);
         const np = project(p, m, dim, neurons, pos * dim, bp);
         const nn = project(p, m, dim, neurons, neg * dim, bn);
-        const cp = dotRows(a, bp) / (na * np);
-        const cn = dotRows(a, bn) / (na * nn);
+        const cp = dot(a, 0, bp, 0, a.length) / (na * np);
+        const cn = dot(a, 0, bn, 0, a.length) / (na * nn);
         const loss = margin - cp + cn;
         if (loss <= 0) continue;
         epochLoss += loss;
@@ -181,5 +175,5 @@ export async function trainLearnableHash(
     }
     losses.push(epochLoss / Math.max(queryRows, 1));
   }
-  return { hash: new SimHash({ dim, hashesPerTable: k, tables, projection: Float32Array.from(p) }), losses };
+  return { hash: new SimHash({ dim, hashesPerTable: k, tables, projections: Float32Array.from(p) }), losses };
 }

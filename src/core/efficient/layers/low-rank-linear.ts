@@ -9,6 +9,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { Random } from '../../random.js';
 import type { TensorKernels } from '../../tensor/kernels.js';
+import { transpose } from '../../tensor/loops.js';
 import { tsKernels } from '../../tensor/ts-kernels.js';
 import { type TruncatedSvdOptions, truncatedSvd } from './truncated-svd.js';
 
@@ -38,12 +39,6 @@ export interface LowRankGradients {
   v: Float32Array;
   /** `[outputDim]`. */
   bias: Float32Array;
-}
-
-function transpose(a: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(rows * cols);
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
-  return out;
 }
 
 /** `y = x·(U·V)ᵀ + b` with the factors kept apart. */

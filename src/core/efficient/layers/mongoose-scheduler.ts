@@ -7,6 +7,7 @@
  * rehashes come often; later they come rarely, where a fixed interval would keep paying for them.
  */
 import { InvalidArgumentError } from '../../errors.js';
+import { SimHash } from '../../lsh/simhash.js';
 import { Random } from '../../random.js';
 import type { RehashScheduler, WeightsView } from './rehash-scheduler.js';
 
@@ -29,15 +30,15 @@ export class MongooseScheduler implements RehashScheduler {
   readonly bits: number;
   readonly checkEvery: number;
   readonly sampleSize: number;
-  /** Tracker directions, shape `[bits, dim]` (drawn on first use, when `dim` is known). */
-  projection: Float32Array = new Float32Array(0);
+  /** The tracker: a SimHash of `bits` one-bit tables (drawn on first use, when `dim` is known). */
+  tracker: SimHash | null = null;
   /** The tracked neurons. */
   sample: Int32Array = new Int32Array(0);
   /** Share of tracked bits changed at the last check. */
   lastShare = 0;
   /** Checks done so far. */
   checks = 0;
-  private baseline: Uint8Array = new Uint8Array(0);
+  private baseline: Int32Array = new Int32Array(0);
   private readonly rng: Random;
 
   constructor(options: MongooseSchedulerOptions = {}) {
@@ -61,9 +62,13 @@ export class MongooseScheduler implements RehashScheduler {
   }
 
   private ensure(layer: WeightsView): void {
-    if (this.projection.length === this.bits * layer.dim && this.sample.length > 0) return;
-    this.projection = new Float32Array(this.bits * layer.dim);
-    for (let i = 0; i < this.projection.length; i++) this.projection[i] = this.rng.normal();
+    if (this.tracker?.dim === layer.dim && this.sample.length > 0) return;
+    this.tracker = new SimHash({
+      dim: layer.dim,
+      hashesPerTable: 1,
+      tables: this.bits,
+      seed: this.rng.nextUint32(),
+    });
     // A uniform sample without replacement (partial Fisher–Yates), sorted for memory order.
     const n = layer.rows;
     const size = Math.min(this.sampleSize, n);
@@ -78,19 +83,12 @@ export class MongooseScheduler implements RehashScheduler {
     this.sample = ids.slice(0, size).sort();
   }
 
-  /** Tracker bits of the sampled neurons, `[sample, bits]`. */
-  private codes(layer: WeightsView): Uint8Array {
-    const { dim, weights } = layer;
-    const out = new Uint8Array(this.sample.length * this.bits);
-    for (let s = 0; s < this.sample.length; s++) {
-      const wo = this.sample[s] * dim;
-      for (let b = 0; b < this.bits; b++) {
-        const po = b * dim;
-        let dot = 0;
-        for (let c = 0; c < dim; c++) dot += this.projection[po + c] * weights[wo + c];
-        out[s * this.bits + b] = dot > 0 ? 1 : 0;
-      }
-    }
+  /** Tracker bits of the sampled neurons, `[sample, bits]` (one-bit keys, one per table). */
+  private codes(layer: WeightsView): Int32Array {
+    const tracker = this.tracker as SimHash;
+    const out = new Int32Array(this.sample.length * this.bits);
+    for (let s = 0; s < this.sample.length; s++)
+      tracker.hashOne(layer.weights, this.sample[s] * layer.dim, out, s * this.bits);
     return out;
   }
 

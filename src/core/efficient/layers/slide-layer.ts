@@ -8,11 +8,12 @@
  * (a fixed interval, as in SLIDE, or MONGOOSE's drift test).
  */
 import { InvalidArgumentError } from '../../errors.js';
+import type { NeuronHash } from '../../lsh/neuron-hash.js';
 import { Random } from '../../random.js';
 import type { TensorKernels } from '../../tensor/kernels.js';
+import { dot } from '../../tensor/loops.js';
 import { tsKernels } from '../../tensor/ts-kernels.js';
 import { LshTables } from './lsh-tables.js';
-import type { NeuronHash } from './neuron-hash.js';
 import { FixedIntervalRehash, type RehashScheduler } from './rehash-scheduler.js';
 import { type OptimizerOptions, RowOptimizer } from './row-optimizer.js';
 
@@ -383,20 +384,7 @@ export class SlideLayer {
       for (let p = offsets[i]; p < offsets[i + 1]; p++) {
         const j = neurons[p];
         const wo = j * d;
-        // Four partial sums: independent chains of multiply-adds run in parallel on the CPU.
-        let s0 = 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        let c = 0;
-        for (; c + 3 < d; c += 4) {
-          s0 += weights[wo + c] * x[xo + c];
-          s1 += weights[wo + c + 1] * x[xo + c + 1];
-          s2 += weights[wo + c + 2] * x[xo + c + 2];
-          s3 += weights[wo + c + 3] * x[xo + c + 3];
-        }
-        for (; c < d; c++) s0 += weights[wo + c] * x[xo + c];
-        const s = bias[j] + (s0 + s1 + (s2 + s3));
+        const s = bias[j] + dot(weights, wo, x, xo, d);
         logits[p] = s;
         if (s > max) max = s;
       }

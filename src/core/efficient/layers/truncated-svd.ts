@@ -11,6 +11,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { Random } from '../../random.js';
 import type { FloatArray, TensorKernels } from '../../tensor/kernels.js';
+import { dot, transpose } from '../../tensor/loops.js';
 import { allocLike } from '../../tensor/shapes.js';
 import { tsKernels } from '../../tensor/ts-kernels.js';
 
@@ -91,10 +92,8 @@ export function householderQr(
 
 /** x ← (I − 2vvᵀ)x on rows from..m of one column. */
 function reflect(v: Float64Array, vo: number, x: Float64Array, xo: number, from: number, m: number): void {
-  let dot = 0;
-  for (let i = from; i < m; i++) dot += v[vo + i] * x[xo + i];
-  dot *= 2;
-  for (let i = from; i < m; i++) x[xo + i] -= dot * v[vo + i];
+  const twice = 2 * dot(v, vo + from, x, xo + from, m - from);
+  for (let i = from; i < m; i++) x[xo + i] -= twice * v[vo + i];
 }
 
 /**
@@ -162,11 +161,6 @@ function jacobiSvd(
   const vr = new Float64Array(k * k);
   for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) vr[i * k + j] = v[j * k + i];
   return { u, s, v: vr };
-}
-
-function transpose(a: ArrayLike<number>, rows: number, cols: number, out: FloatArray): FloatArray {
-  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) out[j * rows + i] = a[i * cols + j];
-  return out;
 }
 
 /**

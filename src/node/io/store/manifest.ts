@@ -6,7 +6,7 @@
  * manifest-write.ts serialises it.
  */
 import type { ColumnType, TensorDType } from '../../../core/column/types.js';
-import type { LshKind } from '../../../core/search/hash-family.js';
+import type { LshKind } from '../../../core/lsh/hash-family.js';
 import { crc32 } from './checksum.js';
 import { hex } from './file-io.js';
 

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { trainLearnableHash } from '../../../../src/core/efficient/layers/learnable-hash.js';
 import { LshTables } from '../../../../src/core/efficient/layers/lsh-tables.js';
 import { MongooseScheduler } from '../../../../src/core/efficient/layers/mongoose-scheduler.js';
-import type { NeuronHash } from '../../../../src/core/efficient/layers/neuron-hash.js';
-import { SimHash } from '../../../../src/core/efficient/layers/simhash.js';
 import { SlideLayer } from '../../../../src/core/efficient/layers/slide-layer.js';
+import type { NeuronHash } from '../../../../src/core/lsh/neuron-hash.js';
+import { SimHash } from '../../../../src/core/lsh/simhash.js';
 import { Random } from '../../../../src/core/random.js';
 
 function gaussian(seed: number, length: number, std = 1): Float32Array {
@@ -48,8 +48,8 @@ describe('MongooseScheduler', () => {
       Array.from(scheduler.sample).flatMap((j) =>
         Array.from({ length: 10 }, (_, b) => {
           let s = 0;
-          for (let c = 0; c < dim; c++) s += scheduler.projection[b * dim + c] * w[j * dim + c];
-          return s > 0;
+          for (let c = 0; c < dim; c++) s += scheduler.tracker!.projections[b * dim + c] * w[j * dim + c];
+          return s >= 0;
         }),
       );
     expect(new Set(scheduler.sample).size).toBe(50);
@@ -156,7 +156,7 @@ describe('trainLearnableHash', () => {
     // The directions turned towards the 8 signal coordinates (a quarter of the energy at random).
     let signal = 0;
     let total = 0;
-    hash.projection.forEach((v, i) => {
+    hash.projections.forEach((v, i) => {
       total += v * v;
       if (i % dim < 8) signal += v * v;
     });

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { DwtaHash } from '../../../../src/core/efficient/layers/dwta.js';
 import { FixedIntervalRehash } from '../../../../src/core/efficient/layers/rehash-scheduler.js';
 import { RowOptimizer } from '../../../../src/core/efficient/layers/row-optimizer.js';
-import { SimHash } from '../../../../src/core/efficient/layers/simhash.js';
 import {
   type SlideForward,
   SlideLayer,
   sparseSoftmaxCrossEntropy,
 } from '../../../../src/core/efficient/layers/slide-layer.js';
+import { DwtaHash } from '../../../../src/core/lsh/dwta.js';
+import { SimHash } from '../../../../src/core/lsh/simhash.js';
 import { Random } from '../../../../src/core/random.js';
 
 function gaussian(seed: number, length: number, std = 1): Float32Array {

@@ -1,7 +1,7 @@
 /**
  * E2LSH (Datar, Immorlica, Indyk, Mirrokni, SoCG 2004): p-stable projections for L2. Each hash is
  * `⌊(a·v + b) / w⌋` with `a` Gaussian (2-stable) and `b` uniform in `[0, w)`, so near vectors fall
- * in the same slot of width `w` with high probability. A table's key combines its `hashes` slots into
+ * in the same slot of width `w` with high probability. A table's key combines its `hashesPerTable` slots into
  * one uint32 as `Σ rᵢ·hᵢ mod 2³²` with random odd `rᵢ` (different slot tuples rarely share a key,
  * and when they do the extra candidates are only re-ranked away). Multi-probe (Lv et al. 2007) steps
  * single slots left or right; a step costs the squared distance, in units of `w`, from the query's
@@ -23,22 +23,22 @@ export class E2LshFamily implements HashFamily {
   private masks = new Int32Array(0);
 
   /**
-   * @param offsets `b` of each hash (`[tables · hashes]`, in `[0, width)`).
-   * @param multipliers `r` of each hash (`[tables · hashes]`, odd).
+   * @param offsets `b` of each hash (`[tables · hashesPerTable]`, in `[0, width)`).
+   * @param multipliers `r` of each hash (`[tables · hashesPerTable]`, odd).
    */
   constructor(
     readonly tables: number,
-    readonly hashes: number,
-    readonly dimensions: number,
+    readonly hashesPerTable: number,
+    readonly dim: number,
     readonly width: number,
     readonly projections: Float32Array,
     readonly offsets: Float32Array,
     readonly multipliers: Uint32Array,
   ) {
-    this.cost = new Float64Array(2 * hashes);
-    this.sorted = new Float64Array(2 * hashes);
-    this.order = new Int32Array(2 * hashes);
-    this.owner = new Int32Array(2 * hashes);
+    this.cost = new Float64Array(2 * hashesPerTable);
+    this.sorted = new Float64Array(2 * hashesPerTable);
+    this.order = new Int32Array(2 * hashesPerTable);
+    this.owner = new Int32Array(2 * hashesPerTable);
   }
 
   /** A family with Gaussian directions, uniform offsets and odd multipliers drawn from `seed`. */
@@ -68,12 +68,12 @@ export class E2LshFamily implements HashFamily {
   }
 
   rowKeys(proj: FloatArray, rows: number, out: readonly Uint32Array[], offset: number): void {
-    const stride = this.tables * this.hashes;
+    const stride = this.tables * this.hashesPerTable;
     for (let r = 0; r < rows; r++) {
       const o = r * stride;
       for (let t = 0; t < this.tables; t++) {
         let key = 0;
-        for (let h = t * this.hashes, e = h + this.hashes; h < e; h++)
+        for (let h = t * this.hashesPerTable, e = h + this.hashesPerTable; h < e; h++)
           key = (key + Math.imul(this.multipliers[h], this.slot(proj[o + h], h))) | 0;
         out[t][offset + r] = key >>> 0;
       }
@@ -81,7 +81,7 @@ export class E2LshFamily implements HashFamily {
   }
 
   probeKeys(proj: FloatArray, offset: number, table: number, probes: number, out: Uint32Array): number {
-    const K = this.hashes;
+    const K = this.hashesPerTable;
     const first = table * K;
     const { cost, sorted, order, owner } = this;
     let key = 0;

@@ -8,8 +8,8 @@
  * two vectors still collide with the right probability. The hashes touch `K·L·binSize` coordinates
  * in all, whatever `dim` is.
  */
-import { InvalidArgumentError } from '../../errors.js';
-import { Random } from '../../random.js';
+import { InvalidArgumentError } from '../errors.js';
+import { Random } from '../random.js';
 import { checkHashSizes, checkRows, type NeuronHash } from './neuron-hash.js';
 
 /** Options of {@link DwtaHash}. */

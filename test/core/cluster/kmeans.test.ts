@@ -1,28 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  DataFrame,
-  discoverSlices,
-  InvalidArgumentError,
-  kmeans,
-  Random,
-  TensorColumn,
-} from '../../../src/index.js';
-
-/** `perBlob` points around each of `centers` (d-dimensional), with normal noise of scale `spread`. */
-function blobs(centers: number[][], perBlob: number, spread: number, seed: number) {
-  const rng = new Random(seed);
-  const d = centers[0].length;
-  const data = new Float32Array(centers.length * perBlob * d);
-  const truth: number[] = [];
-  let at = 0;
-  for (let i = 0; i < perBlob; i++)
-    centers.forEach((c, b) => {
-      for (let j = 0; j < d; j++) data[at++] = c[j] + spread * rng.normal();
-      truth.push(b);
-    });
-  return { column: new TensorColumn(data, [d]), truth };
-}
+import { InvalidArgumentError, kmeans, kmeansRows, Random, TensorColumn } from '../../../src/index.js';
+import { blobs } from './blobs.js';
 
 /** Naive objective: the sum of squared distances of each row to its centroid, recomputed from scratch. */
 function naiveObjective(x: TensorColumn, assignments: Int32Array, centroids: Float64Array): number {
@@ -109,52 +88,98 @@ describe('kmeans', () => {
   });
 });
 
-describe('discoverSlices', () => {
-  it('ranks the cluster where the model errs first, with counts and intervals', async () => {
-    const centers = [
-      [0, 0],
-      [30, 0],
-      [0, 30],
-    ];
-    const { column, truth } = blobs(centers, 60, 1, 5);
-    const rng = new Random(9);
-    // The model is wrong on 60% of blob 2 and on 5% elsewhere.
-    const label = truth.map(() => rng.int(2));
-    const pred = label.map((y, i) => (rng.next() < (truth[i] === 2 ? 0.6 : 0.05) ? 1 - y : y));
-    const df = new DataFrame({ emb: column, label, pred });
-    const found = await discoverSlices(df, {
-      embedding: 'emb',
-      label: 'label',
-      prediction: 'pred',
-      k: 3,
-      seed: 1,
+/**
+ * Lloyd's algorithm written plainly: assign every point to its nearest centroid (spherical: the
+ * unit points to the largest cosine), move each centroid to the mean of its points (spherical:
+ * normalised), until no point moves.
+ */
+function naiveLloyd(points: number[][], start: number[][], spherical: boolean) {
+  const unit = (v: number[]) => {
+    const norm = Math.sqrt(v.reduce((s, t) => s + t * t, 0));
+    return v.map((t) => t / norm);
+  };
+  const x = spherical ? points.map(unit) : points;
+  let centroids = start.map((c) => [...c]);
+  let labels: number[] = [];
+  for (let iteration = 0; iteration < 1000; iteration++) {
+    const next = x.map((p) => {
+      let best = 0;
+      let bestScore = Number.POSITIVE_INFINITY;
+      centroids.forEach((c, j) => {
+        const score = spherical
+          ? -p.reduce((s, t, i) => s + t * c[i], 0)
+          : p.reduce((s, t, i) => s + (t - c[i]) ** 2, 0);
+        if (score < bestScore) {
+          best = j;
+          bestScore = score;
+        }
+      });
+      return best;
     });
-    const top = found.clusters.row(0);
-    const members = truth.map((_, i) => i).filter((i) => found.assignments.get(i) === top.cluster);
-    expect(new Set(members.map((i) => truth[i]))).toEqual(new Set([2]));
-    const errors = members.filter((i) => label[i] !== pred[i]).length;
-    expect(top.count).toBe(members.length);
-    expect(top.errors).toBe(errors);
-    expect(top.error_rate).toBeCloseTo(errors / members.length, 14);
-    const overall = label.filter((y, i) => y !== pred[i]).length / label.length;
-    expect(top.gap).toBeCloseTo(errors / members.length - overall, 14);
-    expect(top.error_rate_lower as number).toBeLessThan(top.error_rate as number);
-    const rates = found.clusters.column('error_rate').toArray() as number[];
-    for (let i = 1; i < rates.length; i++) expect(rates[i]).toBeLessThanOrEqual(rates[i - 1]);
-    expect(found.frame.column('cluster').toArray()).toEqual(Array.from(found.kmeans.assignments));
-    // An explicit error column gives the same ranking.
-    const byError = await discoverSlices(
-      df.withColumn(
-        'wrong',
-        label.map((y, i) => y !== pred[i]),
-      ),
-      {
-        embedding: 'emb',
-        error: 'wrong',
+    const moved = next.some((l, i) => l !== labels[i]);
+    labels = next;
+    centroids = centroids.map((c, j) => {
+      const members = x.filter((_, i) => labels[i] === j);
+      if (members.length === 0) return c;
+      const mean = c.map((_, t) => members.reduce((s, p) => s + p[t], 0) / members.length);
+      return spherical ? unit(mean) : mean;
+    });
+    if (!moved) break;
+  }
+  return { labels, centroids };
+}
+
+describe('kmeansRows against plain Lloyd iterations', () => {
+  // Three overlapping blobs; the start is three rows of one blob, so it takes several iterations.
+  const rng = new Random(21);
+  const centres = [
+    [3, 0, 1],
+    [-2, 3, 0],
+    [0, -3, 2],
+  ];
+  const points = Array.from({ length: 90 }, (_, i) =>
+    centres[i < 3 ? 0 : i % 3].map((c) => c + 1.5 * rng.normal()),
+  );
+  const data = Float64Array.from(points.flat());
+
+  for (const spherical of [false, true]) {
+    it(`gives the same assignments and centroids (${spherical ? 'spherical' : 'Euclidean'})`, async () => {
+      const start = points.slice(0, 3).map((p) => {
+        const norm = spherical ? Math.sqrt(p.reduce((s, t) => s + t * t, 0)) : 1;
+        return p.map((t) => t / norm);
+      });
+      const want = naiveLloyd(points, start, spherical);
+      const got = await kmeansRows(data, null, 3, {
         k: 3,
-        seed: 1,
-      },
-    );
-    expect(byError.clusters.toRecords()).toEqual(found.clusters.toRecords());
+        spherical,
+        tolerance: 0,
+        initialCentroids: Float64Array.from(start.flat()),
+      });
+      expect(got.iterations).toBeGreaterThan(2);
+      expect(Array.from(got.labels)).toEqual(want.labels);
+      for (const [i, v] of want.centroids.flat().entries()) expect(got.centroids[i]).toBeCloseTo(v, 10);
+      for (let i = 1; i < got.history.length; i++)
+        expect(got.history[i]).toBeLessThanOrEqual(got.history[i - 1]);
+    });
+  }
+
+  it('spherical: unit centroids that find well-separated directions whatever the norms', async () => {
+    const dirs = [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ];
+    const noise = new Random(4);
+    const rows = Array.from({ length: 60 }, (_, i) => {
+      const scale = 0.5 + 10 * noise.next();
+      return dirs[i % 3].map((t) => scale * (t + 0.05 * noise.normal()));
+    });
+    const got = await kmeansRows(Float32Array.from(rows.flat()), null, 3, { k: 3, spherical: true, seed: 2 });
+    for (let c = 0; c < 3; c++) {
+      const centroid = Array.from(got.centroids.subarray(c * 3, c * 3 + 3));
+      expect(Math.hypot(...centroid)).toBeCloseTo(1, 12);
+      expect(Math.max(...centroid)).toBeGreaterThan(0.99);
+    }
+    for (let i = 0; i < 60; i++) expect(got.labels[i]).toBe(got.labels[i % 3]);
   });
 });

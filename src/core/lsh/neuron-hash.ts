@@ -1,9 +1,9 @@
 /**
- * The interface shared by the hash families of the LSH layers: `L` tables, each keyed by `K`
- * concatenated hashes of a vector (a neuron's weight row, or a layer input used as a query).
+ * What SLIDE's LSH layers need from a hash family: `L` tables, each keyed by `K` concatenated hashes
+ * of a vector (a neuron's weight row, or a layer input used as a query), as one small integer key.
  */
-import { InvalidArgumentError } from '../../errors.js';
-import type { TensorKernels } from '../../tensor/kernels.js';
+import { InvalidArgumentError } from '../errors.js';
+import type { TensorKernels } from '../tensor/kernels.js';
 
 /** A family of `tables` hash functions over vectors of width `dim`, one key per table. */
 export interface NeuronHash {

@@ -1,5 +1,5 @@
 /**
- * What the LSH index needs from a family of hash functions: `tables` groups of `hashes` random
+ * What the LSH search index needs from a family of hash functions: `tables` groups of `hashes` random
  * projections each, the bucket key of a row in each table (computed from its projections, so one
  * matrix product hashes a whole block of rows for every table), and the keys of the buckets to
  * probe for a query, its own bucket first and then its neighbours in multi-probe order.
@@ -14,23 +14,23 @@ export interface HashFamily {
   /** Number of hash tables (L). */
   readonly tables: number;
   /** Hash functions per table (K), concatenated into one bucket key. */
-  readonly hashes: number;
+  readonly hashesPerTable: number;
   /** Length of the vectors hashed. */
-  readonly dimensions: number;
+  readonly dim: number;
   /**
-   * Projection vectors, `[tables · hashes, dimensions]` row-major, table after table: the rows'
-   * projections are `rows · projectionsᵀ`, of shape `[rows, tables · hashes]`.
+   * Projection vectors, `[tables · hashesPerTable, dim]` row-major, table after table: the rows'
+   * projections are `rows · projectionsᵀ`, of shape `[rows, tables · hashesPerTable]`.
    */
   readonly projections: Float32Array;
   /**
    * Writes the bucket key of each of `rows` rows in every table `t` into `out[t]` from `offset` on,
-   * from their projections `proj` (`[rows, tables · hashes]`, read once, row by row).
+   * from their projections `proj` (`[rows, tables · hashesPerTable]`, read once, row by row).
    */
   rowKeys(proj: FloatArray, rows: number, out: readonly Uint32Array[], offset: number): void;
   /**
    * Writes the keys of up to `probes` buckets of one query in `table` into `out` (its own bucket
    * first, then the most likely neighbours) and returns how many it wrote. `proj` holds the query's
-   * projections from `offset` on (`tables · hashes` values).
+   * projections from `offset` on (`tables · hashesPerTable` values).
    */
   probeKeys(proj: FloatArray, offset: number, table: number, probes: number, out: Uint32Array): number;
 }
