@@ -7,15 +7,14 @@ import {
   audioColumn,
   decodeAudio,
   decodeAudioFile,
-  formatSampleRate,
   hasVideoTools,
-  interleaveAudio,
   MediaDecodeError,
   mediaInfo,
   PathEscapeError,
   readAudioInfo,
   UnsupportedMediaError,
-} from '../../../src/node/index.js';
+} from '../../../src/index.js';
+import { formatSampleRate, interleaveAudio } from '../../../src/node/media/audio.js';
 
 type Enc = { bits: 8 | 16 | 24 | 32 | 64; float: boolean; extensible?: boolean };
 

@@ -8,9 +8,9 @@ import {
   graphColumn,
   MediaDecodeError,
   mediaInfo,
-  parseXml,
   UnsupportedMediaError,
-} from '../../../src/node/index.js';
+} from '../../../src/index.js';
+import { parseXml } from '../../../src/node/media/graph.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 

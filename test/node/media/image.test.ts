@@ -13,11 +13,11 @@ import {
   MediaDecodeError,
   mediaInfo,
   PathEscapeError,
-  parseImageHeader,
   readImageHeader,
   thumbnailColumn,
   UnsupportedMediaError,
-} from '../../../src/node/index.js';
+} from '../../../src/index.js';
+import { parseImageHeader } from '../../../src/node/media/image.js';
 
 let dir: string;
 const W = 7;

@@ -6,15 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeferredColumn } from '../../../src/core/column/deferred.js';
 import { resolveColumn } from '../../../src/core/column/lazy.js';
 import { DataFrame } from '../../../src/core/frame/frame.js';
-import {
-  type ImageValue,
-  imageColumn,
-  mediaInfo,
-  PathEscapeError,
-  read,
-  resolveMediaPath,
-  write,
-} from '../../../src/node/index.js';
+import { type ImageValue, imageColumn, mediaInfo, PathEscapeError, read, write } from '../../../src/index.js';
+import { resolveMediaPath } from '../../../src/node/media/common.js';
 
 let dir: string;
 beforeAll(async () => {

@@ -12,7 +12,7 @@ import {
   setVideoTools,
   ToolNotFoundError,
   videoColumn,
-} from '../../../src/node/index.js';
+} from '../../../src/index.js';
 
 const available = hasVideoTools();
 if (!available)

@@ -10,7 +10,7 @@ import {
   readVolumeInfo,
   UnsupportedMediaError,
   volumeColumn,
-} from '../../../src/node/index.js';
+} from '../../../src/index.js';
 
 interface Spec {
   dims: number[];
