@@ -9,7 +9,7 @@
 
 // Columns: the column kinds, the `column()` factory, Arrow interop and the registry of named
 // functions behind deferred columns.
-export { columnFromArrow, columnToArrow } from './core/index.js';
+
 export {
   type BatchFn,
   Column,
@@ -17,6 +17,8 @@ export {
   type ColumnType,
   type ColumnTypeHint,
   column,
+  columnFromArrow,
+  columnToArrow,
   DeferredColumn,
   type DeferredFn,
   type DeferredOptions,
@@ -41,6 +43,7 @@ export {
 } from './core/index.js';
 
 // The DataFrame and the options of its operations.
+
 export {
   type AggregateResult,
   type AggregateSpec,
@@ -81,6 +84,7 @@ export {
 
 // Execution of batched runs (map, filter, update, embed): executors, functions named by module so a
 // worker can load them, and progress.
+
 export {
   type BatchPlan,
   type EncoderRef,
@@ -96,9 +100,11 @@ export {
 } from './core/index.js';
 
 // Models as the frame sees them: anything that turns a batch of inputs into vectors.
+
 export type { Encoder, Modality } from './core/index.js';
 
 // Nearest-neighbour search over tensor columns: exact and LSH indexes.
+
 export {
   buildLshIndex,
   type ExactSearchOptions,
@@ -114,6 +120,7 @@ export {
 } from './core/index.js';
 
 // Evaluation: metrics, intervals, per-slice evaluation, slice discovery and k-means.
+
 export {
   type Average,
   type AverageOptions,
@@ -163,6 +170,7 @@ export {
 } from './core/index.js';
 
 // Efficient attention: exact softmax attention and its approximations, behind one interface.
+
 export {
   type AttentionOptions,
   type AttentionResult,
@@ -192,6 +200,7 @@ export {
 
 // Efficient layers: SLIDE's LSH sparse output layer, MONGOOSE's scheduler and learnable hash,
 // low-rank layers.
+
 export {
   type AdamOptions,
   DwtaHash,
@@ -227,6 +236,7 @@ export {
 
 // Dense kernels: one interface, the TypeScript reference, ONNX Runtime (the runtime module is passed
 // in: onnxruntime-web in a browser) and a per-call choice by size.
+
 export {
   type FloatArray,
   type FloatDType,
@@ -245,10 +255,13 @@ export {
 } from './core/index.js';
 
 // Seeded random numbers, for reproducible samples, splits and initialisations.
+
 export { Random } from './core/index.js';
 
 // Errors: every failure is a TesseraError subclass that says what was wrong.
+
 export {
+  AbortedError,
   BatchFailedError,
   ColumnNotFoundError,
   ConcurrentWriteError,
@@ -261,17 +274,18 @@ export {
   InvalidArgumentError,
   LengthMismatchError,
   MissingVariableError,
+  OrtKernelError,
   ParseError,
+  ShapeError,
   StaleIndexError,
   TesseraError,
   TypeMismatchError,
   UnsupportedError,
   VersionNotFoundError,
 } from './core/index.js';
-export { AbortedError } from './core/index.js';
-export { OrtKernelError, ShapeError } from './core/index.js';
 
 // Import and export: CSV, JSON / JSON lines, Arrow IPC, Parquet, image folders, Hugging Face files.
+
 export {
   type ArrowReadOptions,
   type ArrowWriteOptions,
@@ -311,6 +325,7 @@ export {
 } from './node/io/formats/index.js';
 
 // The dataset store: versioned directories with atomic commits; importing it makes `df.write` work.
+
 export {
   append,
   dropIndex,
@@ -330,6 +345,7 @@ export {
 
 // Media columns: images, audio, video, volumes and graphs loaded lazily from paths or bytes;
 // importing them registers their loaders, so stored media columns read back.
+
 export {
   type AudioInfo,
   type AudioValue,
@@ -351,8 +367,8 @@ export {
   imageColumn,
   imageMetadata,
   imageThumbnail,
-  MediaDecodeError,
   type MediaColumnOptions,
+  MediaDecodeError,
   type MediaSource,
   mediaInfo,
   PathEscapeError,
@@ -378,7 +394,9 @@ export {
 
 // Parallel execution on this machine; importing it also makes tensor outputs stream to `.npy`
 // files and long runs draw a progress bar on a terminal.
+
 export { WorkerPoolExecutor, type WorkerPoolOptions } from './node/exec/index.js';
 
 // Tensor kernels for Node: ONNX Runtime for large inputs, TypeScript for small ones.
+
 export { type NodeKernelsOptions, nodeKernels } from './node/tensor.js';

@@ -7,6 +7,7 @@
 
 // Columns: the column kinds, the `column()` factory, Arrow interop and the registry of named
 // functions behind deferred columns.
+
 export { columnFromArrow, columnToArrow } from './column/arrow.js';
 export {
   type BatchFn,
@@ -39,6 +40,7 @@ export {
 } from './column/index.js';
 
 // The DataFrame and the options of its operations.
+
 export {
   type AggregateResult,
   type AggregateSpec,
@@ -79,6 +81,7 @@ export {
 
 // Execution of batched runs (map, filter, update, embed): executors, functions named by module so a
 // worker can load them, and progress.
+
 export {
   type BatchPlan,
   type EncoderRef,
@@ -94,9 +97,11 @@ export {
 } from './frame/index.js';
 
 // Models as the frame sees them: anything that turns a batch of inputs into vectors.
+
 export type { Encoder, Modality } from './models/encoder.js';
 
 // Nearest-neighbour search over tensor columns: exact and LSH indexes.
+
 export {
   buildLshIndex,
   type ExactSearchOptions,
@@ -112,6 +117,7 @@ export {
 } from './search/index.js';
 
 // Evaluation: metrics, intervals, per-slice evaluation, slice discovery and k-means.
+
 export {
   type Average,
   type AverageOptions,
@@ -161,6 +167,7 @@ export {
 } from './eval/index.js';
 
 // Efficient attention: exact softmax attention and its approximations, behind one interface.
+
 export {
   type AttentionOptions,
   type AttentionResult,
@@ -190,6 +197,7 @@ export {
 
 // Efficient layers: SLIDE's LSH sparse output layer, MONGOOSE's scheduler and learnable hash,
 // low-rank layers.
+
 export {
   type AdamOptions,
   DwtaHash,
@@ -225,6 +233,7 @@ export {
 
 // Dense kernels: one interface, the TypeScript reference, ONNX Runtime (the runtime module is passed
 // in: onnxruntime-web in a browser) and a per-call choice by size.
+
 export {
   type FloatArray,
   type FloatDType,
@@ -243,9 +252,11 @@ export {
 } from './tensor/index.js';
 
 // Seeded random numbers, for reproducible samples, splits and initialisations.
+
 export { Random } from './random.js';
 
 // Errors: every failure is a TesseraError subclass that says what was wrong.
+
 export {
   BatchFailedError,
   ColumnNotFoundError,
