@@ -244,6 +244,7 @@ export {
   OrtKernels,
   type OrtKernelsOptions,
   type OrtModule,
+  type OrtModuleSource,
   type Reduction,
   SizeDispatchKernels,
   type SizeThresholds,

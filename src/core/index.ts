@@ -241,6 +241,7 @@ export {
   OrtKernels,
   type OrtKernelsOptions,
   type OrtModule,
+  type OrtModuleSource,
   type Reduction,
   SizeDispatchKernels,
   type SizeThresholds,

@@ -24,6 +24,12 @@ export {
   type OnnxTensor,
   type OnnxValueInfo,
 } from './onnx-builder.js';
-export { OrtKernelError, OrtKernels, type OrtKernelsOptions, type OrtModule } from './ort-kernels.js';
+export {
+  OrtKernelError,
+  OrtKernels,
+  type OrtKernelsOptions,
+  type OrtModule,
+  type OrtModuleSource,
+} from './ort-kernels.js';
 export { ShapeError } from './shapes.js';
 export { TsKernels, tsKernels } from './ts-kernels.js';

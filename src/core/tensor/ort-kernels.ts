@@ -2,7 +2,7 @@
  * {@link TensorKernels} on ONNX Runtime: each kernel is a small ONNX graph built in code
  * ({@link ./kernel-graphs.ts}) and run by an inference session. The runtime module is passed in, not
  * imported, so this file stays isomorphic: Node passes `onnxruntime-node`, a browser
- * `onnxruntime-web` (same API).
+ * `onnxruntime-web` (same API). It may be passed as a loader, so the runtime loads at the first call.
  */
 import type * as ortTypes from 'onnxruntime-common';
 import { TesseraError } from '../errors.js';
@@ -23,6 +23,9 @@ import { tsKernels } from './ts-kernels.js';
 
 /** The part of an ONNX Runtime module (`onnxruntime-node`, `onnxruntime-web`) the kernels use. */
 export type OrtModule = Pick<typeof ortTypes, 'InferenceSession' | 'Tensor'>;
+
+/** An {@link OrtModule}, or a function that loads one (e.g. `() => import('onnxruntime-node')`). */
+export type OrtModuleSource = OrtModule | (() => Promise<OrtModule>);
 
 /** Options of {@link OrtKernels}. */
 export interface OrtKernelsOptions {
@@ -69,9 +72,10 @@ export class OrtKernels implements TensorKernels, GraphKernels {
   readonly name = 'ort';
   private readonly sessions = new Map<string, Promise<Session>>();
   private readonly sessionOptions: ortTypes.InferenceSession.SessionOptions;
+  private runtime: Promise<OrtModule> | undefined;
 
   constructor(
-    private readonly ort: OrtModule,
+    private readonly ort: OrtModuleSource,
     options: OrtKernelsOptions = {},
   ) {
     this.sessionOptions = {
@@ -108,10 +112,10 @@ export class OrtKernels implements TensorKernels, GraphKernels {
     checkMatmul('matmul', a, b, 1, m, k, n, transposeB);
     if (m === 0 || k === 0 || n === 0) return tsKernels.matmul(a, b, m, k, n, options);
     const dtype = dtypeOf(a, 'matmul', 'a');
-    const out = await this.run(matmulGraph(dtype, transposeB), {
-      a: this.tensor(a, [m, k]),
-      b: this.tensor(b, transposeB ? [n, k] : [k, n]),
-    });
+    const out = await this.run(matmulGraph(dtype, transposeB), (ort) => ({
+      a: toTensor(ort, a, [m, k]),
+      b: toTensor(ort, b, transposeB ? [n, k] : [k, n]),
+    }));
     return out.c as T;
   }
 
@@ -130,10 +134,10 @@ export class OrtKernels implements TensorKernels, GraphKernels {
       return tsKernels.batchedMatmul(a, b, batch, m, k, n, options);
     }
     const dtype = dtypeOf(a, 'batchedMatmul', 'a');
-    const out = await this.run(batchedMatmulGraph(dtype, transposeB), {
-      a: this.tensor(a, [batch, m, k]),
-      b: this.tensor(b, transposeB ? [batch, n, k] : [batch, k, n]),
-    });
+    const out = await this.run(batchedMatmulGraph(dtype, transposeB), (ort) => ({
+      a: toTensor(ort, a, [batch, m, k]),
+      b: toTensor(ort, b, transposeB ? [batch, n, k] : [batch, k, n]),
+    }));
     return out.c as T;
   }
 
@@ -147,19 +151,19 @@ export class OrtKernels implements TensorKernels, GraphKernels {
     checkTopK(x, rows, cols, k);
     if (rows === 0 || k === 0) return tsKernels.topk(x, rows, cols, k, options);
     const largest = options.largest ?? true;
-    const out = await this.run(topkGraph(dtypeOf(x, 'topk', 'x'), largest), {
-      x: this.tensor(x, [rows, cols]),
-      k: new this.ort.Tensor('int64', BigInt64Array.of(BigInt(k)), [1]),
-    });
+    const out = await this.run(topkGraph(dtypeOf(x, 'topk', 'x'), largest), (ort) => ({
+      x: toTensor(ort, x, [rows, cols]),
+      k: new ort.Tensor('int64', BigInt64Array.of(BigInt(k)), [1]),
+    }));
     return { values: out.values as T, indices: out.indices as Int32Array };
   }
 
   async rowNorms<T extends FloatArray>(x: T, rows: number, cols: number): Promise<T> {
     checkMatrix('rowNorms', x, rows, cols);
     if (rows === 0 || cols === 0) return tsKernels.rowNorms(x, rows, cols);
-    const out = await this.run(reduceGraph(dtypeOf(x, 'rowNorms', 'x'), 'l2', 1), {
-      x: this.tensor(x, [rows, cols]),
-    });
+    const out = await this.run(reduceGraph(dtypeOf(x, 'rowNorms', 'x'), 'l2', 1), (ort) => ({
+      x: toTensor(ort, x, [rows, cols]),
+    }));
     return out.y as T;
   }
 
@@ -172,9 +176,9 @@ export class OrtKernels implements TensorKernels, GraphKernels {
   ): Promise<T> {
     checkReduce(x, rows, cols, op, axis);
     if (rows === 0 || cols === 0) return tsKernels.reduce(x, rows, cols, op, axis);
-    const out = await this.run(reduceGraph(dtypeOf(x, 'reduce', 'x'), op, axis), {
-      x: this.tensor(x, [rows, cols]),
-    });
+    const out = await this.run(reduceGraph(dtypeOf(x, 'reduce', 'x'), op, axis), (ort) => ({
+      x: toTensor(ort, x, [rows, cols]),
+    }));
     return out.y as T;
   }
 
@@ -187,13 +191,14 @@ export class OrtKernels implements TensorKernels, GraphKernels {
     feeds: Record<string, GraphTensor>,
     fetch?: readonly string[],
   ): Promise<Record<string, GraphTensor>> {
+    const ort = await this.loadRuntime();
     const ortFeeds: Record<string, ortTypes.Tensor> = {};
     for (const [name, t] of Object.entries(feeds)) {
-      ortFeeds[name] = new this.ort.Tensor(t.type, t.data as Float32Array, [...t.dims]);
+      ortFeeds[name] = new ort.Tensor(t.type, t.data as Float32Array, [...t.dims]);
     }
     let results: ortTypes.InferenceSession.ReturnType;
     try {
-      const session = await this.session(graph);
+      const session = await this.session(ort, graph);
       results = await (fetch ? session.run(ortFeeds, [...fetch]) : session.run(ortFeeds));
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
@@ -207,17 +212,18 @@ export class OrtKernels implements TensorKernels, GraphKernels {
     return out;
   }
 
-  private tensor(x: FloatArray, dims: number[]): ortTypes.Tensor {
-    return x instanceof Float64Array
-      ? new this.ort.Tensor('float64', x, dims)
-      : new this.ort.Tensor('float32', x, dims);
+  /** The runtime module, loaded on the first call when it was given as a loader. */
+  private loadRuntime(): Promise<OrtModule> {
+    const ort = this.ort;
+    this.runtime ??= typeof ort === 'function' ? ort() : Promise.resolve(ort);
+    return this.runtime;
   }
 
   /** The session for a graph, created on first use; the graph's name identifies it. */
-  private session(graph: OnnxGraph): Promise<Session> {
+  private session(ort: OrtModule, graph: OnnxGraph): Promise<Session> {
     let session = this.sessions.get(graph.name);
     if (session === undefined) {
-      session = this.ort.InferenceSession.create(encodeModel(graph), this.sessionOptions);
+      session = ort.InferenceSession.create(encodeModel(graph), this.sessionOptions);
       // A failed creation is not cached, so a later call can try again.
       session.catch(() => this.sessions.delete(graph.name));
       this.sessions.set(graph.name, session);
@@ -226,10 +232,14 @@ export class OrtKernels implements TensorKernels, GraphKernels {
   }
 
   /** Runs a graph and returns the data of its outputs by name (CPU typed arrays). */
-  private async run(graph: OnnxGraph, feeds: Feeds): Promise<Record<string, ortTypes.Tensor['data']>> {
+  private async run(
+    graph: OnnxGraph,
+    feeds: (ort: OrtModule) => Feeds,
+  ): Promise<Record<string, ortTypes.Tensor['data']>> {
+    const ort = await this.loadRuntime();
     let results: ortTypes.InferenceSession.ReturnType;
     try {
-      results = await (await this.session(graph)).run(feeds);
+      results = await (await this.session(ort, graph)).run(feeds(ort));
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       throw new OrtKernelError(`ONNX Runtime could not run the "${graph.name}" kernel: ${message}`);
@@ -238,4 +248,8 @@ export class OrtKernels implements TensorKernels, GraphKernels {
     for (const [name, value] of Object.entries(results)) data[name] = (value as ortTypes.Tensor).data;
     return data;
   }
+}
+
+function toTensor(ort: OrtModule, x: FloatArray, dims: number[]): ortTypes.Tensor {
+  return x instanceof Float64Array ? new ort.Tensor('float64', x, dims) : new ort.Tensor('float32', x, dims);
 }
