@@ -7,10 +7,21 @@ import { describe, expect, it } from 'vitest';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Run a README code block with `tessera` resolved to this checkout's source; returns stdout. */
+/** Source of each entry point a README block may import. */
+const ENTRIES: Record<string, string> = {
+  tessera: 'src/index.ts',
+  'tessera/core': 'src/core/index.ts',
+  'tessera/models': 'src/node/models/index.ts',
+};
+
+/** Run a README code block with `tessera...` resolved to this checkout's source; returns stdout. */
 function run(code: string): string {
   const file = join(mkdtempSync(join(tmpdir(), 'tessera-readme-')), 'block.mts');
-  writeFileSync(file, code.replace(/from 'tessera'/g, `from '${join(root, 'src/index.ts')}'`));
+  const source = code.replace(/from '(tessera(?:\/\w+)?)'/g, (_, entry: string) => {
+    expect(ENTRIES[entry], `README imports a known entry point, not "${entry}"`).toBeDefined();
+    return `from '${join(root, ENTRIES[entry]!)}'`;
+  });
+  writeFileSync(file, source);
   return execFileSync(join(root, 'node_modules/.bin/tsx'), [file], { cwd: root, encoding: 'utf8' });
 }
 
