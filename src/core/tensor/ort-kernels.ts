@@ -49,7 +49,6 @@ export interface OrtKernelsOptions {
 export class OrtKernelError extends TesseraError {}
 
 type Session = ortTypes.InferenceSession;
-type Feeds = ortTypes.InferenceSession.FeedsType;
 
 function defaultThreads(): number {
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
@@ -112,10 +111,10 @@ export class OrtKernels implements TensorKernels, GraphKernels {
     checkMatmul('matmul', a, b, 1, m, k, n, transposeB);
     if (m === 0 || k === 0 || n === 0) return tsKernels.matmul(a, b, m, k, n, options);
     const dtype = dtypeOf(a, 'matmul', 'a');
-    const out = await this.run(matmulGraph(dtype, transposeB), (ort) => ({
-      a: toTensor(ort, a, [m, k]),
-      b: toTensor(ort, b, transposeB ? [n, k] : [k, n]),
-    }));
+    const out = await this.run(matmulGraph(dtype, transposeB), {
+      a: this.tensor(a, [m, k]),
+      b: this.tensor(b, transposeB ? [n, k] : [k, n]),
+    });
     return out.c as T;
   }
 
@@ -134,10 +133,10 @@ export class OrtKernels implements TensorKernels, GraphKernels {
       return tsKernels.batchedMatmul(a, b, batch, m, k, n, options);
     }
     const dtype = dtypeOf(a, 'batchedMatmul', 'a');
-    const out = await this.run(batchedMatmulGraph(dtype, transposeB), (ort) => ({
-      a: toTensor(ort, a, [batch, m, k]),
-      b: toTensor(ort, b, transposeB ? [batch, n, k] : [batch, k, n]),
-    }));
+    const out = await this.run(batchedMatmulGraph(dtype, transposeB), {
+      a: this.tensor(a, [batch, m, k]),
+      b: this.tensor(b, transposeB ? [batch, n, k] : [batch, k, n]),
+    });
     return out.c as T;
   }
 
@@ -151,19 +150,19 @@ export class OrtKernels implements TensorKernels, GraphKernels {
     checkTopK(x, rows, cols, k);
     if (rows === 0 || k === 0) return tsKernels.topk(x, rows, cols, k, options);
     const largest = options.largest ?? true;
-    const out = await this.run(topkGraph(dtypeOf(x, 'topk', 'x'), largest), (ort) => ({
-      x: toTensor(ort, x, [rows, cols]),
-      k: new ort.Tensor('int64', BigInt64Array.of(BigInt(k)), [1]),
-    }));
+    const out = await this.run(topkGraph(dtypeOf(x, 'topk', 'x'), largest), {
+      x: this.tensor(x, [rows, cols]),
+      k: { type: 'int64', data: BigInt64Array.of(BigInt(k)), dims: [1] },
+    });
     return { values: out.values as T, indices: out.indices as Int32Array };
   }
 
   async rowNorms<T extends FloatArray>(x: T, rows: number, cols: number): Promise<T> {
     checkMatrix('rowNorms', x, rows, cols);
     if (rows === 0 || cols === 0) return tsKernels.rowNorms(x, rows, cols);
-    const out = await this.run(reduceGraph(dtypeOf(x, 'rowNorms', 'x'), 'l2', 1), (ort) => ({
-      x: toTensor(ort, x, [rows, cols]),
-    }));
+    const out = await this.run(reduceGraph(dtypeOf(x, 'rowNorms', 'x'), 'l2', 1), {
+      x: this.tensor(x, [rows, cols]),
+    });
     return out.y as T;
   }
 
@@ -176,9 +175,9 @@ export class OrtKernels implements TensorKernels, GraphKernels {
   ): Promise<T> {
     checkReduce(x, rows, cols, op, axis);
     if (rows === 0 || cols === 0) return tsKernels.reduce(x, rows, cols, op, axis);
-    const out = await this.run(reduceGraph(dtypeOf(x, 'reduce', 'x'), op, axis), (ort) => ({
-      x: toTensor(ort, x, [rows, cols]),
-    }));
+    const out = await this.run(reduceGraph(dtypeOf(x, 'reduce', 'x'), op, axis), {
+      x: this.tensor(x, [rows, cols]),
+    });
     return out.y as T;
   }
 
@@ -192,10 +191,7 @@ export class OrtKernels implements TensorKernels, GraphKernels {
     fetch?: readonly string[],
   ): Promise<Record<string, GraphTensor>> {
     const ort = await this.loadRuntime();
-    const ortFeeds: Record<string, ortTypes.Tensor> = {};
-    for (const [name, t] of Object.entries(feeds)) {
-      ortFeeds[name] = new ort.Tensor(t.type, t.data as Float32Array, [...t.dims]);
-    }
+    const ortFeeds = toOrtFeeds(ort, feeds);
     let results: ortTypes.InferenceSession.ReturnType;
     try {
       const session = await this.session(ort, graph);
@@ -212,7 +208,11 @@ export class OrtKernels implements TensorKernels, GraphKernels {
     return out;
   }
 
-  /** The runtime module, loaded on the first call when it was given as a loader. */
+  private tensor(x: FloatArray, dims: number[]): GraphTensor {
+    return { type: x instanceof Float64Array ? 'float64' : 'float32', data: x, dims };
+  }
+
+  /** The runtime module, loaded at the first call when it was given as a loader. */
   private loadRuntime(): Promise<OrtModule> {
     const ort = this.ort;
     this.runtime ??= typeof ort === 'function' ? ort() : Promise.resolve(ort);
@@ -234,12 +234,12 @@ export class OrtKernels implements TensorKernels, GraphKernels {
   /** Runs a graph and returns the data of its outputs by name (CPU typed arrays). */
   private async run(
     graph: OnnxGraph,
-    feeds: (ort: OrtModule) => Feeds,
+    feeds: Record<string, GraphTensor>,
   ): Promise<Record<string, ortTypes.Tensor['data']>> {
     const ort = await this.loadRuntime();
     let results: ortTypes.InferenceSession.ReturnType;
     try {
-      results = await (await this.session(ort, graph)).run(feeds(ort));
+      results = await (await this.session(ort, graph)).run(toOrtFeeds(ort, feeds));
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       throw new OrtKernelError(`ONNX Runtime could not run the "${graph.name}" kernel: ${message}`);
@@ -250,6 +250,10 @@ export class OrtKernels implements TensorKernels, GraphKernels {
   }
 }
 
-function toTensor(ort: OrtModule, x: FloatArray, dims: number[]): ortTypes.Tensor {
-  return x instanceof Float64Array ? new ort.Tensor('float64', x, dims) : new ort.Tensor('float32', x, dims);
+/** Feeds as the runtime's tensors (sharing the arrays, not copying them). */
+function toOrtFeeds(ort: OrtModule, feeds: Record<string, GraphTensor>): ortTypes.InferenceSession.FeedsType {
+  const out: Record<string, ortTypes.Tensor> = {};
+  for (const [name, t] of Object.entries(feeds))
+    out[name] = new ort.Tensor(t.type, t.data as Float32Array, [...t.dims]);
+  return out;
 }
