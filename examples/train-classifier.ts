@@ -23,8 +23,8 @@ import {
   Random,
   read,
   TensorColumn,
-  toTfDataset,
 } from '../src/index.js';
+import { toTfDataset } from '../src/node/models/index.js';
 import { wasmTfjs } from '../src/node/models/tfjs-env.js';
 
 export const CLASSES = ['circle', 'square', 'triangle'];

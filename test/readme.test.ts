@@ -64,6 +64,21 @@ function claims(code: string): { line: number; call: string; values: string[] | 
   });
 }
 
+/** Source of each entry point a README block may import. */
+const ENTRIES: Record<string, string> = {
+  tessera: 'src/index.ts',
+  'tessera/core': 'src/core/index.ts',
+  'tessera/models': 'src/node/models/index.ts',
+};
+
+/** The block's `tessera...` imports pointed at this checkout's source; an unknown entry point fails. */
+function resolveEntries(code: string): string {
+  return code.replace(/from '(tessera(?:\/\w+)?)'/g, (_, entry: string) => {
+    expect(ENTRIES[entry], `README imports a known entry point, not "${entry}"`).toBeDefined();
+    return `from '${join(root, ENTRIES[entry]!)}'`;
+  });
+}
+
 /**
  * Run a block with `tessera` resolved to this checkout's source and each console.log tagged with its
  * line; returns the output per line. The block runs as if it were a file in examples/ (where its
@@ -81,9 +96,10 @@ function run(code: string): Map<number, string> {
   writeFileSync(
     file,
     prelude +
-      tagged
-        .replace(/from 'tessera'/g, `from '${join(root, 'src/index.ts')}'`)
-        .replace(/import\.meta\.url/g, `'${pathToFileURL(join(root, 'examples/readme.ts')).href}'`),
+      resolveEntries(tagged).replace(
+        /import\.meta\.url/g,
+        `'${pathToFileURL(join(root, 'examples/readme.ts')).href}'`,
+      ),
   );
   const stdout = execFileSync(join(root, 'node_modules/.bin/tsx'), [file], { cwd: root, encoding: 'utf8' });
   const out = new Map<number, string>();

@@ -1,12 +1,12 @@
 /**
  * Tensor kernels for Node: ONNX Runtime (`onnxruntime-node`, CPU) for large inputs and the plain
- * TypeScript kernels for small ones, chosen per call.
+ * TypeScript kernels for small ones, chosen per call. ONNX Runtime loads at the first call that
+ * needs it, so importing `tessera` stays light.
  */
 import { availableParallelism } from 'node:os';
-import * as ort from 'onnxruntime-node';
 import { SizeDispatchKernels, type SizeThresholds } from '../core/tensor/dispatch-kernels.js';
 import type { TensorKernels } from '../core/tensor/kernels.js';
-import { OrtKernels, type OrtKernelsOptions } from '../core/tensor/ort-kernels.js';
+import { OrtKernels, type OrtKernelsOptions, type OrtModule } from '../core/tensor/ort-kernels.js';
 import { tsKernels } from '../core/tensor/ts-kernels.js';
 
 export { tsKernels };
@@ -36,7 +36,15 @@ export interface NodeKernelsOptions extends OrtKernelsOptions {
  * otherwise.
  */
 export function ortNodeKernels(options: OrtKernelsOptions = {}): OrtKernels {
-  return new OrtKernels(ort, { intraOpNumThreads: availableParallelism(), ...options });
+  return new OrtKernels(loadOnnxRuntime, { intraOpNumThreads: availableParallelism(), ...options });
+}
+
+let onnxRuntime: Promise<OrtModule> | undefined;
+
+/** `onnxruntime-node`, imported once, at first use. */
+function loadOnnxRuntime(): Promise<OrtModule> {
+  onnxRuntime ??= import('onnxruntime-node');
+  return onnxRuntime;
 }
 
 let shared: TensorKernels | undefined;

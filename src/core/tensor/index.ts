@@ -24,5 +24,5 @@ export {
   type OnnxTensor,
   type OnnxValueInfo,
 } from './onnx-builder.js';
-export { OrtKernels, type OrtKernelsOptions, type OrtModule } from './ort-kernels.js';
+export { OrtKernels, type OrtKernelsOptions, type OrtModule, type OrtModuleSource } from './ort-kernels.js';
 export { TsKernels, tsKernels } from './ts-kernels.js';

@@ -2,7 +2,7 @@
  * {@link TensorKernels} on ONNX Runtime: each kernel is a small ONNX graph built in code
  * ({@link ./kernel-graphs.ts}) and run by an inference session. The runtime module is passed in, not
  * imported, so this file stays isomorphic: Node passes `onnxruntime-node`, a browser
- * `onnxruntime-web` (same API).
+ * `onnxruntime-web` (same API). It may be passed as a loader, so the runtime loads at the first call.
  */
 import type * as ortTypes from 'onnxruntime-common';
 import { OrtKernelError } from '../errors.js';
@@ -24,6 +24,9 @@ import { tsKernels } from './ts-kernels.js';
 /** The part of an ONNX Runtime module (`onnxruntime-node`, `onnxruntime-web`) the kernels use. */
 export type OrtModule = Pick<typeof ortTypes, 'InferenceSession' | 'Tensor'>;
 
+/** An {@link OrtModule}, or a function that loads one (e.g. `() => import('onnxruntime-node')`). */
+export type OrtModuleSource = OrtModule | (() => Promise<OrtModule>);
+
 /** Options of {@link OrtKernels}. */
 export interface OrtKernelsOptions {
   /**
@@ -43,7 +46,6 @@ export interface OrtKernelsOptions {
 }
 
 type Session = ortTypes.InferenceSession;
-type Feeds = ortTypes.InferenceSession.FeedsType;
 
 function defaultThreads(): number {
   const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
@@ -66,9 +68,10 @@ export class OrtKernels implements TensorKernels, GraphKernels {
   readonly name = 'ort';
   private readonly sessions = new Map<string, Promise<Session>>();
   private readonly sessionOptions: ortTypes.InferenceSession.SessionOptions;
+  private runtime: Promise<OrtModule> | undefined;
 
   constructor(
-    private readonly ort: OrtModule,
+    private readonly ort: OrtModuleSource,
     options: OrtKernelsOptions = {},
   ) {
     this.sessionOptions = {
@@ -128,7 +131,7 @@ export class OrtKernels implements TensorKernels, GraphKernels {
     const largest = options.largest ?? true;
     const out = await this.run(topkGraph(dtypeOf(x, 'topk', 'x'), largest), {
       x: this.tensor(x, [rows, cols]),
-      k: new this.ort.Tensor('int64', BigInt64Array.of(BigInt(k)), [1]),
+      k: { type: 'int64', data: BigInt64Array.of(BigInt(k)), dims: [1] },
     });
     return { values: out.values as T, indices: out.indices as Int32Array };
   }
@@ -166,11 +169,7 @@ export class OrtKernels implements TensorKernels, GraphKernels {
     feeds: Record<string, GraphTensor>,
     fetch?: readonly string[],
   ): Promise<Record<string, GraphTensor>> {
-    const ortFeeds: Record<string, ortTypes.Tensor> = {};
-    for (const [name, t] of Object.entries(feeds)) {
-      ortFeeds[name] = new this.ort.Tensor(t.type, t.data as Float32Array, [...t.dims]);
-    }
-    const results = await this.runSession(graph, ortFeeds, fetch, 'graph');
+    const results = await this.runSession(graph, feeds, fetch, 'graph');
     const out: Record<string, GraphTensor> = {};
     for (const [name, value] of Object.entries(results)) {
       const t = value as ortTypes.Tensor;
@@ -179,17 +178,22 @@ export class OrtKernels implements TensorKernels, GraphKernels {
     return out;
   }
 
-  private tensor(x: FloatArray, dims: number[]): ortTypes.Tensor {
-    return x instanceof Float64Array
-      ? new this.ort.Tensor('float64', x, dims)
-      : new this.ort.Tensor('float32', x, dims);
+  private tensor(x: FloatArray, dims: number[]): GraphTensor {
+    return { type: x instanceof Float64Array ? 'float64' : 'float32', data: x, dims };
+  }
+
+  /** The runtime module, loaded at the first call when it was given as a loader. */
+  private loadRuntime(): Promise<OrtModule> {
+    const ort = this.ort;
+    this.runtime ??= typeof ort === 'function' ? ort() : Promise.resolve(ort);
+    return this.runtime;
   }
 
   /** The session for a graph, created on first use; the graph's name identifies it. */
-  private session(graph: OnnxGraph): Promise<Session> {
+  private session(ort: OrtModule, graph: OnnxGraph): Promise<Session> {
     let session = this.sessions.get(graph.name);
     if (session === undefined) {
-      session = this.ort.InferenceSession.create(encodeModel(graph), this.sessionOptions);
+      session = ort.InferenceSession.create(encodeModel(graph), this.sessionOptions);
       // A failed creation is not cached, so a later call can try again.
       session.catch(() => this.sessions.delete(graph.name));
       this.sessions.set(graph.name, session);
@@ -222,7 +226,10 @@ export class OrtKernels implements TensorKernels, GraphKernels {
   }
 
   /** Runs a graph and returns the data of its outputs by name (CPU typed arrays). */
-  private async run(graph: OnnxGraph, feeds: Feeds): Promise<Record<string, ortTypes.Tensor['data']>> {
+  private async run(
+    graph: OnnxGraph,
+    feeds: Record<string, GraphTensor>,
+  ): Promise<Record<string, ortTypes.Tensor['data']>> {
     const results = await this.runSession(graph, feeds, undefined, 'kernel');
     const data: Record<string, ortTypes.Tensor['data']> = {};
     for (const [name, value] of Object.entries(results)) data[name] = (value as ortTypes.Tensor).data;
@@ -232,16 +239,26 @@ export class OrtKernels implements TensorKernels, GraphKernels {
   /** One run of a graph's session; a failure of ONNX Runtime becomes an {@link OrtKernelError}. */
   private async runSession(
     graph: OnnxGraph,
-    feeds: Feeds,
+    feeds: Record<string, GraphTensor>,
     fetch: readonly string[] | undefined,
     what: 'graph' | 'kernel',
   ): Promise<ortTypes.InferenceSession.ReturnType> {
+    const ort = await this.loadRuntime();
+    const ortFeeds = toOrtFeeds(ort, feeds);
     try {
-      const session = await this.session(graph);
-      return await (fetch ? session.run(feeds, [...fetch]) : session.run(feeds));
+      const session = await this.session(ort, graph);
+      return await (fetch ? session.run(ortFeeds, [...fetch]) : session.run(ortFeeds));
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       throw new OrtKernelError(`ONNX Runtime could not run the "${graph.name}" ${what}: ${message}`);
     }
   }
+}
+
+/** Feeds as the runtime's tensors (sharing the arrays, not copying them). */
+function toOrtFeeds(ort: OrtModule, feeds: Record<string, GraphTensor>): ortTypes.InferenceSession.FeedsType {
+  const out: Record<string, ortTypes.Tensor> = {};
+  for (const [name, t] of Object.entries(feeds))
+    out[name] = new ort.Tensor(t.type, t.data as Float32Array, [...t.dims]);
+  return out;
 }

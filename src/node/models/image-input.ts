@@ -3,7 +3,6 @@
  * bytes, brought to the model's size with sharp and turned into one float32 batch in the layout and
  * normalisation the model was trained with.
  */
-import sharp from 'sharp';
 import { InvalidArgumentError } from '../../core/errors.js';
 import { decodeImage, type ImageValue } from '../media/image.js';
 import type { MediaSource } from '../media/source.js';
@@ -117,6 +116,8 @@ export async function pixelsOf(
         `${input.width * input.height * input.channels}`,
     );
   if (input.width === width && input.height === height && input.channels === channels) return bytes;
+  // Loaded here, not at the top, so that importing the encoders does not load libvips.
+  const { default: sharp } = await import('sharp');
   let img = sharp(bytes, {
     raw: { width: input.width, height: input.height, channels: input.channels as 1 | 2 | 3 | 4 },
   });

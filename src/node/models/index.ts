@@ -1,10 +1,13 @@
 /**
- * Encoders over local models, one file per runtime: ONNX Runtime, transformers.js, TensorFlow.js
- * (wasm), and the built-in MobileNetV2 image encoder. Each runtime is imported on first use, and
+ * `tessera/models`: encoders over local models, one file per runtime: ONNX Runtime, transformers.js,
+ * TensorFlow.js (wasm), and the built-in MobileNetV2 image encoder. A subpath of its own because its
+ * declarations reference TensorFlow.js types. Each runtime (and sharp) is imported on first use, and
  * each encoder is built from plain options (`create…Encoder(options)`), so an executor can build
  * the same encoder inside a worker thread from a module path, an export name and the options.
  */
 
+/** The error every encoder raises for a model it cannot load or run (also exported by `tessera`). */
+export { ModelError } from '../../core/errors.js';
 export type { ImageInput, ImagePreprocessing } from './image-input.js';
 export {
   createMobileNetV2Encoder,

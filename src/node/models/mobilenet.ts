@@ -11,7 +11,7 @@
  * sexy); it takes 224 × 224 RGB scaled to 0..1.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import { InvalidArgumentError } from '../../core/errors.js';
+import { InvalidArgumentError, ModelError } from '../../core/errors.js';
 import type { Encoder } from '../../core/models/encoder.js';
 import { encodeModel } from '../../core/tensor/onnx-builder.js';
 import { decodeWeights, kerasToOnnx } from './keras-onnx.js';
@@ -65,7 +65,8 @@ export async function nsfwjsMobileNetV2Artifacts(): Promise<tfTypes.io.ModelArti
       // nsfwjs names bundle i (0-based) `group1-shard{i+1}of{count}`, after the shard file it holds.
       const match = /^group1-shard(\d+)of\d+$/.exec(p);
       const bundle = match === null ? undefined : MobileNetV2Model.weightBundles[Number(match[1]) - 1];
-      if (bundle === undefined) throw new Error(`nsfwjs ships no weight bundle for the shard ${p}`);
+      if (bundle === undefined)
+        throw new ModelError('nsfwjs MobileNetV2', `nsfwjs ships no weight bundle for the shard ${p}`);
       const base64 = (await bundle()).default as string;
       shards.push(Buffer.from(base64, 'base64'));
     }
@@ -163,7 +164,10 @@ export function mobileNetV2Encoder(options: MobileNetV2Options = {}): Encoder {
               ...(options.threads !== undefined ? { threads: options.threads } : {}),
             });
       if (encoder.dimensions !== dimensions)
-        throw new Error(`MobileNetV2 layer ${layer} gave ${encoder.dimensions} values, not ${dimensions}`);
+        throw new ModelError(
+          'nsfwjs MobileNetV2',
+          `layer ${layer} gave ${encoder.dimensions} values, not ${dimensions}`,
+        );
       return encoder;
     })();
     return loaded;

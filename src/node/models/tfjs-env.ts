@@ -5,6 +5,7 @@
  */
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
+import { ModelError } from '../../core/errors.js';
 
 type Tfjs = typeof import('@tensorflow/tfjs');
 
@@ -28,7 +29,8 @@ export function wasmTfjs(): Promise<Tfjs> {
     const tf = await import('@tensorflow/tfjs');
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setWasmPaths(tfjsWasmDir());
-    if (!(await tf.setBackend('wasm'))) throw new Error('TensorFlow.js could not start its wasm backend');
+    if (!(await tf.setBackend('wasm')))
+      throw new ModelError('TensorFlow.js', 'could not start its wasm backend');
     await tf.ready();
     return tf;
   })();

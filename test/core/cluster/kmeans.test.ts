@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidArgumentError, kmeans, kmeansRows, Random, TensorColumn } from '../../../src/index.js';
+import { kmeansRows } from '../../../src/core/cluster/kmeans.js';
+import { InvalidArgumentError, kmeans, Random, TensorColumn } from '../../../src/index.js';
 import { blobs } from './blobs.js';
 
 /** Naive objective: the sum of squared distances of each row to its centroid, recomputed from scratch. */

@@ -1,11 +1,11 @@
 import * as arrow from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compareStrings } from '../../../src/core/column/compare.js';
 import {
   column,
   columnFromArrow,
   columnToArrow,
-  compareStrings,
   IndexOutOfRangeError,
   ScalarColumn,
   TypeMismatchError,

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { normalQuantile } from '../../../src/core/eval/intervals.js';
 import {
   accuracy,
   classificationReport,
@@ -12,7 +13,6 @@ import {
   logLoss,
   margin,
   meanAbsoluteError,
-  normalQuantile,
   precision,
   predictions,
   Random,

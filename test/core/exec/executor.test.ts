@@ -2,12 +2,12 @@ import { MessageChannel } from 'node:worker_threads';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeFrame, encodeFrame, TransferList } from '../../../src/core/exec/batch-transfer.js';
+import { registerProgressDisplay } from '../../../src/core/exec/progress.js';
 import {
   BatchFailedError,
   DataFrame,
   type Progress,
   type RunProgressEvent,
-  registerProgressDisplay,
   TypeMismatchError,
 } from '../../../src/core/index.js';
 import { arbRows, frameOf, plainRows } from '../../helpers/arbitrary.js';

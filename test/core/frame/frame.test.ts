@@ -1,9 +1,9 @@
 import * as arrow from 'apache-arrow';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compareStrings } from '../../../src/core/column/compare.js';
 import {
   ColumnNotFoundError,
-  compareStrings,
   DataFrame,
   DuplicateColumnError,
   DuplicateKeyError,

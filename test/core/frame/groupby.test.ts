@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compareStrings } from '../../../src/core/column/compare.js';
 import {
   type AggregateSpec,
   ColumnNotFoundError,
-  compareStrings,
   DataFrame,
   DuplicateColumnError,
   InvalidArgumentError,

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { DuckDBInstance } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compareStrings } from '../../../src/core/column/compare.js';
 import { argsortFloat64, sortIndices } from '../../../src/core/frame/sort.js';
 import {
   type Column,
   ColumnNotFoundError,
-  compareStrings,
   DataFrame,
   InvalidArgumentError,
   type Row,

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OrtKernelError, ShapeError } from '../../../src/core/errors.js';
 import type { Reduction } from '../../../src/core/tensor/index.js';
-import { SizeDispatchKernels } from '../../../src/core/tensor/index.js';
+import { OrtKernels, SizeDispatchKernels } from '../../../src/core/tensor/index.js';
 import { DEFAULT_THRESHOLDS, nodeKernels, ortNodeKernels, tsKernels } from '../../../src/node/tensor.js';
 import { fill, matmulRef, mismatch, reduceRef } from './reference.js';
 
@@ -173,6 +173,22 @@ describe('OrtKernels agree with TsKernels', () => {
     const broken = ortNodeKernels({ sessionOptions: { executionProviders: ['no-such-provider'] } });
     await expect(broken.rowNorms(new Float32Array(4), 2, 2)).rejects.toThrow(OrtKernelError);
     expect(broken.sessionCount).toBe(0);
+  });
+
+  it('loads a runtime given as a loader once, at the first call', async () => {
+    let loads = 0;
+    const lazy = new OrtKernels(async () => {
+      loads++;
+      return import('onnxruntime-node');
+    });
+    expect(loads).toBe(0);
+    const x = fill(new Float64Array(6 * 5), 3);
+    const [sums, max] = await Promise.all([lazy.reduce(x, 6, 5, 'sum', 0), lazy.reduce(x, 6, 5, 'max', 1)]);
+    expect(loads).toBe(1);
+    const want = reduceRef(x, 6, 5, 'sum', 0);
+    expect(mismatch(sums, want.values, want.scale, 8 * F64_UNIT)).toBeUndefined();
+    expect(max).toEqual(reduceRef(x, 6, 5, 'max', 1).values);
+    await lazy.release();
   });
 });
 

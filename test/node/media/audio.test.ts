@@ -4,15 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MediaDecodeError, PathEscapeError, UnsupportedMediaError } from '../../../src/core/errors.js';
-import {
-  audioColumn,
-  decodeAudio,
-  decodeAudioFile,
-  formatSampleRate,
-  interleaveAudio,
-  mediaInfo,
-  readAudioInfo,
-} from '../../../src/node/index.js';
+import { audioColumn, decodeAudio, decodeAudioFile, mediaInfo, readAudioInfo } from '../../../src/index.js';
+import { formatSampleRate, interleaveAudio } from '../../../src/node/media/audio.js';
 import { needs } from '../../helpers/references.js';
 
 type Enc = { bits: 8 | 16 | 24 | 32 | 64; float: boolean; extensible?: boolean };

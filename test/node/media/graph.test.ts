@@ -2,8 +2,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MediaDecodeError, UnsupportedMediaError } from '../../../src/core/errors.js';
-import { decodeGraph, Graph, graphColumn, mediaInfo, parseXml } from '../../../src/node/index.js';
+import {
+  decodeGraph,
+  Graph,
+  graphColumn,
+  MediaDecodeError,
+  mediaInfo,
+  UnsupportedMediaError,
+} from '../../../src/index.js';
+import { parseXml } from '../../../src/node/media/graph.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 

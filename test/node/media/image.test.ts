@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MediaDecodeError, PathEscapeError, UnsupportedMediaError } from '../../../src/core/errors.js';
+import { MediaDecodeError } from '../../../src/core/errors.js';
 import { DataFrame } from '../../../src/core/frame/frame.js';
 import {
   decodeImage,
@@ -12,10 +12,12 @@ import {
   imageMetadata,
   imageThumbnail,
   mediaInfo,
-  parseImageHeader,
+  PathEscapeError,
   readImageHeader,
   thumbnailColumn,
-} from '../../../src/node/index.js';
+  UnsupportedMediaError,
+} from '../../../src/index.js';
+import { parseImageHeader } from '../../../src/node/media/image.js';
 import { needs, PYTHON } from '../../helpers/references.js';
 
 let dir: string;

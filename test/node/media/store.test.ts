@@ -5,16 +5,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DeferredColumn } from '../../../src/core/column/deferred.js';
 import { resolveColumn } from '../../../src/core/column/lazy.js';
-import { PathEscapeError } from '../../../src/core/errors.js';
 import { DataFrame } from '../../../src/core/frame/frame.js';
-import {
-  type ImageValue,
-  imageColumn,
-  mediaInfo,
-  read,
-  resolveMediaPath,
-  write,
-} from '../../../src/node/index.js';
+import { type ImageValue, imageColumn, mediaInfo, PathEscapeError, read, write } from '../../../src/index.js';
+import { resolveMediaPath } from '../../../src/node/media/paths.js';
 
 let dir: string;
 beforeAll(async () => {

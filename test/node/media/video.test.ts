@@ -11,7 +11,7 @@ import {
   probeVideo,
   setVideoTools,
   videoColumn,
-} from '../../../src/node/index.js';
+} from '../../../src/index.js';
 import { needs } from '../../helpers/references.js';
 
 const ffmpeg = needs('ffmpeg');

@@ -3,8 +3,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MediaDecodeError, UnsupportedMediaError } from '../../../src/core/errors.js';
-import { decodeVolume, mediaInfo, readVolumeInfo, volumeColumn } from '../../../src/node/index.js';
+import {
+  decodeVolume,
+  MediaDecodeError,
+  mediaInfo,
+  readVolumeInfo,
+  UnsupportedMediaError,
+  volumeColumn,
+} from '../../../src/index.js';
 
 interface Spec {
   dims: number[];

@@ -3,7 +3,6 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ColumnNotFoundError,
-  CsvParser,
   DataFrame,
   formatCsv,
   InvalidArgumentError,
@@ -14,6 +13,7 @@ import {
   ScalarColumn,
   writeCsv,
 } from '../../../../src/index.js';
+import { CsvParser } from '../../../../src/node/io/formats/csv.js';
 import { arbFrame, plainRows } from '../../../helpers/arbitrary.js';
 import { comparableRows, DATA, duckdb, tempDir } from './helpers.js';
 

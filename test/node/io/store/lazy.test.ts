@@ -1,22 +1,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LazyColumn } from '../../../../src/core/column/lazy.js';
 import {
   append,
   CorruptDataError,
   DataFrame,
   type DeferredColumn,
-  LazyColumn,
   ObjectColumn,
   read,
   registeredColumn,
   registerFunction,
-  resetStoreIoStats,
   ScalarColumn,
-  storeIoStats,
   TensorColumn,
   write,
 } from '../../../../src/index.js';
+import { resetStoreIoStats, storeIoStats } from '../../../../src/node/io/store/file-io.js';
 import { dataFiles, mulberry32, tempDatasets } from './helpers.js';
 
 const dataset = tempDatasets('tessera-lazy-');

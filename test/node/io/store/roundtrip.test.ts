@@ -2,20 +2,19 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expandParams, expandTemplate } from '../../../../src/core/column/registry.js';
+import { registerFrameWriter } from '../../../../src/core/frame/writer.js';
 import {
   ColumnNotFoundError,
   type column,
   DataFrame,
   DeferredColumn,
-  expandParams,
-  expandTemplate,
   FunctionNotRegisteredError,
   InvalidArgumentError,
   MissingVariableError,
   ObjectColumn,
   read,
   registeredColumn,
-  registerFrameWriter,
   registerFunction,
   ScalarColumn,
   type ScalarDType,
