@@ -175,6 +175,26 @@ describe('malformed CSV', () => {
     expect(() => parseCsv('a\n1.5\n', { types: { a: 'int32' } })).toThrow(ParseError);
   });
 
+  it('names what each forced type expected, on the line of the bad field', () => {
+    const cases: [string, string, string][] = [
+      ['bool', 'yes', 'true or false'],
+      ['date', '2024-02-30', 'a date (YYYY-MM-DD)'],
+      ['timestamp', '2024-01-31T25:00', 'an ISO date-time (e.g. 2024-01-31T12:00:00Z)'],
+      ['int64', '1e3', 'an integer'],
+      ['int64', '9223372036854775808', 'a 64-bit integer'],
+      ['float32', 'x', 'a number'],
+      ['int32', '2147483648', 'an integer from -2147483648 to 2147483647 (int32)'],
+      ['uint8', '-1', 'an integer from 0 to 255 (uint8)'],
+    ];
+    for (const [dtype, bad, expected] of cases) {
+      const e = parseError(() =>
+        parseCsv(`a\n\n${bad}\n`, { types: { a: dtype as never }, nullValues: [''] }),
+      );
+      expect(e.line, dtype).toBe(3);
+      expect(e.message, dtype).toContain(`column "a": expected ${expected}, found "${bad}"`);
+    }
+  });
+
   it('rejects bad options', () => {
     expect(() => parseCsv('a', { delimiter: ',,' })).toThrow(InvalidArgumentError);
     expect(() => parseCsv('a', { delimiter: '"' })).toThrow(InvalidArgumentError);
