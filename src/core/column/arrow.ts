@@ -6,7 +6,7 @@ import { DeferredColumn } from './deferred.js';
 import { column } from './infer.js';
 import { ObjectColumn } from './object.js';
 import { ScalarColumn, type ScalarValues } from './scalar.js';
-import { TensorColumn } from './tensor.js';
+import { TensorColumn, tensorDTypeOf } from './tensor.js';
 import type { ScalarDType, TensorArray } from './types.js';
 
 /** Field metadata keys that let a round trip through Arrow restore Tessera's column kinds. */
@@ -44,7 +44,7 @@ export function columnFromArrow(vector: arrow.Vector, field?: arrow.Field): Colu
   }
   if (arrow.DataType.isFixedSizeList(type)) {
     const child = data.children[0];
-    if (child.nullCount === 0 && tensorArray(child.values)) {
+    if (child.nullCount === 0 && tensorDTypeOf(child.values) !== null) {
       const size = (type as arrow.FixedSizeList).listSize;
       const shapeText = field?.metadata.get(SHAPE_KEY);
       const shape = shapeText ? (JSON.parse(shapeText) as number[]) : [size];
@@ -159,15 +159,6 @@ function scalarDType(type: arrow.DataType): ScalarDType | null {
   if (arrow.DataType.isTimestamp(type) && type.unit === arrow.TimeUnit.MILLISECOND && !type.timezone)
     return 'timestamp';
   return null;
-}
-
-function tensorArray(values: unknown): values is TensorArray {
-  return (
-    values instanceof Float32Array ||
-    values instanceof Float64Array ||
-    values instanceof Int32Array ||
-    values instanceof Uint8Array
-  );
 }
 
 /** Several chunks: one contiguous copy (unavoidable), built with Arrow's own builder. */

@@ -34,8 +34,7 @@ export abstract class Column<T = unknown> {
 
   /** Rows `[start, end)`: a zero-copy view where the storage allows it. */
   slice(start = 0, end = this.length): Column<T> {
-    const s = Math.max(0, Math.min(this.length, start < 0 ? this.length + start : start));
-    const e = Math.max(s, Math.min(this.length, end < 0 ? this.length + end : end));
+    const [s, e] = this.sliceRange(start, end);
     const idx = new Int32Array(e - s);
     for (let i = 0; i < idx.length; i++) idx[i] = s + i;
     return this.take(idx);
@@ -53,6 +52,13 @@ export abstract class Column<T = unknown> {
 
   *[Symbol.iterator](): IterableIterator<T | null> {
     for (let i = 0; i < this.length; i++) yield this.getUnchecked(i);
+  }
+
+  /** `[start, end)` with negative positions counted from the end, clamped to the rows (`s <= e`). */
+  protected sliceRange(start: number, end: number): [s: number, e: number] {
+    const s = Math.max(0, Math.min(this.length, start < 0 ? this.length + start : start));
+    const e = Math.max(s, Math.min(this.length, end < 0 ? this.length + end : end));
+    return [s, e];
   }
 
   protected checkIndex(i: number): number {

@@ -170,17 +170,24 @@ function concatBitmaps(
   return out;
 }
 
+/** The validity of the concatenated parts, or null when no part has a null. */
+function concatValidity(
+  parts: readonly { validity: Uint8Array | null; length: number }[],
+  total: number,
+): Uint8Array | null {
+  if (parts.every((c) => c.validity === null)) return null;
+  return concatBitmaps(
+    parts.map((c) => ({ bits: c.validity, length: c.length })),
+    total,
+    true,
+  );
+}
+
 // ---- scalar ----
 
 function concatScalar(parts: readonly ScalarColumn[], dtype: ScalarDType): ScalarColumn {
   const total = totalLength(parts);
-  const validity = parts.some((c) => c.validity !== null)
-    ? concatBitmaps(
-        parts.map((c) => ({ bits: c.validity, length: c.length })),
-        total,
-        true,
-      )
-    : null;
+  const validity = concatValidity(parts, total);
   if (dtype === 'bool') {
     const values = concatBitmaps(
       parts.map((c) => ({ bits: c.values as Uint8Array, length: c.length })),
@@ -240,14 +247,7 @@ function concatTensor(parts: readonly TensorColumn[], dtype: TensorDType): Tenso
     data.set(c.data, pos * size);
     pos += c.length;
   }
-  const validity = parts.some((c) => c.validity !== null)
-    ? concatBitmaps(
-        parts.map((c) => ({ bits: c.validity, length: c.length })),
-        total,
-        true,
-      )
-    : null;
-  return new TensorColumn(data, parts[0].shape, total, validity);
+  return new TensorColumn(data, parts[0].shape, total, concatValidity(parts, total));
 }
 
 // ---- deferred ----

@@ -2,7 +2,7 @@ import { TypeMismatchError } from '../errors.js';
 import { Column } from './column.js';
 import { ObjectColumn } from './object.js';
 import { ScalarColumn } from './scalar.js';
-import { shapeOf, TensorColumn } from './tensor.js';
+import { shapeOf, TensorColumn, tensorDTypeOf } from './tensor.js';
 import { type ColumnType, SCALAR_DTYPES, type ScalarDType, type TensorDType } from './types.js';
 
 /** What `column()` accepts as an explicit type: a full ColumnType, a scalar dtype, or a kind. */
@@ -50,13 +50,9 @@ function normalizeHint(type?: ColumnTypeHint | ColumnType): Exclude<ColumnTypeHi
   return type as Exclude<ColumnTypeHint, string>;
 }
 
+/** The scalar dtype whose storage is this typed array (so it can be used as it is), or null. */
 function typedScalarDType(values: ArrayLike<unknown>): ScalarDType | null {
-  if (values instanceof Float64Array) return 'float64';
-  if (values instanceof Float32Array) return 'float32';
-  if (values instanceof Int32Array) return 'int32';
-  if (values instanceof Uint8Array) return 'uint8';
-  if (values instanceof BigInt64Array) return 'int64';
-  return null;
+  return tensorDTypeOf(values) ?? (values instanceof BigInt64Array ? 'int64' : null);
 }
 
 function fromTypedArray(
@@ -77,8 +73,7 @@ function inferTensorOrObject(values: ArrayLike<unknown>): Column {
     const s = shapeOf(v as ArrayLike<unknown>);
     if (shape === null) {
       shape = s;
-      const t = typedScalarDType(v as ArrayLike<unknown>);
-      if (t === 'float64' || t === 'int32' || t === 'uint8') dtype = t;
+      dtype = tensorDTypeOf(v) ?? 'float32';
     } else if (s.length !== shape.length || s.some((d, k) => d !== shape![k])) {
       return new ObjectColumn(Array.from(values));
     }

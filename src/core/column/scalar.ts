@@ -1,5 +1,5 @@
 import { TypeMismatchError } from '../errors.js';
-import { bitmapBytes, countSetBits, getBit, sliceBitmap, takeBits } from './bitmap.js';
+import { bitmapBytes, getBit, markNull, nullCountOf, sliceBitmap, takeBits } from './bitmap.js';
 import { Column, type Indices } from './column.js';
 import { compareStrings } from './compare.js';
 import type { ScalarDType } from './types.js';
@@ -58,8 +58,7 @@ export class ScalarColumn<T extends ScalarValue = ScalarValue> extends Column<T>
   }
 
   get nullCount(): number {
-    if (this.nulls < 0)
-      this.nulls = this.validity ? this.length - countSetBits(this.validity, this.length) : 0;
+    if (this.nulls < 0) this.nulls = nullCountOf(this.validity, this.length);
     return this.nulls;
   }
 
@@ -141,8 +140,7 @@ export class ScalarColumn<T extends ScalarValue = ScalarValue> extends Column<T>
   }
 
   override slice(start = 0, end = this.length): ScalarColumn<T> {
-    const s = Math.max(0, Math.min(this.length, start < 0 ? this.length + start : start));
-    const e = Math.max(s, Math.min(this.length, end < 0 ? this.length + end : end));
+    const [s, e] = this.sliceRange(start, end);
     const n = e - s;
     const validity = this.validity ? sliceBitmap(this.validity, s, n) : null;
     if (this.dtype === 'string') {
@@ -260,10 +258,6 @@ export class ScalarColumn<T extends ScalarValue = ScalarValue> extends Column<T>
   ): ScalarColumn<V> {
     const n = values.length;
     let validity: Uint8Array | null = null;
-    const markNull = (i: number) => {
-      if (validity === null) validity = new Uint8Array(bitmapBytes(n)).fill(0xff);
-      validity[i >> 3] &= ~(1 << (i & 7));
-    };
     if (dtype === 'string') {
       const parts: Uint8Array[] = new Array(n);
       const offsets = new Int32Array(n + 1);
@@ -271,7 +265,7 @@ export class ScalarColumn<T extends ScalarValue = ScalarValue> extends Column<T>
       for (let i = 0; i < n; i++) {
         const v = values[i];
         if (v === null || v === undefined) {
-          markNull(i);
+          validity = markNull(validity, n, i);
           parts[i] = EMPTY;
         } else {
           if (typeof v !== 'string')
@@ -289,7 +283,7 @@ export class ScalarColumn<T extends ScalarValue = ScalarValue> extends Column<T>
       const bits = new Uint8Array(bitmapBytes(n));
       for (let i = 0; i < n; i++) {
         const v = values[i];
-        if (v === null || v === undefined) markNull(i);
+        if (v === null || v === undefined) validity = markNull(validity, n, i);
         else if (typeof v !== 'boolean')
           throw new TypeMismatchError(`row ${i}: expected a boolean, got ${describe(v)}`);
         else if (v) bits[i >> 3] |= 1 << (i & 7);
@@ -300,7 +294,7 @@ export class ScalarColumn<T extends ScalarValue = ScalarValue> extends Column<T>
     for (let i = 0; i < n; i++) {
       const v = values[i];
       if (v === null || v === undefined) {
-        markNull(i);
+        validity = markNull(validity, n, i);
         continue;
       }
       out[i] = toStorage(v, dtype, i) as never;
