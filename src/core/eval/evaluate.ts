@@ -6,7 +6,7 @@ import type { Column } from '../column/column.js';
 import { ScalarColumn } from '../column/scalar.js';
 import { InvalidArgumentError } from '../errors.js';
 import { DataFrame } from '../frame/frame.js';
-import { calibrationBins } from './calibration.js';
+import { eceOfCodes } from './calibration.js';
 import { reportFromCounts } from './classification.js';
 import { confusionCounts } from './confusion.js';
 import { bootstrapInterval, type Interval, wilsonInterval } from './intervals.js';
@@ -127,9 +127,25 @@ const report = (d: Data, rows: Int32Array) => {
 };
 
 const cls = (d: Data) => d as ClassData;
-const reg = (d: Data, rows: Int32Array) => {
+
+/** A metric of the rows' true classes and score rows (`k` scores each). */
+const ofScores = (
+  d: Data,
+  rows: Int32Array,
+  metric: (truth: Int32Array, scores: Float64Array, k: number) => number,
+) => {
+  const c = cls(d);
+  return metric(gatherInt(c.truth, rows), gatherFloat(c.scores!, rows, c.k), c.k);
+};
+
+/** A metric of the rows' true and predicted numbers. */
+const ofNumbers = (
+  d: Data,
+  rows: Int32Array,
+  metric: (truth: Float64Array, pred: Float64Array) => number,
+) => {
   const r = d as RegressionData;
-  return { t: gatherFloat(r.truth, rows), p: gatherFloat(r.pred, rows) };
+  return metric(gatherFloat(r.truth, rows), gatherFloat(r.pred, rows));
 };
 
 const METRICS: Record<MetricName, MetricDef> = {
@@ -153,49 +169,16 @@ const METRICS: Record<MetricName, MetricDef> = {
   recall_macro: { higherIsBetter: true, needs: 'prediction', compute: (d, r) => report(d, r).macro.recall },
   f1_macro: { higherIsBetter: true, needs: 'prediction', compute: (d, r) => report(d, r).macro.f1 },
   f1_micro: { higherIsBetter: true, needs: 'prediction', compute: (d, r) => report(d, r).micro.f1 },
-  roc_auc: {
-    higherIsBetter: true,
-    needs: 'scores',
-    compute: (d, rows) => {
-      const c = cls(d);
-      return rocAucOfCodes(gatherInt(c.truth, rows), gatherFloat(c.scores!, rows, c.k), c.k);
-    },
-  },
+  roc_auc: { higherIsBetter: true, needs: 'scores', compute: (d, rows) => ofScores(d, rows, rocAucOfCodes) },
   log_loss: {
     higherIsBetter: false,
     needs: 'scores',
-    compute: (d, rows) => {
-      const c = cls(d);
-      return logLossOfCodes(gatherInt(c.truth, rows), gatherFloat(c.scores!, rows, c.k), c.k);
-    },
+    compute: (d, rows) => ofScores(d, rows, logLossOfCodes),
   },
-  ece: {
-    higherIsBetter: false,
-    needs: 'scores',
-    compute: (d, rows) => {
-      const c = cls(d);
-      if (rows.length === 0) return Number.NaN;
-      let ece = 0;
-      for (const b of calibrationBins(gatherInt(c.truth, rows), gatherFloat(c.scores!, rows, c.k), c.k))
-        if (b.count > 0) ece += (b.count / rows.length) * Math.abs(b.accuracy - b.confidence);
-      return ece;
-    },
-  },
-  mae: {
-    higherIsBetter: false,
-    needs: 'regression',
-    compute: (d, rows) => maeOf(reg(d, rows).t, reg(d, rows).p),
-  },
-  rmse: {
-    higherIsBetter: false,
-    needs: 'regression',
-    compute: (d, rows) => rmseOf(reg(d, rows).t, reg(d, rows).p),
-  },
-  r2: {
-    higherIsBetter: true,
-    needs: 'regression',
-    compute: (d, rows) => r2Of(reg(d, rows).t, reg(d, rows).p),
-  },
+  ece: { higherIsBetter: false, needs: 'scores', compute: (d, rows) => ofScores(d, rows, eceOfCodes) },
+  mae: { higherIsBetter: false, needs: 'regression', compute: (d, rows) => ofNumbers(d, rows, maeOf) },
+  rmse: { higherIsBetter: false, needs: 'regression', compute: (d, rows) => ofNumbers(d, rows, rmseOf) },
+  r2: { higherIsBetter: true, needs: 'regression', compute: (d, rows) => ofNumbers(d, rows, r2Of) },
 };
 
 /** Whether a metric name is known, and how it ranks: for `gap` and slice discovery. */
