@@ -408,9 +408,8 @@ function cellWriter(col: Column, quoteText: (s: string) => string): (i: number) 
           return v === null ? null : quoteText(v);
         };
       case 'date':
-        return (i) => (col.isNull(i) ? null : (col.getUnchecked(i) as Date).toISOString().slice(0, 10));
       case 'timestamp':
-        return (i) => (col.isNull(i) ? null : isoTimestamp(col.getUnchecked(i) as Date));
+        return isoCellText(col);
       default:
         return (i) => {
           const v = col.getUnchecked(i);
@@ -427,9 +426,18 @@ function cellWriter(col: Column, quoteText: (s: string) => string): (i: number) 
   };
 }
 
-/** ISO text of a timestamp; years outside 0..9999 keep JavaScript's extended form. */
-export function isoTimestamp(d: Date): string {
-  return Number.isNaN(d.getTime()) ? 'null' : d.toISOString();
+/**
+ * A function giving the ISO text of a cell of a date (`YYYY-MM-DD`) or timestamp column, or null for
+ * a null; years outside 0..9999 keep JavaScript's extended form.
+ */
+export function isoCellText(col: ScalarColumn): (i: number) => string | null {
+  if (col.dtype === 'date')
+    return (i) => (col.isNull(i) ? null : (col.getUnchecked(i) as Date).toISOString().slice(0, 10));
+  return (i) => {
+    if (col.isNull(i)) return null;
+    const d = col.getUnchecked(i) as Date;
+    return Number.isNaN(d.getTime()) ? 'null' : d.toISOString();
+  };
 }
 
 /** A tensor row as nested arrays of its shape (for JSON). */

@@ -18,7 +18,7 @@ import { ScalarColumn } from '../../../core/column/scalar.js';
 import { TensorColumn } from '../../../core/column/tensor.js';
 import { ParseError, TesseraError } from '../../../core/errors.js';
 import { DataFrame, type Row } from '../../../core/frame/frame.js';
-import { isoTimestamp, nestedRow } from './csv.js';
+import { isoCellText, nestedRow } from './csv.js';
 import { parseDate, parseTimestamp } from './csv-convert.js';
 import { openInput, readInput, writeChunks } from './file.js';
 
@@ -266,9 +266,8 @@ function jsonCell(col: Column): (i: number) => unknown {
   if (col instanceof ScalarColumn) {
     switch (col.dtype) {
       case 'date':
-        return (i) => (col.isNull(i) ? null : (col.getUnchecked(i) as Date).toISOString().slice(0, 10));
       case 'timestamp':
-        return (i) => (col.isNull(i) ? null : isoTimestamp(col.getUnchecked(i) as Date));
+        return isoCellText(col);
       case 'int64':
         return (i) => {
           const v = col.getUnchecked(i) as bigint | null;
