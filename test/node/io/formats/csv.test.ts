@@ -14,7 +14,7 @@ import {
   ScalarColumn,
   writeCsv,
 } from '../../../../src/index.js';
-import { arbFrame, plainRows } from '../../../helpers/arbitrary.js';
+import { arbFrame, columnTypes, plainRows } from '../../../helpers/arbitrary.js';
 import { comparableRows, DATA, duckdb, tempDir } from './helpers.js';
 
 const tmp = tempDir('tessera-csv-');
@@ -330,16 +330,7 @@ describe('writeCsv', () => {
     fc.assert(
       fc.property(arbFrame([...specs], 20), ({ frame }) => {
         const text = formatCsv(frame);
-        const back = parseCsv(text, {
-          types: {
-            int: 'float64',
-            float: 'float64',
-            str: 'string',
-            bool: 'bool',
-            vec: { kind: 'tensor', dtype: 'float32', shape: [2] },
-            obj: 'object',
-          },
-        });
+        const back = parseCsv(text, { types: columnTypes });
         expect(plainRows(back)).toEqual(plainRows(frame));
       }),
       { numRuns: 150 },
