@@ -1,7 +1,8 @@
 import { TypeMismatchError } from '../errors.js';
-import { bitmapBytes, getBit, markNull, nullCountOf, sliceBitmap, takeBits } from './bitmap.js';
-import { Column, type Indices } from './column.js';
+import { bitmapBytes, getBit, markNull, sliceBitmap, takeBits } from './bitmap.js';
+import type { Indices } from './column.js';
 import { compareStrings } from './compare.js';
+import { NullableColumn } from './nullable.js';
 import type { ScalarDType } from './types.js';
 
 /** The JavaScript value of a scalar cell. */
@@ -36,12 +37,11 @@ export interface StringDictionary {
  * A column of scalars (numbers, integers, booleans, strings, dates, timestamps) with nulls,
  * stored in Apache Arrow's memory layout so it converts to and from Arrow without copying.
  */
-export class ScalarColumn<T extends ScalarValue = ScalarValue> extends Column<T> {
+export class ScalarColumn<T extends ScalarValue = ScalarValue> extends NullableColumn<T> {
   readonly type: { readonly kind: 'scalar'; readonly dtype: ScalarDType };
   readonly values: ScalarValues;
   readonly offsets: Int32Array | null;
   readonly validity: Uint8Array | null;
-  private nulls = -1;
   private dict: StringDictionary | null = null;
 
   constructor(
@@ -55,15 +55,6 @@ export class ScalarColumn<T extends ScalarValue = ScalarValue> extends Column<T>
     this.offsets = buffers.offsets ?? null;
     this.validity = buffers.validity ?? null;
     checkBuffers(dtype, length, this.values, this.offsets);
-  }
-
-  get nullCount(): number {
-    if (this.nulls < 0) this.nulls = nullCountOf(this.validity, this.length);
-    return this.nulls;
-  }
-
-  isNull(i: number): boolean {
-    return this.validity !== null && !getBit(this.validity, i);
   }
 
   getUnchecked(i: number): T | null {

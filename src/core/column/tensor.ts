@@ -1,17 +1,17 @@
 import { LengthMismatchError, TypeMismatchError } from '../errors.js';
-import { getBit, markNull, nullCountOf, sliceBitmap, takeBits } from './bitmap.js';
-import { Column, type Indices } from './column.js';
+import { markNull, sliceBitmap, takeBits } from './bitmap.js';
+import type { Indices } from './column.js';
+import { NullableColumn } from './nullable.js';
 import { TENSOR_ARRAYS, type TensorArray, type TensorDType } from './types.js';
 
 /**
  * One fixed-shape n-d array per row (embeddings, logits, masks), all rows in one contiguous typed
  * array of shape `[length, ...shape]`, row-major. A row is a view (`subarray`) of that array, not a copy.
  */
-export class TensorColumn<A extends TensorArray = TensorArray> extends Column<A> {
+export class TensorColumn<A extends TensorArray = TensorArray> extends NullableColumn<A> {
   readonly type: { readonly kind: 'tensor'; readonly dtype: TensorDType; readonly shape: readonly number[] };
   /** Number of elements in one row (the product of `shape`). */
   readonly rowSize: number;
-  private nulls = -1;
 
   constructor(
     readonly data: A,
@@ -43,15 +43,6 @@ export class TensorColumn<A extends TensorArray = TensorArray> extends Column<A>
   /** Per-row shape. */
   get shape(): readonly number[] {
     return this.type.shape;
-  }
-
-  get nullCount(): number {
-    if (this.nulls < 0) this.nulls = nullCountOf(this.validity, this.length);
-    return this.nulls;
-  }
-
-  isNull(i: number): boolean {
-    return this.validity !== null && !getBit(this.validity, i);
   }
 
   getUnchecked(i: number): A | null {
