@@ -148,11 +148,7 @@ export function encodeLabelInputs(
   const ints = inputs.map(intLabels);
   if (ints.every((a) => a !== null)) {
     const arrays = ints as Int32Array[];
-    const n = arrays[0]?.length ?? 0;
-    arrays.forEach((a, j) => {
-      if (a.length !== n)
-        throw new LengthMismatchError(`${names[j]} has ${a.length} rows but ${names[0]} has ${n}`);
-    });
+    const n = commonLength(arrays, names);
     const list = classes !== undefined ? [...classes] : distinctInts(arrays);
     const table = smallIntTable(list);
     if (table !== null) {
@@ -180,6 +176,16 @@ export function encodeLabelInputs(
   );
 }
 
+/** The length of every input (0 for none); a {@link LengthMismatchError} names the first that differs. */
+function commonLength(inputs: readonly ArrayLike<unknown>[], names: readonly string[]): number {
+  const n = inputs[0]?.length ?? 0;
+  inputs.forEach((values, j) => {
+    if (values.length !== n)
+      throw new LengthMismatchError(`${names[j]} has ${values.length} rows but ${names[0]} has ${n}`);
+  });
+  return n;
+}
+
 /** Class code by value when every class is an integer in [0, 65536): -1 for other values; else null. */
 function smallIntTable(classes: readonly Label[]): Int32Array | null {
   let max = -1;
@@ -204,11 +210,7 @@ export function encodeLabels(
   classes?: readonly Label[],
   names: readonly string[] = inputs.map((_, i) => `labels ${i}`),
 ): EncodedLabels {
-  const n = inputs[0]?.length ?? 0;
-  inputs.forEach((values, j) => {
-    if (values.length !== n)
-      throw new LengthMismatchError(`${names[j]} has ${values.length} rows but ${names[0]} has ${n}`);
-  });
+  const n = commonLength(inputs, names);
   let missing = 0;
   for (const values of inputs) for (let i = 0; i < n; i++) if (values[i] === null) missing++;
   let rows: Int32Array;
