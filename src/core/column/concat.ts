@@ -3,11 +3,9 @@ import { bitmapBytes } from './bitmap.js';
 import type { Column } from './column.js';
 import { DeferredColumn, type DeferredOptions } from './deferred.js';
 import { ObjectColumn } from './object.js';
-import { allocateFixed, ScalarColumn } from './scalar.js';
+import { allocateFixed, DAY_MS, ScalarColumn } from './scalar.js';
 import { TensorColumn } from './tensor.js';
 import { type ColumnType, formatType, type ScalarDType, TENSOR_ARRAYS, type TensorDType } from './types.js';
-
-const DAY_MS = 86_400_000;
 
 export interface ConcatColumnsOptions {
   /** Column name, used in error messages. */

@@ -20,7 +20,8 @@ export interface ScalarBuffers {
   validity?: Uint8Array | null;
 }
 
-const DAY_MS = 86_400_000;
+/** Milliseconds in a day: a `date` cell is stored as days since the epoch. */
+export const DAY_MS = 86_400_000;
 const utf8Decoder = new TextDecoder();
 const utf8Encoder = new TextEncoder();
 

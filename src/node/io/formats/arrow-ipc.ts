@@ -16,7 +16,7 @@ import { sliceBitmap } from '../../../core/column/bitmap.js';
 import type { Column } from '../../../core/column/column.js';
 import { concatColumns } from '../../../core/column/concat.js';
 import { ObjectColumn } from '../../../core/column/object.js';
-import { ScalarColumn } from '../../../core/column/scalar.js';
+import { DAY_MS, ScalarColumn } from '../../../core/column/scalar.js';
 import { TensorColumn } from '../../../core/column/tensor.js';
 import { ColumnNotFoundError, ParseError, TesseraError } from '../../../core/errors.js';
 import { DataFrame } from '../../../core/frame/frame.js';
@@ -130,8 +130,6 @@ export function arrowTableToFrame(
   }
   return new DataFrame(cols);
 }
-
-const DAY_MS = 86_400_000;
 
 function chunkColumn(vector: arrow.Vector, field: arrow.Field): Column {
   const kind = field.metadata.get(KIND_KEY);

@@ -5,12 +5,11 @@
 import { bitmapBytes, markNull } from '../../../core/column/bitmap.js';
 import type { Column } from '../../../core/column/column.js';
 import { type ColumnTypeHint, column } from '../../../core/column/infer.js';
-import { ScalarColumn, type ScalarValues } from '../../../core/column/scalar.js';
+import { DAY_MS, ScalarColumn, type ScalarValues } from '../../../core/column/scalar.js';
 import type { ScalarDType } from '../../../core/column/types.js';
 import { ParseError, TesseraError } from '../../../core/errors.js';
 import { ESCAPED, type FieldTable, lineAt, QUOTED } from './csv-scan.js';
 
-const DAY_MS = 86_400_000;
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 const utf8 = new TextDecoder();
 
