@@ -22,7 +22,7 @@ export type ColumnTypeHint =
  */
 export function column(values: Column | ArrayLike<unknown>, type?: ColumnTypeHint | ColumnType): Column {
   if (values instanceof Column) return values;
-  const hint = normalizeHint(type);
+  const hint = normalizeTypeHint(type);
   if (hint?.kind === 'object') return new ObjectColumn(Array.from(values));
   if (hint?.kind === 'tensor')
     return TensorColumn.fromRows(values as ArrayLike<ArrayLike<number>>, hint.dtype ?? 'float32', hint.shape);
@@ -38,16 +38,22 @@ export function column(values: Column | ArrayLike<unknown>, type?: ColumnTypeHin
   return ScalarColumn.fromInferred(values) ?? inferTensorOrObject(values);
 }
 
-function normalizeHint(type?: ColumnTypeHint | ColumnType): Exclude<ColumnTypeHint, string> | undefined {
+/** A type hint in its object form (`'int32'` → `{ kind: 'scalar', dtype: 'int32' }`), checked. */
+export function normalizeTypeHint(
+  type: ColumnTypeHint | ColumnType | undefined,
+): Exclude<ColumnTypeHint, string> | undefined {
   if (type === undefined) return undefined;
-  if (typeof type === 'string') {
-    if (type === 'tensor' || type === 'object') return { kind: type };
-    if ((SCALAR_DTYPES as readonly string[]).includes(type)) return { kind: 'scalar', dtype: type };
-    throw new TypeMismatchError(`unknown column type "${type}"`);
-  }
-  if (type.kind === 'deferred')
+  const hint =
+    typeof type === 'string'
+      ? type === 'tensor' || type === 'object'
+        ? { kind: type }
+        : { kind: 'scalar' as const, dtype: type }
+      : type;
+  if (hint.kind === 'scalar' && !(SCALAR_DTYPES as readonly string[]).includes(hint.dtype))
+    throw new TypeMismatchError(`unknown column type "${hint.dtype}"`);
+  if (hint.kind === 'deferred')
     throw new TypeMismatchError('build deferred columns with DataFrame.defer or new DeferredColumn');
-  return type as Exclude<ColumnTypeHint, string>;
+  return hint as Exclude<ColumnTypeHint, string>;
 }
 
 /** The scalar dtype whose storage is this typed array (so it can be used as it is), or null. */

@@ -26,7 +26,7 @@
  * await writeCsv(df, 'out.csv');
  */
 import type { Column } from '../../../core/column/column.js';
-import { type ColumnTypeHint, column } from '../../../core/column/infer.js';
+import { type ColumnTypeHint, column, normalizeTypeHint } from '../../../core/column/infer.js';
 import { ScalarColumn } from '../../../core/column/scalar.js';
 import { TensorColumn } from '../../../core/column/tensor.js';
 import type { ScalarDType } from '../../../core/column/types.js';
@@ -221,12 +221,8 @@ export class CsvParser {
   }
 
   private planOf(name: string, inferred: () => ScalarDType): CsvColumnPlan {
-    const hint = this.options.types?.[name];
+    const hint = normalizeTypeHint(this.options.types?.[name]);
     if (hint === undefined) return { kind: 'scalar', dtype: inferred() };
-    if (typeof hint === 'string') {
-      if (hint === 'object' || hint === 'tensor') return { kind: 'json', hint };
-      return { kind: 'scalar', dtype: hint };
-    }
     if (hint.kind === 'scalar') return { kind: 'scalar', dtype: hint.dtype };
     return { kind: 'json', hint };
   }

@@ -12,6 +12,7 @@ import {
   readCsv,
   readCsvBatches,
   ScalarColumn,
+  TypeMismatchError,
   writeCsv,
 } from '../../../../src/index.js';
 import { arbFrame, columnTypes, plainRows } from '../../../helpers/arbitrary.js';
@@ -198,6 +199,8 @@ describe('malformed CSV', () => {
   it('rejects bad options', () => {
     expect(() => parseCsv('a', { delimiter: ',,' })).toThrow(InvalidArgumentError);
     expect(() => parseCsv('a', { delimiter: '"' })).toThrow(InvalidArgumentError);
+    for (const type of ['float', { kind: 'scalar', dtype: 'float' }, { kind: 'deferred' }])
+      expect(() => parseCsv('a\n1\n', { types: { a: type as never } })).toThrow(TypeMismatchError);
   });
 
   it('bounds the length of a record', () => {
