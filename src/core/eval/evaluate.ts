@@ -2,7 +2,7 @@
  * Metrics per slice of a frame: overall, per group of key columns, and per boolean slice column,
  * each with its row count and a confidence interval, ranked by how much worse than overall it is.
  */
-import type { Column } from '../column/column.js';
+import { type Column, rowRange } from '../column/column.js';
 import { ScalarColumn } from '../column/scalar.js';
 import { InvalidArgumentError } from '../errors.js';
 import { DataFrame } from '../frame/frame.js';
@@ -13,7 +13,6 @@ import { bootstrapInterval, type Interval, wilsonInterval } from './intervals.js
 import {
   classIndex,
   encodeLabelInputs,
-  iota,
   type Label,
   labelValues,
   type NumbersInput,
@@ -307,7 +306,7 @@ function describeKey(keyFrame: DataFrame, g: number): string {
 
 /** The slices: overall, then groups of `by` (groupby), then boolean `slices` (sliceby). */
 function collectSlices(df: DataFrame, options: EvaluateOptions): SliceRows[] {
-  const out: SliceRows[] = [{ kind: 'overall', name: 'overall', rows: iota(df.length) }];
+  const out: SliceRows[] = [{ kind: 'overall', name: 'overall', rows: rowRange(0, df.length) }];
   if (options.by !== undefined) {
     const g = df.groupby(typeof options.by === 'string' ? [options.by] : options.by);
     const { offsets, rows } = g.rows();
@@ -318,7 +317,7 @@ function collectSlices(df: DataFrame, options: EvaluateOptions): SliceRows[] {
   if (options.slices !== undefined && options.slices.length > 0) {
     // Row positions ride along as a column, so sliceby's views say which rows each slice holds.
     const ROW = '__tessera_row__';
-    const withRow = df.select([...options.slices]).withColumn(ROW, iota(df.length));
+    const withRow = df.select([...options.slices]).withColumn(ROW, rowRange(0, df.length));
     for (const [name, view] of withRow.sliceby(options.slices).slices) {
       const col = view.column<ScalarColumn>(ROW);
       out.push({ kind: 'slice', name, rows: col.values as Int32Array });

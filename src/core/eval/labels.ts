@@ -2,7 +2,7 @@
  * Reading labels (true classes, predicted classes, regression targets) from columns or arrays, and
  * encoding class labels as integer codes over one shared, ordered class list.
  */
-import { Column } from '../column/column.js';
+import { Column, rowRange } from '../column/column.js';
 import { compareStrings } from '../column/compare.js';
 import { ScalarColumn } from '../column/scalar.js';
 import { formatType } from '../column/types.js';
@@ -166,7 +166,7 @@ export function encodeLabelInputs(
         }
         return out;
       });
-      return { classes: list, codes, rows: iota(n) };
+      return { classes: list, codes, rows: rowRange(0, n) };
     }
   }
   return encodeLabels(
@@ -214,7 +214,7 @@ export function encodeLabels(
   let missing = 0;
   for (const values of inputs) for (let i = 0; i < n; i++) if (values[i] === null) missing++;
   let rows: Int32Array;
-  if (missing === 0) rows = iota(n);
+  if (missing === 0) rows = rowRange(0, n);
   else {
     const kept: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -252,11 +252,4 @@ export function encodeLabels(
     return out;
   });
   return { classes: list, codes, rows };
-}
-
-/** `[0, 1, ..., n - 1]`. */
-export function iota(n: number): Int32Array {
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = i;
-  return out;
 }
