@@ -22,7 +22,7 @@ import { logLossOfCodes } from './log-loss.js';
 import { predictions } from './outputs.js';
 import { maeOf, r2Of, rmseOf } from './regression.js';
 import { rocAucOfCodes } from './roc-auc.js';
-import { labelsWithScores } from './scores.js';
+import { gatherRows, labelsWithScores } from './scores.js';
 
 /** The metrics {@link evaluate} computes. Precision, recall and F1 are macro averages unless named micro. */
 export type MetricName =
@@ -107,12 +107,6 @@ function gatherInt(a: Int32Array, rows: Int32Array): Int32Array {
   return out;
 }
 
-function gatherFloat(a: Float64Array, rows: Int32Array, k = 1): Float64Array {
-  const out = new Float64Array(rows.length * k);
-  for (let i = 0; i < rows.length; i++) for (let j = 0; j < k; j++) out[i * k + j] = a[rows[i] * k + j];
-  return out;
-}
-
 function correctCount(d: ClassData, rows: Int32Array): number {
   let c = 0;
   for (const r of rows) if (d.truth[r] === d.pred[r]) c++;
@@ -134,7 +128,7 @@ const ofScores = (
   metric: (truth: Int32Array, scores: Float64Array, k: number) => number,
 ) => {
   const c = cls(d);
-  return metric(gatherInt(c.truth, rows), gatherFloat(c.scores!, rows, c.k), c.k);
+  return metric(gatherInt(c.truth, rows), gatherRows(c.scores!, rows, c.k), c.k);
 };
 
 /** A metric of the rows' true and predicted numbers. */
@@ -144,7 +138,7 @@ const ofNumbers = (
   metric: (truth: Float64Array, pred: Float64Array) => number,
 ) => {
   const r = d as RegressionData;
-  return metric(gatherFloat(r.truth, rows), gatherFloat(r.pred, rows));
+  return metric(gatherRows(r.truth, rows), gatherRows(r.pred, rows));
 };
 
 const METRICS: Record<MetricName, MetricDef> = {
@@ -243,7 +237,7 @@ export function prepareEvaluation(
         const kept = Int32Array.from(keep);
         rows = gatherInt(rows, kept);
         truth = gatherInt(truth, kept);
-        scoreMatrix = gatherFloat(scoreMatrix, kept, enc.k);
+        scoreMatrix = gatherRows(scoreMatrix, kept, enc.k);
       }
       pred = Int32Array.from(codes);
     } else {
@@ -283,7 +277,7 @@ function pairedValuesWithRows(
   const keep: number[] = [];
   for (let i = 0; i < tv.length; i++) if (!Number.isNaN(tv[i]) && !Number.isNaN(pv[i])) keep.push(i);
   const rows = Int32Array.from(keep);
-  return { truth: gatherFloat(tv, rows), pred: gatherFloat(pv, rows), rows };
+  return { truth: gatherRows(tv, rows), pred: gatherRows(pv, rows), rows };
 }
 
 /** One slice: a description and its rows (positions in the frame). */
@@ -426,7 +420,7 @@ export function evaluate(df: DataFrame, options: EvaluateOptions): DataFrame {
   });
   order.unshift(0);
   const idx = Int32Array.from(order);
-  const take = (a: Float64Array) => gatherFloat(a, idx);
+  const take = (a: Float64Array) => gatherRows(a, idx);
   const cols: Record<string, Column | ArrayLike<unknown>> = {
     slice: ScalarColumn.from(
       order.map((s) => slices[s].name),
