@@ -5,7 +5,7 @@
 import { bitmapBytes, markNull } from '../../../core/column/bitmap.js';
 import type { Column } from '../../../core/column/column.js';
 import { type ColumnTypeHint, column } from '../../../core/column/infer.js';
-import { DAY_MS, ScalarColumn, type ScalarValues } from '../../../core/column/scalar.js';
+import { allocateFixed, DAY_MS, ScalarColumn, type ScalarValues } from '../../../core/column/scalar.js';
 import type { ScalarDType } from '../../../core/column/types.js';
 import { ParseError, TesseraError } from '../../../core/errors.js';
 import { ESCAPED, type FieldTable, lineAt, QUOTED } from './csv-scan.js';
@@ -452,25 +452,15 @@ function fieldParser(
       };
       return { values: out, parse };
     }
-    case 'float64':
-    case 'float32': {
-      const out = dtype === 'float32' ? new Float32Array(n) : new Float64Array(n);
+    default: {
+      // float64, float32, int32 and uint8 fields are numbers; the integer types also check the range.
+      const out = allocateFixed(dtype, n) as Float64Array | Float32Array | Int32Array | Uint8Array;
+      const range = dtype === 'int32' ? [-(2 ** 31), 2 ** 31 - 1] : dtype === 'uint8' ? [0, 255] : null;
       const parse: FieldParse = (r, s, e) => {
         const v = parseNumber(buf, s, e);
         if (v === null) return 'a number';
-        out[r] = v;
-        return null;
-      };
-      return { values: out, parse };
-    }
-    case 'int32':
-    case 'uint8': {
-      const out = dtype === 'int32' ? new Int32Array(n) : new Uint8Array(n);
-      const [lo, hi] = dtype === 'int32' ? [-(2 ** 31), 2 ** 31 - 1] : [0, 255];
-      const parse: FieldParse = (r, s, e) => {
-        const v = parseNumber(buf, s, e);
-        if (v === null) return 'a number';
-        if (!Number.isInteger(v) || v < lo || v > hi) return `an integer from ${lo} to ${hi} (${dtype})`;
+        if (range !== null && (!Number.isInteger(v) || v < range[0] || v > range[1]))
+          return `an integer from ${range[0]} to ${range[1]} (${dtype})`;
         out[r] = v;
         return null;
       };
