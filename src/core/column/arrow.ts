@@ -6,7 +6,7 @@ import { DeferredColumn } from './deferred.js';
 import { column } from './infer.js';
 import { ObjectColumn } from './object.js';
 import { ScalarColumn, type ScalarValues } from './scalar.js';
-import { TensorColumn } from './tensor.js';
+import { TensorColumn, tensorDTypeOf } from './tensor.js';
 import type { ScalarDType, TensorArray } from './types.js';
 
 /** Field metadata keys that let a round trip through Arrow restore Tessera's column kinds. */
@@ -28,9 +28,7 @@ export function columnFromArrow(vector: arrow.Vector, field?: arrow.Field): Colu
   const data = vector.data.length === 1 ? vector.data[0] : concatData(vector);
   const type = data.type as arrow.DataType;
   const dtype = scalarDType(type);
-  // Arrow JS slices values and offsets along with the data; bitmaps (validity, bools) keep a bit offset.
-  const validity =
-    data.nullCount > 0 && data.nullBitmap ? sliceBitmap(data.nullBitmap, data.offset, data.length) : null;
+  const validity = arrowValidity(data);
   if (dtype !== null) {
     if (dtype === 'string') {
       const offsets = (data.valueOffsets as Int32Array).subarray(0, data.length + 1);
@@ -42,18 +40,50 @@ export function columnFromArrow(vector: arrow.Vector, field?: arrow.Field): Colu
         : (data.values as ScalarValues).subarray(0, data.length);
     return new ScalarColumn(dtype, data.length, { values, validity });
   }
-  if (arrow.DataType.isFixedSizeList(type)) {
-    const child = data.children[0];
-    if (child.nullCount === 0 && tensorArray(child.values)) {
-      const size = (type as arrow.FixedSizeList).listSize;
-      const shapeText = field?.metadata.get(SHAPE_KEY);
-      const shape = shapeText ? (JSON.parse(shapeText) as number[]) : [size];
-      const values = (child.values as TensorArray).subarray(0, data.length * size);
-      return new TensorColumn(values, shape, data.length, validity);
-    }
-  }
+  const tensor = tensorFromArrow(data, field);
+  if (tensor !== null) return tensor;
   // Everything else (other integer widths, lists, structs, ...) goes through JavaScript values.
   return column(Array.from(vector as Iterable<unknown>, toPlain));
+}
+
+/**
+ * The validity bitmap of Arrow data, starting at its first row, or null when no row is null.
+ * Arrow JS slices values and offsets along with the data; bitmaps (validity, bools) keep a bit offset.
+ */
+export function arrowValidity(data: arrow.Data): Uint8Array | null {
+  return data.nullCount > 0 && data.nullBitmap
+    ? sliceBitmap(data.nullBitmap, data.offset, data.length)
+    : null;
+}
+
+/**
+ * A FixedSizeList of numbers as a tensor column sharing the child's values, or null when the data
+ * is not one (another type, a bool child, or a null inside a valid row; readers such as Parquet may
+ * mark the child slots of null rows null too, which is fine). The row shape comes from the field
+ * metadata when it holds the list size, else it is `[size]`.
+ */
+export function tensorFromArrow(data: arrow.Data, field?: arrow.Field): TensorColumn | null {
+  const type = data.type as arrow.DataType;
+  if (!arrow.DataType.isFixedSizeList(type)) return null;
+  const child = data.children[0];
+  const values = child.values as unknown;
+  if (tensorDTypeOf(values) === null || arrow.DataType.isBool(child.type)) return null;
+  const size = (type as arrow.FixedSizeList).listSize;
+  const n = data.length;
+  for (let i = 0; child.nullCount > 0 && i < n; i++)
+    if (data.getValid(i)) for (let k = 0; k < size; k++) if (!child.getValid(i * size + k)) return null;
+  const shapeText = field?.metadata.get(SHAPE_KEY);
+  let shape = [size];
+  if (shapeText !== undefined) {
+    const parsed: unknown = JSON.parse(shapeText);
+    if (
+      Array.isArray(parsed) &&
+      parsed.every((d) => Number.isInteger(d) && d >= 0) &&
+      parsed.reduce((a: number, b: number) => a * b, 1) === size
+    )
+      shape = parsed as number[];
+  }
+  return new TensorColumn((values as TensorArray).subarray(0, n * size), shape, n, arrowValidity(data));
 }
 
 /**
@@ -159,15 +189,6 @@ function scalarDType(type: arrow.DataType): ScalarDType | null {
   if (arrow.DataType.isTimestamp(type) && type.unit === arrow.TimeUnit.MILLISECOND && !type.timezone)
     return 'timestamp';
   return null;
-}
-
-function tensorArray(values: unknown): values is TensorArray {
-  return (
-    values instanceof Float32Array ||
-    values instanceof Float64Array ||
-    values instanceof Int32Array ||
-    values instanceof Uint8Array
-  );
 }
 
 /** Several chunks: one contiguous copy (unavoidable), built with Arrow's own builder. */

@@ -17,6 +17,21 @@ export function setBit(bitmap: Uint8Array, i: number, value: boolean): void {
   else bitmap[i >> 3] &= ~(1 << (i & 7));
 }
 
+/**
+ * Marks row `i` null in a validity bitmap of `length` rows, allocating an all-valid bitmap at the
+ * first null so that columns without nulls keep none. Returns the bitmap to keep.
+ */
+export function markNull(validity: Uint8Array | null, length: number, i: number): Uint8Array {
+  const bits = validity ?? new Uint8Array(bitmapBytes(length)).fill(0xff);
+  bits[i >> 3] &= ~(1 << (i & 7));
+  return bits;
+}
+
+/** Number of null rows of a validity bitmap (none when there is no bitmap). */
+export function nullCountOf(validity: Uint8Array | null, length: number): number {
+  return validity === null ? 0 : length - countSetBits(validity, length);
+}
+
 export function countSetBits(bitmap: Uint8Array, length: number): number {
   let count = 0;
   const full = length >> 3;

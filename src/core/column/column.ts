@@ -4,6 +4,13 @@ import type { ColumnType } from './types.js';
 /** Indices to gather; `-1` gathers a null (used by outer joins for unmatched rows). */
 export type Indices = Int32Array | Uint32Array | readonly number[];
 
+/** The row indices `[start, start + 1, ..., end - 1]`. */
+export function rowRange(start: number, end: number): Int32Array {
+  const out = new Int32Array(Math.max(0, end - start));
+  for (let i = 0; i < out.length; i++) out[i] = start + i;
+  return out;
+}
+
 /**
  * An immutable sequence of values of one kind. Subclasses hold the storage; all share this
  * contract so frame operations can move rows of any kind.
@@ -34,11 +41,8 @@ export abstract class Column<T = unknown> {
 
   /** Rows `[start, end)`: a zero-copy view where the storage allows it. */
   slice(start = 0, end = this.length): Column<T> {
-    const s = Math.max(0, Math.min(this.length, start < 0 ? this.length + start : start));
-    const e = Math.max(s, Math.min(this.length, end < 0 ? this.length + end : end));
-    const idx = new Int32Array(e - s);
-    for (let i = 0; i < idx.length; i++) idx[i] = s + i;
-    return this.take(idx);
+    const [s, e] = this.sliceRange(start, end);
+    return this.take(rowRange(s, e));
   }
 
   /** A short text for one cell, for printouts (e.g. `3.14`, `"cat"`, `<tensor 512>`). */
@@ -53,6 +57,13 @@ export abstract class Column<T = unknown> {
 
   *[Symbol.iterator](): IterableIterator<T | null> {
     for (let i = 0; i < this.length; i++) yield this.getUnchecked(i);
+  }
+
+  /** `[start, end)` with negative positions counted from the end, clamped to the rows (`s <= e`). */
+  protected sliceRange(start: number, end: number): [s: number, e: number] {
+    const s = Math.max(0, Math.min(this.length, start < 0 ? this.length + start : start));
+    const e = Math.max(s, Math.min(this.length, end < 0 ? this.length + end : end));
+    return [s, e];
   }
 
   protected checkIndex(i: number): number {

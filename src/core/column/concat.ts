@@ -3,11 +3,9 @@ import { bitmapBytes } from './bitmap.js';
 import type { Column } from './column.js';
 import { DeferredColumn, type DeferredOptions } from './deferred.js';
 import { ObjectColumn } from './object.js';
-import { allocateFixed, ScalarColumn } from './scalar.js';
+import { allocateFixed, DAY_MS, ScalarColumn } from './scalar.js';
 import { TensorColumn } from './tensor.js';
 import { type ColumnType, formatType, type ScalarDType, TENSOR_ARRAYS, type TensorDType } from './types.js';
-
-const DAY_MS = 86_400_000;
 
 export interface ConcatColumnsOptions {
   /** Column name, used in error messages. */
@@ -170,17 +168,24 @@ function concatBitmaps(
   return out;
 }
 
+/** The validity of the concatenated parts, or null when no part has a null. */
+function concatValidity(
+  parts: readonly { validity: Uint8Array | null; length: number }[],
+  total: number,
+): Uint8Array | null {
+  if (parts.every((c) => c.validity === null)) return null;
+  return concatBitmaps(
+    parts.map((c) => ({ bits: c.validity, length: c.length })),
+    total,
+    true,
+  );
+}
+
 // ---- scalar ----
 
 function concatScalar(parts: readonly ScalarColumn[], dtype: ScalarDType): ScalarColumn {
   const total = totalLength(parts);
-  const validity = parts.some((c) => c.validity !== null)
-    ? concatBitmaps(
-        parts.map((c) => ({ bits: c.validity, length: c.length })),
-        total,
-        true,
-      )
-    : null;
+  const validity = concatValidity(parts, total);
   if (dtype === 'bool') {
     const values = concatBitmaps(
       parts.map((c) => ({ bits: c.values as Uint8Array, length: c.length })),
@@ -240,14 +245,7 @@ function concatTensor(parts: readonly TensorColumn[], dtype: TensorDType): Tenso
     data.set(c.data, pos * size);
     pos += c.length;
   }
-  const validity = parts.some((c) => c.validity !== null)
-    ? concatBitmaps(
-        parts.map((c) => ({ bits: c.validity, length: c.length })),
-        total,
-        true,
-      )
-    : null;
-  return new TensorColumn(data, parts[0].shape, total, validity);
+  return new TensorColumn(data, parts[0].shape, total, concatValidity(parts, total));
 }
 
 // ---- deferred ----

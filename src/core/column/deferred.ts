@@ -1,5 +1,5 @@
 import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
-import { Column, type Indices } from './column.js';
+import { Column, type Indices, rowRange } from './column.js';
 import { column } from './infer.js';
 import { LazyColumn } from './lazy.js';
 import { LruCache } from './lru-cache.js';
@@ -194,7 +194,7 @@ export class DeferredColumn<T = unknown> extends Column<T> {
     const size = this.source.options.batchSize ?? 256;
     const values: (T | null)[] = new Array(this.length);
     for (let s = 0; s < this.length; s += size) {
-      const rows = range(s, Math.min(this.length, s + size));
+      const rows = rowRange(s, Math.min(this.length, s + size));
       const chunk = await this.load(rows);
       for (let k = 0; k < chunk.length; k++) values[s + k] = chunk[k];
     }
@@ -203,7 +203,7 @@ export class DeferredColumn<T = unknown> extends Column<T> {
 
   /** Synchronous `materialize()`; throws if the function is async. */
   materializeSync(): Column {
-    return column(this.loadSync(range(0, this.length)), this.source.options.output);
+    return column(this.loadSync(rowRange(0, this.length)), this.source.options.output);
   }
 
   private toSourceRows(indices: Indices): Int32Array {
@@ -283,10 +283,4 @@ function gather(c: Column, rows: readonly number[]): unknown[] {
   // A column not yet loaded reads the batch at once (e.g. one positioned read of adjacent tensor rows).
   if (c instanceof LazyColumn && !c.isLoaded) return c.take(rows).toArray();
   return rows.map((r) => c.getUnchecked(r));
-}
-
-function range(start: number, end: number): Int32Array {
-  const out = new Int32Array(end - start);
-  for (let i = 0; i < out.length; i++) out[i] = start + i;
-  return out;
 }

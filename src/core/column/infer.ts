@@ -2,7 +2,7 @@ import { TypeMismatchError } from '../errors.js';
 import { Column } from './column.js';
 import { ObjectColumn } from './object.js';
 import { ScalarColumn } from './scalar.js';
-import { shapeOf, TensorColumn } from './tensor.js';
+import { shapeOf, TensorColumn, tensorDTypeOf } from './tensor.js';
 import { type ColumnType, SCALAR_DTYPES, type ScalarDType, type TensorDType } from './types.js';
 
 /** What `column()` accepts as an explicit type: a full ColumnType, a scalar dtype, or a kind. */
@@ -22,7 +22,7 @@ export type ColumnTypeHint =
  */
 export function column(values: Column | ArrayLike<unknown>, type?: ColumnTypeHint | ColumnType): Column {
   if (values instanceof Column) return values;
-  const hint = normalizeHint(type);
+  const hint = normalizeTypeHint(type);
   if (hint?.kind === 'object') return new ObjectColumn(Array.from(values));
   if (hint?.kind === 'tensor')
     return TensorColumn.fromRows(values as ArrayLike<ArrayLike<number>>, hint.dtype ?? 'float32', hint.shape);
@@ -38,25 +38,27 @@ export function column(values: Column | ArrayLike<unknown>, type?: ColumnTypeHin
   return ScalarColumn.fromInferred(values) ?? inferTensorOrObject(values);
 }
 
-function normalizeHint(type?: ColumnTypeHint | ColumnType): Exclude<ColumnTypeHint, string> | undefined {
+/** A type hint in its object form (`'int32'` → `{ kind: 'scalar', dtype: 'int32' }`), checked. */
+export function normalizeTypeHint(
+  type: ColumnTypeHint | ColumnType | undefined,
+): Exclude<ColumnTypeHint, string> | undefined {
   if (type === undefined) return undefined;
-  if (typeof type === 'string') {
-    if (type === 'tensor' || type === 'object') return { kind: type };
-    if ((SCALAR_DTYPES as readonly string[]).includes(type)) return { kind: 'scalar', dtype: type };
-    throw new TypeMismatchError(`unknown column type "${type}"`);
-  }
-  if (type.kind === 'deferred')
+  const hint =
+    typeof type === 'string'
+      ? type === 'tensor' || type === 'object'
+        ? { kind: type }
+        : { kind: 'scalar' as const, dtype: type }
+      : type;
+  if (hint.kind === 'scalar' && !(SCALAR_DTYPES as readonly string[]).includes(hint.dtype))
+    throw new TypeMismatchError(`unknown column type "${hint.dtype}"`);
+  if (hint.kind === 'deferred')
     throw new TypeMismatchError('build deferred columns with DataFrame.defer or new DeferredColumn');
-  return type as Exclude<ColumnTypeHint, string>;
+  return hint as Exclude<ColumnTypeHint, string>;
 }
 
+/** The scalar dtype whose storage is this typed array (so it can be used as it is), or null. */
 function typedScalarDType(values: ArrayLike<unknown>): ScalarDType | null {
-  if (values instanceof Float64Array) return 'float64';
-  if (values instanceof Float32Array) return 'float32';
-  if (values instanceof Int32Array) return 'int32';
-  if (values instanceof Uint8Array) return 'uint8';
-  if (values instanceof BigInt64Array) return 'int64';
-  return null;
+  return tensorDTypeOf(values) ?? (values instanceof BigInt64Array ? 'int64' : null);
 }
 
 function fromTypedArray(
@@ -77,8 +79,7 @@ function inferTensorOrObject(values: ArrayLike<unknown>): Column {
     const s = shapeOf(v as ArrayLike<unknown>);
     if (shape === null) {
       shape = s;
-      const t = typedScalarDType(v as ArrayLike<unknown>);
-      if (t === 'float64' || t === 'int32' || t === 'uint8') dtype = t;
+      dtype = tensorDTypeOf(v) ?? 'float32';
     } else if (s.length !== shape.length || s.some((d, k) => d !== shape![k])) {
       return new ObjectColumn(Array.from(values));
     }

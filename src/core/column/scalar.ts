@@ -1,7 +1,8 @@
 import { TypeMismatchError } from '../errors.js';
-import { bitmapBytes, countSetBits, getBit, sliceBitmap, takeBits } from './bitmap.js';
-import { Column, type Indices } from './column.js';
+import { bitmapBytes, getBit, markNull, sliceBitmap, takeBits } from './bitmap.js';
+import type { Indices } from './column.js';
 import { compareStrings } from './compare.js';
+import { NullableColumn } from './nullable.js';
 import type { ScalarDType } from './types.js';
 
 /** The JavaScript value of a scalar cell. */
@@ -19,7 +20,8 @@ export interface ScalarBuffers {
   validity?: Uint8Array | null;
 }
 
-const DAY_MS = 86_400_000;
+/** Milliseconds in a day: a `date` cell is stored as days since the epoch. */
+export const DAY_MS = 86_400_000;
 const utf8Decoder = new TextDecoder();
 const utf8Encoder = new TextEncoder();
 
@@ -36,12 +38,11 @@ export interface StringDictionary {
  * A column of scalars (numbers, integers, booleans, strings, dates, timestamps) with nulls,
  * stored in Apache Arrow's memory layout so it converts to and from Arrow without copying.
  */
-export class ScalarColumn<T extends ScalarValue = ScalarValue> extends Column<T> {
+export class ScalarColumn<T extends ScalarValue = ScalarValue> extends NullableColumn<T> {
   readonly type: { readonly kind: 'scalar'; readonly dtype: ScalarDType };
   readonly values: ScalarValues;
   readonly offsets: Int32Array | null;
   readonly validity: Uint8Array | null;
-  private nulls = -1;
   private dict: StringDictionary | null = null;
 
   constructor(
@@ -55,16 +56,6 @@ export class ScalarColumn<T extends ScalarValue = ScalarValue> extends Column<T>
     this.offsets = buffers.offsets ?? null;
     this.validity = buffers.validity ?? null;
     checkBuffers(dtype, length, this.values, this.offsets);
-  }
-
-  get nullCount(): number {
-    if (this.nulls < 0)
-      this.nulls = this.validity ? this.length - countSetBits(this.validity, this.length) : 0;
-    return this.nulls;
-  }
-
-  isNull(i: number): boolean {
-    return this.validity !== null && !getBit(this.validity, i);
   }
 
   getUnchecked(i: number): T | null {
@@ -141,8 +132,7 @@ export class ScalarColumn<T extends ScalarValue = ScalarValue> extends Column<T>
   }
 
   override slice(start = 0, end = this.length): ScalarColumn<T> {
-    const s = Math.max(0, Math.min(this.length, start < 0 ? this.length + start : start));
-    const e = Math.max(s, Math.min(this.length, end < 0 ? this.length + end : end));
+    const [s, e] = this.sliceRange(start, end);
     const n = e - s;
     const validity = this.validity ? sliceBitmap(this.validity, s, n) : null;
     if (this.dtype === 'string') {
@@ -260,10 +250,6 @@ export class ScalarColumn<T extends ScalarValue = ScalarValue> extends Column<T>
   ): ScalarColumn<V> {
     const n = values.length;
     let validity: Uint8Array | null = null;
-    const markNull = (i: number) => {
-      if (validity === null) validity = new Uint8Array(bitmapBytes(n)).fill(0xff);
-      validity[i >> 3] &= ~(1 << (i & 7));
-    };
     if (dtype === 'string') {
       const parts: Uint8Array[] = new Array(n);
       const offsets = new Int32Array(n + 1);
@@ -271,7 +257,7 @@ export class ScalarColumn<T extends ScalarValue = ScalarValue> extends Column<T>
       for (let i = 0; i < n; i++) {
         const v = values[i];
         if (v === null || v === undefined) {
-          markNull(i);
+          validity = markNull(validity, n, i);
           parts[i] = EMPTY;
         } else {
           if (typeof v !== 'string')
@@ -289,7 +275,7 @@ export class ScalarColumn<T extends ScalarValue = ScalarValue> extends Column<T>
       const bits = new Uint8Array(bitmapBytes(n));
       for (let i = 0; i < n; i++) {
         const v = values[i];
-        if (v === null || v === undefined) markNull(i);
+        if (v === null || v === undefined) validity = markNull(validity, n, i);
         else if (typeof v !== 'boolean')
           throw new TypeMismatchError(`row ${i}: expected a boolean, got ${describe(v)}`);
         else if (v) bits[i >> 3] |= 1 << (i & 7);
@@ -300,7 +286,7 @@ export class ScalarColumn<T extends ScalarValue = ScalarValue> extends Column<T>
     for (let i = 0; i < n; i++) {
       const v = values[i];
       if (v === null || v === undefined) {
-        markNull(i);
+        validity = markNull(validity, n, i);
         continue;
       }
       out[i] = toStorage(v, dtype, i) as never;

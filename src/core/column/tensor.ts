@@ -1,17 +1,17 @@
 import { LengthMismatchError, TypeMismatchError } from '../errors.js';
-import { bitmapBytes, countSetBits, getBit, sliceBitmap, takeBits } from './bitmap.js';
-import { Column, type Indices } from './column.js';
+import { markNull, sliceBitmap, takeBits } from './bitmap.js';
+import type { Indices } from './column.js';
+import { NullableColumn } from './nullable.js';
 import { TENSOR_ARRAYS, type TensorArray, type TensorDType } from './types.js';
 
 /**
  * One fixed-shape n-d array per row (embeddings, logits, masks), all rows in one contiguous typed
  * array of shape `[length, ...shape]`, row-major. A row is a view (`subarray`) of that array, not a copy.
  */
-export class TensorColumn<A extends TensorArray = TensorArray> extends Column<A> {
+export class TensorColumn<A extends TensorArray = TensorArray> extends NullableColumn<A> {
   readonly type: { readonly kind: 'tensor'; readonly dtype: TensorDType; readonly shape: readonly number[] };
   /** Number of elements in one row (the product of `shape`). */
   readonly rowSize: number;
-  private nulls = -1;
 
   constructor(
     readonly data: A,
@@ -20,7 +20,11 @@ export class TensorColumn<A extends TensorArray = TensorArray> extends Column<A>
     readonly validity: Uint8Array | null = null,
   ) {
     super();
-    const dtype = dtypeOf(data);
+    const dtype = tensorDTypeOf(data);
+    if (dtype === null)
+      throw new TypeMismatchError(
+        'tensor data must be a Float32Array, Float64Array, Int32Array or Uint8Array',
+      );
     for (const d of shape)
       if (!Number.isInteger(d) || d < 0)
         throw new TypeMismatchError(`bad tensor row shape [${shape.join(', ')}]`);
@@ -41,24 +45,13 @@ export class TensorColumn<A extends TensorArray = TensorArray> extends Column<A>
     return this.type.shape;
   }
 
-  get nullCount(): number {
-    if (this.nulls < 0)
-      this.nulls = this.validity ? this.length - countSetBits(this.validity, this.length) : 0;
-    return this.nulls;
-  }
-
-  isNull(i: number): boolean {
-    return this.validity !== null && !getBit(this.validity, i);
-  }
-
   getUnchecked(i: number): A | null {
     if (this.isNull(i)) return null;
     return this.data.subarray(i * this.rowSize, (i + 1) * this.rowSize) as A;
   }
 
   override slice(start = 0, end = this.length): TensorColumn<A> {
-    const s = Math.max(0, Math.min(this.length, start < 0 ? this.length + start : start));
-    const e = Math.max(s, Math.min(this.length, end < 0 ? this.length + end : end));
+    const [s, e] = this.sliceRange(start, end);
     const data = this.data.subarray(s * this.rowSize, e * this.rowSize) as A;
     return new TensorColumn(
       data,
@@ -108,8 +101,7 @@ export class TensorColumn<A extends TensorArray = TensorArray> extends Column<A>
     for (let i = 0; i < n; i++) {
       const r = rows[i];
       if (r === null || r === undefined) {
-        validity ??= new Uint8Array(bitmapBytes(n)).fill(0xff);
-        validity[i >> 3] &= ~(1 << (i & 7));
+        validity = markNull(validity, n, i);
         continue;
       }
       const flat = flatten(r);
@@ -128,12 +120,13 @@ function inferLength(data: TensorArray, shape: readonly number[]): number {
   return size === 0 ? 0 : Math.floor(data.length / size);
 }
 
-export function dtypeOf(data: TensorArray): TensorDType {
-  if (data instanceof Float32Array) return 'float32';
-  if (data instanceof Float64Array) return 'float64';
-  if (data instanceof Int32Array) return 'int32';
-  if (data instanceof Uint8Array) return 'uint8';
-  throw new TypeMismatchError('tensor data must be a Float32Array, Float64Array, Int32Array or Uint8Array');
+/** The tensor dtype of a typed array, or null when it is not one a tensor column can hold. */
+export function tensorDTypeOf(values: unknown): TensorDType | null {
+  if (values instanceof Float32Array) return 'float32';
+  if (values instanceof Float64Array) return 'float64';
+  if (values instanceof Int32Array) return 'int32';
+  if (values instanceof Uint8Array) return 'uint8';
+  return null;
 }
 
 /** Shape of a (possibly nested) number array, e.g. [[1,2],[3,4]] → [2, 2]. */

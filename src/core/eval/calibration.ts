@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import type { LabelsInput } from './labels.js';
+import { argmaxRow } from './outputs.js';
 import { labelsWithScores, type ScoreClassOptions, type ScoresInput } from './scores.js';
 
 /** Options of {@link expectedCalibrationError}. */
@@ -45,8 +46,7 @@ export function calibrationBins(
       pred = p >= 0.5 ? 1 : 0;
       conf = pred === 1 ? p : 1 - p;
     } else {
-      pred = 0;
-      for (let j = 1; j < k; j++) if (probs[i * k + j] > probs[i * k + pred]) pred = j;
+      pred = argmaxRow(probs, i * k, k);
       conf = probs[i * k + pred];
     }
     const b = Math.min(bins - 1, Math.max(0, Math.ceil(conf * bins) - 1));

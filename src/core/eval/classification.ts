@@ -114,68 +114,26 @@ export interface AverageOptions extends ClassOptions {
   average?: Average;
 }
 
-function pick(
-  report: ClassificationReport,
-  which: keyof PrecisionRecallF1,
-  average: Average = 'macro',
-): number | Float64Array {
-  if (average === 'none') return report[which];
-  return report[average][which];
+/** Precision, recall or F1 of true against predicted labels: averaged (default macro) or per class. */
+export interface AveragedMetric {
+  (truth: LabelsInput, pred: LabelsInput, options?: AverageOptions & { average?: 'micro' | 'macro' }): number;
+  (truth: LabelsInput, pred: LabelsInput, options: AverageOptions & { average: 'none' }): Float64Array;
+}
+
+/** The metric that reads `which` from the classification report. */
+function averagedMetric(which: keyof PrecisionRecallF1): AveragedMetric {
+  return ((truth: LabelsInput, pred: LabelsInput, options: AverageOptions = {}) => {
+    const report = classificationReport(truth, pred, options);
+    const average = options.average ?? 'macro';
+    return average === 'none' ? report[which] : report[average][which];
+  }) as AveragedMetric;
 }
 
 /** Precision: of the rows predicted as a class, the share that are of it. Averaged (default macro) or per class. */
-export function precision(
-  truth: LabelsInput,
-  pred: LabelsInput,
-  options?: AverageOptions & { average?: 'micro' | 'macro' },
-): number;
-export function precision(
-  truth: LabelsInput,
-  pred: LabelsInput,
-  options: AverageOptions & { average: 'none' },
-): Float64Array;
-export function precision(
-  truth: LabelsInput,
-  pred: LabelsInput,
-  options: AverageOptions = {},
-): number | Float64Array {
-  return pick(classificationReport(truth, pred, options), 'precision', options.average);
-}
+export const precision = averagedMetric('precision');
 
 /** Recall: of the rows of a class, the share predicted as it. Averaged (default macro) or per class. */
-export function recall(
-  truth: LabelsInput,
-  pred: LabelsInput,
-  options?: AverageOptions & { average?: 'micro' | 'macro' },
-): number;
-export function recall(
-  truth: LabelsInput,
-  pred: LabelsInput,
-  options: AverageOptions & { average: 'none' },
-): Float64Array;
-export function recall(
-  truth: LabelsInput,
-  pred: LabelsInput,
-  options: AverageOptions = {},
-): number | Float64Array {
-  return pick(classificationReport(truth, pred, options), 'recall', options.average);
-}
+export const recall = averagedMetric('recall');
 
 /** F1: the harmonic mean of precision and recall. Averaged (default macro) or per class. */
-export function f1(
-  truth: LabelsInput,
-  pred: LabelsInput,
-  options?: AverageOptions & { average?: 'micro' | 'macro' },
-): number;
-export function f1(
-  truth: LabelsInput,
-  pred: LabelsInput,
-  options: AverageOptions & { average: 'none' },
-): Float64Array;
-export function f1(
-  truth: LabelsInput,
-  pred: LabelsInput,
-  options: AverageOptions = {},
-): number | Float64Array {
-  return pick(classificationReport(truth, pred, options), 'f1', options.average);
-}
+export const f1 = averagedMetric('f1');

@@ -2,18 +2,17 @@
  * Metrics per slice of a frame: overall, per group of key columns, and per boolean slice column,
  * each with its row count and a confidence interval, ranked by how much worse than overall it is.
  */
-import type { Column } from '../column/column.js';
+import { type Column, rowRange } from '../column/column.js';
 import { ScalarColumn } from '../column/scalar.js';
 import { InvalidArgumentError } from '../errors.js';
 import { DataFrame } from '../frame/frame.js';
-import { calibrationBins } from './calibration.js';
+import { eceOfCodes } from './calibration.js';
 import { reportFromCounts } from './classification.js';
 import { confusionCounts } from './confusion.js';
 import { bootstrapInterval, type Interval, wilsonInterval } from './intervals.js';
 import {
   classIndex,
   encodeLabelInputs,
-  iota,
   type Label,
   labelValues,
   type NumbersInput,
@@ -23,7 +22,7 @@ import { logLossOfCodes } from './log-loss.js';
 import { predictions } from './outputs.js';
 import { maeOf, r2Of, rmseOf } from './regression.js';
 import { rocAucOfCodes } from './roc-auc.js';
-import { labelsWithScores } from './scores.js';
+import { gatherRows, labelsWithScores } from './scores.js';
 
 /** The metrics {@link evaluate} computes. Precision, recall and F1 are macro averages unless named micro. */
 export type MetricName =
@@ -108,12 +107,6 @@ function gatherInt(a: Int32Array, rows: Int32Array): Int32Array {
   return out;
 }
 
-function gatherFloat(a: Float64Array, rows: Int32Array, k = 1): Float64Array {
-  const out = new Float64Array(rows.length * k);
-  for (let i = 0; i < rows.length; i++) for (let j = 0; j < k; j++) out[i * k + j] = a[rows[i] * k + j];
-  return out;
-}
-
 function correctCount(d: ClassData, rows: Int32Array): number {
   let c = 0;
   for (const r of rows) if (d.truth[r] === d.pred[r]) c++;
@@ -127,9 +120,25 @@ const report = (d: Data, rows: Int32Array) => {
 };
 
 const cls = (d: Data) => d as ClassData;
-const reg = (d: Data, rows: Int32Array) => {
+
+/** A metric of the rows' true classes and score rows (`k` scores each). */
+const ofScores = (
+  d: Data,
+  rows: Int32Array,
+  metric: (truth: Int32Array, scores: Float64Array, k: number) => number,
+) => {
+  const c = cls(d);
+  return metric(gatherInt(c.truth, rows), gatherRows(c.scores!, rows, c.k), c.k);
+};
+
+/** A metric of the rows' true and predicted numbers. */
+const ofNumbers = (
+  d: Data,
+  rows: Int32Array,
+  metric: (truth: Float64Array, pred: Float64Array) => number,
+) => {
   const r = d as RegressionData;
-  return { t: gatherFloat(r.truth, rows), p: gatherFloat(r.pred, rows) };
+  return metric(gatherRows(r.truth, rows), gatherRows(r.pred, rows));
 };
 
 const METRICS: Record<MetricName, MetricDef> = {
@@ -153,49 +162,16 @@ const METRICS: Record<MetricName, MetricDef> = {
   recall_macro: { higherIsBetter: true, needs: 'prediction', compute: (d, r) => report(d, r).macro.recall },
   f1_macro: { higherIsBetter: true, needs: 'prediction', compute: (d, r) => report(d, r).macro.f1 },
   f1_micro: { higherIsBetter: true, needs: 'prediction', compute: (d, r) => report(d, r).micro.f1 },
-  roc_auc: {
-    higherIsBetter: true,
-    needs: 'scores',
-    compute: (d, rows) => {
-      const c = cls(d);
-      return rocAucOfCodes(gatherInt(c.truth, rows), gatherFloat(c.scores!, rows, c.k), c.k);
-    },
-  },
+  roc_auc: { higherIsBetter: true, needs: 'scores', compute: (d, rows) => ofScores(d, rows, rocAucOfCodes) },
   log_loss: {
     higherIsBetter: false,
     needs: 'scores',
-    compute: (d, rows) => {
-      const c = cls(d);
-      return logLossOfCodes(gatherInt(c.truth, rows), gatherFloat(c.scores!, rows, c.k), c.k);
-    },
+    compute: (d, rows) => ofScores(d, rows, logLossOfCodes),
   },
-  ece: {
-    higherIsBetter: false,
-    needs: 'scores',
-    compute: (d, rows) => {
-      const c = cls(d);
-      if (rows.length === 0) return Number.NaN;
-      let ece = 0;
-      for (const b of calibrationBins(gatherInt(c.truth, rows), gatherFloat(c.scores!, rows, c.k), c.k))
-        if (b.count > 0) ece += (b.count / rows.length) * Math.abs(b.accuracy - b.confidence);
-      return ece;
-    },
-  },
-  mae: {
-    higherIsBetter: false,
-    needs: 'regression',
-    compute: (d, rows) => maeOf(reg(d, rows).t, reg(d, rows).p),
-  },
-  rmse: {
-    higherIsBetter: false,
-    needs: 'regression',
-    compute: (d, rows) => rmseOf(reg(d, rows).t, reg(d, rows).p),
-  },
-  r2: {
-    higherIsBetter: true,
-    needs: 'regression',
-    compute: (d, rows) => r2Of(reg(d, rows).t, reg(d, rows).p),
-  },
+  ece: { higherIsBetter: false, needs: 'scores', compute: (d, rows) => ofScores(d, rows, eceOfCodes) },
+  mae: { higherIsBetter: false, needs: 'regression', compute: (d, rows) => ofNumbers(d, rows, maeOf) },
+  rmse: { higherIsBetter: false, needs: 'regression', compute: (d, rows) => ofNumbers(d, rows, rmseOf) },
+  r2: { higherIsBetter: true, needs: 'regression', compute: (d, rows) => ofNumbers(d, rows, r2Of) },
 };
 
 /** Whether a metric name is known, and how it ranks: for `gap` and slice discovery. */
@@ -261,7 +237,7 @@ export function prepareEvaluation(
         const kept = Int32Array.from(keep);
         rows = gatherInt(rows, kept);
         truth = gatherInt(truth, kept);
-        scoreMatrix = gatherFloat(scoreMatrix, kept, enc.k);
+        scoreMatrix = gatherRows(scoreMatrix, kept, enc.k);
       }
       pred = Int32Array.from(codes);
     } else {
@@ -301,7 +277,7 @@ function pairedValuesWithRows(
   const keep: number[] = [];
   for (let i = 0; i < tv.length; i++) if (!Number.isNaN(tv[i]) && !Number.isNaN(pv[i])) keep.push(i);
   const rows = Int32Array.from(keep);
-  return { truth: gatherFloat(tv, rows), pred: gatherFloat(pv, rows), rows };
+  return { truth: gatherRows(tv, rows), pred: gatherRows(pv, rows), rows };
 }
 
 /** One slice: a description and its rows (positions in the frame). */
@@ -324,7 +300,7 @@ function describeKey(keyFrame: DataFrame, g: number): string {
 
 /** The slices: overall, then groups of `by` (groupby), then boolean `slices` (sliceby). */
 function collectSlices(df: DataFrame, options: EvaluateOptions): SliceRows[] {
-  const out: SliceRows[] = [{ kind: 'overall', name: 'overall', rows: iota(df.length) }];
+  const out: SliceRows[] = [{ kind: 'overall', name: 'overall', rows: rowRange(0, df.length) }];
   if (options.by !== undefined) {
     const g = df.groupby(typeof options.by === 'string' ? [options.by] : options.by);
     const { offsets, rows } = g.rows();
@@ -335,7 +311,7 @@ function collectSlices(df: DataFrame, options: EvaluateOptions): SliceRows[] {
   if (options.slices !== undefined && options.slices.length > 0) {
     // Row positions ride along as a column, so sliceby's views say which rows each slice holds.
     const ROW = '__tessera_row__';
-    const withRow = df.select([...options.slices]).withColumn(ROW, iota(df.length));
+    const withRow = df.select([...options.slices]).withColumn(ROW, rowRange(0, df.length));
     for (const [name, view] of withRow.sliceby(options.slices).slices) {
       const col = view.column<ScalarColumn>(ROW);
       out.push({ kind: 'slice', name, rows: col.values as Int32Array });
@@ -444,7 +420,7 @@ export function evaluate(df: DataFrame, options: EvaluateOptions): DataFrame {
   });
   order.unshift(0);
   const idx = Int32Array.from(order);
-  const take = (a: Float64Array) => gatherFloat(a, idx);
+  const take = (a: Float64Array) => gatherRows(a, idx);
   const cols: Record<string, Column | ArrayLike<unknown>> = {
     slice: ScalarColumn.from(
       order.map((s) => slices[s].name),

@@ -7,6 +7,7 @@ export {
 } from './calibration.js';
 export {
   type Average,
+  type AveragedMetric,
   type AverageOptions,
   accuracy,
   type ClassificationReport,

@@ -2,7 +2,7 @@
  * Reading labels (true classes, predicted classes, regression targets) from columns or arrays, and
  * encoding class labels as integer codes over one shared, ordered class list.
  */
-import { Column } from '../column/column.js';
+import { Column, rowRange } from '../column/column.js';
 import { compareStrings } from '../column/compare.js';
 import { ScalarColumn } from '../column/scalar.js';
 import { formatType } from '../column/types.js';
@@ -148,11 +148,7 @@ export function encodeLabelInputs(
   const ints = inputs.map(intLabels);
   if (ints.every((a) => a !== null)) {
     const arrays = ints as Int32Array[];
-    const n = arrays[0]?.length ?? 0;
-    arrays.forEach((a, j) => {
-      if (a.length !== n)
-        throw new LengthMismatchError(`${names[j]} has ${a.length} rows but ${names[0]} has ${n}`);
-    });
+    const n = commonLength(arrays, names);
     const list = classes !== undefined ? [...classes] : distinctInts(arrays);
     const table = smallIntTable(list);
     if (table !== null) {
@@ -170,7 +166,7 @@ export function encodeLabelInputs(
         }
         return out;
       });
-      return { classes: list, codes, rows: iota(n) };
+      return { classes: list, codes, rows: rowRange(0, n) };
     }
   }
   return encodeLabels(
@@ -178,6 +174,16 @@ export function encodeLabelInputs(
     classes,
     names,
   );
+}
+
+/** The length of every input (0 for none); a {@link LengthMismatchError} names the first that differs. */
+function commonLength(inputs: readonly ArrayLike<unknown>[], names: readonly string[]): number {
+  const n = inputs[0]?.length ?? 0;
+  inputs.forEach((values, j) => {
+    if (values.length !== n)
+      throw new LengthMismatchError(`${names[j]} has ${values.length} rows but ${names[0]} has ${n}`);
+  });
+  return n;
 }
 
 /** Class code by value when every class is an integer in [0, 65536): -1 for other values; else null. */
@@ -204,15 +210,11 @@ export function encodeLabels(
   classes?: readonly Label[],
   names: readonly string[] = inputs.map((_, i) => `labels ${i}`),
 ): EncodedLabels {
-  const n = inputs[0]?.length ?? 0;
-  inputs.forEach((values, j) => {
-    if (values.length !== n)
-      throw new LengthMismatchError(`${names[j]} has ${values.length} rows but ${names[0]} has ${n}`);
-  });
+  const n = commonLength(inputs, names);
   let missing = 0;
   for (const values of inputs) for (let i = 0; i < n; i++) if (values[i] === null) missing++;
   let rows: Int32Array;
-  if (missing === 0) rows = iota(n);
+  if (missing === 0) rows = rowRange(0, n);
   else {
     const kept: number[] = [];
     for (let i = 0; i < n; i++) {
@@ -250,11 +252,4 @@ export function encodeLabels(
     return out;
   });
   return { classes: list, codes, rows };
-}
-
-/** `[0, 1, ..., n - 1]`. */
-export function iota(n: number): Int32Array {
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = i;
-  return out;
 }

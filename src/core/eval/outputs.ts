@@ -59,29 +59,43 @@ export function softmax(logits: TensorColumn | FloatArray, k?: number): TensorCo
 }
 
 /**
+ * One value per row into `out`: `nullValue` for a null row; `binary(p)` when each row is one
+ * probability `p` of the positive class; else `multi(data, offset, k)` of the row's `k` scores.
+ */
+function perRow<T extends Int32Array | Float64Array>(
+  r: Rows,
+  out: T,
+  nullValue: number,
+  binary: (p: number) => number,
+  multi: (data: ArrayLike<number>, offset: number, k: number) => number,
+): T {
+  for (let i = 0; i < r.n; i++) {
+    if (r.isNull(i)) out[i] = nullValue;
+    else if (r.k === 1) out[i] = binary(r.data[i]);
+    else out[i] = multi(r.data, i * r.k, r.k);
+  }
+  return out;
+}
+
+/** The index in `data[offset .. offset + k)` of its largest value (the first on ties). */
+export function argmaxRow(data: ArrayLike<number>, offset: number, k: number): number {
+  let best = 0;
+  for (let j = 1; j < k; j++) if (data[offset + j] > data[offset + best]) best = j;
+  return best;
+}
+
+/**
  * The predicted class of each row: the index of its largest score (the first one on ties). With
  * one score per row it is read as the positive-class probability: 1 when it is at least 0.5.
  * Null rows give -1.
  */
 export function predictions(scores: TensorColumn | FloatArray, k?: number): Int32Array {
   const r = rowsOf(scores, k, 'predictions');
-  const out = new Int32Array(r.n);
-  for (let i = 0; i < r.n; i++) {
-    if (r.isNull(i)) {
-      out[i] = -1;
-      continue;
-    }
-    const o = i * r.k;
-    if (r.k === 1) {
-      out[i] = r.data[o] >= 0.5 ? 1 : 0;
-      continue;
-    }
-    let best = 0;
-    for (let j = 1; j < r.k; j++) if (r.data[o + j] > r.data[o + best]) best = j;
-    out[i] = best;
-  }
-  return out;
+  return perRow(r, new Int32Array(r.n), -1, (p) => (p >= 0.5 ? 1 : 0), argmaxRow);
 }
+
+/** `−p log p`, with `0 log 0 = 0`. */
+const entropyTerm = (p: number) => (p > 0 ? -p * Math.log(p) : 0);
 
 /**
  * Shannon entropy (in nats) of each row of probabilities, `−Σ p log p` with `0 log 0 = 0`; one
@@ -89,23 +103,17 @@ export function predictions(scores: TensorColumn | FloatArray, k?: number): Int3
  */
 export function entropy(probabilities: TensorColumn | FloatArray, k?: number): Float64Array {
   const r = rowsOf(probabilities, k, 'entropy');
-  const out = new Float64Array(r.n);
-  const term = (p: number) => (p > 0 ? -p * Math.log(p) : 0);
-  for (let i = 0; i < r.n; i++) {
-    if (r.isNull(i)) {
-      out[i] = Number.NaN;
-      continue;
-    }
-    const o = i * r.k;
-    if (r.k === 1) {
-      out[i] = term(r.data[o]) + term(1 - r.data[o]);
-      continue;
-    }
-    let h = 0;
-    for (let j = 0; j < r.k; j++) h += term(r.data[o + j]);
-    out[i] = h;
-  }
-  return out;
+  return perRow(
+    r,
+    new Float64Array(r.n),
+    Number.NaN,
+    (p) => entropyTerm(p) + entropyTerm(1 - p),
+    (data, o, k) => {
+      let h = 0;
+      for (let j = 0; j < k; j++) h += entropyTerm(data[o + j]);
+      return h;
+    },
+  );
 }
 
 /**
@@ -115,27 +123,22 @@ export function entropy(probabilities: TensorColumn | FloatArray, k?: number): F
  */
 export function margin(scores: TensorColumn | FloatArray, k?: number): Float64Array {
   const r = rowsOf(scores, k, 'margin');
-  const out = new Float64Array(r.n);
-  for (let i = 0; i < r.n; i++) {
-    if (r.isNull(i)) {
-      out[i] = Number.NaN;
-      continue;
-    }
-    const o = i * r.k;
-    if (r.k === 1) {
-      out[i] = Math.abs(2 * r.data[o] - 1);
-      continue;
-    }
-    let first = Number.NEGATIVE_INFINITY;
-    let second = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < r.k; j++) {
-      const v = r.data[o + j];
-      if (v > first) {
-        second = first;
-        first = v;
-      } else if (v > second) second = v;
-    }
-    out[i] = first - second;
-  }
-  return out;
+  return perRow(
+    r,
+    new Float64Array(r.n),
+    Number.NaN,
+    (p) => Math.abs(2 * p - 1),
+    (data, o, k) => {
+      let first = Number.NEGATIVE_INFINITY;
+      let second = Number.NEGATIVE_INFINITY;
+      for (let j = 0; j < k; j++) {
+        const v = data[o + j];
+        if (v > first) {
+          second = first;
+          first = v;
+        } else if (v > second) second = v;
+      }
+      return first - second;
+    },
+  );
 }

@@ -129,10 +129,7 @@ export function labelsWithScores(
   const s = readScores(scoresInput, truthInput.length);
   const ints = intLabels(truthInput);
   if (ints !== null && s.missing === null && s.k >= 2) {
-    if (options.classes !== undefined && options.classes.length !== s.k)
-      throw new InvalidArgumentError(
-        `classes lists ${options.classes.length} classes but the scores have ${s.k} columns`,
-      );
+    if (options.classes !== undefined) checkClassCount(options.classes, s.k);
     const classes = options.classes ? [...options.classes] : Array.from({ length: s.k }, (_, j) => j);
     const enc = encodeLabelInputs([ints], classes, ['labels']);
     return { classes, truth: enc.codes[0], scores: s.data, k: s.k, rows: enc.rows };
@@ -164,10 +161,7 @@ export function labelsWithScores(
     classes = [negative as Label, positive];
   } else {
     if (options.classes !== undefined) {
-      if (options.classes.length !== s.k)
-        throw new InvalidArgumentError(
-          `classes lists ${options.classes.length} classes but the scores have ${s.k} columns`,
-        );
+      checkClassCount(options.classes, s.k);
       classes = [...options.classes];
     } else if (kinds.has('string'))
       throw new InvalidArgumentError(
@@ -182,12 +176,20 @@ export function labelsWithScores(
     codes = enc.codes[0];
     rows = enc.rows;
   }
-  const k = s.k;
-  let scores = s.data;
-  if (rows.length !== s.n) {
-    scores = new Float64Array(rows.length * k);
-    for (let r = 0; r < rows.length; r++)
-      for (let j = 0; j < k; j++) scores[r * k + j] = s.data[rows[r] * k + j];
-  }
-  return { classes, truth: codes, scores, k, rows };
+  const scores = rows.length === s.n ? s.data : gatherRows(s.data, rows, s.k);
+  return { classes, truth: codes, scores, k: s.k, rows };
+}
+
+/** Rows `rows` of an `[n, k]` row-major matrix (or of a plain array with `k` 1), as a new matrix. */
+export function gatherRows(matrix: Float64Array, rows: Int32Array, k = 1): Float64Array {
+  const out = new Float64Array(rows.length * k);
+  for (let i = 0; i < rows.length; i++) for (let j = 0; j < k; j++) out[i * k + j] = matrix[rows[i] * k + j];
+  return out;
+}
+
+function checkClassCount(classes: readonly Label[], k: number): void {
+  if (classes.length !== k)
+    throw new InvalidArgumentError(
+      `classes lists ${classes.length} classes but the scores have ${k} columns`,
+    );
 }

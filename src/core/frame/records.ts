@@ -4,7 +4,7 @@ import type { Row } from './frame.js';
 
 /**
  * Columns from an array of records: the union of their keys, in first-seen order; a key a record
- * lacks is null there.
+ * lacks is null there (its own keys only: an inherited `toString` is not a value).
  */
 export function columnsFromRecords(
   records: readonly Row[],
@@ -20,7 +20,7 @@ export function columnsFromRecords(
       }
   const cols = new Map<string, Column>();
   for (const name of names) {
-    const values = records.map((r) => r[name] ?? null);
+    const values = records.map((r) => (Object.hasOwn(r, name) ? (r[name] ?? null) : null));
     cols.set(name, column(values, types[name]));
   }
   return cols;

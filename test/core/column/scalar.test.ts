@@ -39,6 +39,7 @@ describe('ScalarColumn', () => {
     expect(column([0, 1], 'date').get(1)).toEqual(new Date(86_400_000));
     expect(() => column([1.5], 'int32')).toThrow(TypeMismatchError);
     expect(() => column([300], 'uint8')).toThrow(TypeMismatchError);
+    expect(() => column([1], { kind: 'scalar', dtype: 'float' as never })).toThrow(TypeMismatchError);
     expect(() => column(['x'], 'float64')).toThrow(/row 0/);
     expect(() => column([1], 'string')).toThrow(TypeMismatchError);
   });

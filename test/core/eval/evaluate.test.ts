@@ -136,6 +136,39 @@ describe('evaluate', () => {
     const noisy = y.map((_, i) => i).filter((i) => group[i] === 'noisy');
     const rmse = Math.sqrt(noisy.reduce((s, i) => s + (y[i] - yhat[i]) ** 2, 0) / noisy.length);
     expect(r.row(1).rmse).toBeCloseTo(rmse, 12);
+    const mae = noisy.reduce((s, i) => s + Math.abs(y[i] - yhat[i]), 0) / noisy.length;
+    expect(r.row(1).mae).toBeCloseTo(mae, 12);
+  });
+
+  it('computes log-loss and ECE of a slice from its rows', () => {
+    const t = evaluate(df, {
+      label: 'label',
+      scores: 'probs',
+      classes: ['a', 'b', 'c'],
+      slices: ['night'],
+      metrics: ['log_loss', 'ece'],
+      confidence: false,
+    });
+    expect(t.row(1).slice).toBe('night');
+    // Naive references over the night rows: classes a, b, c are score columns 0, 1, 2.
+    const probs = (df.column('probs') as TensorColumn).data;
+    const night = df.column('night').toArray();
+    const label = df.column('label').toArray();
+    const rows = night.flatMap((v, i) => (v ? [i] : []));
+    const truth = (i: number) => ['a', 'b', 'c'].indexOf(label[i] as string);
+    const logLoss = -rows.reduce((s, i) => s + Math.log(probs[i * 3 + truth(i)]), 0) / rows.length;
+    expect(t.row(1).log_loss).toBeCloseTo(logLoss, 10);
+    const bins = Array.from({ length: 15 }, () => ({ n: 0, conf: 0, correct: 0 }));
+    for (const i of rows) {
+      const row = [0, 1, 2].map((j) => probs[i * 3 + j]);
+      const conf = Math.max(...row);
+      const bin = bins[Math.min(14, Math.max(0, Math.ceil(conf * 15) - 1))];
+      bin.n++;
+      bin.conf += conf;
+      if (row.indexOf(conf) === truth(i)) bin.correct++;
+    }
+    const ece = bins.reduce((s, b) => s + (b.n ? Math.abs(b.correct - b.conf) / rows.length : 0), 0);
+    expect(t.row(1).ece).toBeCloseTo(ece, 10);
   });
 
   it('leaves out rows with a missing label or prediction, and counts what it saw', () => {

@@ -202,6 +202,24 @@ describe('metrics on hand-computed cases', () => {
     expect(Array.from(margin(Float64Array.from([0.9, 0.2]), 1))).toEqual([0.8, 0.6]);
   });
 
+  it('output helpers: null rows, and one probability per row read as [1 − p, p]', () => {
+    const scores = TensorColumn.fromRows([[0.2, 0.5, 0.3], null], 'float64');
+    expect(Array.from(predictions(scores))).toEqual([1, -1]);
+    expect(entropy(scores)[0]).toBeCloseTo(
+      -(0.2 * Math.log(0.2) + 0.5 * Math.log(0.5) + 0.3 * Math.log(0.3)),
+      12,
+    );
+    expect(entropy(scores)[1]).toBeNaN();
+    expect(margin(scores)[0]).toBeCloseTo(0.2, 12);
+    expect(margin(scores)[1]).toBeNaN();
+    const p = Float64Array.from([0.25, 0.5, 1]);
+    expect(Array.from(predictions(p, 1))).toEqual([0, 1, 1]);
+    const h = (q: number) => -(q * Math.log(q) + (1 - q) * Math.log(1 - q));
+    expect(entropy(p, 1)[0]).toBeCloseTo(h(0.25), 12);
+    expect(entropy(p, 1)[1]).toBeCloseTo(Math.log(2), 12);
+    expect(entropy(p, 1)[2]).toBe(0);
+  });
+
   it('labels from columns, nulls left out, and typed errors', () => {
     const truth = column(['a', null, 'b', 'b']);
     const pred = column(['a', 'b', 'a', null]);

@@ -19,6 +19,9 @@ describe('DataFrame construction', () => {
     const a = new DataFrame({ x: [1, 2], s: ['a', null] });
     const b = DataFrame.fromRecords([{ x: 1, s: 'a' }, { x: 2 }]);
     expect(b.toRecords()).toEqual(a.toRecords());
+    // Only a record's own keys are values: an inherited member (Object.prototype.toString) is null.
+    const own = DataFrame.fromRecords([{ toString: 1 }, {}]);
+    expect(own.column('toString').toArray()).toEqual([1, null]);
     const table = arrow.tableFromArrays({ x: new Float64Array([1, 2]), s: ['a', 'b'] });
     const c = DataFrame.fromArrow(table);
     expect(c.toRecords()).toEqual([

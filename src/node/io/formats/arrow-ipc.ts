@@ -11,13 +11,11 @@
  */
 import * as arrow from 'apache-arrow';
 import { ByteBuffer } from 'flatbuffers';
-import { columnFromArrow, KIND_KEY, SHAPE_KEY } from '../../../core/column/arrow.js';
-import { sliceBitmap } from '../../../core/column/bitmap.js';
+import { columnFromArrow, KIND_KEY, tensorFromArrow } from '../../../core/column/arrow.js';
 import type { Column } from '../../../core/column/column.js';
 import { concatColumns } from '../../../core/column/concat.js';
 import { ObjectColumn } from '../../../core/column/object.js';
-import { ScalarColumn } from '../../../core/column/scalar.js';
-import { TensorColumn } from '../../../core/column/tensor.js';
+import { DAY_MS, ScalarColumn } from '../../../core/column/scalar.js';
 import { ColumnNotFoundError, ParseError, TesseraError } from '../../../core/errors.js';
 import { DataFrame } from '../../../core/frame/frame.js';
 import { openInput, readInput, writeChunks } from './file.js';
@@ -131,55 +129,14 @@ export function arrowTableToFrame(
   return new DataFrame(cols);
 }
 
-const DAY_MS = 86_400_000;
-
 function chunkColumn(vector: arrow.Vector, field: arrow.Field): Column {
   const kind = field.metadata.get(KIND_KEY);
   const type = vector.type as arrow.DataType;
   if (vector.length === 0 && (arrow.DataType.isUtf8(type) || arrow.DataType.isLargeUtf8(type)))
     return kind === 'object' ? new ObjectColumn([]) : ScalarColumn.from([], 'string');
   if (kind === 'object') return columnFromArrow(vector, field);
-  return tensorColumn(vector, field) ?? convertedColumn(vector) ?? columnFromArrow(vector, field);
-}
-
-/**
- * A FixedSizeList of numbers as a tensor column, sharing the child's values. Readers (Parquet)
- * may mark the child slots of null rows as null too; only nulls inside valid rows need a copy.
- */
-function tensorColumn(vector: arrow.Vector, field: arrow.Field): TensorColumn | null {
-  const type = vector.type as arrow.DataType;
-  if (!arrow.DataType.isFixedSizeList(type) || vector.data.length !== 1) return null;
-  const data = vector.data[0];
-  const child = data.children[0];
-  const values = child.values as unknown;
-  if (
-    !(
-      values instanceof Float32Array ||
-      values instanceof Float64Array ||
-      values instanceof Int32Array ||
-      values instanceof Uint8Array
-    ) ||
-    arrow.DataType.isBool(child.type)
-  )
-    return null;
-  const size = (type as arrow.FixedSizeList).listSize;
-  const n = data.length;
-  for (let i = 0; child.nullCount > 0 && i < n; i++)
-    if (data.getValid(i)) for (let k = 0; k < size; k++) if (!child.getValid(i * size + k)) return null;
-  const shapeText = field.metadata.get(SHAPE_KEY);
-  let shape = [size];
-  if (shapeText !== undefined) {
-    const parsed: unknown = JSON.parse(shapeText);
-    if (
-      Array.isArray(parsed) &&
-      parsed.every((d) => Number.isInteger(d) && d >= 0) &&
-      parsed.reduce((a: number, b: number) => a * b, 1) === size
-    )
-      shape = parsed as number[];
-  }
-  const validity =
-    data.nullCount > 0 && data.nullBitmap ? sliceBitmap(data.nullBitmap, data.offset, n) : null;
-  return new TensorColumn(values.subarray(0, n * size), shape, n, validity);
+  const tensor = vector.data.length === 1 ? tensorFromArrow(vector.data[0], field) : null;
+  return tensor ?? convertedColumn(vector) ?? columnFromArrow(vector, field);
 }
 
 function convertedColumn(vector: arrow.Vector): Column | null {

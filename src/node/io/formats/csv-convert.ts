@@ -2,15 +2,14 @@
  * From scanned CSV fields to columns: type inference over a sample of rows, and converters from
  * byte ranges to numbers, booleans, dates, timestamps and UTF-8 strings.
  */
-import { bitmapBytes } from '../../../core/column/bitmap.js';
+import { bitmapBytes, markNull } from '../../../core/column/bitmap.js';
 import type { Column } from '../../../core/column/column.js';
 import { type ColumnTypeHint, column } from '../../../core/column/infer.js';
-import { ScalarColumn } from '../../../core/column/scalar.js';
+import { allocateFixed, DAY_MS, ScalarColumn, type ScalarValues } from '../../../core/column/scalar.js';
 import type { ScalarDType } from '../../../core/column/types.js';
 import { ParseError, TesseraError } from '../../../core/errors.js';
 import { ESCAPED, type FieldTable, lineAt, QUOTED } from './csv-scan.js';
 
-const DAY_MS = 86_400_000;
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 const utf8 = new TextDecoder();
 
@@ -309,152 +308,163 @@ function fail(b: Batch, row: number, col: number, name: string, expected: string
 
 /** The column `col` of a batch, converted as `plan` says. */
 export function convertColumn(b: Batch, col: number, name: string, plan: CsvColumnPlan): Column {
+  if (plan.kind === 'json') return convertJson(b, col, name, plan.hint);
+  if (plan.dtype === 'string') return convertStrings(b, col);
   const n = batchRows(b);
   const { starts, ends } = b.table;
+  const { values, parse } = fieldParser(b.buf, plan.dtype, n);
   let validity: Uint8Array | null = null;
-  const setNull = (r: number) => {
-    validity ??= new Uint8Array(bitmapBytes(n)).fill(0xff);
-    validity[r >> 3] &= ~(1 << (r & 7));
-  };
-  const hint = `pass { types: { ${JSON.stringify(name)}: 'string' } } to read this column as text`;
-  if (plan.kind === 'json') {
-    const values = new Array<unknown>(n);
-    for (let r = 0; r < n; r++) {
-      const k = fieldIndex(b, r, col);
-      if (isNullField(b, k)) values[r] = null;
-      else {
-        try {
-          values[r] = JSON.parse(fieldText(b, k));
-        } catch {
-          fail(b, r, col, name, 'a JSON value', 'object and tensor cells are read as JSON text');
-        }
-      }
-    }
-    try {
-      return column(values, plan.hint);
-    } catch (e) {
-      if (e instanceof TesseraError)
-        throw new ParseError(b.file, null, `column "${name}" does not fit its type: ${e.message}`);
-      throw e;
-    }
-  }
-  const dtype = plan.dtype;
-  if (dtype === 'string') {
-    let bytes = 0;
-    for (let r = 0; r < n; r++) {
-      const k = fieldIndex(b, r, col);
-      bytes += ends[k] - starts[k];
-    }
-    const data = new Uint8Array(bytes);
-    const offsets = new Int32Array(n + 1);
-    const src = b.buf;
-    const flags = b.table.flags;
-    let o = 0;
-    for (let r = 0; r < n; r++) {
-      const k = fieldIndex(b, r, col);
-      if (isNullField(b, k)) setNull(r);
-      else {
-        const s = starts[k];
-        const e = ends[k];
-        if (flags[k] & ESCAPED) {
-          for (let x = s; x < e; x++) {
-            data[o++] = src[x];
-            if (src[x] === b.quote && src[x + 1] === b.quote) x++;
-          }
-        } else if (e - s < 32) for (let x = s; x < e; x++) data[o++] = src[x];
-        else {
-          data.set(src.subarray(s, e), o);
-          o += e - s;
-        }
-      }
-      offsets[r + 1] = o;
-    }
-    return new ScalarColumn('string', n, {
-      values: o === bytes ? data : data.slice(0, o),
-      offsets,
-      validity,
-    });
-  }
-  if (dtype === 'bool') {
-    const bits = new Uint8Array(bitmapBytes(n));
-    for (let r = 0; r < n; r++) {
-      const k = fieldIndex(b, r, col);
-      if (isNullField(b, k)) {
-        setNull(r);
-        continue;
-      }
-      const v = parseBool(b.buf, starts[k], ends[k]);
-      if (v < 0) fail(b, r, col, name, 'true or false', hint);
-      if (v) bits[r >> 3] |= 1 << (r & 7);
-    }
-    return new ScalarColumn('bool', n, { values: bits, validity });
-  }
-  if (dtype === 'date') {
-    const out = new Int32Array(n);
-    for (let r = 0; r < n; r++) {
-      const k = fieldIndex(b, r, col);
-      if (isNullField(b, k)) {
-        setNull(r);
-        continue;
-      }
-      const v = parseDate(b.buf, starts[k], ends[k]);
-      if (v === null) fail(b, r, col, name, 'a date (YYYY-MM-DD)', hint);
-      out[r] = v;
-    }
-    return new ScalarColumn('date', n, { values: out, validity });
-  }
-  if (dtype === 'timestamp') {
-    const out = new BigInt64Array(n);
-    for (let r = 0; r < n; r++) {
-      const k = fieldIndex(b, r, col);
-      if (isNullField(b, k)) {
-        setNull(r);
-        continue;
-      }
-      const v = parseTimestamp(b.buf, starts[k], ends[k]);
-      if (v === null) fail(b, r, col, name, 'an ISO date-time (e.g. 2024-01-31T12:00:00Z)', hint);
-      out[r] = BigInt(v);
-    }
-    return new ScalarColumn('timestamp', n, { values: out, validity });
-  }
-  if (dtype === 'int64') {
-    const out = new BigInt64Array(n);
-    for (let r = 0; r < n; r++) {
-      const k = fieldIndex(b, r, col);
-      if (isNullField(b, k)) {
-        setNull(r);
-        continue;
-      }
-      const text = latin1(b.buf, starts[k], ends[k]);
-      if (!/^[+-]?\d{1,19}$/.test(text)) fail(b, r, col, name, 'an integer', hint);
-      const v = BigInt(text);
-      if (v !== BigInt.asIntN(64, v)) fail(b, r, col, name, 'a 64-bit integer', hint);
-      out[r] = v;
-    }
-    return new ScalarColumn('int64', n, { values: out, validity });
-  }
-  // float64, float32, int32, uint8
-  const out =
-    dtype === 'float32'
-      ? new Float32Array(n)
-      : dtype === 'int32'
-        ? new Int32Array(n)
-        : dtype === 'uint8'
-          ? new Uint8Array(n)
-          : new Float64Array(n);
-  const integer = dtype === 'int32' || dtype === 'uint8';
-  const [lo, hi] = dtype === 'int32' ? [-(2 ** 31), 2 ** 31 - 1] : [0, 255];
   for (let r = 0; r < n; r++) {
     const k = fieldIndex(b, r, col);
-    if (isNullField(b, k)) {
-      setNull(r);
-      continue;
+    if (isNullField(b, k)) validity = markNull(validity, n, r);
+    else {
+      const expected = parse(r, starts[k], ends[k]);
+      if (expected !== null)
+        fail(
+          b,
+          r,
+          col,
+          name,
+          expected,
+          `pass { types: { ${JSON.stringify(name)}: 'string' } } to read this column as text`,
+        );
     }
-    const v = parseNumber(b.buf, starts[k], ends[k]);
-    if (v === null) fail(b, r, col, name, 'a number', hint);
-    if (integer && (!Number.isInteger(v) || v < lo || v > hi))
-      fail(b, r, col, name, `an integer from ${lo} to ${hi} (${dtype})`, hint);
-    out[r] = v;
   }
-  return new ScalarColumn(dtype, n, { values: out, validity });
+  return new ScalarColumn(plan.dtype, n, { values, validity });
+}
+
+/** Object or tensor cells, written as JSON text. */
+function convertJson(b: Batch, col: number, name: string, hint: ColumnTypeHint): Column {
+  const n = batchRows(b);
+  const values = new Array<unknown>(n);
+  for (let r = 0; r < n; r++) {
+    const k = fieldIndex(b, r, col);
+    if (isNullField(b, k)) values[r] = null;
+    else {
+      try {
+        values[r] = JSON.parse(fieldText(b, k));
+      } catch {
+        fail(b, r, col, name, 'a JSON value', 'object and tensor cells are read as JSON text');
+      }
+    }
+  }
+  try {
+    return column(values, hint);
+  } catch (e) {
+    if (e instanceof TesseraError)
+      throw new ParseError(b.file, null, `column "${name}" does not fit its type: ${e.message}`);
+    throw e;
+  }
+}
+
+/** UTF-8 strings: the field bytes copied once, doubled quotes unescaped on the way. */
+function convertStrings(b: Batch, col: number): ScalarColumn {
+  const n = batchRows(b);
+  const { starts, ends, flags } = b.table;
+  let bytes = 0;
+  for (let r = 0; r < n; r++) {
+    const k = fieldIndex(b, r, col);
+    bytes += ends[k] - starts[k];
+  }
+  const data = new Uint8Array(bytes);
+  const offsets = new Int32Array(n + 1);
+  const src = b.buf;
+  let validity: Uint8Array | null = null;
+  let o = 0;
+  for (let r = 0; r < n; r++) {
+    const k = fieldIndex(b, r, col);
+    if (isNullField(b, k)) validity = markNull(validity, n, r);
+    else {
+      const s = starts[k];
+      const e = ends[k];
+      if (flags[k] & ESCAPED) {
+        for (let x = s; x < e; x++) {
+          data[o++] = src[x];
+          if (src[x] === b.quote && src[x + 1] === b.quote) x++;
+        }
+      } else if (e - s < 32) for (let x = s; x < e; x++) data[o++] = src[x];
+      else {
+        data.set(src.subarray(s, e), o);
+        o += e - s;
+      }
+    }
+    offsets[r + 1] = o;
+  }
+  return new ScalarColumn('string', n, {
+    values: o === bytes ? data : data.slice(0, o),
+    offsets,
+    validity,
+  });
+}
+
+/**
+ * Parses the non-null field at bytes `[s, e)` into row `r` of the values buffer; returns null, or
+ * what the field should have been (for the error message).
+ */
+type FieldParse = (r: number, s: number, e: number) => string | null;
+
+/** The values buffer of an `n`-row column of a fixed-width `dtype`, and the parser that fills it. */
+function fieldParser(
+  buf: Uint8Array,
+  dtype: Exclude<ScalarDType, 'string'>,
+  n: number,
+): { values: ScalarValues; parse: FieldParse } {
+  switch (dtype) {
+    case 'bool': {
+      const bits = new Uint8Array(bitmapBytes(n));
+      const parse: FieldParse = (r, s, e) => {
+        const v = parseBool(buf, s, e);
+        if (v < 0) return 'true or false';
+        if (v) bits[r >> 3] |= 1 << (r & 7);
+        return null;
+      };
+      return { values: bits, parse };
+    }
+    case 'date': {
+      const out = new Int32Array(n);
+      const parse: FieldParse = (r, s, e) => {
+        const v = parseDate(buf, s, e);
+        if (v === null) return 'a date (YYYY-MM-DD)';
+        out[r] = v;
+        return null;
+      };
+      return { values: out, parse };
+    }
+    case 'timestamp': {
+      const out = new BigInt64Array(n);
+      const parse: FieldParse = (r, s, e) => {
+        const v = parseTimestamp(buf, s, e);
+        if (v === null) return 'an ISO date-time (e.g. 2024-01-31T12:00:00Z)';
+        out[r] = BigInt(v);
+        return null;
+      };
+      return { values: out, parse };
+    }
+    case 'int64': {
+      const out = new BigInt64Array(n);
+      const parse: FieldParse = (r, s, e) => {
+        const text = latin1(buf, s, e);
+        if (!/^[+-]?\d{1,19}$/.test(text)) return 'an integer';
+        const v = BigInt(text);
+        if (v !== BigInt.asIntN(64, v)) return 'a 64-bit integer';
+        out[r] = v;
+        return null;
+      };
+      return { values: out, parse };
+    }
+    default: {
+      // float64, float32, int32 and uint8 fields are numbers; the integer types also check the range.
+      const out = allocateFixed(dtype, n) as Float64Array | Float32Array | Int32Array | Uint8Array;
+      const range = dtype === 'int32' ? [-(2 ** 31), 2 ** 31 - 1] : dtype === 'uint8' ? [0, 255] : null;
+      const parse: FieldParse = (r, s, e) => {
+        const v = parseNumber(buf, s, e);
+        if (v === null) return 'a number';
+        if (range !== null && (!Number.isInteger(v) || v < range[0] || v > range[1]))
+          return `an integer from ${range[0]} to ${range[1]} (${dtype})`;
+        out[r] = v;
+        return null;
+      };
+      return { values: out, parse };
+    }
+  }
 }

@@ -26,7 +26,7 @@
  * await writeCsv(df, 'out.csv');
  */
 import type { Column } from '../../../core/column/column.js';
-import { type ColumnTypeHint, column } from '../../../core/column/infer.js';
+import { type ColumnTypeHint, column, normalizeTypeHint } from '../../../core/column/infer.js';
 import { ScalarColumn } from '../../../core/column/scalar.js';
 import { TensorColumn } from '../../../core/column/tensor.js';
 import type { ScalarDType } from '../../../core/column/types.js';
@@ -221,12 +221,8 @@ export class CsvParser {
   }
 
   private planOf(name: string, inferred: () => ScalarDType): CsvColumnPlan {
-    const hint = this.options.types?.[name];
+    const hint = normalizeTypeHint(this.options.types?.[name]);
     if (hint === undefined) return { kind: 'scalar', dtype: inferred() };
-    if (typeof hint === 'string') {
-      if (hint === 'object' || hint === 'tensor') return { kind: 'json', hint };
-      return { kind: 'scalar', dtype: hint };
-    }
     if (hint.kind === 'scalar') return { kind: 'scalar', dtype: hint.dtype };
     return { kind: 'json', hint };
   }
@@ -408,9 +404,8 @@ function cellWriter(col: Column, quoteText: (s: string) => string): (i: number) 
           return v === null ? null : quoteText(v);
         };
       case 'date':
-        return (i) => (col.isNull(i) ? null : (col.getUnchecked(i) as Date).toISOString().slice(0, 10));
       case 'timestamp':
-        return (i) => (col.isNull(i) ? null : isoTimestamp(col.getUnchecked(i) as Date));
+        return isoCellText(col);
       default:
         return (i) => {
           const v = col.getUnchecked(i);
@@ -427,9 +422,18 @@ function cellWriter(col: Column, quoteText: (s: string) => string): (i: number) 
   };
 }
 
-/** ISO text of a timestamp; years outside 0..9999 keep JavaScript's extended form. */
-export function isoTimestamp(d: Date): string {
-  return Number.isNaN(d.getTime()) ? 'null' : d.toISOString();
+/**
+ * A function giving the ISO text of a cell of a date (`YYYY-MM-DD`) or timestamp column, or null for
+ * a null; years outside 0..9999 keep JavaScript's extended form.
+ */
+export function isoCellText(col: ScalarColumn): (i: number) => string | null {
+  if (col.dtype === 'date')
+    return (i) => (col.isNull(i) ? null : (col.getUnchecked(i) as Date).toISOString().slice(0, 10));
+  return (i) => {
+    if (col.isNull(i)) return null;
+    const d = col.getUnchecked(i) as Date;
+    return Number.isNaN(d.getTime()) ? 'null' : d.toISOString();
+  };
 }
 
 /** A tensor row as nested arrays of its shape (for JSON). */

@@ -13,12 +13,12 @@
  */
 import * as readline from 'node:readline';
 import type { Column } from '../../../core/column/column.js';
-import { type ColumnTypeHint, column } from '../../../core/column/infer.js';
+import { type ColumnTypeHint, column, normalizeTypeHint } from '../../../core/column/infer.js';
 import { ScalarColumn } from '../../../core/column/scalar.js';
 import { TensorColumn } from '../../../core/column/tensor.js';
 import { ParseError, TesseraError } from '../../../core/errors.js';
 import { DataFrame, type Row } from '../../../core/frame/frame.js';
-import { isoTimestamp, nestedRow } from './csv.js';
+import { isoCellText, nestedRow } from './csv.js';
 import { parseDate, parseTimestamp } from './csv-convert.js';
 import { openInput, readInput, writeChunks } from './file.js';
 
@@ -170,7 +170,7 @@ function framesFromRecords(
     const hint = options.types?.[name];
     let col: Column;
     try {
-      col = column(hint === undefined ? values : values.map((v) => fromJsonValue(v, hint)), hint);
+      col = column(hint === undefined ? values : fromJsonValues(values, hint), hint);
     } catch (e) {
       if (e instanceof TesseraError)
         throw new ParseError(file, firstLine, `column "${name}" does not fit its type: ${e.message}`);
@@ -188,16 +188,20 @@ function framesFromRecords(
   return new DataFrame(cols);
 }
 
-/** A JSON value converted for an explicit type: ISO text to Date for date/timestamp columns. */
-function fromJsonValue(v: unknown, hint: ColumnTypeHint): unknown {
-  const dtype = typeof hint === 'string' ? hint : hint.kind === 'scalar' ? hint.dtype : null;
-  if ((dtype === 'date' || dtype === 'timestamp') && typeof v === 'string') {
-    const b = encoder.encode(v);
-    const ms = parseTimestamp(b, 0, b.length);
-    return ms === null ? v : new Date(ms);
-  }
-  if (dtype === 'int64' && typeof v === 'string' && /^[+-]?\d+$/.test(v)) return BigInt(v);
-  return v;
+/** JSON values converted for an explicit type: ISO text to Date for date/timestamp, digits to bigint for int64. */
+function fromJsonValues(values: unknown[], hint: ColumnTypeHint): unknown[] {
+  const type = normalizeTypeHint(hint);
+  const dtype = type?.kind === 'scalar' ? type.dtype : null;
+  if (dtype === 'date' || dtype === 'timestamp')
+    return values.map((v) => {
+      if (typeof v !== 'string') return v;
+      const b = encoder.encode(v);
+      const ms = parseTimestamp(b, 0, b.length);
+      return ms === null ? v : new Date(ms);
+    });
+  if (dtype === 'int64')
+    return values.map((v) => (typeof v === 'string' && /^[+-]?\d+$/.test(v) ? BigInt(v) : v));
+  return values;
 }
 
 /** A date or timestamp column if every value of a string column is an ISO date / date-time. */
@@ -266,9 +270,8 @@ function jsonCell(col: Column): (i: number) => unknown {
   if (col instanceof ScalarColumn) {
     switch (col.dtype) {
       case 'date':
-        return (i) => (col.isNull(i) ? null : (col.getUnchecked(i) as Date).toISOString().slice(0, 10));
       case 'timestamp':
-        return (i) => (col.isNull(i) ? null : isoTimestamp(col.getUnchecked(i) as Date));
+        return isoCellText(col);
       case 'int64':
         return (i) => {
           const v = col.getUnchecked(i) as bigint | null;

@@ -91,11 +91,7 @@ export function parseParquet(
 }
 
 /** Options of {@link readParquetBatches}. */
-export interface ParquetBatchOptions {
-  /** Only these columns, in this order. */
-  columns?: readonly string[];
-  /** Only these row groups (0-based). */
-  rowGroups?: readonly number[];
+export interface ParquetBatchOptions extends Pick<ParquetReadOptions, 'columns' | 'rowGroups'> {
   /** Rows per frame (default 65,536). */
   batchSize?: number;
 }

@@ -11,10 +11,11 @@ import {
   readCsv,
   readCsvBatches,
   ScalarColumn,
+  TypeMismatchError,
   writeCsv,
 } from '../../../../src/index.js';
 import { CsvParser } from '../../../../src/node/io/formats/csv.js';
-import { arbFrame, plainRows } from '../../../helpers/arbitrary.js';
+import { arbFrame, columnTypes, plainRows } from '../../../helpers/arbitrary.js';
 import { comparableRows, DATA, duckdb, tempDir } from './helpers.js';
 
 const tmp = tempDir('tessera-csv-');
@@ -175,9 +176,31 @@ describe('malformed CSV', () => {
     expect(() => parseCsv('a\n1.5\n', { types: { a: 'int32' } })).toThrow(ParseError);
   });
 
+  it('names what each forced type expected, on the line of the bad field', () => {
+    const cases: [string, string, string][] = [
+      ['bool', 'yes', 'true or false'],
+      ['date', '2024-02-30', 'a date (YYYY-MM-DD)'],
+      ['timestamp', '2024-01-31T25:00', 'an ISO date-time (e.g. 2024-01-31T12:00:00Z)'],
+      ['int64', '1e3', 'an integer'],
+      ['int64', '9223372036854775808', 'a 64-bit integer'],
+      ['float32', 'x', 'a number'],
+      ['int32', '2147483648', 'an integer from -2147483648 to 2147483647 (int32)'],
+      ['uint8', '-1', 'an integer from 0 to 255 (uint8)'],
+    ];
+    for (const [dtype, bad, expected] of cases) {
+      const e = parseError(() =>
+        parseCsv(`a\n\n${bad}\n`, { types: { a: dtype as never }, nullValues: [''] }),
+      );
+      expect(e.line, dtype).toBe(3);
+      expect(e.message, dtype).toContain(`column "a": expected ${expected}, found "${bad}"`);
+    }
+  });
+
   it('rejects bad options', () => {
     expect(() => parseCsv('a', { delimiter: ',,' })).toThrow(InvalidArgumentError);
     expect(() => parseCsv('a', { delimiter: '"' })).toThrow(InvalidArgumentError);
+    for (const type of ['float', { kind: 'scalar', dtype: 'float' }, { kind: 'deferred' }])
+      expect(() => parseCsv('a\n1\n', { types: { a: type as never } })).toThrow(TypeMismatchError);
   });
 
   it('bounds the length of a record', () => {
@@ -310,16 +333,7 @@ describe('writeCsv', () => {
     fc.assert(
       fc.property(arbFrame([...specs], 20), ({ frame }) => {
         const text = formatCsv(frame);
-        const back = parseCsv(text, {
-          types: {
-            int: 'float64',
-            float: 'float64',
-            str: 'string',
-            bool: 'bool',
-            vec: { kind: 'tensor', dtype: 'float32', shape: [2] },
-            obj: 'object',
-          },
-        });
+        const back = parseCsv(text, { types: columnTypes });
         expect(plainRows(back)).toEqual(plainRows(frame));
       }),
       { numRuns: 150 },
