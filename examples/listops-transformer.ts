@@ -29,7 +29,7 @@ import {
   LISTOPS_OPERATORS,
   type ListOpsExample,
   listOpsTokens,
-} from '../src/datasets/listops/generate.js';
+} from '../src/datasets/index.js';
 import { npyHeader } from '../src/node/io/store/npy.js';
 
 /** Token ids: 0 pads, then the ten digits, the four operators and the closing bracket. */

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ENTRY_SOURCES } from './api/entries.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const scratch = mkdtempSync(join(tmpdir(), 'tessera-readme-'));
@@ -64,18 +65,11 @@ function claims(code: string): { line: number; call: string; values: string[] | 
   });
 }
 
-/** Source of each entry point a README block may import. */
-const ENTRIES: Record<string, string> = {
-  tessera: 'src/index.ts',
-  'tessera/core': 'src/core/index.ts',
-  'tessera/models': 'src/node/models/index.ts',
-};
-
 /** The block's `tessera...` imports pointed at this checkout's source; an unknown entry point fails. */
 function resolveEntries(code: string): string {
   return code.replace(/from '(tessera(?:\/\w+)?)'/g, (_, entry: string) => {
-    expect(ENTRIES[entry], `README imports a known entry point, not "${entry}"`).toBeDefined();
-    return `from '${join(root, ENTRIES[entry]!)}'`;
+    expect(ENTRY_SOURCES[entry], `README imports a known entry point, not "${entry}"`).toBeDefined();
+    return `from '${join(root, ENTRY_SOURCES[entry]!)}'`;
   });
 }
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { ENTRY_SOURCES } from './entries.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -61,14 +62,8 @@ console.log(JSON.stringify({ first, then: loaded() }));
 const heavyIn = (modules: string[]) =>
   HEAVY.filter((name) => modules.some((m) => PACKAGE_PATH[name].test(m)));
 
-const entries = {
-  tessera: 'src/index.ts',
-  'tessera/core': 'src/core/index.ts',
-  'tessera/models': 'src/node/models/index.ts',
-};
-
 describe('importing an entry point loads no heavy runtime', () => {
-  for (const [entry, file] of Object.entries(entries)) {
+  for (const [entry, file] of Object.entries(ENTRY_SOURCES)) {
     describe(entry, () => {
       let loaded: string[] | undefined;
       const load = () => {

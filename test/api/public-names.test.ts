@@ -6,19 +6,14 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { expect, it } from 'vitest';
+import { ENTRY_SOURCES } from './entries.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const listFile = join(root, 'test/api/public-names.txt');
 
-const entries = {
-  tessera: 'src/index.ts',
-  'tessera/core': 'src/core/index.ts',
-  'tessera/models': 'src/node/models/index.ts',
-};
-
 /** All names each entry exports, types included, as the TypeScript compiler sees them. */
 function compiledNames(): Map<string, string[]> {
-  const files = Object.values(entries).map((file) => join(root, file));
+  const files = Object.values(ENTRY_SOURCES).map((file) => join(root, file));
   const program = ts.createProgram(files, {
     module: ts.ModuleKind.NodeNext,
     moduleResolution: ts.ModuleResolutionKind.NodeNext,
@@ -30,7 +25,7 @@ function compiledNames(): Map<string, string[]> {
   });
   const checker = program.getTypeChecker();
   const names = new Map<string, string[]>();
-  for (const [entry, file] of Object.entries(entries)) {
+  for (const [entry, file] of Object.entries(ENTRY_SOURCES)) {
     const source = program.getSourceFile(join(root, file));
     const module = source && checker.getSymbolAtLocation(source);
     if (!module) throw new Error(`TypeScript could not read ${file}`);
@@ -46,7 +41,7 @@ function compiledNames(): Map<string, string[]> {
 async function currentList(): Promise<string> {
   const compiled = compiledNames();
   const sections: string[] = [];
-  for (const [entry, file] of Object.entries(entries)) {
+  for (const [entry, file] of Object.entries(ENTRY_SOURCES)) {
     const values = Object.keys(await import(join(root, file))).sort();
     const all = new Set(compiled.get(entry));
     const missing = values.filter((name) => !all.has(name));

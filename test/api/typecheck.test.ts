@@ -66,9 +66,10 @@ describe('tessera as an installed package', () => {
       'root',
       `import { DataFrame, type TensorKernels, nodeKernels, read, TensorColumn } from 'tessera';
 import { DataFrame as CoreFrame, tsKernels } from 'tessera/core';
+import { generateListOps } from 'tessera/datasets';
 const kernels: TensorKernels = nodeKernels();
 const frame: CoreFrame = new DataFrame({ x: new TensorColumn(new Float32Array(4), [2]) });
-export const used = [kernels, frame, read, tsKernels];
+export const used = [kernels, frame, read, tsKernels, generateListOps];
 `,
     );
     expect(errors).toEqual([]);
@@ -93,10 +94,21 @@ export const used = [createOnnxEncoder, mobileNetV2Encoder, toTfDataset];
 const root = await import('tessera');
 const core = await import('tessera/core');
 const models = await import('tessera/models');
+const datasets = await import('tessera/datasets');
 console.log(JSON.stringify([typeof root.nodeKernels, typeof root.DataFrame, typeof core.nodeKernels,
-  core.DataFrame === root.DataFrame, typeof models.createOnnxEncoder, typeof root.createOnnxEncoder]));
+  core.DataFrame === root.DataFrame, typeof models.createOnnxEncoder, typeof root.createOnnxEncoder,
+  typeof datasets.generateListOps, typeof root.generateListOps]));
 `);
-    expect(JSON.parse(out)).toEqual(['function', 'function', 'undefined', true, 'function', 'undefined']);
+    expect(JSON.parse(out)).toEqual([
+      'function',
+      'function',
+      'undefined',
+      true,
+      'function',
+      'undefined',
+      'function',
+      'undefined',
+    ]);
   });
 
   it('the "browser" condition gives the isomorphic core', { timeout: 120_000 }, async () => {
