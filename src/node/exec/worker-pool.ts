@@ -149,7 +149,8 @@ export class WorkerPoolExecutor implements Executor {
   readonly size: number;
   private readonly all = new Set<PoolWorker>();
   private readonly idle: PoolWorker[] = [];
-  private readonly waiters: ((w: PoolWorker) => void)[] = [];
+  /** Runs waiting for a thread; `wanted` turns false when the run has failed or been cancelled. */
+  private readonly waiters: { wanted: () => boolean; resolve: (w: PoolWorker | null) => void }[] = [];
   /** How to cancel each run in progress (for `close`). */
   private readonly running = new Set<(reason: unknown) => void>();
 
@@ -205,6 +206,7 @@ export class WorkerPoolExecutor implements Executor {
       if (failure === null) {
         failure = { error };
         rejectRun(error);
+        this.dropAbandonedWaiters();
       }
       notify();
     };
@@ -244,7 +246,8 @@ export class WorkerPoolExecutor implements Executor {
         try {
           const { data, transfer } = await remote.send(b);
           if (failure !== null) return;
-          worker = await this.acquire();
+          worker = await this.acquire(() => failure === null);
+          if (worker === null) return;
           active.add(worker);
           if (failure !== null) return;
           const reply = await worker.call({ task: remote.task, data }, transfer);
@@ -297,19 +300,39 @@ export class WorkerPoolExecutor implements Executor {
     await Promise.all(workers.map((w) => w.terminate()));
   }
 
-  private acquire(): Promise<PoolWorker> {
+  /** A thread for a run, or null once the run no longer wants one (it failed while waiting). */
+  private acquire(wanted: () => boolean): Promise<PoolWorker | null> {
     const idle = this.idle.pop();
     if (idle !== undefined) return Promise.resolve(idle);
     if (this.all.size < this.size) return Promise.resolve(this.spawn());
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return new Promise((resolve) => this.waiters.push({ wanted, resolve }));
+  }
+
+  /** The first waiter whose run still wants a thread; waiters of failed runs are let go with null. */
+  private nextWaiter(): ((w: PoolWorker) => void) | undefined {
+    for (let waiter = this.waiters.shift(); waiter !== undefined; waiter = this.waiters.shift()) {
+      if (waiter.wanted()) return waiter.resolve;
+      waiter.resolve(null);
+    }
+    return undefined;
+  }
+
+  /** Let go of the waiters of runs that have failed, so their lanes end now. */
+  private dropAbandonedWaiters() {
+    const waiting = this.waiters.splice(0);
+    for (const waiter of waiting) {
+      if (waiter.wanted()) this.waiters.push(waiter);
+      else waiter.resolve(null);
+    }
   }
 
   private release(w: PoolWorker) {
     if (w.dead) {
-      if (this.waiters.length > 0 && this.all.size < this.size) this.waiters.shift()?.(this.spawn());
+      // A stopped thread is replaced only for a run still waiting: a cancelled run starts none.
+      if (this.all.size < this.size) this.nextWaiter()?.(this.spawn());
       return;
     }
-    const waiter = this.waiters.shift();
+    const waiter = this.nextWaiter();
     if (waiter) waiter(w);
     else this.idle.push(w);
   }
