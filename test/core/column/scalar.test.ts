@@ -176,7 +176,17 @@ describe('ScalarColumn boundaries (fixed examples beside the property tests)', (
   });
 
   it('zero-length columns of every dtype: empty arrays, no nulls, empty slices and takes', () => {
-    for (const dtype of ['float64', 'float32', 'int32', 'int64', 'uint8', 'bool', 'string', 'date', 'timestamp']) {
+    for (const dtype of [
+      'float64',
+      'float32',
+      'int32',
+      'int64',
+      'uint8',
+      'bool',
+      'string',
+      'date',
+      'timestamp',
+    ]) {
       const c = ScalarColumn.from([], dtype as never);
       expect(c.length, dtype).toBe(0);
       expect(c.nullCount).toBe(0);

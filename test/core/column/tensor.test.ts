@@ -103,8 +103,14 @@ describe('TensorColumn boundaries (fixed examples beside the property test)', ()
       const c = TensorColumn.fromRows(rows, 'float32', [3]);
       expect(c.toArray().map(plain)).toEqual(rows);
       expect(c.nullCount).toBe(rows.filter((r) => r === null).length);
-      for (let s = 0; s <= Math.min(9, n); s++) expect(c.slice(s).toArray().map(plain)).toEqual(rows.slice(s));
-      expect(c.take([n - 1, -1, 3]).toArray().map(plain)).toEqual([rows[n - 1], null, rows[3]]);
+      for (let s = 0; s <= Math.min(9, n); s++)
+        expect(c.slice(s).toArray().map(plain)).toEqual(rows.slice(s));
+      expect(
+        c
+          .take([n - 1, -1, 3])
+          .toArray()
+          .map(plain),
+      ).toEqual([rows[n - 1], null, rows[3]]);
     }
   });
 });
