@@ -71,7 +71,7 @@ describe('sliceby', () => {
       slice: name,
       size: rows.length,
       sum: xs.length ? xs.reduce((a, b) => a + b, 0) : null,
-      max: ss.length ? ss.reduce((a, b) => (b > a ? b : a)) : null,
+      max: ss.length ? [...ss].sort().at(-1) : null,
       count: xs.length,
       nunique: new Set(xs).size,
     };
