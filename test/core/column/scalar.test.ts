@@ -238,6 +238,15 @@ describe('ScalarColumn boundaries (fixed examples beside the property tests)', (
     expect(Array.from(offsets.subarray(1)).map((o, i) => o - offsets[i])).toEqual(bytes);
   });
 
+  it('string take at the 16-byte copy switch: values of 0, 15, 16 and 17 bytes (ASCII and multi-byte)', () => {
+    const ref = ['', 'a'.repeat(15), 'b'.repeat(16), 'c'.repeat(17), 'é'.repeat(8), `${'d'.repeat(13)}😀`, null];
+    expect(ref.map((v) => (v === null ? 0 : Buffer.byteLength(v)))).toEqual([0, 15, 16, 17, 16, 17, 0]);
+    const c = ScalarColumn.from(ref, 'string');
+    const idx = [5, 4, 3, 2, 1, 0, 6, -1, 3, 3];
+    expect(c.take(idx).toArray()).toEqual(idx.map((j) => (j < 0 ? null : ref[j])));
+    expect(c.slice(2).take([3, 0]).toArray()).toEqual([ref[5], ref[2]]);
+  });
+
   it('float32 at its limits: max, min subnormal and rounding follow Math.fround', () => {
     const ref = [3.4028234663852886e38, 1.401298464324817e-45, 0.1, -0, 16777217, null];
     const c = ScalarColumn.from(ref, 'float32');
