@@ -523,6 +523,24 @@ describe('CSV boundaries (fixed examples beside the property tests)', () => {
     expect(DataFrame.concat(frames).toRecords()).toEqual(want);
   });
 
+  it('explicit int64 at ±2^63 and int32 at ±2^31: the extremes parse, one past them is a ParseError', () => {
+    const int64 = (t: string) =>
+      parseCsv(`n\n${t}\n`, { types: { n: 'int64' } })
+        .column('n')
+        .get(0);
+    expect(int64('9223372036854775807')).toBe(2n ** 63n - 1n);
+    expect(int64('-9223372036854775808')).toBe(-(2n ** 63n));
+    expect(() => int64('9223372036854775808')).toThrow(ParseError);
+    expect(() => int64('-9223372036854775809')).toThrow(ParseError);
+    const int32 = (t: string) =>
+      parseCsv(`n\n${t}\n`, { types: { n: 'int32' } })
+        .column('n')
+        .get(0);
+    expect([int32('2147483647'), int32('-2147483648')]).toEqual([2 ** 31 - 1, -(2 ** 31)]);
+    expect(() => int32('2147483648')).toThrow(ParseError);
+    expect(() => int32('-2147483649')).toThrow(ParseError);
+  });
+
   it('strings with empty values, NUL and multi-byte text round-trip through formatCsv', () => {
     const values = ['', null, '\u0000', 'a,b', '"', '\r\n', '😀', ' lead', 'NA'];
     const df = new DataFrame({ s: ScalarColumn.from(values, 'string') });

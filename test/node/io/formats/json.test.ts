@@ -175,6 +175,16 @@ describe('JSON boundaries (fixed examples beside the property test)', () => {
     expect(back.column('n').toArray()).toEqual(values);
   });
 
+  it('int64 text one past ±2^63 is a ParseError (was wrapped silently to the other end)', () => {
+    const read = (t: string) =>
+      parseJson(`[{"n":"${t}"}]`, { types: { n: 'int64' } })
+        .column('n')
+        .get(0);
+    expect(read('-9223372036854775808')).toBe(-(2n ** 63n));
+    expect(() => read('9223372036854775808')).toThrow(ParseError);
+    expect(() => read('-9223372036854775809')).toThrow(ParseError);
+  });
+
   it('0 rows: an empty array and an empty JSON lines file read as frames without rows', async () => {
     expect(parseJson('[]').length).toBe(0);
     const file = tmp();
