@@ -239,7 +239,15 @@ describe('ScalarColumn boundaries (fixed examples beside the property tests)', (
   });
 
   it('string take at the 16-byte copy switch: values of 0, 15, 16 and 17 bytes (ASCII and multi-byte)', () => {
-    const ref = ['', 'a'.repeat(15), 'b'.repeat(16), 'c'.repeat(17), 'é'.repeat(8), `${'d'.repeat(13)}😀`, null];
+    const ref = [
+      '',
+      'a'.repeat(15),
+      'b'.repeat(16),
+      'c'.repeat(17),
+      'é'.repeat(8),
+      `${'d'.repeat(13)}😀`,
+      null,
+    ];
     expect(ref.map((v) => (v === null ? 0 : Buffer.byteLength(v)))).toEqual([0, 15, 16, 17, 16, 17, 0]);
     const c = ScalarColumn.from(ref, 'string');
     const idx = [5, 4, 3, 2, 1, 0, 6, -1, 3, 3];
