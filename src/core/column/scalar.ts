@@ -378,19 +378,27 @@ function toStorage(v: unknown, dtype: ScalarDType, row: number): number | bigint
       if ((x as number) < lo || (x as number) > hi) return fail();
       return x as number;
     }
-    case 'int64':
-      if (typeof v === 'bigint') return v;
-      if (typeof v === 'number' && Number.isInteger(v)) return BigInt(v);
-      return fail();
+    case 'int64': {
+      const x = typeof v === 'bigint' ? v : typeof v === 'number' && Number.isInteger(v) ? BigInt(v) : fail();
+      // A BigInt64Array would wrap a value past ±2^63 silently into another value.
+      return BigInt.asIntN(64, x) === x ? x : fail();
+    }
     case 'date':
-      if (v instanceof Date) return Math.floor(v.getTime() / DAY_MS);
-      if (typeof v === 'number' && Number.isInteger(v)) return v;
+      // An invalid Date (NaN time) is not a day; it would be stored as day 0.
+      if (v instanceof Date) return Number.isNaN(v.getTime()) ? fail() : Math.floor(v.getTime() / DAY_MS);
+      // Days are stored as int32.
+      if (typeof v === 'number' && Number.isInteger(v) && v >= -(2 ** 31) && v < 2 ** 31) return v;
       return fail();
-    case 'timestamp':
-      if (v instanceof Date) return BigInt(v.getTime());
-      if (typeof v === 'number' && Number.isFinite(v)) return BigInt(Math.round(v));
-      if (typeof v === 'bigint') return v;
-      return fail();
+    case 'timestamp': {
+      const t = v instanceof Date ? v.getTime() : v;
+      const x =
+        typeof t === 'bigint'
+          ? t
+          : typeof t === 'number' && Number.isFinite(t)
+            ? BigInt(Math.round(t))
+            : fail();
+      return BigInt.asIntN(64, x) === x ? x : fail();
+    }
     default:
       return fail();
   }

@@ -146,3 +146,120 @@ describe('Arrow interop', () => {
     expect(columnFromArrow(i16).toArray()).toEqual([1, null, 3]);
   });
 });
+
+/** The nulls every third row (and the first), as plain values: an independent reference. */
+function withNulls(n: number, value: (i: number) => unknown): unknown[] {
+  return Array.from({ length: n }, (_, i) => (i % 3 === 0 ? null : value(i)));
+}
+
+describe('ScalarColumn boundaries (fixed examples beside the property tests)', () => {
+  it('validity and bool bitmaps at lengths 7, 8, 9, 63, 64, 65: values, nulls, every slice start, take', () => {
+    for (const n of [7, 8, 9, 63, 64, 65]) {
+      for (const [dtype, value] of [
+        ['int32', (i: number) => i - 30],
+        ['bool', (i: number) => i % 2 === 0],
+        ['string', (i: number) => `s${i}`],
+      ] as const) {
+        const ref = withNulls(n, value);
+        const c = ScalarColumn.from(ref, dtype);
+        expect(c.toArray(), `${dtype} n=${n}`).toEqual(ref);
+        expect(c.nullCount).toBe(Math.ceil(n / 3));
+        for (let s = 0; s <= 9; s++) {
+          expect(c.slice(s).toArray(), `${dtype} n=${n} slice(${s})`).toEqual(ref.slice(s));
+          expect(c.slice(s).nullCount).toBe(ref.slice(s).filter((v) => v === null).length);
+          expect(c.slice(s, n - 1).toArray()).toEqual(ref.slice(s, n - 1));
+        }
+        const reversed = Array.from({ length: n }, (_, i) => n - 1 - i);
+        expect(c.take(reversed).toArray()).toEqual(reversed.map((i) => ref[i]));
+        expect(c.take([n - 1, -1, 0]).toArray()).toEqual([ref[n - 1], null, ref[0]]);
+      }
+    }
+  });
+
+  it('zero-length columns of every dtype: empty arrays, no nulls, empty slices and takes', () => {
+    for (const dtype of [
+      'float64',
+      'float32',
+      'int32',
+      'int64',
+      'uint8',
+      'bool',
+      'string',
+      'date',
+      'timestamp',
+    ]) {
+      const c = ScalarColumn.from([], dtype as never);
+      expect(c.length, dtype).toBe(0);
+      expect(c.nullCount).toBe(0);
+      expect(c.toArray()).toEqual([]);
+      expect(c.slice(0, 5).toArray()).toEqual([]);
+      expect(c.take([]).toArray()).toEqual([]);
+      expect(c.take([-1]).toArray()).toEqual([null]);
+    }
+  });
+
+  it('int64 at ±2^63: the extremes round-trip; one past them is a TypeMismatchError (was wrapped silently)', () => {
+    const lo = -(2n ** 63n);
+    const hi = 2n ** 63n - 1n;
+    const c = ScalarColumn.from([lo, hi, null, lo + 1n, hi - 1n], 'int64');
+    expect(c.toArray()).toEqual([lo, hi, null, lo + 1n, hi - 1n]);
+    expect(c.slice(1, 2).toArray()).toEqual([hi]);
+    expect(c.take([1, 0]).toArray()).toEqual([hi, lo]);
+    for (const bad of [hi + 1n, lo - 1n, 2n ** 64n, 1e300])
+      expect(() => ScalarColumn.from([bad], 'int64'), String(bad)).toThrow(TypeMismatchError);
+    expect(() => ScalarColumn.from([2n ** 63n], 'timestamp')).toThrow(TypeMismatchError);
+    expect(() => ScalarColumn.from([new Date(Number.NaN)], 'timestamp')).toThrow(TypeMismatchError);
+    expect(() => ScalarColumn.from([new Date(Number.NaN)], 'date')).toThrow(TypeMismatchError);
+    expect(() => ScalarColumn.from([2 ** 31], 'date')).toThrow(TypeMismatchError);
+  });
+
+  it('int32 at ±2^31 and uint8 at 0/255: the extremes are kept, one past them is rejected', () => {
+    expect(ScalarColumn.from([-(2 ** 31), 2 ** 31 - 1, null], 'int32').toArray()).toEqual([
+      -(2 ** 31),
+      2 ** 31 - 1,
+      null,
+    ]);
+    expect(() => ScalarColumn.from([2 ** 31], 'int32')).toThrow(TypeMismatchError);
+    expect(() => ScalarColumn.from([-(2 ** 31) - 1], 'int32')).toThrow(TypeMismatchError);
+    expect(ScalarColumn.from([0, 255], 'uint8').toArray()).toEqual([0, 255]);
+    expect(() => ScalarColumn.from([256], 'uint8')).toThrow(TypeMismatchError);
+    expect(() => ScalarColumn.from([-1], 'uint8')).toThrow(TypeMismatchError);
+  });
+
+  it('strings: empty values, NUL, multi-byte and astral text survive slices, takes and Arrow', () => {
+    const ref = ['', '\u0000', 'a\u0000b', null, 'é', '😀', '', '\uffff', '日本語'];
+    const c = ScalarColumn.from(ref, 'string');
+    expect(c.toArray()).toEqual(ref);
+    for (let s = 0; s < ref.length; s++) expect(c.slice(s).toArray()).toEqual(ref.slice(s));
+    expect(c.take([8, 0, 1, 5]).toArray()).toEqual(['日本語', '', '\u0000', '😀']);
+    expect(columnFromArrow(columnToArrow(c.slice(1))).toArray()).toEqual(ref.slice(1));
+    // Byte lengths from Node's own UTF-8 encoder: the offsets must agree with them.
+    const bytes = ref.map((s) => (s === null ? 0 : Buffer.byteLength(s, 'utf8')));
+    const offsets = c.offsets!;
+    expect(Array.from(offsets.subarray(1)).map((o, i) => o - offsets[i])).toEqual(bytes);
+  });
+
+  it('string take at the 16-byte copy switch: values of 0, 15, 16 and 17 bytes (ASCII and multi-byte)', () => {
+    const ref = [
+      '',
+      'a'.repeat(15),
+      'b'.repeat(16),
+      'c'.repeat(17),
+      'é'.repeat(8),
+      `${'d'.repeat(13)}😀`,
+      null,
+    ];
+    expect(ref.map((v) => (v === null ? 0 : Buffer.byteLength(v)))).toEqual([0, 15, 16, 17, 16, 17, 0]);
+    const c = ScalarColumn.from(ref, 'string');
+    const idx = [5, 4, 3, 2, 1, 0, 6, -1, 3, 3];
+    expect(c.take(idx).toArray()).toEqual(idx.map((j) => (j < 0 ? null : ref[j])));
+    expect(c.slice(2).take([3, 0]).toArray()).toEqual([ref[5], ref[2]]);
+  });
+
+  it('float32 at its limits: max, min subnormal and rounding follow Math.fround', () => {
+    const ref = [3.4028234663852886e38, 1.401298464324817e-45, 0.1, -0, 16777217, null];
+    const c = ScalarColumn.from(ref, 'float32');
+    expect(c.toArray()).toEqual(ref.map((v) => (v === null ? null : Math.fround(v))));
+    expect(Object.is(c.get(3), -0)).toBe(true);
+  });
+});

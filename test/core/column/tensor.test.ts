@@ -85,3 +85,32 @@ describe('ObjectColumn', () => {
     expect(c.take([2, -1, 0]).toArray()).toEqual([{ box: [0, 0, 10, 10] }, null, graph]);
   });
 });
+
+describe('TensorColumn boundaries (fixed examples beside the property test)', () => {
+  const plain = (v: ArrayLike<number> | null) => (v === null ? null : Array.from(v));
+
+  it('zero rows: empty toArray, slice and take; a take of -1 only gives one null row', () => {
+    const c = TensorColumn.fromRows([], 'float32', [3]);
+    expect(c.length).toBe(0);
+    expect(c.toArray()).toEqual([]);
+    expect(c.slice(0, 2).toArray()).toEqual([]);
+    expect(c.take([-1]).toArray()).toEqual([null]);
+  });
+
+  it('null rows across the validity byte edge: 7, 8, 9 and 65 rows, sliced at every start up to 9', () => {
+    for (const n of [7, 8, 9, 65]) {
+      const rows = Array.from({ length: n }, (_, i) => (i % 4 === 3 ? null : [i, -i, i * 2]));
+      const c = TensorColumn.fromRows(rows, 'float32', [3]);
+      expect(c.toArray().map(plain)).toEqual(rows);
+      expect(c.nullCount).toBe(rows.filter((r) => r === null).length);
+      for (let s = 0; s <= Math.min(9, n); s++)
+        expect(c.slice(s).toArray().map(plain)).toEqual(rows.slice(s));
+      expect(
+        c
+          .take([n - 1, -1, 3])
+          .toArray()
+          .map(plain),
+      ).toEqual([rows[n - 1], null, rows[3]]);
+    }
+  });
+});

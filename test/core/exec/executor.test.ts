@@ -6,6 +6,7 @@ import { registerProgressDisplay } from '../../../src/core/exec/progress.js';
 import {
   BatchFailedError,
   DataFrame,
+  InvalidArgumentError,
   type Progress,
   type RunProgressEvent,
   TypeMismatchError,
@@ -127,6 +128,71 @@ describe('inline runs', () => {
         .toArray()
         .map((x) => (x as number) ** 2),
     );
+  });
+});
+
+describe('inline run boundaries (fixed examples beside the property test)', () => {
+  /** A map whose row 2 throws its first `failures` times; counts the calls on that row. */
+  async function flakyRun(failures: number, retries?: number) {
+    let calls = 0;
+    const result = await numbers(5)
+      .map(
+        (r) => {
+          if (r.id === 2 && calls++ < failures) throw new Error('flaky');
+          return r.id;
+        },
+        { batchSize: 2, ...(retries === undefined ? {} : { retries }) },
+      )
+      .catch((e: unknown) => e);
+    return { result, calls };
+  }
+
+  it('retries = 0: one attempt, and the first failure names rows [2, 4) with attempts 1', async () => {
+    const { result, calls } = await flakyRun(1, 0);
+    expect(result).toBeInstanceOf(BatchFailedError);
+    const e = result as BatchFailedError;
+    expect([e.start, e.end, e.attempts, calls]).toEqual([2, 4, 1, 1]);
+  });
+
+  it('a batch failing exactly `retries` times succeeds on the last attempt; one more failure fails it', async () => {
+    for (const retries of [0, 1, 2, 4]) {
+      const ok = await flakyRun(retries, retries);
+      expect(ok.result, `retries ${retries}`).toBeInstanceOf(DataFrame);
+      expect((ok.result as DataFrame).column('output').toArray()).toEqual([0, 1, 2, 3, 4]);
+      expect(ok.calls).toBe(retries + 1);
+      const failed = await flakyRun(retries + 1, retries);
+      expect(failed.result).toBeInstanceOf(BatchFailedError);
+      expect((failed.result as BatchFailedError).attempts).toBe(retries + 1);
+    }
+    // The default is 2 retries (3 attempts).
+    expect((await flakyRun(2)).result).toBeInstanceOf(DataFrame);
+    expect(((await flakyRun(3)).result as BatchFailedError).attempts).toBe(3);
+  });
+
+  it('retries that are not a non-negative integer are an InvalidArgumentError', async () => {
+    for (const retries of [-1, 1.5, Number.NaN])
+      await expect(numbers(3).map((r) => r.id, { retries })).rejects.toThrow(InvalidArgumentError);
+  });
+
+  it('0 rows call nothing; batchSize 1, = length and > length give every row in order', async () => {
+    let calls = 0;
+    const empty = await numbers(0).map(() => {
+      calls++;
+      return 1;
+    });
+    expect([empty.length, calls]).toEqual([0, 0]);
+    for (const batchSize of [1, 7, 8]) {
+      const sizes: number[] = [];
+      const out = await numbers(7).map(
+        (b: DataFrame) => {
+          sizes.push(b.length);
+          return (b.column('id').toArray() as number[]).map((v) => v * 2);
+        },
+        { batchSize, batched: true },
+      );
+      expect(out.column('output').toArray()).toEqual([0, 2, 4, 6, 8, 10, 12]);
+      expect(sizes).toEqual(batchSize === 1 ? [1, 1, 1, 1, 1, 1, 1] : [7]);
+    }
   });
 });
 

@@ -104,4 +104,27 @@ describe('df.batches', () => {
     const objects = new DataFrame({ o: [{ a: 1 }, { a: 2 }] });
     await expect(collect(objects.batches({ batchSize: 2 }))).rejects.toThrow(TypeMismatchError);
   });
+
+  it('batchSize boundaries: 1, = length, > length, and 0 rows, with and without dropLast', async () => {
+    const n = 7;
+    const df = frame(n);
+    const sizes = async (batchSize: number, dropLast = false, rows = n) =>
+      (await collect(frame(rows).batches({ batchSize, dropLast }))).map((b) => b.size);
+    // Plain reference: ceil(n / size) batches of `size`, the last one holding the rest.
+    expect(await sizes(1)).toEqual([1, 1, 1, 1, 1, 1, 1]);
+    expect(await sizes(n)).toEqual([7]);
+    expect(await sizes(n, true)).toEqual([7]);
+    expect(await sizes(n + 1)).toEqual([7]);
+    expect(await sizes(n + 1, true)).toEqual([]);
+    expect(await sizes(n - 1)).toEqual([6, 1]);
+    expect(await sizes(n - 1, true)).toEqual([6]);
+    expect(await sizes(3, false, 0)).toEqual([]);
+    expect(await sizes(1, true, 0)).toEqual([]);
+    const [one] = await collect(df.batches({ batchSize: 1, columns: ['id', 'emb'] }));
+    expect(Array.from(one.columns.id.data)).toEqual([0]);
+    expect(one.columns.emb.shape).toEqual([1, 2, 3]);
+    expect(Array.from(one.columns.emb.data)).toEqual([0, 0.5, 1, 1.5, 2, 2.5]);
+    const [whole] = await collect(df.batches({ batchSize: 100, shuffle: true, seed: 2, columns: ['id'] }));
+    expect([...whole.columns.id.data].sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6]);
+  });
 });

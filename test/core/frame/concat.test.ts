@@ -267,3 +267,105 @@ describe('concat storage', () => {
     expect(out.validity).toBeNull();
   });
 });
+
+describe('concat boundaries (fixed examples beside the property test)', () => {
+  /** Every third row null (and row 0), as plain values. */
+  const withNulls = (n: number, value: (i: number) => unknown) =>
+    Array.from({ length: n }, (_, i) => (i % 3 === 0 ? null : value(i)));
+
+  it('bitmaps of 7, 8, 9, 63, 64, 65 rows joined at every bit shift 0..8 (validity and bool values)', () => {
+    for (const n of [7, 8, 9, 63, 64, 65]) {
+      for (let shift = 0; shift <= 8; shift++) {
+        for (const [dtype, value] of [
+          ['int32', (i: number) => i],
+          ['bool', (i: number) => i % 2 === 1],
+        ] as const) {
+          const head = withNulls(shift, value).reverse();
+          const body = withNulls(n, value);
+          const tail = [value(1), null, value(2)];
+          const parts = [head, body, tail].map((v) => ScalarColumn.from(v, dtype));
+          const out = concatColumns(parts) as ScalarColumn;
+          expect(out.toArray(), `${dtype} n=${n} shift=${shift}`).toEqual([...head, ...body, ...tail]);
+          expect(out.nullCount).toBe([...head, ...body, ...tail].filter((v) => v === null).length);
+        }
+      }
+    }
+  });
+
+  it('int32 at ±2^31 with float64 and float32: exact in float64', () => {
+    const ints = [-(2 ** 31), 2 ** 31 - 1, 2 ** 24 + 1, null];
+    for (const other of ['float64', 'float32'] as const) {
+      const out = concatColumns([
+        ScalarColumn.from(ints, 'int32'),
+        ScalarColumn.from([0.5], other),
+      ]) as ScalarColumn;
+      expect(out.dtype).toBe('float64');
+      expect(out.toArray()).toEqual([...ints, 0.5]);
+    }
+    // uint8 + float32 stays float32: every uint8 is exact there.
+    const small = concatColumns([ScalarColumn.from([0, 255], 'uint8'), ScalarColumn.from([0.25], 'float32')]);
+    expect((small as ScalarColumn).dtype).toBe('float32');
+    expect(small.toArray()).toEqual([0, 255, 0.25]);
+  });
+
+  it('int64 at ±2^53 with a float: no lossless type; lossy gives Number(value) (2^53 + 1 rounds)', () => {
+    const big = ScalarColumn.from([2n ** 53n, 2n ** 53n + 1n, -(2n ** 53n) - 1n, null], 'int64');
+    const f = ScalarColumn.from([1.5], 'float64');
+    expect(() => concatColumns([big, f])).toThrow(TypeMismatchError);
+    expect(() => concatColumns([f, big])).toThrow(TypeMismatchError);
+    const out = concatColumns([big, f], { lossy: true }) as ScalarColumn;
+    expect(out.dtype).toBe('float64');
+    expect(out.toArray()).toEqual([2 ** 53, Number(2n ** 53n + 1n), Number(-(2n ** 53n) - 1n), null, 1.5]);
+    expect(out.get(1)).toBe(2 ** 53);
+  });
+
+  it('int64 at ±2^63 with int32 and uint8: the extremes are kept', () => {
+    const wide = [-(2n ** 63n), 2n ** 63n - 1n, null];
+    const out = concatColumns([
+      ScalarColumn.from([-(2 ** 31), null], 'int32'),
+      ScalarColumn.from(wide, 'int64'),
+      ScalarColumn.from([255], 'uint8'),
+    ]) as ScalarColumn;
+    expect(out.dtype).toBe('int64');
+    expect(out.toArray()).toEqual([-(2n ** 31n), null, ...wide, 255n]);
+  });
+
+  it('date at the int32 day limits with timestamp: days × 86 400 000 ms, exact', () => {
+    const days = [-(2 ** 31), 2 ** 31 - 1, 0, null];
+    const out = concatColumns([
+      ScalarColumn.from(days, 'date'),
+      ScalarColumn.from([new Date(1)], 'timestamp'),
+    ]) as ScalarColumn;
+    expect(out.dtype).toBe('timestamp');
+    // Past ±8.64e15 ms a Date is invalid, so compare the stored milliseconds of the non-null rows.
+    const ms = out.values as BigInt64Array;
+    expect([ms[0], ms[1], ms[2], ms[4]]).toEqual([
+      -(2n ** 31n) * 86_400_000n,
+      (2n ** 31n - 1n) * 86_400_000n,
+      0n,
+      1n,
+    ]);
+    expect(out.isNull(3)).toBe(true);
+  });
+
+  it('zero-length parts: empty columns still promote, and empty frames vanish from the rows', () => {
+    const empty = concatColumns([ScalarColumn.from([], 'int32'), ScalarColumn.from([], 'float64')]);
+    expect((empty as ScalarColumn).dtype).toBe('float64');
+    expect(empty.length).toBe(0);
+    const strings = concatColumns([ScalarColumn.from([], 'string'), ScalarColumn.from(['', 'é'], 'string')]);
+    expect(strings.toArray()).toEqual(['', 'é']);
+    const tensors = concatColumns([
+      TensorColumn.fromRows([], 'float32', [2]),
+      TensorColumn.fromRows([[1, 2]]),
+    ]);
+    expect(tensors.toArray().map((r) => Array.from(r as Float32Array))).toEqual([[1, 2]]);
+    const a = new DataFrame({ x: ScalarColumn.from([], 'int32'), s: ScalarColumn.from([], 'string') });
+    const b = new DataFrame({
+      x: ScalarColumn.from([1.5], 'float64'),
+      s: ScalarColumn.from([null], 'string'),
+    });
+    const out = DataFrame.concat([a, b, a]);
+    expect(out.toRecords()).toEqual([{ x: 1.5, s: null }]);
+    expect(DataFrame.concat([a, a]).length).toBe(0);
+  });
+});

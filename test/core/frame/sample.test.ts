@@ -302,3 +302,56 @@ describe('sample: errors', () => {
     expect(() => df.sample({ n: 2, weights: [0, 1, 0], replace: true })).not.toThrow();
   });
 });
+
+describe('sample boundaries (fixed examples beside the property tests)', () => {
+  const df = withIds(new DataFrame({ x: Float64Array.from({ length: 9 }, (_, i) => i * 1.5) }));
+  const all = Array.from({ length: 9 }, (_, i) => i);
+  const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
+
+  it('n = 0 gives no rows, with or without replacement and weights', () => {
+    for (let seed = 0; seed < 5; seed++) {
+      expect(df.sample({ n: 0, seed }).length).toBe(0);
+      expect(df.sample({ n: 0, seed, replace: true }).length).toBe(0);
+      expect(df.sample({ n: 0, seed, weights: [0, 1, 0, 0, 0, 0, 0, 0, 2] }).length).toBe(0);
+      expect(df.sample({ fraction: 0, seed }).length).toBe(0);
+    }
+  });
+
+  it('n = length and fraction = 1 give every row once, columns following their rows', () => {
+    for (let seed = 0; seed < 5; seed++) {
+      for (const s of [df.sample({ n: 9, seed }), df.sample({ fraction: 1, seed })]) {
+        expect(sorted(ids(s))).toEqual(all);
+        expect(s.column('x').toArray()).toEqual(ids(s).map((i) => i * 1.5));
+      }
+    }
+    // One row: n = length = 1.
+    expect(ids(df.head(1).sample({ n: 1, seed: 3 }))).toEqual([0]);
+  });
+
+  it('fraction rounds half away from zero at .5 (round(0.5 × 9) = 5, round(0.5 × 3) = 2)', () => {
+    expect(df.sample({ fraction: 0.5, seed: 1 }).length).toBe(5);
+    expect(df.head(3).sample({ fraction: 0.5, seed: 1 }).length).toBe(2);
+    expect(df.head(1).sample({ fraction: 0.49, seed: 1 }).length).toBe(0);
+  });
+
+  it('weights with zeros: n = number of positive weights draws exactly those rows', () => {
+    const w = [0, 3, 0, 0, 1e-300, 0, 7, 0, 0];
+    for (let seed = 0; seed < 20; seed++) {
+      expect(sorted(ids(df.sample({ n: 3, seed, weights: w })))).toEqual([1, 4, 6]);
+      expect(ids(df.sample({ n: 1, seed, weights: [0, 0, 0, 0, 0, 0, 0, 0, 5] }))).toEqual([8]);
+      for (const i of ids(df.sample({ n: 20, seed, weights: w, replace: true })))
+        expect([1, 4, 6]).toContain(i);
+    }
+  });
+
+  it('weights from 5e-324 to 1e300: the tiny ones tie (key −∞) and follow in row order, heap and sort alike', () => {
+    // Row 0 outweighs every other by far more than 2^1074, so it comes first; the rest scale to 0.
+    const m = 1500;
+    const w = Array.from({ length: m }, (_, i) => (i === 0 ? 1e300 : i % 5 === 0 ? 0 : 5e-324));
+    const frame = withIds(new DataFrame({ w }));
+    const positive = w.flatMap((x, i) => (x > 0 ? [i] : []));
+    // n > 1024 (sorted keys) and n ≤ 1024 (heap) must both give the documented tie order.
+    for (const n of [positive.length, 1025, 1024, 2, 1])
+      expect(ids(frame.sample({ n, seed: 4, weights: 'w' })), `n=${n}`).toEqual(positive.slice(0, n));
+  });
+});

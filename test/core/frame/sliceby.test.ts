@@ -62,4 +62,52 @@ describe('sliceby', () => {
     expect(() => df.sliceby('label')).toThrow(/slice column "label" is string/);
     expect(() => df.sliceby('night').aggregate({ size: ['correct', 'count'] })).toThrow(DuplicateColumnError);
   });
+
+  /** Naive SQL-style reference over plain rows: sum/max of no values is null, count is 0. */
+  function naiveSlice(rows: { x: number | null; s: string | null }[], name: string) {
+    const xs = rows.map((r) => r.x).filter((v) => v !== null) as number[];
+    const ss = rows.map((r) => r.s).filter((v) => v !== null) as string[];
+    return {
+      slice: name,
+      size: rows.length,
+      sum: xs.length ? xs.reduce((a, b) => a + b, 0) : null,
+      max: ss.length ? [...ss].sort().at(-1) : null,
+      count: xs.length,
+      nunique: new Set(xs).size,
+    };
+  }
+  const spec = {
+    sum: ['x', 'sum'],
+    max: ['s', 'max'],
+    count: ['x', 'count'],
+    nunique: ['x', 'nunique'],
+  } as const;
+
+  it('boundaries: a slice with no true rows (all false or null), a slice of every row, and 0 rows', () => {
+    const rows = [
+      { x: 1, s: 'a' },
+      { x: null, s: null },
+      { x: 2, s: 'b' },
+    ];
+    const frame = new DataFrame({
+      none: ScalarColumn.from([false, null, false], 'bool'),
+      nulls: ScalarColumn.from([null, null, null], 'bool'),
+      every: ScalarColumn.from([true, true, true], 'bool'),
+      x: ScalarColumn.from(
+        rows.map((r) => r.x),
+        'float64',
+      ),
+      s: ScalarColumn.from(
+        rows.map((r) => r.s),
+        'string',
+      ),
+    });
+    expect(frame.sliceby(['none', 'nulls', 'every']).aggregate(spec).toRecords()).toEqual([
+      naiveSlice([], 'none'),
+      naiveSlice([], 'nulls'),
+      naiveSlice(rows, 'every'),
+    ]);
+    expect(frame.sliceby('none').slices.get('none')!.length).toBe(0);
+    expect(frame.head(0).sliceby(['every']).aggregate(spec).toRecords()).toEqual([naiveSlice([], 'every')]);
+  });
 });

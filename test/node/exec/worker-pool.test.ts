@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  BatchFailedError,
   type BatchPlan,
   DataFrame,
   type FunctionRef,
@@ -181,5 +182,28 @@ describe('WorkerPoolExecutor', () => {
     await expect(df.map(fn('oneValue'), { batched: true, executor: pool })).rejects.toThrow(
       LengthMismatchError,
     );
+  });
+});
+
+describe('WorkerPoolExecutor boundaries (fixed examples beside the property test)', () => {
+  it('0 rows, batchSize 1, = length and > length (fewer batches than threads): as a plain per-row loop', async () => {
+    const { score } = await import('./fixtures/fns.js');
+    const empty = await numbers(0).map(fn('score'), { executor: pool });
+    expect(empty.length).toBe(0);
+    const df = numbers(7);
+    const want = df.toRecords().map(score);
+    for (const batchSize of [1, 7, 8]) {
+      const out = await df.map(fn('score'), { batchSize, executor: pool });
+      expect(out.column('output').toArray(), `batchSize ${batchSize}`).toEqual(want);
+    }
+  });
+
+  it('retries = 0: a failing batch fails on its first attempt, naming its rows', async () => {
+    const error = await numbers(20)
+      .map(fn('failOn13'), { batched: true, batchSize: 6, retries: 0, executor: pool })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BatchFailedError);
+    const e = error as BatchFailedError;
+    expect([e.start, e.end, e.attempts]).toEqual([12, 18, 1]);
   });
 });

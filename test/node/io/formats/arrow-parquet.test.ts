@@ -252,3 +252,80 @@ describe('Parquet', () => {
     expect(() => parseParquet(bad)).toThrow(ParseError);
   });
 });
+
+describe('Arrow and Parquet boundaries (fixed examples beside the property tests)', () => {
+  const extremes = {
+    i64: [2n ** 63n - 1n, -(2n ** 63n), 2n ** 53n + 1n, -(2n ** 53n) - 1n, 0n, null],
+    i32: [2 ** 31 - 1, -(2 ** 31), 0, 1, -1, null],
+    u8: [255, 0, 1, 254, 128, null],
+    str: ['', '\u0000', 'a\u0000b', 'é', '😀日本', null],
+  };
+  const frameOfExtremes = () =>
+    new DataFrame({
+      i64: ScalarColumn.from(extremes.i64, 'int64'),
+      i32: ScalarColumn.from(extremes.i32, 'int32'),
+      u8: ScalarColumn.from(extremes.u8, 'uint8'),
+      str: ScalarColumn.from(extremes.str, 'string'),
+    });
+
+  it('int64 at ±2^63 and ±(2^53 + 1), int32 at ±2^31, uint8 at 0/255, NUL and multi-byte strings: round trips', () => {
+    const df = frameOfExtremes();
+    for (const back of [parseArrow(formatArrow(df)), parseParquet(formatParquet(df))]) {
+      expect(kinds(back)).toEqual(['int64', 'int32', 'uint8', 'string']);
+      for (const [name, values] of Object.entries(extremes))
+        expect(back.column(name).toArray(), name).toEqual(values);
+    }
+  });
+
+  it('the same extremes (without NUL) as DuckDB reads them from our Parquet file', async () => {
+    const file = tmp();
+    const df = frameOfExtremes();
+    await writeParquet(
+      df.withColumn('str', ScalarColumn.from(['', 'x', 'ab', 'é', '😀日本', null], 'string')),
+      file,
+    );
+    const rows = await duckdb(`SELECT i64::VARCHAR AS i64, i32, u8, str FROM read_parquet('${file}')`);
+    expect(rows.map((r) => r.i64)).toEqual(extremes.i64.map((v) => (v === null ? null : String(v))));
+    expect(rows.map((r) => r.i32)).toEqual(extremes.i32);
+    expect(rows.map((r) => r.u8)).toEqual(extremes.u8);
+    expect(rows.map((r) => r.str)).toEqual(['', 'x', 'ab', 'é', '😀日本', null]);
+  });
+
+  it('0-row frames keep their column types through Arrow and Parquet', () => {
+    const df = new DataFrame({
+      i64: ScalarColumn.from([], 'int64'),
+      s: ScalarColumn.from([], 'string'),
+      b: ScalarColumn.from([], 'bool'),
+      v: TensorColumn.fromRows([], 'float32', [2]),
+    });
+    for (const back of [parseArrow(formatArrow(df)), parseParquet(formatParquet(df))]) {
+      expect(back.length).toBe(0);
+      expect(kinds(back)).toEqual(['int64', 'string', 'bool', 'tensor<float32>[2]']);
+    }
+  });
+
+  it('validity at 7, 8, 9, 63, 64, 65 rows, in row groups of 8 (one group, exactly full, one row over)', async () => {
+    for (const n of [7, 8, 9, 63, 64, 65]) {
+      const values = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? null : i % 2 === 0));
+      const nums = Array.from({ length: n }, (_, i) => (i % 5 === 4 ? null : i));
+      const df = new DataFrame({ b: ScalarColumn.from(values, 'bool'), x: ScalarColumn.from(nums, 'int32') });
+      expect(parseArrow(formatArrow(df)).toRecords(), `arrow n=${n}`).toEqual(df.toRecords());
+      const file = tmp();
+      await writeParquet(df, file, { rowGroupSize: 8 });
+      expect((await readParquet(file)).toRecords(), `parquet n=${n}`).toEqual(df.toRecords());
+      const [ref] = await duckdb(
+        `SELECT count(*)::INT AS n, count(b)::INT AS b, count(x)::INT AS x, sum(b::INT)::INT AS t FROM read_parquet('${file}')`,
+      );
+      expect(ref).toEqual({
+        n,
+        b: values.filter((v) => v !== null).length,
+        x: nums.filter((v) => v !== null).length,
+        t: values.filter((v) => v === true).length,
+      });
+      const [groups] = await duckdb(
+        `SELECT count(DISTINCT row_group_id)::INT AS g FROM parquet_metadata('${file}')`,
+      );
+      expect(groups.g, `row groups n=${n}`).toBe(Math.ceil(n / 8));
+    }
+  });
+});

@@ -392,3 +392,176 @@ describe('real data', () => {
     expect(comparableRows(df.head(3).toRecords())).toEqual(comparableRows(first));
   });
 });
+
+describe('CSV boundaries (fixed examples beside the property tests)', () => {
+  // With batchBytes 1024, a header "abc\n" and 5-byte rows ("xxxx\n"), the first chunk ends exactly
+  // after row 203: batch 1 is rows 0..203, batch 2 rows 204..408, and so on.
+  const EDGE = 204;
+  const batchBytes = 1024;
+
+  /** A one-column file "abc" whose row i holds text(i), each exactly 4 bytes. */
+  function fixedWidthFile(rows: number, text: (i: number) => string): string {
+    const cells = Array.from({ length: rows }, (_, i) => text(i));
+    for (const c of cells) expect(Buffer.byteLength(c)).toBe(4);
+    const file = tmp();
+    fs.writeFileSync(file, `abc\n${cells.map((c) => `${c}\n`).join('')}`);
+    return file;
+  }
+
+  /** Row counts of the batches, read as text so no batch can fail. */
+  async function batchLengths(file: string): Promise<number[]> {
+    const out: number[] = [];
+    for await (const b of readCsvBatches(file, { batchBytes, types: { abc: 'string' } })) out.push(b.length);
+    return out;
+  }
+
+  it('the setup: row 203 ends the first batch exactly at the chunk edge', async () => {
+    const file = fixedWidthFile(600, () => '1.50');
+    expect(await batchLengths(file)).toEqual([EDGE, EDGE, 600 - 2 * EDGE]);
+  });
+
+  it('widening at the batch edge: a word as the first row of batch 2 keeps "1.50" as text', async () => {
+    const text = (i: number) => (i === EDGE ? 'oops' : i < EDGE ? '1.50' : '2.25');
+    const df = await readCsv(fixedWidthFile(500, text), { batchBytes });
+    expect(dtypes(df)).toEqual(['string']);
+    expect(df.column('abc').toArray()).toEqual(Array.from({ length: 500 }, (_, i) => text(i)));
+  });
+
+  it('widening at the batch edge: a word as the last row of batch 1 turns later numbers into their text', async () => {
+    const text = (i: number) => (i === EDGE - 1 ? 'oops' : '0.10');
+    const df = await readCsv(fixedWidthFile(500, text), { batchBytes });
+    expect(dtypes(df)).toEqual(['string']);
+    expect(df.column('abc').toArray()).toEqual(Array.from({ length: 500 }, (_, i) => text(i)));
+  });
+
+  it('a first batch all null, then numbers: nulls stay null, numbers are float64', async () => {
+    const text = (i: number) => (i < EDGE ? 'NULL' : String(1000 + i));
+    const df = await readCsv(fixedWidthFile(500, text), { batchBytes });
+    expect(dtypes(df)).toEqual(['float64']);
+    expect(df.column('abc').toArray()).toEqual(
+      Array.from({ length: 500 }, (_, i) => (i < EDGE ? null : 1000 + i)),
+    );
+  });
+
+  it('numbers, then a last batch all null: float64 with the nulls', async () => {
+    const text = (i: number) => (i >= 2 * EDGE ? 'NULL' : String(1000 + i));
+    const df = await readCsv(fixedWidthFile(500, text), { batchBytes });
+    expect(dtypes(df)).toEqual(['float64']);
+    expect(df.column('abc').toArray()).toEqual(
+      Array.from({ length: 500 }, (_, i) => (i >= 2 * EDGE ? null : 1000 + i)),
+    );
+  });
+
+  it('only nulls in every batch: a string column of nulls', async () => {
+    const df = await readCsv(
+      fixedWidthFile(500, () => 'NULL'),
+      { batchBytes },
+    );
+    expect(dtypes(df)).toEqual(['string']);
+    expect(df.column('abc').nullCount).toBe(500);
+  });
+
+  it('date -> timestamp across batches after a first batch all null: values as Date.UTC gives them', async () => {
+    // 400 nulls (1200 bytes), 100 dates (1100 bytes), 60 date-times (1260 bytes): each kind fills a batch.
+    const rows = [
+      ...Array.from({ length: 400 }, () => null),
+      ...Array.from({ length: 100 }, () => '2024-02-29'),
+      ...Array.from({ length: 60 }, (_, i) => `2024-02-29T10:11:${String(i).padStart(2, '0')}Z`),
+    ];
+    const file = tmp();
+    fs.writeFileSync(file, `abc\n${rows.map((r) => `${r ?? 'NA'}\n`).join('')}`);
+    const lengths = await batchLengths(file);
+    expect(lengths[0]).toBeLessThan(400); // precondition: the first batch holds only nulls
+    expect(lengths.length).toBeGreaterThanOrEqual(3);
+    const df = await readCsv(file, { batchBytes });
+    expect(dtypes(df)).toEqual(['timestamp']);
+    expect(df.column('abc').toArray()).toEqual([
+      ...Array.from({ length: 400 }, () => null),
+      ...Array.from({ length: 100 }, () => new Date(Date.UTC(2024, 1, 29))),
+      ...Array.from({ length: 60 }, (_, i) => new Date(Date.UTC(2024, 1, 29, 10, 11, i))),
+    ]);
+  });
+
+  it('date -> timestamp -> string across batches: every field keeps its own text', async () => {
+    // 100 dates (1100 bytes), then 60 date-times (1260 bytes), then words: each kind fills a batch.
+    const rows = [
+      ...Array.from({ length: 100 }, () => '2024-01-02'),
+      ...Array.from({ length: 60 }, (_, i) => `2024-01-02T03:04:${String(i).padStart(2, '0')}Z`),
+      ...Array.from({ length: 60 }, (_, i) => `w${i}`),
+    ];
+    const file = tmp();
+    fs.writeFileSync(file, `abc\n${rows.map((r) => `${r}\n`).join('')}`);
+    const lengths = await batchLengths(file);
+    expect(lengths[0]).toBeLessThan(100); // precondition: the first batch holds only dates
+    expect(lengths.length).toBeGreaterThanOrEqual(3);
+    const df = await readCsv(file, { batchBytes });
+    expect(dtypes(df)).toEqual(['string']);
+    expect(df.column('abc').toArray()).toEqual(rows);
+  });
+
+  it('multi-byte UTF-8 split by the chunk edge (each of the 1..3 continuation bytes)', async () => {
+    for (const lead of [1, 2, 3]) {
+      // The 4-byte 😀 starts `lead` bytes before byte 1024, so the chunk edge falls inside it.
+      const header = 'abc\n';
+      // The emoji's first byte sits after the header, `"pad"\n` and its own opening quote.
+      const pad = 'x'.repeat(1024 - header.length - 4 - lead);
+      const rows = [pad, '😀é日', '', 'ü'];
+      const file = tmp();
+      fs.writeFileSync(file, `${header}${rows.map((r) => `"${r}"\n`).join('')}`);
+      const bytes = fs.readFileSync(file);
+      expect(bytes[1024 - lead]).toBe(0xf0); // the emoji's lead byte
+      const df = await readCsv(file, { batchBytes });
+      expect(df.column('abc').toArray(), `lead ${lead}`).toEqual(rows);
+      const streamed: unknown[] = [];
+      for await (const b of readCsvBatches(file, { batchBytes })) streamed.push(...b.column('abc').toArray());
+      expect(streamed).toEqual(rows);
+    }
+  });
+
+  it('chunks of one byte: CRLF, doubled quotes, empty quoted fields, NUL and multi-byte text', () => {
+    const text = 'a,b\r\n"",""""\r\n"x\u0000y","é😀"\r\nNA,"a\r\nb"\r\n';
+    const want = [
+      { a: '', b: '"' },
+      { a: 'x\u0000y', b: 'é😀' },
+      { a: null, b: 'a\r\nb' },
+    ];
+    const bytes = new TextEncoder().encode(text);
+    const parser = new CsvParser('<bytes>', { types: { a: 'string', b: 'string' } });
+    const frames: DataFrame[] = [];
+    for (let i = 0; i < bytes.length; i++) {
+      const f = parser.push(bytes.subarray(i, i + 1));
+      if (f) frames.push(f);
+    }
+    const last = parser.finish();
+    if (last) frames.push(last);
+    expect(DataFrame.concat(frames).toRecords()).toEqual(want);
+  });
+
+  it('explicit int64 at ±2^63 and int32 at ±2^31: the extremes parse, one past them is a ParseError', () => {
+    const int64 = (t: string) =>
+      parseCsv(`n\n${t}\n`, { types: { n: 'int64' } })
+        .column('n')
+        .get(0);
+    expect(int64('9223372036854775807')).toBe(2n ** 63n - 1n);
+    expect(int64('-9223372036854775808')).toBe(-(2n ** 63n));
+    expect(() => int64('9223372036854775808')).toThrow(ParseError);
+    expect(() => int64('-9223372036854775809')).toThrow(ParseError);
+    const int32 = (t: string) =>
+      parseCsv(`n\n${t}\n`, { types: { n: 'int32' } })
+        .column('n')
+        .get(0);
+    expect([int32('2147483647'), int32('-2147483648')]).toEqual([2 ** 31 - 1, -(2 ** 31)]);
+    expect(() => int32('2147483648')).toThrow(ParseError);
+    expect(() => int32('-2147483649')).toThrow(ParseError);
+  });
+
+  it('strings with empty values, NUL and multi-byte text round-trip through formatCsv', () => {
+    const values = ['', null, '\u0000', 'a,b', '"', '\r\n', '😀', ' lead', 'NA'];
+    const df = new DataFrame({ s: ScalarColumn.from(values, 'string') });
+    expect(
+      parseCsv(formatCsv(df), { types: { s: 'string' } })
+        .column('s')
+        .toArray(),
+    ).toEqual(values);
+  });
+});

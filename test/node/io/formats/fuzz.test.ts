@@ -13,6 +13,7 @@ import {
   formatCsv,
   formatParquet,
   jsonRecords,
+  ParseError,
   parseArrow,
   parseCsv,
   parseJson,
@@ -63,6 +64,33 @@ describe.each(readers)('%s reader on bad bytes', (_name, read, valid) => {
 
   it('throws only typed errors on corrupted files', () => {
     fc.assert(fc.property(corrupted(valid), readsSafely(read)), { numRuns: 300 });
+  });
+
+  it('boundary: empty input, and the file cut at each of its first and last 64 bytes', () => {
+    readsSafely(read)(new Uint8Array(0));
+    const cuts = new Set<number>();
+    for (let k = 0; k <= 64; k++) {
+      cuts.add(Math.min(k, valid.length));
+      cuts.add(Math.max(0, valid.length - k));
+    }
+    for (const n of cuts) readsSafely(read)(valid.slice(0, n));
+  });
+});
+
+describe('binary readers at their magic bytes', () => {
+  const magic: [string, (b: Uint8Array) => DataFrame, string[]][] = [
+    ['Arrow IPC', (b) => parseArrow(b), ['', 'ARROW1', 'ARROW1\0\0', 'ARROW1\0\0ARROW1', '\xff\xff\xff\xff']],
+    [
+      'Parquet',
+      (b) => parseParquet(b),
+      ['', 'PAR1', 'PAR1PAR1', 'PAR1\0\0\0\0PAR1', 'PAR1\xff\xff\xff\xffPAR1'],
+    ],
+  ];
+  it.each(magic)('%s: empty input and files of magic bytes only are a ParseError', (_name, read, inputs) => {
+    for (const text of inputs) {
+      const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0));
+      expect(() => read(bytes), JSON.stringify(text)).toThrow(ParseError);
+    }
   });
 });
 

@@ -152,3 +152,67 @@ describe('real data', () => {
     expect(new Set(df.column('Name').toArray()).size).toBe(ref.names);
   });
 });
+
+describe('JSON boundaries (fixed examples beside the property test)', () => {
+  it('int64 at ±2^53: safe integers are JSON numbers, ±2^53 and beyond (to ±2^63) are text; all read back exactly', () => {
+    const values = [
+      2n ** 53n - 1n,
+      2n ** 53n,
+      2n ** 53n + 1n,
+      -(2n ** 53n) + 1n,
+      -(2n ** 53n),
+      2n ** 63n - 1n,
+      -(2n ** 63n),
+      null,
+    ];
+    const df = new DataFrame({ n: ScalarColumn.from(values, 'int64') });
+    // Reference: a JSON number is exact only for safe integers (Number.isSafeInteger), so those stay numbers.
+    const want = values.map((v) =>
+      v === null ? null : Number.isSafeInteger(Number(v)) ? Number(v) : String(v),
+    );
+    expect(jsonRecords(df).map((r) => r.n)).toEqual(want);
+    const back = parseJson(JSON.stringify(jsonRecords(df)), { types: { n: 'int64' } });
+    expect(back.column('n').toArray()).toEqual(values);
+  });
+
+  it('int64 text one past ±2^63 is a ParseError (was wrapped silently to the other end)', () => {
+    const read = (t: string) =>
+      parseJson(`[{"n":"${t}"}]`, { types: { n: 'int64' } })
+        .column('n')
+        .get(0);
+    expect(read('-9223372036854775808')).toBe(-(2n ** 63n));
+    expect(() => read('9223372036854775808')).toThrow(ParseError);
+    expect(() => read('-9223372036854775809')).toThrow(ParseError);
+  });
+
+  it('0 rows: an empty array and an empty JSON lines file read as frames without rows', async () => {
+    expect(parseJson('[]').length).toBe(0);
+    const file = tmp();
+    await writeJson(new DataFrame({ x: ScalarColumn.from([], 'float64') }), file);
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toEqual([]);
+    fs.writeFileSync(file, '');
+    expect((await readJsonLines(file)).length).toBe(0);
+  });
+
+  it('JSON lines batches at batchRows 1, = rows and > rows', async () => {
+    const file = tmp();
+    fs.writeFileSync(
+      file,
+      `${[0, 1, 2].map((i) => JSON.stringify({ i, s: i === 1 ? '' : `é${i}\u0000` })).join('\n')}\n`,
+    );
+    for (const [batchRows, sizes] of [
+      [1, [1, 1, 1]],
+      [3, [3]],
+      [4, [3]],
+    ] as const) {
+      const got: number[] = [];
+      const strings: unknown[] = [];
+      for await (const b of readJsonLinesBatches(file, { batchRows })) {
+        got.push(b.length);
+        strings.push(...b.column('s').toArray());
+      }
+      expect(got, `batchRows ${batchRows}`).toEqual(sizes);
+      expect(strings).toEqual(['é0\u0000', '', 'é2\u0000']);
+    }
+  });
+});

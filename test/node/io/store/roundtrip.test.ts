@@ -305,3 +305,58 @@ describe('deferred columns', () => {
     expect(() => missing.column('image')).toThrow(/needs the environment variable TESSERA_TEST_ROOT/);
   });
 });
+
+describe('store boundaries (fixed examples beside the property test)', () => {
+  it('tensor data at the 4 KiB checksum block: 1, 255, 256, 257, 512, 513 rows of 16 bytes, whole and by range', async () => {
+    for (const n of [1, 255, 256, 257, 512, 513]) {
+      const rows = Array.from({ length: n }, (_, i) => (i % 97 === 5 ? null : [i, -i, i / 4, 2 ** 20 + i]));
+      const p = dataset('blocks');
+      await write(new DataFrame({ v: TensorColumn.fromRows(rows, 'float32', [4]) }), p, fast);
+      const back = (await read(p)).column<TensorColumn>('v');
+      const plain = (r: ArrayLike<number> | null) => (r === null ? null : Array.from(r));
+      expect(back.toArray().map(plain), `n=${n}`).toEqual(rows);
+      const from = Math.max(0, n - 260);
+      expect(back.slice(from, n).toArray().map(plain)).toEqual(rows.slice(from, n));
+      expect(
+        back
+          .take([n - 1, 0])
+          .toArray()
+          .map(plain),
+      ).toEqual([rows[n - 1], rows[0]]);
+    }
+  });
+
+  it('tensor rows larger than a checksum block (4100 bytes each), 1 and 3 rows', async () => {
+    for (const n of [1, 3]) {
+      const rows = Array.from({ length: n }, (_, i) => Array.from({ length: 1025 }, (_, k) => i * 1025 + k));
+      const p = dataset('wide');
+      await write(new DataFrame({ v: TensorColumn.fromRows(rows, 'float32', [1025]) }), p, fast);
+      const back = (await read(p)).column<TensorColumn>('v');
+      expect(back.toArray().map((r) => Array.from(r!))).toEqual(rows);
+      expect(Array.from(back.get(n - 1)!)).toEqual(rows[n - 1]);
+    }
+  });
+
+  it('validity at 7, 8, 9, 63, 64, 65 rows, with empty, NUL and multi-byte strings', async () => {
+    for (const n of [7, 8, 9, 63, 64, 65]) {
+      const s = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? null : ['', '\u0000', 'é', '😀x'][i % 4]));
+      const b = Array.from({ length: n }, (_, i) => (i % 5 === 0 ? null : i % 2 === 0));
+      const x = Array.from({ length: n }, (_, i) => (i % 7 === 6 ? null : BigInt(i) - 2n ** 63n));
+      const p = dataset('bits');
+      await write(
+        new DataFrame({
+          s: ScalarColumn.from(s, 'string'),
+          b: ScalarColumn.from(b, 'bool'),
+          x: ScalarColumn.from(x, 'int64'),
+        }),
+        p,
+        fast,
+      );
+      const back = await read(p);
+      expect(back.column('s').toArray(), `n=${n}`).toEqual(s);
+      expect(back.column('b').toArray()).toEqual(b);
+      expect(back.column('x').toArray()).toEqual(x);
+      expect(back.column('s').nullCount).toBe(s.filter((v) => v === null).length);
+    }
+  });
+});
