@@ -48,10 +48,8 @@ export function linformerProjections(k: number, n: number, seed = 0): { e: Float
   checkBudget('linformerProjections', 'n', n, 0);
   const rng = new Random(seed);
   const s = 1 / Math.sqrt(k);
-  const e = new Float64Array(k * n);
-  const f = new Float64Array(k * n);
-  for (let i = 0; i < e.length; i++) e[i] = rng.normal() * s;
-  for (let i = 0; i < f.length; i++) f[i] = rng.normal() * s;
+  const e = rng.fillNormal(new Float64Array(k * n), s);
+  const f = rng.fillNormal(new Float64Array(k * n), s);
   return { e, f };
 }
 

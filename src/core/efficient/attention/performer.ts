@@ -60,10 +60,7 @@ export function randomFeatureMatrix(m: number, d: number, options: RandomFeature
   checkBudget('randomFeatureMatrix', 'd', d, 1);
   const rng = new Random(options.seed ?? 0);
   const w = new Float64Array(m * d);
-  if (options.orthogonal === false) {
-    for (let i = 0; i < w.length; i++) w[i] = rng.normal();
-    return w;
-  }
+  if (options.orthogonal === false) return rng.fillNormal(w);
   const scaling = options.scaling ?? 'chi';
   if (scaling !== 'chi' && scaling !== 'sqrt-d') {
     throw new InvalidArgumentError(
@@ -72,7 +69,7 @@ export function randomFeatureMatrix(m: number, d: number, options: RandomFeature
   }
   const block = new Float64Array(d * d);
   for (let b0 = 0; b0 < m; b0 += d) {
-    for (let i = 0; i < block.length; i++) block[i] = rng.normal();
+    rng.fillNormal(block);
     for (let i = 0; i < d; i++) {
       const ri = i * d;
       for (let pass = 0; pass < 2; pass++) {

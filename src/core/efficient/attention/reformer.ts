@@ -80,10 +80,7 @@ export function reformerRotations(rounds: number, d: number, buckets: number, se
   checkBudget(op, 'd', d, 1);
   checkBuckets(op, buckets);
   const half = buckets === 1 ? 0 : buckets / 2;
-  const rng = new Random(seed);
-  const out = new Float64Array(rounds * d * half);
-  for (let i = 0; i < out.length; i++) out[i] = rng.normal();
-  return out;
+  return new Random(seed).fillNormal(new Float64Array(rounds * d * half));
 }
 
 function checkBuckets(op: string, buckets: unknown): number {

@@ -54,10 +54,7 @@ export interface SmyrfOptions extends AttentionOptions {
 export function smyrfHashVectors(rounds: number, d: number, seed = 0): Float64Array {
   checkBudget('smyrfHashVectors', 'rounds', rounds, 1);
   checkBudget('smyrfHashVectors', 'd', d, 1);
-  const rng = new Random(seed);
-  const out = new Float64Array(rounds * (d + 2));
-  for (let i = 0; i < out.length; i++) out[i] = rng.normal();
-  return out;
+  return new Random(seed).fillNormal(new Float64Array(rounds * (d + 2)));
 }
 
 /** Resolves and checks the hashing options shared by SMYRF and Scatterbrain's SMYRF support. */
