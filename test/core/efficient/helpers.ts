@@ -1,7 +1,6 @@
 /** Naive float64 references and random inputs for the attention tests. */
 import { clusteredAttention } from '../../../src/core/efficient/attention/clustered.js';
 import { Random } from '../../../src/core/random.js';
-import { tsKernels } from '../../../src/core/tensor/ts-kernels.js';
 
 export function gaussian(seed: number, length: number, std = 1): Float64Array {
   const rng = new Random(seed);
@@ -183,5 +182,5 @@ export async function randomClusterAttention(y: Inputs, n: number, d: number, si
     return p;
   };
   const groups = { count: n / size, size, queries: perm(), keys: perm() };
-  return clusteredAttention(y.q, y.k, y.v, 1, n, d, d, groups, 1 / Math.sqrt(d), false, tsKernels, false);
+  return clusteredAttention(y.q, y.k, y.v, { heads: 1, n, d, dv: d }, groups, 1 / Math.sqrt(d));
 }

@@ -3,15 +3,15 @@
  * `out = softmax(Q Kᵀ · scale) V` with `scale = 1/√d`, rows stabilised by subtracting their max,
  * optional causal mask. Cost O(heads · n² · d) time and O(heads · n²) memory.
  */
-import type { FloatArray } from '../../tensor/kernels.js';
+import { type FloatArray, floatDType } from '../../tensor/kernels.js';
 import {
   type AttentionOptions,
   type AttentionResult,
   type AttentionShape,
   checkAttention,
-  floatFeed,
   graphKernelsOf,
   kernelsOf,
+  qkvFeeds,
   scalarFeed,
 } from './common.js';
 import { exactAttentionGraph } from './graphs.js';
@@ -40,11 +40,8 @@ export async function exactAttention<T extends FloatArray>(
   const causal = options.causal ?? false;
   const graphs = graphKernelsOf(options, n);
   if (graphs) {
-    const dtype = q instanceof Float64Array ? 'float64' : 'float32';
-    const out = await graphs.runGraph(exactAttentionGraph(dtype, causal), {
-      q: floatFeed(q, [heads, n, d]),
-      k: floatFeed(k, [heads, n, d]),
-      v: floatFeed(v, [heads, n, dv]),
+    const out = await graphs.runGraph(exactAttentionGraph(floatDType(q), causal), {
+      ...qkvFeeds(q, k, v, dims),
       scale: scalarFeed(q, scale),
     });
     return { output: out.output.data as T };

@@ -8,7 +8,7 @@
  */
 import { InvalidArgumentError } from '../../errors.js';
 import { Random } from '../../random.js';
-import type { FloatArray } from '../../tensor/kernels.js';
+import { type FloatArray, floatDType, floatTensor } from '../../tensor/kernels.js';
 import { allocLike } from '../../tensor/shapes.js';
 import {
   type AttentionOptions,
@@ -16,9 +16,9 @@ import {
   type AttentionShape,
   checkAttention,
   checkBudget,
-  floatFeed,
   graphKernelsOf,
   kernelsOf,
+  qkvFeeds,
   scalarFeed,
 } from './common.js';
 import { cachedDraw } from './draw-cache.js';
@@ -120,13 +120,10 @@ export async function linformerAttention<T extends FloatArray>(
   }
   const graphs = graphKernelsOf(opts, n);
   if (graphs) {
-    const dtype = q instanceof Float64Array ? 'float64' : 'float32';
-    const out = await graphs.runGraph(linformerGraph(dtype), {
-      q: floatFeed(q, [heads, n, d]),
-      k: floatFeed(k, [heads, n, d]),
-      v: floatFeed(v, [heads, n, dv]),
-      e: floatFeed(eT, [kp, n]),
-      f: floatFeed(fT, [kp, n]),
+    const out = await graphs.runGraph(linformerGraph(floatDType(q)), {
+      ...qkvFeeds(q, k, v, dims),
+      e: floatTensor(eT, [kp, n]),
+      f: floatTensor(fT, [kp, n]),
       scale: scalarFeed(q, scale),
     });
     return { output: out.output.data as T };

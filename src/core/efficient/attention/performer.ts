@@ -19,7 +19,7 @@
  */
 import { InvalidArgumentError } from '../../errors.js';
 import { Random } from '../../random.js';
-import type { FloatArray } from '../../tensor/kernels.js';
+import { type FloatArray, floatDType, floatTensor } from '../../tensor/kernels.js';
 import { dot, transpose } from '../../tensor/loops.js';
 import { allocLike } from '../../tensor/shapes.js';
 import {
@@ -29,9 +29,9 @@ import {
   checkAttention,
   checkBudget,
   featureAttention,
-  floatFeed,
   graphKernelsOf,
   kernelsOf,
+  qkvFeeds,
   scalarFeed,
 } from './common.js';
 import { cachedDraw } from './draw-cache.js';
@@ -216,13 +216,10 @@ export async function performerAttention<T extends FloatArray>(
   const causal = options.causal ?? false;
   const graphs = graphKernelsOf(options, n);
   if (graphs) {
-    const dtype = q instanceof Float64Array ? 'float64' : 'float32';
     const { dv } = dims;
-    const out = await graphs.runGraph(performerGraph(dtype, variant, causal, m, dv), {
-      q: floatFeed(q, [heads, n, d]),
-      k: floatFeed(k, [heads, n, d]),
-      v: floatFeed(v, [heads, n, dv]),
-      wt: floatFeed(transpose(wT, m, d), [d, m]),
+    const out = await graphs.runGraph(performerGraph(floatDType(q), variant, causal, m, dv), {
+      ...qkvFeeds(q, k, v, dims),
+      wt: floatTensor(transpose(wT, m, d), [d, m]),
       halfSq: scalarFeed(q, xScale * xScale * 0.5),
       eps: scalarFeed(q, options.eps ?? 0),
       ...(causal ? causalChunkFeeds(n) : {}),

@@ -24,7 +24,13 @@
  * O(heads · n · s · (d + m + dv)) for a support of `s` keys per query (and SMYRF's sort).
  */
 import { InvalidArgumentError } from '../../errors.js';
-import type { FloatArray, GraphKernels, TensorKernels } from '../../tensor/kernels.js';
+import {
+  type FloatArray,
+  floatDType,
+  floatTensor,
+  type GraphKernels,
+  type TensorKernels,
+} from '../../tensor/kernels.js';
 import { dot, gatherRows, transpose } from '../../tensor/loops.js';
 import { allocLike } from '../../tensor/shapes.js';
 import { type AttentionGroups, bandGroups, groupProducts, pairCounts, pairRule } from './clustered.js';
@@ -36,9 +42,9 @@ import {
   checkAttention,
   checkBudget,
   featureSums,
-  floatFeed,
   graphKernelsOf,
   kernelsOf,
+  qkvFeeds,
   scalarFeed,
   scaleKeys,
   valuesWithOnes,
@@ -174,12 +180,9 @@ async function lowRankGraph<T extends FloatArray>(
   const { heads, n, d, dv } = dims;
   const m = w.length / d;
   const { wT, xScale } = scaledProjection(w, q, d);
-  const dtype = q instanceof Float64Array ? 'float64' : 'float32';
-  const out = await graphs.runGraph(scatterbrainLowRankGraph(dtype, causal, m, dv), {
-    q: floatFeed(q, [heads, n, d]),
-    k: floatFeed(k, [heads, n, d]),
-    v: floatFeed(v, [heads, n, dv]),
-    wt: floatFeed(transpose(wT, m, d), [d, m]),
+  const out = await graphs.runGraph(scatterbrainLowRankGraph(floatDType(q), causal, m, dv), {
+    ...qkvFeeds(q, k, v, dims),
+    wt: floatTensor(transpose(wT, m, d), [d, m]),
     halfSq: scalarFeed(q, xScale * xScale * 0.5),
     ...(causal ? causalChunkFeeds(n) : {}),
   });
