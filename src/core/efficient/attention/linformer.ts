@@ -9,6 +9,7 @@
 import { InvalidArgumentError } from '../../errors.js';
 import { Random } from '../../random.js';
 import { type FloatArray, floatDType, floatTensor } from '../../tensor/kernels.js';
+import { softmaxInPlace } from '../../tensor/loops.js';
 import { allocLike } from '../../tensor/shapes.js';
 import {
   type AttentionOptions,
@@ -137,18 +138,7 @@ export async function linformerAttention<T extends FloatArray>(
     const kProj = await kernels.matmul(eT, kh, kp, n, d); // [kp, d]
     const vProj = await kernels.matmul(fT, vh, kp, n, dv); // [kp, dv]
     const p = await kernels.matmul(qh, kProj, n, d, kp, { transposeB: true }); // [n, kp]
-    for (let i = 0; i < n; i++) {
-      const o = i * kp;
-      let max = Number.NEGATIVE_INFINITY;
-      for (let a = 0; a < kp; a++) if (p[o + a] > max) max = p[o + a];
-      let z = 0;
-      for (let a = 0; a < kp; a++) {
-        const t = Math.exp((p[o + a] - max) * scale);
-        p[o + a] = t;
-        z += t;
-      }
-      for (let a = 0; a < kp; a++) p[o + a] /= z;
-    }
+    for (let i = 0; i < n; i++) softmaxInPlace(p, i * kp, kp, scale);
     const out = await kernels.matmul(p, vProj, n, kp, dv); // [n, dv]
     output.set(out, h * n * dv);
     if (matrix) matrix.set(await kernels.matmul(p, fT, n, kp, n), h * n * n);

@@ -102,7 +102,7 @@ export function randomFeatureMatrix(m: number, d: number, options: RandomFeature
 }
 
 /** {@link randomFeatureMatrix}, kept for repeated calls (read-only; see `draw-cache.ts`). */
-export function cachedRandomFeatures(m: number, d: number, options: RandomFeatureOptions): Float64Array {
+function cachedRandomFeatures(m: number, d: number, options: RandomFeatureOptions): Float64Array {
   const key = `performer:${m}:${d}:${options.orthogonal}:${options.scaling}:${options.seed ?? 0}`;
   return cachedDraw(key, () => randomFeatureMatrix(m, d, options));
 }
@@ -178,6 +178,29 @@ export function scaledProjection<T extends FloatArray>(
   return { wT, xScale };
 }
 
+/**
+ * The projection `[m, d]` of a random-feature method (Performer, Scatterbrain): the given
+ * `projection`, checked against `d` and `features`, or `features` (default 256) rows drawn per
+ * {@link RandomFeatureOptions} and cached.
+ */
+export function featureProjection(
+  op: string,
+  d: number,
+  options: RandomFeatureOptions & { features?: number; projection?: Float64Array },
+): Float64Array {
+  const { projection, features } = options;
+  if (projection === undefined)
+    return cachedRandomFeatures(checkBudget(op, 'features', features ?? 256, 1), d, options);
+  if (!(projection instanceof Float64Array) || projection.length % d !== 0) {
+    throw new InvalidArgumentError(`${op}: projection must be a Float64Array of shape [m, d=${d}]`);
+  }
+  const m = checkBudget(op, 'projection rows', projection.length / d, 1);
+  if (features !== undefined && features !== m) {
+    throw new InvalidArgumentError(`${op}: features=${features} but the projection has ${m} rows`);
+  }
+  return projection;
+}
+
 /** Performer FAVOR+ attention, bidirectional or causal. */
 export async function performerAttention<T extends FloatArray>(
   q: T,
@@ -196,21 +219,8 @@ export async function performerAttention<T extends FloatArray>(
     );
   }
   const hyperbolic = variant === 'hyperbolic';
-  let m: number;
-  let w: Float64Array;
-  if (options.projection !== undefined) {
-    if (!(options.projection instanceof Float64Array) || options.projection.length % d !== 0) {
-      throw new InvalidArgumentError(`${op}: projection must be a Float64Array of shape [m, d=${d}]`);
-    }
-    m = checkBudget(op, 'projection rows', options.projection.length / d, 1);
-    if (options.features !== undefined && options.features !== m) {
-      throw new InvalidArgumentError(`${op}: features=${options.features} but the projection has ${m} rows`);
-    }
-    w = options.projection;
-  } else {
-    m = checkBudget(op, 'features', options.features ?? 256, 1);
-    w = cachedRandomFeatures(m, d, options);
-  }
+  const w = featureProjection(op, d, options);
+  const m = w.length / d;
   const kernels = kernelsOf(options);
   const { wT, xScale } = scaledProjection(w, q, d);
   const causal = options.causal ?? false;
