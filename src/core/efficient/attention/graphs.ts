@@ -171,15 +171,22 @@ function scaledKeys(g: Builder, features: string, log: string) {
   return { keys: g.op('Mul', [features, g.op('Exp', [g.op('Sub', [log, top])])]), top };
 }
 
+/** The inputs `q`, `k` (`[b, n, d]`) and `v` (`[b, n, dv]`) of every attention graph, in that order. */
+function attentionInputs(g: Builder, d: number | string, dv: number | string) {
+  return {
+    q: g.input('q', ['b', 'n', d]),
+    k: g.input('k', ['b', 'n', d]),
+    v: g.input('v', ['b', 'n', dv]),
+  };
+}
+
 /**
  * Exact softmax attention: `softmax(q kᵀ · scale [+ causal mask]) v`. Inputs `q`, `k` `[b, n, d]`,
  * `v` `[b, n, dv]`, `scale` `[1]`; output `output` `[b, n, dv]`.
  */
 export function exactAttentionGraph(dtype: FloatDType, causal: boolean): OnnxGraph {
   const g = new Builder(dtype);
-  const q = g.input('q', ['b', 'n', 'd']);
-  const k = g.input('k', ['b', 'n', 'd']);
-  const v = g.input('v', ['b', 'n', 'dv']);
+  const { q, k, v } = attentionInputs(g, 'd', 'dv');
   const scale = g.input('scale', [1]);
   // Scaling q (n·d values) is cheaper than scaling the n² logits.
   let s = g.op('MatMul', [g.op('Mul', [q, scale]), g.transpose(k, [0, 2, 1])]);
@@ -199,9 +206,7 @@ export function exactAttentionGraph(dtype: FloatDType, causal: boolean): OnnxGra
 /** The inputs of the random-feature graphs: `q`, `k` `[b, n, d]`, `v` `[b, n, dv]`, `wt` `[d, m]`, `halfSq` `[1]`. */
 function featureInputs(g: Builder, m: number, dv: number) {
   return {
-    q: g.input('q', ['b', 'n', 'd']),
-    k: g.input('k', ['b', 'n', 'd']),
-    v: g.input('v', ['b', 'n', dv]),
+    ...attentionInputs(g, 'd', dv),
     wt: g.input('wt', ['d', m]),
     halfSq: g.input('halfSq', [1]),
   };
@@ -246,9 +251,7 @@ export function linearAttentionGraph(
   chunk = CAUSAL_CHUNK,
 ): OnnxGraph {
   const g = new Builder(dtype);
-  const q = g.input('q', ['b', 'n', d]);
-  const k = g.input('k', ['b', 'n', d]);
-  const v = g.input('v', ['b', 'n', dv]);
+  const { q, k, v } = attentionInputs(g, d, dv);
   const eps = g.input('eps', [1]);
   // elu(x) + 1 = x + 1 for x > 0, else exp(x) (exp of min(x, 0), so the unused branch cannot overflow).
   const zero = g.floats([0]);
@@ -269,9 +272,7 @@ export function linearAttentionGraph(
  */
 export function linformerGraph(dtype: FloatDType): OnnxGraph {
   const g = new Builder(dtype);
-  const q = g.input('q', ['b', 'n', 'd']);
-  const k = g.input('k', ['b', 'n', 'd']);
-  const v = g.input('v', ['b', 'n', 'dv']);
+  const { q, k, v } = attentionInputs(g, 'd', 'dv');
   const e = g.input('e', ['kp', 'n']);
   const f = g.input('f', ['kp', 'n']);
   const scale = g.input('scale', [1]);
