@@ -9,13 +9,17 @@ import {
 import { InvalidArgumentError, ShapeError } from '../../../src/core/errors.js';
 import {
   dot,
+  expectCausalRows,
+  expectCloseResult,
   gaussian,
   type Inputs,
   inputs,
   maxAbsDiff,
+  perturbAfter,
   randomClusterAttention,
   relFrobenius,
   rowsAt,
+  toFloat32,
   weightedAttention,
 } from './helpers.js';
 
@@ -71,8 +75,7 @@ describe('routingAttention', () => {
         causal,
         returnMatrix: true,
       });
-      expect(maxAbsDiff(got.output, exact.output)).toBeLessThan(1e-12);
-      expect(maxAbsDiff(got.matrix as Float64Array, exact.matrix as Float64Array)).toBeLessThan(1e-12);
+      expectCloseResult(got, exact, 1e-12);
     }
   });
 
@@ -92,8 +95,7 @@ describe('routingAttention', () => {
         causal,
         returnMatrix: true,
       });
-      expect(maxAbsDiff(got.output, ref.output)).toBeLessThan(1e-12);
-      expect(maxAbsDiff(got.matrix as Float64Array, ref.matrix)).toBeLessThan(1e-12);
+      expectCloseResult(got, ref, 1e-12);
     }
   });
 
@@ -177,30 +179,16 @@ describe('routingAttention', () => {
   it('causal: never attends ahead; future values never change a row', async () => {
     const opts = { clusters: 4, windowSize: 6, causal: true, seed: 2 };
     const got = await routingAttention(x.q, x.k, x.v, shape, { ...opts, returnMatrix: true });
-    const m = got.matrix as Float64Array;
-    for (let r = 0; r < 40; r++) {
-      let sum = 0;
-      for (let j = 0; j < 20; j++) {
-        if (j > r % 20) expect(m[r * 20 + j]).toBe(0);
-        sum += m[r * 20 + j];
-      }
-      expect(Math.abs(sum - 1)).toBeLessThan(1e-12);
-    }
+    expectCausalRows(got.matrix as Float64Array, 2, 20);
     for (const i of [0, 8, 19]) {
-      const v = Float64Array.from(x.v);
-      const noise = gaussian(30 + i, v.length, 3);
-      for (let h = 0; h < 2; h++)
-        for (let j = i + 1; j < 20; j++)
-          for (let c = 0; c < 3; c++) v[(h * 20 + j) * 3 + c] = noise[(h * 20 + j) * 3 + c];
-      const other = await routingAttention(x.q, x.k, v, shape, opts);
+      const y = perturbAfter(x, i, 30 + i, 'v');
+      const other = await routingAttention(y.q, y.k, y.v, shape, opts);
       expect(rowsAt(other.output, 2, 20, 3, i)).toEqual(rowsAt(got.output, 2, 20, 3, i));
     }
   });
 
   it('float32 matches float64 on the same values; reproducible from its seed', async () => {
-    const q32 = Float32Array.from(x.q);
-    const k32 = Float32Array.from(x.k);
-    const v32 = Float32Array.from(x.v);
+    const { q: q32, k: k32, v: v32 } = toFloat32(x);
     const centroids = unitRows(gaussian(3, 2 * 4 * 5), 5);
     const opts = { clusters: 4, windowSize: 5, centroids };
     const f32 = await routingAttention(q32, k32, v32, shape, opts);

@@ -8,13 +8,16 @@ import {
 import { InvalidArgumentError, ShapeError } from '../../../src/core/errors.js';
 import {
   dot,
+  expectCausalRows,
+  expectCloseResult,
   type Inputs,
   inputs,
-  maxAbsDiff,
+  perturbAfter,
   randomClusterAttention,
   relFrobenius,
   rowsAt,
   smyrfSupport,
+  toFloat32,
   weightedAttention,
 } from './helpers.js';
 
@@ -28,23 +31,6 @@ function naiveSmyrf(x: Inputs, clusterSize: number, a: Float64Array, rounds: num
   const logit = (h: number, i: number, j: number) =>
     dot(q, (h * n + i) * d, k, (h * n + j) * d, d) / Math.sqrt(d);
   return weightedAttention(x, (h, i, j) => (support[h * n + i].has(j) ? Math.exp(logit(h, i, j)) : 0));
-}
-
-/** Copies of x with q, k and/or v replaced by noise at positions after i (every head). */
-function perturbAfter(x: Inputs, i: number, seed: number, what: 'v' | 'qkv'): Inputs {
-  const noise = inputs(seed, x.heads, x.n, x.d, x.dv, 3);
-  const y = { ...x, q: Float64Array.from(x.q), k: Float64Array.from(x.k), v: Float64Array.from(x.v) };
-  for (let h = 0; h < x.heads; h++) {
-    for (let j = i + 1; j < x.n; j++) {
-      for (let c = 0; c < x.dv; c++) y.v[(h * x.n + j) * x.dv + c] = noise.v[(h * x.n + j) * x.dv + c];
-      if (what === 'v') continue;
-      for (let c = 0; c < x.d; c++) {
-        y.q[(h * x.n + j) * x.d + c] = noise.q[(h * x.n + j) * x.d + c];
-        y.k[(h * x.n + j) * x.d + c] = noise.k[(h * x.n + j) * x.d + c];
-      }
-    }
-  }
-  return y;
 }
 
 describe('smyrfAttention', () => {
@@ -62,8 +48,7 @@ describe('smyrfAttention', () => {
             causal,
             returnMatrix: true,
           });
-          expect(maxAbsDiff(got.output, exact.output)).toBeLessThan(1e-12);
-          expect(maxAbsDiff(got.matrix as Float64Array, exact.matrix as Float64Array)).toBeLessThan(1e-12);
+          expectCloseResult(got, exact, 1e-12);
         }
       }
     }
@@ -86,8 +71,7 @@ describe('smyrfAttention', () => {
         seed,
         returnMatrix: true,
       });
-      expect(maxAbsDiff(got.output, ref.output)).toBeLessThan(1e-12);
-      expect(maxAbsDiff(got.matrix as Float64Array, ref.matrix)).toBeLessThan(1e-12);
+      expectCloseResult(got, ref, 1e-12);
       const given = await smyrfAttention(x.q, x.k, x.v, shape, {
         clusterSize,
         rounds,
@@ -137,16 +121,7 @@ describe('smyrfAttention', () => {
   it('causal: never attends ahead; future values never change a row', async () => {
     const opts = { clusterSize: 4, rounds: 2, causal: true, seed: 9 };
     const got = await smyrfAttention(x.q, x.k, x.v, shape, { ...opts, returnMatrix: true });
-    const m = got.matrix as Float64Array;
-    for (let r = 0; r < 2 * 21; r++) {
-      const i = r % 21;
-      let sum = 0;
-      for (let j = 0; j < 21; j++) {
-        if (j > i) expect(m[r * 21 + j]).toBe(0);
-        sum += m[r * 21 + j];
-      }
-      expect(Math.abs(sum - 1)).toBeLessThan(1e-12);
-    }
+    expectCausalRows(got.matrix as Float64Array, 2, 21);
     for (const i of [0, 7, 15, 20]) {
       const y = perturbAfter(x, i, 40 + i, 'v');
       const other = await smyrfAttention(y.q, y.k, y.v, shape, opts);
@@ -160,9 +135,7 @@ describe('smyrfAttention', () => {
   });
 
   it('float32 matches float64 on the same values; reproducible from its seed', async () => {
-    const q32 = Float32Array.from(x.q);
-    const k32 = Float32Array.from(x.k);
-    const v32 = Float32Array.from(x.v);
+    const { q: q32, k: k32, v: v32 } = toFloat32(x);
     const opts = { clusterSize: 5, rounds: 2, seed: 3 };
     const f32 = await smyrfAttention(q32, k32, v32, shape, opts);
     const f64 = await smyrfAttention(
