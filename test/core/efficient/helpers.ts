@@ -144,6 +144,33 @@ export function expectCloseResult(
   if (ref.matrix) expect(maxAbsDiff(got.matrix ?? [], ref.matrix)).toBeLessThan(tol);
 }
 
+/**
+ * Causality of a method whose support may depend on every position (hashing, clustering): `run`
+ * (fixed options, causal) gives a causal matrix; at each position `i`, new values after `i` leave
+ * row `i` unchanged, and new `moving` inputs after `i` (which may regroup positions) still put no
+ * weight past `i`.
+ */
+export async function expectCausalUnderPerturbation(
+  run: (y: Inputs, returnMatrix: boolean) => Promise<{ output: Float64Array; matrix?: Float64Array }>,
+  x: Inputs,
+  positions: readonly number[],
+  seed: number,
+  moving?: 'qv' | 'qkv',
+): Promise<void> {
+  const { heads, n, dv } = x;
+  const got = await run(x, true);
+  expectCausalRows(got.matrix as Float64Array, heads, n);
+  for (const i of positions) {
+    const y = perturbAfter(x, i, seed + i, 'v');
+    const other = await run(y, false);
+    expect(rowsAt(other.output, heads, n, dv, i)).toEqual(rowsAt(got.output, heads, n, dv, i));
+    if (moving === undefined) continue;
+    const z = perturbAfter(x, i, seed + 100 + i, moving);
+    const m = (await run(z, true)).matrix as Float64Array;
+    for (let h = 0; h < heads; h++) for (let j = i + 1; j < n; j++) expect(m[(h * n + i) * n + j]).toBe(0);
+  }
+}
+
 /** A causal attention matrix `[heads, n, n]`: zero after the diagonal, every row summing to 1. */
 export function expectCausalRows(m: ArrayLike<number>, heads: number, n: number): void {
   for (let r = 0; r < heads * n; r++) {
