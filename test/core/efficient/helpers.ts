@@ -2,6 +2,16 @@
 import { expect } from 'vitest';
 import { clusteredAttention } from '../../../src/core/efficient/attention/clustered.js';
 import { Random } from '../../../src/core/random.js';
+import type { FloatArray, TensorKernels } from '../../../src/core/tensor/kernels.js';
+
+/** One attention method at fixed options, run on the given kernels: its output. */
+export type AttentionRun = (
+  q: FloatArray,
+  k: FloatArray,
+  v: FloatArray,
+  kernels: TensorKernels,
+  causal: boolean,
+) => Promise<FloatArray>;
 
 export function gaussian(seed: number, length: number, std = 1): Float64Array {
   return new Random(seed).fillNormal(new Float64Array(length), std);
