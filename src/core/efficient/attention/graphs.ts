@@ -213,6 +213,29 @@ function featureInputs(g: Builder, m: number, dv: number) {
 }
 
 /**
+ * The shared core of the random-feature graphs, on the inputs of {@link featureInputs}: the features
+ * of queries and keys (`hyperbolic`: `2m` of them), keys scaled by the head's largest log-scale
+ * `top`, and the feature sums `Σ_j φ(q_i)ᵀφ̃(k_j) [v_j, 1]` (`[b, n, dv + 1]`).
+ */
+function randomFeatureSums(
+  g: Builder,
+  inputs: ReturnType<typeof featureInputs>,
+  m: number,
+  dv: number,
+  hyperbolic: boolean,
+  causal: boolean,
+  chunk: number,
+) {
+  const { q, k, v, wt, halfSq } = inputs;
+  const qr = randomFeatures(g, q, wt, halfSq, hyperbolic);
+  const kr = randomFeatures(g, k, wt, halfSq, hyperbolic);
+  const { keys, top } = scaledKeys(g, kr.features, kr.log);
+  const f = hyperbolic ? 2 * m : m;
+  const sums = featureSums(g, qr.features, keys, g.appendOnes(v), f, dv + 1, causal, chunk);
+  return { qr, kr, top, sums };
+}
+
+/**
  * Performer FAVOR+: inputs `q`, `k` `[b, n, d]`, `v` `[b, n, dv]`, `wt` `[d, m]` (the projection,
  * transposed and scaled by `d^(−1/4)`), `halfSq` `[1]` (`d^(−1/2) / 2`), `eps` `[1]`, and when causal
  * `pads`, `length`; output `output` `[b, n, dv]`. Keys are stabilised by the head's largest
@@ -227,14 +250,9 @@ export function performerGraph(
   chunk = CAUSAL_CHUNK,
 ): OnnxGraph {
   const g = new Builder(dtype);
-  const { q, k, v, wt, halfSq } = featureInputs(g, m, dv);
+  const inputs = featureInputs(g, m, dv);
   const eps = g.input('eps', [1]);
-  const hyperbolic = variant === 'hyperbolic';
-  const f = hyperbolic ? 2 * m : m;
-  const qf = randomFeatures(g, q, wt, halfSq, hyperbolic).features;
-  const kr = randomFeatures(g, k, wt, halfSq, hyperbolic);
-  const { keys } = scaledKeys(g, kr.features, kr.log);
-  const sums = featureSums(g, qf, keys, g.appendOnes(v), f, dv + 1, causal, chunk);
+  const { sums } = randomFeatureSums(g, inputs, m, dv, variant === 'hyperbolic', causal, chunk);
   g.output('output', normalise(g, sums, dv, eps), ['b', 'n', dv]);
   return g.graph(`attention_performer_${variant}_${dtype}_m${m}_dv${dv}${causal ? `_causal${chunk}` : ''}`);
 }
@@ -298,11 +316,12 @@ export function scatterbrainLowRankGraph(
   chunk = CAUSAL_CHUNK,
 ): OnnxGraph {
   const g = new Builder(dtype);
-  const { q, k, v, wt, halfSq } = featureInputs(g, m, dv);
-  const qr = randomFeatures(g, q, wt, halfSq, false);
-  const kr = randomFeatures(g, k, wt, halfSq, false);
-  const { keys, top } = scaledKeys(g, kr.features, kr.log);
-  const low = featureSums(g, qr.features, keys, g.appendOnes(v), m, dv + 1, causal, chunk);
+  const {
+    qr,
+    kr,
+    top,
+    sums: low,
+  } = randomFeatureSums(g, featureInputs(g, m, dv), m, dv, false, causal, chunk);
   g.output('qf', qr.features, ['b', 'n', m]);
   g.output('kf', kr.features, ['b', 'n', m]);
   g.output('qLog', qr.log, ['b', 'n', 1]);
