@@ -135,6 +135,17 @@ export function perturbAfter(
   return y;
 }
 
+/** `run(seed)` twice with one seed gives the same output, and with another seed another one. */
+export async function expectSeeded(
+  run: (seed: number) => Promise<{ output: ArrayLike<number> }>,
+  seed = 1,
+  other = 2,
+): Promise<void> {
+  const a = await run(seed);
+  expect((await run(seed)).output).toEqual(a.output);
+  expect((await run(other)).output).not.toEqual(a.output);
+}
+
 /** The inputs rounded to float32, for float32-against-float64 checks. */
 export function toFloat32(x: Pick<Inputs, 'q' | 'k' | 'v'>): {
   q: Float32Array;
@@ -142,6 +153,12 @@ export function toFloat32(x: Pick<Inputs, 'q' | 'k' | 'v'>): {
   v: Float32Array;
 } {
   return { q: Float32Array.from(x.q), k: Float32Array.from(x.k), v: Float32Array.from(x.v) };
+}
+
+/** The float32-rounded values of the inputs held in float64: the float64 twin of {@link toFloat32}. */
+export function roundedToFloat32(x: Inputs): Inputs {
+  const { q, k, v } = toFloat32(x);
+  return { ...x, q: Float64Array.from(q), k: Float64Array.from(k), v: Float64Array.from(v) };
 }
 
 /** `got`'s output, and its matrix where `ref` has one, within `tol` of `ref`'s (entry by entry). */
