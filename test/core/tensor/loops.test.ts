@@ -12,7 +12,7 @@ import {
 } from '../../../src/core/tensor/loops.js';
 
 const rng = new Random(17);
-const values = (n: number) => Float64Array.from({ length: n }, () => rng.normal());
+const values = (n: number) => rng.fillNormal(new Float64Array(n));
 
 describe('tight loops, against plain one-line loops', () => {
   it('dot and squared distance at offsets, for every length mod 4', () => {
