@@ -11,7 +11,7 @@ export function exampleFrame(rows = 12, seed = 7): DataFrame {
   const label = Array.from({ length: rows }, () => species[rng.int(species.length)]);
   const score = Float64Array.from({ length: rows }, () => Math.round(rng.next() * 1000) / 1000);
   const embeddingDim = 8;
-  const embedding = new Float32Array(rows * embeddingDim).map(() => rng.normal());
+  const embedding = rng.fillNormal(new Float32Array(rows * embeddingDim));
   const frame = new DataFrame({
     id: column(
       Array.from({ length: rows }, (_, i) => i),

@@ -62,6 +62,15 @@ export class Random {
     this.spare = r * Math.sin(2 * Math.PI * v);
     return r * Math.cos(2 * Math.PI * v);
   }
+
+  /**
+   * Fills `out` with independent N(0, std²) samples in index order and returns it: the seeded
+   * Gaussian draw behind hash projections, random features and weight initialisation.
+   */
+  fillNormal<A extends { readonly length: number; [i: number]: number }>(out: A, std = 1): A {
+    for (let i = 0; i < out.length; i++) out[i] = this.normal() * std;
+    return out;
+  }
 }
 
 function rotl(x: number, k: number): number {

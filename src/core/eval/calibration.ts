@@ -3,8 +3,8 @@
  * accuracy, averaged over equal-width confidence bins weighted by the rows in each.
  */
 import { InvalidArgumentError } from '../errors.js';
+import { argmax } from '../tensor/loops.js';
 import type { LabelsInput } from './labels.js';
-import { argmaxRow } from './outputs.js';
 import { labelsWithScores, type ScoreClassOptions, type ScoresInput } from './scores.js';
 
 /** Options of {@link expectedCalibrationError}. */
@@ -46,7 +46,7 @@ export function calibrationBins(
       pred = p >= 0.5 ? 1 : 0;
       conf = pred === 1 ? p : 1 - p;
     } else {
-      pred = argmaxRow(probs, i * k, k);
+      pred = argmax(probs, i * k, k);
       conf = probs[i * k + pred];
     }
     const b = Math.min(bins - 1, Math.max(0, Math.ceil(conf * bins) - 1));

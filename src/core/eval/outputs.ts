@@ -5,6 +5,7 @@
  */
 import { TensorColumn } from '../column/tensor.js';
 import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
+import { argmax } from '../tensor/loops.js';
 
 type FloatArray = Float32Array | Float64Array;
 
@@ -77,13 +78,6 @@ function perRow<T extends Int32Array | Float64Array>(
   return out;
 }
 
-/** The index in `data[offset .. offset + k)` of its largest value (the first on ties). */
-export function argmaxRow(data: ArrayLike<number>, offset: number, k: number): number {
-  let best = 0;
-  for (let j = 1; j < k; j++) if (data[offset + j] > data[offset + best]) best = j;
-  return best;
-}
-
 /**
  * The predicted class of each row: the index of its largest score (the first one on ties). With
  * one score per row it is read as the positive-class probability: 1 when it is at least 0.5.
@@ -91,7 +85,7 @@ export function argmaxRow(data: ArrayLike<number>, offset: number, k: number): n
  */
 export function predictions(scores: TensorColumn | FloatArray, k?: number): Int32Array {
   const r = rowsOf(scores, k, 'predictions');
-  return perRow(r, new Int32Array(r.n), -1, (p) => (p >= 0.5 ? 1 : 0), argmaxRow);
+  return perRow(r, new Int32Array(r.n), -1, (p) => (p >= 0.5 ? 1 : 0), argmax);
 }
 
 /** `−p log p`, with `0 log 0 = 0`. */

@@ -50,8 +50,7 @@ export class E2LshFamily implements HashFamily {
     seed: number,
   ): E2LshFamily {
     const rng = new Random(seed);
-    const projections = new Float32Array(tables * hashes * dimensions);
-    for (let i = 0; i < projections.length; i++) projections[i] = rng.normal();
+    const projections = rng.fillNormal(new Float32Array(tables * hashes * dimensions));
     const offsets = new Float32Array(tables * hashes);
     const multipliers = new Uint32Array(tables * hashes);
     for (let i = 0; i < offsets.length; i++) {

@@ -91,9 +91,11 @@ export class SimHash implements HashFamily, NeuronHash {
     }
     const rng = new Random(options.seed ?? 0);
     this.projections = new Float32Array(m * dim);
-    for (let i = 0; i < m * dim; i++) {
-      if (density === 1) this.projections[i] = rng.normal();
-      else if (rng.next() < density) this.projections[i] = rng.next() < 0.5 ? -1 : 1;
+    if (density === 1) rng.fillNormal(this.projections);
+    else {
+      for (let i = 0; i < m * dim; i++) {
+        if (rng.next() < density) this.projections[i] = rng.next() < 0.5 ? -1 : 1;
+      }
     }
   }
 

@@ -110,6 +110,16 @@ export interface GraphTensor {
   dims: readonly number[];
 }
 
+/** The element type name of a float array. */
+export function floatDType(x: FloatArray): FloatDType {
+  return x instanceof Float64Array ? 'float64' : 'float32';
+}
+
+/** A float array as a {@link GraphTensor} of the given shape; the array is shared, not copied. */
+export function floatTensor(x: FloatArray, dims: readonly number[]): GraphTensor {
+  return { type: floatDType(x), data: x, dims };
+}
+
 /**
  * Kernels that can also run a whole ONNX graph built in code (see `onnx-builder.ts`), so that a
  * chain of dense operations (an attention method, say) costs one call and runs wherever the graph

@@ -67,6 +67,22 @@ export function normalizeRows<T extends FloatArray>(x: T, rows: number, d: numbe
   return out;
 }
 
+/**
+ * `x[o .. o + len)` replaced in place by `softmax(scale · x)` (`scale > 0`): exponentials are taken
+ * from the largest entry, so none overflows, and summed in float64.
+ */
+export function softmaxInPlace(x: FloatArray, o: number, len: number, scale: number): void {
+  let max = Number.NEGATIVE_INFINITY;
+  for (let j = 0; j < len; j++) if (x[o + j] > max) max = x[o + j];
+  let z = 0;
+  for (let j = 0; j < len; j++) {
+    const e = Math.exp((x[o + j] - max) * scale);
+    x[o + j] = e;
+    z += e;
+  }
+  for (let j = 0; j < len; j++) x[o + j] /= z;
+}
+
 /** The position of the largest of `x[o .. o + len)` (ties: the first), 0 for `len` 0. */
 export function argmax(x: ArrayLike<number>, o: number, len: number): number {
   let best = 0;

@@ -7,15 +7,16 @@
 import type * as ortTypes from 'onnxruntime-common';
 import { OrtKernelError } from '../errors.js';
 import { batchedMatmulGraph, matmulGraph, reduceGraph, topkGraph } from './kernel-graphs.js';
-import type {
-  FloatArray,
-  GraphKernels,
-  GraphTensor,
-  MatmulOptions,
-  Reduction,
-  TensorKernels,
-  TopKOptions,
-  TopKResult,
+import {
+  type FloatArray,
+  floatTensor,
+  type GraphKernels,
+  type GraphTensor,
+  type MatmulOptions,
+  type Reduction,
+  type TensorKernels,
+  type TopKOptions,
+  type TopKResult,
 } from './kernels.js';
 import { encodeModel, type OnnxGraph } from './onnx-builder.js';
 import { checkMatmul, checkMatrix, checkReduce, checkTopK, dtypeOf } from './shapes.js';
@@ -130,7 +131,7 @@ export class OrtKernels implements TensorKernels, GraphKernels {
     if (rows === 0 || k === 0) return tsKernels.topk(x, rows, cols, k, options);
     const largest = options.largest ?? true;
     const out = await this.run(topkGraph(dtypeOf(x, 'topk', 'x'), largest), {
-      x: this.tensor(x, [rows, cols]),
+      x: floatTensor(x, [rows, cols]),
       k: { type: 'int64', data: BigInt64Array.of(BigInt(k)), dims: [1] },
     });
     return { values: out.values as T, indices: out.indices as Int32Array };
@@ -140,7 +141,7 @@ export class OrtKernels implements TensorKernels, GraphKernels {
     checkMatrix('rowNorms', x, rows, cols);
     if (rows === 0 || cols === 0) return tsKernels.rowNorms(x, rows, cols);
     const out = await this.run(reduceGraph(dtypeOf(x, 'rowNorms', 'x'), 'l2', 1), {
-      x: this.tensor(x, [rows, cols]),
+      x: floatTensor(x, [rows, cols]),
     });
     return out.y as T;
   }
@@ -155,7 +156,7 @@ export class OrtKernels implements TensorKernels, GraphKernels {
     checkReduce(x, rows, cols, op, axis);
     if (rows === 0 || cols === 0) return tsKernels.reduce(x, rows, cols, op, axis);
     const out = await this.run(reduceGraph(dtypeOf(x, 'reduce', 'x'), op, axis), {
-      x: this.tensor(x, [rows, cols]),
+      x: floatTensor(x, [rows, cols]),
     });
     return out.y as T;
   }
@@ -176,10 +177,6 @@ export class OrtKernels implements TensorKernels, GraphKernels {
       out[name] = { type: t.type as GraphTensor['type'], data: t.data as GraphTensor['data'], dims: t.dims };
     }
     return out;
-  }
-
-  private tensor(x: FloatArray, dims: number[]): GraphTensor {
-    return { type: x instanceof Float64Array ? 'float64' : 'float32', data: x, dims };
   }
 
   /** The runtime module, loaded at the first call when it was given as a loader. */
@@ -219,8 +216,8 @@ export class OrtKernels implements TensorKernels, GraphKernels {
     const lead = op === 'matmul' ? [] : [batch];
     const graph = op === 'matmul' ? matmulGraph(dtype, transposeB) : batchedMatmulGraph(dtype, transposeB);
     const out = await this.run(graph, {
-      a: this.tensor(a, [...lead, m, k]),
-      b: this.tensor(b, transposeB ? [...lead, n, k] : [...lead, k, n]),
+      a: floatTensor(a, [...lead, m, k]),
+      b: floatTensor(b, transposeB ? [...lead, n, k] : [...lead, k, n]),
     });
     return out.c as T;
   }

@@ -184,7 +184,9 @@ function gemmNT(
   }
 }
 
+/** `matmul` (`batch` 1) or `batchedMatmul`, checked. */
 function product<T extends FloatArray>(
+  op: 'matmul' | 'batchedMatmul',
   a: T,
   b: T,
   batch: number,
@@ -193,6 +195,7 @@ function product<T extends FloatArray>(
   n: number,
   transposeB: boolean,
 ): T {
+  checkMatmul(op, a, b, batch, m, k, n, transposeB);
   const c = allocLike(a, batch * m * n);
   if (c.length === 0 || k === 0) return c; // an empty sum is 0
   const acc = transposeB ? new Float64Array(0) : new Float64Array(Math.min(MC, m) * Math.min(NC, n));
@@ -299,9 +302,7 @@ export class TsKernels implements TensorKernels {
     n: number,
     options: MatmulOptions = {},
   ): Promise<T> {
-    const transposeB = options.transposeB ?? false;
-    checkMatmul('matmul', a, b, 1, m, k, n, transposeB);
-    return product(a, b, 1, m, k, n, transposeB);
+    return product('matmul', a, b, 1, m, k, n, options.transposeB ?? false);
   }
 
   async batchedMatmul<T extends FloatArray>(
@@ -313,9 +314,7 @@ export class TsKernels implements TensorKernels {
     n: number,
     options: MatmulOptions = {},
   ): Promise<T> {
-    const transposeB = options.transposeB ?? false;
-    checkMatmul('batchedMatmul', a, b, batch, m, k, n, transposeB);
-    return product(a, b, batch, m, k, n, transposeB);
+    return product('batchedMatmul', a, b, batch, m, k, n, options.transposeB ?? false);
   }
 
   async topk<T extends FloatArray>(

@@ -13,10 +13,9 @@ import {
   type FloatArray,
   type GraphKernels,
   SizeDispatchKernels,
-  type TensorKernels,
 } from '../../../src/core/tensor/index.js';
 import { ortNodeKernels, tsKernels } from '../../../src/node/tensor.js';
-import { inputs, relFrobenius } from './helpers.js';
+import { type AttentionRun, inputs, relFrobenius } from './helpers.js';
 
 const ortKernels = ortNodeKernels({ intraOpNumThreads: 2 });
 afterAll(() => ortKernels.release());
@@ -37,14 +36,7 @@ const N = 100;
 const D = 8;
 const DV = 4;
 const shape = { heads: 2, n: N, d: D, dv: DV };
-type Method = (
-  q: FloatArray,
-  k: FloatArray,
-  v: FloatArray,
-  kernels: TensorKernels,
-  causal: boolean,
-) => Promise<FloatArray>;
-const methods: Record<string, { run: Method; causal: boolean[] }> = {
+const methods: Record<string, { run: AttentionRun; causal: boolean[] }> = {
   exact: {
     run: async (q, k, v, kernels, causal) =>
       (await exactAttention(q, k, v, shape, { kernels, causal })).output,

@@ -8,22 +8,14 @@ import {
   scatterbrainAttention,
   smyrfAttention,
 } from '../../../src/core/efficient/attention/index.js';
-import type { FloatArray, TensorKernels } from '../../../src/core/tensor/index.js';
 import { ortNodeKernels, tsKernels } from '../../../src/node/tensor.js';
-import { inputs, relFrobenius } from './helpers.js';
+import { type AttentionRun, inputs, relFrobenius } from './helpers.js';
 
 const ort = ortNodeKernels({ intraOpNumThreads: 2 });
 afterAll(() => ort.release());
 
-type Method = (
-  q: FloatArray,
-  k: FloatArray,
-  v: FloatArray,
-  kernels: TensorKernels,
-  causal: boolean,
-) => Promise<FloatArray>;
 const shape = { heads: 2, n: 48, d: 16, dv: 8 };
-const methods: Record<string, Method> = {
+const methods: Record<string, AttentionRun> = {
   exact: async (q, k, v, kernels, causal) =>
     (await exactAttention(q, k, v, shape, { kernels, causal })).output,
   local: async (q, k, v, kernels, causal) =>

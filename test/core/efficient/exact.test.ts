@@ -3,7 +3,7 @@ import { exactAttention, MAX_MATRIX_ENTRIES } from '../../../src/core/efficient/
 import { InvalidArgumentError, ShapeError, TypeMismatchError } from '../../../src/core/errors.js';
 import type { TensorKernels } from '../../../src/core/tensor/index.js';
 import { tsKernels } from '../../../src/core/tensor/index.js';
-import { causalMask, inputs, maxAbsDiff, naiveSoftmax, perturbAfter, rowsAt } from './helpers.js';
+import { causalMask, inputs, maxAbsDiff, naiveSoftmax, perturbAfter, rowsAt, toFloat32 } from './helpers.js';
 
 describe('exactAttention', () => {
   it('equals naive float64 softmax attention (multi-head, dv ≠ d)', async () => {
@@ -58,12 +58,8 @@ describe('exactAttention', () => {
   it('float32 inputs give float32 outputs close to the float64 reference', async () => {
     const x = inputs(4, 1, 20, 8);
     const ref = naiveSoftmax(x);
-    const { output } = await exactAttention(
-      Float32Array.from(x.q),
-      Float32Array.from(x.k),
-      Float32Array.from(x.v),
-      { n: 20, d: 8 },
-    );
+    const x32 = toFloat32(x);
+    const { output } = await exactAttention(x32.q, x32.k, x32.v, { n: 20, d: 8 });
     expect(output).toBeInstanceOf(Float32Array);
     expect(maxAbsDiff(output, ref.output)).toBeLessThan(1e-5);
   });
@@ -71,7 +67,8 @@ describe('exactAttention', () => {
   it('is stable for huge logits (row max subtracted)', async () => {
     const x = inputs(5, 1, 10, 4, 4, 40);
     const ref = naiveSoftmax(x);
-    const f32 = await exactAttention(Float32Array.from(x.q), Float32Array.from(x.k), Float32Array.from(x.v), {
+    const x32 = toFloat32(x);
+    const f32 = await exactAttention(x32.q, x32.k, x32.v, {
       n: 10,
       d: 4,
     });

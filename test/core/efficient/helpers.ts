@@ -1,13 +1,20 @@
-/** Naive float64 references and random inputs for the attention tests. */
+/** Naive float64 references, random inputs and shared checks for the attention tests. */
+import { expect } from 'vitest';
 import { clusteredAttention } from '../../../src/core/efficient/attention/clustered.js';
 import { Random } from '../../../src/core/random.js';
-import { tsKernels } from '../../../src/core/tensor/ts-kernels.js';
+import type { FloatArray, TensorKernels } from '../../../src/core/tensor/kernels.js';
+
+/** One attention method at fixed options, run on the given kernels: its output. */
+export type AttentionRun = (
+  q: FloatArray,
+  k: FloatArray,
+  v: FloatArray,
+  kernels: TensorKernels,
+  causal: boolean,
+) => Promise<FloatArray>;
 
 export function gaussian(seed: number, length: number, std = 1): Float64Array {
-  const rng = new Random(seed);
-  const out = new Float64Array(length);
-  for (let i = 0; i < length; i++) out[i] = rng.normal() * std;
-  return out;
+  return new Random(seed).fillNormal(new Float64Array(length), std);
 }
 
 export interface Inputs {
@@ -106,18 +113,102 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return m;
 }
 
-/** Copies of k and v with every position after `i` (in every head) replaced by fresh noise. */
-export function perturbAfter(x: Inputs, i: number, seed: number): Inputs {
-  const k = Float64Array.from(x.k);
-  const v = Float64Array.from(x.v);
-  const noise = gaussian(seed, x.heads * x.n * Math.max(x.d, x.dv), 3);
-  for (let h = 0; h < x.heads; h++) {
-    for (let j = i + 1; j < x.n; j++) {
-      for (let c = 0; c < x.d; c++) k[(h * x.n + j) * x.d + c] = noise[(h * x.n + j) * x.d + c];
-      for (let c = 0; c < x.dv; c++) v[(h * x.n + j) * x.dv + c] = -noise[(h * x.n + j) * x.dv + c];
+/**
+ * A copy of `x` whose `parts` (default keys and values) are replaced by fresh noise at every position
+ * after `i`, in every head.
+ */
+export function perturbAfter(
+  x: Inputs,
+  i: number,
+  seed: number,
+  parts: 'v' | 'kv' | 'qv' | 'qkv' = 'kv',
+): Inputs {
+  const noise = inputs(seed, x.heads, x.n, x.d, x.dv, 3);
+  const y = { ...x, q: Float64Array.from(x.q), k: Float64Array.from(x.k), v: Float64Array.from(x.v) };
+  for (const part of parts as Iterable<'q' | 'k' | 'v'>) {
+    const w = part === 'v' ? x.dv : x.d;
+    for (let h = 0; h < x.heads; h++) {
+      const from = (h * x.n + i + 1) * w;
+      y[part].set(noise[part].subarray(from, (h + 1) * x.n * w), from);
     }
   }
-  return { ...x, k, v };
+  return y;
+}
+
+/** `run(seed)` twice with one seed gives the same output, and with another seed another one. */
+export async function expectSeeded(
+  run: (seed: number) => Promise<{ output: ArrayLike<number> }>,
+  seed = 1,
+  other = 2,
+): Promise<void> {
+  const a = await run(seed);
+  expect((await run(seed)).output).toEqual(a.output);
+  expect((await run(other)).output).not.toEqual(a.output);
+}
+
+/** The inputs rounded to float32, for float32-against-float64 checks. */
+export function toFloat32(x: Pick<Inputs, 'q' | 'k' | 'v'>): {
+  q: Float32Array;
+  k: Float32Array;
+  v: Float32Array;
+} {
+  return { q: Float32Array.from(x.q), k: Float32Array.from(x.k), v: Float32Array.from(x.v) };
+}
+
+/** The float32-rounded values of the inputs held in float64: the float64 twin of {@link toFloat32}. */
+export function roundedToFloat32(x: Inputs): Inputs {
+  const { q, k, v } = toFloat32(x);
+  return { ...x, q: Float64Array.from(q), k: Float64Array.from(k), v: Float64Array.from(v) };
+}
+
+/** `got`'s output, and its matrix where `ref` has one, within `tol` of `ref`'s (entry by entry). */
+export function expectCloseResult(
+  got: { output: ArrayLike<number>; matrix?: ArrayLike<number> },
+  ref: { output: ArrayLike<number>; matrix?: ArrayLike<number> },
+  tol: number,
+): void {
+  expect(maxAbsDiff(got.output, ref.output)).toBeLessThan(tol);
+  if (ref.matrix) expect(maxAbsDiff(got.matrix ?? [], ref.matrix)).toBeLessThan(tol);
+}
+
+/**
+ * Causality of a method whose support may depend on every position (hashing, clustering): `run`
+ * (fixed options, causal) gives a causal matrix; at each position `i`, new values after `i` leave
+ * row `i` unchanged, and new `moving` inputs after `i` (which may regroup positions) still put no
+ * weight past `i`.
+ */
+export async function expectCausalUnderPerturbation(
+  run: (y: Inputs, returnMatrix: boolean) => Promise<{ output: Float64Array; matrix?: Float64Array }>,
+  x: Inputs,
+  positions: readonly number[],
+  seed: number,
+  moving?: 'qv' | 'qkv',
+): Promise<void> {
+  const { heads, n, dv } = x;
+  const got = await run(x, true);
+  expectCausalRows(got.matrix as Float64Array, heads, n);
+  for (const i of positions) {
+    const y = perturbAfter(x, i, seed + i, 'v');
+    const other = await run(y, false);
+    expect(rowsAt(other.output, heads, n, dv, i)).toEqual(rowsAt(got.output, heads, n, dv, i));
+    if (moving === undefined) continue;
+    const z = perturbAfter(x, i, seed + 100 + i, moving);
+    const m = (await run(z, true)).matrix as Float64Array;
+    for (let h = 0; h < heads; h++) for (let j = i + 1; j < n; j++) expect(m[(h * n + i) * n + j]).toBe(0);
+  }
+}
+
+/** A causal attention matrix `[heads, n, n]`: zero after the diagonal, every row summing to 1. */
+export function expectCausalRows(m: ArrayLike<number>, heads: number, n: number): void {
+  for (let r = 0; r < heads * n; r++) {
+    const i = r % n;
+    let sum = 0;
+    for (let j = 0; j < n; j++) {
+      if (j > i) expect(m[r * n + j]).toBe(0);
+      sum += m[r * n + j];
+    }
+    expect(Math.abs(sum - 1)).toBeLessThan(1e-12);
+  }
 }
 
 /** Row `i` of every head of an `[heads, n, w]` array. */
@@ -183,5 +274,5 @@ export async function randomClusterAttention(y: Inputs, n: number, d: number, si
     return p;
   };
   const groups = { count: n / size, size, queries: perm(), keys: perm() };
-  return clusteredAttention(y.q, y.k, y.v, 1, n, d, d, groups, 1 / Math.sqrt(d), false, tsKernels, false);
+  return clusteredAttention(y.q, y.k, y.v, { heads: 1, n, d, dv: d }, groups, 1 / Math.sqrt(d));
 }

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { eluPlusOne, linearAttention } from '../../../src/core/efficient/attention/index.js';
-import { dot, inputs, maxAbsDiff, perturbAfter, rowsAt, weightedAttention } from './helpers.js';
+import {
+  dot,
+  expectCloseResult,
+  inputs,
+  maxAbsDiff,
+  perturbAfter,
+  rowsAt,
+  toFloat32,
+  weightedAttention,
+} from './helpers.js';
 
 describe('linearAttention', () => {
   const shape = { heads: 2, n: 14, d: 5, dv: 3 };
@@ -16,12 +25,10 @@ describe('linearAttention', () => {
   it('equals its naive quadratic form (bidirectional and causal)', async () => {
     const ref = weightedAttention(x, weight);
     const got = await linearAttention(x.q, x.k, x.v, shape, { eps: 0, returnMatrix: true });
-    expect(maxAbsDiff(got.output, ref.output)).toBeLessThan(1e-12);
-    expect(maxAbsDiff(got.matrix as Float64Array, ref.matrix)).toBeLessThan(1e-12);
+    expectCloseResult(got, ref, 1e-12);
     const refC = weightedAttention(x, (h, i, j) => (j <= i ? weight(h, i, j) : 0));
     const gotC = await linearAttention(x.q, x.k, x.v, shape, { eps: 0, causal: true, returnMatrix: true });
-    expect(maxAbsDiff(gotC.output, refC.output)).toBeLessThan(1e-12);
-    expect(maxAbsDiff(gotC.matrix as Float64Array, refC.matrix)).toBeLessThan(1e-12);
+    expectCloseResult(gotC, refC, 1e-12);
     // the default eps = 1e-6 changes little
     const withEps = await linearAttention(x.q, x.k, x.v, shape);
     expect(maxAbsDiff(withEps.output, ref.output)).toBeLessThan(1e-6);
@@ -38,15 +45,10 @@ describe('linearAttention', () => {
 
   it('float32 matches the float64 result', async () => {
     const ref = await linearAttention(x.q, x.k, x.v, shape, { causal: true });
-    const got = await linearAttention(
-      Float32Array.from(x.q),
-      Float32Array.from(x.k),
-      Float32Array.from(x.v),
-      shape,
-      {
-        causal: true,
-      },
-    );
+    const x32 = toFloat32(x);
+    const got = await linearAttention(x32.q, x32.k, x32.v, shape, {
+      causal: true,
+    });
     expect(got.output).toBeInstanceOf(Float32Array);
     expect(maxAbsDiff(got.output, ref.output)).toBeLessThan(1e-5);
   });

@@ -2,7 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { exactAttention, localAttention } from '../../../src/core/efficient/attention/index.js';
 import { InvalidArgumentError, ShapeError } from '../../../src/core/errors.js';
-import { causalMask, inputs, maxAbsDiff, naiveSoftmax, perturbAfter, rowsAt } from './helpers.js';
+import {
+  causalMask,
+  expectCloseResult,
+  inputs,
+  maxAbsDiff,
+  naiveSoftmax,
+  perturbAfter,
+  rowsAt,
+  toFloat32,
+} from './helpers.js';
 
 describe('localAttention', () => {
   const shape = { heads: 2, n: 15, d: 6, dv: 4 };
@@ -22,12 +31,10 @@ describe('localAttention', () => {
     for (const window of [0, 1, 3]) {
       const ref = naiveSoftmax(x, (i, j) => Math.abs(i - j) <= window);
       const got = await localAttention(x.q, x.k, x.v, shape, { window, returnMatrix: true });
-      expect(maxAbsDiff(got.output, ref.output)).toBeLessThan(1e-12);
-      expect(maxAbsDiff(got.matrix as Float64Array, ref.matrix)).toBeLessThan(1e-12);
+      expectCloseResult(got, ref, 1e-12);
       const refC = naiveSoftmax(x, (i, j) => j <= i && i - j <= window);
       const gotC = await localAttention(x.q, x.k, x.v, shape, { window, causal: true, returnMatrix: true });
-      expect(maxAbsDiff(gotC.output, refC.output)).toBeLessThan(1e-12);
-      expect(maxAbsDiff(gotC.matrix as Float64Array, refC.matrix)).toBeLessThan(1e-12);
+      expectCloseResult(gotC, refC, 1e-12);
     }
   });
 
@@ -47,15 +54,10 @@ describe('localAttention', () => {
 
   it('float32 keeps its type and precision', async () => {
     const ref = naiveSoftmax(x, (i, j) => Math.abs(i - j) <= 2);
-    const got = await localAttention(
-      Float32Array.from(x.q),
-      Float32Array.from(x.k),
-      Float32Array.from(x.v),
-      shape,
-      {
-        window: 2,
-      },
-    );
+    const x32 = toFloat32(x);
+    const got = await localAttention(x32.q, x32.k, x32.v, shape, {
+      window: 2,
+    });
     expect(got.output).toBeInstanceOf(Float32Array);
     expect(maxAbsDiff(got.output, ref.output)).toBeLessThan(1e-5);
   });

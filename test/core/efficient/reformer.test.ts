@@ -7,7 +7,16 @@ import {
   reformerRotations,
 } from '../../../src/core/efficient/attention/index.js';
 import { InvalidArgumentError, ShapeError } from '../../../src/core/errors.js';
-import { type Inputs, inputs, maxAbsDiff, relFrobenius, rowsAt, weightedAttention } from './helpers.js';
+import {
+  expectCausalUnderPerturbation,
+  expectCloseResult,
+  type Inputs,
+  inputs,
+  maxAbsDiff,
+  relFrobenius,
+  toFloat32,
+  weightedAttention,
+} from './helpers.js';
 
 /** Shared-QK logit of query i and key j (self replaced by the Reformer self logit). */
 function sharedLogit(x: Inputs, h: number, i: number, j: number): number {
@@ -122,21 +131,6 @@ function naiveReformer(
   return { output, support };
 }
 
-/** Perturbs q and v (every head) at positions after i. */
-function perturbQVAfter(x: Inputs, i: number, seed: number, what: 'v' | 'qv'): Inputs {
-  const noise = inputs(seed, x.heads, x.n, x.d, x.dv, 3);
-  const q = Float64Array.from(x.q);
-  const v = Float64Array.from(x.v);
-  for (let h = 0; h < x.heads; h++) {
-    for (let j = i + 1; j < x.n; j++) {
-      if (what === 'qv')
-        for (let c = 0; c < x.d; c++) q[(h * x.n + j) * x.d + c] = noise.q[(h * x.n + j) * x.d + c];
-      for (let c = 0; c < x.dv; c++) v[(h * x.n + j) * x.dv + c] = noise.v[(h * x.n + j) * x.dv + c];
-    }
-  }
-  return { ...x, q, k: q, v };
-}
-
 describe('reformerAttention', () => {
   const shape = { heads: 2, n: 20, d: 6, dv: 3 };
   const x = inputs(21, 2, 20, 6, 3);
@@ -152,8 +146,7 @@ describe('reformerAttention', () => {
             causal,
             returnMatrix: true,
           });
-          expect(maxAbsDiff(got.output, ref.output)).toBeLessThan(1e-12);
-          expect(maxAbsDiff(got.matrix as Float64Array, ref.matrix)).toBeLessThan(1e-12);
+          expectCloseResult(got, ref, 1e-12);
         }
       }
       // Explicit buckets = 1 with bucketSize ≥ n, and k ignored (shared QK).
@@ -219,29 +212,15 @@ describe('reformerAttention', () => {
 
   it('causal never attends ahead; future values never change a row', async () => {
     const opts = { bucketSize: 4, rounds: 3, causal: true, seed: 7 };
-    const got = await reformerAttention(x.q, x.k, x.v, shape, { ...opts, returnMatrix: true });
-    const m = got.matrix as Float64Array;
-    for (let h = 0; h < 2; h++) {
-      for (let i = 0; i < 20; i++) {
-        let sum = 0;
-        for (let j = 0; j < 20; j++) {
-          if (j > i) expect(m[(h * 20 + i) * 20 + j]).toBe(0);
-          sum += m[(h * 20 + i) * 20 + j];
-        }
-        expect(Math.abs(sum - 1)).toBeLessThan(1e-12);
-      }
-    }
-    for (const i of [0, 6, 13, 19]) {
-      const y = perturbQVAfter(x, i, 50 + i, 'v');
-      const other = await reformerAttention(y.q, y.k, y.v, shape, opts);
-      expect(rowsAt(other.output, 2, 20, 3, i)).toEqual(rowsAt(got.output, 2, 20, 3, i));
-      // Future queries may move chunk boundaries (which earlier keys share i's chunk), but the
-      // weights still never reach past i.
-      const z = perturbQVAfter(x, i, 80 + i, 'qv');
-      const moved = await reformerAttention(z.q, z.k, z.v, shape, { ...opts, returnMatrix: true });
-      const mm = moved.matrix as Float64Array;
-      for (let h = 0; h < 2; h++) for (let j = i + 1; j < 20; j++) expect(mm[(h * 20 + i) * 20 + j]).toBe(0);
-    }
+    // Future queries may move chunk boundaries (which earlier keys share i's chunk), but the
+    // weights still never reach past i.
+    await expectCausalUnderPerturbation(
+      (y, returnMatrix) => reformerAttention(y.q, y.k, y.v, shape, { ...opts, returnMatrix }),
+      x,
+      [0, 6, 13, 19],
+      50,
+      'qv',
+    );
   });
 
   it('more rounds reduce the error against self-masked exact attention on average (seeded)', async () => {
@@ -265,13 +244,8 @@ describe('reformerAttention', () => {
   it('float32 keeps its type and precision', async () => {
     const opts = { bucketSize: 4, rounds: 2, seed: 3 };
     const ref = await reformerAttention(x.q, x.k, x.v, shape, opts);
-    const got = await reformerAttention(
-      Float32Array.from(x.q),
-      Float32Array.from(x.k),
-      Float32Array.from(x.v),
-      shape,
-      opts,
-    );
+    const x32 = toFloat32(x);
+    const got = await reformerAttention(x32.q, x32.k, x32.v, shape, opts);
     expect(got.output).toBeInstanceOf(Float32Array);
     expect(maxAbsDiff(got.output, ref.output)).toBeLessThan(1e-4);
   });

@@ -9,13 +9,16 @@ import {
 import { InvalidArgumentError, ShapeError } from '../../../src/core/errors.js';
 import {
   dot,
+  expectCausalUnderPerturbation,
+  expectCloseResult,
   gaussian,
   type Inputs,
   inputs,
   maxAbsDiff,
   randomClusterAttention,
   relFrobenius,
-  rowsAt,
+  roundedToFloat32,
+  toFloat32,
   weightedAttention,
 } from './helpers.js';
 
@@ -71,8 +74,7 @@ describe('routingAttention', () => {
         causal,
         returnMatrix: true,
       });
-      expect(maxAbsDiff(got.output, exact.output)).toBeLessThan(1e-12);
-      expect(maxAbsDiff(got.matrix as Float64Array, exact.matrix as Float64Array)).toBeLessThan(1e-12);
+      expectCloseResult(got, exact, 1e-12);
     }
   });
 
@@ -92,8 +94,7 @@ describe('routingAttention', () => {
         causal,
         returnMatrix: true,
       });
-      expect(maxAbsDiff(got.output, ref.output)).toBeLessThan(1e-12);
-      expect(maxAbsDiff(got.matrix as Float64Array, ref.matrix)).toBeLessThan(1e-12);
+      expectCloseResult(got, ref, 1e-12);
     }
   });
 
@@ -176,46 +177,27 @@ describe('routingAttention', () => {
 
   it('causal: never attends ahead; future values never change a row', async () => {
     const opts = { clusters: 4, windowSize: 6, causal: true, seed: 2 };
-    const got = await routingAttention(x.q, x.k, x.v, shape, { ...opts, returnMatrix: true });
-    const m = got.matrix as Float64Array;
-    for (let r = 0; r < 40; r++) {
-      let sum = 0;
-      for (let j = 0; j < 20; j++) {
-        if (j > r % 20) expect(m[r * 20 + j]).toBe(0);
-        sum += m[r * 20 + j];
-      }
-      expect(Math.abs(sum - 1)).toBeLessThan(1e-12);
-    }
-    for (const i of [0, 8, 19]) {
-      const v = Float64Array.from(x.v);
-      const noise = gaussian(30 + i, v.length, 3);
-      for (let h = 0; h < 2; h++)
-        for (let j = i + 1; j < 20; j++)
-          for (let c = 0; c < 3; c++) v[(h * 20 + j) * 3 + c] = noise[(h * 20 + j) * 3 + c];
-      const other = await routingAttention(x.q, x.k, v, shape, opts);
-      expect(rowsAt(other.output, 2, 20, 3, i)).toEqual(rowsAt(got.output, 2, 20, 3, i));
-    }
+    // Future queries and keys may change the clusters, never put weight past i.
+    await expectCausalUnderPerturbation(
+      (y, returnMatrix) => routingAttention(y.q, y.k, y.v, shape, { ...opts, returnMatrix }),
+      x,
+      [0, 8, 19],
+      30,
+      'qkv',
+    );
   });
 
   it('float32 matches float64 on the same values; reproducible from its seed', async () => {
-    const q32 = Float32Array.from(x.q);
-    const k32 = Float32Array.from(x.k);
-    const v32 = Float32Array.from(x.v);
+    const x32 = toFloat32(x);
+    const x64 = roundedToFloat32(x);
     const centroids = unitRows(gaussian(3, 2 * 4 * 5), 5);
     const opts = { clusters: 4, windowSize: 5, centroids };
-    const f32 = await routingAttention(q32, k32, v32, shape, opts);
-    const f64 = await routingAttention(
-      Float64Array.from(q32),
-      Float64Array.from(k32),
-      Float64Array.from(v32),
-      shape,
-      opts,
-    );
+    const f32 = await routingAttention(x32.q, x32.k, x32.v, shape, opts);
+    const f64 = await routingAttention(x64.q, x64.k, x64.v, shape, opts);
     expect(f32.output).toBeInstanceOf(Float32Array);
     expect(relFrobenius(f32.output, f64.output)).toBeLessThan(1e-5);
     const a = await routingAttention(x.q, x.k, x.v, shape, { clusters: 4, seed: 1 });
-    const b = await routingAttention(x.q, x.k, x.v, shape, { clusters: 4, seed: 1 });
-    expect(a.output).toEqual(b.output);
+    expect((await routingAttention(x.q, x.k, x.v, shape, { clusters: 4, seed: 1 })).output).toEqual(a.output);
   });
 
   it('EMA centroid update equals its formula written out (assign by cosine, decay, renormalise)', async () => {

@@ -11,13 +11,15 @@ import {
 import { InvalidArgumentError, ShapeError } from '../../../src/core/errors.js';
 import {
   dot,
+  expectCloseResult,
+  expectSeeded,
   gaussian,
   type Inputs,
   inputs,
-  maxAbsDiff,
   relFrobenius,
   rowsAt,
   smyrfSupport,
+  toFloat32,
   weightedAttention,
 } from './helpers.js';
 
@@ -104,8 +106,7 @@ describe('scatterbrainAttention (SB-local)', () => {
           features,
           returnMatrix: true,
         });
-        expect(maxAbsDiff(got.output, exact.output)).toBeLessThan(1e-12);
-        expect(maxAbsDiff(got.matrix as Float64Array, exact.matrix as Float64Array)).toBeLessThan(1e-12);
+        expectCloseResult(got, exact, 1e-12);
       }
     }
   });
@@ -120,8 +121,7 @@ describe('scatterbrainAttention (SB-local)', () => {
         seed: 3,
         returnMatrix: true,
       });
-      expect(maxAbsDiff(got.output, ref.output)).toBeLessThan(1e-10);
-      expect(maxAbsDiff(got.matrix as Float64Array, ref.matrix)).toBeLessThan(1e-10);
+      expectCloseResult(got, ref, 1e-10);
       const viaProjection = await scatterbrainAttention(x.q, x.k, x.v, shape, { window, projection: w });
       expect(viaProjection.output).toEqual(got.output);
     }
@@ -131,13 +131,8 @@ describe('scatterbrainAttention (SB-local)', () => {
     const big = inputs(5, 1, 32, 8, 8, 5);
     const sh = { n: 32, d: 8 };
     const ref = await scatterbrainAttention(big.q, big.k, big.v, sh, { window: 2, features: 32 });
-    const f32 = await scatterbrainAttention(
-      Float32Array.from(big.q),
-      Float32Array.from(big.k),
-      Float32Array.from(big.v),
-      sh,
-      { window: 2, features: 32 },
-    );
+    const big32 = toFloat32(big);
+    const f32 = await scatterbrainAttention(big32.q, big32.k, big32.v, sh, { window: 2, features: 32 });
     expect(ref.output.every(Number.isFinite)).toBe(true);
     expect(f32.output).toBeInstanceOf(Float32Array);
     expect(f32.output.every(Number.isFinite)).toBe(true);
@@ -178,11 +173,9 @@ describe('scatterbrainAttention (SB-local)', () => {
   });
 
   it('is reproducible from its seed', async () => {
-    const a = await scatterbrainAttention(x.q, x.k, x.v, shape, { window: 1, features: 8, seed: 1 });
-    const b = await scatterbrainAttention(x.q, x.k, x.v, shape, { window: 1, features: 8, seed: 1 });
-    const c = await scatterbrainAttention(x.q, x.k, x.v, shape, { window: 1, features: 8, seed: 2 });
-    expect(a.output).toEqual(b.output);
-    expect(a.output).not.toEqual(c.output);
+    await expectSeeded((seed) =>
+      scatterbrainAttention(x.q, x.k, x.v, shape, { window: 1, features: 8, seed }),
+    );
   });
 
   it('rejects bad windows, cluster sizes, budgets, variants and shapes', async () => {
@@ -231,8 +224,7 @@ describe('scatterbrainAttention (causal SB-local)', () => {
         causal: true,
         returnMatrix: true,
       });
-      expect(maxAbsDiff(got.output, exact.output)).toBeLessThan(1e-12);
-      expect(maxAbsDiff(got.matrix as Float64Array, exact.matrix as Float64Array)).toBeLessThan(1e-12);
+      expectCloseResult(got, exact, 1e-12);
     }
   });
 
@@ -246,8 +238,7 @@ describe('scatterbrainAttention (causal SB-local)', () => {
         causal: true,
         returnMatrix: true,
       });
-      expect(maxAbsDiff(got.output, ref.output)).toBeLessThan(1e-10);
-      expect(maxAbsDiff(got.matrix as Float64Array, ref.matrix)).toBeLessThan(1e-10);
+      expectCloseResult(got, ref, 1e-10);
     }
   });
 
@@ -277,13 +268,8 @@ describe('scatterbrainAttention (causal SB-local)', () => {
     const sh = { n: 32, d: 8 };
     const opts = { window: 3, features: 32, causal: true };
     const ref = await scatterbrainAttention(big.q, big.k, big.v, sh, opts);
-    const f32 = await scatterbrainAttention(
-      Float32Array.from(big.q),
-      Float32Array.from(big.k),
-      Float32Array.from(big.v),
-      sh,
-      opts,
-    );
+    const big32 = toFloat32(big);
+    const f32 = await scatterbrainAttention(big32.q, big32.k, big32.v, sh, opts);
     expect(ref.output.every(Number.isFinite)).toBe(true);
     expect(relFrobenius(f32.output, ref.output)).toBeLessThan(1e-3);
   });
@@ -305,8 +291,7 @@ describe('scatterbrainAttention (SB-SMYRF)', () => {
           causal,
           returnMatrix: true,
         });
-        expect(maxAbsDiff(got.output, exact.output)).toBeLessThan(1e-12);
-        expect(maxAbsDiff(got.matrix as Float64Array, exact.matrix as Float64Array)).toBeLessThan(1e-12);
+        expectCloseResult(got, exact, 1e-12);
       }
     }
   });
@@ -330,8 +315,7 @@ describe('scatterbrainAttention (SB-SMYRF)', () => {
         causal,
         returnMatrix: true,
       });
-      expect(maxAbsDiff(got.output, ref.output)).toBeLessThan(1e-10);
-      expect(maxAbsDiff(got.matrix as Float64Array, ref.matrix)).toBeLessThan(1e-10);
+      expectCloseResult(got, ref, 1e-10);
       const given = await scatterbrainAttention(x.q, x.k, x.v, shape, {
         variant: 'smyrf',
         clusterSize,

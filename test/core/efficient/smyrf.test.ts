@@ -8,13 +8,16 @@ import {
 import { InvalidArgumentError, ShapeError } from '../../../src/core/errors.js';
 import {
   dot,
+  expectCausalUnderPerturbation,
+  expectCloseResult,
+  expectSeeded,
   type Inputs,
   inputs,
-  maxAbsDiff,
   randomClusterAttention,
   relFrobenius,
-  rowsAt,
+  roundedToFloat32,
   smyrfSupport,
+  toFloat32,
   weightedAttention,
 } from './helpers.js';
 
@@ -28,23 +31,6 @@ function naiveSmyrf(x: Inputs, clusterSize: number, a: Float64Array, rounds: num
   const logit = (h: number, i: number, j: number) =>
     dot(q, (h * n + i) * d, k, (h * n + j) * d, d) / Math.sqrt(d);
   return weightedAttention(x, (h, i, j) => (support[h * n + i].has(j) ? Math.exp(logit(h, i, j)) : 0));
-}
-
-/** Copies of x with q, k and/or v replaced by noise at positions after i (every head). */
-function perturbAfter(x: Inputs, i: number, seed: number, what: 'v' | 'qkv'): Inputs {
-  const noise = inputs(seed, x.heads, x.n, x.d, x.dv, 3);
-  const y = { ...x, q: Float64Array.from(x.q), k: Float64Array.from(x.k), v: Float64Array.from(x.v) };
-  for (let h = 0; h < x.heads; h++) {
-    for (let j = i + 1; j < x.n; j++) {
-      for (let c = 0; c < x.dv; c++) y.v[(h * x.n + j) * x.dv + c] = noise.v[(h * x.n + j) * x.dv + c];
-      if (what === 'v') continue;
-      for (let c = 0; c < x.d; c++) {
-        y.q[(h * x.n + j) * x.d + c] = noise.q[(h * x.n + j) * x.d + c];
-        y.k[(h * x.n + j) * x.d + c] = noise.k[(h * x.n + j) * x.d + c];
-      }
-    }
-  }
-  return y;
 }
 
 describe('smyrfAttention', () => {
@@ -62,8 +48,7 @@ describe('smyrfAttention', () => {
             causal,
             returnMatrix: true,
           });
-          expect(maxAbsDiff(got.output, exact.output)).toBeLessThan(1e-12);
-          expect(maxAbsDiff(got.matrix as Float64Array, exact.matrix as Float64Array)).toBeLessThan(1e-12);
+          expectCloseResult(got, exact, 1e-12);
         }
       }
     }
@@ -86,8 +71,7 @@ describe('smyrfAttention', () => {
         seed,
         returnMatrix: true,
       });
-      expect(maxAbsDiff(got.output, ref.output)).toBeLessThan(1e-12);
-      expect(maxAbsDiff(got.matrix as Float64Array, ref.matrix)).toBeLessThan(1e-12);
+      expectCloseResult(got, ref, 1e-12);
       const given = await smyrfAttention(x.q, x.k, x.v, shape, {
         clusterSize,
         rounds,
@@ -136,48 +120,25 @@ describe('smyrfAttention', () => {
 
   it('causal: never attends ahead; future values never change a row', async () => {
     const opts = { clusterSize: 4, rounds: 2, causal: true, seed: 9 };
-    const got = await smyrfAttention(x.q, x.k, x.v, shape, { ...opts, returnMatrix: true });
-    const m = got.matrix as Float64Array;
-    for (let r = 0; r < 2 * 21; r++) {
-      const i = r % 21;
-      let sum = 0;
-      for (let j = 0; j < 21; j++) {
-        if (j > i) expect(m[r * 21 + j]).toBe(0);
-        sum += m[r * 21 + j];
-      }
-      expect(Math.abs(sum - 1)).toBeLessThan(1e-12);
-    }
-    for (const i of [0, 7, 15, 20]) {
-      const y = perturbAfter(x, i, 40 + i, 'v');
-      const other = await smyrfAttention(y.q, y.k, y.v, shape, opts);
-      expect(rowsAt(other.output, 2, 21, 3, i)).toEqual(rowsAt(got.output, 2, 21, 3, i));
-      // Future queries and keys may move cluster boundaries, never put weight past i.
-      const z = perturbAfter(x, i, 60 + i, 'qkv');
-      const moved = await smyrfAttention(z.q, z.k, z.v, shape, { ...opts, returnMatrix: true });
-      const mm = moved.matrix as Float64Array;
-      for (let h = 0; h < 2; h++) for (let j = i + 1; j < 21; j++) expect(mm[(h * 21 + i) * 21 + j]).toBe(0);
-    }
+    // Future queries and keys may move cluster boundaries, never put weight past i.
+    await expectCausalUnderPerturbation(
+      (y, returnMatrix) => smyrfAttention(y.q, y.k, y.v, shape, { ...opts, returnMatrix }),
+      x,
+      [0, 7, 15, 20],
+      40,
+      'qkv',
+    );
   });
 
   it('float32 matches float64 on the same values; reproducible from its seed', async () => {
-    const q32 = Float32Array.from(x.q);
-    const k32 = Float32Array.from(x.k);
-    const v32 = Float32Array.from(x.v);
+    const x32 = toFloat32(x);
+    const x64 = roundedToFloat32(x);
     const opts = { clusterSize: 5, rounds: 2, seed: 3 };
-    const f32 = await smyrfAttention(q32, k32, v32, shape, opts);
-    const f64 = await smyrfAttention(
-      Float64Array.from(q32),
-      Float64Array.from(k32),
-      Float64Array.from(v32),
-      shape,
-      opts,
-    );
+    const f32 = await smyrfAttention(x32.q, x32.k, x32.v, shape, opts);
+    const f64 = await smyrfAttention(x64.q, x64.k, x64.v, shape, opts);
     expect(f32.output).toBeInstanceOf(Float32Array);
     expect(relFrobenius(f32.output, f64.output)).toBeLessThan(1e-5);
-    const again = await smyrfAttention(q32, k32, v32, shape, opts);
-    expect(again.output).toEqual(f32.output);
-    const other = await smyrfAttention(q32, k32, v32, shape, { ...opts, seed: 4 });
-    expect(other.output).not.toEqual(f32.output);
+    await expectSeeded((seed) => smyrfAttention(x32.q, x32.k, x32.v, shape, { ...opts, seed }), 3, 4);
     const empty = await smyrfAttention(
       new Float64Array(0),
       new Float64Array(0),

@@ -47,6 +47,20 @@ function makeCase(c: { n: number; d: number; nq: number; nullRate: number; seed:
   return { data, queries, valid };
 }
 
+type SearchCase = typeof caseArb extends fc.Arbitrary<infer C> ? C : never;
+
+/** One generated case searched with `kernels`, and its brute-force reference. */
+async function searchCase(c: SearchCase, ints: boolean, kernels: TensorKernels) {
+  const { data, queries, valid } = makeCase(c, ints);
+  const res = await exactSearch(column(data, c.d, valid), queries, {
+    k: c.k,
+    metric: c.metric,
+    kernels,
+    blockRows: c.blockRows,
+  });
+  return { res, ref: bruteForce(data, valid, queries, c.d, c.metric, c.k), valid };
+}
+
 describe.each(backends)('exactSearch on %s kernels', (_name, getKernels) => {
   it('matches float64 brute force exactly on small integers (ties by lower row index)', async () => {
     const kernels = getKernels();
@@ -54,15 +68,7 @@ describe.each(backends)('exactSearch on %s kernels', (_name, getKernels) => {
       fc.asyncProperty(
         caseArb.filter((c) => c.metric !== 'cosine'),
         async (c) => {
-          const { data, queries, valid } = makeCase(c, true);
-          const col = column(data, c.d, valid);
-          const res = await exactSearch(col, queries, {
-            k: c.k,
-            metric: c.metric,
-            kernels,
-            blockRows: c.blockRows,
-          });
-          const ref = bruteForce(data, valid, queries, c.d, c.metric, c.k);
+          const { res, ref, valid } = await searchCase(c, true, kernels);
           const kk = Math.min(c.k, valid.filter((v) => v).length);
           expect(res.k).toBe(kk);
           expect(res.queries).toBe(c.nq);
@@ -78,15 +84,7 @@ describe.each(backends)('exactSearch on %s kernels', (_name, getKernels) => {
     const kernels = getKernels();
     await fc.assert(
       fc.asyncProperty(caseArb, async (c) => {
-        const { data, queries, valid } = makeCase(c, false);
-        const col = column(data, c.d, valid);
-        const res = await exactSearch(col, queries, {
-          k: c.k,
-          metric: c.metric,
-          kernels,
-          blockRows: c.blockRows,
-        });
-        const ref = bruteForce(data, valid, queries, c.d, c.metric, c.k);
+        const { res, ref, valid } = await searchCase(c, false, kernels);
         const kk = res.k;
         const tol = 1e-4 * c.d;
         for (let i = 0; i < c.nq; i++) {

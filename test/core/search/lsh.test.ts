@@ -25,7 +25,7 @@ import { bruteForce } from './brute-force.js';
 /** Gaussian clusters: `clusters` centres ~ N(0, 1), rows = centre + spread · N(0, 1). */
 function clustered(n: number, d: number, clusters: number, spread: number, seed: number): Float32Array {
   const rng = new Random(seed);
-  const centres = Float32Array.from({ length: clusters * d }, () => rng.normal());
+  const centres = rng.fillNormal(new Float32Array(clusters * d));
   const out = new Float32Array(n * d);
   for (let i = 0; i < n; i++) {
     const c = rng.int(clusters);

@@ -5,13 +5,14 @@ import {
   dot,
   gatherRows,
   normalizeRows,
+  softmaxInPlace,
   squaredDistance,
   squaredNorms,
   transpose,
 } from '../../../src/core/tensor/loops.js';
 
 const rng = new Random(17);
-const values = (n: number) => Float64Array.from({ length: n }, () => rng.normal());
+const values = (n: number) => rng.fillNormal(new Float64Array(n));
 
 describe('tight loops, against plain one-line loops', () => {
   it('dot and squared distance at offsets, for every length mod 4', () => {
@@ -48,5 +49,17 @@ describe('tight loops, against plain one-line loops', () => {
     expect(t).toBeInstanceOf(Float64Array);
     expect(Array.from(t)).toEqual([1, 3, 5, 2, 4, 6]);
     expect(Array.from(transpose([1, 2, 3, 4, 5, 6], 2, 3, new Float32Array(6)))).toEqual([1, 4, 2, 5, 3, 6]);
+  });
+
+  it('softmax in place scales, exponentiates and normalises only its slice, even for huge logits', () => {
+    const x = Float64Array.from([7, 1, 2, 3, 1000, 1001, 9]);
+    softmaxInPlace(x, 1, 5, 0.5);
+    // Naive reference, and the closed form of the two largest: 1 / (1 + e^(−0.5)).
+    const e = [1, 2, 3, 1000, 1001].map((t) => Math.exp(0.5 * (t - 1001)));
+    const z = e.reduce((s, t) => s + t, 0);
+    expect(x[0]).toBe(7);
+    expect(x[6]).toBe(9);
+    for (let j = 0; j < 5; j++) expect(x[1 + j]).toBeCloseTo(e[j] / z, 15);
+    expect(x[5]).toBeCloseTo(1 / (1 + Math.exp(-0.5)), 15);
   });
 });

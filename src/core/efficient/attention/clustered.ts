@@ -17,6 +17,7 @@
 import type { FloatArray, TensorKernels } from '../../tensor/kernels.js';
 import { gatherRows } from '../../tensor/loops.js';
 import { allocLike } from '../../tensor/shapes.js';
+import { type AttentionOptions, type AttentionResult, type Dims, kernelsOf } from './common.js';
 
 /**
  * Groups of query and key rows: `count` groups of `size` query slots and `keySize` key slots;
@@ -210,23 +211,22 @@ export async function groupLogits<T extends FloatArray>(
 
 /**
  * Softmax attention within the groups, merged per query over its groups (see the file comment).
- * `q`, `k` are `[rows, d]`, `v` is `[rows, dv]`; returns the output `[rows, dv]` and, when asked, the
- * attention matrix `[heads, n, n]` (rows = heads·n).
+ * `q`, `k` are `[rows, d]`, `v` is `[rows, dv]` (rows = heads·n); returns the output `[rows, dv]` and,
+ * with `returnMatrix`, the attention matrix `[heads, n, n]`. Of the options, `causal`, `kernels` and
+ * `returnMatrix` apply.
  */
 export async function clusteredAttention<T extends FloatArray>(
   q: T,
   k: T,
   v: T,
-  heads: number,
-  n: number,
-  d: number,
-  dv: number,
+  dims: Dims,
   groups: AttentionGroups,
   scale: number,
-  causal: boolean,
-  kernels: TensorKernels,
-  returnMatrix: boolean,
-): Promise<{ output: T; matrix?: T }> {
+  options: AttentionOptions = {},
+): Promise<AttentionResult<T>> {
+  const { heads, n, d, dv } = dims;
+  const causal = options.causal ?? false;
+  const kernels = kernelsOf(options);
   const rows = heads * n;
   const { count, size, queries, keys } = groups;
   const ks = groups.keySize ?? size;
@@ -266,7 +266,7 @@ export async function clusteredAttention<T extends FloatArray>(
     for (let c = 0; c < dv; c++) acc[i * dv + c] = acc[i * dv + c] * fOld + partial[s * dv + c] * fNew;
   }
   const output = allocLike(v, rows * dv);
-  const matrix = returnMatrix ? allocLike(v, rows * n) : undefined;
+  const matrix = options.returnMatrix ? allocLike(v, rows * n) : undefined;
   for (let i = 0; i < rows; i++) {
     if (rowSum[i] > 0) {
       for (let c = 0; c < dv; c++) output[i * dv + c] = acc[i * dv + c] / rowSum[i];

@@ -12,6 +12,7 @@ import { InvalidArgumentError, ShapeError, TypeMismatchError } from '../../error
 import {
   canRunGraphs,
   type FloatArray,
+  floatTensor,
   type GraphKernels,
   type GraphTensor,
   type TensorKernels,
@@ -159,9 +160,28 @@ export function graphKernelsOf(options: AttentionOptions, n: number): GraphKerne
   return kernels;
 }
 
-/** A float array as a graph feed of the given shape. */
-export function floatFeed(x: FloatArray, dims: readonly number[]): GraphTensor {
-  return { type: x instanceof Float64Array ? 'float64' : 'float32', data: x, dims };
+/** The graph feeds `q`, `k` (`[heads, n, d]`) and `v` (`[heads, n, dv]`) of an attention graph. */
+export function qkvFeeds(
+  q: FloatArray,
+  k: FloatArray,
+  v: FloatArray,
+  dims: Dims,
+): Record<'q' | 'k' | 'v', GraphTensor> {
+  const { heads, n, d, dv } = dims;
+  return {
+    q: floatTensor(q, [heads, n, d]),
+    k: floatTensor(k, [heads, n, d]),
+    v: floatTensor(v, [heads, n, dv]),
+  };
+}
+
+/** The result for `n = 0`: an empty output (and an empty matrix when asked). */
+export function emptyResult<T extends FloatArray>(
+  v: T,
+  returnMatrix: boolean | undefined,
+): AttentionResult<T> {
+  const output = allocLike(v, 0);
+  return returnMatrix ? { output, matrix: allocLike(v, 0) } : { output };
 }
 
 /** A `[1]` graph feed holding `value` in the element type of `like`. */

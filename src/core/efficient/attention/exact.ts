@@ -3,15 +3,16 @@
  * `out = softmax(Q Kᵀ · scale) V` with `scale = 1/√d`, rows stabilised by subtracting their max,
  * optional causal mask. Cost O(heads · n² · d) time and O(heads · n²) memory.
  */
-import type { FloatArray } from '../../tensor/kernels.js';
+import { type FloatArray, floatDType } from '../../tensor/kernels.js';
+import { softmaxInPlace } from '../../tensor/loops.js';
 import {
   type AttentionOptions,
   type AttentionResult,
   type AttentionShape,
   checkAttention,
-  floatFeed,
   graphKernelsOf,
   kernelsOf,
+  qkvFeeds,
   scalarFeed,
 } from './common.js';
 import { exactAttentionGraph } from './graphs.js';
@@ -40,11 +41,8 @@ export async function exactAttention<T extends FloatArray>(
   const causal = options.causal ?? false;
   const graphs = graphKernelsOf(options, n);
   if (graphs) {
-    const dtype = q instanceof Float64Array ? 'float64' : 'float32';
-    const out = await graphs.runGraph(exactAttentionGraph(dtype, causal), {
-      q: floatFeed(q, [heads, n, d]),
-      k: floatFeed(k, [heads, n, d]),
-      v: floatFeed(v, [heads, n, dv]),
+    const out = await graphs.runGraph(exactAttentionGraph(floatDType(q), causal), {
+      ...qkvFeeds(q, k, v, dims),
       scale: scalarFeed(q, scale),
     });
     return { output: out.output.data as T };
@@ -54,16 +52,8 @@ export async function exactAttention<T extends FloatArray>(
     const i = r % n;
     const o = r * n;
     const end = causal ? i + 1 : n;
-    let max = Number.NEGATIVE_INFINITY;
-    for (let j = 0; j < end; j++) if (p[o + j] > max) max = p[o + j];
-    let z = 0;
-    for (let j = 0; j < end; j++) {
-      const e = Math.exp((p[o + j] - max) * scale);
-      p[o + j] = e;
-      z += e;
-    }
-    for (let j = 0; j < end; j++) p[o + j] /= z;
-    for (let j = end; j < n; j++) p[o + j] = 0;
+    softmaxInPlace(p, o, end, scale);
+    p.fill(0, o + end, o + n);
   }
   const output = await kernels.batchedMatmul(p, v, heads, n, n, dv);
   return options.returnMatrix ? { output, matrix: p } : { output };

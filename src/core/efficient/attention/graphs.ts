@@ -171,15 +171,22 @@ function scaledKeys(g: Builder, features: string, log: string) {
   return { keys: g.op('Mul', [features, g.op('Exp', [g.op('Sub', [log, top])])]), top };
 }
 
+/** The inputs `q`, `k` (`[b, n, d]`) and `v` (`[b, n, dv]`) of every attention graph, in that order. */
+function attentionInputs(g: Builder, d: number | string, dv: number | string) {
+  return {
+    q: g.input('q', ['b', 'n', d]),
+    k: g.input('k', ['b', 'n', d]),
+    v: g.input('v', ['b', 'n', dv]),
+  };
+}
+
 /**
  * Exact softmax attention: `softmax(q kᵀ · scale [+ causal mask]) v`. Inputs `q`, `k` `[b, n, d]`,
  * `v` `[b, n, dv]`, `scale` `[1]`; output `output` `[b, n, dv]`.
  */
 export function exactAttentionGraph(dtype: FloatDType, causal: boolean): OnnxGraph {
   const g = new Builder(dtype);
-  const q = g.input('q', ['b', 'n', 'd']);
-  const k = g.input('k', ['b', 'n', 'd']);
-  const v = g.input('v', ['b', 'n', 'dv']);
+  const { q, k, v } = attentionInputs(g, 'd', 'dv');
   const scale = g.input('scale', [1]);
   // Scaling q (n·d values) is cheaper than scaling the n² logits.
   let s = g.op('MatMul', [g.op('Mul', [q, scale]), g.transpose(k, [0, 2, 1])]);
@@ -199,12 +206,33 @@ export function exactAttentionGraph(dtype: FloatDType, causal: boolean): OnnxGra
 /** The inputs of the random-feature graphs: `q`, `k` `[b, n, d]`, `v` `[b, n, dv]`, `wt` `[d, m]`, `halfSq` `[1]`. */
 function featureInputs(g: Builder, m: number, dv: number) {
   return {
-    q: g.input('q', ['b', 'n', 'd']),
-    k: g.input('k', ['b', 'n', 'd']),
-    v: g.input('v', ['b', 'n', dv]),
+    ...attentionInputs(g, 'd', dv),
     wt: g.input('wt', ['d', m]),
     halfSq: g.input('halfSq', [1]),
   };
+}
+
+/**
+ * The shared core of the random-feature graphs, on the inputs of {@link featureInputs}: the features
+ * of queries and keys (`hyperbolic`: `2m` of them), keys scaled by the head's largest log-scale
+ * `top`, and the feature sums `Σ_j φ(q_i)ᵀφ̃(k_j) [v_j, 1]` (`[b, n, dv + 1]`).
+ */
+function randomFeatureSums(
+  g: Builder,
+  inputs: ReturnType<typeof featureInputs>,
+  m: number,
+  dv: number,
+  hyperbolic: boolean,
+  causal: boolean,
+  chunk: number,
+) {
+  const { q, k, v, wt, halfSq } = inputs;
+  const qr = randomFeatures(g, q, wt, halfSq, hyperbolic);
+  const kr = randomFeatures(g, k, wt, halfSq, hyperbolic);
+  const { keys, top } = scaledKeys(g, kr.features, kr.log);
+  const f = hyperbolic ? 2 * m : m;
+  const sums = featureSums(g, qr.features, keys, g.appendOnes(v), f, dv + 1, causal, chunk);
+  return { qr, kr, top, sums };
 }
 
 /**
@@ -222,14 +250,9 @@ export function performerGraph(
   chunk = CAUSAL_CHUNK,
 ): OnnxGraph {
   const g = new Builder(dtype);
-  const { q, k, v, wt, halfSq } = featureInputs(g, m, dv);
+  const inputs = featureInputs(g, m, dv);
   const eps = g.input('eps', [1]);
-  const hyperbolic = variant === 'hyperbolic';
-  const f = hyperbolic ? 2 * m : m;
-  const qf = randomFeatures(g, q, wt, halfSq, hyperbolic).features;
-  const kr = randomFeatures(g, k, wt, halfSq, hyperbolic);
-  const { keys } = scaledKeys(g, kr.features, kr.log);
-  const sums = featureSums(g, qf, keys, g.appendOnes(v), f, dv + 1, causal, chunk);
+  const { sums } = randomFeatureSums(g, inputs, m, dv, variant === 'hyperbolic', causal, chunk);
   g.output('output', normalise(g, sums, dv, eps), ['b', 'n', dv]);
   return g.graph(`attention_performer_${variant}_${dtype}_m${m}_dv${dv}${causal ? `_causal${chunk}` : ''}`);
 }
@@ -246,9 +269,7 @@ export function linearAttentionGraph(
   chunk = CAUSAL_CHUNK,
 ): OnnxGraph {
   const g = new Builder(dtype);
-  const q = g.input('q', ['b', 'n', d]);
-  const k = g.input('k', ['b', 'n', d]);
-  const v = g.input('v', ['b', 'n', dv]);
+  const { q, k, v } = attentionInputs(g, d, dv);
   const eps = g.input('eps', [1]);
   // elu(x) + 1 = x + 1 for x > 0, else exp(x) (exp of min(x, 0), so the unused branch cannot overflow).
   const zero = g.floats([0]);
@@ -269,9 +290,7 @@ export function linearAttentionGraph(
  */
 export function linformerGraph(dtype: FloatDType): OnnxGraph {
   const g = new Builder(dtype);
-  const q = g.input('q', ['b', 'n', 'd']);
-  const k = g.input('k', ['b', 'n', 'd']);
-  const v = g.input('v', ['b', 'n', 'dv']);
+  const { q, k, v } = attentionInputs(g, 'd', 'dv');
   const e = g.input('e', ['kp', 'n']);
   const f = g.input('f', ['kp', 'n']);
   const scale = g.input('scale', [1]);
@@ -297,11 +316,12 @@ export function scatterbrainLowRankGraph(
   chunk = CAUSAL_CHUNK,
 ): OnnxGraph {
   const g = new Builder(dtype);
-  const { q, k, v, wt, halfSq } = featureInputs(g, m, dv);
-  const qr = randomFeatures(g, q, wt, halfSq, false);
-  const kr = randomFeatures(g, k, wt, halfSq, false);
-  const { keys, top } = scaledKeys(g, kr.features, kr.log);
-  const low = featureSums(g, qr.features, keys, g.appendOnes(v), m, dv + 1, causal, chunk);
+  const {
+    qr,
+    kr,
+    top,
+    sums: low,
+  } = randomFeatureSums(g, featureInputs(g, m, dv), m, dv, false, causal, chunk);
   g.output('qf', qr.features, ['b', 'n', m]);
   g.output('kf', kr.features, ['b', 'n', m]);
   g.output('qLog', qr.log, ['b', 'n', 1]);

@@ -3,7 +3,7 @@
  * `out_i = φ(q_i)ᵀ Σ_j φ(k_j) v_jᵀ / (φ(q_i)ᵀ Σ_j φ(k_j) + eps)`, over all `j` or, when causal,
  * over `j ≤ i` by running sums. Cost O(heads · n · d · dv).
  */
-import type { FloatArray } from '../../tensor/kernels.js';
+import { type FloatArray, floatDType } from '../../tensor/kernels.js';
 import { allocLike } from '../../tensor/shapes.js';
 import {
   type AttentionOptions,
@@ -11,9 +11,9 @@ import {
   type AttentionShape,
   checkAttention,
   featureAttention,
-  floatFeed,
   graphKernelsOf,
   kernelsOf,
+  qkvFeeds,
   scalarFeed,
 } from './common.js';
 import { causalChunkFeeds, linearAttentionGraph } from './graphs.js';
@@ -47,12 +47,9 @@ export async function linearAttention<T extends FloatArray>(
   const causal = options.causal ?? false;
   const graphs = graphKernelsOf(options, dims.n);
   if (graphs) {
-    const { heads, n, d, dv } = dims;
-    const dtype = q instanceof Float64Array ? 'float64' : 'float32';
-    const out = await graphs.runGraph(linearAttentionGraph(dtype, causal, d, dv), {
-      q: floatFeed(q, [heads, n, d]),
-      k: floatFeed(k, [heads, n, d]),
-      v: floatFeed(v, [heads, n, dv]),
+    const { n, d, dv } = dims;
+    const out = await graphs.runGraph(linearAttentionGraph(floatDType(q), causal, d, dv), {
+      ...qkvFeeds(q, k, v, dims),
       eps: scalarFeed(q, eps),
       ...(causal ? causalChunkFeeds(n) : {}),
     });

@@ -8,7 +8,8 @@
  */
 import { InvalidArgumentError } from '../../errors.js';
 import { Random } from '../../random.js';
-import type { FloatArray } from '../../tensor/kernels.js';
+import { type FloatArray, floatDType, floatTensor } from '../../tensor/kernels.js';
+import { softmaxInPlace } from '../../tensor/loops.js';
 import { allocLike } from '../../tensor/shapes.js';
 import {
   type AttentionOptions,
@@ -16,9 +17,9 @@ import {
   type AttentionShape,
   checkAttention,
   checkBudget,
-  floatFeed,
   graphKernelsOf,
   kernelsOf,
+  qkvFeeds,
   scalarFeed,
 } from './common.js';
 import { cachedDraw } from './draw-cache.js';
@@ -48,10 +49,8 @@ export function linformerProjections(k: number, n: number, seed = 0): { e: Float
   checkBudget('linformerProjections', 'n', n, 0);
   const rng = new Random(seed);
   const s = 1 / Math.sqrt(k);
-  const e = new Float64Array(k * n);
-  const f = new Float64Array(k * n);
-  for (let i = 0; i < e.length; i++) e[i] = rng.normal() * s;
-  for (let i = 0; i < f.length; i++) f[i] = rng.normal() * s;
+  const e = rng.fillNormal(new Float64Array(k * n), s);
+  const f = rng.fillNormal(new Float64Array(k * n), s);
   return { e, f };
 }
 
@@ -122,13 +121,10 @@ export async function linformerAttention<T extends FloatArray>(
   }
   const graphs = graphKernelsOf(opts, n);
   if (graphs) {
-    const dtype = q instanceof Float64Array ? 'float64' : 'float32';
-    const out = await graphs.runGraph(linformerGraph(dtype), {
-      q: floatFeed(q, [heads, n, d]),
-      k: floatFeed(k, [heads, n, d]),
-      v: floatFeed(v, [heads, n, dv]),
-      e: floatFeed(eT, [kp, n]),
-      f: floatFeed(fT, [kp, n]),
+    const out = await graphs.runGraph(linformerGraph(floatDType(q)), {
+      ...qkvFeeds(q, k, v, dims),
+      e: floatTensor(eT, [kp, n]),
+      f: floatTensor(fT, [kp, n]),
       scale: scalarFeed(q, scale),
     });
     return { output: out.output.data as T };
@@ -142,18 +138,7 @@ export async function linformerAttention<T extends FloatArray>(
     const kProj = await kernels.matmul(eT, kh, kp, n, d); // [kp, d]
     const vProj = await kernels.matmul(fT, vh, kp, n, dv); // [kp, dv]
     const p = await kernels.matmul(qh, kProj, n, d, kp, { transposeB: true }); // [n, kp]
-    for (let i = 0; i < n; i++) {
-      const o = i * kp;
-      let max = Number.NEGATIVE_INFINITY;
-      for (let a = 0; a < kp; a++) if (p[o + a] > max) max = p[o + a];
-      let z = 0;
-      for (let a = 0; a < kp; a++) {
-        const t = Math.exp((p[o + a] - max) * scale);
-        p[o + a] = t;
-        z += t;
-      }
-      for (let a = 0; a < kp; a++) p[o + a] /= z;
-    }
+    for (let i = 0; i < n; i++) softmaxInPlace(p, i * kp, kp, scale);
     const out = await kernels.matmul(p, vProj, n, kp, dv); // [n, dv]
     output.set(out, h * n * dv);
     if (matrix) matrix.set(await kernels.matmul(p, fT, n, kp, n), h * n * n);

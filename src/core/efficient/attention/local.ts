@@ -7,7 +7,6 @@
  * as batched products on the kernels; scores outside the window are masked.
  */
 import type { FloatArray } from '../../tensor/kernels.js';
-import { allocLike } from '../../tensor/shapes.js';
 import { bandGroups, clusteredAttention } from './clustered.js';
 import {
   type AttentionOptions,
@@ -15,7 +14,7 @@ import {
   type AttentionShape,
   checkAttention,
   checkBudget,
-  kernelsOf,
+  emptyResult,
 } from './common.js';
 
 /** Options of {@link localAttention}. */
@@ -37,26 +36,17 @@ export async function localAttention<T extends FloatArray>(
   const opts = options ?? ({} as LocalAttentionOptions);
   const dims = checkAttention('localAttention', q, k, v, shape, opts);
   const w = checkBudget('localAttention', 'window', opts.window, 0);
-  const { heads, n, d, dv } = dims;
+  const { heads, n, d } = dims;
   const scale = opts.scale ?? 1 / Math.sqrt(d);
-  if (n === 0) {
-    const output = allocLike(v, 0);
-    return opts.returnMatrix ? { output, matrix: allocLike(v, 0) } : { output };
-  }
-  const causal = opts.causal ?? false;
+  if (n === 0) return emptyResult(v, opts.returnMatrix);
   return clusteredAttention(
     q,
     k,
     v,
-    heads,
-    n,
-    d,
-    dv,
-    bandGroups(heads, n, w, causal, localBlock(w)),
+    dims,
+    bandGroups(heads, n, w, opts.causal ?? false, localBlock(w)),
     scale,
-    causal,
-    kernelsOf(opts),
-    opts.returnMatrix ?? false,
+    opts,
   );
 }
 

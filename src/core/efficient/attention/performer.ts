@@ -19,7 +19,7 @@
  */
 import { InvalidArgumentError } from '../../errors.js';
 import { Random } from '../../random.js';
-import type { FloatArray } from '../../tensor/kernels.js';
+import { type FloatArray, floatDType, floatTensor } from '../../tensor/kernels.js';
 import { dot, transpose } from '../../tensor/loops.js';
 import { allocLike } from '../../tensor/shapes.js';
 import {
@@ -29,9 +29,9 @@ import {
   checkAttention,
   checkBudget,
   featureAttention,
-  floatFeed,
   graphKernelsOf,
   kernelsOf,
+  qkvFeeds,
   scalarFeed,
 } from './common.js';
 import { cachedDraw } from './draw-cache.js';
@@ -60,10 +60,7 @@ export function randomFeatureMatrix(m: number, d: number, options: RandomFeature
   checkBudget('randomFeatureMatrix', 'd', d, 1);
   const rng = new Random(options.seed ?? 0);
   const w = new Float64Array(m * d);
-  if (options.orthogonal === false) {
-    for (let i = 0; i < w.length; i++) w[i] = rng.normal();
-    return w;
-  }
+  if (options.orthogonal === false) return rng.fillNormal(w);
   const scaling = options.scaling ?? 'chi';
   if (scaling !== 'chi' && scaling !== 'sqrt-d') {
     throw new InvalidArgumentError(
@@ -72,7 +69,7 @@ export function randomFeatureMatrix(m: number, d: number, options: RandomFeature
   }
   const block = new Float64Array(d * d);
   for (let b0 = 0; b0 < m; b0 += d) {
-    for (let i = 0; i < block.length; i++) block[i] = rng.normal();
+    rng.fillNormal(block);
     for (let i = 0; i < d; i++) {
       const ri = i * d;
       for (let pass = 0; pass < 2; pass++) {
@@ -105,7 +102,7 @@ export function randomFeatureMatrix(m: number, d: number, options: RandomFeature
 }
 
 /** {@link randomFeatureMatrix}, kept for repeated calls (read-only; see `draw-cache.ts`). */
-export function cachedRandomFeatures(m: number, d: number, options: RandomFeatureOptions): Float64Array {
+function cachedRandomFeatures(m: number, d: number, options: RandomFeatureOptions): Float64Array {
   const key = `performer:${m}:${d}:${options.orthogonal}:${options.scaling}:${options.seed ?? 0}`;
   return cachedDraw(key, () => randomFeatureMatrix(m, d, options));
 }
@@ -181,6 +178,29 @@ export function scaledProjection<T extends FloatArray>(
   return { wT, xScale };
 }
 
+/**
+ * The projection `[m, d]` of a random-feature method (Performer, Scatterbrain): the given
+ * `projection`, checked against `d` and `features`, or `features` (default 256) rows drawn per
+ * {@link RandomFeatureOptions} and cached.
+ */
+export function featureProjection(
+  op: string,
+  d: number,
+  options: RandomFeatureOptions & { features?: number; projection?: Float64Array },
+): Float64Array {
+  const { projection, features } = options;
+  if (projection === undefined)
+    return cachedRandomFeatures(checkBudget(op, 'features', features ?? 256, 1), d, options);
+  if (!(projection instanceof Float64Array) || projection.length % d !== 0) {
+    throw new InvalidArgumentError(`${op}: projection must be a Float64Array of shape [m, d=${d}]`);
+  }
+  const m = checkBudget(op, 'projection rows', projection.length / d, 1);
+  if (features !== undefined && features !== m) {
+    throw new InvalidArgumentError(`${op}: features=${features} but the projection has ${m} rows`);
+  }
+  return projection;
+}
+
 /** Performer FAVOR+ attention, bidirectional or causal. */
 export async function performerAttention<T extends FloatArray>(
   q: T,
@@ -199,33 +219,17 @@ export async function performerAttention<T extends FloatArray>(
     );
   }
   const hyperbolic = variant === 'hyperbolic';
-  let m: number;
-  let w: Float64Array;
-  if (options.projection !== undefined) {
-    if (!(options.projection instanceof Float64Array) || options.projection.length % d !== 0) {
-      throw new InvalidArgumentError(`${op}: projection must be a Float64Array of shape [m, d=${d}]`);
-    }
-    m = checkBudget(op, 'projection rows', options.projection.length / d, 1);
-    if (options.features !== undefined && options.features !== m) {
-      throw new InvalidArgumentError(`${op}: features=${options.features} but the projection has ${m} rows`);
-    }
-    w = options.projection;
-  } else {
-    m = checkBudget(op, 'features', options.features ?? 256, 1);
-    w = cachedRandomFeatures(m, d, options);
-  }
+  const w = featureProjection(op, d, options);
+  const m = w.length / d;
   const kernels = kernelsOf(options);
   const { wT, xScale } = scaledProjection(w, q, d);
   const causal = options.causal ?? false;
   const graphs = graphKernelsOf(options, n);
   if (graphs) {
-    const dtype = q instanceof Float64Array ? 'float64' : 'float32';
     const { dv } = dims;
-    const out = await graphs.runGraph(performerGraph(dtype, variant, causal, m, dv), {
-      q: floatFeed(q, [heads, n, d]),
-      k: floatFeed(k, [heads, n, d]),
-      v: floatFeed(v, [heads, n, dv]),
-      wt: floatFeed(transpose(wT, m, d), [d, m]),
+    const out = await graphs.runGraph(performerGraph(floatDType(q), variant, causal, m, dv), {
+      ...qkvFeeds(q, k, v, dims),
+      wt: floatTensor(transpose(wT, m, d), [d, m]),
       halfSq: scalarFeed(q, xScale * xScale * 0.5),
       eps: scalarFeed(q, options.eps ?? 0),
       ...(causal ? causalChunkFeeds(n) : {}),

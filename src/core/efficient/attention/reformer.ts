@@ -39,6 +39,7 @@ import {
   checkAttention,
   checkBudget,
   checkFinite,
+  emptyResult,
   kernelsOf,
 } from './common.js';
 
@@ -80,10 +81,7 @@ export function reformerRotations(rounds: number, d: number, buckets: number, se
   checkBudget(op, 'd', d, 1);
   checkBuckets(op, buckets);
   const half = buckets === 1 ? 0 : buckets / 2;
-  const rng = new Random(seed);
-  const out = new Float64Array(rounds * d * half);
-  for (let i = 0; i < out.length; i++) out[i] = rng.normal();
-  return out;
+  return new Random(seed).fillNormal(new Float64Array(rounds * d * half));
 }
 
 function checkBuckets(op: string, buckets: unknown): number {
@@ -105,7 +103,7 @@ export async function reformerAttention<T extends FloatArray>(
   const op = 'reformerAttention';
   const opts = options ?? ({} as ReformerOptions);
   const dims = checkAttention(op, q, k, v, shape, opts);
-  const { heads, n, d, dv } = dims;
+  const { heads, n, d } = dims;
   const bs = checkBudget(op, 'bucketSize', opts.bucketSize, 1);
   const rounds = checkBudget(op, 'rounds', opts.rounds ?? 1, 1);
   const buckets = checkBuckets(op, opts.buckets ?? reformerDefaultBuckets(n, bs));
@@ -123,11 +121,7 @@ export async function reformerAttention<T extends FloatArray>(
   } else {
     rot = reformerRotations(rounds, d, buckets, seed);
   }
-  const causal = opts.causal ?? false;
-  if (n === 0) {
-    const output = allocLike(v, 0);
-    return opts.returnMatrix ? { output, matrix: allocLike(v, 0) } : { output };
-  }
+  if (n === 0) return emptyResult(v, opts.returnMatrix);
 
   const chunks = Math.ceil(n / bs);
   // Groups: per head, round and chunk, the chunk's queries against the previous chunk's keys and its
@@ -196,18 +190,5 @@ export async function reformerAttention<T extends FloatArray>(
     }
   }
   const groups = { count, size, keySize, queries, keys: keyRows, selfLogit: REFORMER_SELF_LOGIT };
-  return clusteredAttention(
-    q,
-    keys,
-    v,
-    heads,
-    n,
-    d,
-    dv,
-    groups,
-    scale,
-    causal,
-    kernels,
-    opts.returnMatrix ?? false,
-  );
+  return clusteredAttention(q, keys, v, dims, groups, scale, opts);
 }

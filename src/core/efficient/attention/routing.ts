@@ -36,6 +36,7 @@ import {
   checkAttention,
   checkBudget,
   checkFinite,
+  emptyResult,
   kernelsOf,
 } from './common.js';
 
@@ -201,11 +202,8 @@ export async function routingAttention<T extends FloatArray>(
   const op = 'routingAttention';
   const opts = options ?? {};
   const dims = checkAttention(op, q, k, v, shape, opts);
-  const { heads, n, d, dv } = dims;
-  if (n === 0) {
-    const output = allocLike(v, 0);
-    return opts.returnMatrix ? { output, matrix: allocLike(v, 0) } : { output };
-  }
+  const { heads, n, d } = dims;
+  if (n === 0) return emptyResult(v, opts.returnMatrix);
   const clusters = checkBudget(op, 'clusters', opts.clusters ?? Math.max(1, Math.round(Math.sqrt(n))), 1);
   if (clusters > n) throw new InvalidArgumentError(`${op}: clusters=${clusters} exceeds n=${n}`);
   const windowSize = checkBudget(op, 'windowSize', opts.windowSize ?? Math.ceil(n / clusters), 1);
@@ -231,18 +229,5 @@ export async function routingAttention<T extends FloatArray>(
     });
   }
   const groups = await routingGroups(q, k, heads, n, d, centroids, clusters, windowSize, kernels);
-  return clusteredAttention(
-    q,
-    k,
-    v,
-    heads,
-    n,
-    d,
-    dv,
-    groups,
-    scale,
-    opts.causal ?? false,
-    kernels,
-    opts.returnMatrix ?? false,
-  );
+  return clusteredAttention(q, k, v, dims, groups, scale, opts);
 }

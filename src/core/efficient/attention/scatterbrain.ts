@@ -24,7 +24,7 @@
  * O(heads · n · s · (d + m + dv)) for a support of `s` keys per query (and SMYRF's sort).
  */
 import { InvalidArgumentError } from '../../errors.js';
-import type { FloatArray, GraphKernels, TensorKernels } from '../../tensor/kernels.js';
+import { type FloatArray, floatDType, floatTensor, type TensorKernels } from '../../tensor/kernels.js';
 import { dot, gatherRows, transpose } from '../../tensor/loops.js';
 import { allocLike } from '../../tensor/shapes.js';
 import { type AttentionGroups, bandGroups, groupProducts, pairCounts, pairRule } from './clustered.js';
@@ -35,10 +35,11 @@ import {
   causalFeatureSums,
   checkAttention,
   checkBudget,
+  type Dims,
   featureSums,
-  floatFeed,
   graphKernelsOf,
   kernelsOf,
+  qkvFeeds,
   scalarFeed,
   scaleKeys,
   valuesWithOnes,
@@ -46,8 +47,8 @@ import {
 import { causalChunkFeeds, scatterbrainLowRankGraph } from './graphs.js';
 import { localBlock } from './local.js';
 import {
-  cachedRandomFeatures,
   exponentialFeatures,
+  featureProjection,
   type RandomFeatureOptions,
   scaledProjection,
 } from './performer.js';
@@ -142,44 +143,33 @@ async function lowRankPart<T extends FloatArray>(
   return { low, lowLog };
 }
 
-/** Features and low-rank part on the TypeScript path. */
-async function lowRankTs<T extends FloatArray>(
-  q: T,
-  k: T,
-  v: T,
-  dims: { heads: number; n: number; d: number; dv: number },
-  w: Float64Array,
-  causal: boolean,
-  kernels: TensorKernels,
-) {
-  const { heads, n, d, dv } = dims;
-  const f = await positiveFeatures(q, k, heads * n, d, w, kernels);
-  return { f, ...(await lowRankPart(f, v, heads, n, dv, causal, kernels)) };
-}
-
 /**
- * Features and low-rank part as one ONNX graph (`scatterbrainLowRankGraph`). When causal, key
- * log-scales are taken relative to the head's largest, not a running one: the same sums up to
- * rounding, but a far larger future key could underflow earlier ones, which the TypeScript path rules out.
+ * Features and low-rank part: on the TypeScript path, or as one ONNX graph
+ * (`scatterbrainLowRankGraph`) where {@link graphKernelsOf} allows. When causal, the graph takes key
+ * log-scales relative to the head's largest, not a running one: the same sums up to rounding, but a
+ * far larger future key could underflow earlier ones, which the TypeScript path rules out.
  */
-async function lowRankGraph<T extends FloatArray>(
+async function featuresAndLowRank<T extends FloatArray>(
   q: T,
   k: T,
   v: T,
-  dims: { heads: number; n: number; d: number; dv: number },
+  dims: Dims,
   w: Float64Array,
-  causal: boolean,
-  graphs: GraphKernels,
-) {
+  options: AttentionOptions,
+): Promise<{ f: Features<T>; low: Float64Array; lowLog: Float64Array }> {
   const { heads, n, d, dv } = dims;
+  const causal = options.causal ?? false;
+  const graphs = graphKernelsOf(options, n);
+  if (!graphs) {
+    const kernels = kernelsOf(options);
+    const f = await positiveFeatures(q, k, heads * n, d, w, kernels);
+    return { f, ...(await lowRankPart(f, v, heads, n, dv, causal, kernels)) };
+  }
   const m = w.length / d;
   const { wT, xScale } = scaledProjection(w, q, d);
-  const dtype = q instanceof Float64Array ? 'float64' : 'float32';
-  const out = await graphs.runGraph(scatterbrainLowRankGraph(dtype, causal, m, dv), {
-    q: floatFeed(q, [heads, n, d]),
-    k: floatFeed(k, [heads, n, d]),
-    v: floatFeed(v, [heads, n, dv]),
-    wt: floatFeed(transpose(wT, m, d), [d, m]),
+  const out = await graphs.runGraph(scatterbrainLowRankGraph(floatDType(q), causal, m, dv), {
+    ...qkvFeeds(q, k, v, dims),
+    wt: floatTensor(transpose(wT, m, d), [d, m]),
     halfSq: scalarFeed(q, xScale * xScale * 0.5),
     ...(causal ? causalChunkFeeds(n) : {}),
   });
@@ -216,26 +206,11 @@ export async function scatterbrainAttention<T extends FloatArray>(
   const win = variant === 'local' ? checkBudget(op, 'window', opts.window, 0) : 0;
   const hashing =
     variant === 'smyrf' ? smyrfHashing(op, d, { ...opts, seed: (opts.seed ?? 0) + 1 }) : undefined;
-  let w: Float64Array;
-  if (opts.projection !== undefined) {
-    if (!(opts.projection instanceof Float64Array) || opts.projection.length % d !== 0) {
-      throw new InvalidArgumentError(`${op}: projection must be a Float64Array of shape [m, d=${d}]`);
-    }
-    const m = checkBudget(op, 'projection rows', opts.projection.length / d, 1);
-    if (opts.features !== undefined && opts.features !== m) {
-      throw new InvalidArgumentError(`${op}: features=${opts.features} but the projection has ${m} rows`);
-    }
-    w = opts.projection;
-  } else {
-    w = cachedRandomFeatures(checkBudget(op, 'features', opts.features ?? 256, 1), d, opts);
-  }
+  const w = featureProjection(op, d, opts);
   const causal = opts.causal ?? false;
   const kernels = kernelsOf(opts);
   const rows = heads * n;
-  const graphs = graphKernelsOf(opts, n);
-  const { f, low, lowLog } = graphs
-    ? await lowRankGraph(q, k, v, dims, w, causal, graphs)
-    : await lowRankTs(q, k, v, dims, w, causal, kernels);
+  const { f, low, lowLog } = await featuresAndLowRank(q, k, v, dims, w, opts);
   const sparse = {
     q,
     k,

@@ -24,7 +24,6 @@ import { InvalidArgumentError } from '../../errors.js';
 import { Random } from '../../random.js';
 import type { FloatArray } from '../../tensor/kernels.js';
 import { squaredNorms } from '../../tensor/loops.js';
-import { allocLike } from '../../tensor/shapes.js';
 import { type AttentionGroups, clusteredAttention } from './clustered.js';
 import {
   type AttentionOptions,
@@ -33,7 +32,7 @@ import {
   checkAttention,
   checkBudget,
   checkFinite,
-  kernelsOf,
+  emptyResult,
 } from './common.js';
 
 /** Options of {@link smyrfAttention}. */
@@ -54,10 +53,7 @@ export interface SmyrfOptions extends AttentionOptions {
 export function smyrfHashVectors(rounds: number, d: number, seed = 0): Float64Array {
   checkBudget('smyrfHashVectors', 'rounds', rounds, 1);
   checkBudget('smyrfHashVectors', 'd', d, 1);
-  const rng = new Random(seed);
-  const out = new Float64Array(rounds * (d + 2));
-  for (let i = 0; i < out.length; i++) out[i] = rng.normal();
-  return out;
+  return new Random(seed).fillNormal(new Float64Array(rounds * (d + 2)));
 }
 
 /** Resolves and checks the hashing options shared by SMYRF and Scatterbrain's SMYRF support. */
@@ -155,26 +151,10 @@ export async function smyrfAttention<T extends FloatArray>(
   const op = 'smyrfAttention';
   const opts = options ?? ({} as SmyrfOptions);
   const dims = checkAttention(op, q, k, v, shape, opts);
-  const { heads, n, d, dv } = dims;
+  const { heads, n, d } = dims;
   const { clusterSize, rounds, hashVectors } = smyrfHashing(op, d, opts);
   const scale = checkFinite(op, 'scale', opts.scale ?? 1 / Math.sqrt(d));
-  if (n === 0) {
-    const output = allocLike(v, 0);
-    return opts.returnMatrix ? { output, matrix: allocLike(v, 0) } : { output };
-  }
+  if (n === 0) return emptyResult(v, opts.returnMatrix);
   const groups = smyrfGroups(q, k, heads, n, d, clusterSize, rounds, hashVectors);
-  return clusteredAttention(
-    q,
-    k,
-    v,
-    heads,
-    n,
-    d,
-    dv,
-    groups,
-    scale,
-    opts.causal ?? false,
-    kernelsOf(opts),
-    opts.returnMatrix ?? false,
-  );
+  return clusteredAttention(q, k, v, dims, groups, scale, opts);
 }

@@ -80,7 +80,7 @@ export class LowRankLinear {
         return Float32Array.from(given);
       }
       const out = new Float32Array(length);
-      if (std > 0) for (let i = 0; i < length; i++) out[i] = rng.normal() * std;
+      if (std > 0) rng.fillNormal(out, std);
       return out;
     };
     this.u = init(options.u, outputDim * rank, 1 / Math.sqrt(rank), 'u', `[${outputDim}, ${rank}]`);

@@ -206,8 +206,7 @@ export class SlideLayer {
       this.weights = Float32Array.from(options.weights);
     } else {
       const std = options.initStd ?? 0.01;
-      this.weights = new Float32Array(size);
-      for (let i = 0; i < size; i++) this.weights[i] = this.rng.normal() * std;
+      this.weights = this.rng.fillNormal(new Float32Array(size), std);
     }
     if (options.bias !== undefined && options.bias.length !== outputDim) {
       throw new InvalidArgumentError(`SlideLayer: bias must have shape [${outputDim}]`);

@@ -189,8 +189,7 @@ export async function truncatedSvd(
   const l = Math.min(rank + (options.oversample ?? 10), m, n);
   const iterations = options.powerIterations ?? 4;
   const rng = new Random(options.seed ?? 0);
-  const omegaT = allocLike(a, l * n); // Ωᵀ, [l, n]
-  for (let i = 0; i < omegaT.length; i++) omegaT[i] = rng.normal();
+  const omegaT = rng.fillNormal(allocLike(a, l * n)); // Ωᵀ, [l, n]
   // Y = A·Ω, Q = qr(Y)
   let q = householderQr(await kernels.matmul(a, omegaT, m, n, l, { transposeB: true }), m, l).q;
   for (let it = 0; it < iterations; it++) {

@@ -29,7 +29,7 @@ print(json.dumps({"s": np.linalg.svd(a, compute_uv=False).tolist(), "fro": float
 function decaying(seed: number, m: number, n: number): Float64Array {
   const rng = new Random(seed);
   const k = Math.min(m, n);
-  const g = (rows: number, cols: number) => Float64Array.from({ length: rows * cols }, () => rng.normal());
+  const g = (rows: number, cols: number) => rng.fillNormal(new Float64Array(rows * cols));
   const { q: qu } = householderQr(g(m, k), m, k);
   const { q: qv } = householderQr(g(n, k), n, k);
   const a = new Float64Array(m * n);
@@ -60,7 +60,7 @@ describe('householderQr', () => {
     const rng = new Random(1);
     const m = 30;
     const k = 8;
-    const a = Float64Array.from({ length: m * k }, () => rng.normal());
+    const a = rng.fillNormal(new Float64Array(m * k));
     for (let i = 0; i < m; i++) a[i * k + 5] = 2 * a[i * k + 1]; // column 5 repeats column 1
     const { q, r } = householderQr(a, m, k);
     for (let x = 0; x < k; x++) {
@@ -125,9 +125,9 @@ describe('LowRankLinear', () => {
   const dout = 9;
   const batch = 5;
   const rng = new Random(6);
-  const w = Float32Array.from({ length: dout * din }, () => rng.normal());
-  const bias = Float32Array.from({ length: dout }, () => rng.normal());
-  const x = Float32Array.from({ length: batch * din }, () => rng.normal());
+  const w = rng.fillNormal(new Float32Array(dout * din));
+  const bias = rng.fillNormal(new Float32Array(dout));
+  const x = rng.fillNormal(new Float32Array(batch * din));
 
   it('at full rank equals the dense layer', async () => {
     const layer = await LowRankLinear.fromDense(w, dout, din, 9, { bias });
@@ -156,7 +156,7 @@ describe('LowRankLinear', () => {
     const r = 4;
     const layer = new LowRankLinear({ inputDim: din, outputDim: dout, rank: r, seed: 7, bias });
     const { output, hidden } = await layer.forward(x, batch);
-    const gy = Float32Array.from({ length: batch * dout }, () => rng.normal());
+    const gy = rng.fillNormal(new Float32Array(batch * dout));
     const g = await layer.backward(x, batch, hidden, gy);
     const { u, v } = layer;
     // Loss = Σ gy ⊙ y, written out with plain loops in float64.

@@ -8,8 +8,7 @@ import { SimHash } from '../../../../src/core/lsh/simhash.js';
 import { Random } from '../../../../src/core/random.js';
 
 function gaussian(seed: number, length: number, std = 1): Float32Array {
-  const rng = new Random(seed);
-  return Float32Array.from({ length }, () => rng.normal() * std);
+  return new Random(seed).fillNormal(new Float32Array(length), std);
 }
 
 describe('MongooseScheduler', () => {

@@ -11,10 +11,7 @@ import { SimHash } from '../../../../src/core/lsh/simhash.js';
 import { Random } from '../../../../src/core/random.js';
 
 function gaussian(seed: number, length: number, std = 1): Float32Array {
-  const rng = new Random(seed);
-  const x = new Float32Array(length);
-  for (let i = 0; i < length; i++) x[i] = rng.normal() * std;
-  return x;
+  return new Random(seed).fillNormal(new Float32Array(length), std);
 }
 
 /** Naive float64 softmax cross-entropy restricted to `active`, with the labels' target spread evenly. */
