@@ -30,7 +30,7 @@ import {
 import { Random } from '../src/core/random.js';
 import type { FloatArray, TensorKernels } from '../src/core/tensor/kernels.js';
 import { parseNpyHeader } from '../src/node/io/store/npy.js';
-import { nodeKernels } from '../src/node/tensor.js';
+import { nodeKernels } from '../src/node/tensor/node-kernels.js';
 import { runProcess } from './lib/process.js';
 import { DEBIAN_PYTHON, runPython } from './lib/python.js';
 import { benchCommand, load, machine, writeSection, writesResults } from './lib/results.js';

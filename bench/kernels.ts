@@ -6,7 +6,7 @@
 // elsewhere on a noisy machine falls on both alike; medians, not means, for the same reason.
 import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
-import { ortNodeKernels, tsKernels } from '../src/node/tensor.js';
+import { ortNodeKernels, tsKernels } from '../src/node/tensor/node-kernels.js';
 import { describeNumpy, type NumpyConfig, numpyPython, startPython } from './lib/python.js';
 import { machine } from './lib/results.js';
 import { median, pause, ratio, table, timeRepeats } from './lib/stats.js';

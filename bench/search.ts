@@ -20,7 +20,7 @@ import { TensorColumn } from '../src/core/column/tensor.js';
 import { Random } from '../src/core/random.js';
 import { buildLshIndex, exactSearch, type LshIndex, type SearchResult } from '../src/core/search/index.js';
 import { npyHeader } from '../src/node/io/store/npy.js';
-import { nodeKernels } from '../src/node/tensor.js';
+import { nodeKernels } from '../src/node/tensor/node-kernels.js';
 import { describeNumpy, type NumpyConfig, numpyPython, runPython } from './lib/python.js';
 import { benchCommand, load, machine, writeSection } from './lib/results.js';
 import { mean, median, pause, ratio, table, timed } from './lib/stats.js';

@@ -31,7 +31,7 @@ import type { NeuronHash } from '../src/core/lsh/neuron-hash.js';
 import { SimHash } from '../src/core/lsh/simhash.js';
 import { Random } from '../src/core/random.js';
 import type { TensorKernels } from '../src/core/tensor/kernels.js';
-import { nodeKernels } from '../src/node/tensor.js';
+import { nodeKernels } from '../src/node/tensor/node-kernels.js';
 import { DEBIAN_PYTHON, runPython } from './lib/python.js';
 import { benchCommand, machine, writeSection } from './lib/results.js';
 import { elapsed, median, ratio, table } from './lib/stats.js';

@@ -402,4 +402,4 @@ export { WorkerPoolExecutor, type WorkerPoolOptions } from './node/exec/index.js
 
 // Tensor kernels for Node: ONNX Runtime for large inputs, TypeScript for small ones.
 
-export { type NodeKernelsOptions, nodeKernels } from './node/tensor.js';
+export { type NodeKernelsOptions, nodeKernels } from './node/tensor/node-kernels.js';

@@ -14,7 +14,7 @@ import {
   type GraphKernels,
   SizeDispatchKernels,
 } from '../../../src/core/tensor/index.js';
-import { ortNodeKernels, tsKernels } from '../../../src/node/tensor.js';
+import { ortNodeKernels, tsKernels } from '../../../src/node/tensor/node-kernels.js';
 import { type AttentionRun, inputs, relFrobenius } from './helpers.js';
 
 const ortKernels = ortNodeKernels({ intraOpNumThreads: 2 });

@@ -8,7 +8,7 @@ import {
   scatterbrainAttention,
   smyrfAttention,
 } from '../../../src/core/efficient/attention/index.js';
-import { ortNodeKernels, tsKernels } from '../../../src/node/tensor.js';
+import { ortNodeKernels, tsKernels } from '../../../src/node/tensor/node-kernels.js';
 import { type AttentionRun, inputs, relFrobenius } from './helpers.js';
 
 const ort = ortNodeKernels({ intraOpNumThreads: 2 });

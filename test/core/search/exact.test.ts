@@ -4,7 +4,7 @@ import { TensorColumn } from '../../../src/core/column/tensor.js';
 import { InvalidArgumentError, ShapeError, TypeMismatchError } from '../../../src/core/errors.js';
 import { exactSearch, type SearchMetric } from '../../../src/core/search/index.js';
 import type { TensorKernels } from '../../../src/core/tensor/index.js';
-import { nodeKernels, tsKernels } from '../../../src/node/tensor.js';
+import { nodeKernels, tsKernels } from '../../../src/node/tensor/node-kernels.js';
 import { random } from '../tensor/reference.js';
 import { bruteForce } from './brute-force.js';
 

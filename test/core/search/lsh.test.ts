@@ -19,7 +19,7 @@ import {
   type LshIndexOptions,
   type SearchMetric,
 } from '../../../src/core/search/index.js';
-import { nodeKernels } from '../../../src/node/tensor.js';
+import { nodeKernels } from '../../../src/node/tensor/node-kernels.js';
 import { bruteForce } from './brute-force.js';
 
 /** Gaussian clusters: `clusters` centres ~ N(0, 1), rows = centre + spread · N(0, 1). */

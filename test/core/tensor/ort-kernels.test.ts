@@ -3,7 +3,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { OrtKernelError, ShapeError } from '../../../src/core/errors.js';
 import type { Reduction } from '../../../src/core/tensor/index.js';
 import { OrtKernels, SizeDispatchKernels } from '../../../src/core/tensor/index.js';
-import { DEFAULT_THRESHOLDS, nodeKernels, ortNodeKernels, tsKernels } from '../../../src/node/tensor.js';
+import {
+  DEFAULT_THRESHOLDS,
+  nodeKernels,
+  ortNodeKernels,
+  tsKernels,
+} from '../../../src/node/tensor/node-kernels.js';
 import { fill, matmulRef, mismatch, reduceRef } from './reference.js';
 
 // ONNX Runtime computes float32 in float32: a sum of n terms is off by at most about n·u·Σ|terms|

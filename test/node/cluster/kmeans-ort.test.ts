@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { kmeans, Random, TensorColumn } from '../../../src/index.js';
-import { ortNodeKernels } from '../../../src/node/tensor.js';
+import { ortNodeKernels } from '../../../src/node/tensor/node-kernels.js';
 
 describe('kmeans on ONNX Runtime kernels', () => {
   it('gives the clustering the TypeScript kernels give', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { LowRankLinear } from '../../../../src/core/efficient/layers/low-rank-linear.js';
 import { householderQr, truncatedSvd } from '../../../../src/core/efficient/layers/truncated-svd.js';
 import { Random } from '../../../../src/core/random.js';
-import { ortNodeKernels } from '../../../../src/node/tensor.js';
+import { ortNodeKernels } from '../../../../src/node/tensor/node-kernels.js';
 import { needs, PYTHON } from '../../../helpers/references.js';
 
 const numpy = needs('numpy');

@@ -4,10 +4,10 @@
  * needs it, so importing `tessera` stays light.
  */
 import { availableParallelism } from 'node:os';
-import { SizeDispatchKernels, type SizeThresholds } from '../core/tensor/dispatch-kernels.js';
-import type { TensorKernels } from '../core/tensor/kernels.js';
-import { OrtKernels, type OrtKernelsOptions, type OrtModule } from '../core/tensor/ort-kernels.js';
-import { tsKernels } from '../core/tensor/ts-kernels.js';
+import { SizeDispatchKernels, type SizeThresholds } from '../../core/tensor/dispatch-kernels.js';
+import type { TensorKernels } from '../../core/tensor/kernels.js';
+import { OrtKernels, type OrtKernelsOptions, type OrtModule } from '../../core/tensor/ort-kernels.js';
+import { tsKernels } from '../../core/tensor/ts-kernels.js';
 
 export { tsKernels };
 
