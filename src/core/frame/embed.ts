@@ -1,4 +1,4 @@
-import type { Column } from '../column/column.js';
+import { type Column, rowRange } from '../column/column.js';
 import { DeferredColumn } from '../column/deferred.js';
 import { TensorColumn } from '../column/tensor.js';
 import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
@@ -120,7 +120,7 @@ export async function embedColumn(
 /** One batch's vectors: `encode` over the column's values (computed first for a deferred column). */
 export async function encodeBatch(encoder: Encoder, batch: DataFrame, name: string): Promise<Float32Array> {
   const col = batch.column(name);
-  const values = col instanceof DeferredColumn ? await col.load(range(col.length)) : col.toArray();
+  const values = col instanceof DeferredColumn ? await col.load(rowRange(0, col.length)) : col.toArray();
   const out = await encoder.encode(values);
   if (!(out instanceof Float32Array))
     throw new TypeMismatchError(`encoder "${encoder.name}" returned ${describe(out)}, not a Float32Array`);
@@ -134,12 +134,6 @@ export async function encodeBatch(encoder: Encoder, batch: DataFrame, name: stri
 
 function vectorsOf(data: Float32Array, rows: number): TensorColumn {
   return new TensorColumn(data, [rows === 0 ? 0 : data.length / rows], rows);
-}
-
-function range(n: number): Int32Array {
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = i;
-  return out;
 }
 
 function describe(v: unknown): string {

@@ -1,5 +1,5 @@
 import { bitmapBytes } from '../../column/bitmap.js';
-import type { ScalarColumn } from '../../column/scalar.js';
+import { DAY_MS, type ScalarColumn } from '../../column/scalar.js';
 import type { ScalarDType } from '../../column/types.js';
 import { hashBytes, mix, tableBits } from './hash.js';
 import {
@@ -317,7 +317,7 @@ function integerWords(c: ScalarColumn): Words {
   if (v instanceof BigInt64Array) orderedInt64Words(v, n, hi, lo);
   else {
     // Exact in a double: int32 and uint8 values, and days as milliseconds.
-    const scale = c.dtype === 'date' ? 86_400_000 : 1;
+    const scale = c.dtype === 'date' ? DAY_MS : 1;
     for (let i = 0; i < n; i++) {
       const x = (v[i] as number) * scale;
       hi[i] = safeIntegerHi(x);
