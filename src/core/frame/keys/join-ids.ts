@@ -1,4 +1,4 @@
-import { bitmapBytes } from '../../column/bitmap.js';
+import { bitmapBytes, nullCountOf } from '../../column/bitmap.js';
 import { DAY_MS, type ScalarColumn } from '../../column/scalar.js';
 import type { ScalarDType } from '../../column/types.js';
 import { hashBytes, mix, tableBits } from './hash.js';
@@ -185,7 +185,7 @@ interface Words {
 /** 64-bit keys by open addressing on both words. */
 function pairIds(b: Words, bValid: Uint8Array | null, p: Words, pValid: Uint8Array | null): JoinIds {
   const nb = b.hi.length;
-  const mask = (1 << tableBits(countValid(bValid, nb))) - 1;
+  const mask = (1 << tableBits(nb - nullCountOf(bValid, nb))) - 1;
   // Slot s holds its key words at 4s, 4s + 1 and id + 1 at 4s + 2 (0 = empty).
   const slots = new Uint32Array(4 * (mask + 1));
   let count = 0;
@@ -233,7 +233,7 @@ function pairIds(b: Words, bValid: Uint8Array | null, p: Words, pValid: Uint8Arr
  */
 function stringIds(bc: ScalarColumn, pc: ScalarColumn): JoinIds {
   const bv = bc.values as Uint8Array;
-  const mask = (1 << tableBits(countValid(bc.validity, bc.length))) - 1;
+  const mask = (1 << tableBits(bc.length - bc.nullCount)) - 1;
   // Slot s: hash at 4s, id + 1 at 4s + 1 (0 = empty), start and length of the key's bytes at 4s + 2, 4s + 3.
   const slots = new Int32Array(4 * (mask + 1));
   let count = 0;
@@ -283,13 +283,6 @@ function stringIds(bc: ScalarColumn, pc: ScalarColumn): JoinIds {
 function bytesEqual(x: Uint8Array, xa: number, y: Uint8Array, ya: number, length: number): boolean {
   for (let k = 0; k < length; k++) if (x[xa + k] !== y[ya + k]) return false;
   return true;
-}
-
-function countValid(validity: Uint8Array | null, n: number): number {
-  if (validity === null) return n;
-  let c = 0;
-  for (let i = 0; i < n; i++) if (isValid(validity, i)) c++;
-  return c;
 }
 
 // ---- key representations ----
