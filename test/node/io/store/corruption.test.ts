@@ -13,7 +13,8 @@ import {
 } from '../../../../src/index.js';
 import { crc32 } from '../../../../src/node/io/store/checksum.js';
 import { serializeManifest } from '../../../../src/node/io/store/manifest-write.js';
-import { dataFiles, mulberry32, tempDatasets } from './helpers.js';
+import { mulberry32 } from '../../../helpers/random.js';
+import { dataFiles, tempDatasets } from './helpers.js';
 
 const dataset = tempDatasets('tessera-corrupt-');
 
