@@ -20,7 +20,9 @@ export function naiveRanking(
       xx += x * x;
       l2 += (q[t] - x) ** 2;
     }
-    const score = metric === 'dot' ? dot : metric === 'l2' ? l2 : dot / Math.sqrt(qq * xx);
+    // Cosine with a zero vector is 0, as the library defines it.
+    const cosine = qq > 0 && xx > 0 ? dot / Math.sqrt(qq) / Math.sqrt(xx) : 0;
+    const score = metric === 'dot' ? dot : metric === 'l2' ? l2 : cosine;
     return { position, row, score };
   });
   scored.sort((a, b) => (metric === 'l2' ? a.score - b.score : b.score - a.score) || a.position - b.position);
