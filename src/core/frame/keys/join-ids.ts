@@ -1,4 +1,4 @@
-import { bitmapBytes, nullCountOf } from '../../column/bitmap.js';
+import { bitmapBytes, markNull, nullCountOf } from '../../column/bitmap.js';
 import { DAY_MS, type ScalarColumn } from '../../column/scalar.js';
 import type { ScalarDType } from '../../column/types.js';
 import { hashBytes, mix, tableBits } from './hash.js';
@@ -364,8 +364,9 @@ function int32OrNoMatch(
     const x = f[i];
     if ((x | 0) === x) values[i] = x;
     else {
-      if (out === validity) out = validity ? validity.slice() : new Uint8Array(bitmapBytes(n)).fill(0xff);
-      out![i >> 3] &= ~(1 << (i & 7));
+      // The caller's bitmap is copied before its first change.
+      if (out === validity && validity !== null) out = validity.slice();
+      out = markNull(out, n, i);
     }
   }
   return { values, validity: out };
