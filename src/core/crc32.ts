@@ -1,12 +1,13 @@
 /**
- * CRC-32 (IEEE, as zlib and PNG use it), table-driven and isomorphic, for checksums of small binary
- * formats written by the core (e.g. a saved LSH index). Node code that sums large files uses
- * `node:zlib`'s native crc32, which gives the same values.
+ * CRC-32 (IEEE, as zlib and PNG use it), table-driven and isomorphic: the one implementation in
+ * the project. The core uses it for small binary formats (e.g. a saved LSH index); the store uses
+ * `node:zlib`'s native crc32 when Node has it (same values, faster) and this one otherwise.
  */
 
 let table: Uint32Array | null = null;
 
-function crcTable(): Uint32Array {
+/** The byte table of the reflected polynomial 0xedb88320 (entry n = CRC register after byte n). */
+export function crc32Table(): Uint32Array {
   if (table === null) {
     table = new Uint32Array(256);
     for (let n = 0; n < 256; n++) {
@@ -20,7 +21,7 @@ function crcTable(): Uint32Array {
 
 /** CRC-32 of `data`, continuing from `value` (the CRC of the bytes before it; 0 to start). */
 export function crc32(data: Uint8Array, value = 0): number {
-  const t = crcTable();
+  const t = crc32Table();
   let c = ~value >>> 0;
   for (let i = 0; i < data.length; i++) c = t[(c ^ data[i]) & 0xff] ^ (c >>> 8);
   return ~c >>> 0;

@@ -2,7 +2,16 @@
 // run them on the chosen executor with progress reporting, and keep or stream the results in order.
 import { InvalidArgumentError } from '../errors.js';
 import type { DataFrame } from '../frame/frame.js';
-import { type EncodedFrame, encodeFrame, TransferList } from './batch-transfer.js';
+import { type BatchTask, registerBatchTask } from './batch-task.js';
+import {
+  decodeFrame,
+  decodeValues,
+  type EncodedFrame,
+  type EncodedValues,
+  encodeFrame,
+  encodeValues,
+  TransferList,
+} from './batch-transfer.js';
 import { type BatchPlan, type Executor, inline } from './executor.js';
 import { type ProgressOptions, ProgressTracker } from './progress.js';
 
@@ -27,25 +36,64 @@ export function batchSizeOf(options: BatchRunOptions, fallback: number): number 
 }
 
 /** Rows `[start, end)` of batch `b`. */
-export function batchRows(b: number, batchSize: number, total: number): [number, number] {
+function batchRows(b: number, batchSize: number, total: number): [number, number] {
   const start = b * batchSize;
   return [start, Math.min(total, start + batchSize)];
 }
 
+/** Computes a batch's outputs, one array of values per output, from a frame of its rows. */
+export type FrameBatchFn = (batch: DataFrame) => Promise<ArrayLike<unknown>[]>;
+
 /**
- * The `send` of a remote plan that ships each batch's rows of `frame` as a message. The slice
- * gathers fresh copies of the batch's rows, so its buffers can move to the worker.
+ * The plan that computes `frame` in batches of `batchSize` rows with `compute`. With `task` (a kind
+ * registered with {@link registerFrameBatchTask}, and its setup), executors that run batches in
+ * other threads send each batch's rows there and get the outputs back.
  */
-export function frameBatchSender(
+export function frameBatchPlan(
   frame: DataFrame,
   batchSize: number,
-): (b: number) => Promise<{ data: EncodedFrame; transfer: ArrayBuffer[] }> {
-  return async (b) => {
-    const [start, end] = batchRows(b, batchSize, frame.length);
-    const transfer = new TransferList();
-    const data = await encodeFrame(frame.slice(start, end), transfer);
-    return { data, transfer: transfer.buffers };
+  compute: FrameBatchFn,
+  task?: BatchTask,
+): BatchPlan<ArrayLike<unknown>[]> {
+  const total = frame.length;
+  const batch = (b: number) => {
+    const [start, end] = batchRows(b, batchSize, total);
+    return frame.slice(start, end);
   };
+  const plan: BatchPlan<ArrayLike<unknown>[]> = {
+    count: Math.ceil(total / batchSize),
+    rows: (b) => batchRows(b, batchSize, total),
+    run: (b) => compute(batch(b)),
+  };
+  if (task !== undefined)
+    plan.remote = {
+      task,
+      // The slice gathers fresh copies of the batch's rows, so its buffers can move to the worker.
+      send: async (b) => {
+        const transfer = new TransferList();
+        const data = await encodeFrame(batch(b), transfer);
+        return { data, transfer: transfer.buffers };
+      },
+      receive: (reply) => (reply as EncodedValues[]).map(decodeValues),
+    };
+  return plan;
+}
+
+/**
+ * Make tasks of `kind` runnable in this thread as the remote side of {@link frameBatchPlan}: the
+ * runner `build` makes from a task's setup gets each batch's rows as a frame, and its outputs go
+ * back as one message each.
+ */
+export function registerFrameBatchTask<S>(kind: string, build: (setup: S) => Promise<FrameBatchFn>): void {
+  registerBatchTask(kind, async (setup: S) => {
+    const compute = await build(setup);
+    return async (data) => {
+      const outputs = await compute(decodeFrame(data as EncodedFrame));
+      const transfer = new TransferList();
+      const reply: EncodedValues[] = outputs.map((values) => encodeValues(values, transfer));
+      return { reply, transfer: transfer.buffers };
+    };
+  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import { bitmapBytes } from '../column/bitmap.js';
 import type { Column } from '../column/column.js';
 import { column } from '../column/infer.js';
-import { ScalarColumn } from '../column/scalar.js';
+import { DAY_MS, ScalarColumn } from '../column/scalar.js';
 import { formatType } from '../column/types.js';
 import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
 import type { DataFrame } from './frame.js';
@@ -427,7 +427,7 @@ function median(col: ScalarColumn, ids: Int32Array, n: number, ng: number): Colu
   const out = new Float64Array(ng);
   const counts = new Int32Array(ng);
   const temporal = col.dtype === 'date' || col.dtype === 'timestamp';
-  const scale = col.dtype === 'date' ? 86_400_000 : 1;
+  const scale = col.dtype === 'date' ? DAY_MS : 1;
   for (let g = 0; g < ng; g++) {
     const a = offsets[g];
     const m = offsets[g + 1] - a;

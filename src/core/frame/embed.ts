@@ -1,24 +1,14 @@
-import type { Column } from '../column/column.js';
+import { type Column, rowRange } from '../column/column.js';
 import { DeferredColumn } from '../column/deferred.js';
 import { TensorColumn } from '../column/tensor.js';
 import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
 import {
   type BatchRunOptions,
-  batchRows,
   batchSizeOf,
-  frameBatchSender,
+  frameBatchPlan,
+  registerFrameBatchTask,
   runPlan,
 } from '../exec/batch-run.js';
-import { registerBatchTask } from '../exec/batch-task.js';
-import {
-  decodeFrame,
-  decodeValues,
-  type EncodedFrame,
-  type EncodedValues,
-  encodeValues,
-  TransferList,
-} from '../exec/batch-transfer.js';
-import type { BatchPlan } from '../exec/executor.js';
 import { type EncoderRef, isFunctionRef, loadEncoder, moduleSpecifier } from '../exec/function-ref.js';
 import { streamTo, type TensorOutput, tensorSinkOpener } from '../exec/output-sink.js';
 import type { Encoder } from '../models/encoder.js';
@@ -38,13 +28,9 @@ interface EmbedTaskSetup {
 }
 
 // A worker builds its own encoder once, then encodes each batch it gets and sends the vectors back.
-registerBatchTask('embed', async (setup: EmbedTaskSetup) => {
+registerFrameBatchTask('embed', async (setup: EmbedTaskSetup) => {
   const encoder = await loadEncoder(setup.encoder);
-  return async (data) => {
-    const vectors = await encodeBatch(encoder, decodeFrame(data as EncodedFrame), setup.column);
-    const transfer = new TransferList();
-    return { reply: encodeValues(vectors, transfer), transfer: transfer.buffers };
-  };
+  return async (batch) => [await encodeBatch(encoder, batch, setup.column)];
 });
 
 /**
@@ -69,29 +55,29 @@ export async function embedColumn(
 
   // A ref runs inline too: the encoder is then built here, once, and freed after the run.
   let local: Promise<Encoder> | null = ref === null ? Promise.resolve(encoder as Encoder) : null;
-  const plan: BatchPlan<TensorColumn> = {
-    count: Math.ceil(total / batchSize),
-    rows: (b) => batchRows(b, batchSize, total),
-    run: async (b) => {
+  const plan = frameBatchPlan(
+    frame,
+    batchSize,
+    async (batch) => {
       local ??= loadEncoder(ref as EncoderRef);
-      const [start, end] = batchRows(b, batchSize, total);
-      return vectorsOf(await encodeBatch(await local, frame.slice(start, end), name), end - start);
+      return [await encodeBatch(await local, batch, name)];
     },
+    ref === null
+      ? undefined
+      : {
+          kind: 'embed',
+          setup: {
+            encoder: { module: moduleSpecifier(ref), export: ref.export, args: ref.args ?? [] },
+            column: name,
+          } satisfies EmbedTaskSetup,
+        },
+  );
+  /** Batch `b`'s vectors (its one output) as a tensor column of its rows. */
+  const vectorsOf = ([vectors]: ArrayLike<unknown>[], b: number): TensorColumn => {
+    const [start, end] = plan.rows(b);
+    const rows = end - start;
+    return new TensorColumn(vectors as Float32Array, [rows === 0 ? 0 : vectors.length / rows], rows);
   };
-  if (ref !== null) {
-    const setup: EmbedTaskSetup = {
-      encoder: { module: moduleSpecifier(ref), export: ref.export, args: ref.args ?? [] },
-      column: name,
-    };
-    plan.remote = {
-      task: { kind: 'embed', setup },
-      send: frameBatchSender(frame, batchSize),
-      receive: (reply, b) => {
-        const [start, end] = batchRows(b, batchSize, total);
-        return vectorsOf(decodeValues(reply as EncodedValues) as Float32Array, end - start);
-      },
-    };
-  }
 
   const label = `embed ${name}${ref === null ? ` (${(encoder as Encoder).name})` : ''}`;
   try {
@@ -100,10 +86,10 @@ export async function embedColumn(
       const expected = dims === undefined ? undefined : { dtype: 'float32' as const, shape: [dims] };
       const sink = await tensorSinkOpener()(options.output, total, expected);
       return await streamTo(sink, () =>
-        runPlan(label, total, plan, options, (_, vectors) => sink.write(vectors)),
+        runPlan(label, total, plan, options, (b, outputs) => sink.write(vectorsOf(outputs, b))),
       );
     }
-    const parts = await runPlan(label, total, plan, options);
+    const parts = (await runPlan(label, total, plan, options)).map(vectorsOf);
     const dims = parts[0]?.rowSize ?? (ref === null ? (encoder as Encoder).dimensions : 0);
     const data = new Float32Array(total * dims);
     let at = 0;
@@ -120,7 +106,7 @@ export async function embedColumn(
 /** One batch's vectors: `encode` over the column's values (computed first for a deferred column). */
 export async function encodeBatch(encoder: Encoder, batch: DataFrame, name: string): Promise<Float32Array> {
   const col = batch.column(name);
-  const values = col instanceof DeferredColumn ? await col.load(range(col.length)) : col.toArray();
+  const values = col instanceof DeferredColumn ? await col.load(rowRange(0, col.length)) : col.toArray();
   const out = await encoder.encode(values);
   if (!(out instanceof Float32Array))
     throw new TypeMismatchError(`encoder "${encoder.name}" returned ${describe(out)}, not a Float32Array`);
@@ -129,16 +115,6 @@ export async function encodeBatch(encoder: Encoder, batch: DataFrame, name: stri
       `encoder "${encoder.name}" returned ${out.length} floats for ${batch.length} inputs; ` +
         `expected ${batch.length} × ${encoder.dimensions}`,
     );
-  return out;
-}
-
-function vectorsOf(data: Float32Array, rows: number): TensorColumn {
-  return new TensorColumn(data, [rows === 0 ? 0 : data.length / rows], rows);
-}
-
-function range(n: number): Int32Array {
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) out[i] = i;
   return out;
 }
 

@@ -3,21 +3,11 @@ import { type ColumnTypeHint, column } from '../column/infer.js';
 import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
 import {
   type BatchRunOptions,
-  batchRows,
   batchSizeOf,
-  frameBatchSender,
+  frameBatchPlan,
+  registerFrameBatchTask,
   runPlan,
 } from '../exec/batch-run.js';
-import { registerBatchTask } from '../exec/batch-task.js';
-import {
-  decodeFrame,
-  decodeValues,
-  type EncodedFrame,
-  type EncodedValues,
-  encodeValues,
-  TransferList,
-} from '../exec/batch-transfer.js';
-import type { BatchPlan } from '../exec/executor.js';
 import { type FunctionRef, isFunctionRef, loadFunction, moduleSpecifier } from '../exec/function-ref.js';
 import { asTensorBatch, streamTo, type TensorOutput, tensorSinkOpener } from '../exec/output-sink.js';
 import type { DataFrame, Row } from './frame.js';
@@ -66,16 +56,11 @@ interface MapTaskSetup extends MapBatchSpec {
   fn: FunctionRef;
 }
 
-// A worker computes a batch of a map from the batch's rows as a message, and sends back one
-// array of values per output.
-registerBatchTask('map', async (setup: MapTaskSetup) => {
+// A worker builds the function once, then computes each batch of a map it gets: one array of
+// values per output.
+registerFrameBatchTask('map', async (setup: MapTaskSetup) => {
   const fn = await loadFunction<MapFn<unknown>>(setup.fn);
-  return async (data) => {
-    const outputs = await computeMapBatch(fn, decodeFrame(data as EncodedFrame), setup);
-    const transfer = new TransferList();
-    const reply: EncodedValues[] = outputs.map((values) => encodeValues(values, transfer));
-    return { reply, transfer: transfer.buffers };
-  };
+  return (batch) => computeMapBatch(fn, batch, setup);
 });
 
 /** Apply `fn` over the frame and return a frame of the output columns, in row order. */
@@ -96,23 +81,20 @@ export async function mapFrame<T>(
     );
 
   let local: Promise<MapFn<T>> | null = null;
-  const plan: BatchPlan<ArrayLike<unknown>[]> = {
-    count: Math.ceil(total / batchSize),
-    rows: (b) => batchRows(b, batchSize, total),
-    run: async (b) => {
+  const plan = frameBatchPlan(
+    frame,
+    batchSize,
+    async (batch) => {
       local ??= isFunctionRef(fn) ? loadFunction<MapFn<T>>(fn) : Promise.resolve(fn);
-      const [start, end] = batchRows(b, batchSize, total);
-      return computeMapBatch(await local, frame.slice(start, end), spec);
+      return computeMapBatch(await local, batch, spec);
     },
-  };
-  if (isFunctionRef(fn)) {
-    const setup: MapTaskSetup = { fn: { module: moduleSpecifier(fn), export: fn.export }, ...spec };
-    plan.remote = {
-      task: { kind: 'map', setup },
-      send: frameBatchSender(frame, batchSize),
-      receive: (reply) => (reply as EncodedValues[]).map(decodeValues),
-    };
-  }
+    isFunctionRef(fn)
+      ? {
+          kind: 'map',
+          setup: { fn: { module: moduleSpecifier(fn), export: fn.export }, ...spec } satisfies MapTaskSetup,
+        }
+      : undefined,
+  );
 
   const cols: Record<string, Column> = {};
   if (options.output) {

@@ -10,6 +10,13 @@ export function columnsFromRecords(
   records: readonly Row[],
   types: Record<string, ColumnTypeHint> = {},
 ): Map<string, Column> {
+  const cols = new Map<string, Column>();
+  for (const name of recordKeys(records)) cols.set(name, column(recordValues(records, name), types[name]));
+  return cols;
+}
+
+/** The union of the records' own keys, in first-seen order. */
+export function recordKeys(records: readonly Row[]): string[] {
   const names: string[] = [];
   const seen = new Set<string>();
   for (const r of records)
@@ -18,10 +25,10 @@ export function columnsFromRecords(
         seen.add(k);
         names.push(k);
       }
-  const cols = new Map<string, Column>();
-  for (const name of names) {
-    const values = records.map((r) => (Object.hasOwn(r, name) ? (r[name] ?? null) : null));
-    cols.set(name, column(values, types[name]));
-  }
-  return cols;
+  return names;
+}
+
+/** Each record's own value for `name`, null where it has none (an inherited property is none). */
+export function recordValues(records: readonly Row[], name: string): unknown[] {
+  return records.map((r) => (Object.hasOwn(r, name) ? (r[name] ?? null) : null));
 }

@@ -1,4 +1,4 @@
-import type { Column } from '../column/column.js';
+import { type Column, rowRange } from '../column/column.js';
 import { ScalarColumn } from '../column/scalar.js';
 import { formatType } from '../column/types.js';
 import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
@@ -130,24 +130,19 @@ function digitBitsFor(n: number): number {
  * first word (sign, exponent and 20 bits of mantissa) rarely ties, that is 4 passes instead of 8.
  */
 function radixSort(words: Field[], n: number): Int32Array {
-  const out = new Int32Array(n);
   const m = words.length;
-  if (n <= 1 || m === 0) {
-    for (let i = 0; i < n; i++) out[i] = i;
-    return out;
-  }
+  if (n <= 1 || m === 0) return rowRange(0, n);
   const stride = m + 1;
   const digitBits = digitBitsFor(n);
   const first = words[0].data;
   const passes = planPasses(first, 0, n, 1, 0, words[0].bits, digitBits);
-  if (m === 1 && passes.length <= 1) {
+  if (m === 1 && passes.length === 0) return rowRange(0, n);
+  const out = new Int32Array(n);
+  if (m === 1 && passes.length === 1) {
     // One digit decides: write the order directly.
-    if (passes.length === 0) for (let i = 0; i < n; i++) out[i] = i;
-    else {
-      const { shift, offsets } = passes[0];
-      const mask = offsets.length - 1;
-      for (let i = 0; i < n; i++) out[offsets[(first[i] >>> shift) & mask]++] = i;
-    }
+    const { shift, offsets } = passes[0];
+    const mask = offsets.length - 1;
+    for (let i = 0; i < n; i++) out[offsets[(first[i] >>> shift) & mask]++] = i;
     return out;
   }
   let src = new Uint32Array(n * stride);

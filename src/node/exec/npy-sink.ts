@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { bitmapBytes, getBit } from '../../core/column/bitmap.js';
+import { getBit, markNull } from '../../core/column/bitmap.js';
 import type { Column } from '../../core/column/column.js';
 import type { TensorColumn } from '../../core/column/tensor.js';
 import type { TensorDType } from '../../core/column/types.js';
@@ -86,14 +86,9 @@ class NpySink implements TensorSink {
     const d = batch.data;
     const bytes = new Uint8Array(d.buffer, d.byteOffset, batch.length * this.rowBytes);
     this.sumBlocks(bytes);
-    if (batch.validity !== null && batch.nullCount > 0) {
-      this.validity ??= new Uint8Array(bitmapBytes(this.rows)).fill(0xff);
+    if (batch.validity !== null && batch.nullCount > 0)
       for (let i = 0; i < batch.length; i++)
-        if (!getBit(batch.validity, i)) {
-          const r = this.written + i;
-          this.validity[r >> 3] &= ~(1 << (r & 7));
-        }
-    }
+        if (!getBit(batch.validity, i)) this.validity = markNull(this.validity, this.rows, this.written + i);
     await (this.data as FileSink).write(bytes);
     this.written += batch.length;
   }

@@ -5,7 +5,7 @@ import { InvalidArgumentError, ShapeError, TypeMismatchError } from '../../../sr
 import { exactSearch, type SearchMetric } from '../../../src/core/search/index.js';
 import type { TensorKernels } from '../../../src/core/tensor/index.js';
 import { nodeKernels, tsKernels } from '../../../src/node/tensor/node-kernels.js';
-import { random } from '../tensor/reference.js';
+import { mulberry32 } from '../../helpers/random.js';
 import { bruteForce } from './brute-force.js';
 
 function column(data: Float32Array, d: number, valid: boolean[]): TensorColumn {
@@ -39,7 +39,7 @@ const caseArb = fc.record({
 });
 
 function makeCase(c: { n: number; d: number; nq: number; nullRate: number; seed: number }, ints: boolean) {
-  const next = random(c.seed);
+  const next = mulberry32(c.seed);
   const value = () => (ints ? Math.floor(next() * 7) - 3 : next() * 2 - 1);
   const data = Float32Array.from({ length: c.n * c.d }, value);
   const queries = Float32Array.from({ length: c.nq * c.d }, value);

@@ -1,21 +1,10 @@
 // Naive float64 references for the kernels, and seeded random inputs. Written for obviousness, not speed.
 import type { FloatArray, Reduction } from '../../../src/core/tensor/kernels.js';
-
-/** A small seeded generator (mulberry32), so failures reproduce from the seed fast-check prints. */
-export function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../helpers/random.js';
 
 /** Uniform values in [-1, 1), or small integers in [0, levels) when `levels` is given (forces ties). */
 export function fill<T extends FloatArray>(x: T, seed: number, levels?: number): T {
-  const next = random(seed);
+  const next = mulberry32(seed);
   for (let i = 0; i < x.length; i++) x[i] = levels ? Math.floor(next() * levels) : next() * 2 - 1;
   return x;
 }

@@ -1,5 +1,5 @@
-import { bitmapBytes } from '../../column/bitmap.js';
-import type { ScalarColumn } from '../../column/scalar.js';
+import { bitmapBytes, markNull, nullCountOf } from '../../column/bitmap.js';
+import { DAY_MS, type ScalarColumn } from '../../column/scalar.js';
 import type { ScalarDType } from '../../column/types.js';
 import { hashBytes, mix, tableBits } from './hash.js';
 import {
@@ -185,7 +185,7 @@ interface Words {
 /** 64-bit keys by open addressing on both words. */
 function pairIds(b: Words, bValid: Uint8Array | null, p: Words, pValid: Uint8Array | null): JoinIds {
   const nb = b.hi.length;
-  const mask = (1 << tableBits(countValid(bValid, nb))) - 1;
+  const mask = (1 << tableBits(nb - nullCountOf(bValid, nb))) - 1;
   // Slot s holds its key words at 4s, 4s + 1 and id + 1 at 4s + 2 (0 = empty).
   const slots = new Uint32Array(4 * (mask + 1));
   let count = 0;
@@ -233,7 +233,7 @@ function pairIds(b: Words, bValid: Uint8Array | null, p: Words, pValid: Uint8Arr
  */
 function stringIds(bc: ScalarColumn, pc: ScalarColumn): JoinIds {
   const bv = bc.values as Uint8Array;
-  const mask = (1 << tableBits(countValid(bc.validity, bc.length))) - 1;
+  const mask = (1 << tableBits(bc.length - bc.nullCount)) - 1;
   // Slot s: hash at 4s, id + 1 at 4s + 1 (0 = empty), start and length of the key's bytes at 4s + 2, 4s + 3.
   const slots = new Int32Array(4 * (mask + 1));
   let count = 0;
@@ -285,13 +285,6 @@ function bytesEqual(x: Uint8Array, xa: number, y: Uint8Array, ya: number, length
   return true;
 }
 
-function countValid(validity: Uint8Array | null, n: number): number {
-  if (validity === null) return n;
-  let c = 0;
-  for (let i = 0; i < n; i++) if (isValid(validity, i)) c++;
-  return c;
-}
-
 // ---- key representations ----
 
 /** int32, uint8, bool or date values as int32 (no copy for int32 and date). */
@@ -317,7 +310,7 @@ function integerWords(c: ScalarColumn): Words {
   if (v instanceof BigInt64Array) orderedInt64Words(v, n, hi, lo);
   else {
     // Exact in a double: int32 and uint8 values, and days as milliseconds.
-    const scale = c.dtype === 'date' ? 86_400_000 : 1;
+    const scale = c.dtype === 'date' ? DAY_MS : 1;
     for (let i = 0; i < n; i++) {
       const x = (v[i] as number) * scale;
       hi[i] = safeIntegerHi(x);
@@ -371,8 +364,9 @@ function int32OrNoMatch(
     const x = f[i];
     if ((x | 0) === x) values[i] = x;
     else {
-      if (out === validity) out = validity ? validity.slice() : new Uint8Array(bitmapBytes(n)).fill(0xff);
-      out![i >> 3] &= ~(1 << (i & 7));
+      // The caller's bitmap is copied before its first change.
+      if (out === validity && validity !== null) out = validity.slice();
+      out = markNull(out, n, i);
     }
   }
   return { values, validity: out };

@@ -18,6 +18,7 @@ import { ScalarColumn } from '../../../core/column/scalar.js';
 import { TensorColumn } from '../../../core/column/tensor.js';
 import { ParseError, TesseraError } from '../../../core/errors.js';
 import { DataFrame, type Row } from '../../../core/frame/frame.js';
+import { recordKeys, recordValues } from '../../../core/frame/records.js';
 import { isoCellText, nestedRow } from './csv.js';
 import { parseDate, parseTimestamp } from './csv-convert.js';
 import { openInput, readInput, writeChunks } from './file.js';
@@ -155,18 +156,10 @@ function framesFromRecords(
   file: string,
   firstLine: number | null,
 ): DataFrame {
-  const names: string[] = [];
-  const seen = new Set<string>();
-  for (const r of records)
-    for (const k of Object.keys(r))
-      if (!seen.has(k)) {
-        seen.add(k);
-        names.push(k);
-      }
-  const wanted = options.columns ?? names;
+  const wanted = options.columns ?? recordKeys(records);
   const cols = new Map<string, Column>();
   for (const name of wanted) {
-    const values = records.map((r) => (Object.hasOwn(r, name) ? (r[name] ?? null) : null));
+    const values = recordValues(records, name);
     const hint = options.types?.[name];
     let col: Column;
     try {

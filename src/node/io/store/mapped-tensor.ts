@@ -4,7 +4,7 @@
  * Every block read is verified against its CRC-32 before its rows are used.
  */
 import * as fs from 'node:fs';
-import { bitmapBytes, countSetBits, getBit } from '../../../core/column/bitmap.js';
+import { countSetBits, getBit, markNull } from '../../../core/column/bitmap.js';
 import { Column, type Indices } from '../../../core/column/column.js';
 import { TensorColumn } from '../../../core/column/tensor.js';
 import { TENSOR_ARRAYS, type TensorArray, type TensorDType } from '../../../core/column/types.js';
@@ -107,15 +107,11 @@ export class MappedTensorColumn extends Column<TensorArray> {
     const out = new TENSOR_ARRAYS[this.dtype](n * this.rowSize);
     const outBytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     let validity: Uint8Array | null = null;
-    const markNull = (k: number) => {
-      validity ??= new Uint8Array(bitmapBytes(n)).fill(0xff);
-      validity[k >> 3] &= ~(1 << (k & 7));
-    };
     // Requests sorted by row, so each file is read front to back and adjacent blocks coalesce.
     const order: number[] = [];
     for (let k = 0; k < n; k++) {
       const j = indices[k];
-      if (j === -1) markNull(k);
+      if (j === -1) validity = markNull(validity, n, k);
       else {
         if (!Number.isInteger(j) || j < 0 || j >= this.length) throw new IndexOutOfRangeError(j, this.length);
         order.push(k);
@@ -133,7 +129,7 @@ export class MappedTensorColumn extends Column<TensorArray> {
       const v = this.validity(part);
       const wanted: number[] = [];
       for (const k of positions) {
-        if (v !== null && !getBit(v, indices[k] - part.start)) markNull(k);
+        if (v !== null && !getBit(v, indices[k] - part.start)) validity = markNull(validity, n, k);
         else wanted.push(k);
       }
       if (wanted.length && this.rowBytes > 0) this.gather(part, wanted, indices, outBytes);
@@ -186,11 +182,9 @@ export class MappedTensorColumn extends Column<TensorArray> {
         fs.closeSync(fd);
       }
       const v = this.validity(part);
-      if (v !== null) {
-        validity ??= new Uint8Array(bitmapBytes(this.length)).fill(0xff);
+      if (v !== null)
         for (let i = 0; i < rows; i++)
-          if (!getBit(v, i)) validity[(part.start + i) >> 3] &= ~(1 << ((part.start + i) & 7));
-      }
+          if (!getBit(v, i)) validity = markNull(validity, this.length, part.start + i);
     }
     return new TensorColumn(out, this.shape, this.length, validity);
   }

@@ -7,6 +7,7 @@
 // load files beside themselves at run time (parquet-wasm's .wasm) could not find them.
 import { DataFrame, registeredColumn, registerFunction, TensorColumn } from '../../../../src/core/index.js';
 import { append, read, vacuum, write } from '../../../../src/node/io/store/index.js';
+import { mulberry32 } from '../../../helpers/random.js';
 
 export const DIM = 256;
 
@@ -28,13 +29,7 @@ export function crashFrame(start: number, n: number, gen: number): DataFrame {
 
 async function main() {
   const [path, seedText] = process.argv.slice(2);
-  let seed = Number(seedText) | 0;
-  const rand = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rand = mulberry32(Number(seedText) | 0);
   process.stdout.write('ready\n');
   for (;;) {
     const current = await read(path);

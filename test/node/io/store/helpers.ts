@@ -31,14 +31,3 @@ export function plainValue(v: unknown): unknown {
 export function plainRecords(records: Record<string, unknown>[]): Record<string, unknown>[] {
   return records.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, plainValue(v)])));
 }
-
-/** A small seeded generator of floats in [0, 1) (mulberry32), so a failing case reproduces. */
-export function mulberry32(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

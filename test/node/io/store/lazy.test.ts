@@ -16,7 +16,8 @@ import {
   write,
 } from '../../../../src/index.js';
 import { resetStoreIoStats, storeIoStats } from '../../../../src/node/io/store/file-io.js';
-import { dataFiles, mulberry32, tempDatasets } from './helpers.js';
+import { mulberry32 } from '../../../helpers/random.js';
+import { dataFiles, tempDatasets } from './helpers.js';
 
 const dataset = tempDatasets('tessera-lazy-');
 const ROWS = 20_000;
