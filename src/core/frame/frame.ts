@@ -34,7 +34,7 @@ import { registerFrameClass } from './frame-factory.js';
 import { GroupBy } from './groupby.js';
 import { type MapFunction, type MapOptions, mapFrame } from './map.js';
 import { type MergeOptions, merge } from './merge.js';
-import { columnsFromRecords } from './records.js';
+import { columnsFromRecords, setOwnValue } from './records.js';
 import { type SampleOptions, sample, shuffle } from './sample.js';
 import {
   type FrameSearchOptions,
@@ -268,13 +268,17 @@ export class DataFrame {
 
   // ---- rows ----
 
-  /** Row `i` as a plain object (negative counts from the end). Deferred cells are computed. */
+  /**
+   * Row `i` as a plain object (negative counts from the end). Deferred cells are computed. Every
+   * column is an own property, `__proto__` and `constructor` too; the prototype stays
+   * `Object.prototype` whatever the column names.
+   */
   row(i: number): Row {
     const j = i < 0 ? this.length + i : i;
     if (!Number.isInteger(j) || j < 0 || j >= this.length) throw new IndexOutOfRangeError(i, this.length);
     const src = this.index ? this.index[j] : j;
     const out: Row = {};
-    for (const [name, c] of this.base) out[name] = c.getUnchecked(src);
+    for (const [name, c] of this.base) setOwnValue(out, name, c.getUnchecked(src));
     return out;
   }
 
@@ -502,7 +506,7 @@ export class DataFrame {
 
   // ---- export ----
 
-  /** All rows as plain objects. */
+  /** All rows as plain objects (as {@link DataFrame.row} gives them). */
   toRecords(): Row[] {
     return Array.from(this.rows());
   }

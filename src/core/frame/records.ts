@@ -11,7 +11,8 @@ export function columnsFromRecords(
   types: Record<string, ColumnTypeHint> = {},
 ): Map<string, Column> {
   const cols = new Map<string, Column>();
-  for (const name of recordKeys(records)) cols.set(name, column(recordValues(records, name), types[name]));
+  for (const name of recordKeys(records))
+    cols.set(name, column(recordValues(records, name), ownValue(types, name)));
   return cols;
 }
 
@@ -31,4 +32,23 @@ export function recordKeys(records: readonly Row[]): string[] {
 /** Each record's own value for `name`, null where it has none (an inherited property is none). */
 export function recordValues(records: readonly Row[], name: string): unknown[] {
   return records.map((r) => (Object.hasOwn(r, name) ? (r[name] ?? null) : null));
+}
+
+/**
+ * The own value of `key` in a dict keyed by column names (undefined where it has none): a column
+ * named `constructor` or `toString` must not find `Object.prototype`'s function.
+ */
+export function ownValue<T>(dict: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return dict !== undefined && Object.hasOwn(dict, key) ? dict[key] : undefined;
+}
+
+/**
+ * Set `record[key] = value` as an own data property. A plain assignment to `__proto__` would
+ * replace the record's prototype instead (a column named `__proto__` holding `{isAdmin: true}`
+ * would make `row.isAdmin` true and lose the column), so that key is defined, not assigned.
+ */
+export function setOwnValue(record: Row, key: string, value: unknown): void {
+  if (key === '__proto__')
+    Object.defineProperty(record, key, { value, writable: true, enumerable: true, configurable: true });
+  else record[key] = value;
 }

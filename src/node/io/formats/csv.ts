@@ -32,6 +32,7 @@ import { TensorColumn } from '../../../core/column/tensor.js';
 import type { ScalarDType } from '../../../core/column/types.js';
 import { ColumnNotFoundError, InvalidArgumentError, ParseError } from '../../../core/errors.js';
 import { DataFrame } from '../../../core/frame/frame.js';
+import { ownValue } from '../../../core/frame/records.js';
 import {
   type Batch,
   batchRows,
@@ -221,7 +222,7 @@ export class CsvParser {
   }
 
   private planOf(name: string, inferred: () => ScalarDType): CsvColumnPlan {
-    const hint = normalizeTypeHint(this.options.types?.[name]);
+    const hint = normalizeTypeHint(ownValue(this.options.types, name));
     if (hint === undefined) return { kind: 'scalar', dtype: inferred() };
     if (hint.kind === 'scalar') return { kind: 'scalar', dtype: hint.dtype };
     return { kind: 'json', hint };
@@ -244,7 +245,7 @@ export class CsvParser {
     const cols = new Map<string, Column>();
     for (const { name, field } of this.selected()) {
       let plan: CsvColumnPlan;
-      if (this.options.types?.[name] !== undefined) plan = this.planOf(name, () => 'string');
+      if (ownValue(this.options.types, name) !== undefined) plan = this.planOf(name, () => 'string');
       else {
         const seen = this.seenTypes.get(name);
         const here = inferDTypeOrNull(batch, field);

@@ -16,9 +16,10 @@ import type { Column } from '../../../core/column/column.js';
 import { type ColumnTypeHint, column, normalizeTypeHint } from '../../../core/column/infer.js';
 import { ScalarColumn } from '../../../core/column/scalar.js';
 import { TensorColumn } from '../../../core/column/tensor.js';
-import { ParseError, TesseraError } from '../../../core/errors.js';
+import { InvalidArgumentError, ParseError, TesseraError } from '../../../core/errors.js';
 import { DataFrame, type Row } from '../../../core/frame/frame.js';
-import { recordKeys, recordValues } from '../../../core/frame/records.js';
+import { ownValue, recordKeys, recordValues, setOwnValue } from '../../../core/frame/records.js';
+import { DEFAULT_MAX_JSON_DEPTH, jsonTooDeepAt } from '../../../core/json-depth.js';
 import { isoCellText, nestedRow } from './csv.js';
 import { parseDate, parseTimestamp } from './csv-convert.js';
 import { openInput, readInput, writeChunks } from './file.js';
@@ -31,6 +32,11 @@ export interface JsonReadOptions {
   dates?: boolean;
   /** Only these columns, in this order. */
   columns?: readonly string[];
+  /**
+   * Deepest nesting of arrays and objects accepted, counting the enclosing array or record (default
+   * 1000); deeper input is a {@link ParseError}, as values nested that deep overflow the stack.
+   */
+  maxDepth?: number;
 }
 
 /** Options of {@link readJsonLinesBatches}. */
@@ -50,6 +56,7 @@ export async function readJson(path: string, options: JsonReadOptions = {}): Pro
 /** JSON text (an array of records) as a frame. `file` names the input in errors. */
 export function parseJson(text: string, options: JsonReadOptions & { file?: string } = {}): DataFrame {
   const file = options.file ?? '<json text>';
+  checkDepth(text, maxDepthOf(options), file, 1);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -68,7 +75,7 @@ export function parseJson(text: string, options: JsonReadOptions & { file?: stri
 /** The JSON-lines file at `path` as one frame (all records are read before inference). */
 export async function readJsonLines(path: string, options: JsonReadOptions = {}): Promise<DataFrame> {
   const records: Row[] = [];
-  for await (const { record } of jsonLines(path)) records.push(record);
+  for await (const { record } of jsonLines(path, maxDepthOf(options))) records.push(record);
   return framesFromRecords(records, options, path, null);
 }
 
@@ -90,7 +97,8 @@ export async function* readJsonLinesBatches(
     if (schema === null) {
       frame = framesFromRecords(records, options, path, lines[0] ?? null);
       const types: Record<string, ColumnTypeHint> = {};
-      for (const f of frame.schema) types[f.name] = f.type.kind === 'deferred' ? 'object' : (f.type as never);
+      for (const f of frame.schema)
+        setOwnValue(types, f.name, f.type.kind === 'deferred' ? 'object' : (f.type as never));
       schema = { names: frame.columnNames, types };
     } else {
       const known = new Set(schema.names);
@@ -102,14 +110,16 @@ export async function* readJsonLinesBatches(
               lines[i],
               `key "${k}" is not a column of the first batch (${schema.names.join(', ')}); read the file with readJsonLines to see all keys`,
             );
-      const full = records.map((r) => Object.fromEntries(schema!.names.map((n) => [n, r[n] ?? null])));
+      const full = records.map((r) =>
+        Object.fromEntries(schema!.names.map((n) => [n, ownValue(r, n) ?? null])),
+      );
       frame = framesFromRecords(full, { ...options, types: schema.types, dates: false }, path, lines[0]);
     }
     records = [];
     lines = [];
     return frame;
   };
-  for await (const { record, line } of jsonLines(path)) {
+  for await (const { record, line } of jsonLines(path, maxDepthOf(options))) {
     records.push(record);
     lines.push(line);
     if (records.length === size) yield flush();
@@ -118,7 +128,7 @@ export async function* readJsonLinesBatches(
 }
 
 /** Parsed records of a JSON-lines file with their line numbers (blank lines skipped). */
-async function* jsonLines(path: string): AsyncGenerator<{ record: Row; line: number }> {
+async function* jsonLines(path: string, maxDepth: number): AsyncGenerator<{ record: Row; line: number }> {
   const handle = await openInput(path);
   const lines = readline.createInterface({
     input: handle.createReadStream(),
@@ -129,6 +139,7 @@ async function* jsonLines(path: string): AsyncGenerator<{ record: Row; line: num
     for await (const text of lines) {
       line++;
       if (text.trim() === '') continue;
+      checkDepth(text, maxDepth, path, line);
       let value: unknown;
       try {
         value = JSON.parse(text);
@@ -160,7 +171,7 @@ function framesFromRecords(
   const cols = new Map<string, Column>();
   for (const name of wanted) {
     const values = recordValues(records, name);
-    const hint = options.types?.[name];
+    const hint = ownValue(options.types, name);
     let col: Column;
     try {
       col = column(hint === undefined ? values : fromJsonValues(values, hint), hint);
@@ -222,6 +233,31 @@ function isoDates(col: ScalarColumn): ScalarColumn | null {
   return ScalarColumn.from(ms, allDates ? 'date' : 'timestamp');
 }
 
+function maxDepthOf(options: JsonReadOptions): number {
+  const max = options.maxDepth ?? DEFAULT_MAX_JSON_DEPTH;
+  if (!Number.isInteger(max) || max < 1)
+    throw new InvalidArgumentError(`maxDepth must be a positive integer, got ${max}`);
+  return max;
+}
+
+/** A ParseError where `text` (starting at line `firstLine` of `file`) nests deeper than `maxDepth`. */
+function checkDepth(text: string, maxDepth: number, file: string, firstLine: number): void {
+  const at = jsonTooDeepAt(text, maxDepth);
+  if (at >= 0)
+    throw new ParseError(
+      file,
+      lineOf(text, at, firstLine),
+      `JSON nested deeper than ${maxDepth} levels of arrays and objects; pass a larger maxDepth if the input is trusted`,
+    );
+}
+
+/** The line of offset `at` in `text`, whose first line is `firstLine`. */
+function lineOf(text: string, at: number, firstLine: number): number {
+  let line = firstLine;
+  for (let i = text.indexOf('\n'); i >= 0 && i < at; i = text.indexOf('\n', i + 1)) line++;
+  return line;
+}
+
 function isRecord(v: unknown): boolean {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
@@ -238,8 +274,7 @@ function jsonSyntaxError(file: string, text: string, e: Error, lineOffset: numbe
   let line: number | null = null;
   if (m) {
     const pos = Math.min(text.length, Number(m[1]));
-    line = lineOffset + 1;
-    for (let i = text.indexOf('\n'); i >= 0 && i < pos; i = text.indexOf('\n', i + 1)) line++;
+    line = lineOf(text, pos, lineOffset + 1);
   } else if (lineOffset > 0) line = lineOffset + 1;
   return new ParseError(file, line, `invalid JSON (${e.message})`);
 }
@@ -253,7 +288,7 @@ export function jsonRecords(df: DataFrame): Row[] {
   const out = new Array<Row>(df.length);
   for (let i = 0; i < df.length; i++) {
     const r: Row = {};
-    for (let c = 0; c < names.length; c++) r[names[c]] = cells[c](i);
+    for (let c = 0; c < names.length; c++) setOwnValue(r, names[c], cells[c](i));
     out[i] = r;
   }
   return out;

@@ -1,6 +1,6 @@
 /**
  * Loading of one stored column into memory, every file verified first: scalar fragments from Arrow
- * IPC, object fragments from JSON lines, several fragments joined into one column.
+ * IPC, object fragments from JSON lines (nesting bounded), several fragments joined into one column.
  */
 import * as arrow from 'apache-arrow';
 import { columnFromArrow } from '../../../core/column/arrow.js';
@@ -9,7 +9,8 @@ import { concatColumns } from '../../../core/column/concat.js';
 import { ObjectColumn } from '../../../core/column/object.js';
 import { ScalarColumn } from '../../../core/column/scalar.js';
 import type { ScalarDType } from '../../../core/column/types.js';
-import { CorruptDataError } from '../../../core/errors.js';
+import { CorruptDataError, ParseError } from '../../../core/errors.js';
+import { DEFAULT_MAX_JSON_DEPTH, jsonTooDeepAt } from '../../../core/json-depth.js';
 import { readVerified } from './file-io.js';
 import { dataPath } from './layout.js';
 import type { FileFragment } from './manifest.js';
@@ -55,6 +56,14 @@ export function loadObjects(root: string, fragments: readonly FileFragment[]): C
     while (at < text.length) {
       const end = text.indexOf('\n', at);
       if (end < 0) throw new CorruptDataError(file, `line ${line + 1} has no end`);
+      // A dataset from someone else is untrusted: a cell nested deeper would overflow the stack of
+      // whatever walks it once loaded.
+      if (jsonTooDeepAt(text, DEFAULT_MAX_JSON_DEPTH, at, end) >= 0)
+        throw new ParseError(
+          file,
+          line + 1,
+          `JSON nested deeper than ${DEFAULT_MAX_JSON_DEPTH} levels of arrays and objects`,
+        );
       try {
         values.push(JSON.parse(text.slice(at, end)));
       } catch {
