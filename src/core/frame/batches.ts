@@ -10,6 +10,7 @@ import { formatType } from '../column/types.js';
 import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
 import { Random } from '../random.js';
 import type { DataFrame } from './frame.js';
+import { setOwnValue } from './records.js';
 
 /** Options of {@link DataFrame.batches}. */
 export interface BatchOptions {
@@ -180,7 +181,8 @@ export async function* batches(df: DataFrame, options: BatchOptions): AsyncGener
     const rows = order.slice(start, end);
     const part = view.take(rows);
     const columns: Record<string, BatchArray> = {};
-    for (const name of names) columns[name] = await stack(part.column(name), name, dictionaries.get(name));
+    for (const name of names)
+      setOwnValue(columns, name, await stack(part.column(name), name, dictionaries.get(name)));
     yield { size: rows.length, rows, columns };
   }
 }

@@ -109,4 +109,18 @@ describe('__proto__, constructor and toString as keys and column names', () => {
     expect(byColumn.columnNames).toEqual(['__proto__']);
     expect(Object.getOwnPropertyDescriptor(byColumn.row(0), '__proto__')?.value).toEqual({ isAdmin: true });
   });
+
+  it('df.batches() gives a __proto__ column as an own property of the batch columns', async () => {
+    const df = new DataFrame(
+      Object.fromEntries([
+        ['__proto__', [1, 2]],
+        ['id', [3, 4]],
+      ]),
+    );
+    for await (const b of df.batches({ batchSize: 2 })) {
+      expect(Object.getPrototypeOf(b.columns)).toBe(Object.prototype);
+      expect(Object.keys(b.columns)).toEqual(['__proto__', 'id']);
+      expect(Array.from(Object.getOwnPropertyDescriptor(b.columns, '__proto__')?.value.data)).toEqual([1, 2]);
+    }
+  });
 });
