@@ -27,11 +27,11 @@ describe('int64 tensors and worker threads', () => {
         await df.map(fn('plusOne'), { batchSize: 5, executor, outputs: 'v' })
       ).column<TensorColumn>('v');
       expect(plus.type).toEqual({ kind: 'tensor', dtype: 'int64', shape: [3] });
-      expect(rowsOf(plus)).toEqual(rows.map((r) => r && r.map((v) => v + 1n)));
+      expect(rowsOf(plus)).toEqual(rows.map((r) => r?.map((v) => v + 1n) ?? null));
       const twice = (
         await df.map(fn('doubled'), { batched: true, batchSize: 4, executor, outputs: 'v' })
       ).column<TensorColumn>('v');
-      expect(rowsOf(twice)).toEqual(rows.map((r) => r && r.map((v) => v * 2n)));
+      expect(rowsOf(twice)).toEqual(rows.map((r) => r?.map((v) => v * 2n) ?? null));
     }
   });
 });
