@@ -14,6 +14,7 @@ import {
   softmax,
   TensorColumn,
   TypeMismatchError,
+  tsKernels,
 } from '../../../src/index.js';
 
 /** Values beyond 2^53, where a detour through float64 would change them. */
@@ -169,5 +170,9 @@ describe('int64 tensor columns', () => {
     await expect(kmeans(c, { k: 1, seed: 1 })).rejects.toThrow(/int64/);
     expect(() => readScores(c)).toThrow(TypeMismatchError);
     expect(() => softmax(c)).toThrow(TypeMismatchError);
+    // Kernels take float arrays only; an int64 column's data is refused by type, not converted.
+    const data = c.data as unknown as Float32Array;
+    await expect(tsKernels.matmul(data, data, 2, 2, 2)).rejects.toThrow(TypeMismatchError);
+    await expect(tsKernels.rowNorms(data, 2, 2)).rejects.toThrow(/BigInt64Array/);
   });
 });
