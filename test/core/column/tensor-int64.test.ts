@@ -155,6 +155,21 @@ describe('int64 tensor columns', () => {
     );
   });
 
+  it('stack into training batches as int32, as int64 scalars do, refusing values outside int32', async () => {
+    const small = new DataFrame({
+      t: column([
+        [1n, -2n],
+        [2147483647n, -2147483648n],
+      ]),
+    });
+    const { value: batch } = await small.batches({ batchSize: 2 }).next();
+    if (!batch) throw new Error('no batch');
+    expect(batch.columns.t.data).toEqual(Int32Array.of(1, -2, 2147483647, -2147483648));
+    expect(batch.columns.t.shape).toEqual([2, 2]);
+    const big = new DataFrame({ t: column([[2n ** 40n, 0n]]) });
+    await expect(big.batches({ batchSize: 1 }).next()).rejects.toThrow(/outside the int32 range/);
+  });
+
   it('are refused with a TypeMismatchError by float operations (search, LSH, k-means, scores)', async () => {
     const c = column([
       [1n, 2n],
