@@ -73,6 +73,7 @@ export class TensorColumn<A extends TensorArray = TensorArray> extends NullableC
         continue;
       }
       if (size < 32) for (let k = 0; k < size; k++) out[i * size + k] = this.data[j * size + k];
+      // `out` has this column's own element type, so `set` copies without conversion.
       else (out as Float64Array).set(this.data.subarray(j * size, (j + 1) * size) as Float64Array, i * size);
     }
     const validity = this.validity !== null || missing ? takeBits(this.validity, indices) : null;
@@ -119,8 +120,8 @@ export class TensorColumn<A extends TensorArray = TensorArray> extends NullableC
   }
 }
 
-/** One row as `fromRows` takes it: a (nested) array of numbers or bigints, or a typed array. */
-export type TensorRow = ArrayLike<unknown>;
+/** One row as `fromRows` takes it: numbers or bigints (nested arrays are flattened too), or a typed array. */
+export type TensorRow = ArrayLike<number | bigint>;
 
 /** Copy a row into an int64 tensor: bigints in the int64 range and safe integers, exactly. */
 function setInt64Row(data: BigInt64Array, flat: ArrayLike<unknown>, at: number, row: number) {
