@@ -11,7 +11,7 @@ describe('examples/train-classifier', () => {
     expect(probs.shape).toEqual([CLASSES.length]);
     expect(frame.column<TensorColumn>('embedding').shape).toEqual([16]);
     for (let i = 0; i < frame.length; i += 97) {
-      const p = Array.from(probs.get(i)!);
+      const p = Array.from(probs.get(i) as Float32Array);
       expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
       expect(frame.row(i).pred).toBe(CLASSES[p.indexOf(Math.max(...p))]);
     }

@@ -303,6 +303,10 @@ export async function kmeansRows(
 export async function kmeans(column: TensorColumn, options: KMeansOptions): Promise<KMeansResult> {
   if (!(column instanceof TensorColumn))
     throw new TypeMismatchError('kmeans needs a tensor column (one vector per row)');
+  if (column.data instanceof BigInt64Array)
+    throw new TypeMismatchError(
+      'kmeans needs number rows; this column holds int64 tensors (bigints): convert it to float64 first if its values fit',
+    );
   const d = column.rowSize;
   if (d === 0) throw new InvalidArgumentError('kmeans needs rows with at least one value');
   const x: FloatArray =

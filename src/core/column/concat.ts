@@ -40,9 +40,9 @@ export function promoteScalarDType(a: ScalarDType, b: ScalarDType, lossy = false
   return null;
 }
 
-/** The tensor dtype that holds both without loss (same lattice as scalars; always exists). */
-export function promoteTensorDType(a: TensorDType, b: TensorDType): TensorDType {
-  return promoteScalarDType(a, b) as TensorDType;
+/** The tensor dtype that holds both without loss (same lattice as scalars), or null: int64 with a float. */
+export function promoteTensorDType(a: TensorDType, b: TensorDType): TensorDType | null {
+  return promoteScalarDType(a, b) as TensorDType | null;
 }
 
 /**
@@ -87,7 +87,12 @@ export function concatColumns(columns: readonly Column[], options: ConcatColumns
           throw new TypeMismatchError(
             `cannot concatenate ${label}: tensor rows of shape [${shape.join(', ')}] with rows of shape [${c.shape.join(', ')}]; row shapes must be equal`,
           );
-        dtype = promoteTensorDType(dtype, c.dtype);
+        const next = promoteTensorDType(dtype, c.dtype);
+        if (next === null)
+          throw new TypeMismatchError(
+            `cannot concatenate ${label}: ${dtype} tensors with ${c.dtype} tensors have no lossless common type`,
+          );
+        dtype = next;
       }
       return concatTensor(parts, dtype);
     }
@@ -242,7 +247,10 @@ function concatTensor(parts: readonly TensorColumn[], dtype: TensorDType): Tenso
   const data = new TENSOR_ARRAYS[dtype](total * size);
   let pos = 0;
   for (const c of parts) {
-    data.set(c.data, pos * size);
+    const at = pos * size;
+    if (data instanceof BigInt64Array && !(c.data instanceof BigInt64Array))
+      for (let k = 0; k < c.data.length; k++) data[at + k] = BigInt(c.data[k]); // int32/uint8: exact
+    else (data as Float64Array).set(c.data as Float64Array, at);
     pos += c.length;
   }
   return new TensorColumn(data, parts[0].shape, total, concatValidity(parts, total));

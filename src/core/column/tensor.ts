@@ -23,7 +23,7 @@ export class TensorColumn<A extends TensorArray = TensorArray> extends NullableC
     const dtype = tensorDTypeOf(data);
     if (dtype === null)
       throw new TypeMismatchError(
-        'tensor data must be a Float32Array, Float64Array, Int32Array or Uint8Array',
+        'tensor data must be a Float32Array, Float64Array, Int32Array, BigInt64Array or Uint8Array',
       );
     for (const d of shape)
       if (!Number.isInteger(d) || d < 0)
@@ -73,7 +73,8 @@ export class TensorColumn<A extends TensorArray = TensorArray> extends NullableC
         continue;
       }
       if (size < 32) for (let k = 0; k < size; k++) out[i * size + k] = this.data[j * size + k];
-      else out.set(this.data.subarray(j * size, (j + 1) * size), i * size);
+      // `out` has this column's own element type, so `set` copies without conversion.
+      else (out as Float64Array).set(this.data.subarray(j * size, (j + 1) * size) as Float64Array, i * size);
     }
     const validity = this.validity !== null || missing ? takeBits(this.validity, indices) : null;
     return new TensorColumn(out, this.shape, n, validity);
@@ -84,15 +85,18 @@ export class TensorColumn<A extends TensorArray = TensorArray> extends NullableC
     return `<tensor ${this.shape.join('×') || 'scalar'}>`;
   }
 
-  /** Stack equal-shape rows (arrays or typed arrays; null for a null row) into one column. */
+  /**
+   * Stack equal-shape rows (arrays or typed arrays; null for a null row) into one column. An int64
+   * column takes bigints and exact integer numbers; the other dtypes take numbers, never bigints.
+   */
   static fromRows(
-    rows: ArrayLike<ArrayLike<number> | null | undefined>,
+    rows: ArrayLike<TensorRow | null | undefined>,
     dtype: TensorDType = 'float32',
     shape?: readonly number[],
   ): TensorColumn {
     const n = rows.length;
     const first = Array.prototype.find.call(rows, (r) => r !== null && r !== undefined) as
-      | ArrayLike<number>
+      | TensorRow
       | undefined;
     const rowShape = shape ?? (first ? shapeOf(first) : [0]);
     const size = rowShape.reduce((a, b) => a * b, 1);
@@ -109,10 +113,59 @@ export class TensorColumn<A extends TensorArray = TensorArray> extends NullableC
         throw new LengthMismatchError(
           `tensor row ${i} has ${flat.length} elements; rows must all have shape [${rowShape.join(', ')}] (${size} elements)`,
         );
-      data.set(flat, i * size);
+      if (data instanceof BigInt64Array) setInt64Row(data, flat, i * size, i);
+      else setNumberRow(data, flat, i * size, i, dtype);
     }
     return new TensorColumn(data, rowShape, n, validity);
   }
+}
+
+/** One row as `fromRows` takes it: numbers or bigints (nested arrays are flattened too), or a typed array. */
+export type TensorRow = ArrayLike<number | bigint>;
+
+/** Copy a row into an int64 tensor: bigints in the int64 range and safe integers, exactly. */
+function setInt64Row(data: BigInt64Array, flat: ArrayLike<unknown>, at: number, row: number) {
+  if (flat instanceof BigInt64Array) {
+    data.set(flat, at);
+    return;
+  }
+  for (let k = 0; k < flat.length; k++) {
+    const v = flat[k];
+    if (typeof v === 'bigint' && BigInt.asIntN(64, v) === v) data[at + k] = v;
+    else if (typeof v === 'number' && Number.isSafeInteger(v)) data[at + k] = BigInt(v);
+    else
+      throw new TypeMismatchError(
+        `tensor row ${row} holds ${describeValue(v)}; an int64 tensor holds bigints from -(2n ** 63n) to 2n ** 63n - 1n, or integer numbers up to 2^53`,
+      );
+  }
+}
+
+/** Copy a row into a number tensor; bigints are refused (they need dtype int64, not a float). */
+function setNumberRow(
+  data: Exclude<TensorArray, BigInt64Array>,
+  flat: ArrayLike<unknown>,
+  at: number,
+  row: number,
+  dtype: TensorDType,
+) {
+  if (!(flat instanceof BigInt64Array || flat instanceof BigUint64Array))
+    try {
+      data.set(flat as ArrayLike<number>, at);
+      return;
+    } catch (e) {
+      // A bigint among numbers: `set` refuses to convert it (TypeError), and so do we, by name.
+      if (!(e instanceof TypeError)) throw e;
+    }
+  throw new TypeMismatchError(
+    `tensor row ${row} holds bigints, but the column's dtype is ${dtype}; ` +
+      "pass dtype 'int64' to keep them exact (e.g. column(rows, { kind: 'tensor', dtype: 'int64' }))",
+  );
+}
+
+function describeValue(v: unknown): string {
+  if (typeof v === 'bigint') return `${v}n, outside the int64 range`;
+  if (typeof v === 'number') return `${v}, not an integer number up to 2^53`;
+  return `a ${v === null ? 'null' : typeof v} value`;
 }
 
 function inferLength(data: TensorArray, shape: readonly number[]): number {
@@ -125,6 +178,7 @@ export function tensorDTypeOf(values: unknown): TensorDType | null {
   if (values instanceof Float32Array) return 'float32';
   if (values instanceof Float64Array) return 'float64';
   if (values instanceof Int32Array) return 'int32';
+  if (values instanceof BigInt64Array) return 'int64';
   if (values instanceof Uint8Array) return 'uint8';
   return null;
 }
@@ -142,13 +196,13 @@ export function shapeOf(value: ArrayLike<unknown>): number[] {
   return shape;
 }
 
-function flatten(value: ArrayLike<unknown>): ArrayLike<number> {
-  if (ArrayBuffer.isView(value)) return value as unknown as ArrayLike<number>;
+function flatten(value: ArrayLike<unknown>): ArrayLike<unknown> {
+  if (ArrayBuffer.isView(value)) return value;
   const first = value[0];
-  if (first === undefined || typeof first === 'number') return value as ArrayLike<number>;
-  const out: number[] = [];
+  if (first === undefined || typeof first === 'number' || typeof first === 'bigint') return value;
+  const out: unknown[] = [];
   const walk = (v: unknown) => {
-    if (typeof v === 'number') out.push(v);
+    if (typeof v === 'number' || typeof v === 'bigint') out.push(v);
     else for (const x of Array.from(v as ArrayLike<unknown>)) walk(x);
   };
   walk(value);

@@ -10,10 +10,10 @@ export type ScalarDType =
   | 'date'
   | 'timestamp';
 
-/** Element types of tensor columns. */
-export type TensorDType = 'float32' | 'float64' | 'int32' | 'uint8';
+/** Element types of tensor columns. int64 elements are bigints (a BigInt64Array), exact beyond 2^53. */
+export type TensorDType = 'float32' | 'float64' | 'int32' | 'int64' | 'uint8';
 
-export type TensorArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+export type TensorArray = Float32Array | Float64Array | Int32Array | BigInt64Array | Uint8Array;
 
 /** Media kinds that lazy media columns load (see src/node/media). */
 export type MediaKind = 'image' | 'audio' | 'video' | 'volume' | 'graph';
@@ -39,13 +39,14 @@ export const SCALAR_DTYPES: readonly ScalarDType[] = [
   'date',
   'timestamp',
 ];
-export const TENSOR_DTYPES: readonly TensorDType[] = ['float32', 'float64', 'int32', 'uint8'];
+export const TENSOR_DTYPES: readonly TensorDType[] = ['float32', 'float64', 'int32', 'int64', 'uint8'];
 export const MEDIA_KINDS: readonly MediaKind[] = ['image', 'audio', 'video', 'volume', 'graph'];
 
 export const TENSOR_ARRAYS = {
   float32: Float32Array,
   float64: Float64Array,
   int32: Int32Array,
+  int64: BigInt64Array,
   uint8: Uint8Array,
 } as const;
 

@@ -21,7 +21,12 @@ function rowsOf(input: TensorColumn | FloatArray, k: number | undefined, what: s
   if (input instanceof TensorColumn) {
     if (input.dtype !== 'float32' && input.dtype !== 'float64')
       throw new TypeMismatchError(`${what} needs a float32 or float64 tensor column, not ${input.dtype}`);
-    return { data: input.data, n: input.length, k: input.rowSize, isNull: (i) => input.isNull(i) };
+    return {
+      data: input.data as FloatArray,
+      n: input.length,
+      k: input.rowSize,
+      isNull: (i) => input.isNull(i),
+    };
   }
   if (!(input instanceof Float32Array || input instanceof Float64Array))
     throw new TypeMismatchError(`${what} needs a tensor column or a Float32Array/Float64Array`);

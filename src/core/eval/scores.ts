@@ -42,6 +42,10 @@ export interface ScoreMatrix {
 export function readScores(input: ScoresInput, n?: number, what = 'scores'): ScoreMatrix {
   let out: ScoreMatrix;
   if (input instanceof TensorColumn) {
+    if (input.data instanceof BigInt64Array)
+      throw new TypeMismatchError(
+        `${what} must hold numbers; ${formatType(input.type)} holds bigints (convert it to a float tensor first)`,
+      );
     const k = input.rowSize;
     const data = Float64Array.from(input.data as ArrayLike<number>);
     let missing: Uint8Array | null = null;

@@ -172,7 +172,10 @@ function packRows(values: ArrayLike<unknown>, transfer: TransferList): EncodedVa
   const data = new ctor(values.length * rowLength) as TypedArray & {
     set(a: ArrayLike<number>, at: number): void;
   };
-  for (let i = 0; i < values.length; i++) data.set(values[i] as ArrayLike<number>, i * rowLength);
+  for (let i = 0; i < values.length; i++) {
+    const row = values[i];
+    if (row !== null && row !== undefined) data.set(row as ArrayLike<number>, i * rowLength); // nulls stay zero
+  }
   return { kind: 'rows', data: transfer.own(data), rowLength, nulls, length: values.length };
 }
 

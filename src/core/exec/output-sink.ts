@@ -63,6 +63,6 @@ export function asTensorBatch(col: Column, name: string): TensorColumn {
     return new TensorColumn(col.values as TensorColumn['data'], [], col.length, col.validity);
   throw new TypeMismatchError(
     `output "${name}" gives ${col.type.kind === 'scalar' ? col.type.dtype : col.type.kind} values; ` +
-      'only tensor rows (or float32, float64, int32, uint8 numbers) can stream to a file',
+      'only tensor rows (or float32, float64, int32, int64, uint8 numbers) can stream to a file',
   );
 }

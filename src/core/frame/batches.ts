@@ -128,7 +128,17 @@ function scalarArray(col: ScalarColumn, name: string, dictionary: string[] | und
 
 function tensorArray(col: TensorColumn, name: string): BatchArray {
   if (col.nullCount > 0) throw nullError(name);
-  return { data: col.data, shape: [col.length, ...col.shape] };
+  const shape = [col.length, ...col.shape];
+  if (!(col.data instanceof BigInt64Array)) return { data: col.data, shape };
+  // int64 tensors go as int32, as int64 scalar columns do, refusing values that would not fit.
+  const data = new Int32Array(col.data.length);
+  for (let i = 0; i < data.length; i++) {
+    const v = col.data[i];
+    if (v > 2147483647n || v < -2147483648n)
+      throw new TypeMismatchError(`column "${name}" has ${v}, outside the int32 range of a batch`);
+    data[i] = Number(v);
+  }
+  return { data, shape };
 }
 
 /** Values of a deferred column (numbers, or equal-shape arrays) stacked as float32. */
@@ -138,7 +148,7 @@ async function deferredArray(col: DeferredColumn, name: string): Promise<BatchAr
     return { data: Float32Array.from(values as number[]), shape: [values.length] };
   const stacked = TensorColumn.fromRows(values as ArrayLike<ArrayLike<number>>, 'float32');
   if (stacked.nullCount > 0) throw nullError(name);
-  return { data: stacked.data, shape: [stacked.length, ...stacked.shape] };
+  return { data: stacked.data as Float32Array, shape: [stacked.length, ...stacked.shape] };
 }
 
 async function stack(col: Column, name: string, dictionary: string[] | undefined): Promise<BatchArray> {

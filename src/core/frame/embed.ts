@@ -73,7 +73,7 @@ export async function embedColumn(
         },
   );
   /** Batch `b`'s vectors (its one output) as a tensor column of its rows. */
-  const vectorsOf = ([vectors]: ArrayLike<unknown>[], b: number): TensorColumn => {
+  const vectorsOf = ([vectors]: ArrayLike<unknown>[], b: number): TensorColumn<Float32Array> => {
     const [start, end] = plan.rows(b);
     const rows = end - start;
     return new TensorColumn(vectors as Float32Array, [rows === 0 ? 0 : vectors.length / rows], rows);

@@ -230,7 +230,8 @@ export class LshIndex {
   private rowInverseNorms(): Float64Array {
     if (this.inverseNorms !== null) return this.inverseNorms;
     const { data, length: n, rowSize: d } = this.column;
-    const inv = squaredNorms(data, n, d);
+    // The constructor admits float32/float64 rows only.
+    const inv = squaredNorms(data as Float32Array | Float64Array, n, d);
     for (let i = 0; i < n; i++) inv[i] = inv[i] > 0 ? 1 / Math.sqrt(inv[i]) : 0;
     this.inverseNorms = inv;
     return inv;

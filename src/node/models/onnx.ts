@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import type * as ort from 'onnxruntime-node';
-import { InvalidArgumentError, ModelError } from '../../core/errors.js';
+import { InvalidArgumentError, ModelError, TypeMismatchError } from '../../core/errors.js';
 import type { Encoder, Modality } from '../../core/models/encoder.js';
 import { encodeInBatches } from './batched-encode.js';
 import { checkImagePreprocessing, type ImagePreprocessing, imageBatch } from './image-input.js';
@@ -76,6 +76,10 @@ function rowValues(x: unknown, i: number): ArrayLike<number> {
       !(x instanceof BigUint64Array))
   )
     return x as ArrayLike<number>;
+  if (x instanceof BigInt64Array || x instanceof BigUint64Array)
+    throw new TypeMismatchError(
+      `input ${i} of a tensor encoder holds int64 values (bigints); the model takes float32 rows: convert the column first`,
+    );
   throw new InvalidArgumentError(`input ${i} of a tensor encoder must be a numeric array, got ${typeof x}`);
 }
 

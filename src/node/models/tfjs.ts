@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
-import { InvalidArgumentError, ModelError } from '../../core/errors.js';
+import { InvalidArgumentError, ModelError, TypeMismatchError } from '../../core/errors.js';
 import type { Encoder, Modality } from '../../core/models/encoder.js';
 import { encodeInBatches } from './batched-encode.js';
 import { checkImagePreprocessing, type ImagePreprocessing, imageBatch } from './image-input.js';
@@ -236,6 +236,10 @@ export class TfjsEncoder implements Encoder {
       if (!(Array.isArray(x) || (ArrayBuffer.isView(x) && 'length' in x)))
         throw new InvalidArgumentError(
           `input ${i} of a tensor encoder must be a numeric array, got ${typeof x}`,
+        );
+      if (x instanceof BigInt64Array || x instanceof BigUint64Array)
+        throw new TypeMismatchError(
+          `input ${i} of a tensor encoder holds int64 values (bigints); the model takes float32 rows: convert the column first`,
         );
       const row = x as ArrayLike<number>;
       if (row.length !== d)

@@ -9,7 +9,7 @@ function naiveObjective(x: TensorColumn, assignments: Int32Array, centroids: Flo
   let s = 0;
   const d = x.rowSize;
   for (let i = 0; i < x.length; i++) {
-    const row = x.get(i)!;
+    const row = x.get(i) as ArrayLike<number>;
     for (let j = 0; j < d; j++) s += (row[j] - centroids[assignments[i] * d + j]) ** 2;
   }
   return s;

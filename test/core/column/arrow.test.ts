@@ -14,7 +14,11 @@ describe('columnFromArrow: FixedSizeList', () => {
     const t = col as TensorColumn;
     expect(t.dtype).toBe('float32');
     expect(t.data.buffer).toBe(vector.data[0].children[0].values.buffer);
-    expect(t.toArray().map((r) => (r === null ? null : Array.from(r)))).toEqual([[1, 2], null, [3, 4]]);
+    expect(t.toArray().map((r) => (r === null ? null : Array.from(r as ArrayLike<number>)))).toEqual([
+      [1, 2],
+      null,
+      [3, 4],
+    ]);
   });
 
   it('reads lists of booleans as values, not as their bit-packed bytes', () => {

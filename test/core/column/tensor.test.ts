@@ -55,7 +55,7 @@ describe('TensorColumn', () => {
         fc.array(fc.integer({ min: -1, max: 19 }), { maxLength: 20 }),
         (rows, picks) => {
           const c = TensorColumn.fromRows(rows, 'float32', [3]);
-          const plain = (v: ArrayLike<number> | null) => (v === null ? null : Array.from(v));
+          const plain = (v: ArrayLike<number | bigint> | null) => (v === null ? null : Array.from(v));
           expect(c.toArray().map(plain)).toEqual(rows);
           const idx = picks.filter((p) => p < rows.length);
           expect(c.take(idx).toArray().map(plain)).toEqual(idx.map((j) => (j < 0 ? null : rows[j])));
@@ -71,7 +71,11 @@ describe('TensorColumn', () => {
     expect(v.nullCount).toBe(1);
     const back = columnFromArrow(v) as TensorColumn;
     expect(back.data.buffer).toBe(c.data.buffer);
-    expect(back.toArray().map((r) => (r ? Array.from(r) : null))).toEqual([[1, 2, 3, 4], null, [5, 6, 7, 8]]);
+    expect(back.toArray().map((r) => (r ? Array.from(r as ArrayLike<number>) : null))).toEqual([
+      [1, 2, 3, 4],
+      null,
+      [5, 6, 7, 8],
+    ]);
   });
 });
 
@@ -87,7 +91,7 @@ describe('ObjectColumn', () => {
 });
 
 describe('TensorColumn boundaries (fixed examples beside the property test)', () => {
-  const plain = (v: ArrayLike<number> | null) => (v === null ? null : Array.from(v));
+  const plain = (v: ArrayLike<number | bigint> | null) => (v === null ? null : Array.from(v));
 
   it('zero rows: empty toArray, slice and take; a take of -1 only gives one null row', () => {
     const c = TensorColumn.fromRows([], 'float32', [3]);

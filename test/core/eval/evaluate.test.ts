@@ -151,7 +151,7 @@ describe('evaluate', () => {
     });
     expect(t.row(1).slice).toBe('night');
     // Naive references over the night rows: classes a, b, c are score columns 0, 1, 2.
-    const probs = (df.column('probs') as TensorColumn).data;
+    const probs = (df.column('probs') as TensorColumn<Float32Array>).data;
     const night = df.column('night').toArray();
     const label = df.column('label').toArray();
     const rows = night.flatMap((v, i) => (v ? [i] : []));

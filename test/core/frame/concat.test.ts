@@ -115,7 +115,11 @@ describe('concat by rows', () => {
     const out = concatColumns([a, b]) as TensorColumn;
     expect(out.dtype).toBe('float32');
     expect(out.shape).toEqual([2]);
-    expect(out.toArray().map((r) => (r === null ? null : Array.from(r)))).toEqual([null, [3, 4], [0.5, 1.5]]);
+    expect(out.toArray().map((r) => (r === null ? null : Array.from(r as ArrayLike<number>)))).toEqual([
+      null,
+      [3, 4],
+      [0.5, 1.5],
+    ]);
     const c = new TensorColumn(Int32Array.from([7, 8]), [2]);
     expect((concatColumns([c, b]) as TensorColumn).dtype).toBe('float64');
     const d = new TensorColumn(Float32Array.from([1, 2]), [1, 2]);

@@ -56,7 +56,7 @@ describe('output: { path } streams a tensor output to an .npy file', () => {
     const np = numpyLoad(file);
     expect(np.dtype).toBe('float32');
     expect(np.shape).toEqual([3000, 3]);
-    expect(np.values).toEqual(Array.from(expected));
+    expect(np.values).toEqual(Array.from(expected as Float32Array));
   });
 
   numpy.it('writes numbers as rows of shape [] and keeps null rows (validity beside the file)', async () => {

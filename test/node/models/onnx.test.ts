@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidArgumentError, ModelError } from '../../../src/core/errors.js';
+import { InvalidArgumentError, ModelError, TypeMismatchError } from '../../../src/core/errors.js';
 import { attr, encodeModel, type OnnxGraph } from '../../../src/core/tensor/onnx-builder.js';
 import { createOnnxEncoder } from '../../../src/node/models/onnx.js';
 import { fixedFloats, naiveTokenIds, VOCAB, writeWordLevelTokenizer } from './fixtures.js';
@@ -154,6 +154,7 @@ describe('OnnxEncoder on float rows', () => {
     const expected = rows.flatMap((r) => vecMat(r, LIN, 4, 3).map((x, j) => x + BIAS[j]));
     expectClose(out, expected);
     await expect(enc.encode([new Float32Array(5)])).rejects.toThrow(InvalidArgumentError);
+    await expect(enc.encode([BigInt64Array.of(1n, 2n, 3n, 4n)])).rejects.toThrow(TypeMismatchError);
     await enc.dispose();
   });
 

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelError } from '../../../src/core/errors.js';
+import { ModelError, TypeMismatchError } from '../../../src/core/errors.js';
 import { createTfjsEncoder } from '../../../src/node/models/tfjs.js';
 import { wasmTfjs } from '../../../src/node/models/tfjs-env.js';
 import { fixedFloats } from './fixtures.js';
@@ -82,6 +82,7 @@ describe('TfjsEncoder, LayersModel from a folder', () => {
     const expected = mlp.predict(tf.tensor2d(Array.from(rows, (r) => Array.from(r)))) as tfTypes.Tensor;
     expectClose(await enc.encode(rows), await expected.data());
     expected.dispose();
+    await expect(enc.encode([BigInt64Array.of(1n, 2n, 3n, 4n)])).rejects.toThrow(TypeMismatchError);
     await enc.dispose();
 
     // The cut, checked against the hidden layer computed by hand from its weights: relu(x W + b).

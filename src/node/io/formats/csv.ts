@@ -418,7 +418,7 @@ function cellWriter(col: Column, quoteText: (s: string) => string): (i: number) 
     const v = col.getUnchecked(i);
     if (v === null) return null;
     return quoteText(
-      JSON.stringify(col instanceof TensorColumn ? nestedRow(v as ArrayLike<number>, col.shape) : v),
+      JSON.stringify(col instanceof TensorColumn ? nestedRow(v as ArrayLike<number | bigint>, col.shape) : v),
     );
   };
 }
@@ -437,9 +437,16 @@ export function isoCellText(col: ScalarColumn): (i: number) => string | null {
   };
 }
 
-/** A tensor row as nested arrays of its shape (for JSON). */
-export function nestedRow(flat: ArrayLike<number>, shape: readonly number[]): unknown {
-  if (shape.length <= 1) return Array.from(flat);
+/** An int64 as JSON has it: a number, or decimal text beyond 2^53 (where a number would round). */
+export function jsonInt64(v: bigint): number | string {
+  const n = Number(v);
+  return Number.isSafeInteger(n) ? n : v.toString();
+}
+
+/** A tensor row as nested arrays of its shape (for JSON; int64 elements as {@link jsonInt64} gives them). */
+export function nestedRow(flat: ArrayLike<number | bigint>, shape: readonly number[]): unknown {
+  if (shape.length <= 1)
+    return Array.from(flat, (x: number | bigint) => (typeof x === 'bigint' ? jsonInt64(x) : x));
   const [, ...inner] = shape;
   const size = inner.reduce((a, b) => a * b, 1);
   const out: unknown[] = [];

@@ -20,7 +20,7 @@ import { InvalidArgumentError, ParseError, TesseraError } from '../../../core/er
 import { DataFrame, type Row } from '../../../core/frame/frame.js';
 import { ownValue, recordKeys, recordValues, setOwnValue } from '../../../core/frame/records.js';
 import { DEFAULT_MAX_JSON_DEPTH, jsonTooDeepAt } from '../../../core/json-depth.js';
-import { isoCellText, nestedRow } from './csv.js';
+import { isoCellText, jsonInt64, nestedRow } from './csv.js';
 import { parseDate, parseTimestamp } from './csv-convert.js';
 import { openInput, readInput, writeChunks } from './file.js';
 
@@ -303,9 +303,7 @@ function jsonCell(col: Column): (i: number) => unknown {
       case 'int64':
         return (i) => {
           const v = col.getUnchecked(i) as bigint | null;
-          if (v === null) return null;
-          const n = Number(v);
-          return Number.isSafeInteger(n) ? n : v.toString();
+          return v === null ? null : jsonInt64(v);
         };
       default:
         return (i) => finite(col.getUnchecked(i));
@@ -316,10 +314,7 @@ function jsonCell(col: Column): (i: number) => unknown {
       const v = col.getUnchecked(i);
       return v === null
         ? null
-        : nestedRow(
-            Array.from(v, (x) => finite(x) as number),
-            col.shape,
-          );
+        : nestedRow(v instanceof BigInt64Array ? v : Array.from(v, (x) => finite(x) as number), col.shape);
     };
   return (i) => col.getUnchecked(i);
 }

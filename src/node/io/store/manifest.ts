@@ -99,7 +99,13 @@ export interface Manifest {
 }
 
 /** Element sizes of tensor dtypes. */
-export const TENSOR_BYTES: Record<TensorDType, number> = { float32: 4, float64: 8, int32: 4, uint8: 1 };
+export const TENSOR_BYTES: Record<TensorDType, number> = {
+  float32: 4,
+  float64: 8,
+  int32: 4,
+  int64: 8,
+  uint8: 1,
+};
 
 /**
  * The checksum a manifest carries: the CRC-32 of its JSON text without the checksum field, as

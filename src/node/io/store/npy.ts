@@ -11,6 +11,7 @@ const DESCR: Record<TensorDType, string> = {
   float32: '<f4',
   float64: '<f8',
   int32: '<i4',
+  int64: '<i8',
   uint8: '|u1',
 };
 

@@ -112,7 +112,7 @@ describe('damaged datasets', () => {
       expectCorrupt(() => df.take([3, row]).column('emb'), npy);
       expectCorrupt(() => df.row(row), npy);
       // Rows in other checksum blocks still read (each block is verified on its own).
-      expect(Array.from(df.take([3]).column<TensorColumn>('emb').data)).toEqual([3, 4, 5, 6]);
+      expect(Array.from(df.take([3]).column<TensorColumn<Float32Array>>('emb').data)).toEqual([3, 4, 5, 6]);
     } finally {
       fs.writeFileSync(npy, original);
     }

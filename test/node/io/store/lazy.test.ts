@@ -141,7 +141,7 @@ describe('lazy reading', () => {
     await append(q, new DataFrame({ t: b }), { fsync: false });
     const df = await read(q);
     const got = df.take([6, 0, 3, 1, 4, 3]).column<TensorColumn>('t');
-    expect(got.toArray().map((r) => (r === null ? null : Array.from(r)))).toEqual([
+    expect(got.toArray().map((r) => (r === null ? null : Array.from(r as ArrayLike<number>)))).toEqual([
       [13, 14],
       [1, 2],
       [7, 8],

@@ -78,7 +78,10 @@ describe('tensor files are .npy', () => {
       expect(got.shape).toEqual([2 * n, ...a.shape]);
       expect(got.fragments).toBe(2);
       expect(got.c_contiguous).toBe(true);
-      expect(got.values).toEqual([...Array.from(a.data), ...Array.from(b.data)]);
+      expect(got.values).toEqual([
+        ...Array.from(a.data as ArrayLike<number>),
+        ...Array.from(b.data as ArrayLike<number>),
+      ]);
     }
   });
 

@@ -55,7 +55,7 @@ describe('versions', () => {
     expect(ids(await read(p, { version: 1 }))).toEqual(range(0, 10));
     const v2 = await read(p, { version: 2 });
     expect(ids(v2)).toEqual(range(0, 15));
-    expect(Array.from(v2.column<TensorColumn>('emb').data)).toEqual(range(0, 15 * 16));
+    expect(Array.from(v2.column<TensorColumn<Float32Array>>('emb').data)).toEqual(range(0, 15 * 16));
     expect(v2.column('meta').get(14)).toEqual({ k: 14 % 3 });
     // A new write replaces the content but keeps history.
     await write(rows(100, 3), p, fast);
