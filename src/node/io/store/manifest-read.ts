@@ -16,6 +16,7 @@ import {
   type TensorDType,
 } from '../../../core/column/types.js';
 import { CorruptDataError, DatasetNotFoundError, VersionNotFoundError } from '../../../core/errors.js';
+import { MAX_FRAME_ROWS } from '../../../core/frame/merge.js';
 import { countRead } from './file-io.js';
 import { listVersionFiles, manifestPath, versionPath } from './layout.js';
 import {
@@ -115,6 +116,8 @@ function validate(m: Record<string, unknown>, fail: (detail: string) => never): 
   if (m.operation !== 'write' && m.operation !== 'append' && m.operation !== 'index') fail('bad "operation"');
   if (typeof m.createdAt !== 'string') fail('bad "createdAt"');
   const length = count(m.length, 'length');
+  if (length > MAX_FRAME_ROWS)
+    fail(`length ${length} is more than the ${MAX_FRAME_ROWS} rows a frame can hold`);
   if (!Array.isArray(m.columns)) fail('"columns" must be an array');
   const columns = m.columns as unknown[];
   const names = new Set<string>();
