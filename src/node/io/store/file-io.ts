@@ -169,6 +169,32 @@ export class FileSink {
   }
 }
 
+/**
+ * A manifest's text, read without following a link (a manifest that links to a file elsewhere is a
+ * {@link CorruptDataError}: its parse error would quote that file). Other errors, ENOENT included,
+ * are thrown as they are.
+ */
+export async function readManifestText(file: string): Promise<string> {
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(
+      file,
+      fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK,
+    );
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw notRegularFile(file, true);
+    throw e;
+  }
+  try {
+    if (!(await handle.stat()).isFile()) throw notRegularFile(file, false);
+    const text = await handle.readFile('utf8');
+    countRead(Buffer.byteLength(text));
+    return text;
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Count bytes read outside this module (manifests). */
 export function countRead(bytes: number): void {
   stats.bytesRead += bytes;

@@ -17,7 +17,7 @@ import {
 } from '../../../core/column/types.js';
 import { CorruptDataError, DatasetNotFoundError, VersionNotFoundError } from '../../../core/errors.js';
 import { MAX_FRAME_ROWS } from '../../../core/frame/merge.js';
-import { countRead } from './file-io.js';
+import { readManifestText } from './file-io.js';
 import { listVersionFiles, manifestPath, versionPath } from './layout.js';
 import {
   type ColumnEntry,
@@ -63,7 +63,7 @@ export function committedVersions(root: string, current: Manifest): number[] {
 async function readManifestFile(root: string, file: string, isCurrent: boolean): Promise<Manifest> {
   let text: string;
   try {
-    text = await fs.promises.readFile(file, 'utf8');
+    text = await readManifestText(file);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT' && isCurrent) {
@@ -78,7 +78,6 @@ async function readManifestFile(root: string, file: string, isCurrent: boolean):
     if (err.code === 'ENOTDIR') throw new DatasetNotFoundError(root, 'it is not a directory');
     throw e;
   }
-  countRead(Buffer.byteLength(text));
   return parseManifest(text, file);
 }
 

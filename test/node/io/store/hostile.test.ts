@@ -98,6 +98,24 @@ describe('links inside a dataset', () => {
     }
   });
 
+  it('a manifest that links to a file outside is refused without quoting it', async () => {
+    await writeSample(p); // version 2, so version 1 is read from _versions/1.json
+    for (const name of ['manifest.json', path.join('_versions', '1.json')]) {
+      const file = path.join(p, name);
+      fs.renameSync(file, `${file}.moved`);
+      fs.symlinkSync(path.join(outside, 'secret.txt'), file);
+      try {
+        const error = await errorOf(() => read(p, name === 'manifest.json' ? {} : { version: 1 }));
+        expect(error, name).toBeInstanceOf(CorruptDataError);
+        expect((error as Error).message).toContain('link');
+        expect((error as Error).message).not.toContain(SECRET.slice(0, 6));
+      } finally {
+        fs.rmSync(file);
+        fs.renameSync(`${file}.moved`, file);
+      }
+    }
+  });
+
   it('a linked .npy file is refused too', async () => {
     const m = loadManifest(p);
     const emb = m.columns.find((c) => c.name === 'emb') as Extract<
