@@ -228,12 +228,13 @@ interface JoinRows {
   split: number;
 }
 
-const MAX_ROWS = 0x7fffffff;
+/** The most rows a frame can hold (row selections are Int32Array). */
+export const MAX_FRAME_ROWS = 0x7fffffff;
 
 function checkTotal(total: number): void {
-  if (total > MAX_ROWS)
+  if (total > MAX_FRAME_ROWS)
     throw new InvalidArgumentError(
-      `the join would give ${total} rows, more than the ${MAX_ROWS} a frame can hold; are the keys right?`,
+      `the join would give ${total} rows, more than the ${MAX_FRAME_ROWS} a frame can hold; are the keys right?`,
     );
 }
 

@@ -33,19 +33,27 @@ export function resetStoreIoStats(): void {
 
 /**
  * Open a dataset file for reading, checking that it has `bytes` bytes; a missing or short file is a
- * {@link CorruptDataError} naming it.
+ * {@link CorruptDataError} naming it. Links are not followed and only regular files are read (no
+ * FIFO can block the open), so a dataset from someone else cannot make us read, or report the size
+ * of, a file outside it.
  */
 export function openChecked(file: string, bytes: number): number {
   let fd: number;
   try {
-    fd = fs.openSync(file, 'r');
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new CorruptDataError(file, 'the file is missing');
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new CorruptDataError(file, 'the file is missing');
+    if (code === 'ELOOP') throw notRegularFile(file, true);
     throw e;
   }
   stats.opens++;
-  const size = fs.fstatSync(fd).size;
+  const stat = fs.fstatSync(fd);
+  if (!stat.isFile()) {
+    fs.closeSync(fd);
+    throw notRegularFile(file, false);
+  }
+  const size = stat.size;
   if (size !== bytes) {
     fs.closeSync(fd);
     throw new CorruptDataError(
@@ -56,6 +64,16 @@ export function openChecked(file: string, bytes: number): number {
     );
   }
   return fd;
+}
+
+/** The error for a dataset file that is a symbolic link (`link`) or something else not a file. */
+export function notRegularFile(file: string, link: boolean): CorruptDataError {
+  return new CorruptDataError(
+    file,
+    link
+      ? 'it is a symbolic link; Tessera does not follow links inside a dataset'
+      : 'it is not a regular file',
+  );
 }
 
 /** Read exactly `into.length` bytes at `position`; a short read is a truncated file. */
@@ -148,6 +166,32 @@ export class FileSink {
   async abort(): Promise<void> {
     await this.handle.close().catch(() => {});
     await fs.promises.rm(this.file, { force: true });
+  }
+}
+
+/**
+ * A manifest's text, read without following a link (a manifest that links to a file elsewhere is a
+ * {@link CorruptDataError}: its parse error would quote that file). Other errors, ENOENT included,
+ * are thrown as they are.
+ */
+export async function readManifestText(file: string): Promise<string> {
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(
+      file,
+      fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW | fs.constants.O_NONBLOCK,
+    );
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw notRegularFile(file, true);
+    throw e;
+  }
+  try {
+    if (!(await handle.stat()).isFile()) throw notRegularFile(file, false);
+    const text = await handle.readFile('utf8');
+    countRead(Buffer.byteLength(text));
+    return text;
+  } finally {
+    await handle.close();
   }
 }
 

@@ -15,6 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { CorruptDataError } from '../../../core/errors.js';
 
 export const MANIFEST = 'manifest.json';
 export const VERSIONS_DIR = '_versions';
@@ -32,6 +33,29 @@ export function versionPath(root: string, version: number): string {
 /** Absolute path of a manifest-relative data path (`data/...`). */
 export function dataPath(root: string, relative: string): string {
   return path.join(root, relative);
+}
+
+/**
+ * Refuse a dataset's `data/` or `_versions/` (`name`) that is a symbolic link or not a directory: a
+ * dataset from someone else could point it anywhere, and reads and vacuum must stay inside the
+ * dataset. A missing directory is left to the caller (false).
+ */
+export function checkOwnDirectory(root: string, name: typeof DATA_DIR | typeof VERSIONS_DIR): boolean {
+  const dir = path.join(root, name);
+  let stat: fs.Stats;
+  try {
+    stat = fs.lstatSync(dir);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
+  }
+  if (stat.isSymbolicLink())
+    throw new CorruptDataError(
+      dir,
+      'it is a symbolic link; Tessera does not follow links inside a dataset (replace the link by the directory itself)',
+    );
+  if (!stat.isDirectory()) throw new CorruptDataError(dir, 'it is not a directory');
+  return true;
 }
 
 /** A fresh data file name (relative to the dataset) for a column's fragment. */

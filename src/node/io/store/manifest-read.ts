@@ -16,7 +16,8 @@ import {
   type TensorDType,
 } from '../../../core/column/types.js';
 import { CorruptDataError, DatasetNotFoundError, VersionNotFoundError } from '../../../core/errors.js';
-import { countRead } from './file-io.js';
+import { MAX_FRAME_ROWS } from '../../../core/frame/merge.js';
+import { readManifestText } from './file-io.js';
 import { listVersionFiles, manifestPath, versionPath } from './layout.js';
 import {
   type ColumnEntry,
@@ -62,7 +63,7 @@ export function committedVersions(root: string, current: Manifest): number[] {
 async function readManifestFile(root: string, file: string, isCurrent: boolean): Promise<Manifest> {
   let text: string;
   try {
-    text = await fs.promises.readFile(file, 'utf8');
+    text = await readManifestText(file);
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ENOENT' && isCurrent) {
@@ -77,7 +78,6 @@ async function readManifestFile(root: string, file: string, isCurrent: boolean):
     if (err.code === 'ENOTDIR') throw new DatasetNotFoundError(root, 'it is not a directory');
     throw e;
   }
-  countRead(Buffer.byteLength(text));
   return parseManifest(text, file);
 }
 
@@ -115,6 +115,8 @@ function validate(m: Record<string, unknown>, fail: (detail: string) => never): 
   if (m.operation !== 'write' && m.operation !== 'append' && m.operation !== 'index') fail('bad "operation"');
   if (typeof m.createdAt !== 'string') fail('bad "createdAt"');
   const length = count(m.length, 'length');
+  if (length > MAX_FRAME_ROWS)
+    fail(`length ${length} is more than the ${MAX_FRAME_ROWS} rows a frame can hold`);
   if (!Array.isArray(m.columns)) fail('"columns" must be an array');
   const columns = m.columns as unknown[];
   const names = new Set<string>();

@@ -13,6 +13,7 @@ import { combineBlockCrcs, crc32 } from './checksum.js';
 import { hex, openChecked, readAt, readVerified } from './file-io.js';
 import { dataPath } from './layout.js';
 import { TENSOR_BYTES, type TensorFragment } from './manifest.js';
+import { checkNpyHeader } from './npy.js';
 
 /** Largest single read when gathering rows (adjacent blocks are read together up to this). */
 const MAX_READ_BYTES = 8 * 2 ** 20;
@@ -255,6 +256,7 @@ export class MappedTensorColumn extends Column<TensorArray> {
     readAt(fd, part.file, header, 0);
     if (crc32(header) !== sums[0])
       throw new CorruptDataError(part.file, 'the .npy header fails its checksum');
+    checkNpyHeader(header, part.file, this.dtype, [part.entry.rows, ...this.shape]);
     part.headerChecked = true;
   }
 

@@ -4,6 +4,7 @@
  * `i` of a file starts at `headerBytes + i * rowBytes` and can be read on its own.
  */
 import type { TensorDType } from '../../../core/column/types.js';
+import { CorruptDataError } from '../../../core/errors.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
@@ -53,4 +54,33 @@ export function parseNpyHeader(
     .map(Number);
   if (shape.some((d) => !Number.isInteger(d) || d < 0)) return null;
   return { dtype, shape, headerBytes: 10 + len };
+}
+
+/**
+ * Check that an `.npy` header (`bytes`: exactly its `headerBytes`) describes what the manifest says
+ * the file holds: a C-order array of `dtype` with `shape`. Anything else (an object dtype, another
+ * shape, Fortran order, a header of another length) is a {@link CorruptDataError} naming `file`,
+ * even when its checksum matches: a sender can recompute checksums.
+ */
+export function checkNpyHeader(
+  bytes: Uint8Array,
+  file: string,
+  dtype: TensorDType,
+  shape: readonly number[],
+): void {
+  const fail = (detail: string): never => {
+    throw new CorruptDataError(file, `bad .npy header: ${detail}`);
+  };
+  if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) fail('not an .npy file');
+  if (bytes[6] !== 1 || bytes[7] !== 0) fail(`format version ${bytes[6]}.${bytes[7]}, expected 1.0`);
+  const len = bytes[8] | (bytes[9] << 8);
+  if (10 + len !== bytes.length) fail(`${10 + len} header bytes, expected ${bytes.length}`);
+  const text = String.fromCharCode(...bytes.subarray(10));
+  const descr = /'descr': '([^']*)'/.exec(text)?.[1];
+  if (descr !== DESCR[dtype]) fail(`dtype ${JSON.stringify(descr)}, expected '${DESCR[dtype]}' (${dtype})`);
+  if (!/'fortran_order': False/.test(text)) fail('not in C order (fortran_order is not False)');
+  const expected = npyHeader(dtype, shape);
+  const shapeText = /'shape': \([^)]*\)/.exec(text)?.[0];
+  const expectedShape = /'shape': \([^)]*\)/.exec(String.fromCharCode(...expected.subarray(10)))![0];
+  if (shapeText !== expectedShape) fail(`${shapeText ?? 'no shape'}, expected ${expectedShape}`);
 }

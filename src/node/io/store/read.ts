@@ -10,6 +10,7 @@ import { LazyColumn, resolveColumn } from '../../../core/column/lazy.js';
 import { instantiateFunction, type TemplateEnv } from '../../../core/column/registry.js';
 import { ColumnNotFoundError, InvalidArgumentError } from '../../../core/errors.js';
 import { DataFrame } from '../../../core/frame/frame.js';
+import { checkFilesAtOpen } from './check-files.js';
 import { loadObjects, loadScalar } from './load-columns.js';
 import { attachStoredIndexes } from './load-index.js';
 import type { ColumnEntry, DeferredEntry, Manifest } from './manifest.js';
@@ -34,6 +35,7 @@ export interface ReadOptions {
 export async function read(datasetPath: string, options: ReadOptions = {}): Promise<DataFrame> {
   const root = path.resolve(datasetPath);
   const manifest = await readManifest(root, options.version);
+  checkFilesAtOpen(root, manifest);
   return frameOf(root, manifest, options);
 }
 

@@ -2,7 +2,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError } from '../../../core/errors.js';
-import { DATA_DIR, LOCK, listVersionFiles, MANIFEST, VERSIONS_DIR, versionPath } from './layout.js';
+import {
+  checkOwnDirectory,
+  DATA_DIR,
+  LOCK,
+  listVersionFiles,
+  MANIFEST,
+  VERSIONS_DIR,
+  versionPath,
+} from './layout.js';
 import { acquireLock } from './lock.js';
 import type { Manifest } from './manifest.js';
 import { committedVersions, readManifest } from './manifest-read.js';
@@ -74,10 +82,14 @@ export async function vacuum(datasetPath: string, options: VacuumOptions = {}): 
     throw new InvalidArgumentError(
       `vacuum: keep must be a whole number of versions, at least 1; got ${keep}`,
     );
-  const root = path.resolve(datasetPath);
+  // Everything removed is a regular file directly inside the dataset's own real directory: a link
+  // to the dataset is resolved once, and a linked data/ or _versions/ is refused.
+  const root = realDirectory(path.resolve(datasetPath));
   await readManifest(root); // a clear error when there is no dataset
   const release = acquireLock(root);
   try {
+    checkOwnDirectory(root, DATA_DIR);
+    checkOwnDirectory(root, VERSIONS_DIR);
     const current = await readManifest(root);
     const committed = committedVersions(root, current);
     const kept = committed.slice(-keep);
@@ -99,20 +111,21 @@ export async function vacuum(datasetPath: string, options: VacuumOptions = {}): 
       .filter((name) => !referenced.has(`${DATA_DIR}/${name}`))
       .map((name) => path.join(root, DATA_DIR, name));
     let bytesFreed = 0;
+    let removedFiles = 0;
+    const manifests = new Set(removedVersions.map((v) => versionPath(root, v)));
     for (const file of [...garbage, ...dataGarbage]) {
       try {
-        bytesFreed += fs.statSync(file).size;
+        // Never a link (it may point anywhere) nor a directory: only files the store wrote.
+        const stat = fs.lstatSync(file);
+        if (!stat.isFile()) continue;
+        bytesFreed += stat.size;
+        if (!manifests.has(file)) removedFiles++;
         if (!options.dryRun) fs.rmSync(file, { force: true });
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       }
     }
-    return {
-      kept,
-      removedVersions,
-      removedFiles: garbage.length - removedVersions.length + dataGarbage.length,
-      bytesFreed,
-    };
+    return { kept, removedVersions, removedFiles, bytesFreed };
   } finally {
     release();
   }
@@ -133,6 +146,16 @@ export function filesOf(m: Manifest): string[] {
   }
   for (const entry of Object.values(m.indexes ?? {})) out.push(entry.file.path);
   return out;
+}
+
+/** The real path of a dataset directory (a missing one is left to readManifest's clear error). */
+function realDirectory(root: string): string {
+  try {
+    return fs.realpathSync(root);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return root;
+    throw e;
+  }
 }
 
 function safeList(dir: string): string[] {

@@ -60,10 +60,11 @@ describe('lazy reading', () => {
     });
   });
 
-  it('opening works with every data file gone; access then names the missing file', async () => {
+  it("opening works with a column's files gone; access then names the missing file", async () => {
     const copy = dataset();
     fs.cpSync(p, copy, { recursive: true });
-    for (const f of dataFiles(copy)) fs.rmSync(f);
+    // The tensor column's files still back the dataset's length (see hostile.test.ts).
+    for (const f of dataFiles(copy)) if (f.endsWith('.arrow')) fs.rmSync(f);
     const df = await read(copy);
     expect(df.length).toBe(ROWS);
     expect(df.columnNames).toEqual(['id', 'emb']);
