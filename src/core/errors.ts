@@ -256,6 +256,35 @@ export class PathEscapeError extends TesseraError {
   }
 }
 
+/**
+ * A stored media column whose base directory lies outside the dataset's own directory and outside
+ * every root the reader granted: a dataset from someone else must not read files elsewhere.
+ */
+export class MediaRootNotGrantedError extends TesseraError {
+  constructor(
+    readonly baseDir: string,
+    readonly datasetRoot: string,
+  ) {
+    super(
+      `a stored media column reads from ${baseDir}, outside the dataset ${datasetRoot}; if you trust ` +
+        `this dataset, grant the directory with read(path, { mediaRoots: [${JSON.stringify(baseDir)}] })`,
+    );
+  }
+}
+
+/**
+ * A media file, or the decoded value asked for, over a size limit (or a file that is not a regular
+ * file, such as a device or a FIFO): refused before reading or allocating.
+ */
+export class MediaLimitError extends TesseraError {
+  constructor(
+    readonly source: string,
+    detail: string,
+  ) {
+    super(`refusing ${source}: ${detail}`);
+  }
+}
+
 /** A media file whose format (or variant of a format) this loader does not read. */
 export class UnsupportedMediaError extends TesseraError {}
 

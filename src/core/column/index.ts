@@ -14,6 +14,7 @@ export { ObjectColumn } from './object.js';
 export {
   expandParams,
   expandTemplate,
+  type FunctionContext,
   type FunctionFactory,
   type FunctionParams,
   type FunctionSpec,

@@ -6,8 +6,17 @@ import type { ColumnType, MediaKind } from './types.js';
 /** Parameters of a registered function: plain JSON data, stored in a dataset's manifest. */
 export type FunctionParams = Readonly<Record<string, unknown>>;
 
+/**
+ * Where a function's parameters came from. `stored` is set when they were read from a dataset's
+ * manifest (data from whoever wrote it): loaders that touch files must then stay inside
+ * `datasetRoot` or one of the `mediaRoots` the reader granted.
+ */
+export interface FunctionContext {
+  stored?: { datasetRoot: string; mediaRoots: readonly string[] };
+}
+
 /** Builds the function of a deferred column from its parameters. */
-export type FunctionFactory = (params: FunctionParams) => DeferredFn;
+export type FunctionFactory = (params: FunctionParams, context: FunctionContext) => DeferredFn;
 
 /** How a registered function is called and what it yields. */
 export interface FunctionSpec {
@@ -67,17 +76,19 @@ export function registeredFunctionNames(): string[] {
 /**
  * Build the function registered as `name` for these parameters. A string `baseDir` parameter is a
  * path template: `${NAME}` is replaced by the environment variable NAME (from `env`, by default the
- * process environment), so a dataset of media paths can move between machines.
+ * process environment), so a dataset of media paths can move between machines. `context` tells the
+ * factory where the parameters came from (see {@link FunctionContext}).
  */
 export function instantiateFunction(
   name: string,
   params: FunctionParams = {},
   env: TemplateEnv = defaultEnv(),
   column?: string,
+  context: FunctionContext = {},
 ): { fn: DeferredFn; spec: RegisteredFunction } {
   const spec = registry.get(name);
   if (spec === undefined) throw new FunctionNotRegisteredError(name, column);
-  return { fn: spec.factory(expandParams(params, env)), spec };
+  return { fn: spec.factory(expandParams(params, env), context), spec };
 }
 
 /**

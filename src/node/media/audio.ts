@@ -10,7 +10,7 @@
 import * as fs from 'node:fs';
 import { MediaDecodeError, UnsupportedMediaError } from '../../core/errors.js';
 import { type MediaColumnBuilder, registerBaseDirMedia } from './builder.js';
-import { resolveMediaPath } from './paths.js';
+import { type MediaPlace, resolveMediaPath } from './paths.js';
 import { type MediaSource, readRange, readSourceSync, sourceName } from './source.js';
 
 /** Decoded audio: `channelData[c][t]` is sample t of channel c, in [-1, 1). */
@@ -122,7 +122,11 @@ function toInfo(l: WavLayout): AudioInfo {
 }
 
 /** Header metadata of a WAV or FLAC file or bytes, reading only its headers. */
-export function readAudioInfo(src: MediaSource, baseDir?: string): AudioInfo {
+export function readAudioInfo(
+  src: MediaSource,
+  baseDir?: string,
+  allowedRoots?: readonly string[],
+): AudioInfo {
   const name = sourceName(src);
   let read: (pos: number, len: number) => Uint8Array;
   let size: number;
@@ -130,7 +134,7 @@ export function readAudioInfo(src: MediaSource, baseDir?: string): AudioInfo {
     read = (p, n) => src.subarray(p, p + n);
     size = src.length;
   } else {
-    const file = resolveMediaPath(src, baseDir);
+    const file = resolveMediaPath(src, baseDir, allowedRoots);
     read = (p, n) => readRange(file, p, n);
     size = fs.statSync(file).size;
   }
@@ -171,16 +175,13 @@ const isWav = (b: Uint8Array) => b.length >= 12 && ascii(b, 0, 4) === 'RIFF' && 
  * (loaded on first use). A file it cannot decode is a {@link MediaDecodeError} or
  * {@link UnsupportedMediaError}.
  */
-export async function decodeAudioFile(
-  src: MediaSource,
-  options: { baseDir?: string } = {},
-): Promise<AudioValue> {
+export async function decodeAudioFile(src: MediaSource, options: MediaPlace = {}): Promise<AudioValue> {
   return decodeAnyAudio(src, options);
 }
 
 /** WAV synchronously, any other format as a promise (so WAV columns stay usable with `get`). */
-function decodeAnyAudio(src: MediaSource, options: { baseDir?: string }): AudioValue | Promise<AudioValue> {
-  const bytes = readSourceSync(src, options.baseDir);
+function decodeAnyAudio(src: MediaSource, options: MediaPlace): AudioValue | Promise<AudioValue> {
+  const bytes = readSourceSync(src, 'audio', options);
   return isWav(bytes) ? decodeAudio(bytes) : decodeCompressed(bytes, sourceName(src));
 }
 
@@ -204,8 +205,8 @@ async function decodeCompressed(bytes: Uint8Array, name: string): Promise<AudioV
 }
 
 /** Decode a WAV file or bytes to planar float samples. */
-export function decodeAudio(src: MediaSource, options: { baseDir?: string } = {}): AudioValue {
-  const bytes = readSourceSync(src, options.baseDir);
+export function decodeAudio(src: MediaSource, options: MediaPlace = {}): AudioValue {
+  const bytes = readSourceSync(src, 'audio', options);
   const l = parseWav((p, n) => bytes.subarray(p, p + n), sourceName(src), bytes.length);
   const frames = l.dataSize / l.blockAlign;
   const v = new DataView(bytes.buffer, bytes.byteOffset + l.dataOffset, l.dataSize);

@@ -13,6 +13,7 @@ import {
 } from '../../core/column/registry.js';
 import type { MediaKind } from '../../core/column/types.js';
 import { makeLoader } from './loader.js';
+import { allowedRootsOf, type MediaPlace } from './paths.js';
 import type { MediaSource } from './source.js';
 
 /** Options common to every media column. */
@@ -61,18 +62,23 @@ export type MediaColumnBuilder<V> = (
 export function registerBaseDirMedia<V, I>(
   name: string,
   kind: MediaKind,
-  decode: (src: MediaSource, options: { baseDir?: string }) => unknown,
-  readInfo: (src: MediaSource, baseDir: string | undefined) => I | undefined,
+  decode: (src: MediaSource, place: MediaPlace) => unknown,
+  readInfo: (
+    src: MediaSource,
+    baseDir: string | undefined,
+    allowedRoots?: readonly string[],
+  ) => I | undefined,
   format: (info: I) => string,
 ): MediaColumnBuilder<V> {
   registerFunction(
     name,
-    (params) => {
+    (params, context) => {
       const baseDir = params.baseDir as string | undefined;
+      const allowedRoots = allowedRootsOf(context);
       return makeLoader<I>(
         kind,
-        (src) => decode(src, { baseDir }),
-        (src) => readInfo(src, baseDir),
+        (src) => decode(src, { baseDir, ...(allowedRoots ? { allowedRoots } : {}) }),
+        (src) => readInfo(src, baseDir, allowedRoots),
         format,
       );
     },

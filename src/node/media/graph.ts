@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as graphology from 'graphology';
 import { MediaDecodeError, UnsupportedMediaError } from '../../core/errors.js';
 import { type MediaColumnBuilder, registerBaseDirMedia } from './builder.js';
-import { resolveMediaPath } from './paths.js';
+import { type MediaPlace, resolveMediaPath } from './paths.js';
 import { type MediaSource, readSourceSync, sourceName } from './source.js';
 
 /** graphology's Graph class (its ESM default export; typed through its CommonJS declarations). */
@@ -307,17 +307,25 @@ function textOf(bytes: Uint8Array): string {
 }
 
 /** Decode a node-link JSON or GraphML file (or bytes) to a graphology Graph. */
-export function decodeGraph(src: MediaSource, options: { baseDir?: string } = {}): Graph {
+export function decodeGraph(src: MediaSource, options: MediaPlace = {}): Graph {
   const name = sourceName(src);
-  return buildGraph(parseGraphText(textOf(readSourceSync(src, options.baseDir)), name), name);
+  return buildGraph(parseGraphText(textOf(readSourceSync(src, 'graph', options)), name), name);
 }
 
 /** Node and edge counts and type (parses the file; undefined for files over MAX_DESCRIBE_BYTES). */
-export function readGraphInfo(src: MediaSource, baseDir?: string): GraphInfo | undefined {
-  if (typeof src === 'string' && fs.statSync(resolveMediaPath(src, baseDir)).size > MAX_DESCRIBE_BYTES)
+export function readGraphInfo(
+  src: MediaSource,
+  baseDir?: string,
+  allowedRoots?: readonly string[],
+): GraphInfo | undefined {
+  const place = { baseDir, ...(allowedRoots ? { allowedRoots } : {}) };
+  if (
+    typeof src === 'string' &&
+    fs.statSync(resolveMediaPath(src, baseDir, allowedRoots)).size > MAX_DESCRIBE_BYTES
+  )
     return undefined;
   const name = sourceName(src);
-  const spec = parseGraphText(textOf(readSourceSync(src, baseDir)), name);
+  const spec = parseGraphText(textOf(readSourceSync(src, 'graph', place)), name);
   const g = buildGraph(spec, name);
   return { format: spec.format, type: g.type, multi: g.multi, nodes: g.order, edges: g.size };
 }

@@ -9,12 +9,18 @@ import type { Metadata, OutputInfo, Sharp, SharpOptions } from 'sharp';
 import type { Column } from '../../core/column/column.js';
 import type { DeferredColumn } from '../../core/column/deferred.js';
 import { registerFunction } from '../../core/column/registry.js';
-import { InvalidArgumentError, MediaDecodeError, UnsupportedMediaError } from '../../core/errors.js';
+import {
+  InvalidArgumentError,
+  MediaDecodeError,
+  MediaLimitError,
+  UnsupportedMediaError,
+} from '../../core/errors.js';
 import { type MediaColumnOptions, mediaColumn } from './builder.js';
 import { limitIO } from './io-limit.js';
+import { MAX_DECODED_ELEMENTS } from './limits.js';
 import { makeLoader } from './loader.js';
-import { resolveMediaPath } from './paths.js';
-import { type MediaSource, readRange, sourceName } from './source.js';
+import { allowedRootsOf, type MediaPlace, resolveMediaPath } from './paths.js';
+import { checkMediaFile, type MediaSource, readRange, sourceName } from './source.js';
 
 /** A decoded image: `data` is row-major height × width × channels (HWC). */
 export interface ImageValue {
@@ -44,6 +50,12 @@ export interface ImageDecodeOptions {
   channels?: 1 | 3 | 4;
   /** Rotate by the EXIF orientation first (default false: pixels as stored, matching the header size). */
   autoOrient?: boolean;
+  /**
+   * Refuse (with `MediaLimitError`, before allocating) a decode whose output has more than this
+   * many elements, width × height × channels (default {@link MAX_DECODED_ELEMENTS}, 2^28). A stored
+   * dataset may lower it but not raise it.
+   */
+  maxElements?: number;
 }
 
 export type ImageColumnOptions = MediaColumnOptions & ImageDecodeOptions;
@@ -73,10 +85,41 @@ function loadSharp(): Promise<SharpFactory> {
   return sharpLoading;
 }
 
-function sharpInput(src: MediaSource, baseDir: string | undefined): string | Buffer {
+function sharpInput(src: MediaSource, place: MediaPlace): string | Buffer {
   return typeof src === 'string'
-    ? resolveMediaPath(src, baseDir)
+    ? checkMediaFile(resolveMediaPath(src, place.baseDir, place.allowedRoots), 'image')
     : Buffer.from(src.buffer, src.byteOffset, src.byteLength);
+}
+
+/**
+ * Width × height × channels of the decoded output, from the input's size and the options (resize
+ * fits as sharp computes them), so an oversized decode is refused before sharp allocates it.
+ */
+function outputElements(m: Metadata, o: ImageDecodeOptions): number {
+  let w = m.width ?? 0;
+  let h = m.height ?? 0;
+  if (o.autoOrient && (m.orientation ?? 1) >= 5) [w, h] = [h, w];
+  const r = o.resize;
+  if (r !== undefined && w > 0 && h > 0) {
+    const fit = r.fit ?? 'cover';
+    if (r.width !== undefined && r.height !== undefined && fit !== 'inside' && fit !== 'outside')
+      [w, h] = [r.width, r.height];
+    else {
+      const sx = r.width !== undefined ? r.width / w : undefined;
+      const sy = r.height !== undefined ? r.height / h : undefined;
+      const scale =
+        sx === undefined
+          ? sy!
+          : sy === undefined
+            ? sx
+            : fit === 'inside'
+              ? Math.min(sx, sy)
+              : Math.max(sx, sy);
+      [w, h] = [Math.max(1, Math.round(w * scale)), Math.max(1, Math.round(h * scale))];
+    }
+  }
+  const channels = o.channels ?? Math.max(m.channels ?? 4, m.hasAlpha ? 4 : 3);
+  return w * h * channels;
 }
 
 function checkDecodeOptions(o: ImageDecodeOptions): void {
@@ -92,18 +135,36 @@ function checkDecodeOptions(o: ImageDecodeOptions): void {
     if (r.width === undefined && r.height === undefined)
       throw new InvalidArgumentError('resize needs a width, a height or both');
   }
+  if (o.maxElements !== undefined && !(Number.isSafeInteger(o.maxElements) && o.maxElements > 0))
+    throw new InvalidArgumentError(
+      `image maxElements must be a positive integer, got ${String(o.maxElements)}`,
+    );
 }
 
 /** Decode one image (path under baseDir, or bytes) to an HWC tensor. */
 export async function decodeImage(
   src: MediaSource,
-  options: ImageDecodeOptions & { baseDir?: string } = {},
+  options: ImageDecodeOptions & MediaPlace = {},
 ): Promise<ImageValue> {
   checkDecodeOptions(options);
-  const input = sharpInput(src, options.baseDir);
+  const input = sharpInput(src, options);
   const sharp = await loadSharp();
   return await limitIO(async () => {
     let img = sharp(input, { failOn: 'error' });
+    let meta: Metadata;
+    try {
+      meta = await img.metadata();
+    } catch (e) {
+      throw decodeError(src, e);
+    }
+    const maxElements = options.maxElements ?? MAX_DECODED_ELEMENTS;
+    const elements = outputElements(meta, options);
+    if (elements > maxElements)
+      throw new MediaLimitError(
+        sourceName(src),
+        `decoding it would give ${elements} elements (width × height × channels), over the limit of ${maxElements}; ` +
+          'resize it smaller, or raise maxElements when you build the column',
+      );
     if (options.autoOrient) img = img.rotate();
     if (options.resize) {
       const { width, height, fit } = options.resize;
@@ -147,9 +208,9 @@ function decodeError(src: MediaSource, e: unknown): Error {
 /** Metadata through sharp (all formats sharp reads, TIFF included), without decoding pixels. */
 export async function imageMetadata(
   src: MediaSource,
-  options: { baseDir?: string } = {},
+  options: MediaPlace = {},
 ): Promise<ImageInfo & { hasAlpha: boolean; orientation?: number }> {
-  const input = sharpInput(src, options.baseDir);
+  const input = sharpInput(src, options);
   const sharp = await loadSharp();
   let m: Metadata;
   try {
@@ -173,7 +234,7 @@ export async function imageMetadata(
 /** Encode a thumbnail (longest side ≤ size, never enlarged) as JPEG or WebP bytes. */
 export async function imageThumbnail(
   src: MediaSource,
-  options: ThumbnailOptions & { baseDir?: string } = {},
+  options: ThumbnailOptions & MediaPlace = {},
 ): Promise<Uint8Array> {
   const size = options.size ?? 128;
   const quality = options.quality ?? 80;
@@ -182,7 +243,7 @@ export async function imageThumbnail(
     throw new InvalidArgumentError(`thumbnail size must be a positive integer, got ${size}`);
   if (format !== 'jpeg' && format !== 'webp')
     throw new InvalidArgumentError(`thumbnail format must be 'jpeg' or 'webp', got ${String(format)}`);
-  const input = sharpInput(src, options.baseDir);
+  const input = sharpInput(src, options);
   const sharp = await loadSharp();
   return await limitIO(async () => {
     let img = sharp(input)
@@ -330,10 +391,14 @@ const isTiff = (b: Uint8Array) =>
   ((b[0] === 0x49 && b[1] === 0x49 && b[2] === 42) || (b[0] === 0x4d && b[1] === 0x4d && b[3] === 42));
 
 /** Header metadata of a file or bytes, synchronously; undefined where the header does not tell. */
-export function readImageHeader(src: MediaSource, baseDir?: string): ImageInfo | undefined {
+export function readImageHeader(
+  src: MediaSource,
+  baseDir?: string,
+  allowedRoots?: readonly string[],
+): ImageInfo | undefined {
   if (typeof src !== 'string')
     return isTiff(src) ? parseTiff((p, n) => src.subarray(p, p + n)) : parseImageHeader(src);
-  const file = resolveMediaPath(src, baseDir);
+  const file = resolveMediaPath(src, baseDir, allowedRoots);
   let head = readRange(file, 0, 64 * 1024);
   if (isTiff(head))
     return parseTiff((p, n) => (p + n <= head.length ? head.subarray(p, p + n) : readRange(file, p, n)));
@@ -362,8 +427,9 @@ export function formatImageInfo(info: ImageInfo): string {
 
 registerFunction(
   IMAGE_FUNCTION,
-  (params) => {
+  (params, context) => {
     const baseDir = params.baseDir as string | undefined;
+    const allowedRoots = allowedRootsOf(context);
     const decode: ImageDecodeOptions = {
       ...(params.dtype !== undefined ? { dtype: params.dtype as ImageDecodeOptions['dtype'] } : {}),
       ...(params.resize !== undefined ? { resize: params.resize as ImageDecodeOptions['resize'] } : {}),
@@ -371,23 +437,30 @@ registerFunction(
         ? { channels: params.channels as ImageDecodeOptions['channels'] }
         : {}),
       ...(params.autoOrient !== undefined ? { autoOrient: params.autoOrient as boolean } : {}),
+      ...(params.maxElements !== undefined ? { maxElements: params.maxElements as number } : {}),
     };
     checkDecodeOptions(decode);
+    if (allowedRoots !== undefined && (decode.maxElements ?? 0) > MAX_DECODED_ELEMENTS)
+      throw new InvalidArgumentError(
+        `a stored image column asks for maxElements ${decode.maxElements}, over the default ${MAX_DECODED_ELEMENTS}; ` +
+          'a dataset can lower the limit but not raise it: rebuild the column with imageColumn(..., { maxElements })',
+      );
     return makeLoader<ImageInfo>(
       'image',
-      (src) => decodeImage(src, { ...decode, baseDir }),
-      (src) => readImageHeader(src, baseDir),
+      (src) => decodeImage(src, { ...decode, baseDir, allowedRoots }),
+      (src) => readImageHeader(src, baseDir, allowedRoots),
       formatImageInfo,
     );
   },
   { media: 'image' },
 );
 
-registerFunction(THUMBNAIL_FUNCTION, (params) => {
+registerFunction(THUMBNAIL_FUNCTION, (params, context) => {
   const baseDir = params.baseDir as string | undefined;
-  const options = params as ThumbnailOptions;
+  const { size, format, quality } = params as ThumbnailOptions;
+  const place: MediaPlace = { baseDir, allowedRoots: allowedRootsOf(context) };
   return (value: MediaSource | null) =>
-    value === null ? null : imageThumbnail(value, { ...options, baseDir });
+    value === null ? null : imageThumbnail(value, { size, format, quality, ...place });
 });
 
 /**

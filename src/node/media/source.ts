@@ -4,8 +4,9 @@
  */
 import * as fs from 'node:fs';
 import type { MediaKind } from '../../core/column/types.js';
-import { InvalidArgumentError } from '../../core/errors.js';
-import { resolveMediaPath } from './paths.js';
+import { InvalidArgumentError, MediaLimitError } from '../../core/errors.js';
+import { MAX_HEADER_BYTES, MAX_MEDIA_FILE_BYTES } from './limits.js';
+import { type MediaPlace, resolveMediaPath } from './paths.js';
 
 /** One cell of the input column: a path relative to baseDir, or the file's bytes. */
 export type MediaSource = string | Uint8Array;
@@ -26,9 +27,62 @@ export function asSource(value: unknown, kind: MediaKind): MediaSource {
   );
 }
 
-/** Read up to `length` bytes at `position` of a file, synchronously (header reads for printouts). */
+/**
+ * Open a media file for reading, refusing what is not a regular file (a device such as /dev/zero, a
+ * FIFO, a directory) or is larger than `maxBytes`, with {@link MediaLimitError}. Opened without
+ * blocking, so a FIFO with no writer is refused instead of waiting forever.
+ */
+function openMediaFile(file: string, maxBytes: number): { fd: number; size: number } {
+  const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  try {
+    const size = checkStats(file, fs.fstatSync(fd), maxBytes);
+    return { fd, size };
+  } catch (e) {
+    fs.closeSync(fd);
+    throw e;
+  }
+}
+
+/**
+ * Check a media file that another program opens (sharp, ffmpeg): a regular file of at most
+ * `kind`'s {@link MAX_MEDIA_FILE_BYTES}; returns its path.
+ */
+export function checkMediaFile(file: string, kind: MediaKind): string {
+  let stats: fs.Stats;
+  try {
+    stats = fs.statSync(file);
+  } catch {
+    return file; // missing or unreadable: the program that opens it reports that as before
+  }
+  checkStats(file, stats, MAX_MEDIA_FILE_BYTES[kind]);
+  return file;
+}
+
+function checkStats(file: string, stats: fs.Stats, maxBytes: number): number {
+  if (!stats.isFile())
+    throw new MediaLimitError(
+      file,
+      'not a regular file (a device, FIFO or directory); media must be plain files',
+    );
+  if (stats.size > maxBytes)
+    throw new MediaLimitError(
+      file,
+      `${stats.size} bytes, over the limit of ${maxBytes} bytes for this kind of media`,
+    );
+  return stats.size;
+}
+
+/**
+ * Read up to `length` bytes at `position` of a file, synchronously (header reads for printouts):
+ * at most {@link MAX_HEADER_BYTES}, of a regular file.
+ */
 export function readRange(file: string, position: number, length: number): Uint8Array {
-  const fd = fs.openSync(file, 'r');
+  if (length > MAX_HEADER_BYTES)
+    throw new MediaLimitError(
+      file,
+      `a header read of ${length} bytes, over the limit of ${MAX_HEADER_BYTES}`,
+    );
+  const { fd } = openMediaFile(file, Number.POSITIVE_INFINITY);
   try {
     const buf = Buffer.alloc(length);
     let got = 0;
@@ -43,9 +97,21 @@ export function readRange(file: string, position: number, length: number): Uint8
   }
 }
 
-/** Whole source as bytes, synchronously. */
-export function readSourceSync(src: MediaSource, baseDir: string | undefined): Uint8Array {
+/** Whole source as bytes, synchronously: a regular file of at most `kind`'s size limit. */
+export function readSourceSync(src: MediaSource, kind: MediaKind, place: MediaPlace): Uint8Array {
   if (typeof src !== 'string') return src;
-  const buf = fs.readFileSync(resolveMediaPath(src, baseDir));
-  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  const file = resolveMediaPath(src, place.baseDir, place.allowedRoots);
+  const { fd, size } = openMediaFile(file, MAX_MEDIA_FILE_BYTES[kind]);
+  try {
+    const buf = Buffer.alloc(size);
+    let got = 0;
+    while (got < size) {
+      const n = fs.readSync(fd, buf, got, size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return new Uint8Array(buf.buffer, buf.byteOffset, got);
+  } finally {
+    fs.closeSync(fd);
+  }
 }

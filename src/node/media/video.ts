@@ -13,14 +13,16 @@ import { registerFunction } from '../../core/column/registry.js';
 import {
   InvalidArgumentError,
   MediaDecodeError,
+  MediaLimitError,
   ToolNotFoundError,
   UnsupportedMediaError,
 } from '../../core/errors.js';
 import { type MediaColumnOptions, mediaColumn } from './builder.js';
 import { limitIO } from './io-limit.js';
+import { MAX_DECODED_ELEMENTS, MAX_DECODED_VIDEO_BYTES } from './limits.js';
 import { makeLoader } from './loader.js';
-import { resolveMediaPath } from './paths.js';
-import { type MediaSource, sourceName } from './source.js';
+import { allowedRootsOf, type MediaPlace, resolveMediaPath } from './paths.js';
+import { checkMediaFile, type MediaSource, sourceName } from './source.js';
 
 /** Video metadata from ffprobe. */
 export interface VideoInfo {
@@ -82,8 +84,10 @@ export function hasVideoTools(): boolean {
   }
 }
 
-function inputArg(src: MediaSource, baseDir: string | undefined): string {
-  return typeof src === 'string' ? `file:${resolveMediaPath(src, baseDir)}` : 'pipe:0';
+function inputArg(src: MediaSource, place: MediaPlace): string {
+  return typeof src === 'string'
+    ? `file:${checkMediaFile(resolveMediaPath(src, place.baseDir, place.allowedRoots), 'video')}`
+    : 'pipe:0';
 }
 
 function rate(text: string | undefined): number {
@@ -93,8 +97,8 @@ function rate(text: string | undefined): number {
 }
 
 /** Probe a video file (or bytes) with ffprobe, synchronously. */
-export function probeVideo(src: MediaSource, options: { baseDir?: string } = {}): VideoInfo {
-  const arg = inputArg(src, options.baseDir);
+export function probeVideo(src: MediaSource, options: MediaPlace = {}): VideoInfo {
+  const arg = inputArg(src, options);
   let out: string;
   try {
     out = execFileSync(
@@ -158,14 +162,28 @@ function checkOptions(o: VideoDecodeOptions): void {
 /** Decode frames of a video to RGB uint8 (frames × height × width × 3). */
 export async function decodeVideo(
   src: MediaSource,
-  options: VideoDecodeOptions & { baseDir?: string } = {},
+  options: VideoDecodeOptions & MediaPlace = {},
 ): Promise<VideoValue> {
-  const { baseDir, ...decode } = options;
+  const { baseDir, allowedRoots, ...decode } = options;
+  const place = { baseDir, ...(allowedRoots ? { allowedRoots } : {}) };
   checkOptions(decode);
-  const info = probeVideo(src, { baseDir });
+  const info = probeVideo(src, place);
   const width = decode.width ?? info.width;
   const height = decode.height ?? info.height;
   const maxFrames = decode.maxFrames ?? 64;
+  // Stored width, height and maxFrames are data from whoever wrote the dataset: bound the output.
+  const frameElements = width * height * 3;
+  if (frameElements > MAX_DECODED_ELEMENTS)
+    throw new MediaLimitError(
+      sourceName(src),
+      `frames of ${width}×${height}×3 would exceed ${MAX_DECODED_ELEMENTS} elements each; decode at a smaller width and height`,
+    );
+  const expectedFrames = info.frames > 0 ? Math.min(maxFrames, info.frames) : maxFrames;
+  if (expectedFrames * frameElements > MAX_DECODED_VIDEO_BYTES)
+    throw new MediaLimitError(
+      sourceName(src),
+      `${expectedFrames} frames of ${width}×${height}×3 would exceed ${MAX_DECODED_VIDEO_BYTES} bytes; lower maxFrames or the size`,
+    );
   const filters: string[] = [];
   if (decode.fps !== undefined) filters.push(`fps=${decode.fps}`);
   if (decode.width !== undefined) filters.push(`scale=${width}:${height}`);
@@ -174,7 +192,7 @@ export async function decodeVideo(
     'error',
     ...(decode.start ? ['-ss', String(decode.start)] : []),
     '-i',
-    inputArg(src, baseDir),
+    inputArg(src, place),
     ...(filters.length ? ['-vf', filters.join(',')] : []),
     '-frames:v',
     String(maxFrames),
@@ -229,13 +247,15 @@ export function formatVideoInfo(info: VideoInfo): string {
 
 registerFunction(
   VIDEO_FUNCTION,
-  (params) => {
+  (params, context) => {
     const { baseDir, ...rest } = params as VideoDecodeOptions & { baseDir?: string };
     checkOptions(rest);
+    // Set from the context only: a stored `allowedRoots` parameter must not widen the roots.
+    const place: MediaPlace = { baseDir, allowedRoots: allowedRootsOf(context) };
     return makeLoader<VideoInfo>(
       'video',
-      (src) => decodeVideo(src, { ...rest, baseDir }),
-      (src) => probeVideo(src, { baseDir }),
+      (src) => decodeVideo(src, { ...rest, ...place }),
+      (src) => probeVideo(src, place),
       formatVideoInfo,
     );
   },

@@ -11,7 +11,8 @@
 import * as zlib from 'node:zlib';
 import { MediaDecodeError, UnsupportedMediaError } from '../../core/errors.js';
 import { type MediaColumnBuilder, registerBaseDirMedia } from './builder.js';
-import { resolveMediaPath } from './paths.js';
+import { MAX_MEDIA_FILE_BYTES } from './limits.js';
+import { type MediaPlace, resolveMediaPath } from './paths.js';
 import { type MediaSource, readRange, readSourceSync, sourceName } from './source.js';
 
 export type VolumeArray =
@@ -169,10 +170,14 @@ function publicInfo(h: Header): VolumeInfo {
 }
 
 /** Header metadata of a `.nii` / `.nii.gz`, reading (and for gzip, inflating) only its start. */
-export function readVolumeInfo(src: MediaSource, baseDir?: string): VolumeInfo {
+export function readVolumeInfo(
+  src: MediaSource,
+  baseDir?: string,
+  allowedRoots?: readonly string[],
+): VolumeInfo {
   let head =
     typeof src === 'string'
-      ? readRange(resolveMediaPath(src, baseDir), 0, 64 * 1024)
+      ? readRange(resolveMediaPath(src, baseDir, allowedRoots), 0, 64 * 1024)
       : src.subarray(0, 64 * 1024);
   if (isGzip(head)) {
     try {
@@ -187,12 +192,13 @@ export function readVolumeInfo(src: MediaSource, baseDir?: string): VolumeInfo {
 }
 
 /** Decode a NIfTI-1 volume. */
-export function decodeVolume(src: MediaSource, options: { baseDir?: string } = {}): VolumeValue {
-  let bytes = readSourceSync(src, options.baseDir);
+export function decodeVolume(src: MediaSource, options: MediaPlace = {}): VolumeValue {
+  let bytes = readSourceSync(src, 'volume', options);
   const name = sourceName(src);
   if (isGzip(bytes)) {
     try {
-      const out = zlib.gunzipSync(bytes);
+      // Bounded like the file itself: a small gzip bomb must not inflate without end.
+      const out = zlib.gunzipSync(bytes, { maxOutputLength: MAX_MEDIA_FILE_BYTES.volume });
       bytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     } catch (e) {
       throw new MediaDecodeError(name, `bad gzip data (${(e as Error).message})`);

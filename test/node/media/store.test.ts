@@ -35,7 +35,8 @@ describe('media columns in a stored dataset', () => {
     const moved = path.join(dir, 'moved');
     fs.mkdirSync(moved);
     fs.renameSync(path.join(dir, 'images'), path.join(moved, 'images'));
-    const back = await read(path.join(dir, 'ds'), { env: { MEDIA_ROOT: moved } });
+    // The media live outside the dataset's directory: the reader grants that root.
+    const back = await read(path.join(dir, 'ds'), { env: { MEDIA_ROOT: moved }, mediaRoots: [moved] });
     const col = back.column('img');
     expect(col.type).toEqual({ kind: 'deferred', media: 'image' });
     expect(col.format(1)).toBe('<image 6×4×3>');

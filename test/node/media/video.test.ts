@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PathEscapeError, ToolNotFoundError } from '../../../src/core/errors.js';
+import { MediaLimitError, PathEscapeError, ToolNotFoundError } from '../../../src/core/errors.js';
 import {
   decodeVideo,
   hasVideoTools,
@@ -71,6 +71,12 @@ ffmpeg.describe('video through ffmpeg', () => {
     const [v] = await col.load([0]);
     expect(v?.shape).toEqual([4, 48, 64, 3]);
     await expect(col.load([2])).rejects.toBeInstanceOf(PathEscapeError);
+  });
+
+  it('refuses, before running ffmpeg, frames over the decode limit (stored sizes are data from anyone)', async () => {
+    const huge = decodeVideo('clip.avi', { baseDir: dir, width: 50000, height: 50000 });
+    await expect(huge).rejects.toThrow(MediaLimitError);
+    await expect(huge).rejects.toThrow(/elements each/);
   });
 });
 

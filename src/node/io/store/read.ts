@@ -25,6 +25,13 @@ export interface ReadOptions {
   version?: number;
   /** Environment for path templates such as `${DATA_ROOT}/images` (default: `process.env`). */
   env?: TemplateEnv;
+  /**
+   * Directories outside the dataset that its media columns may read from. A stored media column's
+   * base directory must lie inside the dataset's own directory or inside one of these; otherwise
+   * using the column raises `MediaRootNotGrantedError` (a dataset from someone else could point at
+   * `/` or your home directory).
+   */
+  mediaRoots?: readonly string[];
 }
 
 /**
@@ -53,7 +60,7 @@ function frameOf(root: string, manifest: Manifest, options: ReadOptions): DataFr
     return c.type.kind === 'deferred' ? resolveColumn(c) : c;
   };
   for (const entry of manifest.columns)
-    lazy.set(entry.name, lazyColumn(root, manifest.length, entry, input, options.env));
+    lazy.set(entry.name, lazyColumn(root, manifest.length, entry, input, options));
   attachStoredIndexes(lazy, root, manifest);
   const cols = new Map(names.map((n) => [n, lazy.get(n)!]));
   const pk = manifest.primaryKey !== null && cols.has(manifest.primaryKey) ? manifest.primaryKey : null;
@@ -65,7 +72,7 @@ function lazyColumn(
   length: number,
   entry: ColumnEntry,
   input: (name: string) => Column,
-  env: TemplateEnv | undefined,
+  { env, mediaRoots = [] }: ReadOptions,
 ): LazyColumn {
   switch (entry.type.kind) {
     case 'scalar': {
@@ -89,7 +96,9 @@ function lazyColumn(
         type: entry.type,
         length,
         load: () => {
-          const { fn, spec } = instantiateFunction(d.function, d.params, env, entry.name);
+          const { fn, spec } = instantiateFunction(d.function, d.params, env, entry.name, {
+            stored: { datasetRoot: root, mediaRoots },
+          });
           return new DeferredColumn(
             fn,
             d.inputs.map((n) => input(n)),

@@ -52,7 +52,8 @@ describe('readImageFolder', () => {
     const df = await readImageFolder(root, { baseDir: '${PETS}', env: { PETS: root } });
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-imagefolder-ds-')), 'ds');
     await write(df, out);
-    const back = await read(out, { env: { PETS: root } });
+    // The images live outside the dataset's directory: the reader grants their root.
+    const back = await read(out, { env: { PETS: root }, mediaRoots: [root] });
     const [img] = await back.column<DeferredColumn<ImageValue>>('image').load([1]);
     expect(img?.shape).toEqual([2, 5, 3]);
   });
