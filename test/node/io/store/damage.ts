@@ -37,5 +37,7 @@ export function replaceCurrentManifest(root: string, text: string | Uint8Array):
   const files = [path.join(root, 'manifest.json'), ...versions.map((n) => path.join(root, '_versions', n))];
   const originals = files.map((f) => fs.readFileSync(f));
   for (const f of files) fs.writeFileSync(f, text);
-  return () => files.forEach((f, i) => fs.writeFileSync(f, originals[i]));
+  return () => {
+    for (const [i, f] of files.entries()) fs.writeFileSync(f, originals[i]);
+  };
 }
