@@ -61,11 +61,11 @@ export function committedVersions(root: string, current: Manifest): number[] {
  */
 export async function readCurrentManifest(root: string): Promise<Manifest> {
   const file = manifestPath(root);
-  const main = await attempt(async () => parseManifest(await readManifestText(root), file));
+  const main = await orCorrupt(async () => parseManifest(await readManifestText(root), file));
   let problem: CorruptDataError;
   if (main instanceof CorruptDataError) problem = main;
   else {
-    const copy = await attempt(() => readVersionFile(root, main.version));
+    const copy = await orCorrupt(() => readVersionFile(root, main.version));
     if (copy === null || copy instanceof CorruptDataError) {
       warnStore(
         DAMAGED_VERSION_WARNING,
@@ -135,7 +135,7 @@ export async function readVersionFile(root: string, version: number): Promise<Ma
 export async function newestIntactVersion(root: string, atMost: number): Promise<Manifest | null> {
   const candidates = listVersionFiles(root).filter((v) => v <= atMost);
   for (let i = candidates.length - 1; i >= 0; i--) {
-    const m = await attempt(() => readVersionFile(root, candidates[i]));
+    const m = await orCorrupt(() => readVersionFile(root, candidates[i]));
     if (m !== null && !(m instanceof CorruptDataError)) return m;
   }
   return null;
@@ -147,7 +147,7 @@ export function sameManifest(a: Manifest, b: Manifest): boolean {
 }
 
 /** The result of `run`, or the {@link CorruptDataError} it threw (other errors propagate). */
-async function attempt<T>(run: () => Promise<T>): Promise<T | CorruptDataError> {
+export async function orCorrupt<T>(run: () => Promise<T>): Promise<T | CorruptDataError> {
   try {
     return await run();
   } catch (e) {
