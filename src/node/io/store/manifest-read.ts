@@ -59,13 +59,16 @@ export function committedVersions(root: string, current: Manifest): number[] {
  * intact copy (the copies are immutable, `manifest.json` is the file that gets replaced), falls
  * back to the newest intact version file with a {@link FALLBACK_WARNING}.
  */
-export async function readCurrentManifest(root: string): Promise<Manifest> {
+export async function readCurrentManifest(root: string, retries = 3): Promise<Manifest> {
   const file = manifestPath(root);
   const main = await orCorrupt(async () => parseManifest(await readManifestText(root), file));
   let problem: CorruptDataError;
   if (main instanceof CorruptDataError) problem = main;
   else {
     const copy = await orCorrupt(() => readVersionFile(root, main.version));
+    // A commit and a vacuum between the two reads remove the copy: start again from the new manifest.
+    if (copy === null && retries > 0 && (await currentVersionNumber(root)) !== main.version)
+      return readCurrentManifest(root, retries - 1);
     if (copy === null || copy instanceof CorruptDataError) {
       warnStore(
         DAMAGED_VERSION_WARNING,
@@ -112,6 +115,12 @@ export async function verifyCommitBase(root: string, current: Manifest): Promise
     throw new CorruptDataError(copyFile, `the current version's manifest is missing${advice}`);
   if (!sameManifest(copy, current))
     throw new CorruptDataError(copyFile, `it disagrees with ${file}${advice}`);
+}
+
+/** The version `manifest.json` names now (null if it cannot be read). */
+async function currentVersionNumber(root: string): Promise<number | null> {
+  const m = await orCorrupt(async () => parseManifest(await readManifestText(root), manifestPath(root)));
+  return m instanceof CorruptDataError ? null : m.version;
 }
 
 /** The manifest in `_versions/<version>.json`, or null if there is none. */
