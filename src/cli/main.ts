@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { runDemo } from './demo.js';
 import { addListOpsCommand } from './listops.js';
+import { addVerifyCommands } from './verify.js';
 
 const program = new Command()
   .name('tessera')
@@ -13,5 +14,6 @@ program
   .action(() => runDemo());
 
 addListOpsCommand(program);
+addVerifyCommands(program);
 
 await program.parseAsync(process.argv);

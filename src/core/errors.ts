@@ -100,7 +100,8 @@ export class UnsupportedError extends TesseraError {}
 export class CorruptDataError extends TesseraError {
   constructor(
     readonly file: string,
-    detail: string,
+    /** What is wrong with the file, without the advice (the message has both). */
+    readonly detail: string,
   ) {
     super(
       `corrupt dataset file ${file}: ${detail}. The file changed or was damaged after it was written; ` +

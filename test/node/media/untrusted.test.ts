@@ -63,7 +63,9 @@ function editManifest(
   const m = JSON.parse(fs.readFileSync(file, 'utf8'));
   delete m.checksum;
   edit(m);
+  // Both copies of the current version, so the read has no intact original to fall back to.
   fs.writeFileSync(file, serializeManifest(m));
+  fs.writeFileSync(path.join(p, '_versions', `${m.version}.json`), serializeManifest(m));
 }
 
 describe('a stored media column stays inside its dataset or a granted root', () => {

@@ -11,7 +11,7 @@ import { syncDirectory, writeFileAtomic } from './atomic.js';
 import { DATA_DIR, dataPath, listVersionFiles, manifestPath, versionPath } from './layout.js';
 import { acquireLock } from './lock.js';
 import { FORMAT, FORMAT_VERSION, type Manifest } from './manifest.js';
-import { readManifest } from './manifest-read.js';
+import { readManifest, verifyCommitBase } from './manifest-read.js';
 import { serializeManifest } from './manifest-write.js';
 import type { FragmentContext } from './write-fragments.js';
 
@@ -30,6 +30,7 @@ export async function commit(
   let committed = false;
   try {
     const current = fs.existsSync(manifestPath(root)) ? await readManifest(root) : null;
+    if (current !== null) await verifyCommitBase(root, current);
     // Version files above the current version were left by interrupted writes: remove them before
     // numbering, so that every version file at or below the current version is a committed one.
     const base = current?.version ?? 0;

@@ -8,6 +8,7 @@
  * const back = await read('runs/eval');           // reads only the manifest; columns load on access
  * const old = await read('runs/eval', { version: 1 });
  * await vacuum('runs/eval', { keep: 2 });         // drop older versions and their files
+ * const report = await verify('runs/eval');       // read and check every file of every version
  */
 import { registerFrameWriter } from '../../../core/frame/writer.js';
 import { write } from './write.js';
@@ -26,6 +27,14 @@ export { readManifest } from './manifest-read.js';
 export { MappedTensorColumn } from './mapped-tensor.js';
 export { parseNpyHeader } from './npy.js';
 export { type ReadOptions, read } from './read.js';
+export { type RepairOptions, type RepairResult, repair } from './repair.js';
+export {
+  type VerifyOptions,
+  type VerifyProblem,
+  type VerifyReport,
+  type VersionCheck,
+  verify,
+} from './verify.js';
 export {
   type VacuumOptions,
   type VacuumResult,

@@ -1,7 +1,7 @@
 /** Listing a dataset's versions, and vacuum: removing old versions and the files only they use. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InvalidArgumentError } from '../../../core/errors.js';
+import { CorruptDataError, InvalidArgumentError } from '../../../core/errors.js';
 import {
   checkOwnDirectory,
   DATA_DIR,
@@ -13,7 +13,8 @@ import {
 } from './layout.js';
 import { acquireLock } from './lock.js';
 import type { Manifest } from './manifest.js';
-import { committedVersions, readManifest } from './manifest-read.js';
+import { committedVersions, readManifest, readVersionFile } from './manifest-read.js';
+import { DAMAGED_VERSION_WARNING, warnStore } from './warnings.js';
 
 /** One committed version of a dataset. */
 export interface VersionInfo {
@@ -28,13 +29,26 @@ export interface VersionInfo {
   current: boolean;
 }
 
-/** The committed versions of the dataset at `path` that can still be read, oldest first. */
+/**
+ * The committed versions of the dataset at `path` that can still be read, oldest first. A version
+ * whose manifest is damaged is left out with a `TESSERA_DAMAGED_VERSION` warning (`verify` tells
+ * more); the others are still listed.
+ */
 export async function versions(datasetPath: string): Promise<VersionInfo[]> {
   const root = path.resolve(datasetPath);
   const current = await readManifest(root);
   const out: VersionInfo[] = [];
   for (const v of committedVersions(root, current)) {
-    const m = v === current.version ? current : await readManifest(root, v);
+    let m: Manifest;
+    try {
+      const file = v === current.version ? current : await readVersionFile(root, v);
+      if (file === null) continue; // removed by a vacuum meanwhile
+      m = file;
+    } catch (e) {
+      if (!(e instanceof CorruptDataError)) throw e;
+      warnStore(DAMAGED_VERSION_WARNING, `version ${v} is not listed: ${e.detail} (${e.file})`);
+      continue;
+    }
     out.push(info(m, v === current.version));
   }
   return out;

@@ -61,6 +61,7 @@ describe('JSON nested 200,000 deep', () => {
     fragment.file.bytes = bytes.length;
     fragment.file.crc32 = crc32(bytes);
     fs.writeFileSync(manifestFile, serializeManifest(manifest));
+    fs.writeFileSync(path.join(root, '_versions', `${manifest.version}.json`), serializeManifest(manifest));
     const df = await read(root);
     expect(df.column('id').toArray()).toEqual([1, 2]);
     expect(() => df.column('o')).toThrow(ParseError);

@@ -14,6 +14,7 @@ import {
 import { crc32 } from '../../../../src/node/io/store/checksum.js';
 import { serializeManifest } from '../../../../src/node/io/store/manifest-write.js';
 import { mulberry32 } from '../../../helpers/random.js';
+import { replaceCurrentManifest } from './damage.js';
 import { dataFiles, tempDatasets } from './helpers.js';
 
 const dataset = tempDatasets('tessera-corrupt-');
@@ -150,17 +151,19 @@ describe('damaged datasets', () => {
     try {
       for (const text of cases) {
         expect(text).not.toBe(original);
-        fs.writeFileSync(manifest, text);
+        const undo = replaceCurrentManifest(p, text);
         await expect(read(p)).rejects.toThrow(CorruptDataError);
         await expect(read(p)).rejects.toThrow(manifest);
+        undo();
       }
       // Bit flips anywhere in it.
       for (let trial = 0; trial < 20; trial++) {
         const bytes = Buffer.from(original);
         const bit = Math.floor(rng() * bytes.length * 8);
         bytes[bit >> 3] ^= 1 << (bit & 7);
-        fs.writeFileSync(manifest, bytes);
+        const undo = replaceCurrentManifest(p, bytes);
         await expect(read(p)).rejects.toThrow(CorruptDataError);
+        undo();
       }
     } finally {
       fs.writeFileSync(manifest, original);
@@ -192,9 +195,10 @@ describe('damaged datasets', () => {
       for (const [message, edit] of edits) {
         const m = structuredClone(parsed);
         edit(m);
-        fs.writeFileSync(manifest, serializeManifest(m));
+        const undo = replaceCurrentManifest(p, serializeManifest(m));
         await expect(read(p)).rejects.toThrow(CorruptDataError);
         await expect(read(p)).rejects.toThrow(message);
+        undo();
       }
     } finally {
       fs.writeFileSync(manifest, original);

@@ -25,6 +25,7 @@ import {
 } from '../../../../src/node/io/store/index.js';
 import { serializeManifest } from '../../../../src/node/io/store/manifest-write.js';
 import { naiveRanking } from '../../../helpers/naive-search.js';
+import { replaceCurrentManifest } from './damage.js';
 import { tempDatasets } from './helpers.js';
 
 const dataset = tempDatasets('tessera-indexes-');
@@ -142,12 +143,13 @@ describe('search indexes saved with a dataset', () => {
     ]) {
       const { checksum: _c, ...m } = JSON.parse(fs.readFileSync(path.join(root, 'manifest.json'), 'utf8'));
       m.indexes.emb = { ...m.indexes.emb, ...bad };
-      fs.writeFileSync(path.join(root, 'manifest.json'), serializeManifest(m));
+      const undo = replaceCurrentManifest(root, serializeManifest(m));
       await expect(read(root)).rejects.toThrow(CorruptDataError);
+      undo();
     }
     const { checksum: _c, ...m } = JSON.parse(fs.readFileSync(path.join(root, 'manifest.json'), 'utf8'));
     m.indexes = { id: m.indexes.emb };
-    fs.writeFileSync(path.join(root, 'manifest.json'), serializeManifest(m));
+    replaceCurrentManifest(root, serializeManifest(m));
     await expect(read(root)).rejects.toThrow(/no tensor column "id"/);
   });
 
