@@ -65,6 +65,7 @@ export {
   type Group,
   type GroupBy,
   type GroupRows,
+  type LockOptions,
   type MapFn,
   type MapFunction,
   type MapOptions,
@@ -335,6 +336,7 @@ export {
 
 export {
   append,
+  breakLock,
   dropIndex,
   MappedTensorColumn,
   type ReadOptions,

@@ -61,6 +61,7 @@ export {
   type Group,
   type GroupBy,
   type GroupRows,
+  type LockOptions,
   type MapFn,
   type MapFunction,
   type MapOptions,

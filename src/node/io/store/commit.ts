@@ -1,17 +1,21 @@
 /**
  * The commit of a new version: under the dataset's lock, the caller writes its data files, then the
- * new version's manifest is written to `_versions/` and made current with one rename of
- * `manifest.json`. Until that rename nothing a reader sees has changed, so a crash at any moment
- * leaves the previous version intact; data files of a failed commit are removed.
+ * new version's manifest is created as `_versions/<n>.json` (a hard link of a complete file, which
+ * fails if that version exists: of two writers numbering the same version, one commits and the other
+ * gets ConcurrentWriteError), and `manifest.json`, which readers open, is replaced by a rename to
+ * match. A crash at any moment leaves the previous version intact; data files of a failed commit are
+ * removed. A version file above `manifest.json`'s version is a commit whose rename did not happen
+ * (its writer died): the next commit builds on it, so nothing committed is ever dropped.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { ConcurrentWriteError } from '../../../core/errors.js';
 import type { WriteOptions, WriteResult } from '../../../core/frame/writer.js';
-import { syncDirectory, writeFileAtomic } from './atomic.js';
+import { createFileAtomic, syncDirectory, writeFileAtomic } from './atomic.js';
 import { DATA_DIR, dataPath, listVersionFiles, manifestPath, versionPath } from './layout.js';
 import { acquireLock } from './lock.js';
 import { FORMAT, FORMAT_VERSION, type Manifest } from './manifest.js';
-import { readManifest } from './manifest-read.js';
+import { parseManifest, readManifest } from './manifest-read.js';
 import { serializeManifest } from './manifest-write.js';
 import type { FragmentContext } from './write-fragments.js';
 
@@ -25,16 +29,12 @@ export async function commit(
   build: (ctx: FragmentContext, current: Manifest | null) => Promise<Draft>,
 ): Promise<WriteResult> {
   const sync = options.fsync ?? true;
-  const release = acquireLock(root);
+  const lock = await acquireLock(root, options);
   let ctx: FragmentContext | null = null;
   let committed = false;
   try {
-    const current = fs.existsSync(manifestPath(root)) ? await readManifest(root) : null;
-    // Version files above the current version were left by interrupted writes: remove them before
-    // numbering, so that every version file at or below the current version is a committed one.
-    const base = current?.version ?? 0;
-    for (const v of listVersionFiles(root)) if (v > base) fs.rmSync(versionPath(root, v), { force: true });
-    const version = base + 1;
+    const current = await newestCommitted(root, sync);
+    const version = (current?.version ?? 0) + 1;
     ctx = { root, version, sync, created: [], bytes: 0 };
     const draft = await build(ctx, current);
     const manifest: Manifest = {
@@ -53,14 +53,70 @@ export async function commit(
     };
     if (sync) await syncDirectory(path.join(root, DATA_DIR));
     const text = serializeManifest(manifest);
-    await writeFileAtomic(versionPath(root, version), text, sync);
-    // The commit: one rename replaces manifest.json.
-    await writeFileAtomic(manifestPath(root), text, sync);
+    // A writer that stalled past its lease lost its lock: another may have committed meanwhile.
+    if (!lock.held())
+      throw new ConcurrentWriteError(
+        `the write to ${root} lost its lock (it was not refreshed for a whole lease, and another writer took it over); nothing was committed: retry`,
+      );
+    // The commit: the version file is created only if no other writer committed this version.
+    if (!(await createFileAtomic(versionPath(root, version), text, sync)))
+      throw new ConcurrentWriteError(
+        `another writer committed version ${version} of ${root} first; nothing was committed: retry`,
+      );
     committed = true;
+    await publish(root, version, text, sync);
     return { path: root, version, length: manifest.length, files: ctx.created.length, bytes: ctx.bytes };
   } finally {
     if (!committed && ctx !== null)
       for (const f of ctx.created) fs.rmSync(dataPath(root, f), { force: true });
-    release();
+    lock.release();
+  }
+}
+
+/**
+ * The newest committed version (null for a new dataset): `manifest.json`'s, or a newer version file
+ * left by a writer that died before its rename, which is then published. A version file that is not
+ * the manifest of its version was never committed (no commit can leave one) and is removed.
+ */
+export async function newestCommitted(root: string, sync: boolean): Promise<Manifest | null> {
+  const current = fs.existsSync(manifestPath(root)) ? await readManifest(root) : null;
+  const base = current?.version ?? 0;
+  for (const v of listVersionFiles(root).reverse()) {
+    if (v <= base) break;
+    const committed = await versionFile(root, v);
+    if (committed !== null) {
+      await publish(root, v, committed.text, sync);
+      return committed.manifest;
+    }
+    fs.rmSync(versionPath(root, v), { force: true });
+  }
+  return current;
+}
+
+/**
+ * Make `manifest.json` the manifest of `version`, or of a newer version committed meanwhile (only a
+ * writer that took over a stalled writer's lock can commit one), so it never ends behind a commit.
+ */
+async function publish(root: string, version: number, text: string, sync: boolean): Promise<void> {
+  for (;;) {
+    await writeFileAtomic(manifestPath(root), text, sync);
+    const newest = listVersionFiles(root).at(-1) ?? 0;
+    if (newest <= version) return;
+    const next = await versionFile(root, newest);
+    if (next === null) return;
+    version = newest;
+    text = next.text;
+  }
+}
+
+/** `_versions/<v>.json` with its text, or null when it is not a readable manifest of version v. */
+async function versionFile(root: string, v: number): Promise<{ manifest: Manifest; text: string } | null> {
+  const file = versionPath(root, v);
+  try {
+    const text = await fs.promises.readFile(file, 'utf8');
+    const manifest = parseManifest(text, file);
+    return manifest.version === v ? { manifest, text } : null;
+  } catch {
+    return null;
   }
 }

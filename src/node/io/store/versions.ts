@@ -2,6 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InvalidArgumentError } from '../../../core/errors.js';
+import type { LockOptions } from '../../../core/frame/writer.js';
+import { newestCommitted } from './commit.js';
 import { DATA_DIR, LOCK, listVersionFiles, MANIFEST, VERSIONS_DIR, versionPath } from './layout.js';
 import { acquireLock } from './lock.js';
 import type { Manifest } from './manifest.js';
@@ -45,7 +47,7 @@ function info(m: Manifest, current: boolean): VersionInfo {
 }
 
 /** Options of {@link vacuum}. */
-export interface VacuumOptions {
+export interface VacuumOptions extends LockOptions {
   /** How many of the newest committed versions to keep (default 1: only the current one). */
   keep?: number;
   /** Report what would be removed without removing anything. */
@@ -76,8 +78,10 @@ export async function vacuum(datasetPath: string, options: VacuumOptions = {}): 
     );
   const root = path.resolve(datasetPath);
   await readManifest(root); // a clear error when there is no dataset
-  const release = acquireLock(root);
+  const lock = await acquireLock(root, options);
   try {
+    // A commit whose writer died before publishing it is kept, not vacuumed as litter.
+    await newestCommitted(root, true);
     const current = await readManifest(root);
     const committed = committedVersions(root, current);
     const kept = committed.slice(-keep);
@@ -114,7 +118,7 @@ export async function vacuum(datasetPath: string, options: VacuumOptions = {}): 
       bytesFreed,
     };
   } finally {
-    release();
+    lock.release();
   }
 }
 

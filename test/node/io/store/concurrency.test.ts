@@ -1,0 +1,92 @@
+/**
+ * Concurrent writers, in separate processes: appenders racing for a stale lock (left by a writer that
+ * died) must never commit one version twice nor lose an acknowledged append.
+ *
+ * Trials: RACE_TRIALS (default 20) of RACE_APPENDERS (default 6) appenders; each prints its counts. A larger run:
+ * `RACE_TRIALS=300 npx vitest run test/node/io/store/concurrency.test.ts`.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DataFrame, read, versions, write } from '../../../../src/index.js';
+import { bundleChild, type Child, startChild, waitUntil } from './children.js';
+import { tempDatasets } from './helpers.js';
+
+const dataset = tempDatasets('tessera-race-');
+const APPENDERS = Number(process.env.RACE_APPENDERS ?? 6);
+const TRIALS = Number(process.env.RACE_TRIALS ?? 20);
+
+/** A pid that no process has now (a process that has exited). */
+function deadPid(): number {
+  return spawnSync(process.execPath, ['-e', '0']).pid!;
+}
+
+describe('appenders racing after a dead writer', () => {
+  const children: Child[] = [];
+  beforeAll(async () => {
+    const bundle = bundleChild('race-appender', path.dirname(dataset()));
+    for (let k = 0; k < APPENDERS; k++) children.push(await startChild(bundle, [], 'pipe'));
+  }, 30_000);
+  afterAll(() => {
+    for (const c of children) c.proc.kill();
+  });
+
+  it(`${TRIALS} trials: every acknowledged append is present once, no version is committed twice`, async () => {
+    const counts = {
+      trials: 0,
+      acked: 0,
+      failed: 0,
+      lost: 0,
+      duplicated: 0,
+      sameVersion: 0,
+      silentTrials: 0,
+    };
+    const problems: string[] = [];
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const p = dataset();
+      await write(new DataFrame({ id: Float64Array.of(0) }), p, { fsync: false });
+      fs.writeFileSync(
+        path.join(p, '_lock'),
+        JSON.stringify({ pid: deadPid(), host: os.hostname(), since: new Date().toISOString() }),
+      );
+      const before = children.map((c) => c.out().length);
+      children.forEach((c, k) => c.proc.stdin!.write(`${p} ${k + 1}\n`));
+      await Promise.all(
+        children.map((c, k) =>
+          waitUntil(() => c.out().slice(before[k]).includes('\n'), c, 20_000, `trial ${trial}: no answer`),
+        ),
+      );
+      const answers = children.map((c, k) => c.out().slice(before[k]).trim());
+      const acked = answers.filter((a) => a.startsWith('acked')).map((a) => a.split(' ').map(Number));
+      const ids = (await read(p)).column('id').toArray() as number[];
+      const ackedVersions = acked.map((a) => a[2]);
+      let lost = 0;
+      let duplicated = 0;
+      for (const [, id] of acked) {
+        const n = ids.filter((x) => x === id).length;
+        if (n === 0) lost++;
+        if (n > 1) duplicated++;
+      }
+      const sameVersion = ackedVersions.length - new Set(ackedVersions).size;
+      counts.trials++;
+      counts.acked += acked.length;
+      counts.failed += answers.length - acked.length;
+      counts.lost += lost;
+      counts.duplicated += duplicated;
+      counts.sameVersion += sameVersion;
+      if (lost + duplicated + sameVersion > 0) {
+        counts.silentTrials++;
+        problems.push(`trial ${trial}: ${answers.join(' | ')} -> ids ${ids.join(',')}`);
+      } else {
+        // Nothing but the acknowledged rows, and one version per acknowledged append.
+        expect([...ids].sort()).toEqual([0, ...acked.map((a) => a[1])].sort());
+        expect((await versions(p)).length).toBe(1 + acked.length);
+      }
+    }
+    console.log('race counts', JSON.stringify(counts));
+    expect(problems).toEqual([]);
+    expect(counts.failed).toBe(0);
+  }, 60_000);
+});
