@@ -52,7 +52,7 @@ describe('appenders racing after a dead writer', () => {
         JSON.stringify({ pid: deadPid(), host: os.hostname(), since: new Date().toISOString() }),
       );
       const before = children.map((c) => c.out().length);
-      children.forEach((c, k) => c.proc.stdin!.write(`${p} ${k + 1}\n`));
+      for (const [k, c] of children.entries()) c.proc.stdin!.write(`${p} ${k + 1}\n`);
       await Promise.all(
         children.map((c, k) =>
           waitUntil(() => c.out().slice(before[k]).includes('\n'), c, 20_000, `trial ${trial}: no answer`),
