@@ -74,23 +74,36 @@ export async function commit(
 }
 
 /**
- * The newest committed version (null for a new dataset): `manifest.json`'s, or a newer version file
- * left by a writer that died before its rename, which is then published. A version file that is not
- * the manifest of its version was never committed (no commit can leave one) and is removed.
+ * The newest committed version (null for a new dataset), published in `manifest.json` if its writer
+ * died before it did. A version file above it that is not the manifest of its version was never
+ * committed (no commit can leave one) and is removed.
  */
 export async function newestCommitted(root: string, sync: boolean): Promise<Manifest | null> {
-  const current = fs.existsSync(manifestPath(root)) ? await readManifest(root) : null;
-  const base = current?.version ?? 0;
+  // readManifest follows commits past manifest.json; a new dataset's first may lack manifest.json.
+  let newest = fs.existsSync(manifestPath(root)) ? await readManifest(root) : null;
   for (const v of listVersionFiles(root).reverse()) {
-    if (v <= base) break;
+    if (v <= (newest?.version ?? 0)) break;
     const committed = await versionFile(root, v);
     if (committed !== null) {
-      await publish(root, v, committed.text, sync);
-      return committed.manifest;
+      newest = committed.manifest;
+      break;
     }
     fs.rmSync(versionPath(root, v), { force: true });
   }
-  return current;
+  if (newest !== null && publishedVersion(root) !== newest.version) {
+    const text = await fs.promises.readFile(versionPath(root, newest.version), 'utf8');
+    await publish(root, newest.version, text, sync);
+  }
+  return newest;
+}
+
+/** The version `manifest.json` names (0 when there is none). */
+function publishedVersion(root: string): number {
+  try {
+    return Number(JSON.parse(fs.readFileSync(manifestPath(root), 'utf8')).version) || 0;
+  } catch {
+    return 0;
+  }
 }
 
 /**

@@ -32,7 +32,7 @@ import {
 
 /** The manifest of a committed version (default: the current one). */
 export async function readManifest(root: string, version?: number): Promise<Manifest> {
-  const current = await readManifestFile(root, manifestPath(root), true);
+  const current = await committedAfter(root, await readManifestFile(root, manifestPath(root), true));
   if (version === undefined || version === current.version) return current;
   if (!Number.isSafeInteger(version) || version < 1 || version > current.version)
     throw new VersionNotFoundError(version, committedVersions(root, current), root);
@@ -50,6 +50,31 @@ export async function readManifest(root: string, version?: number): Promise<Mani
       `it describes version ${m.version}, not ${version}`,
     );
   return m;
+}
+
+/**
+ * `published`, or the newest version committed after it: a commit creates `_versions/<n>.json` (its
+ * commit point) before it replaces manifest.json, so a writer that died in between leaves version n
+ * committed but not yet in manifest.json (commit.ts publishes it at the next commit).
+ */
+async function committedAfter(root: string, published: Manifest): Promise<Manifest> {
+  let m = published;
+  for (;;) {
+    const next = versionPath(root, m.version + 1);
+    let text: string;
+    try {
+      text = await fs.promises.readFile(next, 'utf8');
+    } catch {
+      return m;
+    }
+    try {
+      const n = parseManifest(text, next);
+      if (n.version !== m.version + 1) return m;
+      m = n;
+    } catch {
+      return m; // not a commit (commit.ts removes it)
+    }
+  }
 }
 
 /** Committed versions that still have a manifest, ascending. */

@@ -10,7 +10,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataFrame, read, versions, write } from '../../../../src/index.js';
+import { ConcurrentWriteError, DataFrame, read, versions, write } from '../../../../src/index.js';
+import { commit } from '../../../../src/node/io/store/commit.js';
+import { append } from '../../../../src/node/io/store/write.js';
 import { bundleChild, type Child, startChild, waitUntil } from './children.js';
 import { tempDatasets } from './helpers.js';
 
@@ -89,4 +91,37 @@ describe('appenders racing after a dead writer', () => {
     expect(problems).toEqual([]);
     expect(counts.failed).toBe(0);
   }, 60_000);
+});
+
+describe('two writers past the lock', () => {
+  it("the one that numbers a version another committed first fails, and loses no one else's rows", async () => {
+    const p = dataset();
+    await write(new DataFrame({ id: Float64Array.of(0) }), p, { fsync: false });
+    const lock = path.join(p, '_lock');
+    let go!: () => void;
+    const gate = new Promise<void>((r) => (go = r));
+    let building!: () => void;
+    const started = new Promise<void>((r) => (building = r));
+    // Writer A holds the lock and stalls while it writes its data (as past a lost lease).
+    const a = commit(p, { fsync: false }, async (_ctx, current) => {
+      building();
+      await gate;
+      return { ...current!, parent: current!.version, operation: 'append' };
+    });
+    await started;
+    // Writer B takes the lock over, commits version 2 and goes; A's lock file is as A left it.
+    const held = fs.readFileSync(lock);
+    fs.rmSync(lock);
+    const b = await append(p, new DataFrame({ id: Float64Array.of(1) }), { fsync: false });
+    fs.writeFileSync(lock, held);
+    go();
+    const outcome = await a.then(
+      (r) => r,
+      (e) => e,
+    );
+    expect(b.version).toBe(2);
+    expect(outcome).toBeInstanceOf(ConcurrentWriteError);
+    expect((await read(p)).column('id').toArray()).toEqual([0, 1]);
+    expect((await versions(p)).map((v) => v.version)).toEqual([1, 2]);
+  });
 });
