@@ -8,7 +8,7 @@ import type { DataFrame } from './frame.js';
 export interface LockOptions {
   /**
    * How long to wait for another writer to finish, in milliseconds (default 5000; 0: fail at once
-   * with ConcurrentWriteError). Waiting backs off from a few milliseconds to 100 ms between tries.
+   * with ConcurrentWriteError). Waiting backs off from a few milliseconds to 50 ms between tries.
    */
   lockTimeoutMs?: number;
   /**

@@ -23,7 +23,7 @@ export const DEFAULT_LOCK_TIMEOUT_MS = 5000;
 export const DEFAULT_LOCK_LEASE_MS = 30_000;
 /** A break claim older than this was left by a process that died while breaking (it takes µs). */
 const ABANDONED_CLAIM_MS = 5000;
-const MAX_BACKOFF_MS = 100;
+const MAX_BACKOFF_MS = 50;
 
 interface LockInfo {
   pid: number;

@@ -2,7 +2,7 @@
  * Concurrent writers, in separate processes: appenders racing for a stale lock (left by a writer that
  * died) must never commit one version twice nor lose an acknowledged append.
  *
- * Trials: RACE_TRIALS (default 20) of RACE_APPENDERS (default 6) appenders; each prints its counts. A larger run:
+ * Trials: RACE_TRIALS (default 15) of RACE_APPENDERS (default 6) appenders; each prints its counts. A larger run:
  * `RACE_TRIALS=300 npx vitest run test/node/io/store/concurrency.test.ts`.
  */
 import { spawnSync } from 'node:child_process';
@@ -18,7 +18,7 @@ import { tempDatasets } from './helpers.js';
 
 const dataset = tempDatasets('tessera-race-');
 const APPENDERS = Number(process.env.RACE_APPENDERS ?? 6);
-const TRIALS = Number(process.env.RACE_TRIALS ?? 20);
+const TRIALS = Number(process.env.RACE_TRIALS ?? 15);
 
 /** A pid that no process has now (a process that has exited). */
 function deadPid(): number {
@@ -35,62 +35,66 @@ describe('appenders racing after a dead writer', () => {
     for (const c of children) c.proc.kill();
   });
 
-  it(`${TRIALS} trials: every acknowledged append is present once, no version is committed twice`, async () => {
-    const counts = {
-      trials: 0,
-      acked: 0,
-      failed: 0,
-      lost: 0,
-      duplicated: 0,
-      sameVersion: 0,
-      silentTrials: 0,
-    };
-    const problems: string[] = [];
-    for (let trial = 0; trial < TRIALS; trial++) {
-      const p = dataset();
-      await write(new DataFrame({ id: Float64Array.of(0) }), p, { fsync: false });
-      fs.writeFileSync(
-        path.join(p, '_lock'),
-        JSON.stringify({ pid: deadPid(), host: os.hostname(), since: new Date().toISOString() }),
-      );
-      const before = children.map((c) => c.out().length);
-      for (const [k, c] of children.entries()) c.proc.stdin!.write(`${p} ${k + 1}\n`);
-      await Promise.all(
-        children.map((c, k) =>
-          waitUntil(() => c.out().slice(before[k]).includes('\n'), c, 20_000, `trial ${trial}: no answer`),
-        ),
-      );
-      const answers = children.map((c, k) => c.out().slice(before[k]).trim());
-      const acked = answers.filter((a) => a.startsWith('acked')).map((a) => a.split(' ').map(Number));
-      const ids = (await read(p)).column('id').toArray() as number[];
-      const ackedVersions = acked.map((a) => a[2]);
-      let lost = 0;
-      let duplicated = 0;
-      for (const [, id] of acked) {
-        const n = ids.filter((x) => x === id).length;
-        if (n === 0) lost++;
-        if (n > 1) duplicated++;
+  it(
+    `${TRIALS} trials: every acknowledged append is present once, no version is committed twice`,
+    async () => {
+      const counts = {
+        trials: 0,
+        acked: 0,
+        failed: 0,
+        lost: 0,
+        duplicated: 0,
+        sameVersion: 0,
+        silentTrials: 0,
+      };
+      const problems: string[] = [];
+      for (let trial = 0; trial < TRIALS; trial++) {
+        const p = dataset();
+        await write(new DataFrame({ id: Float64Array.of(0) }), p, { fsync: false });
+        fs.writeFileSync(
+          path.join(p, '_lock'),
+          JSON.stringify({ pid: deadPid(), host: os.hostname(), since: new Date().toISOString() }),
+        );
+        const before = children.map((c) => c.out().length);
+        for (const [k, c] of children.entries()) c.proc.stdin!.write(`${p} ${k + 1}\n`);
+        await Promise.all(
+          children.map((c, k) =>
+            waitUntil(() => c.out().slice(before[k]).includes('\n'), c, 20_000, `trial ${trial}: no answer`),
+          ),
+        );
+        const answers = children.map((c, k) => c.out().slice(before[k]).trim());
+        const acked = answers.filter((a) => a.startsWith('acked')).map((a) => a.split(' ').map(Number));
+        const ids = (await read(p)).column('id').toArray() as number[];
+        const ackedVersions = acked.map((a) => a[2]);
+        let lost = 0;
+        let duplicated = 0;
+        for (const [, id] of acked) {
+          const n = ids.filter((x) => x === id).length;
+          if (n === 0) lost++;
+          if (n > 1) duplicated++;
+        }
+        const sameVersion = ackedVersions.length - new Set(ackedVersions).size;
+        counts.trials++;
+        counts.acked += acked.length;
+        counts.failed += answers.length - acked.length;
+        counts.lost += lost;
+        counts.duplicated += duplicated;
+        counts.sameVersion += sameVersion;
+        if (lost + duplicated + sameVersion > 0) {
+          counts.silentTrials++;
+          problems.push(`trial ${trial}: ${answers.join(' | ')} -> ids ${ids.join(',')}`);
+        } else {
+          // Nothing but the acknowledged rows, and one version per acknowledged append.
+          expect([...ids].sort()).toEqual([0, ...acked.map((a) => a[1])].sort());
+          expect((await versions(p)).length).toBe(1 + acked.length);
+        }
       }
-      const sameVersion = ackedVersions.length - new Set(ackedVersions).size;
-      counts.trials++;
-      counts.acked += acked.length;
-      counts.failed += answers.length - acked.length;
-      counts.lost += lost;
-      counts.duplicated += duplicated;
-      counts.sameVersion += sameVersion;
-      if (lost + duplicated + sameVersion > 0) {
-        counts.silentTrials++;
-        problems.push(`trial ${trial}: ${answers.join(' | ')} -> ids ${ids.join(',')}`);
-      } else {
-        // Nothing but the acknowledged rows, and one version per acknowledged append.
-        expect([...ids].sort()).toEqual([0, ...acked.map((a) => a[1])].sort());
-        expect((await versions(p)).length).toBe(1 + acked.length);
-      }
-    }
-    console.log('race counts', JSON.stringify(counts));
-    expect(problems).toEqual([]);
-    expect(counts.failed).toBe(0);
-  }, 60_000);
+      console.log('race counts', JSON.stringify(counts));
+      expect(problems).toEqual([]);
+      expect(counts.failed).toBe(0);
+    },
+    Math.max(60_000, TRIALS * 1000),
+  );
 });
 
 describe('two writers past the lock', () => {
