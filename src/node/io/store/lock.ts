@@ -67,7 +67,8 @@ export async function acquireLock(root: string, options: LockOptions = {}): Prom
     if (holder === null) continue; // released meanwhile
     if (isStale(holder, leaseMs)) {
       removeIfStill(file, holder.id, (s) => isStale(s, leaseMs));
-      continue;
+      // Gone: try again at once; still there (another process is breaking it): wait as for a live one.
+      if (lockState(file)?.id !== holder.id) continue;
     }
     const waited = Date.now() - start;
     if (waited >= timeoutMs) throw busyError(root, file, holder, waited);
@@ -75,29 +76,30 @@ export async function acquireLock(root: string, options: LockOptions = {}): Prom
     backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
   }
   let lost = false;
-  const heartbeat = setInterval(
-    () => {
-      const now = lockState(file);
-      if (now?.id !== info.token) {
+  const beat = () => {
+    // Never throws (a timer's exception would end the process); a failed beat is seen by the next.
+    try {
+      if (lockState(file)?.id !== info.token) {
         lost = true;
         clearInterval(heartbeat);
         return;
       }
       const t = new Date();
-      try {
-        fs.utimesSync(file, t, t);
-      } catch {
-        // Gone: the next beat (or the commit's check) sees it.
-      }
-    },
-    Math.max(1, Math.floor(leaseMs / 4)),
-  );
+      fs.utimesSync(file, t, t);
+    } catch {}
+  };
+  const heartbeat = setInterval(beat, Math.max(1, Math.floor(leaseMs / 4)));
   heartbeat.unref();
   return {
     held: () => !lost && lockState(file)?.id === info.token,
     release: () => {
       clearInterval(heartbeat);
-      removeIfStill(file, info.token, () => true);
+      try {
+        removeIfStill(file, info.token, () => true);
+      } catch {
+        // Not removable (the dataset was deleted meanwhile, or is read-only now): no longer
+        // refreshed, the lock is taken over once its lease has passed.
+      }
     },
   };
 }

@@ -137,6 +137,26 @@ describe('the write lock', () => {
     other.release();
   });
 
+  it('a takeover left half done by a process that died is finished by the next writer', async () => {
+    const dead = JSON.stringify({
+      pid: 1,
+      host: `not-${os.hostname()}`,
+      since: '',
+      token: 'abc',
+      leaseMs: 1000,
+    });
+    const { p, lock } = await datasetWithLock(dead);
+    age(lock, 5);
+    // The claim of a breaker that is at work blocks a takeover; one abandoned for 5 s does not.
+    const claim = `${lock}.break-abc`;
+    fs.writeFileSync(claim, 'x');
+    await expect(append(p, rows(1, 1), noWait)).rejects.toThrow(ConcurrentWriteError);
+    age(claim, 6);
+    await append(p, rows(1, 1), noWait);
+    expect(await ids(p)).toEqual([0, 1]);
+    expect(fs.readdirSync(p).filter((n) => n.startsWith('_lock'))).toEqual([]);
+  });
+
   it('breakLock removes any lock, and says whether there was one', async () => {
     const { p, lock } = await datasetWithLock(
       JSON.stringify({ pid: process.ppid, host: os.hostname(), since: '' }),
