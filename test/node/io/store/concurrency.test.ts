@@ -97,6 +97,84 @@ describe('appenders racing after a dead writer', () => {
   );
 });
 
+describe('appenders, one of them killed at a random moment', () => {
+  const ROUNDS = Number(process.env.KILL_ROUNDS ?? 5);
+  const PER_CHILD = 10;
+  it(
+    `${ROUNDS} rounds: the others take its lock over, and no acknowledged append is lost`,
+    async () => {
+      const bundle = bundleChild('race-appender', path.dirname(dataset()));
+      const survivors = [await startChild(bundle, [], 'pipe'), await startChild(bundle, [], 'pipe')];
+      const counts = { rounds: 0, acked: 0, lost: 0, duplicated: 0, unackedPresent: 0, failed: 0 };
+      const seen = new Map<number, number>();
+      const p = dataset();
+      await write(new DataFrame({ id: Float64Array.of(0) }), p, { fsync: false });
+      let next = 1;
+      let seed = 7;
+      const rand = () => {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        return seed / 2 ** 31;
+      };
+      const acked = new Set<number>();
+      const sent: number[] = [];
+      try {
+        for (let round = 0; round < ROUNDS; round++) {
+          const victim = await startChild(bundle, [], 'pipe');
+          const all = [victim, ...survivors];
+          const before = all.map((c) => c.out().length);
+          for (const c of all)
+            for (let k = 0; k < PER_CHILD; k++) {
+              sent.push(next);
+              c.proc.stdin!.write(`${p} ${next++}\n`);
+            }
+          await new Promise((r) => setTimeout(r, rand() * 150));
+          victim.proc.kill('SIGKILL');
+          await victim.exited;
+          await Promise.all(
+            survivors.map((c, k) =>
+              waitUntil(
+                () =>
+                  c
+                    .out()
+                    .slice(before[k + 1])
+                    .split('\n').length > PER_CHILD,
+                c,
+                30_000,
+                `round ${round}: a survivor did not finish`,
+              ),
+            ),
+          );
+          for (const [k, c] of all.entries())
+            for (const line of c.out().slice(before[k]).split('\n')) {
+              if (line.startsWith('acked')) acked.add(Number(line.split(' ')[1]));
+              else if (line.startsWith('failed')) counts.failed++;
+            }
+          counts.rounds++;
+        }
+        for (const id of (await read(p)).column('id').toArray() as number[])
+          seen.set(id, (seen.get(id) ?? 0) + 1);
+        for (const id of acked) if (!seen.has(id)) counts.lost++;
+        for (const [id, n] of seen) {
+          if (n > 1) counts.duplicated++;
+          if (id !== 0 && !acked.has(id)) counts.unackedPresent++;
+        }
+        counts.acked = acked.size;
+        console.log('kill-among-appenders counts', JSON.stringify(counts));
+        expect(counts.lost).toBe(0);
+        expect(counts.duplicated).toBe(0);
+        expect(counts.failed).toBe(0);
+        // At most the append in flight when its writer was killed committed unacknowledged.
+        expect(counts.unackedPresent).toBeLessThanOrEqual(ROUNDS);
+        // One version per row appended.
+        expect((await versions(p)).length).toBe(seen.size);
+      } finally {
+        for (const c of survivors) c.proc.kill();
+      }
+    },
+    Math.max(60_000, ROUNDS * 5000),
+  );
+});
+
 describe('two writers past the lock', () => {
   it("the one that numbers a version another committed first fails, and loses no one else's rows", async () => {
     const p = dataset();
