@@ -66,6 +66,7 @@ export {
   type Group,
   type GroupBy,
   type GroupRows,
+  type LockOptions,
   type MapFn,
   type MapFunction,
   type MapOptions,
@@ -338,6 +339,7 @@ export {
 
 export {
   append,
+  breakLock,
   dropIndex,
   MappedTensorColumn,
   type ReadOptions,

@@ -163,7 +163,10 @@ export class MissingVariableError extends TesseraError {
   }
 }
 
-/** Another process holds a dataset's write lock. */
+/**
+ * Another writer holds a dataset's write lock past the caller's `lockTimeoutMs`, or committed the
+ * version this write was about to commit; nothing was committed, so the write can be retried.
+ */
 export class ConcurrentWriteError extends TesseraError {}
 
 /**

@@ -62,6 +62,7 @@ export {
   type Group,
   type GroupBy,
   type GroupRows,
+  type LockOptions,
   type MapFn,
   type MapFunction,
   type MapOptions,

@@ -26,4 +26,10 @@ export {
 } from './search.js';
 export type { SliceByResult } from './sliceby.js';
 export type { SortBy, SortKey, SortOptions } from './sort.js';
-export { type FrameWriter, registerFrameWriter, type WriteOptions, type WriteResult } from './writer.js';
+export {
+  type FrameWriter,
+  type LockOptions,
+  registerFrameWriter,
+  type WriteOptions,
+  type WriteResult,
+} from './writer.js';

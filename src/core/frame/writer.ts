@@ -1,8 +1,26 @@
 import { UnsupportedError } from '../errors.js';
 import type { DataFrame } from './frame.js';
 
+/**
+ * How an edit of a stored dataset waits for another writer's lock, and the lease of its own lock
+ * (the Node store's lock.ts).
+ */
+export interface LockOptions {
+  /**
+   * How long to wait for another writer to finish, in milliseconds (default 5000; 0: fail at once
+   * with ConcurrentWriteError). Waiting backs off from a few milliseconds to 50 ms between tries.
+   */
+  lockTimeoutMs?: number;
+  /**
+   * The lease of the lock, in milliseconds (default 30000): a writer refreshes its lock several times
+   * per lease, so a lock not refreshed for a lease (its writer died, on any machine) is taken over.
+   * It also applies to lock files that name no lease (empty or garbled ones).
+   */
+  lockLeaseMs?: number;
+}
+
 /** Options of `df.write(path)` (see the Node store's `write`). */
-export interface WriteOptions {
+export interface WriteOptions extends LockOptions {
   /**
    * Deferred columns that have no registered function name are computed and stored as data
    * (default false: such a column is an error, since a dataset stores functions by name only).

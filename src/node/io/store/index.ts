@@ -15,6 +15,7 @@ import { write } from './write.js';
 
 export { resetStoreIoStats, type StoreIoStats, storeIoStats } from './file-io.js';
 export { dropIndex, type SaveIndexOptions, saveIndex } from './indexes.js';
+export { breakLock } from './lock.js';
 export type {
   ColumnEntry,
   DeferredEntry,

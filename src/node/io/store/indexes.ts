@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { TensorColumn } from '../../../core/column/tensor.js';
 import { ColumnNotFoundError, InvalidArgumentError, TypeMismatchError } from '../../../core/errors.js';
-import type { WriteResult } from '../../../core/frame/writer.js';
+import type { LockOptions, WriteResult } from '../../../core/frame/writer.js';
 import type { LshIndex } from '../../../core/search/lsh-index.js';
 import { encodeLshIndex } from '../../../core/search/lsh-serialize.js';
 import { commit, type Draft } from './commit.js';
@@ -16,7 +16,7 @@ import { read } from './read.js';
 import { writeDataFile } from './write-fragments.js';
 
 /** Options of {@link saveIndex} and {@link dropIndex}. */
-export interface SaveIndexOptions {
+export interface SaveIndexOptions extends LockOptions {
   /** fsync the file and manifest before the commit counts (default true). */
   fsync?: boolean;
 }

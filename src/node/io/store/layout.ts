@@ -9,7 +9,7 @@
  *                          .arrow (scalar, Arrow IPC file), .npy (tensor) with .crc (block checksums)
  *                          and .validity (null bitmap), .jsonl (object), .lsh (a saved search
  *                          index, listed under the manifest's `indexes`)
- *   _lock                  present while a process writes (holds its pid)
+ *   _lock                  present while a process writes (holds its pid, host and lease; lock.ts)
  * ```
  */
 import { randomBytes } from 'node:crypto';
@@ -94,6 +94,7 @@ export function isDatasetEntry(name: string): boolean {
     name === DATA_DIR ||
     name === LOCK ||
     name.startsWith(`${MANIFEST}.tmp-`) ||
-    name.startsWith(`${LOCK}.tmp-`)
+    name.startsWith(`${LOCK}.tmp-`) ||
+    name.startsWith(`${LOCK}.break-`)
   );
 }

@@ -44,13 +44,28 @@ import { DAMAGED_VERSION_WARNING, FALLBACK_WARNING, warnStore } from './warnings
  * An old version's file that is damaged is a {@link CorruptDataError}.
  */
 export async function readManifest(root: string, version?: number): Promise<Manifest> {
-  const current = await readCurrentManifest(root);
+  const current = await committedAfter(root, await readCurrentManifest(root));
   if (version === undefined || version === current.version) return current;
   if (!Number.isSafeInteger(version) || version < 1 || version > current.version)
     throw new VersionNotFoundError(version, committedVersions(root, current), root);
   const m = await readVersionFile(root, version);
   if (m === null) throw new VersionNotFoundError(version, committedVersions(root, current), root);
   return m;
+}
+
+/**
+ * `published`, or the newest version committed after it: a commit creates `_versions/<n>.json` (its
+ * commit point) before it replaces manifest.json, so a writer that died in between leaves version n
+ * committed but not yet in manifest.json (commit.ts publishes it at the next commit).
+ */
+async function committedAfter(root: string, published: Manifest): Promise<Manifest> {
+  let m = published;
+  for (;;) {
+    // Damaged or missing: `m` is the newest readable commit (commit.ts refuses to build past damage).
+    const next = await orCorrupt(() => readVersionFile(root, m.version + 1));
+    if (next === null || next instanceof CorruptDataError) return m;
+    m = next;
+  }
 }
 
 /** Committed versions that still have a manifest, ascending. */

@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CorruptDataError, DatasetNotFoundError } from '../../../core/errors.js';
+import type { LockOptions } from '../../../core/frame/writer.js';
 import { writeFileAtomic } from './atomic.js';
 import { manifestPath, versionPath } from './layout.js';
 import { acquireLock } from './lock.js';
@@ -14,7 +15,7 @@ import { serializeManifest } from './manifest-write.js';
 import { scanManifests } from './verify.js';
 
 /** Options of {@link repair}. */
-export interface RepairOptions {
+export interface RepairOptions extends LockOptions {
   /** Also delete version files that are damaged (those versions cannot be read anyway). */
   dropDamaged?: boolean;
   /** Flush the rewritten files to disk (default true). */
@@ -43,7 +44,7 @@ export async function repair(datasetPath: string, options: RepairOptions = {}): 
   const root = path.resolve(datasetPath);
   const sync = options.fsync ?? true;
   if (!fs.existsSync(root)) throw new DatasetNotFoundError(root, 'the directory does not exist');
-  const release = acquireLock(root);
+  const lock = await acquireLock(root, options);
   try {
     const scan = await scanManifests(root);
     const current = scan.current;
@@ -80,6 +81,6 @@ export async function repair(datasetPath: string, options: RepairOptions = {}): 
       droppedVersions,
     };
   } finally {
-    release();
+    lock.release();
   }
 }

@@ -2,6 +2,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CorruptDataError, InvalidArgumentError } from '../../../core/errors.js';
+import type { LockOptions } from '../../../core/frame/writer.js';
+import { newestCommitted } from './commit.js';
 import {
   checkOwnDirectory,
   DATA_DIR,
@@ -67,7 +69,7 @@ function info(m: Manifest, current: boolean): VersionInfo {
 }
 
 /** Options of {@link vacuum}. */
-export interface VacuumOptions {
+export interface VacuumOptions extends LockOptions {
   /** How many of the newest committed versions to keep (default 1: only the current one). */
   keep?: number;
   /** Report what would be removed without removing anything. */
@@ -100,10 +102,12 @@ export async function vacuum(datasetPath: string, options: VacuumOptions = {}): 
   // to the dataset is resolved once, and a linked data/ or _versions/ is refused.
   const root = realDirectory(path.resolve(datasetPath));
   await readManifest(root); // a clear error when there is no dataset
-  const release = acquireLock(root);
+  const lock = await acquireLock(root, options);
   try {
     checkOwnDirectory(root, DATA_DIR);
     checkOwnDirectory(root, VERSIONS_DIR);
+    // A commit whose writer died before publishing it is kept, not vacuumed as litter.
+    await newestCommitted(root, true);
     const current = await readManifest(root);
     const committed = committedVersions(root, current);
     const kept = committed.slice(-keep);
@@ -141,7 +145,7 @@ export async function vacuum(datasetPath: string, options: VacuumOptions = {}): 
     }
     return { kept, removedVersions, removedFiles, bytesFreed };
   } finally {
-    release();
+    lock.release();
   }
 }
 
