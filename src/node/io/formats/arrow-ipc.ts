@@ -9,7 +9,9 @@
  * const flights = await readArrow('flights.arrow', { columns: ['delay', 'distance'] });
  * await writeArrow(df, 'out.arrows', { format: 'stream' });
  */
+import type { FileHandle } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
+import { Footer } from 'apache-arrow/ipc/metadata/file';
 import { ByteBuffer } from 'flatbuffers';
 import { columnFromArrow, KIND_KEY, tensorFromArrow } from '../../../core/column/arrow.js';
 import type { Column } from '../../../core/column/column.js';
@@ -50,7 +52,8 @@ export function parseArrow(bytes: Uint8Array, options: ArrowReadOptions & { file
 
 /**
  * Record batches of the Arrow IPC stream or file at `path`, one frame each, read as the file is
- * streamed (memory holds one batch).
+ * streamed (memory holds one batch). The file's structure is checked as {@link readArrow} checks
+ * it, before the first batch, so a damaged file is a ParseError, never a hang.
  */
 export async function* readArrowBatches(
   path: string,
@@ -58,9 +61,12 @@ export async function* readArrowBatches(
 ): AsyncGenerator<DataFrame> {
   const handle = await openInput(path);
   try {
-    let reader: Awaited<ReturnType<typeof openReader>>;
+    const messages = await checkedMessagesOf(handle, path);
+    let reader: arrow.AsyncRecordBatchStreamReader;
     try {
-      reader = await openReader(handle);
+      reader = (await arrow.RecordBatchReader.from(
+        messageBytes(handle, messages),
+      )) as arrow.AsyncRecordBatchStreamReader;
     } catch (e) {
       throw asParseError(path, e);
     }
@@ -81,9 +87,73 @@ export async function* readArrowBatches(
   }
 }
 
-async function openReader(handle: Awaited<ReturnType<typeof openInput>>) {
-  const reader = await arrow.RecordBatchReader.from(handle.createReadStream({ autoClose: false }));
-  return reader.open();
+/** The checked messages, as one Arrow IPC stream read piece by piece (one message in memory). */
+async function* messageBytes(
+  handle: FileHandle,
+  messages: readonly CheckedMessage[],
+): AsyncGenerator<Uint8Array> {
+  for (const m of messages) {
+    const bytes = new Uint8Array(8 + m.headerLength + m.bodyLength);
+    const view = new DataView(bytes.buffer);
+    view.setInt32(0, -1, true);
+    view.setInt32(4, m.headerLength, true);
+    if (m.bytes) bytes.set(m.bytes, 8);
+    else await readFully(handle, bytes.subarray(8), m.header);
+    yield bytes;
+  }
+  yield new Uint8Array(8).fill(0xff, 0, 4); // end-of-stream marker
+}
+
+async function readFully(handle: FileHandle, into: Uint8Array, position: number): Promise<void> {
+  let done = 0;
+  while (done < into.length) {
+    const { bytesRead } = await handle.read(into, done, into.length - done, position + done);
+    if (bytesRead === 0) throw new Error(`the file ended at byte ${position + done} while it was read`);
+    done += bytesRead;
+  }
+}
+
+/**
+ * The messages of the Arrow IPC file or stream open in `handle`, each checked as
+ * {@link checkedTable} checks them, reading only their framing and headers.
+ */
+async function checkedMessagesOf(handle: FileHandle, file: string): Promise<readonly CheckedMessage[]> {
+  try {
+    const size = (await handle.stat()).size;
+    const read = async (at: number, length: number) => {
+      const bytes = new Uint8Array(length);
+      await readFully(handle, bytes, at);
+      return bytes;
+    };
+    if (size < 8) throw new ParseError(file, null, 'expected Arrow IPC data, found fewer than 8 bytes');
+    const head = await read(0, 8);
+    const isFile = ARROW_MAGIC.every((m, k) => head[k] === m);
+    const limit = isFile
+      ? footerStartOf(await read(Math.max(0, size - 10), Math.min(10, size)), size, file)
+      : size;
+    const footer = isFile ? footerOf(await read(limit, size - limit), file) : null;
+    const scan = new MessageScan(isFile ? 8 : 0, limit, file, footer?.schema ?? null);
+    for (;;) {
+      const frame = scan.frame(await read(scan.pos, Math.min(8, limit - scan.pos)));
+      if (frame === null) break;
+      scan.check(await read(frame.header, frame.headerLength), frame);
+    }
+    if (footer === null) return scan.messages;
+    checkFooterBlocks(footer, scan, file);
+    // Arrow JS writes a file's schema only in its footer; the stream read needs it up front.
+    if (scan.messages[0]?.kind === arrow.MessageHeader.Schema) return scan.messages;
+    const bytes = arrow.Message.encode(arrow.Message.from(footer.schema));
+    const schema = {
+      kind: arrow.MessageHeader.Schema,
+      header: -1,
+      headerLength: bytes.length,
+      bodyLength: 0,
+      bytes,
+    };
+    return [schema, ...scan.messages];
+  } catch (e) {
+    throw asParseError(file, e);
+  }
 }
 
 /** Write `df` as Arrow IPC (file format unless `format: 'stream'`). */
@@ -222,97 +292,207 @@ const ARROW_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1"
 export function checkedTable(bytes: Uint8Array, file: string): arrow.Table {
   const n = bytes.length;
   const isFile = ARROW_MAGIC.every((m, k) => bytes[k] === m);
-  if (!isFile) {
-    const { end } = scanMessages(bytes, 0, n, true, file);
-    return arrow.tableFromIPC(bytes.subarray(0, end));
+  const limit = isFile ? footerStartOf(bytes.subarray(Math.max(0, n - 10)), n, file) : n;
+  const footer = isFile ? footerOf(bytes.subarray(limit), file) : null;
+  const scan = new MessageScan(isFile ? 8 : 0, limit, file, footer?.schema ?? null);
+  for (;;) {
+    const frame = scan.frame(bytes.subarray(scan.pos, Math.min(scan.pos + 8, limit)));
+    if (frame === null) break;
+    scan.check(bytes.subarray(frame.header, frame.header + frame.headerLength), frame);
   }
-  if (n < 18 || !ARROW_MAGIC.every((m, k) => bytes[n - 6 + k] === m))
+  if (!isFile) return arrow.tableFromIPC(bytes.subarray(0, scan.end));
+  checkFooterBlocks(footer!, scan, file);
+  return new arrow.Table(arrow.RecordBatchReader.from(bytes).readAll());
+}
+
+/** Where the footer of the Arrow IPC file of `size` bytes starts, from its last 10 bytes. */
+function footerStartOf(tail: Uint8Array, size: number, file: string): number {
+  if (size < 18 || tail.length !== 10 || !ARROW_MAGIC.every((m, k) => tail[4 + k] === m))
     throw new ParseError(
       file,
       null,
       'not a valid Arrow IPC file: it does not end with "ARROW1" (truncated?)',
     );
-  const footerLength = new DataView(bytes.buffer, bytes.byteOffset, n).getInt32(n - 10, true);
-  const footerStart = n - 10 - footerLength;
+  const footerLength = new DataView(tail.buffer, tail.byteOffset, 10).getInt32(0, true);
+  const footerStart = size - 10 - footerLength;
   if (footerLength <= 0 || footerStart < 8)
     throw new ParseError(file, null, `not a valid Arrow IPC file: bad footer length ${footerLength}`);
-  const { starts } = scanMessages(bytes, 8, footerStart, false, file);
-  const reader = arrow.RecordBatchReader.from(bytes);
-  reader.open();
-  const footer = reader.footer;
-  if (footer === null) throw new ParseError(file, null, 'not a valid Arrow IPC file: no footer');
-  for (const block of [...footer.recordBatches(), ...footer.dictionaryBatches()])
-    if (!starts.has(Number(block.offset)))
-      throw new ParseError(
-        file,
-        null,
-        `not a valid Arrow IPC file: the footer points at byte ${block.offset}, where no message starts`,
-      );
-  return new arrow.Table(reader.readAll());
+  return footerStart;
+}
+
+/** The decoded footer of an Arrow IPC file (`footer`: its bytes from its start to the end of the file). */
+function footerOf(footer: Uint8Array, file: string): Footer {
+  try {
+    return Footer.decode(footer.subarray(0, footer.length - 10));
+  } catch (e) {
+    const why = (e as Error).message;
+    throw new ParseError(file, null, `not a valid Arrow IPC file: its footer cannot be decoded (${why})`);
+  }
 }
 
 /**
- * Check the messages in `bytes[start, limit)` up to an end-of-stream marker (or `limit`); returns
- * where each message starts and where the checked part ends.
+ * The whole-file reader reads the batches the footer points at, the streaming one the messages in
+ * order: both must be the same, so the footer's blocks must point, in order, at the batch messages.
  */
-function scanMessages(
-  bytes: Uint8Array,
-  start: number,
-  limit: number,
-  stream: boolean,
-  file: string,
-): { starts: Set<number>; end: number } {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const starts = new Set<number>();
-  let pos = start;
-  let messages = 0;
-  const bad = (what: string) =>
-    new ParseError(file, null, `not valid Arrow IPC data: message ${messages} at byte ${pos} ${what}`);
-  for (;;) {
-    if (pos === limit) return { starts, end: pos }; // a stream may end without a marker
-    if (pos + 4 > limit) throw bad('is cut off');
-    let len = view.getInt32(pos, true);
-    let header = pos + 4;
+function checkFooterBlocks(footer: Footer, scan: MessageScan, file: string): void {
+  const lists: [string, Iterable<{ offset: number | bigint }>, number[]][] = [
+    ['record batch', footer.recordBatches(), scan.recordBatchStarts],
+    ['dictionary batch', footer.dictionaryBatches(), scan.dictionaryBatchStarts],
+  ];
+  for (const [what, blocks, starts] of lists) {
+    const offsets = Array.from(blocks, (b) => Number(b.offset));
+    const k = offsets.findIndex((at, i) => at !== starts[i]);
+    if (k >= 0 || offsets.length !== starts.length)
+      throw new ParseError(
+        file,
+        null,
+        `not a valid Arrow IPC file: its footer lists ${offsets.length} ${what}es${
+          k >= 0 ? `, the ${k + 1}. at byte ${offsets[k]}` : ''
+        }, its messages ${starts.length}${k >= 0 && k < starts.length ? ` (that one at byte ${starts[k]})` : ''}`,
+      );
+  }
+}
+
+function schemaText(schema: arrow.Schema): string {
+  const field = (f: arrow.Field): unknown => [
+    f.name,
+    String(f.type),
+    f.nullable,
+    [...f.metadata],
+    (f.type.children ?? []).map(field),
+  ];
+  return JSON.stringify([schema.fields.map(field), [...schema.metadata]]);
+}
+
+/** A message whose framing and header were checked: where its header lies and how long its body is. */
+interface CheckedMessage {
+  kind: arrow.MessageHeader;
+  /** Where its header starts in the file, or its header's bytes where it is not in the file. */
+  header: number;
+  bytes?: Uint8Array;
+  headerLength: number;
+  bodyLength: number;
+}
+
+/**
+ * Checks the messages of Arrow IPC data one by one from `start` up to an end-of-stream marker or
+ * `limit`: each must lie within the data, start with a schema, and have batches whose row counts,
+ * buffers, column count and dictionary ids fit the body and the schema. Each message moves `pos`
+ * forward by at least 8 bytes, so a scan ends.
+ */
+class MessageScan {
+  readonly messages: CheckedMessage[] = [];
+  readonly recordBatchStarts: number[] = [];
+  readonly dictionaryBatchStarts: number[] = [];
+  /** Where the next message starts; after the scan, where the checked part ends. */
+  pos: number;
+  end: number;
+
+  constructor(
+    start: number,
+    private readonly limit: number,
+    private readonly file: string,
+    /** A file's schema (from its footer), or null for a stream, whose first message is its schema. */
+    private schema: arrow.Schema | null,
+  ) {
+    this.pos = start;
+    this.end = start;
+  }
+
+  private bad(what: string): ParseError {
+    const at = `message ${this.messages.length} at byte ${this.pos}`;
+    return new ParseError(this.file, null, `not valid Arrow IPC data: ${at} ${what}`);
+  }
+
+  /** Where the next message's header lies, from its first 8 bytes (fewer near `limit`); null at the end. */
+  frame(prefix: Uint8Array): { header: number; headerLength: number } | null {
+    this.end = this.pos;
+    if (this.pos === this.limit) return null; // a stream may end without a marker
+    const view = new DataView(prefix.buffer, prefix.byteOffset, prefix.byteLength);
+    if (prefix.length < 4) throw this.bad('is cut off');
+    let len = view.getInt32(0, true);
+    let header = this.pos + 4;
     if (len === -1) {
-      if (pos + 8 > limit) throw bad('is cut off');
-      len = view.getInt32(pos + 4, true);
-      header = pos + 8;
+      if (prefix.length < 8) throw this.bad('is cut off');
+      len = view.getInt32(4, true);
+      header = this.pos + 8;
     }
-    if (len === 0) return { starts, end: header }; // end-of-stream marker
-    if (len < 0 || header + len > limit)
-      throw bad(`has a header of ${len} bytes, beyond the end of the data`);
+    if (len === 0) {
+      this.end = header; // end-of-stream marker
+      return null;
+    }
+    if (len < 0 || header + len > this.limit)
+      throw this.bad(`has a header of ${len} bytes, beyond the end of the data`);
+    return { header, headerLength: len };
+  }
+
+  /** Check the message framed by `frame` from its header bytes, and move past it. */
+  check(headerBytes: Uint8Array, frame: { header: number; headerLength: number }): void {
     let message: arrow.Message;
     try {
-      message = arrow.Message.decode(bytes.subarray(header, header + len));
+      message = arrow.Message.decode(headerBytes);
     } catch (e) {
-      throw bad(`has a header that cannot be decoded (${(e as Error).message})`);
+      throw this.bad(`has a header that cannot be decoded (${(e as Error).message})`);
     }
+    const bodyStart = frame.header + frame.headerLength;
     const body = Number(message.bodyLength);
-    if (!Number.isSafeInteger(body) || body < 0 || header + len + body > limit)
-      throw bad(`has a body of ${message.bodyLength} bytes, beyond the end of the data`);
-    if (stream && messages === 0 && !message.isSchema()) throw bad('is not a schema');
-    if (message.isRecordBatch() || message.isDictionaryBatch()) {
-      const batch = message.isRecordBatch() ? message.header() : message.header().data;
-      // Every row takes at least a bit of some buffer; allow slack for all-null and empty columns.
-      const maxRows = Math.max(4096, body * 8);
-      const rows = Number(batch.length);
-      if (!Number.isSafeInteger(rows) || rows < 0 || rows > maxRows) throw bad(`claims ${batch.length} rows`);
-      for (const node of batch.nodes) {
-        const count = Number(node.length);
-        const nulls = Number(node.nullCount);
-        if (!(count >= 0 && count <= maxRows && nulls >= 0 && nulls <= count))
-          throw bad(`has a column of ${node.length} rows`);
-      }
-      for (const b of batch.buffers) {
-        const off = Number(b.offset);
-        const blen = Number(b.length);
-        if (!(off >= 0 && blen >= 0 && off + blen <= body)) throw bad('has a buffer outside its body');
-      }
-    } else if (!message.isSchema()) throw bad(`has an unknown kind (${message.headerType})`);
-    starts.add(pos);
-    pos = header + len + body;
-    messages++;
+    if (!Number.isSafeInteger(body) || body < 0 || bodyStart + body > this.limit)
+      throw this.bad(`has a body of ${message.bodyLength} bytes, beyond the end of the data`);
+    if (message.isSchema()) {
+      if (this.messages.length > 0) throw this.bad('is a second schema');
+      if (this.schema !== null && schemaText(message.header()) !== schemaText(this.schema))
+        throw this.bad("is a schema that differs from the file's footer");
+      this.schema = message.header();
+    } else if (this.schema === null) throw this.bad('is not a schema');
+    else if (message.isRecordBatch()) {
+      this.checkBatch(message.header(), body, fieldNodes(this.schema.fields));
+      this.recordBatchStarts.push(this.pos);
+    } else if (message.isDictionaryBatch()) {
+      const id = message.header().id;
+      const type = this.schema.dictionaries.get(Number(id));
+      if (type === undefined) throw this.bad(`is a dictionary with id ${id}, which the schema does not have`);
+      this.checkBatch(message.header().data, body, fieldNodes([new arrow.Field('', type)]));
+      this.dictionaryBatchStarts.push(this.pos);
+    } else throw this.bad(`has an unknown kind (${message.headerType})`);
+    this.messages.push({
+      kind: message.headerType,
+      header: frame.header,
+      headerLength: frame.headerLength,
+      bodyLength: body,
+    });
+    this.pos = bodyStart + body;
   }
+
+  private checkBatch(batch: RecordBatchHeader, body: number, nodes: number): void {
+    if (batch.nodes.length !== nodes)
+      throw this.bad(`has ${batch.nodes.length} column nodes where the schema has ${nodes}`);
+    // Every row takes at least a bit of some buffer; allow slack for all-null and empty columns.
+    const maxRows = Math.max(4096, body * 8);
+    const rows = Number(batch.length);
+    if (!Number.isSafeInteger(rows) || rows < 0 || rows > maxRows)
+      throw this.bad(`claims ${batch.length} rows`);
+    for (const node of batch.nodes) {
+      const count = Number(node.length);
+      const nulls = Number(node.nullCount);
+      if (!(count >= 0 && count <= maxRows && nulls >= 0 && nulls <= count))
+        throw this.bad(`has a column of ${node.length} rows`);
+    }
+    for (const b of batch.buffers) {
+      const off = Number(b.offset);
+      const blen = Number(b.length);
+      if (!(off >= 0 && blen >= 0 && off + blen <= body)) throw this.bad('has a buffer outside its body');
+    }
+  }
+}
+
+type RecordBatchHeader = ReturnType<arrow.Message<arrow.MessageHeader.RecordBatch>['header']>;
+
+/** How many field nodes a batch of these fields has: one per field and per child, none for a dictionary's values. */
+function fieldNodes(fields: readonly arrow.Field[]): number {
+  let n = 0;
+  for (const f of fields)
+    n += 1 + (arrow.DataType.isDictionary(f.type) ? 0 : fieldNodes(f.type.children ?? []));
+  return n;
 }
 
 /** Run `fn`, turning any error that is not already Tessera's into a ParseError for `file`. */
