@@ -20,6 +20,7 @@ import { ObjectColumn } from '../../../core/column/object.js';
 import { DAY_MS, ScalarColumn } from '../../../core/column/scalar.js';
 import { ColumnNotFoundError, ParseError, TesseraError } from '../../../core/errors.js';
 import { DataFrame } from '../../../core/frame/frame.js';
+import { batchLayoutProblem } from './arrow-ipc-layout.js';
 import { openInput, readInput, writeChunks } from './file.js';
 
 /** Options of {@link readArrow}. */
@@ -188,10 +189,21 @@ export function arrowTableToFrame(
     if (index < 0) throw new ColumnNotFoundError(name, names);
     const field = table.schema.fields[index];
     const vector = table.getChildAt(index)!;
-    // Chunk by chunk (each wrapped without copying where it can), then one concatenation.
-    const parts = vector.data.map((d) => chunkColumn(arrow.makeVector(d), field));
-    const col =
-      parts.length === 1 ? parts[0] : parts.length === 0 ? chunkColumn(vector, field) : concatColumns(parts);
+    let col: Column;
+    try {
+      // Chunk by chunk (each wrapped without copying where it can), then one concatenation.
+      const parts = vector.data.map((d) => chunkColumn(arrow.makeVector(d), field));
+      col =
+        parts.length === 1
+          ? parts[0]
+          : parts.length === 0
+            ? chunkColumn(vector, field)
+            : concatColumns(parts);
+    } catch (e) {
+      // The file's data does not fit its own schema (a tensor's shape, a buffer's size): bad data.
+      if (e instanceof ParseError) throw e;
+      throw new ParseError(file, null, `column "${name}" cannot be read: ${(e as Error).message}`);
+    }
     if (col.length !== table.numRows)
       throw new ParseError(file, null, `column "${name}" has ${col.length} rows, the table ${table.numRows}`);
     cols.set(name, col);
@@ -445,13 +457,13 @@ class MessageScan {
       this.schema = message.header();
     } else if (this.schema === null) throw this.bad('is not a schema');
     else if (message.isRecordBatch()) {
-      this.checkBatch(message.header(), body, fieldNodes(this.schema.fields));
+      this.checkBatch(message.header(), body, this.schema.fields);
       this.recordBatchStarts.push(this.pos);
     } else if (message.isDictionaryBatch()) {
       const id = message.header().id;
       const type = this.schema.dictionaries.get(Number(id));
       if (type === undefined) throw this.bad(`is a dictionary with id ${id}, which the schema does not have`);
-      this.checkBatch(message.header().data, body, fieldNodes([new arrow.Field('', type)]));
+      this.checkBatch(message.header().data, body, [new arrow.Field(`dictionary ${id}`, type)]);
       this.dictionaryBatchStarts.push(this.pos);
     } else throw this.bad(`has an unknown kind (${message.headerType})`);
     this.messages.push({
@@ -463,7 +475,8 @@ class MessageScan {
     this.pos = bodyStart + body;
   }
 
-  private checkBatch(batch: RecordBatchHeader, body: number, nodes: number): void {
+  private checkBatch(batch: RecordBatchHeader, body: number, fields: readonly arrow.Field[]): void {
+    const nodes = fieldNodes(fields);
     if (batch.nodes.length !== nodes)
       throw this.bad(`has ${batch.nodes.length} column nodes where the schema has ${nodes}`);
     // Every row takes at least a bit of some buffer; allow slack for all-null and empty columns.
@@ -482,6 +495,8 @@ class MessageScan {
       const blen = Number(b.length);
       if (!(off >= 0 && blen >= 0 && off + blen <= body)) throw this.bad('has a buffer outside its body');
     }
+    const problem = batchLayoutProblem(batch, fields);
+    if (problem !== null) throw this.bad(`does not fit its schema: ${problem}`);
   }
 }
 
