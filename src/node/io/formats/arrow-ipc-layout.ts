@@ -14,7 +14,7 @@ export interface BatchLayout {
 
 /**
  * What is wrong with `batch` as a batch of `fields` (each top-level column must have the batch's
- * row count), or null. Types whose layout is not known here (unions, views, intervals) end the
+ * row count, and the buffers must be exactly those the columns have), or null. Types whose layout is not known here (unions, views, intervals) end the
  * check at that column, the rest being left to Arrow JS.
  */
 export function batchLayoutProblem(batch: BatchLayout, fields: readonly arrow.Field[]): string | null {
@@ -90,6 +90,8 @@ export function batchLayoutProblem(batch: BatchLayout, fields: readonly arrow.Fi
     if (step === 'unknown') return null;
     if (step) return step.problem;
   }
+  if (buffer !== batch.buffers.length)
+    return `it has ${batch.buffers.length} buffers where its columns have ${buffer}`;
   return null;
 }
 

@@ -490,10 +490,14 @@ class MessageScan {
       if (!(count >= 0 && count <= maxRows && nulls >= 0 && nulls <= count))
         throw this.bad(`has a column of ${node.length} rows`);
     }
+    // Writers lay buffers out in order, each at a multiple of 8 bytes (the format requires it).
+    let end = 0;
     for (const b of batch.buffers) {
       const off = Number(b.offset);
       const blen = Number(b.length);
       if (!(off >= 0 && blen >= 0 && off + blen <= body)) throw this.bad('has a buffer outside its body');
+      if (off % 8 !== 0 || off < end) throw this.bad(`has a buffer at byte ${off} of its body, out of place`);
+      end = off + blen;
     }
     const problem = batchLayoutProblem(batch, fields);
     if (problem !== null) throw this.bad(`does not fit its schema: ${problem}`);

@@ -7,12 +7,21 @@
  * - `silent-value`: read, values differ, and the damage lies in a value buffer (validity bits,
  *   offsets or data of a batch). Arrow IPC has no checksums, so such damage cannot be told from
  *   data; this is allowed.
+ * - `silent-text`: read, values or names differ, and the damage lies in the text of the schema
+ *   (a field name, a metadata key or value): text with no checksum, allowed like values;
  * - `silent-other`: read, values differ, damage outside the value buffers (framing, headers,
  *   schema): the reader should have noticed, or the result must be the same;
  * - `typed-other`: another Tessera error; `crash`: any other error; `hang`: past the time limit.
  */
 import { mulberry32 } from '../../../helpers/random.js';
-import { arrowSamples, type Damage, damaged, damages, valueBufferRanges } from './arrow-fuzz-cases.js';
+import {
+  arrowSamples,
+  type Damage,
+  type DamageRegions,
+  damaged,
+  damageRegions,
+  damages,
+} from './arrow-fuzz-cases.js';
 import { runArrowTrials } from './arrow-fuzz-runner.js';
 import type { ArrowReaderName, ArrowTrialRequest } from './arrow-fuzz-worker.js';
 
@@ -20,6 +29,7 @@ export const OUTCOMES = [
   'identical',
   'detected',
   'silent-value',
+  'silent-text',
   'silent-other',
   'typed-other',
   'crash',
@@ -47,16 +57,16 @@ export async function fuzzArrowReaders(
     sample: string;
     damage: Damage | null;
     reader: ArrowReaderName;
-    values: [number, number][];
+    regions: DamageRegions;
   }[] = [];
   const requests: ArrowTrialRequest[] = [];
   for (const s of samples) {
-    const values = valueBufferRanges(s.bytes);
+    const regions = damageRegions(s.bytes);
     const cases: (Damage | null)[] = [null, ...damages(s.bytes.length, trialsPerSample, rand)];
     for (const damage of cases)
       for (const reader of READERS) {
         requests.push({ id: requests.length, reader, bytes: damage ? damaged(s.bytes, damage) : s.bytes });
-        plans.push({ sample: s.name, damage, reader, values });
+        plans.push({ sample: s.name, damage, reader, regions });
       }
   }
   const results = await runArrowTrials(requests, timeoutMs);
@@ -66,7 +76,7 @@ export async function fuzzArrowReaders(
   ) as Record<ArrowReaderName, Record<Outcome, number>>;
   const records: TrialRecord[] = [];
   results.forEach((result, i) => {
-    const { sample, damage, reader, values } = plans[i];
+    const { sample, damage, reader, regions } = plans[i];
     const key = `${sample}/${reader}`;
     if (damage === null) {
       if (result.kind !== 'ok') throw new Error(`${key} fails on the undamaged file: ${result.message}`);
@@ -75,8 +85,11 @@ export async function fuzzArrowReaders(
     }
     let outcome: Outcome;
     if (result.kind === 'ok') {
-      const inValues = values.some(([a, b]) => damage.at >= a && damage.at < b);
-      outcome = result.print === baseline.get(key) ? 'identical' : inValues ? 'silent-value' : 'silent-other';
+      const within = (ranges: [number, number][]) => ranges.some(([a, b]) => damage.at >= a && damage.at < b);
+      if (result.print === baseline.get(key)) outcome = 'identical';
+      else if (within(regions.values)) outcome = 'silent-value';
+      else if (within(regions.text)) outcome = 'silent-text';
+      else outcome = 'silent-other';
     } else
       outcome = ({ parse: 'detected', typed: 'typed-other', other: 'crash', hang: 'hang' } as const)[
         result.kind

@@ -48,12 +48,21 @@ export function arrowSamples(): ArrowSample[] {
   ];
 }
 
-/** Byte ranges `[start, end)` of the record and dictionary batches' buffers in an undamaged file. */
-export function valueBufferRanges(bytes: Uint8Array): [number, number][] {
+/** Byte ranges `[start, end)` in an undamaged file where damage can change what it reads without a trace. */
+export interface DamageRegions {
+  /** The buffers of record and dictionary batches: values, validity bits and offsets. */
+  values: [number, number][];
+  /** The text of the schema (field names, metadata keys and values) in schema messages and footer. */
+  text: [number, number][];
+}
+
+export function damageRegions(bytes: Uint8Array): DamageRegions {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const isFile = bytes[0] === 0x41 && bytes[1] === 0x52;
   let pos = isFile ? 8 : 0;
-  const ranges: [number, number][] = [];
+  const values: [number, number][] = [];
+  const schemas: [number, number][] = [];
+  let schema: arrow.Schema | null = null;
   while (pos + 8 <= bytes.length) {
     let len = view.getInt32(pos, true);
     let header = pos + 4;
@@ -64,15 +73,45 @@ export function valueBufferRanges(bytes: Uint8Array): [number, number][] {
     if (len <= 0) break;
     const message = arrow.Message.decode(bytes.subarray(header, header + len));
     const bodyStart = header + len;
+    if (message.isSchema()) {
+      schema = message.header();
+      schemas.push([header, bodyStart]);
+    }
     if (message.isRecordBatch() || message.isDictionaryBatch()) {
       const batch = message.isRecordBatch() ? message.header() : message.header().data;
       for (const b of batch.buffers)
         if (Number(b.length) > 0)
-          ranges.push([bodyStart + Number(b.offset), bodyStart + Number(b.offset) + Number(b.length)]);
+          values.push([bodyStart + Number(b.offset), bodyStart + Number(b.offset) + Number(b.length)]);
     }
     pos = bodyStart + Number(message.bodyLength);
   }
-  return ranges;
+  if (isFile) {
+    schema = arrow.tableFromIPC(bytes).schema;
+    schemas.push([pos, bytes.length - 10]);
+  }
+  const strings = new Set<string>();
+  const collect = (fields: readonly arrow.Field[]) => {
+    for (const f of fields) {
+      strings.add(f.name);
+      for (const [k, v] of f.metadata) strings.add(k).add(v);
+      collect(f.type.children ?? []);
+    }
+  };
+  if (schema) {
+    collect(schema.fields);
+    for (const [k, v] of schema.metadata) strings.add(k).add(v);
+  }
+  // Flatbuffer strings: a 4-byte length, then the bytes.
+  const text: [number, number][] = [];
+  for (const s of strings) {
+    const utf8 = new TextEncoder().encode(s);
+    if (utf8.length === 0) continue;
+    for (const [from, to] of schemas)
+      for (let at = from + 4; at + utf8.length <= to; at++)
+        if (view.getUint32(at - 4, true) === utf8.length && utf8.every((b, k) => bytes[at + k] === b))
+          text.push([at, at + utf8.length]);
+  }
+  return { values, text };
 }
 
 /** One piece of damage: flip bit `bit` of byte `at`, or overwrite the byte with `byte`. */

@@ -1,31 +1,12 @@
+import { parseArrow } from '../../../../src/index.js';
+import { arrowSamples, damaged, damageRegions } from './arrow-fuzz-cases.js';
 import * as arrow from 'apache-arrow';
-import { arrowSamples } from './arrow-fuzz-cases.js';
-const lines = (await import('node:fs')).readFileSync('/tmp/x/after.txt', 'utf8').split('\n').filter((l) => l.startsWith('silent-other readArrow '));
-const samples = new Map(arrowSamples().map((s) => [s.name, s.bytes]));
-function regions(bytes: Uint8Array) {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const isFile = bytes[0] === 0x41;
-  let pos = isFile ? 8 : 0; const out: [number, number, string][] = [];
-  while (pos + 8 <= bytes.length) {
-    let len = view.getInt32(pos, true); let h = pos + 4;
-    if (len === -1) { len = view.getInt32(pos + 4, true); h = pos + 8; }
-    if (len <= 0) break;
-    const m = arrow.Message.decode(bytes.subarray(h, h + len));
-    out.push([pos, h, 'prefix'], [h, h + len, `header:${arrow.MessageHeader[m.headerType]}`], [h + len, h + len + Number(m.bodyLength), 'body']);
-    pos = h + len + Number(m.bodyLength);
-  }
-  if (isFile) out.push([pos, bytes.length, 'footer/eos']);
-  return out;
+const s = new Map(arrowSamples().map((x) => [x.name, x.bytes]));
+const cases: [string, object][] = [['tessera.arrows', { at: 80, byte: 58 }], ['tessera.arrows', { at: 525, bit: 0 }], ['tessera.arrows', { at: 840, bit: 0 }], ['tessera.arrows', { at: 387, byte: 201 }], ['tessera.arrow', { at: 1675, bit: 2 }], ['tessera.arrow', { at: 240, bit: 3 }], ['dictionary.arrows', { at: 116, bit: 4 }], ['dictionary.arrows', { at: 159, bit: 0 }], ['dictionary.arrow', { at: 360, bit: 3 }],['dictionary.arrow', { at: 29, byte: 144 }]];
+const show = (b: Uint8Array) => { const t = arrow.tableFromIPC(b); return t.schema.fields.map((f) => `${f.name}:${f.type}${f.nullable ? '?' : ''}${f.metadata.size ? JSON.stringify([...f.metadata]) : ''}`).join(' ') + ' | ' + JSON.stringify([...t.schema.metadata]).slice(0, 80); };
+for (const [name, d] of cases) {
+  const b = s.get(name)!; const x = damaged(b, d as never);
+  console.log(name, JSON.stringify(d));
+  console.log('  was', show(b));
+  try { console.log('  now', show(x)); const a = parseArrow(b), c = parseArrow(x); for (const n of a.columnNames) if (JSON.stringify(a.column(n).toArray(), (k, v) => typeof v === 'bigint' ? String(v) : v) !== JSON.stringify(c.columnNames.includes(n) ? c.column(n).toArray() : null, (k, v) => typeof v === 'bigint' ? String(v) : v)) console.log('  diff col', n, JSON.stringify(c.columnNames.includes(n) ? Array.from(c.column(n).toArray() as never).slice(0, 4) : 'missing', (k, v) => typeof v === 'bigint' ? String(v) : v), a.column(n).type, c.columnNames.includes(n) && c.column(n).type); } catch (e) { console.log('  err', (e as Error).message); }
 }
-const counts = new Map<string, number>();
-for (const l of lines) {
-  const [, , name, dmg] = l.split(' ');
-  const d = JSON.parse(dmg); const b = samples.get(name)!;
-  const r = regions(b).find(([a, e]) => d.at >= a && d.at < e);
-  const k = `${name} ${r?.[2]}`; counts.set(k, (counts.get(k) ?? 0) + 1);
-  if (r?.[2].startsWith('header:S') || r?.[2] === 'footer/eos') {
-    const s = JSON.stringify(Array.from(b.subarray(Math.max(0, d.at - 6), d.at + 6), (x) => x >= 32 && x < 127 ? String.fromCharCode(x) : '.').join(''));
-    if (Math.random() < 0.3) console.log(name, d.at, r?.[2], s);
-  }
-}
-console.log(counts);
