@@ -9,6 +9,9 @@
  *   data; this is allowed.
  * - `silent-text`: read, values or names differ, and the damage lies in the text of the schema
  *   (a field name, a metadata key or value): text with no checksum, allowed like values;
+ * - `silent-schema`: read, values differ, and the damage lies elsewhere in the schema: a type that
+ *   turned into another type with the same buffer layout (Int32 and Float32, Float32 and Float16
+ *   within the bytes there are). Also undetectable without a checksum; counted apart, allowed;
  * - `silent-other`: read, values differ, damage outside the value buffers (framing, headers,
  *   schema): the reader should have noticed, or the result must be the same;
  * - `typed-other`: another Tessera error; `crash`: any other error; `hang`: past the time limit.
@@ -30,6 +33,7 @@ export const OUTCOMES = [
   'detected',
   'silent-value',
   'silent-text',
+  'silent-schema',
   'silent-other',
   'typed-other',
   'crash',
@@ -89,6 +93,7 @@ export async function fuzzArrowReaders(
       if (result.print === baseline.get(key)) outcome = 'identical';
       else if (within(regions.values)) outcome = 'silent-value';
       else if (within(regions.text)) outcome = 'silent-text';
+      else if (within(regions.schema)) outcome = 'silent-schema';
       else outcome = 'silent-other';
     } else
       outcome = ({ parse: 'detected', typed: 'typed-other', other: 'crash', hang: 'hang' } as const)[

@@ -54,6 +54,8 @@ export interface DamageRegions {
   values: [number, number][];
   /** The text of the schema (field names, metadata keys and values) in schema messages and footer. */
   text: [number, number][];
+  /** The schema's encoding: schema messages, and a file's footer (which holds the schema). */
+  schema: [number, number][];
 }
 
 export function damageRegions(bytes: Uint8Array): DamageRegions {
@@ -111,7 +113,7 @@ export function damageRegions(bytes: Uint8Array): DamageRegions {
         if (view.getUint32(at - 4, true) === utf8.length && utf8.every((b, k) => bytes[at + k] === b))
           text.push([at, at + utf8.length]);
   }
-  return { values, text };
+  return { values, text, schema: schemas };
 }
 
 /** One piece of damage: flip bit `bit` of byte `at`, or overwrite the byte with `byte`. */
