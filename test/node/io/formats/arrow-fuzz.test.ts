@@ -9,6 +9,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fuzzArrowReaders } from './arrow-fuzz-campaign.js';
+import { arrowSamples, type Damage, damaged } from './arrow-fuzz-cases.js';
+import { runArrowTrials } from './arrow-fuzz-runner.js';
+import type { ArrowTrialRequest } from './arrow-fuzz-worker.js';
 
 const TRIALS_PER_SAMPLE = 100; // 4 samples: 400 damaged files, 800 reads
 const TIME_LIMIT_MS = 5000; // a read takes milliseconds; a hang never ends
@@ -28,5 +31,28 @@ describe('Arrow readers on damaged files', () => {
     // The damage reaches every part of the files: some reads fail, some change values, most are caught.
     expect(counts.readArrow.detected).toBeGreaterThan(counts.readArrow['silent-schema']);
     expect(counts.readArrow['silent-value']).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('the damaged files that made readArrowBatches (and once readArrow) hang are ParseErrors', async () => {
+    // Found by arrow-fuzz-trials.ts on the readers before the streaming one checked structure.
+    const hangs: [string, Damage][] = [
+      ['tessera.arrow', { at: 51, bit: 2 }],
+      ['tessera.arrow', { at: 16, bit: 0 }],
+      ['dictionary.arrow', { at: 610, byte: 238 }],
+      ['dictionary.arrow', { at: 984, bit: 5 }],
+      ['dictionary.arrow', { at: 686, bit: 4 }],
+      ['dictionary.arrows', { at: 966, bit: 2 }],
+      ['dictionary.arrows', { at: 578, bit: 3 }],
+    ];
+    const samples = new Map(arrowSamples().map((s) => [s.name, s.bytes]));
+    const requests: ArrowTrialRequest[] = hangs.flatMap(([name, damage], i) =>
+      (['readArrow', 'readArrowBatches'] as const).map((reader, k) => ({
+        id: 2 * i + k,
+        reader,
+        bytes: damaged(samples.get(name)!, damage),
+      })),
+    );
+    const results = await runArrowTrials(requests, TIME_LIMIT_MS);
+    expect(results.map((r) => r.kind)).toEqual(requests.map(() => 'parse'));
   }, 120_000);
 });
