@@ -169,7 +169,11 @@ class MessageScan {
       header = this.pos + 8;
     }
     if (len === 0) {
-      this.end = header; // end-of-stream marker
+      // The end-of-stream marker, which ends the data (a file's footer follows it): one that comes
+      // earlier is a damaged length that would silently drop the batches after it.
+      if (header !== this.limit)
+        throw this.bad(`ends the stream ${this.limit - header} bytes before the data ends`);
+      this.end = header;
       return null;
     }
     if (len < 0 || header + len > this.limit)
@@ -189,6 +193,9 @@ class MessageScan {
     const body = Number(message.bodyLength);
     if (!Number.isSafeInteger(body) || body < 0 || bodyStart + body > this.limit)
       throw this.bad(`has a body of ${message.bodyLength} bytes, beyond the end of the data`);
+    // Writers pad headers and bodies to multiples of 8 bytes (the format requires it).
+    if (bodyStart % 8 !== 0 || body % 8 !== 0)
+      throw this.bad(`has a header of ${frame.headerLength} and a body of ${body} bytes, not aligned to 8`);
     if (message.isSchema()) {
       if (this.messages.length > 0) throw this.bad('is a second schema');
       if (this.schema !== null && schemaText(message.header()) !== schemaText(this.schema))
