@@ -102,3 +102,32 @@ function bytesPerValue(type: arrow.DataType): number {
     ((type as { stride?: number }).stride ?? 1)
   );
 }
+
+/**
+ * What is wrong with the offsets of `data` (strings, binary, lists, and the same inside children
+ * and dictionaries), or null. Offsets must rise and stay within the values they index: Arrow JS
+ * reads past them as empty or other values. Only readable once the body is, so checked per column.
+ */
+export function offsetsProblem(data: arrow.Data): string | null {
+  const offsets = data.valueOffsets as Int32Array | BigInt64Array | undefined;
+  if (offsets !== undefined && data.length > 0 && !arrow.DataType.isUnion(data.type)) {
+    const values = data.children.length > 0 ? data.children[0].length : (data.values?.length ?? 0);
+    let previous = 0;
+    for (let i = data.offset; i <= data.offset + data.length; i++) {
+      const at = Number(offsets[i]);
+      if (!(at >= previous && at <= values))
+        return `has offset ${offsets[i]} at row ${i}, after ${previous} and over ${values} values`;
+      previous = at;
+    }
+  }
+  for (const child of data.children) {
+    const problem = offsetsProblem(child);
+    if (problem) return problem;
+  }
+  const dictionary = data.dictionary?.data ?? [];
+  for (const d of dictionary) {
+    const problem = offsetsProblem(d);
+    if (problem) return `(its dictionary) ${problem}`;
+  }
+  return null;
+}

@@ -19,6 +19,7 @@ import { DAY_MS, ScalarColumn } from '../../../core/column/scalar.js';
 import { ColumnNotFoundError, ParseError, TesseraError } from '../../../core/errors.js';
 import { DataFrame } from '../../../core/frame/frame.js';
 import { type CheckedMessage, checkedMessages, checkedTable } from './arrow-ipc-check.js';
+import { offsetsProblem } from './arrow-ipc-layout.js';
 import { openInput, readAt, readInput, writeChunks } from './file.js';
 
 /** Options of {@link readArrow}. */
@@ -143,6 +144,10 @@ export function arrowTableToFrame(
     let col: Column;
     try {
       // Chunk by chunk (each wrapped without copying where it can), then one concatenation.
+      for (const d of vector.data) {
+        const problem = offsetsProblem(d);
+        if (problem) throw new ParseError(file, null, `column "${name}" ${problem}`);
+      }
       const parts = vector.data.map((d) => chunkColumn(arrow.makeVector(d), field));
       col =
         parts.length === 1
