@@ -9,8 +9,8 @@
  * const flights = await readArrow('flights.arrow', { columns: ['delay', 'distance'] });
  * await writeArrow(df, 'out.arrows', { format: 'stream' });
  */
+import type { FileHandle } from 'node:fs/promises';
 import * as arrow from 'apache-arrow';
-import { ByteBuffer } from 'flatbuffers';
 import { columnFromArrow, KIND_KEY, tensorFromArrow } from '../../../core/column/arrow.js';
 import type { Column } from '../../../core/column/column.js';
 import { concatColumns } from '../../../core/column/concat.js';
@@ -18,7 +18,9 @@ import { ObjectColumn } from '../../../core/column/object.js';
 import { DAY_MS, ScalarColumn } from '../../../core/column/scalar.js';
 import { ColumnNotFoundError, ParseError, TesseraError } from '../../../core/errors.js';
 import { DataFrame } from '../../../core/frame/frame.js';
-import { openInput, readInput, writeChunks } from './file.js';
+import { type CheckedMessage, checkedMessages, checkedTable } from './arrow-ipc-check.js';
+import { offsetsProblem } from './arrow-ipc-layout.js';
+import { openInput, readAt, readInput, writeChunks } from './file.js';
 
 /** Options of {@link readArrow}. */
 export interface ArrowReadOptions {
@@ -50,7 +52,8 @@ export function parseArrow(bytes: Uint8Array, options: ArrowReadOptions & { file
 
 /**
  * Record batches of the Arrow IPC stream or file at `path`, one frame each, read as the file is
- * streamed (memory holds one batch).
+ * streamed (memory holds one batch). The file's structure is checked as {@link readArrow} checks
+ * it, before the first batch, so a damaged file is a ParseError, never a hang.
  */
 export async function* readArrowBatches(
   path: string,
@@ -58,9 +61,17 @@ export async function* readArrowBatches(
 ): AsyncGenerator<DataFrame> {
   const handle = await openInput(path);
   try {
-    let reader: Awaited<ReturnType<typeof openReader>>;
+    let messages: readonly CheckedMessage[];
     try {
-      reader = await openReader(handle);
+      messages = await checkedMessages(handle, path);
+    } catch (e) {
+      throw asParseError(path, e);
+    }
+    let reader: arrow.AsyncRecordBatchStreamReader;
+    try {
+      reader = (await arrow.RecordBatchReader.from(
+        messageBytes(handle, messages),
+      )) as arrow.AsyncRecordBatchStreamReader;
     } catch (e) {
       throw asParseError(path, e);
     }
@@ -81,9 +92,21 @@ export async function* readArrowBatches(
   }
 }
 
-async function openReader(handle: Awaited<ReturnType<typeof openInput>>) {
-  const reader = await arrow.RecordBatchReader.from(handle.createReadStream({ autoClose: false }));
-  return reader.open();
+/** The checked messages, as one Arrow IPC stream read piece by piece (one message in memory). */
+async function* messageBytes(
+  handle: FileHandle,
+  messages: readonly CheckedMessage[],
+): AsyncGenerator<Uint8Array> {
+  for (const m of messages) {
+    const bytes = new Uint8Array(8 + m.headerLength + m.bodyLength);
+    const view = new DataView(bytes.buffer);
+    view.setInt32(0, -1, true);
+    view.setInt32(4, m.headerLength, true);
+    if (m.bytes) bytes.set(m.bytes, 8);
+    else await readAt(handle, bytes.subarray(8), m.header);
+    yield bytes;
+  }
+  yield new Uint8Array(8).fill(0xff, 0, 4); // end-of-stream marker
 }
 
 /** Write `df` as Arrow IPC (file format unless `format: 'stream'`). */
@@ -118,10 +141,25 @@ export function arrowTableToFrame(
     if (index < 0) throw new ColumnNotFoundError(name, names);
     const field = table.schema.fields[index];
     const vector = table.getChildAt(index)!;
-    // Chunk by chunk (each wrapped without copying where it can), then one concatenation.
-    const parts = vector.data.map((d) => chunkColumn(arrow.makeVector(d), field));
-    const col =
-      parts.length === 1 ? parts[0] : parts.length === 0 ? chunkColumn(vector, field) : concatColumns(parts);
+    let col: Column;
+    try {
+      // Chunk by chunk (each wrapped without copying where it can), then one concatenation.
+      for (const d of vector.data) {
+        const problem = offsetsProblem(d);
+        if (problem) throw new ParseError(file, null, `column "${name}" ${problem}`);
+      }
+      const parts = vector.data.map((d) => chunkColumn(arrow.makeVector(d), field));
+      col =
+        parts.length === 1
+          ? parts[0]
+          : parts.length === 0
+            ? chunkColumn(vector, field)
+            : concatColumns(parts);
+    } catch (e) {
+      // The file's data does not fit its own schema (a tensor's shape, a buffer's size): bad data.
+      if (e instanceof ParseError) throw e;
+      throw new ParseError(file, null, `column "${name}" cannot be read: ${(e as Error).message}`);
+    }
     if (col.length !== table.numRows)
       throw new ParseError(file, null, `column "${name}" has ${col.length} rows, the table ${table.numRows}`);
     cols.set(name, col);
@@ -191,128 +229,6 @@ function convertedColumn(vector: arrow.Vector): Column | null {
 function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
   return a % b !== 0n && a < 0n ? q - 1n : q;
-}
-
-/**
- * Arrow JS decodes message headers with `flatbuffers`, trusting the length of every vector in
- * them: a corrupt length (up to 2^31) makes it build arrays of that size, which hangs the
- * process. A vector cannot hold more entries than the buffer has bytes, so longer ones are
- * rejected here (this changes nothing for valid data).
- */
-const vectorLength = ByteBuffer.prototype.__vector_len;
-if (!(vectorLength as { checked?: boolean }).checked) {
-  const checked = function (this: ByteBuffer, offset: number): number {
-    const n = vectorLength.call(this, offset);
-    if (!(n >= 0 && n <= this.capacity()))
-      throw new RangeError(`a flatbuffer vector of ${n} entries is longer than its buffer`);
-    return n;
-  };
-  (checked as { checked?: boolean }).checked = true;
-  ByteBuffer.prototype.__vector_len = checked;
-}
-
-const ARROW_MAGIC = [0x41, 0x52, 0x52, 0x4f, 0x57, 0x31]; // "ARROW1"
-
-/**
- * An Arrow table from IPC bytes (file or stream format), after checking every message's framing,
- * body size and row counts against the bytes there are, and that a file's footer points at those
- * messages. Arrow JS trusts these numbers, and corrupt ones can make it loop for ever or allocate
- * without bound; checked first, they cannot.
- */
-export function checkedTable(bytes: Uint8Array, file: string): arrow.Table {
-  const n = bytes.length;
-  const isFile = ARROW_MAGIC.every((m, k) => bytes[k] === m);
-  if (!isFile) {
-    const { end } = scanMessages(bytes, 0, n, true, file);
-    return arrow.tableFromIPC(bytes.subarray(0, end));
-  }
-  if (n < 18 || !ARROW_MAGIC.every((m, k) => bytes[n - 6 + k] === m))
-    throw new ParseError(
-      file,
-      null,
-      'not a valid Arrow IPC file: it does not end with "ARROW1" (truncated?)',
-    );
-  const footerLength = new DataView(bytes.buffer, bytes.byteOffset, n).getInt32(n - 10, true);
-  const footerStart = n - 10 - footerLength;
-  if (footerLength <= 0 || footerStart < 8)
-    throw new ParseError(file, null, `not a valid Arrow IPC file: bad footer length ${footerLength}`);
-  const { starts } = scanMessages(bytes, 8, footerStart, false, file);
-  const reader = arrow.RecordBatchReader.from(bytes);
-  reader.open();
-  const footer = reader.footer;
-  if (footer === null) throw new ParseError(file, null, 'not a valid Arrow IPC file: no footer');
-  for (const block of [...footer.recordBatches(), ...footer.dictionaryBatches()])
-    if (!starts.has(Number(block.offset)))
-      throw new ParseError(
-        file,
-        null,
-        `not a valid Arrow IPC file: the footer points at byte ${block.offset}, where no message starts`,
-      );
-  return new arrow.Table(reader.readAll());
-}
-
-/**
- * Check the messages in `bytes[start, limit)` up to an end-of-stream marker (or `limit`); returns
- * where each message starts and where the checked part ends.
- */
-function scanMessages(
-  bytes: Uint8Array,
-  start: number,
-  limit: number,
-  stream: boolean,
-  file: string,
-): { starts: Set<number>; end: number } {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const starts = new Set<number>();
-  let pos = start;
-  let messages = 0;
-  const bad = (what: string) =>
-    new ParseError(file, null, `not valid Arrow IPC data: message ${messages} at byte ${pos} ${what}`);
-  for (;;) {
-    if (pos === limit) return { starts, end: pos }; // a stream may end without a marker
-    if (pos + 4 > limit) throw bad('is cut off');
-    let len = view.getInt32(pos, true);
-    let header = pos + 4;
-    if (len === -1) {
-      if (pos + 8 > limit) throw bad('is cut off');
-      len = view.getInt32(pos + 4, true);
-      header = pos + 8;
-    }
-    if (len === 0) return { starts, end: header }; // end-of-stream marker
-    if (len < 0 || header + len > limit)
-      throw bad(`has a header of ${len} bytes, beyond the end of the data`);
-    let message: arrow.Message;
-    try {
-      message = arrow.Message.decode(bytes.subarray(header, header + len));
-    } catch (e) {
-      throw bad(`has a header that cannot be decoded (${(e as Error).message})`);
-    }
-    const body = Number(message.bodyLength);
-    if (!Number.isSafeInteger(body) || body < 0 || header + len + body > limit)
-      throw bad(`has a body of ${message.bodyLength} bytes, beyond the end of the data`);
-    if (stream && messages === 0 && !message.isSchema()) throw bad('is not a schema');
-    if (message.isRecordBatch() || message.isDictionaryBatch()) {
-      const batch = message.isRecordBatch() ? message.header() : message.header().data;
-      // Every row takes at least a bit of some buffer; allow slack for all-null and empty columns.
-      const maxRows = Math.max(4096, body * 8);
-      const rows = Number(batch.length);
-      if (!Number.isSafeInteger(rows) || rows < 0 || rows > maxRows) throw bad(`claims ${batch.length} rows`);
-      for (const node of batch.nodes) {
-        const count = Number(node.length);
-        const nulls = Number(node.nullCount);
-        if (!(count >= 0 && count <= maxRows && nulls >= 0 && nulls <= count))
-          throw bad(`has a column of ${node.length} rows`);
-      }
-      for (const b of batch.buffers) {
-        const off = Number(b.offset);
-        const blen = Number(b.length);
-        if (!(off >= 0 && blen >= 0 && off + blen <= body)) throw bad('has a buffer outside its body');
-      }
-    } else if (!message.isSchema()) throw bad(`has an unknown kind (${message.headerType})`);
-    starts.add(pos);
-    pos = header + len + body;
-    messages++;
-  }
 }
 
 /** Run `fn`, turning any error that is not already Tessera's into a ParseError for `file`. */

@@ -31,6 +31,20 @@ export async function readInput(path: string): Promise<Uint8Array> {
   }
 }
 
+/** Fill `into` with the bytes of `handle` from `position` (an error where the file ends first). */
+export async function readAt(
+  handle: fs.promises.FileHandle,
+  into: Uint8Array,
+  position: number,
+): Promise<void> {
+  let done = 0;
+  while (done < into.length) {
+    const { bytesRead } = await handle.read(into, done, into.length - done, position + done);
+    if (bytesRead === 0) throw new Error(`the file ended at byte ${position + done} while it was read`);
+    done += bytesRead;
+  }
+}
+
 /**
  * Write text or byte chunks to `path` through a temporary file renamed into place at the end, so
  * a failed export never leaves a half-written file under the final name.
