@@ -161,6 +161,23 @@ export function filterFrame(
   if (typeof predicate !== 'function') return df.takeValid(maskToIndices(predicate, df.length));
   const keep = new Int32Array(df.length);
   let n = 0;
-  for (let i = 0; i < df.length; i++) if (predicate(df.row(i), i)) keep[n++] = i;
+  for (let i = 0; i < df.length; i++) {
+    const pass: unknown = predicate(df.row(i), i);
+    // A Promise is truthy: without this check an async predicate would silently keep every row.
+    if (isThenable(pass))
+      throw new TypeMismatchError(
+        `the filter predicate returned a Promise for row ${i}; an async predicate needs options: ` +
+          'await df.filter(predicate, {})',
+      );
+    if (pass) keep[n++] = i;
+  }
   return df.takeValid(keep.subarray(0, n));
+}
+
+function isThenable(value: unknown): boolean {
+  return (
+    value !== null &&
+    (typeof value === 'object' || typeof value === 'function') &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
