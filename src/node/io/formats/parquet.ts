@@ -17,6 +17,7 @@ import { Worker } from 'node:worker_threads';
 import * as arrow from 'apache-arrow';
 import * as pq from 'parquet-wasm/node';
 import { ColumnNotFoundError, InvalidArgumentError, ParseError } from '../../../core/errors.js';
+import { concat } from '../../../core/frame/concat.js';
 import type { DataFrame } from '../../../core/frame/frame.js';
 import { arrowTableToFrame, asParseError } from './arrow-ipc.js';
 import { openInput, readInput, writeChunks } from './file.js';
@@ -92,7 +93,7 @@ export function parseParquet(
 
 /** Options of {@link readParquetBatches}. */
 export interface ParquetBatchOptions extends Pick<ParquetReadOptions, 'columns' | 'rowGroups'> {
-  /** Rows per frame (default 65,536). */
+  /** Rows per frame, every frame but the last (default 65,536). */
   batchSize?: number;
 }
 
@@ -109,6 +110,35 @@ export async function* readParquetBatches(
   path: string,
   options: ParquetBatchOptions = {},
 ): AsyncGenerator<DataFrame> {
+  const batchSize = options.batchSize ?? 65_536;
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new InvalidArgumentError(`batchSize must be a positive integer, not ${batchSize}`);
+  // parquet-wasm ends a batch at every row-group boundary, so its batches are regrouped here.
+  let pending: DataFrame[] = [];
+  let pendingRows = 0;
+  let yielded = false;
+  for await (const frame of readParquetChunks(path, options, batchSize)) {
+    pending.push(frame);
+    pendingRows += frame.length;
+    while (pendingRows >= batchSize) {
+      const joined = pending.length === 1 ? pending[0] : concat(pending);
+      yield joined.slice(0, batchSize);
+      yielded = true;
+      pending = joined.length > batchSize ? [joined.slice(batchSize)] : [];
+      pendingRows -= batchSize;
+    }
+  }
+  // A file of no rows still gives one empty frame with its columns.
+  if (pendingRows > 0 || (!yielded && pending.length > 0))
+    yield pending.length === 1 ? pending[0] : concat(pending);
+}
+
+/** The file's batches as parquet-wasm reads them: at most `batchSize` rows, shorter at row-group ends. */
+async function* readParquetChunks(
+  path: string,
+  options: ParquetBatchOptions,
+  batchSize: number,
+): AsyncGenerator<DataFrame> {
   await checkMagic(path);
   const worker = new Worker(STREAM_WORKER, {
     eval: true,
@@ -117,7 +147,7 @@ export async function* readParquetBatches(
       module: createRequire(import.meta.url).resolve('parquet-wasm/node'),
       columns: options.columns,
       rowGroups: options.rowGroups,
-      batchSize: options.batchSize ?? 65_536,
+      batchSize,
     },
   });
   const replies: StreamReply[] = [];
