@@ -25,6 +25,7 @@ type Feature = { _type?: string; names?: string[] } & Record<string, unknown>;
  * Nothing in the folder is executed.
  */
 export async function readHuggingFace(dir: string, options: HuggingFaceOptions = {}): Promise<DataFrame> {
+  await requireFolder(dir);
   const dict = await readJsonFile(path.join(dir, 'dataset_dict.json'));
   if (dict !== null) {
     const splits = (dict as { splits?: unknown }).splits;
@@ -56,6 +57,17 @@ export async function readHuggingFace(dir: string, options: HuggingFaceOptions =
     if (feature._type === 'Image') frame = withImages(frame, name, dir);
   }
   return frame;
+}
+
+/** A missing path (often a Hub name such as 'imdb') is a typed error that says what is read. */
+async function requireFolder(dir: string): Promise<void> {
+  const stat = await fs.stat(dir).catch(() => null);
+  if (stat?.isDirectory()) return;
+  throw new InvalidArgumentError(
+    `${stat === null ? 'no folder at' : 'not a folder:'} ${dir}; readHuggingFace reads a dataset kept on ` +
+      'disk (a folder from save_to_disk, or a folder of Parquet files) and downloads nothing: ' +
+      'save it first in Python with datasets.load_dataset(name).save_to_disk(folder)',
+  );
 }
 
 /** The data files: those `state.json` lists (save_to_disk), else every .arrow/.parquet file, sorted. */
