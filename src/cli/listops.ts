@@ -1,10 +1,10 @@
 /** `tessera listops`: writes seeded ListOps splits as LRA's TSV files. */
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError as UsageError } from 'commander';
 import { writeListOpsTsv } from '../datasets/listops/tsv.js';
 
 function int(value: string): number {
   const n = Number(value);
-  if (!Number.isSafeInteger(n)) throw new Error(`not an integer: ${value}`);
+  if (!Number.isSafeInteger(n)) throw new UsageError(`not an integer: ${value}`);
   return n;
 }
 

@@ -1,12 +1,12 @@
 /** `tessera verify PATH` and `tessera repair PATH`: check a stored dataset, and fix its manifests. */
-import type { Command } from 'commander';
+import { type Command, InvalidArgumentError as UsageError } from 'commander';
 import { TesseraError } from '../core/errors.js';
 import { repair } from '../node/io/store/repair.js';
 import { verify } from '../node/io/store/verify.js';
 
 function version(value: string): number {
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`not a version number: ${value}`);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`not a version number: ${value}`);
   return n;
 }
 
@@ -61,7 +61,7 @@ function reportingErrors<A extends unknown[]>(run: (...args: A) => Promise<void>
       await run(...args);
     } catch (e) {
       if (!(e instanceof TesseraError)) throw e;
-      console.error(e.message);
+      console.error(`tessera: ${e.message}`);
       process.exitCode = 1;
     }
   };
