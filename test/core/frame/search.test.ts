@@ -133,7 +133,10 @@ describe('DataFrame.search', () => {
     await expect(df.search('text', { by: 'emb' } as never)).rejects.toThrow(TypeMismatchError);
     const scored = df.withColumn('score', new Float64Array(n));
     await expect(scored.search({ row: 0 }, { by: 'emb' })).rejects.toThrow(DuplicateColumnError);
+    await expect(scored.search({ row: 0 }, { by: 'emb' })).rejects.toThrow(/"score".*scoreColumn/);
     const res = await scored.search({ row: 0 }, { by: 'emb', k: 2, scoreColumn: 'similarity' });
     expect(res.column('similarity').length).toBe(2);
+    // The frame's own score column comes through untouched beside the new one.
+    expect(res.column('score').toArray()).toEqual([0, 0]);
   });
 });
