@@ -4,35 +4,30 @@
  * joiners and other zero-width code points 0, everything else 1. Isomorphic (Intl.Segmenter).
  */
 
+// Grapheme clusters never split a surrogate pair, a ZWJ sequence, a flag or a base from its marks.
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
-
-/** The grapheme clusters of `text`, in order (never splits a surrogate pair or a ZWJ sequence). */
-export function graphemes(text: string): string[] {
-  return Array.from(segmenter.segment(text), (s) => s.segment);
-}
 
 /** Columns a terminal gives `text`. */
 export function displayWidth(text: string): number {
   let width = 0;
-  for (const g of graphemes(text)) width += graphemeWidth(g);
+  for (const { segment } of segmenter.segment(text)) width += graphemeWidth(segment);
   return width;
 }
 
 /**
  * `text` cut at a grapheme boundary so that it fits `width` columns, ending in `ellipsis` when cut.
+ * Reads only as far as the cut, so a long cell costs no more than a short one.
  */
 export function truncateToWidth(text: string, width: number, ellipsis = '…'): string {
-  if (displayWidth(text) <= width) return text;
   const room = width - displayWidth(ellipsis);
   let used = 0;
-  let kept = '';
-  for (const g of graphemes(text)) {
-    const w = graphemeWidth(g);
-    if (used + w > room) break;
-    used += w;
-    kept += g;
+  let cut = -1; // where the kept part ends, once the text is known not to fit
+  for (const { segment, index } of segmenter.segment(text)) {
+    used += graphemeWidth(segment);
+    if (cut < 0 && used > room) cut = index;
+    if (used > width) return text.slice(0, cut) + ellipsis;
   }
-  return kept + ellipsis;
+  return text;
 }
 
 /** `text` padded with spaces to `width` columns, on the left (`right` aligned) or the right. */
