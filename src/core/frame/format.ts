@@ -48,7 +48,17 @@ export function formatFrame(df: DataFrame, options: FormatOptions = {}): string 
 }
 
 function truncate(text: string, width: number): string {
-  return truncateToWidth(text.replace(/\s+/g, ' '), width);
+  return truncateToWidth(printable(text), width);
+}
+
+// Characters a terminal would act on rather than show (escapes, bells, bidi overrides) and lone
+// surrogates (no character at all) print as \u escapes, so a column name cannot garble the table.
+const unprintable = /[\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]/gu;
+
+function printable(text: string): string {
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(unprintable, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function isNumericType(type: ColumnType): boolean {

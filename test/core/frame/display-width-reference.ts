@@ -42,14 +42,18 @@ for case in cases:
     lines = case['table'].split('\n')[1:]  # the first line is the plain header
     widths = [sum(width(c) for c in clusters(l)) for l in lines]
     surrogates = any(0xD800 <= ord(c) <= 0xDFFF for c in case['table'])
+    controls = any(ud.category(c) == 'Cc' and c != '\n' or 0x202A <= ord(c) <= 0x202E
+                   or 0x2066 <= ord(c) <= 0x2069 for c in case['table'])
     foreign = sorted({c for l in lines for c in clusters(l) if c not in allowed})
-    report.append({'widths': widths, 'surrogates': surrogates, 'foreign': foreign})
+    report.append({'widths': widths, 'surrogates': surrogates, 'controls': controls, 'foreign': foreign})
 json.dump(report, sys.stdout)
 `;
 
 export interface Verdict {
   widths: number[];
   surrogates: boolean;
+  /** A control character or bidi override in the table (a terminal would act on it). */
+  controls: boolean;
   foreign: string[];
 }
 
@@ -81,6 +85,7 @@ export function verdictProblems(v: Verdict): string[] {
   const problems: string[] = [];
   if (new Set(v.widths).size !== 1) problems.push(`line widths ${v.widths.join(',')}`);
   if (v.surrogates) problems.push('lone surrogate');
+  if (v.controls) problems.push('control character');
   if (v.foreign.length > 0) problems.push(`broken graphemes ${JSON.stringify(v.foreign)}`);
   return problems;
 }

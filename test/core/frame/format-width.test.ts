@@ -50,4 +50,15 @@ python.describe('df.toString() with wide and combined characters', () => {
     const failing = reference(cases).filter((v) => verdictProblems(v).length > 0);
     expect(failing.length).toBe(0);
   });
+
+  python.it('escapes lone surrogates, terminal controls and bidi overrides in names and cells', () => {
+    const df = new DataFrame({
+      'half \uD83D emoji': ['\uDC4D', 'ok'],
+      'bell\x07\x1b[2J': ['\x1b[31mred', '\u202Eevil'],
+      '\u202Eright to left': [{ s: '\uD83D' }, { s: '\x07' }],
+    });
+    const verdicts = reference([tableCase(df, 24)]);
+    expect(verdicts.map(verdictProblems)).toEqual([[]]);
+    expect(df.toString()).toContain('half \\ud83d emoji');
+  });
 });
