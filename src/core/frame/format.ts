@@ -17,7 +17,7 @@ export function formatFrame(df: DataFrame, options: FormatOptions = {}): string 
   const maxRows = Math.max(2, options.maxRows ?? 10);
   const maxWidth = Math.max(4, options.maxWidth ?? 24);
   const names = df.columnNames;
-  const header = `DataFrame: ${df.length} row${df.length === 1 ? '' : 's'} × ${names.length} column${names.length === 1 ? '' : 's'}${df.primaryKey ? ` (primary key "${df.primaryKey}")` : ''}`;
+  const header = `DataFrame: ${df.length} row${df.length === 1 ? '' : 's'} × ${names.length} column${names.length === 1 ? '' : 's'}${df.primaryKey ? ` (primary key "${printable(df.primaryKey)}")` : ''}`;
   if (names.length === 0) return header;
 
   const shown: (number | null)[] = [];
