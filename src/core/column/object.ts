@@ -1,3 +1,4 @@
+import { truncateToWidth } from '../display-width.js';
 import { Column, type Indices } from './column.js';
 
 /**
@@ -44,6 +45,6 @@ export class ObjectColumn<T = unknown> extends Column<T> {
     const v = this.values[i];
     if (v === null || v === undefined) return 'null';
     const text = JSON.stringify(v) ?? String(v);
-    return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+    return truncateToWidth(text, 40, '...');
   }
 }

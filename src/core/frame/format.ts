@@ -1,10 +1,11 @@
 import { type ColumnType, formatType } from '../column/types.js';
+import { displayWidth, padToWidth, truncateToWidth } from '../display-width.js';
 import type { DataFrame } from './frame.js';
 
 export interface FormatOptions {
   /** Rows to show before eliding the middle (default 10: first 5 and last 5). */
   maxRows?: number;
-  /** Widest a cell may be, in characters (default 24). */
+  /** Widest a cell may be, in terminal columns (default 24; CJK and emoji take 2, cut whole). */
   maxWidth?: number;
 }
 
@@ -16,7 +17,7 @@ export function formatFrame(df: DataFrame, options: FormatOptions = {}): string 
   const maxRows = Math.max(2, options.maxRows ?? 10);
   const maxWidth = Math.max(4, options.maxWidth ?? 24);
   const names = df.columnNames;
-  const header = `DataFrame: ${df.length} row${df.length === 1 ? '' : 's'} × ${names.length} column${names.length === 1 ? '' : 's'}${df.primaryKey ? ` (primary key "${df.primaryKey}")` : ''}`;
+  const header = `DataFrame: ${df.length} row${df.length === 1 ? '' : 's'} × ${names.length} column${names.length === 1 ? '' : 's'}${df.primaryKey ? ` (primary key "${printable(df.primaryKey)}")` : ''}`;
   if (names.length === 0) return header;
 
   const shown: (number | null)[] = [];
@@ -35,7 +36,7 @@ export function formatFrame(df: DataFrame, options: FormatOptions = {}): string 
     const cells = shown.map((i) => (i === null ? '…' : col.format(k++)));
     return [name, formatType(col.type), ...cells].map((c) => truncate(c, maxWidth));
   });
-  const widths = table.map((cells) => Math.max(...cells.map((c) => c.length)));
+  const widths = table.map((cells) => Math.max(...cells.map(displayWidth)));
   const line = (l: string, m: string, r: string) => l + widths.map((w) => '─'.repeat(w + 2)).join(m) + r;
   const right = names.map((name) => isNumericType(rows.column(name).type));
   const rowText = (r: number) =>
@@ -47,8 +48,17 @@ export function formatFrame(df: DataFrame, options: FormatOptions = {}): string 
 }
 
 function truncate(text: string, width: number): string {
-  const oneLine = text.replace(/\s+/g, ' ');
-  return oneLine.length > width ? `${oneLine.slice(0, width - 1)}…` : oneLine;
+  return truncateToWidth(printable(text), width);
+}
+
+// Characters a terminal would act on rather than show (escapes, bells, bidi overrides) and lone
+// surrogates (no character at all) print as \u escapes, so a column name cannot garble the table.
+const unprintable = /[\p{Cc}\p{Cs}\u202A-\u202E\u2066-\u2069]/gu;
+
+function printable(text: string): string {
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(unprintable, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function isNumericType(type: ColumnType): boolean {
@@ -56,5 +66,5 @@ function isNumericType(type: ColumnType): boolean {
 }
 
 function alignCell(text: string, width: number, right: boolean): string {
-  return right ? text.padStart(width) : text.padEnd(width);
+  return padToWidth(text, width, right);
 }
