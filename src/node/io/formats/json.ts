@@ -57,6 +57,7 @@ export async function readJson(path: string, options: JsonReadOptions = {}): Pro
 export function parseJson(text: string, options: JsonReadOptions & { file?: string } = {}): DataFrame {
   const file = options.file ?? '<json text>';
   checkDepth(text, maxDepthOf(options), file, 1);
+  checkNumberRange(text, file, 1);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -140,6 +141,7 @@ async function* jsonLines(path: string, maxDepth: number): AsyncGenerator<{ reco
       line++;
       if (text.trim() === '') continue;
       checkDepth(text, maxDepth, path, line);
+      checkNumberRange(text, path, line);
       let value: unknown;
       try {
         value = JSON.parse(text);
@@ -249,6 +251,34 @@ function checkDepth(text: string, maxDepth: number, file: string, firstLine: num
       lineOf(text, at, firstLine),
       `JSON nested deeper than ${maxDepth} levels of arrays and objects; pass a larger maxDepth if the input is trusted`,
     );
+}
+
+/**
+ * A ParseError where a number of `text` overflows float64 (`1.8e309`): JSON.parse would give
+ * Infinity, which JSON cannot even write, so the value would change silently.
+ */
+function checkNumberRange(text: string, file: string, firstLine: number): void {
+  // Only a numeral with a 3-digit exponent or 309 digits can overflow: skip the scan otherwise.
+  if (!/\d[eE]\+?\d{3}|\d{309}/.test(text)) return;
+  const numeral = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // Skip a string: numerals inside it are text.
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+    } else if (c === 45 || (c >= 48 && c <= 57)) {
+      numeral.lastIndex = i;
+      const m = numeral.exec(text);
+      if (m === null) continue;
+      if (!Number.isFinite(Number(m[0])))
+        throw new ParseError(
+          file,
+          lineOf(text, i, firstLine),
+          `the number ${m[0].length > 40 ? `${m[0].slice(0, 40)}...` : m[0]} is beyond float64's range (about ±1.8e308); write it as a string to keep it`,
+        );
+      i += m[0].length - 1;
+    }
+  }
 }
 
 /** The line of offset `at` in `text`, whose first line is `firstLine`. */

@@ -105,7 +105,6 @@ describe('parseCsv', () => {
       'inf',
       '-Infinity',
       'NaN',
-      '1E400',
     ];
     const got = parseCsv(`x\n${odd.join('\n')}\n`)
       .column('x')
