@@ -11,7 +11,6 @@
  * for await (const batch of readJsonLinesBatches('events.jsonl')) process(batch);
  * await writeJsonLines(df, 'out.jsonl');
  */
-import * as readline from 'node:readline';
 import type { Column } from '../../../core/column/column.js';
 import { type ColumnTypeHint, column, normalizeTypeHint } from '../../../core/column/infer.js';
 import { ScalarColumn } from '../../../core/column/scalar.js';
@@ -23,6 +22,13 @@ import { DEFAULT_MAX_JSON_DEPTH, jsonTooDeepAt } from '../../../core/json-depth.
 import { isoCellText, jsonInt64, nestedRow } from './csv.js';
 import { parseDate, parseTimestamp } from './csv-convert.js';
 import { openInput, readInput, writeChunks } from './file.js';
+import {
+  checkUtf8,
+  concatBytes,
+  type TextEncodingName,
+  textEncoding,
+  Utf8Transcoder,
+} from './text-encoding.js';
 
 /** Options of the JSON readers. */
 export interface JsonReadOptions {
@@ -37,6 +43,11 @@ export interface JsonReadOptions {
    * 1000); deeper input is a {@link ParseError}, as values nested that deep overflow the stack.
    */
   maxDepth?: number;
+  /**
+   * Text encoding of the file (default `'utf-8'`; a UTF-16 byte-order mark selects UTF-16). Bytes
+   * invalid in it are a ParseError naming the line, never replaced silently.
+   */
+  encoding?: TextEncodingName;
 }
 
 /** Options of {@link readJsonLinesBatches}. */
@@ -46,11 +57,16 @@ export interface JsonLinesBatchOptions extends JsonReadOptions {
 }
 
 const encoder = new TextEncoder();
+const utf8 = new TextDecoder();
+const LF = 10;
+const CR = 13;
 
 /** The file at `path`, a JSON array of records, as a frame. */
 export async function readJson(path: string, options: JsonReadOptions = {}): Promise<DataFrame> {
-  const bytes = await readInput(path);
-  return parseJson(new TextDecoder().decode(bytes), { ...options, file: path });
+  const text = new Utf8Transcoder(path, textEncoding(options.encoding));
+  const bytes = concatBytes(text.push(await readInput(path)), text.finish());
+  checkUtf8(bytes, path, 1);
+  return parseJson(utf8.decode(bytes), { ...options, file: path });
 }
 
 /** JSON text (an array of records) as a frame. `file` names the input in errors. */
@@ -76,7 +92,7 @@ export function parseJson(text: string, options: JsonReadOptions & { file?: stri
 /** The JSON-lines file at `path` as one frame (all records are read before inference). */
 export async function readJsonLines(path: string, options: JsonReadOptions = {}): Promise<DataFrame> {
   const records: Row[] = [];
-  for await (const { record } of jsonLines(path, maxDepthOf(options))) records.push(record);
+  for await (const { record } of jsonLines(path, options)) records.push(record);
   return framesFromRecords(records, options, path, null);
 }
 
@@ -120,7 +136,7 @@ export async function* readJsonLinesBatches(
     lines = [];
     return frame;
   };
-  for await (const { record, line } of jsonLines(path, maxDepthOf(options))) {
+  for await (const { record, line } of jsonLines(path, options)) {
     records.push(record);
     lines.push(line);
     if (records.length === size) yield flush();
@@ -129,35 +145,61 @@ export async function* readJsonLinesBatches(
 }
 
 /** Parsed records of a JSON-lines file with their line numbers (blank lines skipped). */
-async function* jsonLines(path: string, maxDepth: number): AsyncGenerator<{ record: Row; line: number }> {
-  const handle = await openInput(path);
-  const lines = readline.createInterface({
-    input: handle.createReadStream(),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
+async function* jsonLines(
+  path: string,
+  options: JsonReadOptions,
+): AsyncGenerator<{ record: Row; line: number }> {
+  const maxDepth = maxDepthOf(options);
   let line = 0;
-  try {
-    for await (const text of lines) {
-      line++;
-      if (text.trim() === '') continue;
-      checkDepth(text, maxDepth, path, line);
-      checkNumberRange(text, path, line);
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (e) {
-        throw jsonSyntaxError(path, text, e as Error, line - 1);
-      }
-      if (!isRecord(value))
-        throw new ParseError(
-          path,
-          line,
-          `expected a record (a JSON object) on each line, found ${kindOf(value)}`,
-        );
-      yield { record: value as Row, line };
+  for await (const bytes of byteLines(path, textEncoding(options.encoding))) {
+    line++;
+    const end = bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.length - 1 : bytes.length;
+    checkUtf8(bytes, path, line);
+    const text = utf8.decode(bytes.subarray(0, end));
+    if (text.trim() === '') continue;
+    checkDepth(text, maxDepth, path, line);
+    checkNumberRange(text, path, line);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      throw jsonSyntaxError(path, text, e as Error, line - 1);
     }
+    if (!isRecord(value))
+      throw new ParseError(
+        path,
+        line,
+        `expected a record (a JSON object) on each line, found ${kindOf(value)}`,
+      );
+    yield { record: value as Row, line };
+  }
+}
+
+const LINE_CHUNK_BYTES = 1 << 20;
+
+/** The lines of a file as UTF-8 bytes (without their line feed), read a chunk at a time. */
+async function* byteLines(path: string, encoding: TextEncodingName): AsyncGenerator<Uint8Array> {
+  const text = new Utf8Transcoder(path, encoding);
+  const handle = await openInput(path);
+  // The start of a line that goes on in the next chunk.
+  let parts: Uint8Array[] = [];
+  try {
+    for (;;) {
+      const chunk = new Uint8Array(LINE_CHUNK_BYTES);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      const bytes = bytesRead === 0 ? text.finish() : text.push(chunk.subarray(0, bytesRead));
+      let s = 0;
+      for (let e = bytes.indexOf(LF); e >= 0; e = bytes.indexOf(LF, s)) {
+        parts.push(bytes.subarray(s, e));
+        yield parts.reduce(concatBytes);
+        parts = [];
+        s = e + 1;
+      }
+      if (s < bytes.length) parts.push(bytes.subarray(s));
+      if (bytesRead === 0) break;
+    }
+    if (parts.length > 0) yield parts.reduce(concatBytes);
   } finally {
-    lines.close();
     await handle.close();
   }
 }

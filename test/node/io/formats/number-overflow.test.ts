@@ -43,7 +43,11 @@ describe('numbers that overflow float64', () => {
   });
 
   it('keep their text when the column is typed as string; inf/Infinity literals stay infinite', () => {
-    expect(parseCsv('a\n1.8e309\n', { types: { a: 'string' } }).column('a').toArray()).toEqual(['1.8e309']);
+    expect(
+      parseCsv('a\n1.8e309\n', { types: { a: 'string' } })
+        .column('a')
+        .toArray(),
+    ).toEqual(['1.8e309']);
     expect(parseCsv('a\ninf\n-Infinity\n1e308\n').column('a').toArray()).toEqual([
       Number.POSITIVE_INFINITY,
       Number.NEGATIVE_INFINITY,
