@@ -154,7 +154,6 @@ async function* jsonLines(
   for await (const bytes of byteLines(path, textEncoding(options.encoding))) {
     line++;
     const end = bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.length - 1 : bytes.length;
-    checkUtf8(bytes, path, line);
     const text = utf8.decode(bytes.subarray(0, end));
     if (text.trim() === '') continue;
     checkDepth(text, maxDepth, path, line);
@@ -177,28 +176,46 @@ async function* jsonLines(
 
 const LINE_CHUNK_BYTES = 1 << 20;
 
-/** The lines of a file as UTF-8 bytes (without their line feed), read a chunk at a time. */
+/**
+ * The lines of a file as valid UTF-8 bytes (without their line feed), read a chunk at a time; bytes
+ * invalid in the encoding are a ParseError naming the line.
+ */
 async function* byteLines(path: string, encoding: TextEncodingName): AsyncGenerator<Uint8Array> {
   const text = new Utf8Transcoder(path, encoding);
   const handle = await openInput(path);
   // The start of a line that goes on in the next chunk.
   let parts: Uint8Array[] = [];
+  let line = 0;
   try {
     for (;;) {
       const chunk = new Uint8Array(LINE_CHUNK_BYTES);
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
       const bytes = bytesRead === 0 ? text.finish() : text.push(chunk.subarray(0, bytesRead));
       let s = 0;
-      for (let e = bytes.indexOf(LF); e >= 0; e = bytes.indexOf(LF, s)) {
-        parts.push(bytes.subarray(s, e));
-        yield parts.reduce(concatBytes);
+      const first = bytes.indexOf(LF);
+      if (first >= 0) {
+        // The line that began in earlier chunks, then the whole lines of this one, checked at once.
+        parts.push(bytes.subarray(0, first));
+        const joined = parts.reduce(concatBytes);
         parts = [];
-        s = e + 1;
+        checkUtf8(joined, path, ++line);
+        yield joined;
+        s = first + 1;
+        checkUtf8(bytes.subarray(s, bytes.lastIndexOf(LF)), path, line + 1);
+        for (let e = bytes.indexOf(LF, s); e >= 0; e = bytes.indexOf(LF, s)) {
+          line++;
+          yield bytes.subarray(s, e);
+          s = e + 1;
+        }
       }
       if (s < bytes.length) parts.push(bytes.subarray(s));
       if (bytesRead === 0) break;
     }
-    if (parts.length > 0) yield parts.reduce(concatBytes);
+    if (parts.length > 0) {
+      const last = parts.reduce(concatBytes);
+      checkUtf8(last, path, ++line);
+      yield last;
+    }
   } finally {
     await handle.close();
   }
