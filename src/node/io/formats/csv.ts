@@ -7,7 +7,8 @@
  * are inferred from the data:
  * - every non-null field a number (integer or not, `NaN`, `Infinity`) → `float64` (integers are
  *   exact up to 2^53; JavaScript numbers, as `DataFrame.fromRecords` does; ask for `int32`/`int64`
- *   with `types`);
+ *   with `types`; a numeral beyond the type's range, like `1.8e309`, is a {@link ParseError}, not
+ *   Infinity);
  * - `true`/`false` (any case) → `bool`; `YYYY-MM-DD` → `date`; ISO date-times → `timestamp` (UTC
  *   unless the text has an offset); anything else → `string`; a column with only nulls → `string`.
  * {@link readCsv} infers over the whole file: when a later batch does not fit a column's type, the
