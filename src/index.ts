@@ -328,6 +328,7 @@ export {
   readJsonLinesBatches,
   readParquet,
   readParquetBatches,
+  type TextEncodingName,
   writeArrow,
   writeCsv,
   writeJson,

@@ -146,6 +146,12 @@ function special(b: Uint8Array, i: number, e: number, neg: boolean): number | nu
   return null;
 }
 
+/** Whether bytes `[s, e)` hold an ASCII digit (a numeral, as opposed to the text `inf` or `NaN`). */
+function hasDigit(b: Uint8Array, s: number, e: number): boolean {
+  for (let i = s; i < e; i++) if (b[i] >= 48 && b[i] <= 57) return true;
+  return false;
+}
+
 function latin1(b: Uint8Array, s: number, e: number): string {
   let out = '';
   for (let i = s; i < e; i++) out += String.fromCharCode(b[i]);
@@ -459,6 +465,13 @@ function fieldParser(
       const parse: FieldParse = (r, s, e) => {
         const v = parseNumber(buf, s, e);
         if (v === null) return 'a number';
+        // Digits that round to Infinity (1.8e309) are out of range, not infinite: only inf/Infinity text is.
+        if (
+          Number.isFinite(dtype === 'float32' ? Math.fround(v) : v) === false &&
+          !Number.isNaN(v) &&
+          hasDigit(buf, s, e)
+        )
+          return `a number within ${dtype}'s range`;
         if (range !== null && (!Number.isInteger(v) || v < range[0] || v > range[1]))
           return `an integer from ${range[0]} to ${range[1]} (${dtype})`;
         out[r] = v;

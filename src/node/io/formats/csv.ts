@@ -7,7 +7,8 @@
  * are inferred from the data:
  * - every non-null field a number (integer or not, `NaN`, `Infinity`) → `float64` (integers are
  *   exact up to 2^53; JavaScript numbers, as `DataFrame.fromRecords` does; ask for `int32`/`int64`
- *   with `types`);
+ *   with `types`; a numeral beyond the type's range, like `1.8e309`, is a {@link ParseError}, not
+ *   Infinity);
  * - `true`/`false` (any case) → `bool`; `YYYY-MM-DD` → `date`; ISO date-times → `timestamp` (UTC
  *   unless the text has an offset); anything else → `string`; a column with only nulls → `string`.
  * {@link readCsv} infers over the whole file: when a later batch does not fit a column's type, the
@@ -46,6 +47,13 @@ import {
 } from './csv-convert.js';
 import { countLineFeeds, FieldTable, lineAt, type ScanContext, scanRecords } from './csv-scan.js';
 import { openInput, writeChunks } from './file.js';
+import {
+  checkUtf8,
+  concatBytes,
+  type TextEncodingName,
+  textEncoding,
+  Utf8Transcoder,
+} from './text-encoding.js';
 
 /** Options of {@link readCsv} and {@link readCsvBatches}. */
 export interface CsvReadOptions {
@@ -67,6 +75,11 @@ export interface CsvReadOptions {
   batchBytes?: number;
   /** Longest record allowed, in bytes (default 64 MiB); a longer one is a ParseError. */
   maxRecordBytes?: number;
+  /**
+   * Text encoding of the bytes (default `'utf-8'`; a UTF-16 byte-order mark selects UTF-16). Bytes
+   * invalid in it are a ParseError naming the line, never replaced silently.
+   */
+  encoding?: TextEncodingName;
 }
 
 const DEFAULT_NULLS = ['', 'NA', 'N/A', 'null', 'NULL'];
@@ -160,6 +173,8 @@ export class CsvParser {
     }
     this.table.reset();
     const end = scanRecords(buf, pos, eof, this.delimiter, this.quote, this.table, this.ctx);
+    // Complete records end at a line feed, so no character is split at `end`.
+    checkUtf8(buf.subarray(pos, end), this.file, this.ctx.baseLine);
     const rest = buf.length - end;
     if (!eof && rest > this.maxRecordBytes)
       throw new ParseError(
@@ -288,6 +303,7 @@ async function* parseFileBatches(
   options: CsvReadOptions,
 ): AsyncGenerator<DataFrame> {
   const size = Math.max(1024, options.batchBytes ?? 8 * 2 ** 20);
+  const text = new Utf8Transcoder(path, textEncoding(options.encoding));
   const handle = await openInput(path);
   try {
     for (;;) {
@@ -295,9 +311,12 @@ async function* parseFileBatches(
       const chunk = new Uint8Array(size);
       const { bytesRead } = await handle.read(chunk, 0, size, null);
       if (bytesRead === 0) break;
-      const frame = parser.push(bytesRead === size ? chunk : chunk.subarray(0, bytesRead));
+      const frame = parser.push(text.push(bytesRead === size ? chunk : chunk.subarray(0, bytesRead)));
       if (frame) yield frame;
     }
+    const tail = text.finish();
+    const before = tail.length > 0 ? parser.push(tail) : null;
+    if (before) yield before;
     const last = parser.finish();
     if (last) yield last;
   } finally {
@@ -337,8 +356,14 @@ export function parseCsv(
   input: string | Uint8Array,
   options: CsvReadOptions & { file?: string } = {},
 ): DataFrame {
-  const parser = new CsvParser(options.file ?? '<csv text>', options);
-  const bytes = typeof input === 'string' ? encoder.encode(input) : input;
+  const file = options.file ?? '<csv text>';
+  const parser = new CsvParser(file, options);
+  let bytes: Uint8Array;
+  if (typeof input === 'string') bytes = encoder.encode(input);
+  else {
+    const text = new Utf8Transcoder(file, textEncoding(options.encoding));
+    bytes = concatBytes(text.push(input), text.finish());
+  }
   const frames = [parser.push(bytes), parser.finish()].filter((f): f is DataFrame => f !== null);
   return frames.length === 1 ? frames[0] : DataFrame.concat(frames);
 }

@@ -47,3 +47,4 @@ export {
   readParquetBatches,
   writeParquet,
 } from './parquet.js';
+export type { TextEncodingName } from './text-encoding.js';

@@ -11,7 +11,6 @@
  * for await (const batch of readJsonLinesBatches('events.jsonl')) process(batch);
  * await writeJsonLines(df, 'out.jsonl');
  */
-import * as readline from 'node:readline';
 import type { Column } from '../../../core/column/column.js';
 import { type ColumnTypeHint, column, normalizeTypeHint } from '../../../core/column/infer.js';
 import { ScalarColumn } from '../../../core/column/scalar.js';
@@ -23,6 +22,13 @@ import { DEFAULT_MAX_JSON_DEPTH, jsonTooDeepAt } from '../../../core/json-depth.
 import { isoCellText, jsonInt64, nestedRow } from './csv.js';
 import { parseDate, parseTimestamp } from './csv-convert.js';
 import { openInput, readInput, writeChunks } from './file.js';
+import {
+  checkUtf8,
+  concatBytes,
+  type TextEncodingName,
+  textEncoding,
+  Utf8Transcoder,
+} from './text-encoding.js';
 
 /** Options of the JSON readers. */
 export interface JsonReadOptions {
@@ -37,6 +43,11 @@ export interface JsonReadOptions {
    * 1000); deeper input is a {@link ParseError}, as values nested that deep overflow the stack.
    */
   maxDepth?: number;
+  /**
+   * Text encoding of the file (default `'utf-8'`; a UTF-16 byte-order mark selects UTF-16). Bytes
+   * invalid in it are a ParseError naming the line, never replaced silently.
+   */
+  encoding?: TextEncodingName;
 }
 
 /** Options of {@link readJsonLinesBatches}. */
@@ -46,17 +57,23 @@ export interface JsonLinesBatchOptions extends JsonReadOptions {
 }
 
 const encoder = new TextEncoder();
+const utf8 = new TextDecoder();
+const LF = 10;
+const CR = 13;
 
 /** The file at `path`, a JSON array of records, as a frame. */
 export async function readJson(path: string, options: JsonReadOptions = {}): Promise<DataFrame> {
-  const bytes = await readInput(path);
-  return parseJson(new TextDecoder().decode(bytes), { ...options, file: path });
+  const text = new Utf8Transcoder(path, textEncoding(options.encoding));
+  const bytes = concatBytes(text.push(await readInput(path)), text.finish());
+  checkUtf8(bytes, path, 1);
+  return parseJson(utf8.decode(bytes), { ...options, file: path });
 }
 
 /** JSON text (an array of records) as a frame. `file` names the input in errors. */
 export function parseJson(text: string, options: JsonReadOptions & { file?: string } = {}): DataFrame {
   const file = options.file ?? '<json text>';
   checkDepth(text, maxDepthOf(options), file, 1);
+  checkNumberRange(text, file, 1);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -75,7 +92,7 @@ export function parseJson(text: string, options: JsonReadOptions & { file?: stri
 /** The JSON-lines file at `path` as one frame (all records are read before inference). */
 export async function readJsonLines(path: string, options: JsonReadOptions = {}): Promise<DataFrame> {
   const records: Row[] = [];
-  for await (const { record } of jsonLines(path, maxDepthOf(options))) records.push(record);
+  for await (const { record } of jsonLines(path, options)) records.push(record);
   return framesFromRecords(records, options, path, null);
 }
 
@@ -119,7 +136,7 @@ export async function* readJsonLinesBatches(
     lines = [];
     return frame;
   };
-  for await (const { record, line } of jsonLines(path, maxDepthOf(options))) {
+  for await (const { record, line } of jsonLines(path, options)) {
     records.push(record);
     lines.push(line);
     if (records.length === size) yield flush();
@@ -128,34 +145,78 @@ export async function* readJsonLinesBatches(
 }
 
 /** Parsed records of a JSON-lines file with their line numbers (blank lines skipped). */
-async function* jsonLines(path: string, maxDepth: number): AsyncGenerator<{ record: Row; line: number }> {
+async function* jsonLines(
+  path: string,
+  options: JsonReadOptions,
+): AsyncGenerator<{ record: Row; line: number }> {
+  const maxDepth = maxDepthOf(options);
+  let line = 0;
+  for await (const bytes of byteLines(path, textEncoding(options.encoding))) {
+    line++;
+    const end = bytes.length > 0 && bytes[bytes.length - 1] === CR ? bytes.length - 1 : bytes.length;
+    const text = utf8.decode(bytes.subarray(0, end));
+    if (text.trim() === '') continue;
+    checkDepth(text, maxDepth, path, line);
+    checkNumberRange(text, path, line);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (e) {
+      throw jsonSyntaxError(path, text, e as Error, line - 1);
+    }
+    if (!isRecord(value))
+      throw new ParseError(
+        path,
+        line,
+        `expected a record (a JSON object) on each line, found ${kindOf(value)}`,
+      );
+    yield { record: value as Row, line };
+  }
+}
+
+const LINE_CHUNK_BYTES = 1 << 20;
+
+/**
+ * The lines of a file as valid UTF-8 bytes (without their line feed), read a chunk at a time; bytes
+ * invalid in the encoding are a ParseError naming the line.
+ */
+async function* byteLines(path: string, encoding: TextEncodingName): AsyncGenerator<Uint8Array> {
+  const text = new Utf8Transcoder(path, encoding);
   const handle = await openInput(path);
-  const lines = readline.createInterface({
-    input: handle.createReadStream(),
-    crlfDelay: Number.POSITIVE_INFINITY,
-  });
+  // The start of a line that goes on in the next chunk.
+  let parts: Uint8Array[] = [];
   let line = 0;
   try {
-    for await (const text of lines) {
-      line++;
-      if (text.trim() === '') continue;
-      checkDepth(text, maxDepth, path, line);
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (e) {
-        throw jsonSyntaxError(path, text, e as Error, line - 1);
+    for (;;) {
+      const chunk = new Uint8Array(LINE_CHUNK_BYTES);
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      const bytes = bytesRead === 0 ? text.finish() : text.push(chunk.subarray(0, bytesRead));
+      let s = 0;
+      const first = bytes.indexOf(LF);
+      if (first >= 0) {
+        // The line that began in earlier chunks, then the whole lines of this one, checked at once.
+        parts.push(bytes.subarray(0, first));
+        const joined = parts.reduce(concatBytes);
+        parts = [];
+        checkUtf8(joined, path, ++line);
+        yield joined;
+        s = first + 1;
+        checkUtf8(bytes.subarray(s, bytes.lastIndexOf(LF)), path, line + 1);
+        for (let e = bytes.indexOf(LF, s); e >= 0; e = bytes.indexOf(LF, s)) {
+          line++;
+          yield bytes.subarray(s, e);
+          s = e + 1;
+        }
       }
-      if (!isRecord(value))
-        throw new ParseError(
-          path,
-          line,
-          `expected a record (a JSON object) on each line, found ${kindOf(value)}`,
-        );
-      yield { record: value as Row, line };
+      if (s < bytes.length) parts.push(bytes.subarray(s));
+      if (bytesRead === 0) break;
+    }
+    if (parts.length > 0) {
+      const last = parts.reduce(concatBytes);
+      checkUtf8(last, path, ++line);
+      yield last;
     }
   } finally {
-    lines.close();
     await handle.close();
   }
 }
@@ -249,6 +310,34 @@ function checkDepth(text: string, maxDepth: number, file: string, firstLine: num
       lineOf(text, at, firstLine),
       `JSON nested deeper than ${maxDepth} levels of arrays and objects; pass a larger maxDepth if the input is trusted`,
     );
+}
+
+/**
+ * A ParseError where a number of `text` overflows float64 (`1.8e309`): JSON.parse would give
+ * Infinity, which JSON cannot even write, so the value would change silently.
+ */
+function checkNumberRange(text: string, file: string, firstLine: number): void {
+  // Only a numeral with a 3-digit exponent or 309 digits can overflow: skip the scan otherwise.
+  if (!/\d[eE]\+?\d{3}|\d{309}/.test(text)) return;
+  const numeral = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      // Skip a string: numerals inside it are text.
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+    } else if (c === 45 || (c >= 48 && c <= 57)) {
+      numeral.lastIndex = i;
+      const m = numeral.exec(text);
+      if (m === null) continue;
+      if (!Number.isFinite(Number(m[0])))
+        throw new ParseError(
+          file,
+          lineOf(text, i, firstLine),
+          `the number ${m[0].length > 40 ? `${m[0].slice(0, 40)}...` : m[0]} is beyond float64's range (about ±1.8e308); write it as a string to keep it`,
+        );
+      i += m[0].length - 1;
+    }
+  }
 }
 
 /** The line of offset `at` in `text`, whose first line is `firstLine`. */
