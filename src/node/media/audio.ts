@@ -201,7 +201,24 @@ async function decodeCompressed(bytes: Uint8Array, name: string): Promise<AudioV
   }
   if (out.channelData.length === 0 || !(out.sampleRate > 0))
     throw new MediaDecodeError(name, 'the decoder found no audio');
+  if (isFlac(bytes)) rescaleFlac(out.channelData, flacInfo(bytes.subarray(0, 42), name).bitsPerSample);
   return audioValue(out.sampleRate, out.channelData);
+}
+
+const isFlac = (b: Uint8Array) => b.length >= 4 && ascii(b, 0, 4) === 'fLaC';
+
+/**
+ * The FLAC decoder divides a b-bit sample s by 2^(b-1) - 1 (full scale reaches +1.0); WAV here and
+ * ffmpeg divide by 2^(b-1). Undo its scale: up to 24 bits, round back to the integer sample (the
+ * float32 error is under half a step) so FLAC gives exactly what the same samples in a WAV give.
+ */
+function rescaleFlac(channelData: Float32Array[], bitsPerSample: number): void {
+  const theirs = 2 ** (bitsPerSample - 1) - 1;
+  const ours = 2 ** (bitsPerSample - 1);
+  const exact = bitsPerSample <= 24;
+  for (const ch of channelData)
+    for (let t = 0; t < ch.length; t++)
+      ch[t] = exact ? Math.round(ch[t] * theirs) / ours : (ch[t] * theirs) / ours;
 }
 
 /** Decode a WAV file or bytes to planar float samples. */
