@@ -201,24 +201,55 @@ async function decodeCompressed(bytes: Uint8Array, name: string): Promise<AudioV
   }
   if (out.channelData.length === 0 || !(out.sampleRate > 0))
     throw new MediaDecodeError(name, 'the decoder found no audio');
-  if (isFlac(bytes)) rescaleFlac(out.channelData, flacInfo(bytes.subarray(0, 42), name).bitsPerSample);
+  const scale = decoderIntegerScale(bytes, name);
+  if (scale !== undefined) toWavScale(out.channelData, scale);
   return audioValue(out.sampleRate, out.channelData);
 }
 
-const isFlac = (b: Uint8Array) => b.length >= 4 && ascii(b, 0, 4) === 'fLaC';
+/** How a decoder of integer samples scaled them: their bit depth and its divisors. */
+interface DecoderScale {
+  bitsPerSample: number;
+  /** true: s / (2^(b-1) - 1) both ways (FLAC); false: negatives / 2^(b-1), the rest / (2^(b-1) - 1). */
+  symmetric: boolean;
+}
 
 /**
- * The FLAC decoder divides a b-bit sample s by 2^(b-1) - 1 (full scale reaches +1.0); WAV here and
- * ffmpeg divide by 2^(b-1). Undo its scale: up to 24 bits, round back to the integer sample (the
- * float32 error is under half a step) so FLAC gives exactly what the same samples in a WAV give.
+ * The lossless integer formats whose `audio-decode` decoders scale differently from WAV here and
+ * ffmpeg (s / 2^(b-1)): FLAC, FLAC in Ogg, WavPack and TTA, with their bit depths from the headers.
+ * Formats that decode to floats (MP3, Vorbis, Opus, AAC) and AIFF, CAF and ALAC already match.
  */
-function rescaleFlac(channelData: Float32Array[], bitsPerSample: number): void {
-  const theirs = 2 ** (bitsPerSample - 1) - 1;
-  const ours = 2 ** (bitsPerSample - 1);
-  const exact = bitsPerSample <= 24;
+function decoderIntegerScale(b: Uint8Array, name: string): DecoderScale | undefined {
+  const magic = b.length >= 4 ? ascii(b, 0, 4) : '';
+  if (magic === 'fLaC')
+    return { bitsPerSample: flacInfo(b.subarray(0, 42), name).bitsPerSample, symmetric: true };
+  if (magic === 'OggS') {
+    // Ogg FLAC: the first page holds 0x7F "FLAC", a version and a header count, then "fLaC" + STREAMINFO.
+    const at = Buffer.from(b.buffer, b.byteOffset, Math.min(b.length, 128)).indexOf('\x7fFLAC', 0, 'latin1');
+    if (at < 0) return undefined;
+    return { bitsPerSample: flacInfo(b.subarray(at + 9, at + 51), name).bitsPerSample, symmetric: true };
+  }
+  if (magic === 'wvpk' && b.length >= 28) {
+    const flags = new DataView(b.buffer, b.byteOffset, 28).getUint32(24, true);
+    if (flags & 0x80) return undefined; // float samples
+    return { bitsPerSample: ((flags & 3) + 1) * 8, symmetric: false };
+  }
+  if (magic === 'TTA1' && b.length >= 10)
+    return { bitsPerSample: new DataView(b.buffer, b.byteOffset, 10).getUint16(8, true), symmetric: false };
+  return undefined;
+}
+
+/**
+ * Undo a decoder's scale: round back to the integer sample (the float32 error is under half a step
+ * up to 24 bits) and divide by 2^(b-1), so these formats give exactly what the same samples in a WAV
+ * give.
+ */
+function toWavScale(channelData: Float32Array[], { bitsPerSample, symmetric }: DecoderScale): void {
+  const full = 2 ** (bitsPerSample - 1);
   for (const ch of channelData)
-    for (let t = 0; t < ch.length; t++)
-      ch[t] = exact ? Math.round(ch[t] * theirs) / ours : (ch[t] * theirs) / ours;
+    for (let t = 0; t < ch.length; t++) {
+      const x = ch[t];
+      ch[t] = Math.round(x * (x < 0 && !symmetric ? full : full - 1)) / full;
+    }
 }
 
 /** Decode a WAV file or bytes to planar float samples. */

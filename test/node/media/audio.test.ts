@@ -258,8 +258,8 @@ ffmpeg.describe('compressed audio through audio-decode (ffmpeg encodes it)', () 
     return new Float32Array(out.buffer, out.byteOffset, out.length / 4);
   };
 
-  it('FLAC and WAV of the same samples decode to the same floats as ffmpeg, sample for sample', async () => {
-    // Full scale both ways, and values whose scale error shows (the decoder divided by 2^(b-1) - 1).
+  it('every lossless format decodes the same samples to the same floats as ffmpeg and WAV', async () => {
+    // Full scale both ways, and values whose scale error shows (decoders divided by 2^(b-1) - 1).
     for (const [bits, full] of [
       [16, 32768],
       [24, 8388608],
@@ -267,14 +267,26 @@ ffmpeg.describe('compressed audio through audio-decode (ffmpeg encodes it)', () 
       const samples = [-full, full - 1, 0, 1, -1, full / 2, -full / 2, 12345, -(full / 3) | 0];
       const src = path.join(dir, `scale${bits}.wav`);
       fs.writeFileSync(src, wav([samples], 8000, { bits, float: false }));
-      const flac = path.join(dir, `scale${bits}.flac`);
-      execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-i', src, flac]);
-      const reference = Array.from(ffmpegFloats(flac));
-      expect(reference).toEqual(samples.map((s) => Math.fround(s / full)));
-      const fromFlac = await decodeAudioFile(path.basename(flac), { baseDir: dir });
-      const fromWav = decodeAudio(path.basename(src), { baseDir: dir });
-      expect(Array.from(fromFlac.channelData[0])).toEqual(reference);
-      expect(Array.from(fromWav.channelData[0])).toEqual(reference);
+      const expected = samples.map((s) => Math.fround(s / full));
+      const pcm = (endian: string) => ['-c:a', `pcm_s${bits}${endian}`]; // ffmpeg's default is 16-bit
+      const formats = [
+        ['flac'],
+        ['oga', '-c:a', 'flac'],
+        ['wv'],
+        ['tta'],
+        ['aiff', ...pcm('be')],
+        ['caf', ...pcm('le')],
+        ['m4a', '-c:a', 'alac'],
+      ];
+      expect(Array.from(ffmpegFloats(src))).toEqual(expected);
+      expect(Array.from(decodeAudio(path.basename(src), { baseDir: dir }).channelData[0])).toEqual(expected);
+      for (const [ext, ...args] of formats) {
+        const file = path.join(dir, `scale${bits}.${ext}`);
+        execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-i', src, ...args, file]);
+        expect(Array.from(ffmpegFloats(file)), `ffmpeg ${ext} ${bits}-bit`).toEqual(expected);
+        const decoded = await decodeAudioFile(path.basename(file), { baseDir: dir });
+        expect(Array.from(decoded.channelData[0]), `${ext} ${bits}-bit`).toEqual(expected);
+      }
     }
   });
 
