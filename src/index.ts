@@ -367,6 +367,7 @@ export {
 // importing them registers their loaders, so stored media columns read back.
 
 export {
+  type AudioDecodeOptions,
   type AudioInfo,
   type AudioValue,
   audioColumn,
@@ -400,6 +401,7 @@ export {
   readVolumeInfo,
   setVideoTools,
   type ThumbnailOptions,
+  TRUNCATED_AUDIO_WARNING,
   thumbnailColumn,
   type VideoDecodeOptions,
   type VideoInfo,

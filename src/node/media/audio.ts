@@ -35,6 +35,19 @@ export interface AudioInfo {
   duration: number;
 }
 
+/** How to decode audio: where its files are, and what to do with a truncated WAV. */
+export interface AudioDecodeOptions extends MediaPlace {
+  /**
+   * A WAV whose header claims more samples than the file holds: `'error'` (default) raises
+   * {@link MediaDecodeError}; `'warn'` decodes the whole frames that are there and emits a
+   * `TesseraWarning` with code {@link TRUNCATED_AUDIO_WARNING}.
+   */
+  truncated?: 'error' | 'warn';
+}
+
+/** `process.emitWarning` code of a truncated WAV decoded with `{ truncated: 'warn' }`. */
+export const TRUNCATED_AUDIO_WARNING = 'TESSERA_TRUNCATED_AUDIO';
+
 export const AUDIO_FUNCTION = 'tessera.media.audio';
 
 const SUPPORTED = 'WAV (RIFF/WAVE) with PCM 8/16/24/32-bit or IEEE float 32/64-bit samples';
@@ -63,7 +76,12 @@ interface WavLayout extends Omit<AudioInfo, 'frames' | 'duration'> {
  * Walk the RIFF chunks with `read(position, length)`; returns where the samples are. Reads only chunk
  * headers and the fmt chunk.
  */
-function parseWav(read: (pos: number, len: number) => Uint8Array, name: string, fileSize: number): WavLayout {
+function parseWav(
+  read: (pos: number, len: number) => Uint8Array,
+  name: string,
+  fileSize: number,
+  truncated: 'error' | 'warn' | 'allow',
+): WavLayout {
   const head = read(0, 12);
   if (head.length < 12 || ascii(head, 0, 4) !== 'RIFF' || ascii(head, 8, 4) !== 'WAVE') {
     const what = sniff(head);
@@ -107,7 +125,17 @@ function parseWav(read: (pos: number, len: number) => Uint8Array, name: string, 
       if (fmt === undefined) throw new MediaDecodeError(name, 'the data chunk comes before the fmt chunk');
       // A streamed WAV may leave the size at 0 or 0xffffffff: take the rest of the file then.
       const rest = fileSize - pos - 8;
-      const dataSize = size === 0 || size > rest ? rest : size;
+      const streamed = size === 0 || size === 0xffffffff;
+      if (!streamed && size > rest && truncated !== 'allow') {
+        const message = `the header claims ${size} bytes of samples but the file holds ${rest}: it is truncated`;
+        if (truncated === 'error')
+          throw new MediaDecodeError(name, `${message}; pass { truncated: 'warn' } to load what is there`);
+        process.emitWarning(`${name}: ${message}; loaded the whole frames that are there`, {
+          type: 'TesseraWarning',
+          code: TRUNCATED_AUDIO_WARNING,
+        });
+      }
+      const dataSize = streamed || size > rest ? rest : size;
       return { ...fmt, dataOffset: pos + 8, dataSize: dataSize - (dataSize % fmt.blockAlign) };
     }
     pos += 8 + size + (size & 1);
@@ -140,7 +168,8 @@ export function readAudioInfo(
   }
   const head = read(0, 42);
   if (head.length >= 4 && ascii(head, 0, 4) === 'fLaC') return flacInfo(head, name);
-  return toInfo(parseWav(read, name, size));
+  // Header metadata for printouts: a truncated file reports the frames it holds.
+  return toInfo(parseWav(read, name, size, 'allow'));
 }
 
 /**
@@ -175,14 +204,17 @@ const isWav = (b: Uint8Array) => b.length >= 12 && ascii(b, 0, 4) === 'RIFF' && 
  * (loaded on first use). A file it cannot decode is a {@link MediaDecodeError} or
  * {@link UnsupportedMediaError}.
  */
-export async function decodeAudioFile(src: MediaSource, options: MediaPlace = {}): Promise<AudioValue> {
+export async function decodeAudioFile(
+  src: MediaSource,
+  options: AudioDecodeOptions = {},
+): Promise<AudioValue> {
   return decodeAnyAudio(src, options);
 }
 
 /** WAV synchronously, any other format as a promise (so WAV columns stay usable with `get`). */
-function decodeAnyAudio(src: MediaSource, options: MediaPlace): AudioValue | Promise<AudioValue> {
+function decodeAnyAudio(src: MediaSource, options: AudioDecodeOptions): AudioValue | Promise<AudioValue> {
   const bytes = readSourceSync(src, 'audio', options);
-  return isWav(bytes) ? decodeAudio(bytes) : decodeCompressed(bytes, sourceName(src));
+  return isWav(bytes) ? decodeWav(bytes, sourceName(src), options) : decodeCompressed(bytes, sourceName(src));
 }
 
 async function decodeCompressed(bytes: Uint8Array, name: string): Promise<AudioValue> {
@@ -253,9 +285,13 @@ function toWavScale(channelData: Float32Array[], { bitsPerSample, symmetric }: D
 }
 
 /** Decode a WAV file or bytes to planar float samples. */
-export function decodeAudio(src: MediaSource, options: MediaPlace = {}): AudioValue {
-  const bytes = readSourceSync(src, 'audio', options);
-  const l = parseWav((p, n) => bytes.subarray(p, p + n), sourceName(src), bytes.length);
+export function decodeAudio(src: MediaSource, options: AudioDecodeOptions = {}): AudioValue {
+  return decodeWav(readSourceSync(src, 'audio', options), sourceName(src), options);
+}
+
+function decodeWav(bytes: Uint8Array, name: string, options: AudioDecodeOptions): AudioValue {
+  const truncated = options.truncated === 'warn' ? 'warn' : 'error'; // stored params are untrusted
+  const l = parseWav((p, n) => bytes.subarray(p, p + n), name, bytes.length, truncated);
   const frames = l.dataSize / l.blockAlign;
   const v = new DataView(bytes.buffer, bytes.byteOffset + l.dataOffset, l.dataSize);
   const channelData = Array.from({ length: l.channels }, () => new Float32Array(frames));
@@ -317,10 +353,14 @@ export function formatAudioInfo(info: AudioInfo): string {
  * WAV, `await col.load([i])` for every format; prints as `<audio 2.0 s 16 kHz>` from the header (WAV,
  * FLAC), and `mediaInfo(col, i)` gives {@link AudioInfo}.
  */
-export const audioColumn: MediaColumnBuilder<AudioValue> = registerBaseDirMedia<AudioValue, AudioInfo>(
+export const audioColumn: MediaColumnBuilder<
+  AudioValue,
+  Pick<AudioDecodeOptions, 'truncated'>
+> = registerBaseDirMedia<AudioValue, AudioInfo, Pick<AudioDecodeOptions, 'truncated'>>(
   AUDIO_FUNCTION,
   'audio',
   decodeAnyAudio,
   readAudioInfo,
   formatAudioInfo,
+  ['truncated'],
 );
