@@ -7,11 +7,10 @@
  * Samples come out as one Float32Array per channel (planar), scaled to [-1, 1). Metadata without
  * decoding: WAV and FLAC headers.
  */
-import * as fs from 'node:fs';
 import { MediaDecodeError, UnsupportedMediaError } from '../../core/errors.js';
 import { type MediaColumnBuilder, registerBaseDirMedia } from './builder.js';
 import { type MediaPlace, resolveMediaPath } from './paths.js';
-import { type MediaSource, readRange, readSourceSync, sourceName } from './source.js';
+import { type MediaSource, mediaFileSize, readRange, readSourceSync, sourceName } from './source.js';
 
 /** Decoded audio: `channelData[c][t]` is sample t of channel c, in [-1, 1). */
 export interface AudioValue {
@@ -155,7 +154,7 @@ export function readAudioInfo(
   baseDir?: string,
   allowedRoots?: readonly string[],
 ): AudioInfo {
-  const name = sourceName(src);
+  const name = sourceName(src, typeof src === 'string' ? { baseDir } : undefined);
   let read: (pos: number, len: number) => Uint8Array;
   let size: number;
   if (typeof src !== 'string') {
@@ -163,8 +162,8 @@ export function readAudioInfo(
     size = src.length;
   } else {
     const file = resolveMediaPath(src, baseDir, allowedRoots);
-    read = (p, n) => readRange(file, p, n);
-    size = fs.statSync(file).size;
+    read = (p, n) => readRange(file, p, n, name);
+    size = mediaFileSize(file, name);
   }
   const head = read(0, 42);
   if (head.length >= 4 && ascii(head, 0, 4) === 'fLaC') return flacInfo(head, name);
@@ -214,7 +213,8 @@ export async function decodeAudioFile(
 /** WAV synchronously, any other format as a promise (so WAV columns stay usable with `get`). */
 function decodeAnyAudio(src: MediaSource, options: AudioDecodeOptions): AudioValue | Promise<AudioValue> {
   const bytes = readSourceSync(src, 'audio', options);
-  return isWav(bytes) ? decodeWav(bytes, sourceName(src), options) : decodeCompressed(bytes, sourceName(src));
+  const name = sourceName(src, options);
+  return isWav(bytes) ? decodeWav(bytes, name, options) : decodeCompressed(bytes, name);
 }
 
 async function decodeCompressed(bytes: Uint8Array, name: string): Promise<AudioValue> {
@@ -286,7 +286,7 @@ function toWavScale(channelData: Float32Array[], { bitsPerSample, symmetric }: D
 
 /** Decode a WAV file or bytes to planar float samples. */
 export function decodeAudio(src: MediaSource, options: AudioDecodeOptions = {}): AudioValue {
-  return decodeWav(readSourceSync(src, 'audio', options), sourceName(src), options);
+  return decodeWav(readSourceSync(src, 'audio', options), sourceName(src, options), options);
 }
 
 function decodeWav(bytes: Uint8Array, name: string, options: AudioDecodeOptions): AudioValue {
