@@ -3,8 +3,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { DeferredColumn } from '../../../src/core/column/deferred.js';
+import { resolveColumn } from '../../../src/core/column/lazy.js';
 import { MediaDecodeError } from '../../../src/core/errors.js';
-import { audioColumn, decodeAudio, decodeAudioFile } from '../../../src/index.js';
+import { audioColumn, DataFrame, decodeAudio, decodeAudioFile, read, write } from '../../../src/index.js';
 import { TRUNCATED_AUDIO_WARNING } from '../../../src/node/media/audio.js';
 import { needs, PYTHON } from '../../helpers/references.js';
 
@@ -78,5 +80,29 @@ python.describe('a WAV whose header claims more data than the file holds', () =>
         process.off('warning', listen);
       }
     }
+  });
+
+  it('a stored column keeps its { truncated } choice', async () => {
+    const media = path.join(dir, 'media');
+    fs.mkdirSync(media);
+    const { present } = truncatedWav(path.join(media, 'cut.wav'), 100, 7);
+    const files = ['cut.wav'];
+    const df = new DataFrame({
+      file: files,
+      strict: audioColumn(files, { baseDir: media, inputNames: ['file'] }),
+      lenient: audioColumn(files, { baseDir: media, truncated: 'warn', inputNames: ['file'] }),
+    });
+    await write(df, path.join(dir, 'ds'));
+    const back = await read(path.join(dir, 'ds'), { mediaRoots: [media] });
+    const column = (name: string) => resolveColumn(back.column(name)) as DeferredColumn<{ frames: number }>;
+    const strict = await column('strict')
+      .load([0])
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    expect(strict).toBeInstanceOf(MediaDecodeError);
+    const [lenient] = await column('lenient').load([0]);
+    expect(lenient!.frames).toBe(present.length / 2);
   });
 });
