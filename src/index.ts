@@ -368,6 +368,7 @@ export {
 // importing them registers their loaders, so stored media columns read back.
 
 export {
+  type AudioDecodeOptions,
   type AudioInfo,
   type AudioValue,
   audioColumn,
@@ -401,6 +402,7 @@ export {
   readVolumeInfo,
   setVideoTools,
   type ThumbnailOptions,
+  TRUNCATED_AUDIO_WARNING,
   thumbnailColumn,
   type VideoDecodeOptions,
   type VideoInfo,

@@ -7,11 +7,10 @@
  * Samples come out as one Float32Array per channel (planar), scaled to [-1, 1). Metadata without
  * decoding: WAV and FLAC headers.
  */
-import * as fs from 'node:fs';
 import { MediaDecodeError, UnsupportedMediaError } from '../../core/errors.js';
 import { type MediaColumnBuilder, registerBaseDirMedia } from './builder.js';
 import { type MediaPlace, resolveMediaPath } from './paths.js';
-import { type MediaSource, readRange, readSourceSync, sourceName } from './source.js';
+import { type MediaSource, mediaFileSize, readRange, readSourceSync, sourceName } from './source.js';
 
 /** Decoded audio: `channelData[c][t]` is sample t of channel c, in [-1, 1). */
 export interface AudioValue {
@@ -34,6 +33,19 @@ export interface AudioInfo {
   frames: number;
   duration: number;
 }
+
+/** How to decode audio: where its files are, and what to do with a truncated WAV. */
+export interface AudioDecodeOptions extends MediaPlace {
+  /**
+   * A WAV whose header claims more samples than the file holds: `'error'` (default) raises
+   * {@link MediaDecodeError}; `'warn'` decodes the whole frames that are there and emits a
+   * `TesseraWarning` with code {@link TRUNCATED_AUDIO_WARNING}.
+   */
+  truncated?: 'error' | 'warn';
+}
+
+/** `process.emitWarning` code of a truncated WAV decoded with `{ truncated: 'warn' }`. */
+export const TRUNCATED_AUDIO_WARNING = 'TESSERA_TRUNCATED_AUDIO';
 
 export const AUDIO_FUNCTION = 'tessera.media.audio';
 
@@ -63,7 +75,12 @@ interface WavLayout extends Omit<AudioInfo, 'frames' | 'duration'> {
  * Walk the RIFF chunks with `read(position, length)`; returns where the samples are. Reads only chunk
  * headers and the fmt chunk.
  */
-function parseWav(read: (pos: number, len: number) => Uint8Array, name: string, fileSize: number): WavLayout {
+function parseWav(
+  read: (pos: number, len: number) => Uint8Array,
+  name: string,
+  fileSize: number,
+  truncated: 'error' | 'warn' | 'allow',
+): WavLayout {
   const head = read(0, 12);
   if (head.length < 12 || ascii(head, 0, 4) !== 'RIFF' || ascii(head, 8, 4) !== 'WAVE') {
     const what = sniff(head);
@@ -107,7 +124,17 @@ function parseWav(read: (pos: number, len: number) => Uint8Array, name: string, 
       if (fmt === undefined) throw new MediaDecodeError(name, 'the data chunk comes before the fmt chunk');
       // A streamed WAV may leave the size at 0 or 0xffffffff: take the rest of the file then.
       const rest = fileSize - pos - 8;
-      const dataSize = size === 0 || size > rest ? rest : size;
+      const streamed = size === 0 || size === 0xffffffff;
+      if (!streamed && size > rest && truncated !== 'allow') {
+        const message = `the header claims ${size} bytes of samples but the file holds ${rest}: it is truncated`;
+        if (truncated === 'error')
+          throw new MediaDecodeError(name, `${message}; pass { truncated: 'warn' } to load what is there`);
+        process.emitWarning(`${name}: ${message}; loaded the whole frames that are there`, {
+          type: 'TesseraWarning',
+          code: TRUNCATED_AUDIO_WARNING,
+        });
+      }
+      const dataSize = streamed || size > rest ? rest : size;
       return { ...fmt, dataOffset: pos + 8, dataSize: dataSize - (dataSize % fmt.blockAlign) };
     }
     pos += 8 + size + (size & 1);
@@ -127,7 +154,7 @@ export function readAudioInfo(
   baseDir?: string,
   allowedRoots?: readonly string[],
 ): AudioInfo {
-  const name = sourceName(src);
+  const name = sourceName(src, typeof src === 'string' ? { baseDir } : undefined);
   let read: (pos: number, len: number) => Uint8Array;
   let size: number;
   if (typeof src !== 'string') {
@@ -135,12 +162,13 @@ export function readAudioInfo(
     size = src.length;
   } else {
     const file = resolveMediaPath(src, baseDir, allowedRoots);
-    read = (p, n) => readRange(file, p, n);
-    size = fs.statSync(file).size;
+    read = (p, n) => readRange(file, p, n, name);
+    size = mediaFileSize(file, name);
   }
   const head = read(0, 42);
   if (head.length >= 4 && ascii(head, 0, 4) === 'fLaC') return flacInfo(head, name);
-  return toInfo(parseWav(read, name, size));
+  // Header metadata for printouts: a truncated file reports the frames it holds.
+  return toInfo(parseWav(read, name, size, 'allow'));
 }
 
 /**
@@ -175,14 +203,18 @@ const isWav = (b: Uint8Array) => b.length >= 12 && ascii(b, 0, 4) === 'RIFF' && 
  * (loaded on first use). A file it cannot decode is a {@link MediaDecodeError} or
  * {@link UnsupportedMediaError}.
  */
-export async function decodeAudioFile(src: MediaSource, options: MediaPlace = {}): Promise<AudioValue> {
+export async function decodeAudioFile(
+  src: MediaSource,
+  options: AudioDecodeOptions = {},
+): Promise<AudioValue> {
   return decodeAnyAudio(src, options);
 }
 
 /** WAV synchronously, any other format as a promise (so WAV columns stay usable with `get`). */
-function decodeAnyAudio(src: MediaSource, options: MediaPlace): AudioValue | Promise<AudioValue> {
+function decodeAnyAudio(src: MediaSource, options: AudioDecodeOptions): AudioValue | Promise<AudioValue> {
   const bytes = readSourceSync(src, 'audio', options);
-  return isWav(bytes) ? decodeAudio(bytes) : decodeCompressed(bytes, sourceName(src));
+  const name = sourceName(src, options);
+  return isWav(bytes) ? decodeWav(bytes, name, options) : decodeCompressed(bytes, name);
 }
 
 async function decodeCompressed(bytes: Uint8Array, name: string): Promise<AudioValue> {
@@ -201,13 +233,65 @@ async function decodeCompressed(bytes: Uint8Array, name: string): Promise<AudioV
   }
   if (out.channelData.length === 0 || !(out.sampleRate > 0))
     throw new MediaDecodeError(name, 'the decoder found no audio');
+  const scale = decoderIntegerScale(bytes, name);
+  if (scale !== undefined) toWavScale(out.channelData, scale);
   return audioValue(out.sampleRate, out.channelData);
 }
 
+/** How a decoder of integer samples scaled them: their bit depth and its divisors. */
+interface DecoderScale {
+  bitsPerSample: number;
+  /** true: s / (2^(b-1) - 1) both ways (FLAC); false: negatives / 2^(b-1), the rest / (2^(b-1) - 1). */
+  symmetric: boolean;
+}
+
+/**
+ * The lossless integer formats whose `audio-decode` decoders scale differently from WAV here and
+ * ffmpeg (s / 2^(b-1)): FLAC, FLAC in Ogg, WavPack and TTA, with their bit depths from the headers.
+ * Formats that decode to floats (MP3, Vorbis, Opus, AAC) and AIFF, CAF and ALAC already match.
+ */
+function decoderIntegerScale(b: Uint8Array, name: string): DecoderScale | undefined {
+  const magic = b.length >= 4 ? ascii(b, 0, 4) : '';
+  if (magic === 'fLaC')
+    return { bitsPerSample: flacInfo(b.subarray(0, 42), name).bitsPerSample, symmetric: true };
+  if (magic === 'OggS') {
+    // Ogg FLAC: the first page holds 0x7F "FLAC", a version and a header count, then "fLaC" + STREAMINFO.
+    const at = Buffer.from(b.buffer, b.byteOffset, Math.min(b.length, 128)).indexOf('\x7fFLAC', 0, 'latin1');
+    if (at < 0) return undefined;
+    return { bitsPerSample: flacInfo(b.subarray(at + 9, at + 51), name).bitsPerSample, symmetric: true };
+  }
+  if (magic === 'wvpk' && b.length >= 28) {
+    const flags = new DataView(b.buffer, b.byteOffset, 28).getUint32(24, true);
+    if (flags & 0x80) return undefined; // float samples
+    return { bitsPerSample: ((flags & 3) + 1) * 8, symmetric: false };
+  }
+  if (magic === 'TTA1' && b.length >= 10)
+    return { bitsPerSample: new DataView(b.buffer, b.byteOffset, 10).getUint16(8, true), symmetric: false };
+  return undefined;
+}
+
+/**
+ * Undo a decoder's scale: round back to the integer sample (the float32 error is under half a step
+ * up to 24 bits) and divide by 2^(b-1), so these formats give exactly what the same samples in a WAV
+ * give.
+ */
+function toWavScale(channelData: Float32Array[], { bitsPerSample, symmetric }: DecoderScale): void {
+  const full = 2 ** (bitsPerSample - 1);
+  for (const ch of channelData)
+    for (let t = 0; t < ch.length; t++) {
+      const x = ch[t];
+      ch[t] = Math.round(x * (x < 0 && !symmetric ? full : full - 1)) / full;
+    }
+}
+
 /** Decode a WAV file or bytes to planar float samples. */
-export function decodeAudio(src: MediaSource, options: MediaPlace = {}): AudioValue {
-  const bytes = readSourceSync(src, 'audio', options);
-  const l = parseWav((p, n) => bytes.subarray(p, p + n), sourceName(src), bytes.length);
+export function decodeAudio(src: MediaSource, options: AudioDecodeOptions = {}): AudioValue {
+  return decodeWav(readSourceSync(src, 'audio', options), sourceName(src, options), options);
+}
+
+function decodeWav(bytes: Uint8Array, name: string, options: AudioDecodeOptions): AudioValue {
+  const truncated = options.truncated === 'warn' ? 'warn' : 'error'; // stored params are untrusted
+  const l = parseWav((p, n) => bytes.subarray(p, p + n), name, bytes.length, truncated);
   const frames = l.dataSize / l.blockAlign;
   const v = new DataView(bytes.buffer, bytes.byteOffset + l.dataOffset, l.dataSize);
   const channelData = Array.from({ length: l.channels }, () => new Float32Array(frames));
@@ -269,10 +353,14 @@ export function formatAudioInfo(info: AudioInfo): string {
  * WAV, `await col.load([i])` for every format; prints as `<audio 2.0 s 16 kHz>` from the header (WAV,
  * FLAC), and `mediaInfo(col, i)` gives {@link AudioInfo}.
  */
-export const audioColumn: MediaColumnBuilder<AudioValue> = registerBaseDirMedia<AudioValue, AudioInfo>(
+export const audioColumn: MediaColumnBuilder<
+  AudioValue,
+  Pick<AudioDecodeOptions, 'truncated'>
+> = registerBaseDirMedia<AudioValue, AudioInfo, Pick<AudioDecodeOptions, 'truncated'>>(
   AUDIO_FUNCTION,
   'audio',
   decodeAnyAudio,
   readAudioInfo,
   formatAudioInfo,
+  ['truncated'],
 );

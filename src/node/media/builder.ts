@@ -49,43 +49,46 @@ export function mediaColumn<T>(
 }
 
 /** Builds a media column over a column (or array) of paths under `baseDir`, or of file bytes. */
-export type MediaColumnBuilder<V> = (
+export type MediaColumnBuilder<V, O extends object = object> = (
   sources: Column | readonly (MediaSource | null)[],
-  options?: MediaColumnOptions,
+  options?: MediaColumnOptions & O,
 ) => DeferredColumn<V>;
 
 /**
- * Register the loader of a media kind whose only parameter is the base directory (audio, volume,
- * graph), so a stored column (loader name + params) can be read back; returns the function that
- * builds columns of it.
+ * Register the loader of a media kind whose parameters are the base directory and the plain
+ * (JSON) decoding options named in `optionNames` (audio, volume, graph), so a stored column
+ * (loader name + params) can be read back; returns the function that builds columns of it.
  */
-export function registerBaseDirMedia<V, I>(
+export function registerBaseDirMedia<V, I, O extends object = object>(
   name: string,
   kind: MediaKind,
-  decode: (src: MediaSource, place: MediaPlace) => unknown,
+  decode: (src: MediaSource, place: MediaPlace & O) => unknown,
   readInfo: (
     src: MediaSource,
     baseDir: string | undefined,
     allowedRoots?: readonly string[],
   ) => I | undefined,
   format: (info: I) => string,
-): MediaColumnBuilder<V> {
+  optionNames: readonly (keyof O & string)[] = [],
+): MediaColumnBuilder<V, O> {
   registerFunction(
     name,
     (params, context) => {
       const baseDir = params.baseDir as string | undefined;
       const allowedRoots = allowedRootsOf(context);
+      const decoding = Object.fromEntries(optionNames.map((k) => [k, params[k]])) as O;
       return makeLoader<I>(
         kind,
-        (src) => decode(src, { baseDir, ...(allowedRoots ? { allowedRoots } : {}) }),
+        (src) => decode(src, { ...decoding, baseDir, ...(allowedRoots ? { allowedRoots } : {}) }),
         (src) => readInfo(src, baseDir, allowedRoots),
         format,
       );
     },
     { media: kind },
   );
-  return (sources, options = {}) => {
-    const { baseDir, env, inputNames } = options;
-    return mediaColumn<V>(name, sources, { baseDir }, { env, inputNames });
+  return (sources, options) => {
+    const { baseDir, env, inputNames } = options ?? {};
+    const decoding = Object.fromEntries(optionNames.map((k) => [k, options?.[k]]));
+    return mediaColumn<V>(name, sources, { baseDir, ...decoding }, { env, inputNames });
   };
 }

@@ -7,12 +7,11 @@
  * Decoding is synchronous (`col.get(i)` works). The printout `<graph 34 nodes 78 edges>` needs the
  * counts, so it parses the file (files up to {@link MAX_DESCRIBE_BYTES}; larger ones print `<graph>`).
  */
-import * as fs from 'node:fs';
 import * as graphology from 'graphology';
 import { MediaDecodeError, UnsupportedMediaError } from '../../core/errors.js';
 import { type MediaColumnBuilder, registerBaseDirMedia } from './builder.js';
 import { type MediaPlace, resolveMediaPath } from './paths.js';
-import { type MediaSource, readSourceSync, sourceName } from './source.js';
+import { type MediaSource, mediaFileSize, readSourceSync, sourceName } from './source.js';
 
 /** graphology's Graph class (its ESM default export; typed through its CommonJS declarations). */
 type GraphClass = typeof graphology.default.default;
@@ -308,7 +307,7 @@ function textOf(bytes: Uint8Array): string {
 
 /** Decode a node-link JSON or GraphML file (or bytes) to a graphology Graph. */
 export function decodeGraph(src: MediaSource, options: MediaPlace = {}): Graph {
-  const name = sourceName(src);
+  const name = sourceName(src, options);
   return buildGraph(parseGraphText(textOf(readSourceSync(src, 'graph', options)), name), name);
 }
 
@@ -321,10 +320,10 @@ export function readGraphInfo(
   const place = { baseDir, ...(allowedRoots ? { allowedRoots } : {}) };
   if (
     typeof src === 'string' &&
-    fs.statSync(resolveMediaPath(src, baseDir, allowedRoots)).size > MAX_DESCRIBE_BYTES
+    mediaFileSize(resolveMediaPath(src, baseDir, allowedRoots), sourceName(src, place)) > MAX_DESCRIBE_BYTES
   )
     return undefined;
-  const name = sourceName(src);
+  const name = sourceName(src, place);
   const spec = parseGraphText(textOf(readSourceSync(src, 'graph', place)), name);
   const g = buildGraph(spec, name);
   return { format: spec.format, type: g.type, multi: g.multi, nodes: g.order, edges: g.size };

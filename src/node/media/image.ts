@@ -87,7 +87,7 @@ function loadSharp(): Promise<SharpFactory> {
 
 function sharpInput(src: MediaSource, place: MediaPlace): string | Buffer {
   return typeof src === 'string'
-    ? checkMediaFile(resolveMediaPath(src, place.baseDir, place.allowedRoots), 'image')
+    ? checkMediaFile(src, place, 'image')
     : Buffer.from(src.buffer, src.byteOffset, src.byteLength);
 }
 
@@ -399,7 +399,7 @@ export function readImageHeader(
   if (typeof src !== 'string')
     return isTiff(src) ? parseTiff((p, n) => src.subarray(p, p + n)) : parseImageHeader(src);
   const file = resolveMediaPath(src, baseDir, allowedRoots);
-  let head = readRange(file, 0, 64 * 1024);
+  let head = readRange(file, 0, 64 * 1024, sourceName(src, { baseDir }));
   if (isTiff(head))
     return parseTiff((p, n) => (p + n <= head.length ? head.subarray(p, p + n) : readRange(file, p, n)));
   let info = parseImageHeader(head);

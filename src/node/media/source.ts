@@ -3,17 +3,43 @@
  * whole (for the loaders that decode synchronously) or by byte range (file headers for printouts).
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { MediaKind } from '../../core/column/types.js';
-import { InvalidArgumentError, MediaLimitError } from '../../core/errors.js';
+import { InvalidArgumentError, MediaDecodeError, MediaLimitError } from '../../core/errors.js';
 import { MAX_HEADER_BYTES, MAX_MEDIA_FILE_BYTES } from './limits.js';
 import { type MediaPlace, resolveMediaPath } from './paths.js';
 
 /** One cell of the input column: a path relative to baseDir, or the file's bytes. */
 export type MediaSource = string | Uint8Array;
 
-/** Name of a source for messages. */
-export function sourceName(src: MediaSource): string {
-  return typeof src === 'string' ? src : `<${src.length} bytes>`;
+/**
+ * Name of a source for messages: `<n bytes>`, or the path, with the base directory it resolves
+ * against when `place` is given (so a message says which file was meant, wherever the data moved).
+ */
+export function sourceName(src: MediaSource, place?: MediaPlace): string {
+  if (typeof src !== 'string') return `<${src.length} bytes>`;
+  return place === undefined ? src : `${src} (under ${path.resolve(place.baseDir ?? '.')})`;
+}
+
+/**
+ * A file-system failure (missing, unreadable, a directory in the path) as a {@link MediaDecodeError}
+ * naming the file; anything else unchanged.
+ */
+function fileError(e: unknown, name: string): unknown {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'ENOENT') return new MediaDecodeError(name, 'the file does not exist');
+  if (typeof code === 'string' && /^E[A-Z]+$/.test(code))
+    return new MediaDecodeError(name, `the file cannot be read (${code})`);
+  return e;
+}
+
+/** Size of a media file; a missing or unreadable one is a {@link MediaDecodeError} naming it. */
+export function mediaFileSize(file: string, name = file): number {
+  try {
+    return fs.statSync(file).size;
+  } catch (e) {
+    throw fileError(e, name);
+  }
 }
 
 /** Check that a cell is a path or bytes. */
@@ -32,8 +58,13 @@ export function asSource(value: unknown, kind: MediaKind): MediaSource {
  * FIFO, a directory) or is larger than `maxBytes`, with {@link MediaLimitError}. Opened without
  * blocking, so a FIFO with no writer is refused instead of waiting forever.
  */
-function openMediaFile(file: string, maxBytes: number): { fd: number; size: number } {
-  const fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+function openMediaFile(file: string, maxBytes: number, name = file): { fd: number; size: number } {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    throw fileError(e, name);
+  }
   try {
     const size = checkStats(file, fs.fstatSync(fd), maxBytes);
     return { fd, size };
@@ -44,15 +75,17 @@ function openMediaFile(file: string, maxBytes: number): { fd: number; size: numb
 }
 
 /**
- * Check a media file that another program opens (sharp, ffmpeg): a regular file of at most
- * `kind`'s {@link MAX_MEDIA_FILE_BYTES}; returns its path.
+ * Resolve and check a media file that another program opens (sharp, ffmpeg): a regular file of at
+ * most `kind`'s {@link MAX_MEDIA_FILE_BYTES}; returns its path. A missing one is a
+ * {@link MediaDecodeError} naming the path and its base directory.
  */
-export function checkMediaFile(file: string, kind: MediaKind): string {
+export function checkMediaFile(src: string, place: MediaPlace, kind: MediaKind): string {
+  const file = resolveMediaPath(src, place.baseDir, place.allowedRoots);
   let stats: fs.Stats;
   try {
     stats = fs.statSync(file);
-  } catch {
-    return file; // missing or unreadable: the program that opens it reports that as before
+  } catch (e) {
+    throw fileError(e, sourceName(src, place));
   }
   checkStats(file, stats, MAX_MEDIA_FILE_BYTES[kind]);
   return file;
@@ -74,15 +107,16 @@ function checkStats(file: string, stats: fs.Stats, maxBytes: number): number {
 
 /**
  * Read up to `length` bytes at `position` of a file, synchronously (header reads for printouts):
- * at most {@link MAX_HEADER_BYTES}, of a regular file.
+ * at most {@link MAX_HEADER_BYTES}, of a regular file. A missing one is a {@link MediaDecodeError}
+ * that says `name` (default: the path).
  */
-export function readRange(file: string, position: number, length: number): Uint8Array {
+export function readRange(file: string, position: number, length: number, name = file): Uint8Array {
   if (length > MAX_HEADER_BYTES)
     throw new MediaLimitError(
       file,
       `a header read of ${length} bytes, over the limit of ${MAX_HEADER_BYTES}`,
     );
-  const { fd } = openMediaFile(file, Number.POSITIVE_INFINITY);
+  const { fd } = openMediaFile(file, Number.POSITIVE_INFINITY, name);
   try {
     const buf = Buffer.alloc(length);
     let got = 0;
@@ -101,7 +135,7 @@ export function readRange(file: string, position: number, length: number): Uint8
 export function readSourceSync(src: MediaSource, kind: MediaKind, place: MediaPlace): Uint8Array {
   if (typeof src !== 'string') return src;
   const file = resolveMediaPath(src, place.baseDir, place.allowedRoots);
-  const { fd, size } = openMediaFile(file, MAX_MEDIA_FILE_BYTES[kind]);
+  const { fd, size } = openMediaFile(file, MAX_MEDIA_FILE_BYTES[kind], sourceName(src, place));
   try {
     const buf = Buffer.alloc(size);
     let got = 0;

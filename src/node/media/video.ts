@@ -21,7 +21,7 @@ import { type MediaColumnOptions, mediaColumn } from './builder.js';
 import { limitIO } from './io-limit.js';
 import { MAX_DECODED_ELEMENTS, MAX_DECODED_VIDEO_BYTES } from './limits.js';
 import { makeLoader } from './loader.js';
-import { allowedRootsOf, type MediaPlace, resolveMediaPath } from './paths.js';
+import { allowedRootsOf, type MediaPlace } from './paths.js';
 import { checkMediaFile, type MediaSource, sourceName } from './source.js';
 
 /** Video metadata from ffprobe. */
@@ -85,9 +85,7 @@ export function hasVideoTools(): boolean {
 }
 
 function inputArg(src: MediaSource, place: MediaPlace): string {
-  return typeof src === 'string'
-    ? `file:${checkMediaFile(resolveMediaPath(src, place.baseDir, place.allowedRoots), 'video')}`
-    : 'pipe:0';
+  return typeof src === 'string' ? `file:${checkMediaFile(src, place, 'video')}` : 'pipe:0';
 }
 
 function rate(text: string | undefined): number {

@@ -177,7 +177,7 @@ export function readVolumeInfo(
 ): VolumeInfo {
   let head =
     typeof src === 'string'
-      ? readRange(resolveMediaPath(src, baseDir, allowedRoots), 0, 64 * 1024)
+      ? readRange(resolveMediaPath(src, baseDir, allowedRoots), 0, 64 * 1024, sourceName(src, { baseDir }))
       : src.subarray(0, 64 * 1024);
   if (isGzip(head)) {
     try {
@@ -185,16 +185,16 @@ export function readVolumeInfo(
       const out = zlib.gunzipSync(head, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
       head = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
     } catch (e) {
-      throw new MediaDecodeError(sourceName(src), `bad gzip data (${(e as Error).message})`);
+      throw new MediaDecodeError(sourceName(src, { baseDir }), `bad gzip data (${(e as Error).message})`);
     }
   }
-  return publicInfo(parseHeader(head, sourceName(src)));
+  return publicInfo(parseHeader(head, sourceName(src, { baseDir })));
 }
 
 /** Decode a NIfTI-1 volume. */
 export function decodeVolume(src: MediaSource, options: MediaPlace = {}): VolumeValue {
   let bytes = readSourceSync(src, 'volume', options);
-  const name = sourceName(src);
+  const name = sourceName(src, options);
   if (isGzip(bytes)) {
     try {
       // Bounded like the file itself: a small gzip bomb must not inflate without end.

@@ -228,11 +228,9 @@ ffmpeg.describe('compressed audio through audio-decode (ffmpeg encodes it)', () 
     const file = encoded('flac', []);
     const a = await decodeAudioFile(file, { baseDir: dir });
     expect(a).toMatchObject({ sampleRate: rate, channels: 2, frames: n });
-    // Lossless, up to the decoder's scale (it divides 16-bit samples by 32767, WAV here by 32768).
-    const maxError = (ch: Float32Array, ref: number[]) =>
-      ref.reduce((m, v, t) => Math.max(m, Math.abs(ch[t] - v / 32768)), 0);
-    expect(maxError(a.channelData[0], left)).toBeLessThan(2 ** -15);
-    expect(maxError(a.channelData[1], right)).toBeLessThan(2 ** -15);
+    // Lossless, at WAV's scale: exactly the 16-bit samples / 32768.
+    expect(Array.from(a.channelData[0])).toEqual(left.map((v) => v / 32768 + 0)); // +0: the source has -0 from Math.round
+    expect(Array.from(a.channelData[1])).toEqual(right.map((v) => v / 32768 + 0));
     expect(readAudioInfo(file, dir)).toEqual({
       format: 'flac',
       encoding: 'pcm',
@@ -242,6 +240,54 @@ ffmpeg.describe('compressed audio through audio-decode (ffmpeg encodes it)', () 
       frames: n,
       duration: 0.5,
     });
+  });
+
+  /** ffmpeg's own float decoding of a file (its pcm_f32le output), the reference scale. */
+  const ffmpegFloats = (file: string) => {
+    const out = execFileSync('ffmpeg', [
+      '-loglevel',
+      'error',
+      '-i',
+      file,
+      '-f',
+      'f32le',
+      '-acodec',
+      'pcm_f32le',
+      '-',
+    ]);
+    return new Float32Array(out.buffer, out.byteOffset, out.length / 4);
+  };
+
+  it('every lossless format decodes the same samples to the same floats as ffmpeg and WAV', async () => {
+    // Full scale both ways, and values whose scale error shows (decoders divided by 2^(b-1) - 1).
+    for (const [bits, full] of [
+      [16, 32768],
+      [24, 8388608],
+    ] as const) {
+      const samples = [-full, full - 1, 0, 1, -1, full / 2, -full / 2, 12345, -(full / 3) | 0];
+      const src = path.join(dir, `scale${bits}.wav`);
+      fs.writeFileSync(src, wav([samples], 8000, { bits, float: false }));
+      const expected = samples.map((s) => Math.fround(s / full));
+      const pcm = (endian: string) => ['-c:a', `pcm_s${bits}${endian}`]; // ffmpeg's default is 16-bit
+      const formats = [
+        ['flac'],
+        ['oga', '-c:a', 'flac'],
+        ['wv'],
+        ['tta'],
+        ['aiff', ...pcm('be')],
+        ['caf', ...pcm('le')],
+        ['m4a', '-c:a', 'alac'],
+      ];
+      expect(Array.from(ffmpegFloats(src))).toEqual(expected);
+      expect(Array.from(decodeAudio(path.basename(src), { baseDir: dir }).channelData[0])).toEqual(expected);
+      for (const [ext, ...args] of formats) {
+        const file = path.join(dir, `scale${bits}.${ext}`);
+        execFileSync('ffmpeg', ['-loglevel', 'error', '-y', '-i', src, ...args, file]);
+        expect(Array.from(ffmpegFloats(file)), `ffmpeg ${ext} ${bits}-bit`).toEqual(expected);
+        const decoded = await decodeAudioFile(path.basename(file), { baseDir: dir });
+        expect(Array.from(decoded.channelData[0]), `${ext} ${bits}-bit`).toEqual(expected);
+      }
+    }
   });
 
   it('MP3 and Ogg Vorbis decode to the signal (lossy: correlation with the source)', async () => {
