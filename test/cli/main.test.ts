@@ -1,28 +1,9 @@
-/** The `tessera` command's errors and --version, run as a user runs it (through tsx, from the source). */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { tessera } from '../helpers/cli.js';
 
-const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const packageJson = fileURLToPath(new URL('../../package.json', import.meta.url));
-
-/** Exit code and output of `tessera ...args`. */
-async function tessera(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [
-      '--import',
-      'tsx',
-      main,
-      ...args,
-    ]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 /** One line `tessera: ...`, no stack trace. */
 function expectOneLine(stderr: string, pattern: RegExp): void {

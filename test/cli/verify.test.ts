@@ -1,33 +1,13 @@
-/** `tessera verify` and `tessera repair`, run as a user runs them (through tsx, from the source). */
-import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { append, DataFrame, write } from '../../src/index.js';
+import { tessera } from '../helpers/cli.js';
 import { flipBit } from '../node/io/store/damage.js';
 
-const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-cli-verify-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-/** Exit code and output of `tessera ...args`. */
-async function tessera(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [
-      '--import',
-      'tsx',
-      main,
-      ...args,
-    ]);
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 describe('tessera verify / repair', () => {
   it('verify exits 0 on an intact dataset, 1 naming the damage; repair makes it intact again', async () => {

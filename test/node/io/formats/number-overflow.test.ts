@@ -5,20 +5,11 @@
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ParseError, parseCsv, parseJson, readCsv, readJson, readJsonLines } from '../../../../src/index.js';
+import { parseCsv, parseJson, readCsv, readJson, readJsonLines } from '../../../../src/index.js';
+import { parseErrorOf } from '../../../helpers/parse-error.js';
 import { tempDir } from './helpers.js';
 
 const tmp = tempDir('tessera-overflow-');
-
-async function parseErrorOf(p: Promise<unknown> | (() => unknown)): Promise<ParseError> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ParseError);
-    return e as ParseError;
-  }
-  throw new Error('expected a ParseError, but the read succeeded');
-}
 
 describe('numbers that overflow float64', () => {
   it('overflow to inf in the reference (Python float and json.loads)', () => {

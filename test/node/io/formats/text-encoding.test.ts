@@ -8,7 +8,6 @@ import * as fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   type DataFrame,
-  ParseError,
   parseCsv,
   readCsv,
   readCsvBatches,
@@ -16,6 +15,7 @@ import {
   readJsonLines,
   readJsonLinesBatches,
 } from '../../../../src/index.js';
+import { parseErrorOf } from '../../../helpers/parse-error.js';
 import { tempDir } from './helpers.js';
 
 const tmp = tempDir('tessera-encoding-');
@@ -26,16 +26,6 @@ function python(path: string, expr: string): unknown {
   return JSON.parse(
     execFileSync('/usr/bin/python3', ['-c', code, path], { stdio: ['ignore', 'pipe', 'pipe'] }).toString(),
   );
-}
-
-async function parseErrorOf(p: Promise<unknown> | (() => unknown)): Promise<ParseError> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ParseError);
-    return e as ParseError;
-  }
-  throw new Error('expected a ParseError, but the read succeeded');
 }
 
 async function collect(batches: AsyncGenerator<DataFrame>): Promise<unknown[]> {
