@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { ConcurrentWriteError, CorruptDataError } from '../../../core/errors.js';
 import type { WriteOptions, WriteResult } from '../../../core/frame/writer.js';
 import { createFileAtomic, syncDirectory, writeFileAtomic } from './atomic.js';
+import { readManifestText } from './file-io.js';
 import { DATA_DIR, dataPath, listVersionFiles, manifestPath, versionPath } from './layout.js';
 import { acquireLock } from './lock.js';
 import { FORMAT, FORMAT_VERSION, type Manifest } from './manifest.js';
@@ -77,56 +78,44 @@ export async function commit(
 
 /**
  * The newest committed version (null for a new dataset), published in `manifest.json` if its writer
- * died before it did. A version file above it that is not the manifest of its version was never
- * committed (no commit can leave one) and is removed.
+ * died before it did. Above it, an intact manifest of another version is what an older release's
+ * interrupted commit left, and is removed; one that does not parse is damage and is kept for
+ * `repair` (commits link complete files, so it may be someone's acknowledged commit).
  */
 export async function newestCommitted(root: string, sync: boolean): Promise<Manifest | null> {
   // readManifest follows commits past manifest.json; a new dataset's first may lack manifest.json.
   let newest = fs.existsSync(manifestPath(root)) ? await readManifest(root) : null;
   for (const v of listVersionFiles(root).reverse()) {
     if (v <= (newest?.version ?? 0)) break;
-    const committed = await versionFile(root, v);
-    if (committed !== null) {
-      newest = committed.manifest;
-      break;
-    }
-    // A valid manifest of another version is what an older release's interrupted commit left:
-    // litter. One that does not parse is damage: keep it for `repair`, since commits link complete
-    // files and it may be someone's acknowledged commit.
-    if (!namesAnotherVersion(root, v))
+    const found = await versionFile(root, v);
+    if (found === 'damaged')
       throw new CorruptDataError(
         versionPath(root, v),
         `it is not a valid manifest of version ${v}; run \`tessera repair ${root}\``,
       );
+    if (found !== 'another version') {
+      newest = found.manifest;
+      break;
+    }
     fs.rmSync(versionPath(root, v), { force: true });
   }
   // A damaged manifest.json is left for verifyCommitBase to refuse, not silently rewritten.
-  const published = publishedVersion(root);
+  const published = await publishedVersion(root);
   if (newest !== null && published !== null && published !== newest.version) {
-    const text = await fs.promises.readFile(versionPath(root, newest.version), 'utf8');
+    const text = await readManifestText(versionPath(root, newest.version));
     await publish(root, newest.version, text, sync);
   }
   return newest;
 }
 
 /** The version `manifest.json` names (0 when there is none, null when it is damaged). */
-function publishedVersion(root: string): number | null {
+async function publishedVersion(root: string): Promise<number | null> {
   const file = manifestPath(root);
   if (!fs.existsSync(file)) return 0;
   try {
-    return parseManifest(fs.readFileSync(file, 'utf8'), file).version;
+    return parseManifest(await readManifestText(file), file).version;
   } catch {
     return null;
-  }
-}
-
-/** Whether `_versions/<v>.json` is an intact manifest of some other version (a stray copy). */
-function namesAnotherVersion(root: string, v: number): boolean {
-  const file = versionPath(root, v);
-  try {
-    return parseManifest(fs.readFileSync(file, 'utf8'), file).version !== v;
-  } catch {
-    return false;
   }
 }
 
@@ -140,20 +129,26 @@ async function publish(root: string, version: number, text: string, sync: boolea
     const newest = listVersionFiles(root).at(-1) ?? 0;
     if (newest <= version) return;
     const next = await versionFile(root, newest);
-    if (next === null) return;
+    if (typeof next === 'string') return;
     version = newest;
     text = next.text;
   }
 }
 
-/** `_versions/<v>.json` with its text, or null when it is not a readable manifest of version v. */
-async function versionFile(root: string, v: number): Promise<{ manifest: Manifest; text: string } | null> {
+/**
+ * `_versions/<v>.json` with its text; 'another version' when it is an intact manifest of some other
+ * version (a stray copy), 'damaged' when it is not a readable manifest. Never read through a link.
+ */
+async function versionFile(
+  root: string,
+  v: number,
+): Promise<{ manifest: Manifest; text: string } | 'another version' | 'damaged'> {
   const file = versionPath(root, v);
   try {
-    const text = await fs.promises.readFile(file, 'utf8');
+    const text = await readManifestText(file);
     const manifest = parseManifest(text, file);
-    return manifest.version === v ? { manifest, text } : null;
+    return manifest.version === v ? { manifest, text } : 'another version';
   } catch {
-    return null;
+    return 'damaged';
   }
 }
