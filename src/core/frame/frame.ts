@@ -31,7 +31,7 @@ import {
 import { type FilterOptions, filterBatches } from './filter-batches.js';
 import { type FormatOptions, formatFrame } from './format.js';
 import { registerFrameClass } from './frame-factory.js';
-import { GroupBy } from './groupby.js';
+import { GroupBy, type GroupByOptions } from './groupby.js';
 import { type MapFunction, type MapOptions, mapFrame } from './map.js';
 import { type MergeOptions, merge } from './merge.js';
 import { columnsFromRecords, setOwnValue } from './records.js';
@@ -439,9 +439,12 @@ export class DataFrame {
     return concat([this, ...(Array.isArray(others) ? others : [others as DataFrame])], options);
   }
 
-  /** Group rows by the values of one or more key columns. */
-  groupby(keys: string | readonly string[]): GroupBy {
-    return new GroupBy(this, typeof keys === 'string' ? [keys] : keys);
+  /**
+   * Group rows by the values of one or more key columns. Null keys form their own group, last,
+   * unlike pandas' default; `{ dropNulls: true }` leaves those rows out (see {@link GroupByOptions}).
+   */
+  groupby(keys: string | readonly string[], options: GroupByOptions = {}): GroupBy {
+    return new GroupBy(this, typeof keys === 'string' ? [keys] : keys, options);
   }
 
   /** One slice per boolean column: the rows where it is true. */
