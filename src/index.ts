@@ -65,6 +65,7 @@ export {
   type FrameSearchOptions,
   type Group,
   type GroupBy,
+  type GroupByOptions,
   type GroupRows,
   type LockOptions,
   type MapFn,
@@ -80,6 +81,8 @@ export {
   type SortBy,
   type SortKey,
   type SortOptions,
+  type SumOptions,
+  type VarianceOptions,
   type WriteOptions,
   type WriteResult,
 } from './core/index.js';

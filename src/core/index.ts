@@ -61,6 +61,7 @@ export {
   type FrameSearchOptions,
   type Group,
   type GroupBy,
+  type GroupByOptions,
   type GroupRows,
   type LockOptions,
   type MapFn,
@@ -76,6 +77,8 @@ export {
   type SortBy,
   type SortKey,
   type SortOptions,
+  type SumOptions,
+  type VarianceOptions,
   type WriteOptions,
   type WriteResult,
 } from './frame/index.js';

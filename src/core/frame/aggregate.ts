@@ -10,20 +10,25 @@ import { combineCodes, sortedCodes } from './keys/codes.js';
 import { boolBytes, int64Numbers, isValid, type NumberArray } from './keys/normalize.js';
 
 /**
- * Built-in reducers. Nulls are always skipped; NaN is a value (as in DuckDB): it makes sums and
- * means NaN, sorts after every number for min/max/median, and counts as one distinct value.
+ * Built-in reducers. Nulls are skipped (each reducer sees only the non-null values); NaN is a
+ * value (as in DuckDB; pandas reads NaN as missing): it makes sums and means NaN, sorts after every
+ * number for min/max/median, and counts as one distinct value.
  *
  * | reducer        | columns                              | output dtype                  | no non-null value        |
  * |----------------|--------------------------------------|-------------------------------|--------------------------|
  * | `size`         | any, or `'*'`: counts rows           | int32                         | 0                        |
  * | `count`        | any: non-null values (`'*'`: rows)   | int32                         | 0                        |
- * | `sum`          | numeric, bool                        | float64                       | null (as in SQL)         |
+ * | `sum`          | numeric, bool                        | float64                       | 0 (`minCount`, below)    |
  * | `mean`         | numeric, bool                        | float64                       | null                     |
- * | `std`, `var`   | numeric, bool (sample, ddof 1)       | float64                       | null (also for 1 value)  |
+ * | `std`, `var`   | numeric, bool (`ddof`, below)        | float64                       | null (also for n ≤ ddof) |
  * | `median`       | numeric, bool, date, timestamp       | float64 (timestamp for dates) | null                     |
  * | `min`, `max`   | any scalar                           | the input dtype               | null                     |
  * | `first`, `last`| any column (first/last non-null)     | the input type                | null                     |
  * | `nunique`      | any column (distinct non-null)       | int32                         | 0                        |
+ *
+ * Two reducers take options, as pandas does: `['x', 'sum', { minCount: 1 }]` (see
+ * {@link SumOptions}; the default 0 makes an all-null group sum to 0) and
+ * `['x', 'std', { ddof: 0 }]` (see {@link VarianceOptions}; the default 1 is the sample estimate).
  *
  * Numeric means float64, float32, int32, int64 and uint8 (int64 is summed as float64, exact
  * below 2^53). The median of an even count is the mean of the two middle values.
@@ -42,17 +47,47 @@ export type ReducerName =
   | 'last'
   | 'nunique';
 
-/** A custom reducer: gets the non-null values of one group and returns one value. */
-export type CustomReducer = (values: unknown[]) => unknown;
-
 /**
- * One output: `[column, reducer]`, or just a reducer, which then reads the column of the output's
- * own name. The column `'*'` stands for the rows themselves (with `size` or `count`).
+ * A custom reducer: gets the non-null values of one group (never a null; `[]` for a group with
+ * none) and returns one value (undefined counts as null).
  */
-export type AggregateSpecEntry = readonly [string, ReducerName | CustomReducer] | ReducerName | CustomReducer;
+export type CustomReducer = (values: NonNullable<unknown>[]) => unknown;
+
+/** Options of the `sum` reducer. */
+export interface SumOptions {
+  /**
+   * The fewest non-null values a sum needs; with fewer it is null (pandas' `min_count`). Default 0:
+   * a group whose values are all null, or that has none, sums to 0, as in pandas. 1 gives SQL's
+   * null for such groups.
+   */
+  minCount?: number;
+}
+
+/** Options of the `std` and `var` reducers. */
+export interface VarianceOptions {
+  /**
+   * Delta degrees of freedom: the sum of squared deviations is divided by `n - ddof`, `n` the
+   * number of non-null values (pandas' and numpy's `ddof`). Default 1, the sample estimate (as
+   * pandas); 0 gives the population one. A group with `n <= ddof` gives null.
+   */
+  ddof?: number;
+}
 
 /**
- * `{ output: [column, reducer] }`, e.g. `{ n: ['*', 'size'], hp: ['Horsepower', 'mean'] }`.
+ * One output: `[column, reducer]`, `[column, reducer, options]` for the reducers that take options
+ * (`sum`, `std`, `var`), or just a reducer, which then reads the column of the output's own name.
+ * The column `'*'` stands for the rows themselves (with `size` or `count`).
+ */
+export type AggregateSpecEntry =
+  | ReducerName
+  | CustomReducer
+  | readonly [column: string, reducer: ReducerName | CustomReducer]
+  | readonly [column: string, reducer: 'sum', options: SumOptions]
+  | readonly [column: string, reducer: 'std' | 'var', options: VarianceOptions];
+
+/**
+ * `{ output: [column, reducer] }`, e.g. `{ n: ['*', 'size'], hp: ['Horsepower', 'mean'],
+ * sd: ['Horsepower', 'std', { ddof: 0 }] }`.
  * Outputs come in the order of the spec. See {@link ReducerName} for the reducers.
  */
 export type AggregateSpec = Record<string, AggregateSpecEntry>;
@@ -78,8 +113,10 @@ const REDUCERS: ReadonlySet<string> = new Set([
 /**
  * Aggregates over the whole frame, as a plain record: `aggregate(df, { n: ['*', 'size'],
  * mpg: ['Miles_per_Gallon', 'mean'] })` → `{ n: 406, mpg: 23.51 }`. Values are what the cells
- * of the output columns hold (numbers, strings, Dates, bigints, null). An empty frame gives
- * counts of 0 and null elsewhere (custom reducers get `[]`).
+ * of the output columns hold (numbers, strings, Dates, bigints, null). The reducers and their
+ * options are those of `groupby(...).agg`, so a whole-frame result equals the result of one group
+ * holding every row. An empty frame gives counts and sums of 0 and null elsewhere (custom reducers
+ * get `[]`).
  */
 export function aggregate(df: DataFrame, spec: AggregateSpec): AggregateResult {
   const ids = new Int32Array(df.length);
@@ -143,13 +180,18 @@ export function reduceGroups(
   let sizes: Int32Array | null = null;
   let csr: GroupRows | null = null;
   for (const [output, entry] of Object.entries(spec)) {
-    const [name, reducer] =
+    const [name, reducer, options] =
       typeof entry === 'string' || typeof entry === 'function'
-        ? [output, entry]
-        : (entry as [string, unknown]);
-    if (typeof name !== 'string' || (typeof reducer !== 'string' && typeof reducer !== 'function'))
+        ? [output, entry, undefined]
+        : (entry as [string, unknown, unknown]);
+    if (
+      typeof name !== 'string' ||
+      (typeof reducer !== 'string' && typeof reducer !== 'function') ||
+      (!(typeof entry === 'string' || typeof entry === 'function') &&
+        (!Array.isArray(entry) || entry.length < 2 || entry.length > 3))
+    )
       throw new InvalidArgumentError(
-        `output "${output}": give [column, reducer], e.g. ["price", "mean"], or a reducer name`,
+        `output "${output}": give [column, reducer], e.g. ["price", "mean"], [column, reducer, options] or a reducer name`,
       );
     if (typeof reducer === 'string' && !REDUCERS.has(reducer))
       throw new InvalidArgumentError(
@@ -159,7 +201,12 @@ export function reduceGroups(
       throw new InvalidArgumentError(
         `output "${output}": the column "*" (all rows) only goes with "size" or "count"`,
       );
+    if (options !== undefined && typeof reducer === 'function')
+      throw new InvalidArgumentError(
+        `output "${output}": a custom reducer takes no options; only sum, std and var do`,
+      );
     if (reducer === 'size' || (name === '*' && reducer === 'count')) {
+      reducerSettings(output, reducer, options);
       if (name !== '*') df.column(name); // a typo should still fail
       sizes ??= groupSizes(ids, ngroups, df.length);
       out.set(output, new ScalarColumn('int32', ngroups, { values: sizes }));
@@ -171,13 +218,57 @@ export function reduceGroups(
       out.set(output, reduceCustom(col, csr, ngroups, reducer as CustomReducer));
       continue;
     }
+    const settings = reducerSettings(output, reducer as ReducerName, options);
     checkReducer(col, reducer as ReducerName, name);
-    out.set(output, reduceBuiltin(col, reducer as ReducerName, ids, ngroups, df.length));
+    out.set(output, reduceBuiltin(col, reducer as ReducerName, settings, ids, ngroups, df.length));
   }
   return out;
 }
 
-function reduceBuiltin(col: Column, reducer: ReducerName, ids: Int32Array, ng: number, n: number): Column {
+/** The options of one builtin reducer, checked, with their defaults (those of pandas). */
+interface ReducerSettings {
+  minCount: number;
+  ddof: number;
+}
+
+const OPTIONS_OF: Partial<Record<ReducerName, readonly string[]>> = {
+  sum: ['minCount'],
+  std: ['ddof'],
+  var: ['ddof'],
+};
+
+function reducerSettings(output: string, reducer: ReducerName, options: unknown): ReducerSettings {
+  const settings = { minCount: 0, ddof: 1 };
+  if (options === undefined) return settings;
+  const allowed = OPTIONS_OF[reducer] ?? [];
+  if (options === null || typeof options !== 'object' || Array.isArray(options))
+    throw new InvalidArgumentError(`output "${output}": the options of "${reducer}" must be an object`);
+  for (const [key, value] of Object.entries(options)) {
+    if (!allowed.includes(key))
+      throw new InvalidArgumentError(
+        `output "${output}": "${reducer}" has no option "${key}"; ` +
+          (allowed.length
+            ? `it takes ${allowed.join(', ')}`
+            : 'only sum (minCount), std and var (ddof) take options'),
+      );
+    if (value === undefined) continue;
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0)
+      throw new InvalidArgumentError(
+        `output "${output}": ${key} must be a whole number of at least 0, not ${String(value)}`,
+      );
+    settings[key as keyof ReducerSettings] = value;
+  }
+  return settings;
+}
+
+function reduceBuiltin(
+  col: Column,
+  reducer: ReducerName,
+  settings: ReducerSettings,
+  ids: Int32Array,
+  ng: number,
+  n: number,
+): Column {
   switch (reducer) {
     case 'count':
       return new ScalarColumn('int32', ng, { values: countValid(ids, validBits(col), ng, n) });
@@ -189,16 +280,16 @@ function reduceBuiltin(col: Column, reducer: ReducerName, ids: Int32Array, ng: n
       const sums = new Float64Array(ng);
       const counts = new Int32Array(ng);
       sumCount(vals, validity, ids, n, sums, counts);
-      if (reducer === 'sum') return floatColumn(sums, counts, 1);
+      if (reducer === 'sum') return floatColumn(sums, counts, settings.minCount);
       const means = sums;
       for (let g = 0; g < ng; g++) means[g] /= counts[g];
       if (reducer === 'mean') return floatColumn(means, counts, 1);
       const m2 = sumSquaredDeviations(vals, validity, ids, n, means, ng);
       for (let g = 0; g < ng; g++) {
-        const v = m2[g] / (counts[g] - 1);
+        const v = m2[g] / (counts[g] - settings.ddof);
         m2[g] = reducer === 'std' ? Math.sqrt(v) : v;
       }
-      return floatColumn(m2, counts, 2);
+      return floatColumn(m2, counts, settings.ddof + 1);
     }
     case 'min':
     case 'max': {
@@ -449,10 +540,10 @@ function reduceCustom(col: Column, csr: GroupRows, ng: number, fn: CustomReducer
   const results = new Array<unknown>(ng);
   const { offsets, rows } = csr;
   for (let g = 0; g < ng; g++) {
-    const values: unknown[] = [];
+    const values: NonNullable<unknown>[] = [];
     for (let k = offsets[g]; k < offsets[g + 1]; k++) {
       const v = col.getUnchecked(rows[k]);
-      if (v !== null) values.push(v);
+      if (v !== null && v !== undefined) values.push(v);
     }
     const r = fn(values);
     results[g] = r === undefined ? null : r;

@@ -4,7 +4,7 @@ import { NUMBER_DTYPES, ScalarColumn } from '../column/scalar.js';
 import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
 import type { DataFrame, Row } from './frame.js';
 
-/** A row predicate: `(row, i) => boolean`. */
+/** A row predicate: `(row, i) => boolean`; the row holds null cells as `null`. */
 export type Predicate = (row: Row, i: number) => boolean;
 
 /** Positions where a boolean mask is true (null counts as false). */
@@ -32,7 +32,8 @@ export function maskToIndices(mask: ArrayLike<boolean | null> | Column, length: 
 
 /**
  * Rows where `test(value)` holds for the values of one column. Numeric columns are read straight
- * from their typed array, so this is the fast way to filter large frames. Null values never pass.
+ * from their typed array, so this is the fast way to filter large frames. `test` is never called
+ * with a null: rows whose value is null never pass.
  */
 export function filterColumn(df: DataFrame, name: string, test: (value: never) => boolean): DataFrame {
   const col = df.column(name);

@@ -31,7 +31,7 @@ import {
 import { type FilterOptions, filterBatches } from './filter-batches.js';
 import { type FormatOptions, formatFrame } from './format.js';
 import { registerFrameClass } from './frame-factory.js';
-import { GroupBy } from './groupby.js';
+import { GroupBy, type GroupByOptions } from './groupby.js';
 import { type MapFunction, type MapOptions, mapFrame } from './map.js';
 import { type MergeOptions, merge } from './merge.js';
 import { columnsFromRecords, setOwnValue } from './records.js';
@@ -215,7 +215,8 @@ export class DataFrame {
 
   /**
    * Add a deferred column: `fn` of the named input columns, evaluated lazily per row (or per batch
-   * with `batched: true`), sync or async, cached.
+   * with `batched: true`), sync or async, cached. Null cells reach `fn` as `null` (type its
+   * parameters `T | null` where an input has nulls); returning null or undefined gives a null cell.
    */
   defer(name: string, inputs: string[], fn: DeferredFn, options: DeferredOptions = {}): DataFrame {
     const cols = inputs.map((n) => this.column(n));
@@ -350,12 +351,15 @@ export class DataFrame {
   }
 
   /**
-   * Rows for which `predicate(row, i)` is true, or where a boolean mask is true (a view).
-   * `filter(name, test)` tests the values of one column, and `filter(name, op, value)` (e.g.
-   * `filter("score", ">", 0.5)`) compares them without a callback: the fastest on large frames.
+   * Rows for which `predicate(row, i)` is true, or where a boolean mask is true (a view; a null
+   * in the mask is false). The row a predicate gets holds nulls as `null`.
+   * `filter(name, test)` tests the values of one column: `test` sees only the non-null values
+   * (hence `NonNullable<V>`), and rows whose value is null never pass. `filter(name, op, value)`
+   * (e.g. `filter("score", ">", 0.5)`) compares them without a callback: the fastest on large
+   * frames; nulls never pass there either.
    */
   filter(predicate: Predicate | ArrayLike<boolean | null> | Column): DataFrame;
-  filter<V = unknown>(column: string, test: (value: V) => boolean): DataFrame;
+  filter<V = unknown>(column: string, test: (value: NonNullable<V>) => boolean): DataFrame;
   filter(column: string, op: CompareOp, value: unknown): DataFrame;
   /**
    * With options: the predicate runs like a `map` (in batches, sync or async, on any executor;
@@ -439,9 +443,12 @@ export class DataFrame {
     return concat([this, ...(Array.isArray(others) ? others : [others as DataFrame])], options);
   }
 
-  /** Group rows by the values of one or more key columns. */
-  groupby(keys: string | readonly string[]): GroupBy {
-    return new GroupBy(this, typeof keys === 'string' ? [keys] : keys);
+  /**
+   * Group rows by the values of one or more key columns. Null keys form their own group, last,
+   * unlike pandas' default; `{ dropNulls: true }` leaves those rows out (see {@link GroupByOptions}).
+   */
+  groupby(keys: string | readonly string[], options: GroupByOptions = {}): GroupBy {
+    return new GroupBy(this, typeof keys === 'string' ? [keys] : keys, options);
   }
 
   /** One slice per boolean column: the rows where it is true. */

@@ -7,7 +7,9 @@ import {
   type AggregateSpecEntry,
   type ReducerName,
   reduceGroups,
+  type SumOptions,
   supportsReducer,
+  type VarianceOptions,
 } from './aggregate.js';
 import type { DataFrame, Row } from './frame.js';
 import { createFrame } from './frame-factory.js';
@@ -29,7 +31,22 @@ export interface Group {
   frame: DataFrame;
 }
 
+/** Options of `df.groupby(keys, options)`. */
+export interface GroupByOptions {
+  /**
+   * Leave out the rows where any key is null (pandas' default, `dropna=True`). Default **false**:
+   * null is a key like any other and its rows form a group, last (as in SQL, DuckDB and Polars), so
+   * no row is dropped unless you ask.
+   */
+  dropNulls?: boolean;
+}
+
 interface GroupIndex {
+  /** The rows that are grouped: the frame, or a view of it without the null-key rows (dropNulls). */
+  source: DataFrame;
+  /** Positions in the frame of the rows of `source`, or null when it is the frame itself. */
+  kept: Int32Array | null;
+  /** The group of each row of `source`. */
   ids: Int32Array;
   ngroups: number;
   /** The first row of each group (where its key values are read). */
@@ -48,6 +65,11 @@ const NUMERIC_DTYPES = new Set(['float64', 'float32', 'int32', 'int64', 'uint8']
  * code point, false before true, dates chronologically, and **null as its own group, last**.
  * This is the order of DuckDB's `GROUP BY ... ORDER BY ... NULLS LAST`.
  *
+ * Nulls, compared with pandas: null keys form a group unless `{ dropNulls: true }` (pandas drops
+ * them by default); `count` counts non-null values and `size` rows; an all-null group sums to 0
+ * (`minCount` changes that); `std` and `var` divide by `n - 1` (`ddof` changes that). See
+ * {@link GroupByOptions} and {@link ReducerName}.
+ *
  * Group ids are computed once, in one pass over typed arrays (a direct table for small-range
  * integer keys, open addressing on the value bits otherwise, dictionary codes for strings), and
  * cached; every reducer is then one pass over typed arrays into per-group accumulators.
@@ -55,6 +77,7 @@ const NUMERIC_DTYPES = new Set(['float64', 'float32', 'int32', 'int64', 'uint8']
  * ```ts
  * df.groupby(['Origin', 'Cylinders']).agg({ n: ['*', 'size'], hp: ['Horsepower', 'mean'] });
  * df.groupby('label').mean('score');
+ * df.groupby('label', { dropNulls: true }).std('score', { ddof: 0 });
  * for (const { key, frame } of df.groupby('label')) console.log(key.label, frame.length);
  * ```
  */
@@ -66,7 +89,10 @@ export class GroupBy {
   constructor(
     readonly frame: DataFrame,
     readonly keys: readonly string[],
+    readonly options: GroupByOptions = {},
   ) {
+    if (options.dropNulls !== undefined && typeof options.dropNulls !== 'boolean')
+      throw new InvalidArgumentError(`dropNulls must be true or false, not ${String(options.dropNulls)}`);
     if (keys.length === 0)
       throw new InvalidArgumentError(
         'groupby needs at least one key column; use aggregate() for whole-frame results',
@@ -85,10 +111,12 @@ export class GroupBy {
 
   private index(): GroupIndex {
     if (this.state) return this.state;
-    const n = this.frame.length;
-    let { codes, card } = sortedCodes(this.frame.column(this.keys[0]), 'a group key');
+    const kept = this.options.dropNulls ? this.rowsWithKeys() : null;
+    const source = kept ? this.frame.takeValid(kept) : this.frame;
+    const n = source.length;
+    let { codes, card } = sortedCodes(source.column(this.keys[0]), 'a group key');
     for (let k = 1; k < this.keys.length; k++) {
-      const next = sortedCodes(this.frame.column(this.keys[k]), 'a group key');
+      const next = sortedCodes(source.column(this.keys[k]), 'a group key');
       ({ codes, card } = combineCodes(codes, card, next.codes, next.card, n));
     }
     const firstRow = new Int32Array(card).fill(-1);
@@ -100,16 +128,33 @@ export class GroupBy {
         found++;
       }
     }
-    this.state = { ids: codes, ngroups: card, firstRow };
+    this.state = { source, kept, ids: codes, ngroups: card, firstRow };
     return this.state;
   }
 
-  /** The group of each row: ids `0 .. ngroups - 1` in sorted key order (see the class docs). */
-  get ids(): Int32Array {
-    return this.index().ids;
+  /** Positions of the rows whose keys are all non-null, or null when no key is null. */
+  private rowsWithKeys(): Int32Array | null {
+    const cols = this.keys.map((k) => this.frame.column(k));
+    if (cols.every((c) => c.nullCount === 0)) return null;
+    const kept = new Int32Array(this.frame.length);
+    let m = 0;
+    for (let i = 0; i < this.frame.length; i++) if (cols.every((c) => !c.isNull(i))) kept[m++] = i;
+    return kept.subarray(0, m);
   }
 
-  /** Number of groups (distinct key combinations, the null group included). */
+  /**
+   * The group of each row: ids `0 .. ngroups - 1` in sorted key order (see the class docs), and
+   * -1 for the rows that `dropNulls` leaves out.
+   */
+  get ids(): Int32Array {
+    const { ids, kept } = this.index();
+    if (kept === null) return ids;
+    const all = new Int32Array(this.frame.length).fill(-1);
+    for (let r = 0; r < kept.length; r++) all[kept[r]] = ids[r];
+    return all;
+  }
+
+  /** Number of groups (distinct key combinations, the null group included unless `dropNulls`). */
   get ngroups(): number {
     return this.index().ngroups;
   }
@@ -117,18 +162,20 @@ export class GroupBy {
   /** The key columns, one row per group, in group order. */
   keyFrame(): DataFrame {
     if (this.keyCache) return this.keyCache;
-    const { firstRow } = this.index();
+    const { firstRow, source } = this.index();
     const cols = new Map<string, Column>();
-    for (const k of this.keys) cols.set(k, this.frame.column(k).take(firstRow));
+    for (const k of this.keys) cols.set(k, source.column(k).take(firstRow));
     this.keyCache = createFrame(cols);
     return this.keyCache;
   }
 
-  /** Row positions of every group (CSR, rows ascending within a group). */
+  /** Row positions (in `frame`) of every group (CSR, rows ascending within a group). */
   rows(): GroupRows {
     if (this.csr) return this.csr;
-    const { ids, ngroups } = this.index();
-    this.csr = groupRows(ids, ngroups, ids.length);
+    const { ids, ngroups, kept } = this.index();
+    const csr = groupRows(ids, ngroups, ids.length);
+    if (kept !== null) for (let k = 0; k < csr.rows.length; k++) csr.rows[k] = kept[csr.rows[k]];
+    this.csr = csr;
     return this.csr;
   }
 
@@ -141,8 +188,8 @@ export class GroupBy {
    * ```
    */
   agg(spec: AggregateSpec): DataFrame {
-    const { ids, ngroups } = this.index();
-    const outputs = reduceGroups(this.frame, ids, ngroups, spec);
+    const { ids, ngroups, source } = this.index();
+    const outputs = reduceGroups(source, ids, ngroups, spec);
     const cols = new Map<string, Column>(this.keyFrame().columns());
     for (const [name, c] of outputs) {
       if (cols.has(name))
@@ -152,22 +199,25 @@ export class GroupBy {
     return createFrame(cols);
   }
 
-  /** Rows per group (nulls included), in a column named `size` (like pandas' `size()`). */
+  /** Rows per group (null values included), in a column named `size` (pandas' `size()`). */
   size(): DataFrame {
     return this.agg({ size: ['*', 'size'] });
   }
 
   /**
-   * Rows per group (nulls included), in a column named `count` (like Polars' `count()`/`len()`).
-   * For non-null counts of a column use `agg({ n: [column, 'count'] })`.
+   * Per-group number of non-null values of each named column (default: every non-key column),
+   * as pandas' `count()`; outputs keep the column names. For rows per group use {@link size}.
    */
-  count(): DataFrame {
-    return this.agg({ count: ['*', 'size'] });
+  count(...columns: string[]): DataFrame {
+    return this.each('count', columns);
   }
 
-  /** Per-group sum of each named column (default: every numeric non-key column); outputs keep the column names. */
-  sum(...columns: string[]): DataFrame {
-    return this.each('sum', columns);
+  /**
+   * Per-group sum of each named column (default: every numeric non-key column); outputs keep the
+   * column names. An all-null group sums to 0; `{ minCount: 1 }` makes it null (see {@link SumOptions}).
+   */
+  sum(...args: [...columns: string[], options: SumOptions] | string[]): DataFrame {
+    return this.each('sum', ...splitOptions(args));
   }
 
   /** Per-group mean (float64) of each named column (default: every numeric non-key column). */
@@ -180,14 +230,20 @@ export class GroupBy {
     return this.each('median', columns);
   }
 
-  /** Per-group sample standard deviation (ddof 1) of each named column (default: numeric non-key columns). */
-  std(...columns: string[]): DataFrame {
-    return this.each('std', columns);
+  /**
+   * Per-group standard deviation of each named column (default: numeric non-key columns): the
+   * sample one (ddof 1) unless `{ ddof }` says otherwise (see {@link VarianceOptions}).
+   */
+  std(...args: [...columns: string[], options: VarianceOptions] | string[]): DataFrame {
+    return this.each('std', ...splitOptions(args));
   }
 
-  /** Per-group sample variance (ddof 1) of each named column (default: numeric non-key columns). */
-  var(...columns: string[]): DataFrame {
-    return this.each('var', columns);
+  /**
+   * Per-group variance of each named column (default: numeric non-key columns): the sample one
+   * (ddof 1) unless `{ ddof }` says otherwise (see {@link VarianceOptions}).
+   */
+  var(...args: [...columns: string[], options: VarianceOptions] | string[]): DataFrame {
+    return this.each('var', ...splitOptions(args));
   }
 
   /** Per-group minimum of each named column (default: every scalar non-key column); dtypes are kept. */
@@ -275,22 +331,35 @@ export class GroupBy {
     return rows.slice(offsets[g], offsets[g + 1]);
   }
 
-  private each(reducer: ReducerName, columns: string[]): DataFrame {
+  private each(reducer: ReducerName, columns: string[], options?: SumOptions | VarianceOptions): DataFrame {
     const keys = new Set(this.keys);
     const names = columns.length
       ? columns
       : this.frame.columnNames.filter((name) => {
           if (keys.has(name)) return false;
           const c = this.frame.column(name);
-          if (reducer === 'first' || reducer === 'last' || reducer === 'nunique') return true;
+          if (reducer === 'first' || reducer === 'last' || reducer === 'nunique' || reducer === 'count')
+            return true;
           if (!(c instanceof ScalarColumn)) return false;
           if (reducer === 'min' || reducer === 'max') return true;
           return NUMERIC_DTYPES.has(c.dtype) && supportsReducer(c, reducer);
         });
     const spec: Record<string, AggregateSpecEntry> = {};
-    for (const name of names) spec[name] = [name, reducer];
+    for (const name of names)
+      spec[name] = (options ? [name, reducer, options] : [name, reducer]) as AggregateSpecEntry;
     return this.agg(spec);
   }
+}
+
+/** Column names, then perhaps an options object last (`g.sum('a', 'b', { minCount: 1 })`). */
+function splitOptions<O extends object>(args: readonly (string | O)[]): [string[], O | undefined] {
+  const last = args[args.length - 1];
+  const options = typeof last === 'object' && last !== null ? last : undefined;
+  const columns = options ? args.slice(0, -1) : args;
+  for (const c of columns)
+    if (typeof c !== 'string')
+      throw new InvalidArgumentError('give column names, then at most one options object, last');
+  return [columns as string[], options];
 }
 
 function sameKey(a: unknown, b: unknown): boolean {

@@ -4,6 +4,8 @@ export type {
   AggregateSpecEntry,
   CustomReducer,
   ReducerName,
+  SumOptions,
+  VarianceOptions,
 } from './aggregate.js';
 export { type Batch, type BatchArray, type BatchOptions, batchOrder } from './batches.js';
 export type { ConcatOptions } from './concat.js';
@@ -13,7 +15,7 @@ export type { FilterOptions } from './filter-batches.js';
 export type { FormatOptions } from './format.js';
 export { type ColumnInput, DataFrame, type Field, type Row } from './frame.js';
 export type { GroupRows } from './group-rows.js';
-export { type Group, GroupBy } from './groupby.js';
+export { type Group, GroupBy, type GroupByOptions } from './groupby.js';
 export type { MapFn, MapFunction, MapOptions } from './map.js';
 export type { MergeOptions } from './merge.js';
 export type { SampleOptions } from './sample.js';

@@ -68,7 +68,7 @@ function reduceNaive(reducer: string | typeof custom, values: unknown[], rows: n
     case 'last':
       return n ? values[n - 1] : null;
     case 'sum':
-      return n ? nums().reduce((a, b) => a + b, 0) : null;
+      return nums().reduce((a, b) => a + b, 0); // pandas: no values sum to 0
     case 'mean':
       return n ? nums().reduce((a, b) => a + b, 0) / n : null;
     case 'var':
@@ -250,7 +250,7 @@ describe('aggregate (whole frame) against a naive reference', () => {
     );
   });
 
-  it('gives counts of 0 and null elsewhere on an empty frame', () => {
+  it('gives counts and sums of 0 and null elsewhere on an empty frame', () => {
     const df = new DataFrame({ x: new Float64Array(0), s: ScalarColumn.from([], 'string') });
     expect(
       df.aggregate({
@@ -261,7 +261,7 @@ describe('aggregate (whole frame) against a naive reference', () => {
         m: ['x', 'mean'],
         lo: ['s', 'min'],
       }),
-    ).toEqual({ n: 0, c: 0, u: 0, sum: null, m: null, lo: null });
+    ).toEqual({ n: 0, c: 0, u: 0, sum: 0, m: null, lo: null });
   });
 
   it('treats NaN as a value the way DuckDB does', () => {
@@ -339,11 +339,21 @@ describe('GroupBy conveniences', () => {
   ]);
   const g = df.groupby('k');
 
-  it('count and size give rows per group, keys first, nulls last', () => {
+  it('size gives rows per group and count non-null values per column, keys first, nulls last', () => {
+    expect(g.size().toRecords()).toEqual([
+      { k: 'a', size: 2 },
+      { k: 'b', size: 2 },
+      { k: null, size: 1 },
+    ]);
     expect(g.count().toRecords()).toEqual([
-      { k: 'a', count: 2 },
-      { k: 'b', count: 2 },
-      { k: null, count: 1 },
+      { k: 'a', x: 2, y: 1, t: 2 },
+      { k: 'b', x: 1, y: 2, t: 2 },
+      { k: null, x: 1, y: 1, t: 0 },
+    ]);
+    expect(g.count('y').toRecords()).toEqual([
+      { k: 'a', y: 1 },
+      { k: 'b', y: 2 },
+      { k: null, y: 1 },
     ]);
     expect(g.size().column('size').type).toEqual({ kind: 'scalar', dtype: 'int32' });
     expect(g.ngroups).toBe(3);
@@ -430,6 +440,53 @@ describe('errors', () => {
     expect(() => df.groupby('k').agg({ m: ['*', 'sum'] })).toThrow(InvalidArgumentError);
     expect(() => df.groupby('k').agg({ m: ['ss', 'count'] })).toThrow(ColumnNotFoundError);
     expect(() => df.groupby('k').agg({ k: ['s', 'count'] })).toThrow(DuplicateColumnError);
+  });
+
+  it('reject options a reducer does not take, or values out of range, instead of ignoring them', () => {
+    const g = df.groupby('k');
+    const bad = (spec: unknown) => () => g.agg(spec as AggregateSpec);
+    expect(bad({ m: ['k', 'mean', { ddof: 0 }] })).toThrow(/"mean" has no option "ddof"/);
+    expect(bad({ m: ['k', 'sum', { min_count: 1 }] })).toThrow(
+      /"sum" has no option "min_count"; it takes minCount/,
+    );
+    expect(bad({ m: ['k', 'std', { ddof: -1 }] })).toThrow(/ddof must be a whole number of at least 0/);
+    expect(bad({ m: ['k', 'sum', { minCount: 0.5 }] })).toThrow(InvalidArgumentError);
+    expect(bad({ m: ['k', 'sum', 1] })).toThrow(/options of "sum" must be an object/);
+    expect(bad({ m: ['k', (v: unknown[]) => v.length, { ddof: 0 }] })).toThrow(
+      /custom reducer takes no options/,
+    );
+    expect(bad({ m: ['k', 'sum', {}, 'extra'] })).toThrow(InvalidArgumentError);
+    expect(() => df.groupby('k', { dropNulls: 'yes' as never })).toThrow(InvalidArgumentError);
+    expect(() => g.sum({ minCount: 1 } as never, 'k')).toThrow(/options object, last/);
+  });
+});
+
+describe('groupby with dropNulls', () => {
+  const df = DataFrame.fromRecords([
+    { k: 'b', j: 1, x: 1 },
+    { k: null, j: 1, x: 2 },
+    { k: 'a', j: null, x: 3 },
+    { k: 'b', j: 1, x: 4 },
+    { k: 'a', j: 2, x: 5 },
+  ]);
+
+  it('leaves out the rows with a null key; positions, ids and views still refer to the frame', () => {
+    const g = df.groupby(['k', 'j'], { dropNulls: true });
+    expect(g.size().toRecords()).toEqual([
+      { k: 'a', j: 2, size: 1 },
+      { k: 'b', j: 1, size: 2 },
+    ]);
+    expect([...g.ids]).toEqual([1, -1, -1, 1, 0]);
+    expect(g.groups().map((grp) => [...grp.indices])).toEqual([[4], [0, 3]]);
+    expect(g.get(['b', 1])!.column('x').toArray()).toEqual([1, 4]);
+    expect(g.get([null, 1])).toBeUndefined();
+    expect(g.apply((rows) => ({ total: rows.column('x').toArray().length })).toRecords()).toEqual([
+      { k: 'a', j: 2, total: 1 },
+      { k: 'b', j: 1, total: 2 },
+    ]);
+    // Without nulls in the keys nothing is left out, and the ids are the cached ones.
+    expect(df.groupby('x', { dropNulls: true }).ngroups).toBe(5);
+    expect(df.groupby('k').ngroups).toBe(3);
   });
 });
 

@@ -63,14 +63,14 @@ describe('sliceby', () => {
     expect(() => df.sliceby('night').aggregate({ size: ['correct', 'count'] })).toThrow(DuplicateColumnError);
   });
 
-  /** Naive SQL-style reference over plain rows: sum/max of no values is null, count is 0. */
+  /** Naive reference over plain rows: sum of no values is 0 (pandas), max null, count 0. */
   function naiveSlice(rows: { x: number | null; s: string | null }[], name: string) {
     const xs = rows.map((r) => r.x).filter((v) => v !== null) as number[];
     const ss = rows.map((r) => r.s).filter((v) => v !== null) as string[];
     return {
       slice: name,
       size: rows.length,
-      sum: xs.length ? xs.reduce((a, b) => a + b, 0) : null,
+      sum: xs.reduce((a, b) => a + b, 0),
       max: ss.length ? [...ss].sort().at(-1) : null,
       count: xs.length,
       nunique: new Set(xs).size,
