@@ -2,6 +2,7 @@ import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '..
 import { Column, type Indices, rowRange } from './column.js';
 import { column } from './infer.js';
 import { LazyColumn } from './lazy.js';
+import { LazyCell } from './lazy-cell.js';
 import { LruCache } from './lru-cache.js';
 import type { ColumnType, MediaKind } from './types.js';
 
@@ -175,6 +176,27 @@ export class DeferredColumn<T = unknown> extends Column<T> {
       }
     }
     return media ? `<${media}>` : '<deferred>';
+  }
+
+  /**
+   * Row `i` as a row of a frame holds it: the value where it can be computed synchronously, else a
+   * {@link LazyCell}. A media cell is always a LazyCell (null for a null path) and reads no file
+   * here; another deferred cell is computed, and becomes a LazyCell when the function is async.
+   */
+  cell(i: number): T | null | LazyCell<T> {
+    const j = this.checkIndex(i);
+    const inputs = this.inputsAt(j);
+    const describe = () => this.format(j);
+    if (this.source.options.media) {
+      if (inputs === null || inputs[0] === null || inputs[0] === undefined) return null;
+      return new LazyCell(async () => (await this.load([j]))[0], describe, inputs[0]);
+    }
+    const value = this.loadMaybeAsync([j]);
+    if (!(value instanceof Promise)) return value[0];
+    // Until someone loads the cell, its failure is nobody's to handle: keep it off unhandled rejections.
+    const pending = value.then((v) => v[0]);
+    pending.catch(() => {});
+    return new LazyCell(() => pending, describe, inputs);
   }
 
   /** Compute (or read from cache) the given rows, synchronously. Throws if the function is async. */
