@@ -55,6 +55,8 @@ interface Source<T> {
   inputs: readonly Column[];
   options: DeferredOptions;
   cache: LruCache<T | null>;
+  /** Set once the function has given a Promise: its rows are then LazyCells in `cell()`, cached or not. */
+  isAsync?: boolean;
 }
 
 const ASYNC_HINT =
@@ -181,22 +183,32 @@ export class DeferredColumn<T = unknown> extends Column<T> {
   /**
    * Row `i` as a row of a frame holds it: the value where it can be computed synchronously, else a
    * {@link LazyCell}. A media cell is always a LazyCell (null for a null path) and reads no file
-   * here; another deferred cell is computed, and becomes a LazyCell when the function is async.
+   * here; another deferred cell is computed, and is a LazyCell once the function has proved async
+   * (the first row computed tells), whether or not the row is cached.
    */
   cell(i: number): T | null | LazyCell<T> {
     const j = this.checkIndex(i);
-    const inputs = this.inputsAt(j);
     const describe = () => this.format(j);
     if (this.source.options.media) {
-      if (inputs === null || inputs[0] === null || inputs[0] === undefined) return null;
-      return new LazyCell(async () => (await this.load([j]))[0], describe, inputs[0]);
+      const path = this.plainInput(j);
+      if (path === null) return null;
+      return new LazyCell(async () => (await this.load([j]))[0], describe, path);
     }
     const value = this.loadMaybeAsync([j]);
-    if (!(value instanceof Promise)) return value[0];
+    if (!(value instanceof Promise) && !this.source.isAsync) return value[0];
     // Until someone loads the cell, its failure is nobody's to handle: keep it off unhandled rejections.
-    const pending = value.then((v) => v[0]);
+    const pending = Promise.resolve(value).then((v) => v[0]);
     pending.catch(() => {});
-    return new LazyCell(() => pending, describe, inputs);
+    return new LazyCell(() => pending, describe, undefined);
+  }
+
+  /** The first input cell of row `i` (null for a null row), or undefined where reading it means computing a deferred input. */
+  private plainInput(i: number): unknown {
+    const r = this.rowMap ? this.rowMap[i] : i;
+    const input = this.source.inputs[0];
+    if (r < 0 || input === undefined) return null;
+    if (input.type.kind === 'deferred') return undefined;
+    return input.getUnchecked(r) ?? null;
   }
 
   /** Compute (or read from cache) the given rows, synchronously. Throws if the function is async. */
@@ -260,6 +272,7 @@ export class DeferredColumn<T = unknown> extends Column<T> {
       const batch = missing.slice(s, s + batchSize);
       const step = this.computeBatch(batch, computed);
       if (step instanceof Promise) {
+        this.source.isAsync = true;
         if (!allowAsync) throw new TypeMismatchError(ASYNC_HINT);
         pending.push(step);
       }
