@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeferredColumn } from '../../../src/core/column/deferred.js';
+import type { DeferredColumn } from '../../../src/core/column/deferred.js';
 import { LazyCell } from '../../../src/core/column/lazy-cell.js';
 import { DataFrame } from '../../../src/core/frame/frame.js';
 
@@ -62,7 +62,9 @@ describe('row() and rowAsync() with deferred columns', () => {
   it('filter and map over rows see the lazy cells', async () => {
     const df = new DataFrame({ x }).defer('later', ['x'], async (v: number) => v * v);
     expect(df.filter((r) => (r.x as number) > 3).length).toBe(2);
-    const out = await df.map(async (r) => (await (r.later as LazyCell<number>).load()) ?? 0, { outputs: 'sq' });
+    const out = await df.map(async (r) => (await (r.later as LazyCell<number>).load()) ?? 0, {
+      outputs: 'sq',
+    });
     expect(out.column('sq').toArray()).toEqual(x.map((v) => v * v));
   });
 });

@@ -8,7 +8,7 @@ import {
   type DeferredColumn,
   type ImageValue,
   imageColumn,
-  LazyCell,
+  type LazyCell,
   MissingVariableError,
   mediaInfo,
   read,
@@ -39,7 +39,15 @@ function frame(env: Record<string, string> = {}): DataFrame {
   const base = new DataFrame({
     id: [1, 2, 3],
     file: files,
-    emb: TensorColumn.fromRows([[1, 0], [0, 1], [0.6, 0.8]], 'float32', [2]),
+    emb: TensorColumn.fromRows(
+      [
+        [1, 0],
+        [0, 1],
+        [0.6, 0.8],
+      ],
+      'float32',
+      [2],
+    ),
   });
   return base.withColumn('image', imageColumn(base.column('file'), { baseDir: TEMPLATE, env }));
 }
@@ -79,7 +87,12 @@ async function expectUnrelatedWorkWorks(df: DataFrame) {
   expect(df.head(2).toString({ maxWidth: 60 })).toContain(`${TEMPLATE}/ffox.png`);
   expect(String(df.row(1).image)).toBe(`${TEMPLATE}/ffox.png`);
   expect(df.select(['id', 'file']).toRecords()).toEqual(files.map((file, i) => ({ id: i + 1, file })));
-  expect(df.filter((r) => (r.id as number) >= 2).column('file').toArray()).toEqual(files.slice(1));
+  expect(
+    df
+      .filter((r) => (r.id as number) >= 2)
+      .column('file')
+      .toArray(),
+  ).toEqual(files.slice(1));
   const hits = await df.search([0.6, 0.8], { by: 'emb', k: 2 });
   expect(hits.column('file').toArray()).toEqual(['gimp.png', 'ffox.png']);
   expect(hits.toString({ maxWidth: 60 })).toContain(`${TEMPLATE}/gimp.png`);
@@ -100,7 +113,10 @@ describe('a media base directory whose variable is unset', () => {
     await expectLoadFails(back);
     // Saving the frame keeps the template (not a path, not an error) for a machine that has it set.
     const copy = path.join(dir, 'copy');
-    await write(back.filter((r) => (r.id as number) !== 2), copy);
+    await write(
+      back.filter((r) => (r.id as number) !== 2),
+      copy,
+    );
     expect(fs.readFileSync(path.join(copy, 'manifest.json'), 'utf8')).toContain(TEMPLATE);
     const there = await read(copy, { env: { [VARIABLE]: data }, mediaRoots: [data] });
     expect(String(there.row(1).image)).toBe('<image 100×100×4>');

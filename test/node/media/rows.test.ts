@@ -66,7 +66,17 @@ function makeFiles(): Reference {
   const flac = path.join(dir, 'tone.flac');
   const lavfi = ['-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=8000:duration=0.05'];
   execFileSync('ffmpeg', ['-loglevel', 'error', '-y', ...lavfi, '-c:a', 'flac', flac]);
-  const raw = execFileSync('ffmpeg', ['-loglevel', 'error', '-i', flac, '-f', 'f32le', '-acodec', 'pcm_f32le', '-']);
+  const raw = execFileSync('ffmpeg', [
+    '-loglevel',
+    'error',
+    '-i',
+    flac,
+    '-f',
+    'f32le',
+    '-acodec',
+    'pcm_f32le',
+    '-',
+  ]);
   return { ...JSON.parse(printed), samples: new Float32Array(raw.buffer, raw.byteOffset, raw.length / 4) };
 }
 
@@ -102,7 +112,8 @@ refs.describe('rows of a frame with image, audio, volume and graph columns', () 
     expect(JSON.parse(JSON.stringify(row)).graph).toBe(String(row.graph));
     expect((row.audio as LazyCell).source).toBe('tone.flac');
     // The header printout is all that was read: no row of any column was decoded.
-    for (const name of ['image', 'audio', 'volume', 'graph']) expect(df.column<DeferredColumn>(name).cachedRows, name).toBe(0);
+    for (const name of ['image', 'audio', 'volume', 'graph'])
+      expect(df.column<DeferredColumn>(name).cachedRows, name).toBe(0);
     // A null path is a null cell, as the loaded value would be.
     expect(df.row(-1)).toEqual({ id: 2, image: null, audio: null, volume: null, graph: null });
     // Rows, records and views hold the same cells.
