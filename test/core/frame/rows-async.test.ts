@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeferredColumn } from '../../../src/core/column/deferred.js';
 import { LazyCell } from '../../../src/core/column/lazy-cell.js';
+import { TypeMismatchError } from '../../../src/core/errors.js';
 import { DataFrame } from '../../../src/core/frame/frame.js';
 
 // Rows of frames with asynchronous deferred columns (the media case is in test/node/media/rows.test.ts).
@@ -57,6 +58,16 @@ describe('row() and rowAsync() with deferred columns', () => {
     } finally {
       process.off('unhandledRejection', onUnhandled);
     }
+  });
+
+  it('records with unloaded cells do not become a frame (it would hold printouts); loaded ones do', async () => {
+    const df = new DataFrame({ x }).defer('later', ['x'], async (v: number) => -v);
+    const records = df.toRecords();
+    expect(() => DataFrame.fromRecords(records)).toThrow(TypeMismatchError);
+    expect(() => DataFrame.fromRecords(records)).toThrow(/record 0's "later" is a LazyCell.*rowAsync/);
+    const loaded = [];
+    for await (const r of df.rowsAsync()) loaded.push(r);
+    expect(DataFrame.fromRecords(loaded).column('later').toArray()).toEqual(x.map((v) => -v));
   });
 
   it('filter and map over rows see the lazy cells', async () => {
