@@ -534,7 +534,10 @@ export class DataFrame {
 
   // ---- export ----
 
-  /** All rows as plain objects (as {@link DataFrame.row} gives them). */
+  /**
+   * All rows as plain objects (as {@link DataFrame.row} gives them: media cells are {@link LazyCell}s;
+   * `for await (const r of df.rowsAsync())` gives them loaded).
+   */
   toRecords(): Row[] {
     return Array.from(this.rows());
   }

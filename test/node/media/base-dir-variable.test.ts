@@ -103,6 +103,9 @@ describe('a media base directory whose variable is unset', () => {
     const df = frame();
     await expectUnrelatedWorkWorks(df);
     await expectLoadFails(df);
+    const saved = path.join(dir, 'built');
+    await write(df, saved);
+    expect(fs.readFileSync(path.join(saved, 'manifest.json'), 'utf8')).toContain(TEMPLATE);
   });
 
   it('a stored column: opening, printing, search and saving work; loading it fails', async () => {
