@@ -24,6 +24,7 @@ export {
   type FunctionParams,
   type FunctionSpec,
   type Indices,
+  LazyCell,
   type MediaKind,
   ObjectColumn,
   type RegisteredFunction,

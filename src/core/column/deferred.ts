@@ -2,6 +2,7 @@ import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '..
 import { Column, type Indices, rowRange } from './column.js';
 import { column } from './infer.js';
 import { LazyColumn } from './lazy.js';
+import { LazyCell } from './lazy-cell.js';
 import { LruCache } from './lru-cache.js';
 import type { ColumnType, MediaKind } from './types.js';
 
@@ -54,6 +55,8 @@ interface Source<T> {
   inputs: readonly Column[];
   options: DeferredOptions;
   cache: LruCache<T | null>;
+  /** Set once the function has given a Promise: its rows are then LazyCells in `cell()`, cached or not. */
+  isAsync?: boolean;
 }
 
 const ASYNC_HINT =
@@ -177,6 +180,37 @@ export class DeferredColumn<T = unknown> extends Column<T> {
     return media ? `<${media}>` : '<deferred>';
   }
 
+  /**
+   * Row `i` as a row of a frame holds it: the value where it can be computed synchronously, else a
+   * {@link LazyCell}. A media cell is always a LazyCell (null for a null path) and reads no file
+   * here; another deferred cell is computed, and is a LazyCell once the function has proved async
+   * (the first row computed tells), whether or not the row is cached.
+   */
+  cell(i: number): T | null | LazyCell<T> {
+    const j = this.checkIndex(i);
+    const describe = () => this.format(j);
+    if (this.source.options.media) {
+      const path = this.plainInput(j);
+      if (path === null) return null;
+      return new LazyCell(async () => (await this.load([j]))[0], describe, path);
+    }
+    const value = this.loadMaybeAsync([j]);
+    if (!(value instanceof Promise) && !this.source.isAsync) return value[0];
+    // Until someone loads the cell, its failure is nobody's to handle: keep it off unhandled rejections.
+    const pending = Promise.resolve(value).then((v) => v[0]);
+    pending.catch(() => {});
+    return new LazyCell(() => pending, describe, undefined);
+  }
+
+  /** The first input cell of row `i` (null for a null row), or undefined where reading it means computing a deferred input. */
+  private plainInput(i: number): unknown {
+    const r = this.rowMap ? this.rowMap[i] : i;
+    const input = this.source.inputs[0];
+    if (r < 0 || input === undefined) return null;
+    if (input.type.kind === 'deferred') return undefined;
+    return input.getUnchecked(r) ?? null;
+  }
+
   /** Compute (or read from cache) the given rows, synchronously. Throws if the function is async. */
   loadSync(indices: Indices): (T | null)[] {
     const result = this.evaluate(this.toSourceRows(indices), false);
@@ -238,6 +272,7 @@ export class DeferredColumn<T = unknown> extends Column<T> {
       const batch = missing.slice(s, s + batchSize);
       const step = this.computeBatch(batch, computed);
       if (step instanceof Promise) {
+        this.source.isAsync = true;
         if (!allowAsync) throw new TypeMismatchError(ASYNC_HINT);
         pending.push(step);
       }

@@ -10,6 +10,7 @@ export {
 } from './deferred.js';
 export { type ColumnTypeHint, column } from './infer.js';
 export { LazyColumn, type LazySource, resolveColumn } from './lazy.js';
+export { LazyCell } from './lazy-cell.js';
 export { ObjectColumn } from './object.js';
 export {
   expandParams,

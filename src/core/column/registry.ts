@@ -88,7 +88,54 @@ export function instantiateFunction(
 ): { fn: DeferredFn; spec: RegisteredFunction } {
   const spec = registry.get(name);
   if (spec === undefined) throw new FunctionNotRegisteredError(name, column);
-  return { fn: spec.factory(expandParams(params, env), context), spec };
+  let expanded: FunctionParams;
+  try {
+    expanded = expandParams(params, env);
+  } catch (e) {
+    if (!(e instanceof MissingVariableError)) throw e;
+    return { fn: awaitingVariable(spec, params, env, context), spec };
+  }
+  return { fn: spec.factory(expanded, context), spec };
+}
+
+/**
+ * The function of a column whose `baseDir` names an unset variable. Only computing a row needs the
+ * directory, so only that raises {@link MissingVariableError} (printing, saving and other columns
+ * work); a row prints as its path under the unexpanded template, e.g. `${DATA}/a.jpg`. Once the
+ * variable is set (in `env`, e.g. the process environment) the function is built and used.
+ */
+function awaitingVariable(
+  spec: RegisteredFunction,
+  params: FunctionParams,
+  env: TemplateEnv,
+  context: FunctionContext,
+): DeferredFn {
+  let built: DeferredFn | undefined;
+  const build = () => {
+    built ??= spec.factory(expandParams(params, env), context);
+    return built;
+  };
+  const delegate =
+    (property: string) =>
+    (...args: unknown[]) =>
+      (build() as unknown as Record<string, (...a: unknown[]) => unknown>)[property]?.(...args);
+  const fn = ((...args: unknown[]) => build()(...args)) as DeferredFn & Record<string, unknown>;
+  fn.info = delegate('info');
+  fn.describe = (...values: unknown[]) => {
+    try {
+      return delegate('describe')(...values);
+    } catch (e) {
+      if (!(e instanceof MissingVariableError)) return undefined;
+      const [source] = values;
+      return typeof source === 'string' ? joinTemplate(params.baseDir as string, source) : undefined;
+    }
+  };
+  return fn;
+}
+
+/** `template/path` for printing, with one `/` between them. */
+function joinTemplate(template: string, path: string): string {
+  return `${template.replace(/\/+$/, '')}/${path}`;
 }
 
 /**

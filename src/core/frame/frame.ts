@@ -4,6 +4,7 @@ import type { Column, Indices } from '../column/column.js';
 import { DeferredColumn, type DeferredFn, type DeferredOptions } from '../column/deferred.js';
 import { type ColumnTypeHint, column } from '../column/infer.js';
 import { resolveColumn } from '../column/lazy.js';
+import { LazyCell } from '../column/lazy-cell.js';
 import type { ColumnType } from '../column/types.js';
 import {
   ColumnNotFoundError,
@@ -57,7 +58,10 @@ export interface Field {
   type: ColumnType;
 }
 
-/** A row as a plain object, keyed by column name. */
+/**
+ * A row as a plain object, keyed by column name. In a row from `df.row(i)` the cell of an
+ * asynchronous column (media, async deferred) is a {@link LazyCell}; `df.rowAsync(i)` loads them.
+ */
 export type Row = Record<string, unknown>;
 
 /**
@@ -270,21 +274,45 @@ export class DataFrame {
   // ---- rows ----
 
   /**
-   * Row `i` as a plain object (negative counts from the end). Deferred cells are computed. Every
-   * column is an own property, `__proto__` and `constructor` too; the prototype stays
-   * `Object.prototype` whatever the column names.
+   * Row `i` as a plain object (negative counts from the end). Deferred cells are computed; a cell of
+   * an asynchronous column (media, or a deferred column whose function is async) is a
+   * {@link LazyCell} that prints without decoding and loads with `await cell.load()` (see
+   * {@link DataFrame.rowAsync}). Every column is an own property, `__proto__` and `constructor` too;
+   * the prototype stays `Object.prototype` whatever the column names.
    */
   row(i: number): Row {
     const j = i < 0 ? this.length + i : i;
     if (!Number.isInteger(j) || j < 0 || j >= this.length) throw new IndexOutOfRangeError(i, this.length);
     const src = this.index ? this.index[j] : j;
     const out: Row = {};
-    for (const [name, c] of this.base) setOwnValue(out, name, c.getUnchecked(src));
+    for (const [name, c] of this.base) {
+      const value =
+        c.type.kind === 'deferred' ? (resolveColumn(c) as DeferredColumn).cell(src) : c.getUnchecked(src);
+      setOwnValue(out, name, value);
+    }
     return out;
   }
 
+  /** Row `i` with every cell loaded: media decoded (an ImageValue, AudioValue...), async deferred cells awaited. */
+  async rowAsync(i: number): Promise<Row> {
+    const out = this.row(i);
+    await Promise.all(
+      Object.keys(out).map(async (name) => {
+        const value = out[name];
+        if (value instanceof LazyCell) setOwnValue(out, name, await value.load());
+      }),
+    );
+    return out;
+  }
+
+  /** The rows in order, as {@link DataFrame.row} gives them (asynchronous cells are {@link LazyCell}s). */
   *rows(): IterableIterator<Row> {
     for (let i = 0; i < this.length; i++) yield this.row(i);
+  }
+
+  /** The rows in order with every cell loaded, as {@link DataFrame.rowAsync} gives them. */
+  async *rowsAsync(): AsyncIterableIterator<Row> {
+    for (let i = 0; i < this.length; i++) yield await this.rowAsync(i);
   }
 
   /** The first `n` rows (a view). */
@@ -513,7 +541,10 @@ export class DataFrame {
 
   // ---- export ----
 
-  /** All rows as plain objects (as {@link DataFrame.row} gives them). */
+  /**
+   * All rows as plain objects (as {@link DataFrame.row} gives them: media cells are {@link LazyCell}s;
+   * `for await (const r of df.rowsAsync())` gives them loaded).
+   */
   toRecords(): Row[] {
     return Array.from(this.rows());
   }

@@ -1,5 +1,7 @@
 import type { Column } from '../column/column.js';
 import { type ColumnTypeHint, column } from '../column/infer.js';
+import { LazyCell } from '../column/lazy-cell.js';
+import { TypeMismatchError } from '../errors.js';
 import type { Row } from './frame.js';
 
 /**
@@ -29,9 +31,21 @@ export function recordKeys(records: readonly Row[]): string[] {
   return names;
 }
 
-/** Each record's own value for `name`, null where it has none (an inherited property is none). */
+/**
+ * Each record's own value for `name`, null where it has none (an inherited property is none). An
+ * unloaded {@link LazyCell} (from `df.row(i)` of a media frame) raises: storing it would keep its
+ * printout, not its value.
+ */
 export function recordValues(records: readonly Row[], name: string): unknown[] {
-  return records.map((r) => (Object.hasOwn(r, name) ? (r[name] ?? null) : null));
+  return records.map((r, i) => {
+    const value = Object.hasOwn(r, name) ? (r[name] ?? null) : null;
+    if (value instanceof LazyCell)
+      throw new TypeMismatchError(
+        `record ${i}'s "${name}" is a LazyCell (a media or async cell not loaded yet); load it first ` +
+          '(`await df.rowAsync(i)`, `await cell.load()`), or keep the column itself (`df.select(...)`)',
+      );
+    return value;
+  });
 }
 
 /**

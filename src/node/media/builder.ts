@@ -21,7 +21,8 @@ export interface MediaColumnOptions {
   /**
    * Directory that relative paths resolve against (default: the working directory at read time).
    * May be a template such as `${DATA_ROOT}/images`, expanded from the environment at read time,
-   * so a stored dataset can move between machines.
+   * so a stored dataset can move between machines. While the variable is unset only loading rows
+   * fails (MissingVariableError); the column prints its paths under the unexpanded template.
    */
   baseDir?: string;
   /** Environment for `${VAR}` in baseDir (default: process.env). */
