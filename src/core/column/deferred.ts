@@ -238,7 +238,11 @@ export class DeferredColumn<T = unknown> extends Column<T> {
       const batch = missing.slice(s, s + batchSize);
       const step = this.computeBatch(batch, computed);
       if (step instanceof Promise) {
-        if (!allowAsync) throw new TypeMismatchError(ASYNC_HINT);
+        if (!allowAsync) {
+          // Nobody awaits the started computation: its failure must not crash the process.
+          step.catch(() => undefined);
+          throw new TypeMismatchError(ASYNC_HINT);
+        }
         pending.push(step);
       }
     }
