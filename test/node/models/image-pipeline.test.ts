@@ -72,7 +72,7 @@ im = Image.open(sys.argv[1]).convert('RGB').resize((224, 224), Image.LANCZOS, re
 
 pil.describe('one image pipeline', () => {
   pil.it(
-    'gives bit-identical vectors for a large EXIF-rotated JPEG through encode(path), encode(bytes) and df.embed',
+    'gives bit-identical vectors for a large EXIF-rotated JPEG (and an RGBA PNG) through encode(path), encode(bytes) and df.embed',
     async () => {
       const encoder = mobileNetV2Encoder({ baseDir: dir, threads: 1 });
       const fromPath = await encoder.encode(['big.jpg']);
@@ -80,9 +80,16 @@ pil.describe('one image pipeline', () => {
       const files = new DataFrame({ file: ['big.jpg'] });
       const df = files.withColumn('image', imageColumn(files.column('file'), { baseDir: dir }));
       const embedded = ((await df.embed('image', encoder)) as TensorColumn).data;
-      await encoder.dispose?.();
       expect(fromBytes).toEqual(fromPath);
       expect(embedded).toEqual(fromPath);
+      // An RGBA file too, from a column as stored or decoded to RGB: alpha is dropped before the resize.
+      const alpha = new DataFrame({ file: ['alpha.png'] });
+      for (const channels of [undefined, 3 as const]) {
+        const col = imageColumn(alpha.column('file'), { baseDir: dir, ...(channels ? { channels } : {}) });
+        const vectors = ((await alpha.withColumn('image', col).embed('image', encoder)) as TensorColumn).data;
+        expect(vectors, `channels: ${channels}`).toEqual(await encoder.encode(['alpha.png']));
+      }
+      await encoder.dispose?.();
     },
   );
 
