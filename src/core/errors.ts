@@ -12,6 +12,14 @@ export class TesseraError extends Error {
    */
   static readonly retryable: boolean = false;
 
+  /**
+   * Whether the error is about the input at particular rows (a media file that is missing, does not
+   * decode, is too large or leads out of its folder) rather than about the operation. Another try
+   * gives the same, so a batched run (map, embed) that meets one fails at once, with a
+   * {@link BatchFailedError} that names the rows and has this error as its cause.
+   */
+  static readonly aboutInput: boolean = false;
+
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = new.target.name;
@@ -25,6 +33,11 @@ export class TesseraError extends Error {
 export function isRetryable(error: unknown): boolean {
   if (error instanceof TesseraError) return (error.constructor as typeof TesseraError).retryable;
   return true;
+}
+
+/** Whether `error` is about the input at particular rows (see {@link TesseraError.aboutInput}). */
+export function isAboutInput(error: unknown): boolean {
+  return error instanceof TesseraError && (error.constructor as typeof TesseraError).aboutInput;
 }
 
 /** Levenshtein distance, used to suggest the name the user probably meant. */
@@ -195,16 +208,46 @@ export class ParseError extends TesseraError {
  * `attempts` times; `cause` is the last failure (the function's error, or a worker that died).
  */
 export class BatchFailedError extends TesseraError {
+  /**
+   * @param rows the frame's rows whose input failed, where known (an input error located in the
+   * batch); otherwise the whole batch `[start, end)` is named.
+   */
   constructor(
     readonly start: number,
     readonly end: number,
     readonly attempts: number,
     override readonly cause: unknown,
+    readonly rows?: readonly number[],
+  ) {
+    const where =
+      rows === undefined || rows.length === 0
+        ? `rows [${start}, ${end})`
+        : `${rows.length === 1 ? 'row' : 'rows'} ${rows.join(', ')} (of the batch [${start}, ${end}))`;
+    super(
+      `${where} failed ${attempts} time${attempts === 1 ? '' : 's'}: ` +
+        `${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}; ` +
+        (isAboutInput(cause)
+          ? 'fix or remove the input at these rows (e.g. filter them out) and run again'
+          : 'fix the function for these rows (or raise `retries` if the failure is intermittent)'),
+    );
+  }
+}
+
+/**
+ * The rows of one batch whose input could not be read (`rows` count from the batch's first row),
+ * with the first such error as `cause`. Thrown where a batch's inputs are loaded; the executor
+ * reports it as a {@link BatchFailedError} that names the frame's rows.
+ */
+export class RowsFailedError extends TesseraError {
+  static override readonly aboutInput = true;
+
+  constructor(
+    readonly rows: readonly number[],
+    override readonly cause: unknown,
   ) {
     super(
-      `rows [${start}, ${end}) failed ${attempts} time${attempts === 1 ? '' : 's'}: ` +
-        `${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}; ` +
-        'fix the function for these rows (or raise `retries` if the failure is intermittent)',
+      `${rows.length === 1 ? 'row' : 'rows'} ${rows.join(', ')} of the batch: ` +
+        `${cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)}`,
     );
   }
 }
@@ -249,6 +292,8 @@ export class ModelError extends TesseraError {
 
 /** A media path that is absolute or leaves its base directory (`..`). */
 export class PathEscapeError extends TesseraError {
+  static override readonly aboutInput = true;
+
   constructor(
     readonly mediaPath: string,
     readonly baseDir: string,
@@ -281,6 +326,8 @@ export class MediaRootNotGrantedError extends TesseraError {
  * file, such as a device or a FIFO): refused before reading or allocating.
  */
 export class MediaLimitError extends TesseraError {
+  static override readonly aboutInput = true;
+
   constructor(
     readonly source: string,
     detail: string,
@@ -290,10 +337,14 @@ export class MediaLimitError extends TesseraError {
 }
 
 /** A media file whose format (or variant of a format) this loader does not read. */
-export class UnsupportedMediaError extends TesseraError {}
+export class UnsupportedMediaError extends TesseraError {
+  static override readonly aboutInput = true;
+}
 
 /** A media file that claims a supported format but cannot be parsed (truncated, bad header). */
 export class MediaDecodeError extends TesseraError {
+  static override readonly aboutInput = true;
+
   constructor(
     readonly source: string,
     detail: string,

@@ -273,7 +273,11 @@ export class DeferredColumn<T = unknown> extends Column<T> {
       const step = this.computeBatch(batch, computed);
       if (step instanceof Promise) {
         this.source.isAsync = true;
-        if (!allowAsync) throw new TypeMismatchError(ASYNC_HINT);
+        if (!allowAsync) {
+          // Nobody awaits the started computation: its failure must not crash the process.
+          step.catch(() => undefined);
+          throw new TypeMismatchError(ASYNC_HINT);
+        }
         pending.push(step);
       }
     }

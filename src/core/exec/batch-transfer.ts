@@ -10,6 +10,7 @@ import { TensorColumn } from '../column/tensor.js';
 import type { ColumnType, ScalarDType, TensorArray } from '../column/types.js';
 import type { DataFrame } from '../frame/frame.js';
 import { createFrame } from '../frame/frame-factory.js';
+import { batchValues } from './batch-values.js';
 
 /** A column as a message. */
 export type EncodedColumn =
@@ -90,7 +91,8 @@ export async function encodeFrame(df: DataFrame, transfer: TransferList): Promis
 }
 
 async function encodeColumn(c: Column, transfer: TransferList): Promise<EncodedColumn> {
-  const col = c instanceof DeferredColumn ? await c.materialize() : c;
+  // Computed here through batchValues, so a row whose media file fails is named in the error.
+  const col = c instanceof DeferredColumn ? column(await batchValues(c), c.options.output) : c;
   if (col instanceof ScalarColumn)
     return {
       kind: 'scalar',

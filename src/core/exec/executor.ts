@@ -2,7 +2,9 @@ import {
   AbortedError,
   BatchFailedError,
   InvalidArgumentError,
+  isAboutInput,
   isRetryable,
+  RowsFailedError,
   UnsupportedError,
 } from '../errors.js';
 import type { BatchTask } from './batch-task.js';
@@ -81,6 +83,35 @@ export function retriesOf(options: { retries?: number }): number {
   return retries;
 }
 
+/**
+ * What a failed attempt at batch `b` means: 'retry' (another attempt may succeed), or the error
+ * to end the run with. A failure that retries did not cure, or one about the input at some rows
+ * (which no retry cures), becomes a {@link BatchFailedError} naming the rows; any other Tessera
+ * error (a wrong output shape, a cancelled run) ends the run unchanged.
+ */
+export function batchFailure<R>(
+  plan: BatchPlan<R>,
+  b: number,
+  attempt: number,
+  retries: number,
+  e: unknown,
+): 'retry' | Error {
+  const retryable = isRetryable(e);
+  if (retryable && attempt <= retries) return 'retry';
+  if (!retryable && !isAboutInput(e)) return e as Error;
+  const [start, end] = plan.rows(b);
+  // Rows located in the batch are counted from its first row; the user knows the frame's rows.
+  if (e instanceof RowsFailedError)
+    return new BatchFailedError(
+      start,
+      end,
+      attempt,
+      e.cause,
+      e.rows.map((r) => start + r),
+    );
+  return new BatchFailedError(start, end, attempt, e);
+}
+
 /** Runs every batch in this thread, in order: the default executor. */
 export class InlineExecutor implements Executor {
   readonly name = 'inline';
@@ -96,13 +127,10 @@ export class InlineExecutor implements Executor {
           result = await plan.run(b);
           break;
         } catch (e) {
-          if (!isRetryable(e)) throw e;
+          const failure = batchFailure(plan, b, attempt, retries, e);
+          if (failure !== 'retry') throw failure;
           if (options.signal?.aborted)
             throw new AbortedError(`cancelled after ${b} of ${plan.count} batches`);
-          if (attempt > retries) {
-            const [start, end] = plan.rows(b);
-            throw new BatchFailedError(start, end, attempt, e);
-          }
         }
       }
       options.onBatchDone?.(b);

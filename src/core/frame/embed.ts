@@ -1,5 +1,5 @@
-import { type Column, rowRange } from '../column/column.js';
-import { DeferredColumn } from '../column/deferred.js';
+import { markNull } from '../column/bitmap.js';
+import type { Column } from '../column/column.js';
 import { TensorColumn } from '../column/tensor.js';
 import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
 import {
@@ -9,6 +9,7 @@ import {
   registerFrameBatchTask,
   runPlan,
 } from '../exec/batch-run.js';
+import { batchValues } from '../exec/batch-values.js';
 import { type EncoderRef, isFunctionRef, loadEncoder, moduleSpecifier } from '../exec/function-ref.js';
 import { streamTo, type TensorOutput, tensorSinkOpener } from '../exec/output-sink.js';
 import type { Encoder } from '../models/encoder.js';
@@ -30,8 +31,13 @@ interface EmbedTaskSetup {
 // A worker builds its own encoder once, then encodes each batch it gets and sends the vectors back.
 registerFrameBatchTask('embed', async (setup: EmbedTaskSetup) => {
   const encoder = await loadEncoder(setup.encoder);
-  return async (batch) => [await encodeBatch(encoder, batch, setup.column)];
+  return async (batch) => batchOutputs(await encodeBatch(encoder, batch, setup.column));
 });
+
+/** A batch's vectors as the outputs of its task: the vectors, then the validity where rows are null. */
+function batchOutputs({ vectors, validity }: BatchVectors): ArrayLike<unknown>[] {
+  return validity === null ? [vectors] : [vectors, validity];
+}
 
 /**
  * The vectors of one column under `encoder`, one float32 row of `encoder.dimensions` per row, in
@@ -60,7 +66,7 @@ export async function embedColumn(
     batchSize,
     async (batch) => {
       local ??= loadEncoder(ref as EncoderRef);
-      return [await encodeBatch(await local, batch, name)];
+      return batchOutputs(await encodeBatch(await local, batch, name));
     },
     ref === null
       ? undefined
@@ -72,11 +78,17 @@ export async function embedColumn(
           } satisfies EmbedTaskSetup,
         },
   );
-  /** Batch `b`'s vectors (its one output) as a tensor column of its rows. */
-  const vectorsOf = ([vectors]: ArrayLike<unknown>[], b: number): TensorColumn<Float32Array> => {
+  /** Batch `b`'s vectors (and validity, where rows are null) as a tensor column of its rows. */
+  const vectorsOf = ([vectors, validity]: ArrayLike<unknown>[], b: number): TensorColumn<Float32Array> => {
     const [start, end] = plan.rows(b);
     const rows = end - start;
-    return new TensorColumn(vectors as Float32Array, [rows === 0 ? 0 : vectors.length / rows], rows);
+    const dims = rows === 0 ? 0 : vectors.length / rows;
+    return new TensorColumn(
+      vectors as Float32Array,
+      [dims],
+      rows,
+      (validity as Uint8Array | undefined) ?? null,
+    );
   };
 
   const label = `embed ${name}${ref === null ? ` (${(encoder as Encoder).name})` : ''}`;
@@ -92,30 +104,53 @@ export async function embedColumn(
     const parts = (await runPlan(label, total, plan, options)).map(vectorsOf);
     const dims = parts[0]?.rowSize ?? (ref === null ? (encoder as Encoder).dimensions : 0);
     const data = new Float32Array(total * dims);
+    let validity: Uint8Array | null = null;
     let at = 0;
     for (const p of parts) {
-      data.set(p.data, at);
-      at += p.data.length;
+      data.set(p.data, at * dims);
+      for (let i = 0; i < p.length; i++) if (p.isNull(i)) validity = markNull(validity, total, at + i);
+      at += p.length;
     }
-    return new TensorColumn(data, [dims], total);
+    return new TensorColumn(data, [dims], total, validity);
   } finally {
     if (ref !== null && local !== null) await (await local.catch(() => null))?.dispose?.();
   }
 }
 
-/** One batch's vectors: `encode` over the column's values (computed first for a deferred column). */
-export async function encodeBatch(encoder: Encoder, batch: DataFrame, name: string): Promise<Float32Array> {
-  const col = batch.column(name);
-  const values = col instanceof DeferredColumn ? await col.load(rowRange(0, col.length)) : col.toArray();
-  const out = await encoder.encode(values);
+/** One batch's vectors, and its validity bitmap when some rows are null (null when none is). */
+export interface BatchVectors {
+  /** `batch.length × dimensions` floats; zeros at null rows. */
+  vectors: Float32Array;
+  validity: Uint8Array | null;
+}
+
+/**
+ * One batch's vectors: `encode` over the column's values (computed first for a deferred column).
+ * Null cells never reach the encoder: their rows are null in the output (null in, null out).
+ */
+export async function encodeBatch(encoder: Encoder, batch: DataFrame, name: string): Promise<BatchVectors> {
+  const values = await batchValues(batch.column(name));
+  const present: number[] = [];
+  let validity: Uint8Array | null = null;
+  for (let i = 0; i < values.length; i++)
+    if (values[i] === null || values[i] === undefined) validity = markNull(validity, values.length, i);
+    else present.push(i);
+  const inputs = present.length === values.length ? values : present.map((i) => values[i]);
+  const out = inputs.length === 0 ? new Float32Array(0) : await encoder.encode(inputs);
   if (!(out instanceof Float32Array))
     throw new TypeMismatchError(`encoder "${encoder.name}" returned ${describe(out)}, not a Float32Array`);
-  if (out.length !== batch.length * encoder.dimensions)
+  const d = encoder.dimensions;
+  if (out.length !== inputs.length * d)
     throw new LengthMismatchError(
-      `encoder "${encoder.name}" returned ${out.length} floats for ${batch.length} inputs; ` +
-        `expected ${batch.length} × ${encoder.dimensions}`,
+      `encoder "${encoder.name}" returned ${out.length} floats for ${inputs.length} inputs; ` +
+        `expected ${inputs.length} × ${d}`,
     );
-  return out;
+  if (validity === null) return { vectors: out, validity };
+  const vectors = new Float32Array(values.length * d);
+  present.forEach((row, k) => {
+    vectors.set(out.subarray(k * d, (k + 1) * d), row * d);
+  });
+  return { vectors, validity };
 }
 
 function describe(v: unknown): string {

@@ -9,7 +9,7 @@ export type {
 } from './aggregate.js';
 export { type Batch, type BatchArray, type BatchOptions, batchOrder } from './batches.js';
 export type { ConcatOptions } from './concat.js';
-export { type EmbedOptions, embedColumn, encodeBatch } from './embed.js';
+export { type BatchVectors, type EmbedOptions, embedColumn, encodeBatch } from './embed.js';
 export type { CompareOp, Predicate } from './filter.js';
 export type { FilterOptions } from './filter-batches.js';
 export type { FormatOptions } from './format.js';

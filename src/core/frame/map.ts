@@ -1,5 +1,7 @@
 import type { Column } from '../column/column.js';
+import { DeferredColumn } from '../column/deferred.js';
 import { type ColumnTypeHint, column } from '../column/infer.js';
+import { resolveColumn } from '../column/lazy.js';
 import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
 import {
   type BatchRunOptions,
@@ -8,10 +10,12 @@ import {
   registerFrameBatchTask,
   runPlan,
 } from '../exec/batch-run.js';
+import { batchValues } from '../exec/batch-values.js';
 import { type FunctionRef, isFunctionRef, loadFunction, moduleSpecifier } from '../exec/function-ref.js';
 import { asTensorBatch, streamTo, type TensorOutput, tensorSinkOpener } from '../exec/output-sink.js';
 import type { DataFrame, Row } from './frame.js';
 import { createFrame } from './frame-factory.js';
+import { setOwnValue } from './records.js';
 
 /**
  * Per row: gets the row, returns the value (one output) or an object of values (several outputs).
@@ -127,9 +131,29 @@ export async function computeMapBatch<T>(
     return names.map((name) => batchOutput(single ? out : pick(out, name), name, batch.length));
   }
   const rows = await Promise.all(
-    Array.from({ length: batch.length }, (_, i) => (fn as (row: Row) => T | Promise<T>)(batch.row(i))),
+    (await batchRows(batch)).map((row) => (fn as (row: Row) => T | Promise<T>)(row)),
   );
   return names.map((name) => (single ? rows : rows.map((r) => pick(r, name))));
+}
+
+/**
+ * The rows of a batch as objects, as `batch.row(i)` gives them, except that deferred cells (media
+ * files) are computed first, for the whole batch at once: a per-row function gets their values, and
+ * a file that fails is named by its row.
+ */
+async function batchRows(batch: DataFrame): Promise<Row[]> {
+  const names = batch.columnNames;
+  const cols = names.map((name) => batch.column(name));
+  const loaded = await Promise.all(
+    cols.map((c) => (resolveColumn(c) instanceof DeferredColumn ? batchValues(c) : null)),
+  );
+  return Array.from({ length: batch.length }, (_, i) => {
+    const row: Row = {};
+    names.forEach((name, k) => {
+      setOwnValue(row, name, loaded[k] === null ? cols[k].getUnchecked(i) : loaded[k][i]);
+    });
+    return row;
+  });
 }
 
 function outputSpec(outputs: MapOptions['outputs']): {

@@ -16,15 +16,10 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import {
-  AbortedError,
-  BatchFailedError,
-  InvalidArgumentError,
-  isRetryable,
-  WorkerCrashedError,
-} from '../../core/errors.js';
+import { AbortedError, InvalidArgumentError, WorkerCrashedError } from '../../core/errors.js';
 import {
   type BatchPlan,
+  batchFailure,
   type Executor,
   type RunOptions,
   requireRemote,
@@ -261,12 +256,9 @@ export class WorkerPoolExecutor implements Executor {
           notify();
         } catch (e) {
           if (failure !== null) return;
-          if (!isRetryable(e)) return fail(e);
           attempts[b]++;
-          if (attempts[b] > retries) {
-            const [start, end] = plan.rows(b);
-            return fail(new BatchFailedError(start, end, attempts[b], e));
-          }
+          const outcome = batchFailure(plan, b, attempts[b], retries, e);
+          if (outcome !== 'retry') return fail(outcome);
           retry.push(b);
           notify();
         } finally {

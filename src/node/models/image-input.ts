@@ -3,6 +3,7 @@
  * bytes, brought to the model's size with sharp and turned into one float32 batch in the layout and
  * normalisation the model was trained with.
  */
+import type { Sharp } from 'sharp';
 import { InvalidArgumentError } from '../../core/errors.js';
 import { decodeImage, type ImageValue } from '../media/image.js';
 import type { MediaSource } from '../media/source.js';
@@ -92,8 +93,48 @@ function toBytes(img: ImageValue): Uint8Array {
 }
 
 /**
- * One input as uint8 HWC pixels of exactly width × height × channels. Images that already have that
- * shape are used as they are; everything else goes through sharp (resize, colour conversion).
+ * One input as a decoded image. Paths and bytes are decoded exactly as an image column decodes them
+ * by default (sharp, pixels as stored: the EXIF orientation is not applied), so that
+ * `encoder.encode([path])` and `df.embed` over an image column of the same file see the same
+ * pixels, and give identical vectors.
+ */
+async function decodedImage(input: ImageInput, baseDir?: string): Promise<ImageValue> {
+  if (isImageValue(input)) return input;
+  if (typeof input !== 'string' && !(input instanceof Uint8Array))
+    throw new InvalidArgumentError(
+      `an image encoder takes decoded images ({ data, width, height, channels }), paths or bytes; got ${typeof input}`,
+    );
+  return await decodeImage(input, { baseDir });
+}
+
+/** sharp over raw HWC pixels; loaded here, not at the top, so that importing the encoders does not load libvips. */
+async function rawImage(bytes: Uint8Array, width: number, height: number, channels: number) {
+  const { default: sharp } = await import('sharp');
+  return sharp(bytes, { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } });
+}
+
+/** Raw pixels of `img` as an 8-bit buffer, checked to be `width × height × channels`. */
+async function rawPixels(
+  img: Sharp,
+  width: number,
+  height: number,
+  channels: number,
+  from: string,
+): Promise<Uint8Array> {
+  const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
+  if (info.channels !== channels || info.width !== width || info.height !== height)
+    throw new InvalidArgumentError(`could not bring a ${from} image to ${width}×${height}×${channels}`);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/**
+ * One input as uint8 HWC pixels of exactly width × height × channels: the one image pipeline of
+ * every encoder, whatever the input (a decoded image, a path, bytes). In two steps, as PIL's
+ * `img.convert('RGB').resize(size, Image.LANCZOS, reducing_gap=2.0)` does them: first the channels
+ * (alpha dropped, grey replicated; RGB to grey for 1 channel), at the image's own size, so that
+ * transparent pixels do not bleed into the resize; then the resize, with sharp's default kernel
+ * (Lanczos-3, after a box shrink by the integer part of large factors, as PIL's reducing_gap does).
+ * Images already of the model's shape are used as they are.
  */
 export async function pixelsOf(
   input: ImageInput,
@@ -101,34 +142,24 @@ export async function pixelsOf(
   baseDir?: string,
 ): Promise<Uint8Array> {
   const { width, height, channels, fit } = p;
-  if (!isImageValue(input)) {
-    if (typeof input !== 'string' && !(input instanceof Uint8Array))
-      throw new InvalidArgumentError(
-        `an image encoder takes decoded images ({ data, width, height, channels }), paths or bytes; got ${typeof input}`,
-      );
-    const img = await decodeImage(input, { baseDir, resize: { width, height, fit }, channels });
-    return img.data as Uint8Array;
+  const img = await decodedImage(input, baseDir);
+  let bytes = toBytes(img);
+  const from = `${img.width}×${img.height}×${img.channels}`;
+  if (bytes.length !== img.width * img.height * img.channels)
+    throw new InvalidArgumentError(
+      `image data has ${bytes.length} values but ${from} needs ${img.width * img.height * img.channels}`,
+    );
+  if (img.channels !== channels) {
+    const raw = await rawImage(bytes, img.width, img.height, img.channels);
+    const converted =
+      channels === 1 ? raw.greyscale().extractChannel(0) : raw.removeAlpha().toColourspace('srgb');
+    bytes = await rawPixels(converted, img.width, img.height, channels, from);
   }
-  const bytes = toBytes(input);
-  if (bytes.length !== input.width * input.height * input.channels)
-    throw new InvalidArgumentError(
-      `image data has ${bytes.length} values but ${input.width}×${input.height}×${input.channels} needs ` +
-        `${input.width * input.height * input.channels}`,
-    );
-  if (input.width === width && input.height === height && input.channels === channels) return bytes;
-  // Loaded here, not at the top, so that importing the encoders does not load libvips.
-  const { default: sharp } = await import('sharp');
-  let img = sharp(bytes, {
-    raw: { width: input.width, height: input.height, channels: input.channels as 1 | 2 | 3 | 4 },
-  });
-  if (input.width !== width || input.height !== height) img = img.resize({ width, height, fit });
-  img = channels === 1 ? img.greyscale().extractChannel(0) : img.removeAlpha().toColourspace('srgb');
-  const { data, info } = await img.raw().toBuffer({ resolveWithObject: true });
-  if (info.channels !== channels || info.width !== width || info.height !== height)
-    throw new InvalidArgumentError(
-      `could not bring a ${input.width}×${input.height}×${input.channels} image to ${width}×${height}×${channels}`,
-    );
-  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (img.width !== width || img.height !== height) {
+    const raw = await rawImage(bytes, img.width, img.height, channels);
+    bytes = await rawPixels(raw.resize({ width, height, fit }), width, height, channels, from);
+  }
+  return bytes;
 }
 
 /**
@@ -167,17 +198,11 @@ export async function imageBatch(
 
 /**
  * One input as an 8-bit RGB image at its own size (for runtimes that resize themselves, such as
- * transformers.js image processors).
+ * transformers.js image processors), through the same decode and channel step as {@link pixelsOf}.
  */
 export async function rgbImage(input: ImageInput, baseDir?: string): Promise<ImageValue> {
-  if (!isImageValue(input)) {
-    if (typeof input !== 'string' && !(input instanceof Uint8Array))
-      throw new InvalidArgumentError(
-        `an image encoder takes decoded images ({ data, width, height, channels }), paths or bytes; got ${typeof input}`,
-      );
-    return await decodeImage(input, { baseDir, channels: 3 });
-  }
-  const { width, height } = input;
-  const data = await pixelsOf(input, checkImagePreprocessing({ width, height, channels: 3 }));
+  const img = await decodedImage(input, baseDir);
+  const { width, height } = img;
+  const data = await pixelsOf(img, checkImagePreprocessing({ width, height, channels: 3 }));
   return { data, width, height, channels: 3, shape: [height, width, 3] };
 }

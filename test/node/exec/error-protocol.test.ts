@@ -4,8 +4,10 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   BatchFailedError,
+  isAboutInput,
   isRetryable,
   ModelError,
+  RowsFailedError,
   TesseraError,
   WorkerCrashedError,
 } from '../../../src/core/errors.js';
@@ -78,8 +80,14 @@ describe('errors across the worker protocol', () => {
       const caught = await df
         .map(fn('throwSample'), { batched: true, executor, retries: 0 })
         .catch((e: unknown) => e);
-      if (isRetryable(want)) {
-        // A transient failure that used up its retries: wrapped, with the error itself as the cause.
+      if (want instanceof RowsFailedError) {
+        // Rows located in the batch: named as rows of the frame, with the input's error as the cause.
+        expect(caught).toBeInstanceOf(BatchFailedError);
+        expect((caught as BatchFailedError).rows).toEqual(want.rows);
+        expectSameError((caught as BatchFailedError).cause, want.cause as Error);
+      } else if (isRetryable(want) || isAboutInput(want)) {
+        // A transient failure that used up its retries, or bad input at once: wrapped, with the
+        // error itself as the cause.
         expect(caught).toBeInstanceOf(BatchFailedError);
         expect((caught as BatchFailedError).attempts).toBe(1);
         expectSameError((caught as BatchFailedError).cause, want);
