@@ -24,6 +24,7 @@ import {
   WorkerCrashedError,
 } from '../../core/errors.js';
 import {
+  abortedError,
   type BatchPlan,
   type Executor,
   type RunOptions,
@@ -171,7 +172,7 @@ export class WorkerPoolExecutor implements Executor {
     const retries = retriesOf(options);
     const { count } = plan;
     const { signal, onResult } = options;
-    if (signal?.aborted) throw new AbortedError(`cancelled before the first of ${count} batches`);
+    if (signal?.aborted) throw abortedError(signal, `cancelled before the first of ${count} batches`);
     if (count === 0) return [];
 
     const results: R[] = onResult ? [] : new Array(count);
@@ -215,7 +216,7 @@ export class WorkerPoolExecutor implements Executor {
       for (const w of active) void w.terminate();
       fail(reason);
     };
-    const onAbort = () => cancel(new AbortedError(`cancelled after ${completed} of ${count} batches`));
+    const onAbort = () => cancel(abortedError(signal, `cancelled after ${completed} of ${count} batches`));
     signal?.addEventListener('abort', onAbort, { once: true });
     this.running.add(cancel);
 
