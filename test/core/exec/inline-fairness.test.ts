@@ -38,16 +38,14 @@ describe('the inline executor yields to the event loop between batches', () => {
     const reason = new Error('user stop');
     setTimeout(() => controller.abort(reason), 20);
     let batches = 0;
-    const started = performance.now();
     const error = await busyMap({ signal: controller.signal }, () => batches++).catch((e) => e);
-    const elapsed = performance.now() - started;
     expect(error).toBeInstanceOf(AbortedError);
     expect(error.cause).toBe(reason);
     expect(controller.signal.reason).toBe(reason);
     expect(error.message).toMatch(/cancelled after \d+ of 200 batches: user stop/);
-    // The whole run takes BATCHES * BATCH_MS = 400 ms; it stops soon after 20 ms instead.
+    // The whole run takes BATCHES * BATCH_MS = 400 ms of batches; it stops soon after 20 ms instead
+    // (counted in batches, which a loaded machine does not stretch as it stretches wall time).
     expect(batches).toBeLessThan(BATCHES / 2);
-    expect(elapsed).toBeLessThan((BATCHES * BATCH_MS) / 2);
   });
 
   it('abort() without a reason: the cause is the signal’s DOMException "AbortError"', async () => {
