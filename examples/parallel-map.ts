@@ -76,8 +76,11 @@ export async function main(options: ParallelMapOptions = {}): Promise<ParallelMa
     );
     log(`scored ${scored.length} rows (${Math.round(last.rowsPerSecond)} rows/s)`);
 
-    // filter with a predicate that runs in the workers.
-    const long = await reviews.filter({ module: fns, export: 'isLong' }, { executor: pool, batchSize: 5000 });
+    // filterAsync: a predicate that runs in the workers.
+    const long = await reviews.filterAsync(
+      { module: fns, export: 'isLong' },
+      { executor: pool, batchSize: 5000 },
+    );
     log(`${long.length} reviews of 5 words or more`);
 
     // embed: each worker builds its own TrigramEncoder(64); vectors stream to disk in row order.

@@ -1,8 +1,9 @@
-import { TypeMismatchError } from '../errors.js';
+import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
+import { isFunctionRef } from '../exec/function-ref.js';
 import type { DataFrame } from './frame.js';
 import { type MapFunction, type MapOptions, mapFrame } from './map.js';
 
-/** Options of `df.filter(fn, options)`: a predicate run in batches, on any executor. */
+/** Options of `df.filterAsync(fn, options)`: a predicate run in batches, on any executor. */
 export type FilterOptions = Omit<MapOptions, 'outputs' | 'output'>;
 
 /**
@@ -14,6 +15,10 @@ export async function filterBatches(
   predicate: MapFunction<unknown>,
   options: FilterOptions,
 ): Promise<DataFrame> {
+  if (typeof predicate !== 'function' && !isFunctionRef(predicate))
+    throw new InvalidArgumentError(
+      'filterAsync takes a predicate function or one named by module and export; a mask or a column test is df.filter(...)',
+    );
   const out = await mapFrame(df, predicate, { ...options, outputs: 'keep' }, 'filter');
   const keep = out.column('keep');
   const rows = new Int32Array(df.length);

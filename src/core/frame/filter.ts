@@ -39,19 +39,22 @@ export function filterColumn(df: DataFrame, name: string, test: (value: never) =
   const col = df.column(name);
   const keep = new Int32Array(df.length);
   let n = 0;
+  // `pass === true` first keeps the check for a Promise off the common path.
+  const passes = (pass: unknown, i: number): boolean =>
+    pass === true || (!!pass && notThenable(pass, `the test of column "${name}"`, i));
   if (col instanceof ScalarColumn && NUMBER_DTYPES.has(col.dtype)) {
     const values = col.values as Float64Array;
-    const pass = test as (v: number) => boolean;
+    const pass = test as (v: number) => unknown;
     if (col.validity === null) {
-      for (let i = 0; i < values.length && i < df.length; i++) if (pass(values[i])) keep[n++] = i;
+      for (let i = 0; i < values.length && i < df.length; i++) if (passes(pass(values[i]), i)) keep[n++] = i;
     } else {
-      for (let i = 0; i < df.length; i++) if (!col.isNull(i) && pass(values[i])) keep[n++] = i;
+      for (let i = 0; i < df.length; i++) if (!col.isNull(i) && passes(pass(values[i]), i)) keep[n++] = i;
     }
   } else {
-    const pass = test as (v: unknown) => boolean;
+    const pass = test as (v: unknown) => unknown;
     for (let i = 0; i < df.length; i++) {
       const v = col.getUnchecked(i);
-      if (v !== null && pass(v)) keep[n++] = i;
+      if (v !== null && passes(pass(v), i)) keep[n++] = i;
     }
   }
   return df.takeValid(keep.subarray(0, n));
@@ -164,21 +167,23 @@ export function filterFrame(
   let n = 0;
   for (let i = 0; i < df.length; i++) {
     const pass: unknown = predicate(df.row(i), i);
-    // A Promise is truthy: without this check an async predicate would silently keep every row.
-    if (isThenable(pass))
-      throw new TypeMismatchError(
-        `the filter predicate returned a Promise for row ${i}; an async predicate needs options: ` +
-          'await df.filter(predicate, {})',
-      );
-    if (pass) keep[n++] = i;
+    if (pass === true || (!!pass && notThenable(pass, 'the filter predicate', i))) keep[n++] = i;
   }
   return df.takeValid(keep.subarray(0, n));
 }
 
-function isThenable(value: unknown): boolean {
-  return (
-    value !== null &&
-    (typeof value === 'object' || typeof value === 'function') &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
+/**
+ * True for a truthy result that is not a Promise; raises for a Promise, which is truthy: kept as a
+ * pass, an async predicate would silently keep every row.
+ */
+function notThenable(pass: unknown, what: string, i: number): boolean {
+  if (
+    (typeof pass === 'object' || typeof pass === 'function') &&
+    typeof (pass as { then?: unknown }).then === 'function'
+  )
+    throw new TypeMismatchError(
+      `${what} returned a Promise for row ${i}; filter is synchronous: run an async predicate with ` +
+        'await df.filterAsync(predicate, options)',
+    );
+  return true;
 }

@@ -385,40 +385,52 @@ export class DataFrame {
    * (hence `NonNullable<V>`), and rows whose value is null never pass. `filter(name, op, value)`
    * (e.g. `filter("score", ">", 0.5)`) compares them without a callback: the fastest on large
    * frames; nulls never pass there either.
+   * Always synchronous: an async predicate, options or a function named by module belong to
+   * {@link filterAsync}, and filter raises rather than keep rows for a Promise.
    */
   filter(predicate: Predicate | ArrayLike<boolean | null> | Column): DataFrame;
   filter<V = unknown>(column: string, test: (value: NonNullable<V>) => boolean): DataFrame;
   filter(column: string, op: CompareOp, value: unknown): DataFrame;
+  filter(
+    a: Predicate | ArrayLike<boolean | null> | Column | string,
+    test?: ((value: never) => boolean) | CompareOp,
+    value?: unknown,
+  ): DataFrame {
+    if (isFunctionRef(a))
+      throw new InvalidArgumentError(
+        'filter runs its predicate in this thread; a function named by module runs with await df.filterAsync(ref, options)',
+      );
+    if (typeof a !== 'string') {
+      if (test !== undefined)
+        throw new InvalidArgumentError(
+          'filter takes no options: for batches, an executor, a signal or an async predicate use await df.filterAsync(predicate, options)',
+        );
+      return filterFrame(this, a);
+    }
+    if (typeof test === 'string') return filterCompare(this, a, test, value);
+    if (typeof test !== 'function')
+      throw new InvalidArgumentError(
+        'filter(column, test) needs a test function, or filter(column, op, value)',
+      );
+    return filterColumn(this, a, test);
+  }
+
   /**
-   * With options: the predicate runs like a `map` (in batches, sync or async, on any executor;
-   * `batched: true` gives it a frame per batch and it returns one boolean per row).
+   * The rows whose predicate is true (a view), the predicate run like a `map`: in batches, sync or
+   * async, on any executor, cancellable and with progress. `batched: true` gives it a frame per
+   * batch and it returns one boolean per row. See {@link FilterOptions}.
    */
-  filter(
+  filterAsync(
     predicate: ((row: Row) => boolean | Promise<boolean>) | FunctionRef,
-    options: FilterOptions & { batched?: false },
+    options?: FilterOptions & { batched?: false },
   ): Promise<DataFrame>;
-  filter(
+  filterAsync(
     predicate: ((batch: DataFrame) => ArrayLike<unknown> | Promise<ArrayLike<unknown>>) | FunctionRef,
     options: FilterOptions & { batched: true },
   ): Promise<DataFrame>;
-  filter(predicate: FunctionRef, options?: FilterOptions): Promise<DataFrame>;
-  filter(
-    a: Predicate | ArrayLike<boolean | null> | Column | string | MapFunction<unknown>,
-    test?: ((value: never) => boolean) | CompareOp | FilterOptions,
-    value?: unknown,
-  ): DataFrame | Promise<DataFrame> {
-    if (isFunctionRef(a) || (typeof a === 'function' && test !== null && typeof test === 'object'))
-      return filterBatches(this, a as MapFunction<unknown>, (test ?? {}) as FilterOptions);
-    if (typeof test === 'object') throw new InvalidArgumentError('filter options need a predicate function');
-    if (typeof a === 'string') {
-      if (typeof test === 'string') return filterCompare(this, a, test, value);
-      if (typeof test !== 'function')
-        throw new InvalidArgumentError(
-          'filter(column, test) needs a test function, or filter(column, op, value)',
-        );
-      return filterColumn(this, a, test);
-    }
-    return filterFrame(this, a as Predicate | ArrayLike<boolean | null> | Column);
+  filterAsync(predicate: FunctionRef, options?: FilterOptions): Promise<DataFrame>;
+  filterAsync(predicate: MapFunction<unknown>, options: FilterOptions = {}): Promise<DataFrame> {
+    return filterBatches(this, predicate, options);
   }
 
   /** Rows sorted by one or more keys (a stable sort; a view). */

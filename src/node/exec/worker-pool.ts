@@ -18,6 +18,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AbortedError, InvalidArgumentError, WorkerCrashedError } from '../../core/errors.js';
 import {
+  abortedError,
   type BatchPlan,
   batchFailure,
   type Executor,
@@ -166,7 +167,7 @@ export class WorkerPoolExecutor implements Executor {
     const retries = retriesOf(options);
     const { count } = plan;
     const { signal, onResult } = options;
-    if (signal?.aborted) throw new AbortedError(`cancelled before the first of ${count} batches`);
+    if (signal?.aborted) throw abortedError(signal, `cancelled before the first of ${count} batches`);
     if (count === 0) return [];
 
     const results: R[] = onResult ? [] : new Array(count);
@@ -210,7 +211,7 @@ export class WorkerPoolExecutor implements Executor {
       for (const w of active) void w.terminate();
       fail(reason);
     };
-    const onAbort = () => cancel(new AbortedError(`cancelled after ${completed} of ${count} batches`));
+    const onAbort = () => cancel(abortedError(signal, `cancelled after ${completed} of ${count} batches`));
     signal?.addEventListener('abort', onAbort, { once: true });
     this.running.add(cancel);
 

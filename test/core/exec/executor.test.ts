@@ -110,11 +110,11 @@ describe('inline runs', () => {
     const naive = df.toRecords().filter((r) => (r.x as number) % 2 !== 0);
     expect(
       (
-        await df.filter((r: Record<string, unknown>) => (r.x as number) % 2 !== 0, { batchSize: 7 })
+        await df.filterAsync((r: Record<string, unknown>) => (r.x as number) % 2 !== 0, { batchSize: 7 })
       ).toRecords(),
     ).toEqual(naive);
-    expect((await df.filter({ module: FNS, export: 'isOdd' })).toRecords()).toEqual(naive);
-    const batched = await df.filter(
+    expect((await df.filterAsync({ module: FNS, export: 'isOdd' })).toRecords()).toEqual(naive);
+    const batched = await df.filterAsync(
       (b: DataFrame) => (b.column('x').toArray() as number[]).map((x) => (x % 2 !== 0 ? 1 : 0)),
       { batched: true, batchSize: 4 },
     );

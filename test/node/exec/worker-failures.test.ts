@@ -99,4 +99,30 @@ describe('WorkerPoolExecutor failures', () => {
       ids(4).map(fn('slow'), { batched: true, executor: pool, signal: AbortSignal.abort() }),
     ).rejects.toThrow(AbortedError);
   });
+
+  it("an AbortedError's cause is the signal's reason: given to abort(), or its DOMException", async () => {
+    const reason = new Error('user stop');
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(reason), 20);
+    const midRun = await ids(200)
+      .map(fn('slow'), { batched: true, batchSize: 5, executor: pool, signal: controller.signal })
+      .catch((e) => e);
+    expect(midRun).toBeInstanceOf(AbortedError);
+    expect(midRun.cause).toBe(reason);
+    expect(midRun.message).toMatch(/cancelled after \d+ of 40 batches: user stop/);
+
+    const before = await ids(4)
+      .map(fn('slow'), { batched: true, executor: pool, signal: AbortSignal.abort(reason) })
+      .catch((e) => e);
+    expect(before).toBeInstanceOf(AbortedError);
+    expect(before.cause).toBe(reason);
+
+    const plain = new AbortController();
+    plain.abort();
+    const noReason = await ids(4)
+      .map(fn('slow'), { batched: true, executor: pool, signal: plain.signal })
+      .catch((e) => e);
+    expect(noReason.cause).toBe(plain.signal.reason);
+    expect((noReason.cause as DOMException).name).toBe('AbortError');
+  });
 });

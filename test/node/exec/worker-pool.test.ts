@@ -100,7 +100,7 @@ describe('WorkerPoolExecutor', () => {
 
   it('filters and updates on workers', async () => {
     const df = numbers(41);
-    const odd = await df.filter(fn('isOdd'), { executor: pool, batchSize: 6 });
+    const odd = await df.filterAsync(fn('isOdd'), { executor: pool, batchSize: 6 });
     expect(odd.toRecords()).toEqual(df.toRecords().filter((r) => (r.x as number) % 2 !== 0));
     const tagged = await df.update(fn('describe'), {
       outputs: ['tag', 'vec'],
