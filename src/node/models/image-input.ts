@@ -83,11 +83,16 @@ export function checkImagePreprocessing(p: ImagePreprocessing): Required<ImagePr
   };
 }
 
-/** A decoded image as 0..255 bytes (float32 images hold 0..1, as the image loader makes them). */
+/**
+ * A decoded image as 0..255 bytes (16-bit images hold 0..65535 and float32 ones 0..1, as the image
+ * loader makes them).
+ */
 function toBytes(img: ImageValue): Uint8Array {
   if (img.data instanceof Uint8Array) return img.data;
   const out = new Uint8Array(img.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = Math.round(Math.min(1, Math.max(0, img.data[i])) * 255);
+  if (img.data instanceof Uint16Array)
+    for (let i = 0; i < out.length; i++) out[i] = Math.round(img.data[i] / 257);
+  else for (let i = 0; i < out.length; i++) out[i] = Math.round(Math.min(1, Math.max(0, img.data[i])) * 255);
   return out;
 }
 
@@ -106,7 +111,12 @@ export async function pixelsOf(
       throw new InvalidArgumentError(
         `an image encoder takes decoded images ({ data, width, height, channels }), paths or bytes; got ${typeof input}`,
       );
-    const img = await decodeImage(input, { baseDir, resize: { width, height, fit }, channels });
+    const img = await decodeImage(input, {
+      baseDir,
+      resize: { width, height, fit },
+      channels,
+      dtype: 'uint8',
+    });
     return img.data as Uint8Array;
   }
   const bytes = toBytes(input);
@@ -175,7 +185,7 @@ export async function rgbImage(input: ImageInput, baseDir?: string): Promise<Ima
       throw new InvalidArgumentError(
         `an image encoder takes decoded images ({ data, width, height, channels }), paths or bytes; got ${typeof input}`,
       );
-    return await decodeImage(input, { baseDir, channels: 3 });
+    return await decodeImage(input, { baseDir, channels: 3, dtype: 'uint8' });
   }
   const { width, height } = input;
   const data = await pixelsOf(input, checkImagePreprocessing({ width, height, channels: 3 }));
