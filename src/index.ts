@@ -382,6 +382,7 @@ export {
   type GraphInfo,
   graphColumn,
   hasVideoTools,
+  type ImageColourSpace,
   type ImageColumnOptions,
   type ImageDecodeOptions,
   type ImageInfo,

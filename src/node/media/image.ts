@@ -9,8 +9,9 @@
  * one channel (two with alpha), 16-bit samples stay 16-bit (a Uint16Array), CMYK JPEGs and TIFFs give
  * their four CMYK channels (Adobe's inverted CMYK un-inverted, as PIL does). Where PIL keeps palette
  * indices, palette images (PNG 'P', GIF) expand to RGB, or RGBA with transparency, as
- * `convert('RGB' | 'RGBA')` gives; 1-bit images give 0 and 255. Header, `mediaInfo`, printout and
- * decoded array agree on channels and bit depth.
+ * `convert('RGB' | 'RGBA')` gives (but a GIF's fully transparent pixels are 0, 0, 0, 0); 1-bit
+ * images give 0 and 255. Other sample formats (float or 32-bit TIFFs) raise UnsupportedMediaError.
+ * Header, `mediaInfo`, printout and decoded array agree on channels and bit depth.
  */
 import type { Metadata, OutputInfo, Sharp, SharpOptions } from 'sharp';
 import type { Column } from '../../core/column/column.js';
