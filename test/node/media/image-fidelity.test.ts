@@ -216,7 +216,7 @@ pil.describe('what Tessera does not decode is refused, not changed', () => {
 pil.it('16-bit images stack into a float32 tensor column that holds every value exactly', async () => {
   const a = await decodeImage('grey16.png', { baseDir: dir });
   const b = await decodeImage('rgb16.png', { baseDir: dir, channels: 1 });
-  const stacked = column([a.data, b.data]) as TensorColumn;
+  const stacked = column([a.data, b.data]) as TensorColumn<Float32Array>;
   expect(stacked.type).toEqual({ kind: 'tensor', dtype: 'float32', shape: [35] });
   expect(Array.from(stacked.getUnchecked(0)!)).toEqual(refs['grey16.png'].values);
   expect(Array.from(stacked.getUnchecked(1)!)).toEqual(Array.from(b.data));
