@@ -47,6 +47,18 @@ def png16(name, arr, colour):
     ihdr = struct.pack('>IIBBBBB', W, H, 16, colour, 0, 0, 0)
     open(f'{d}/{name}', 'wb').write(b'\x89PNG\r\n\x1a\n' + chunk(b'IHDR', ihdr) + chunk(b'IDAT', zlib.compress(raw)) + chunk(b'IEND', b''))
 
+def tiff16(name, arr, photometric):
+    # An uncompressed little-endian TIFF: PIL writes no 16-bit colour TIFF either.
+    h, w, n = arr.shape
+    pixels = arr.astype('<u2').tobytes()
+    tags = [(256, 3, 1, w), (257, 3, 1, h), (258, 3, n, 8 + len(pixels)), (259, 3, 1, 1), (262, 3, 1, photometric),
+            (273, 4, 1, 8), (277, 3, 1, n), (278, 3, 1, h), (279, 4, 1, len(pixels))]
+    ifd_at = 8 + len(pixels) + 2 * n
+    ifd = struct.pack('<H', len(tags)) + b''.join(
+        struct.pack('<HHI', t, k, c) + (struct.pack('<HH', v, 0) if k == 3 and c == 1 else struct.pack('<I', v))
+        for t, k, c, v in tags) + struct.pack('<I', 0)
+    open(f'{d}/{name}', 'wb').write(b'II*\0' + struct.pack('<I', ifd_at) + pixels + struct.pack(f'<{n}H', *[16] * n) + ifd)
+
 Image.fromarray(g8, 'L').save(f'{d}/grey.png')
 Image.fromarray(g8, 'L').save(f'{d}/grey.jpg', quality=95)
 Image.fromarray(np.stack([g8, a], -1), 'LA').save(f'{d}/grey-alpha.png')
@@ -65,6 +77,7 @@ pal.save(f'{d}/palette-transparent.gif', transparency=2)
 Image.fromarray(g8.astype(np.float32) / 7, 'F').save(f'{d}/float.tiff')
 Image.fromarray(g16.astype(np.int32) * 1000, 'I').save(f'{d}/int32.tiff')
 png16('rgb16.png', rgb16, 2)
+tiff16('rgb16.tiff', rgb16, 2)
 png16('rgba16.png', np.dstack([rgb16, a16]), 6)
 png16('grey-alpha16.png', np.stack([g16, a16], -1), 4)
 
@@ -85,6 +98,7 @@ for name in ['palette.png', 'palette-transparent.png', 'palette.gif', 'palette-t
     ref(name, im.convert('RGBA' if 'transparency' in im.info else 'RGB'), im.mode, 8, 'rgb')
 ref('one-bit.png', Image.open(f'{d}/one-bit.png').convert('L'), '1', 8, 'grey')
 ref('rgb16.png', rgb16, 'RGB;16 (numpy source)', 16, 'rgb')
+ref('rgb16.tiff', rgb16, 'RGB;16 (numpy source)', 16, 'rgb')
 ref('rgba16.png', np.dstack([rgb16, a16]), 'RGBA;16 (numpy source)', 16, 'rgb')
 ref('grey-alpha16.png', np.stack([g16, a16], -1), 'LA;16 (numpy source)', 16, 'grey')
 json.dump(out, sys.stdout)
@@ -141,6 +155,7 @@ const FILES = [
   'grey16.png',
   'grey16.tiff',
   'rgb16.png',
+  'rgb16.tiff',
   'rgba16.png',
   'grey-alpha16.png',
 ];
