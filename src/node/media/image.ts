@@ -39,6 +39,11 @@ export interface ImageValue {
   channels: number;
   /** Tensor shape of `data`: [height, width, channels]. */
   shape: [number, number, number];
+  /**
+   * What the channels hold (set by {@link decodeImage}; an image made by hand without it is grey
+   * or RGB by its channel count).
+   */
+  colourSpace?: ImageColourSpace;
 }
 
 /** Image metadata read from the header, without decoding pixels. */
@@ -217,7 +222,9 @@ export async function decodeImage(
       channels = plan.keepBands.length;
     }
     const data = convertDepth(samples, stored.bitDepth, options.dtype);
-    return { data, width, height, channels, shape: [height, width, channels] };
+    const colourSpace =
+      options.channels === undefined ? stored.colourSpace : options.channels === 1 ? 'grey' : 'rgb';
+    return { data, width, height, channels, shape: [height, width, channels], colourSpace };
   });
 }
 

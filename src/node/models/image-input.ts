@@ -119,6 +119,11 @@ export async function pixelsOf(
     });
     return img.data as Uint8Array;
   }
+  if (input.colourSpace === 'cmyk')
+    throw new InvalidArgumentError(
+      'an image encoder takes grey or RGB pixels, not CMYK; decode the image with channels: 3 ' +
+        '(imageColumn(files, { channels: 3 })) to convert it through its colour profile',
+    );
   const bytes = toBytes(input);
   if (bytes.length !== input.width * input.height * input.channels)
     throw new InvalidArgumentError(
@@ -189,5 +194,5 @@ export async function rgbImage(input: ImageInput, baseDir?: string): Promise<Ima
   }
   const { width, height } = input;
   const data = await pixelsOf(input, checkImagePreprocessing({ width, height, channels: 3 }));
-  return { data, width, height, channels: 3, shape: [height, width, 3] };
+  return { data, width, height, channels: 3, shape: [height, width, 3], colourSpace: 'rgb' };
 }

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { column } from '../../../src/core/column/infer.js';
 import type { TensorColumn } from '../../../src/core/column/tensor.js';
+import { InvalidArgumentError } from '../../../src/core/errors.js';
 import { DataFrame } from '../../../src/core/frame/frame.js';
 import {
   decodeImage,
@@ -20,6 +21,7 @@ import {
   readImageHeader,
   UnsupportedMediaError,
 } from '../../../src/index.js';
+import { checkImagePreprocessing, pixelsOf } from '../../../src/node/models/image-input.js';
 import { needs, PYTHON } from '../../helpers/references.js';
 
 /** Makes the files and prints, per file, what PIL (or the numpy source array) decodes it to. */
@@ -236,6 +238,19 @@ pil.it('16-bit images stack into a float32 tensor column that holds every value 
   expect(Array.from(stacked.getUnchecked(0)!)).toEqual(refs['grey16.png'].values);
   expect(Array.from(stacked.getUnchecked(1)!)).toEqual(Array.from(b.data));
 });
+
+pil.it(
+  'encoders take 16-bit images at 8 bits and refuse CMYK ones rather than read them as RGBA',
+  async () => {
+    const p = checkImagePreprocessing({ width: 7, height: 5, channels: 1 });
+    const grey = await pixelsOf(await decodeImage('grey16.tiff', { baseDir: dir }), p);
+    expect(Array.from(grey)).toEqual(refs['grey16.tiff'].values.map((v) => Math.round(v / 257)));
+    const cmyk = await decodeImage('cmyk.jpg', { baseDir: dir });
+    expect(cmyk.colourSpace).toBe('cmyk');
+    await expect(pixelsOf(cmyk, p)).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect((await pixelsOf('cmyk.jpg', p, dir)).length).toBe(35); // from a file: converted on decode
+  },
+);
 
 /** Mean grey level (0..255) of an image file as PIL sees it, after `convert` where 8-bit. */
 function pilMean(file: string, sixteenBit: boolean): number {
