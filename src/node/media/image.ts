@@ -10,7 +10,8 @@
  * their four CMYK channels (Adobe's inverted CMYK un-inverted, as PIL does). Where PIL keeps palette
  * indices, palette images (PNG 'P', GIF) expand to RGB, or RGBA with transparency, as
  * `convert('RGB' | 'RGBA')` gives (but a GIF's fully transparent pixels are 0, 0, 0, 0); 1-bit
- * images give 0 and 255. Other sample formats (float or 32-bit TIFFs) raise UnsupportedMediaError.
+ * images give 0 and 255. Embedded ICC profiles are not applied (PIL does not apply them either).
+ * Other sample formats (float or 32-bit TIFFs) raise UnsupportedMediaError.
  * Header, `mediaInfo`, printout and decoded array agree on channels and bit depth.
  */
 import type { Metadata, OutputInfo, Sharp, SharpOptions } from 'sharp';
@@ -179,7 +180,9 @@ export async function decodeImage(
   const input = sharpInput(src, options);
   const sharp = await loadSharp();
   return await limitIO(async () => {
-    let img = sharp(input, { failOn: 'error' });
+    // Pixels as stored, as PIL gives them: an embedded ICC profile (Display P3 from phones, Adobe
+    // RGB) is not applied, which sharp does by default (CMYK to RGB, when asked for, still uses it).
+    let img = sharp(input, { failOn: 'error' }).keepIccProfile();
     let meta: Metadata;
     try {
       meta = await img.metadata();

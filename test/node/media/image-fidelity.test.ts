@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import sharp from 'sharp';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { column } from '../../../src/core/column/infer.js';
 import type { TensorColumn } from '../../../src/core/column/tensor.js';
@@ -62,6 +63,9 @@ def tiff16(name, arr, photometric):
     open(f'{d}/{name}', 'wb').write(b'II*\0' + struct.pack('<I', ifd_at) + pixels + struct.pack(f'<{n}H', *[16] * n) + ifd)
 
 Image.fromarray(g8, 'L').save(f'{d}/grey.png')
+p3 = open(f'{d}/p3.icc', 'rb').read()  # a Display P3 profile (sharp's), embedded by PIL
+Image.fromarray(rgb, 'RGB').save(f'{d}/rgb-p3.png', icc_profile=p3)
+Image.fromarray(rgb, 'RGB').save(f'{d}/rgb-p3.jpg', quality=95, icc_profile=p3)
 Image.fromarray(g8, 'L').save(f'{d}/grey.jpg', quality=95)
 Image.fromarray(np.stack([g8, a], -1), 'LA').save(f'{d}/grey-alpha.png')
 pal = Image.fromarray(rgb, 'RGB').quantize(8)
@@ -90,7 +94,7 @@ def ref(name, arr, mode, bits, space):
                      values=arr.reshape(-1).astype(np.int64).tolist())
 
 out = {}
-for name, space in [('grey.png', 'grey'), ('grey.jpg', 'grey'), ('grey-alpha.png', 'grey'), ('rgb.png', 'rgb'),
+for name, space in [('grey.png', 'grey'), ('rgb-p3.png', 'rgb'), ('rgb-p3.jpg', 'rgb'), ('grey.jpg', 'grey'), ('grey-alpha.png', 'grey'), ('rgb.png', 'rgb'),
                     ('rgba.png', 'rgb'), ('cmyk.jpg', 'cmyk'), ('cmyk.tiff', 'cmyk'), ('grey16.png', 'grey'), ('grey16.tiff', 'grey')]:
     im = Image.open(f'{d}/{name}')
     # 16-bit greyscale: PIL 9 opens PNGs as mode 'I' (int32) and TIFFs as 'I;16'; the values are the same.
@@ -120,8 +124,13 @@ const pil = needs('PIL');
 let dir: string;
 let refs: Record<string, Reference> = {};
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-image-fidelity-'));
+  const withP3 = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#808080' } })
+    .withIccProfile('p3')
+    .png()
+    .toBuffer();
+  fs.writeFileSync(path.join(dir, 'p3.icc'), (await sharp(withP3).metadata()).icc!);
   if (pil.present) refs = JSON.parse(execFileSync(PYTHON, ['-c', MAKE, dir], { encoding: 'utf8' }));
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -152,6 +161,8 @@ const FILES = [
   'one-bit.png',
   'rgb.png',
   'rgba.png',
+  'rgb-p3.png',
+  'rgb-p3.jpg',
   'cmyk.jpg',
   'cmyk.tiff',
   'grey16.png',
