@@ -386,6 +386,7 @@ export {
   type GraphInfo,
   graphColumn,
   hasVideoTools,
+  type ImageColourSpace,
   type ImageColumnOptions,
   type ImageDecodeOptions,
   type ImageInfo,

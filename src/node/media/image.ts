@@ -1,9 +1,18 @@
 /**
  * Image columns: JPEG, PNG, WebP, GIF (first frame) and TIFF decoded with sharp to an HWC tensor.
  *
- * Metadata (width, height, channels) for the printout comes from the file header, read
- * synchronously by hand (PNG, JPEG, GIF, WebP: the first bytes; TIFF: its first IFD; no pixels are
- * decoded). `imageMetadata` gives the same through sharp, asynchronously.
+ * Metadata (width, height, channels, bit depth, colour space) for the printout comes from the file
+ * header, read synchronously by hand (PNG, JPEG, GIF, WebP: the first bytes; TIFF: its first IFD; no
+ * pixels are decoded). `imageMetadata` gives the same through sharp, asynchronously.
+ *
+ * Images decode as stored, as Python's PIL gives them (`np.asarray(Image.open(p))`): greyscale stays
+ * one channel (two with alpha), 16-bit samples stay 16-bit (a Uint16Array), CMYK JPEGs and TIFFs give
+ * their four CMYK channels (Adobe's inverted CMYK un-inverted, as PIL does). Where PIL keeps palette
+ * indices, palette images (PNG 'P', GIF) expand to RGB, or RGBA with transparency, as
+ * `convert('RGB' | 'RGBA')` gives (but a GIF's fully transparent pixels are 0, 0, 0, 0); 1-bit
+ * images give 0 and 255. Embedded ICC profiles are not applied (PIL does not apply them either).
+ * Other sample formats (float or 32-bit TIFFs) raise UnsupportedMediaError.
+ * Header, `mediaInfo`, printout and decoded array agree on channels and bit depth.
  */
 import type { Metadata, OutputInfo, Sharp, SharpOptions } from 'sharp';
 import type { Column } from '../../core/column/column.js';
@@ -24,12 +33,18 @@ import { checkMediaFile, type MediaSource, readRange, sourceName } from './sourc
 
 /** A decoded image: `data` is row-major height × width × channels (HWC). */
 export interface ImageValue {
-  data: Uint8Array | Float32Array;
+  /** Uint8Array for 8-bit images, Uint16Array for 16-bit ones, Float32Array (0..1) on request. */
+  data: Uint8Array | Uint16Array | Float32Array;
   width: number;
   height: number;
   channels: number;
   /** Tensor shape of `data`: [height, width, channels]. */
   shape: [number, number, number];
+  /**
+   * What the channels hold (set by {@link decodeImage}; an image made by hand without it is grey
+   * or RGB by its channel count).
+   */
+  colourSpace?: ImageColourSpace;
 }
 
 /** Image metadata read from the header, without decoding pixels. */
@@ -37,16 +52,29 @@ export interface ImageInfo {
   format: 'png' | 'jpeg' | 'gif' | 'webp' | 'tiff';
   width: number;
   height: number;
-  /** Channels that sharp decodes the file to (1 grey, 2 grey+alpha, 3 RGB, 4 RGBA or CMYK). */
+  /** Channels the file decodes to (1 grey, 2 grey+alpha, 3 RGB, 4 RGBA or CMYK). */
   channels: number;
+  /** Bits per decoded sample: 8 (a Uint8Array) or 16 (a Uint16Array). 1-, 2- and 4-bit files decode to 8. */
+  bitDepth: 8 | 16;
+  /** What the channels hold: grey (+ alpha), RGB (+ alpha; palette images expand to it) or CMYK. */
+  colourSpace: ImageColourSpace;
 }
 
+export type ImageColourSpace = 'grey' | 'rgb' | 'cmyk';
+
 export interface ImageDecodeOptions {
-  /** Element type: 'uint8' (0..255, default) or 'float32' (scaled to 0..1). */
-  dtype?: 'uint8' | 'float32';
+  /**
+   * Element type. Default: as stored, 'uint8' for 8-bit images and 'uint16' for 16-bit ones.
+   * 'uint8' or 'uint16' ask for that depth (16 → 8 bits rounds v / 257; 8 → 16 bits is v · 257);
+   * 'float32' scales to 0..1 by the stored maximum (255 or 65535).
+   */
+  dtype?: 'uint8' | 'uint16' | 'float32';
   /** Resize to this size (either side may be omitted to keep the aspect ratio). */
   resize?: { width?: number; height?: number; fit?: 'cover' | 'contain' | 'fill' | 'inside' | 'outside' };
-  /** Force the channel count: 1 (greyscale), 3 (RGB, alpha dropped) or 4 (RGBA). Default: as stored. */
+  /**
+   * Force the channel count: 1 (greyscale), 3 (RGB, alpha dropped) or 4 (RGBA); CMYK converts to
+   * RGB through its colour profile. Default: as stored (see {@link ImageInfo}).
+   */
   channels?: 1 | 3 | 4;
   /** Rotate by the EXIF orientation first (default false: pixels as stored, matching the header size). */
   autoOrient?: boolean;
@@ -123,8 +151,10 @@ function outputElements(m: Metadata, o: ImageDecodeOptions): number {
 }
 
 function checkDecodeOptions(o: ImageDecodeOptions): void {
-  if (o.dtype !== undefined && o.dtype !== 'uint8' && o.dtype !== 'float32')
-    throw new InvalidArgumentError(`image dtype must be 'uint8' or 'float32', got ${String(o.dtype)}`);
+  if (o.dtype !== undefined && !['uint8', 'uint16', 'float32'].includes(o.dtype))
+    throw new InvalidArgumentError(
+      `image dtype must be 'uint8', 'uint16' or 'float32', got ${String(o.dtype)}`,
+    );
   if (o.channels !== undefined && ![1, 3, 4].includes(o.channels))
     throw new InvalidArgumentError(`image channels must be 1, 3 or 4, got ${String(o.channels)}`);
   const r = o.resize;
@@ -150,7 +180,9 @@ export async function decodeImage(
   const input = sharpInput(src, options);
   const sharp = await loadSharp();
   return await limitIO(async () => {
-    let img = sharp(input, { failOn: 'error' });
+    // Pixels as stored, as PIL gives them: an embedded ICC profile (Display P3 from phones, Adobe
+    // RGB) is not applied, which sharp does by default (CMYK to RGB, when asked for, still uses it).
+    let img = sharp(input, { failOn: 'error' }).keepIccProfile();
     let meta: Metadata;
     try {
       meta = await img.metadata();
@@ -170,24 +202,107 @@ export async function decodeImage(
       const { width, height, fit } = options.resize;
       img = img.resize({ width, height, fit: fit ?? 'cover' });
     }
-    if (options.channels === 1) img = img.greyscale().extractChannel(0);
-    else if (options.channels === 3) img = img.toColourspace('srgb').removeAlpha();
-    else if (options.channels === 4) img = img.toColourspace('srgb').ensureAlpha();
+    const stored = storedLayout(src, meta);
+    const plan = outputPlan(stored, meta.hasAlpha ?? false, options.channels);
+    img = plan.space === undefined ? img : img.pipelineColourspace(plan.space).toColourspace(plan.space);
+    if (options.channels === 1)
+      img = stored.bitDepth === 16 ? img.removeAlpha().extractChannel(0) : img.greyscale().extractChannel(0);
+    else if (options.channels === 3) img = img.removeAlpha();
+    else if (options.channels === 4) img = img.ensureAlpha();
     let out: { data: Buffer; info: OutputInfo };
     try {
-      out = await img.raw().toBuffer({ resolveWithObject: true });
+      out = await img
+        .raw({ depth: stored.bitDepth === 16 ? 'ushort' : 'uchar' })
+        .toBuffer({ resolveWithObject: true });
     } catch (e) {
       throw decodeError(src, e);
     }
-    const { width, height, channels } = out.info;
-    const bytes = new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength);
-    let data: Uint8Array | Float32Array = bytes;
-    if (options.dtype === 'float32') {
-      data = new Float32Array(bytes.length);
-      for (let i = 0; i < bytes.length; i++) data[i] = bytes[i] / 255;
+    const { width, height } = out.info;
+    let samples = samplesOf(out.data, stored.bitDepth);
+    let channels: number = out.info.channels;
+    if (plan.keepBands !== undefined) {
+      samples = pickBands(samples, channels, plan.keepBands);
+      channels = plan.keepBands.length;
     }
-    return { data, width, height, channels, shape: [height, width, channels] };
+    const data = convertDepth(samples, stored.bitDepth, options.dtype);
+    const colourSpace =
+      options.channels === undefined ? stored.colourSpace : options.channels === 1 ? 'grey' : 'rgb';
+    return { data, width, height, channels, shape: [height, width, channels], colourSpace };
   });
+}
+
+/** Bit depth and colour space of a file as sharp reads it; other sample formats are refused. */
+function storedLayout(src: MediaSource, m: Metadata): Pick<ImageInfo, 'bitDepth' | 'colourSpace'> {
+  if (m.depth !== 'uchar' && m.depth !== 'ushort')
+    throw new UnsupportedMediaError(
+      `${sourceName(src)} holds ${m.depth} samples; Tessera decodes 8- and 16-bit integer images`,
+    );
+  const colourSpace =
+    m.space === 'b-w' || m.space === 'grey16' ? 'grey' : m.space === 'cmyk' ? 'cmyk' : 'rgb';
+  return { bitDepth: m.depth === 'ushort' ? 16 : 8, colourSpace };
+}
+
+type SharpSpace = 'b-w' | 'grey16' | 'srgb' | 'rgb16' | 'cmyk';
+
+/**
+ * The libvips colour space to process and write in (undefined: sharp's default, 8-bit sRGB), and the
+ * bands to keep afterwards. sharp writes 8-bit 'b-w' as its first band only, dropping alpha, so an
+ * 8-bit grey+alpha image goes through sRGB (grey copied to R, G and B) and keeps bands 0 and 3.
+ */
+function outputPlan(
+  stored: Pick<ImageInfo, 'bitDepth' | 'colourSpace'>,
+  hasAlpha: boolean,
+  channels: 1 | 3 | 4 | undefined,
+): { space?: SharpSpace; keepBands?: number[] } {
+  const deep = stored.bitDepth === 16;
+  if (channels === 1) return deep ? { space: 'grey16' } : {};
+  if (channels !== undefined) return deep ? { space: 'rgb16' } : { space: 'srgb' };
+  if (stored.colourSpace === 'cmyk') return { space: 'cmyk' };
+  if (stored.colourSpace === 'grey') {
+    if (deep) return { space: 'grey16' };
+    return hasAlpha ? { space: 'srgb', keepBands: [0, 3] } : { space: 'b-w' };
+  }
+  return { space: deep ? 'rgb16' : 'srgb' };
+}
+
+/** sharp's raw output as samples of its depth (16-bit samples are in the machine's byte order). */
+function samplesOf(buf: Buffer, bitDepth: 8 | 16): Uint8Array | Uint16Array {
+  if (bitDepth === 8) return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+  if (buf.byteOffset % 2 === 0) return new Uint16Array(buf.buffer, buf.byteOffset, buf.byteLength / 2);
+  return new Uint16Array(new Uint8Array(buf).buffer); // a copy, aligned
+}
+
+function pickBands<A extends Uint8Array | Uint16Array>(data: A, bands: number, keep: number[]): A {
+  const pixels = data.length / bands;
+  const out = new (data.constructor as new (n: number) => A)(pixels * keep.length);
+  for (let i = 0; i < pixels; i++)
+    for (let k = 0; k < keep.length; k++) out[i * keep.length + k] = data[i * bands + keep[k]];
+  return out;
+}
+
+/** Samples of `bitDepth` bits as the dtype asked for (default: as they are). */
+function convertDepth(
+  samples: Uint8Array | Uint16Array,
+  bitDepth: 8 | 16,
+  dtype: ImageDecodeOptions['dtype'],
+): Uint8Array | Uint16Array | Float32Array {
+  const max = bitDepth === 16 ? 65535 : 255;
+  if (dtype === 'float32') {
+    const out = new Float32Array(samples.length);
+    for (let i = 0; i < samples.length; i++) out[i] = samples[i] / max;
+    return out;
+  }
+  if (dtype === 'uint8' && bitDepth === 16) {
+    const out = new Uint8Array(samples.length);
+    for (let i = 0; i < samples.length; i++) out[i] = Math.round(samples[i] / 257);
+    return out;
+  }
+  if (dtype === 'uint16' && bitDepth === 8) {
+    const out = new Uint16Array(samples.length);
+    for (let i = 0; i < samples.length; i++) out[i] = samples[i] * 257;
+    return out;
+  }
+  return samples;
 }
 
 function decodeError(src: MediaSource, e: unknown): Error {
@@ -226,6 +341,7 @@ export async function imageMetadata(
     width: m.width ?? 0,
     height: m.height ?? 0,
     channels: m.channels ?? 0,
+    ...storedLayout(src, m),
     hasAlpha: m.hasAlpha ?? false,
     ...(m.orientation !== undefined ? { orientation: m.orientation } : {}),
   };
@@ -274,10 +390,41 @@ const ascii = (b: Uint8Array, o: number, n: number) => String.fromCharCode(...b.
 export function parseImageHeader(b: Uint8Array): ImageInfo | undefined {
   if (b.length >= 24 && b[0] === 0x89 && ascii(b, 1, 3) === 'PNG') return parsePng(b);
   if (b.length >= 4 && b[0] === 0xff && b[1] === 0xd8) return parseJpeg(b);
-  if (b.length >= 10 && ascii(b, 0, 4) === 'GIF8')
-    return { format: 'gif', width: le16(b, 6), height: le16(b, 8), channels: 4 };
+  if (b.length >= 13 && ascii(b, 0, 4) === 'GIF8') return parseGif(b);
   if (b.length >= 30 && ascii(b, 0, 4) === 'RIFF' && ascii(b, 8, 4) === 'WEBP') return parseWebp(b);
   return undefined;
+}
+
+/**
+ * A GIF decodes to RGB, or RGBA when a frame declares a transparent colour: its graphic control
+ * extensions are looked for in the bytes given (a transparent frame past them is not seen).
+ */
+function parseGif(b: Uint8Array): ImageInfo {
+  const info = {
+    format: 'gif',
+    width: le16(b, 6),
+    height: le16(b, 8),
+    bitDepth: 8,
+    colourSpace: 'rgb',
+  } as const;
+  const table = (packed: number) => (packed & 0x80 ? 3 << ((packed & 7) + 1) : 0);
+  let o = 13 + table(b[10]);
+  const skipSubBlocks = () => {
+    while (o < b.length && b[o] !== 0) o += b[o] + 1;
+    o++;
+  };
+  while (o < b.length) {
+    if (b[o] === 0x21) {
+      if (b[o + 1] === 0xf9 && o + 3 < b.length && b[o + 3] & 1) return { ...info, channels: 4 };
+      o += 2;
+      skipSubBlocks();
+    } else if (b[o] === 0x2c) {
+      if (o + 10 > b.length) break;
+      o += 10 + table(b[o + 9]) + 1; // descriptor, local colour table, LZW code size
+      skipSubBlocks();
+    } else break; // the trailer (0x3b) or damage
+  }
+  return { ...info, channels: 3 };
 }
 
 function parsePng(b: Uint8Array): ImageInfo | undefined {
@@ -301,6 +448,9 @@ function parsePng(b: Uint8Array): ImageInfo | undefined {
     width,
     height,
     channels: transparent && base !== 2 && base !== 4 ? base + 1 : base,
+    // Palette entries and 1-, 2- and 4-bit samples all decode to 8 bits.
+    bitDepth: b[24] === 16 ? 16 : 8,
+    colourSpace: colourType === 0 || colourType === 4 ? 'grey' : 'rgb',
   };
 }
 
@@ -322,8 +472,14 @@ function parseJpeg(b: Uint8Array): ImageInfo | undefined {
     if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
       if (o + 10 > b.length) return undefined;
       const components = b[o + 9];
-      // sharp (libvips) decodes CMYK JPEGs to 4 bands, everything else to 1 or 3.
-      return { format: 'jpeg', height: be16(b, o + 5), width: be16(b, o + 7), channels: components };
+      return {
+        format: 'jpeg',
+        height: be16(b, o + 5),
+        width: be16(b, o + 7),
+        channels: components,
+        bitDepth: b[o + 4] > 8 ? 16 : 8,
+        colourSpace: components === 1 ? 'grey' : components === 4 ? 'cmyk' : 'rgb',
+      };
     }
     if (marker === 0xda || marker === 0xd9) return undefined;
     o += 2 + len;
@@ -331,22 +487,24 @@ function parseJpeg(b: Uint8Array): ImageInfo | undefined {
   return undefined;
 }
 
+const webp = { format: 'webp', bitDepth: 8, colourSpace: 'rgb' } as const;
+
 function parseWebp(b: Uint8Array): ImageInfo | undefined {
   const chunk = ascii(b, 12, 4);
   if (chunk === 'VP8 ') {
     // Key frame: 3-byte tag, start code 9d 01 2a, then 14-bit width and height.
-    return { format: 'webp', width: le16(b, 26) & 0x3fff, height: le16(b, 28) & 0x3fff, channels: 3 };
+    return { ...webp, width: le16(b, 26) & 0x3fff, height: le16(b, 28) & 0x3fff, channels: 3 };
   }
   if (chunk === 'VP8L') {
     const bits = b[21] | (b[22] << 8) | (b[23] << 16) | (b[24] << 24);
     const width = (bits & 0x3fff) + 1;
     const height = ((bits >>> 14) & 0x3fff) + 1;
     const alpha = (bits >>> 28) & 1;
-    return { format: 'webp', width, height, channels: alpha ? 4 : 3 };
+    return { ...webp, width, height, channels: alpha ? 4 : 3 };
   }
   if (chunk === 'VP8X') {
     const alpha = (b[20] & 0x10) !== 0;
-    return { format: 'webp', width: le24(b, 24) + 1, height: le24(b, 27) + 1, channels: alpha ? 4 : 3 };
+    return { ...webp, width: le24(b, 24) + 1, height: le24(b, 27) + 1, channels: alpha ? 4 : 3 };
   }
   return undefined;
 }
@@ -373,17 +531,33 @@ export function parseTiff(read: (pos: number, len: number) => Uint8Array): Image
   for (let k = 0; k < n; k++) {
     const o = 12 * k;
     const type = v.getUint16(o + 2, le);
-    // SHORT (3) or LONG (4) single values sit in the entry itself.
-    if (type === 3) tags.set(v.getUint16(o, le), v.getUint16(o + 8, le));
-    else if (type === 4) tags.set(v.getUint16(o, le), v.getUint32(o + 8, le));
+    const count = v.getUint32(o + 4, le);
+    // SHORT (3) or LONG (4) values sit in the entry itself when they fit in 4 bytes; otherwise its
+    // value is an offset, so read the first one there (BitsPerSample has one per sample).
+    if (type === 3 && count <= 2) tags.set(v.getUint16(o, le), v.getUint16(o + 8, le));
+    else if (type === 3) {
+      const first = read(v.getUint32(o + 8, le), 2);
+      if (first.length === 2) tags.set(v.getUint16(o, le), dv(first).getUint16(0, le));
+    } else if (type === 4) tags.set(v.getUint16(o, le), v.getUint32(o + 8, le));
   }
   const width = tags.get(256);
   const height = tags.get(257);
   if (width === undefined || height === undefined) return undefined;
   const photometric = tags.get(262);
-  // Palette images decode to RGB; otherwise one channel per sample.
-  const channels = photometric === 3 ? 3 : (tags.get(277) ?? 1);
-  return { format: 'tiff', width, height, channels };
+  const bits = tags.get(258) ?? 1;
+  // Palette images decode to 8-bit RGB; otherwise one channel per sample, of 8 or 16 bits.
+  if (photometric === 3)
+    return { format: 'tiff', width, height, channels: 3, bitDepth: 8, colourSpace: 'rgb' };
+  // Other sample formats (floats, 32-bit integers) are left to sharp, which says what they are.
+  if ((tags.get(339) ?? 1) !== 1 || bits > 16) return undefined;
+  return {
+    format: 'tiff',
+    width,
+    height,
+    channels: tags.get(277) ?? 1,
+    bitDepth: bits > 8 ? 16 : 8,
+    colourSpace: photometric === 0 || photometric === 1 ? 'grey' : photometric === 5 ? 'cmyk' : 'rgb',
+  };
 }
 
 const isTiff = (b: Uint8Array) =>
@@ -417,9 +591,13 @@ export function readImageHeader(
   return info;
 }
 
-/** `<image 224×224×3>`: width × height × channels. */
+/**
+ * `<image 224×224×3>`: width × height × channels, then what is not 8-bit grey or RGB:
+ * `<image 64×64×1 uint16>`, `<image 64×64×4 cmyk>`.
+ */
 export function formatImageInfo(info: ImageInfo): string {
-  return `<image ${info.width}×${info.height}×${info.channels}>`;
+  const notes = [info.bitDepth === 16 ? ' uint16' : '', info.colourSpace === 'cmyk' ? ' cmyk' : ''];
+  return `<image ${info.width}×${info.height}×${info.channels}${notes.join('')}>`;
 }
 
 // ---------------------------------------------------------------------------------------------------

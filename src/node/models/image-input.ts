@@ -84,11 +84,16 @@ export function checkImagePreprocessing(p: ImagePreprocessing): Required<ImagePr
   };
 }
 
-/** A decoded image as 0..255 bytes (float32 images hold 0..1, as the image loader makes them). */
+/**
+ * A decoded image as 0..255 bytes (16-bit images hold 0..65535 and float32 ones 0..1, as the image
+ * loader makes them).
+ */
 function toBytes(img: ImageValue): Uint8Array {
   if (img.data instanceof Uint8Array) return img.data;
   const out = new Uint8Array(img.data.length);
-  for (let i = 0; i < out.length; i++) out[i] = Math.round(Math.min(1, Math.max(0, img.data[i])) * 255);
+  if (img.data instanceof Uint16Array)
+    for (let i = 0; i < out.length; i++) out[i] = Math.round(img.data[i] / 257);
+  else for (let i = 0; i < out.length; i++) out[i] = Math.round(Math.min(1, Math.max(0, img.data[i])) * 255);
   return out;
 }
 
@@ -104,7 +109,9 @@ async function decodedImage(input: ImageInput, baseDir?: string): Promise<ImageV
     throw new InvalidArgumentError(
       `an image encoder takes decoded images ({ data, width, height, channels }), paths or bytes; got ${typeof input}`,
     );
-  return await decodeImage(input, { baseDir });
+  const img = await decodeImage(input, { baseDir });
+  // A CMYK file is brought to RGB through its colour profile, as imageColumn(files, { channels: 3 }) does.
+  return img.colourSpace === 'cmyk' ? await decodeImage(input, { baseDir, channels: 3 }) : img;
 }
 
 /** sharp over raw HWC pixels; loaded here, not at the top, so that importing the encoders does not load libvips. */
@@ -143,6 +150,11 @@ export async function pixelsOf(
 ): Promise<Uint8Array> {
   const { width, height, channels, fit } = p;
   const img = await decodedImage(input, baseDir);
+  if (img.colourSpace === 'cmyk')
+    throw new InvalidArgumentError(
+      'an image encoder takes grey or RGB pixels, not CMYK; decode the image with channels: 3 ' +
+        '(imageColumn(files, { channels: 3 })) to convert it through its colour profile',
+    );
   let bytes = toBytes(img);
   const from = `${img.width}×${img.height}×${img.channels}`;
   if (bytes.length !== img.width * img.height * img.channels)
@@ -204,5 +216,5 @@ export async function rgbImage(input: ImageInput, baseDir?: string): Promise<Ima
   const img = await decodedImage(input, baseDir);
   const { width, height } = img;
   const data = await pixelsOf(img, checkImagePreprocessing({ width, height, channels: 3 }));
-  return { data, width, height, channels: 3, shape: [height, width, 3] };
+  return { data, width, height, channels: 3, shape: [height, width, 3], colourSpace: 'rgb' };
 }

@@ -87,11 +87,14 @@ describe('image header (sync, no decoding) agrees with sharp', () => {
         width: m.width,
         height: m.height,
         channels: m.channels,
+        bitDepth: 8,
+        colourSpace: m.space === 'b-w' ? 'grey' : 'rgb',
       });
     });
   it('TIFF (first IFD, often at the end of the file), also through sharp metadata', async () => {
-    expect(readImageHeader('rgb.tiff', dir)).toEqual({ format: 'tiff', width: W, height: H, channels: 3 });
-    expect(readImageHeader('rgba.tiff', dir)).toEqual({ format: 'tiff', width: W, height: H, channels: 4 });
+    const rgb = { format: 'tiff', width: W, height: H, bitDepth: 8, colourSpace: 'rgb' };
+    expect(readImageHeader('rgb.tiff', dir)).toEqual({ ...rgb, channels: 3 });
+    expect(readImageHeader('rgba.tiff', dir)).toEqual({ ...rgb, channels: 4 });
     expect(readImageHeader(new Uint8Array(fs.readFileSync(path.join(dir, 'rgb.tiff'))))).toMatchObject({
       width: W,
     });
@@ -191,7 +194,14 @@ describe('imageColumn', () => {
     expect(col.format(2)).toBe('null');
     expect(col.format(3)).toBe(`<image ${W}×${H}×3>`);
     expect(col.cachedRows).toBe(0);
-    expect(mediaInfo(col, 1)).toEqual({ format: 'webp', width: W, height: H, channels: 4 });
+    expect(mediaInfo(col, 1)).toEqual({
+      format: 'webp',
+      width: W,
+      height: H,
+      channels: 4,
+      bitDepth: 8,
+      colourSpace: 'rgb',
+    });
     expect(mediaInfo(col, 2)).toBeNull();
     expect(() => col.get(0)).toThrow(/load/);
     const [a, , n] = await col.load([0, 1, 2]);
@@ -239,6 +249,8 @@ describe('real PNGs from vega-datasets', () => {
         width: m.width,
         height: m.height,
         channels: m.channels,
+        bitDepth: m.depth === 'ushort' ? 16 : 8,
+        colourSpace: m.space === 'b-w' || m.space === 'grey16' ? 'grey' : 'rgb',
       });
       expect(values[i]).toMatchObject({ width: m.width, height: m.height, channels: m.channels });
       expect(values[i]?.data.length).toBe(m.width! * m.height! * m.channels!);

@@ -40,7 +40,14 @@ describe('media columns in a stored dataset', () => {
     const col = back.column('img');
     expect(col.type).toEqual({ kind: 'deferred', media: 'image' });
     expect(col.format(1)).toBe('<image 6×4×3>');
-    expect(mediaInfo(col, 0)).toEqual({ format: 'png', width: 6, height: 4, channels: 3 });
+    expect(mediaInfo(col, 0)).toEqual({
+      format: 'png',
+      width: 6,
+      height: 4,
+      channels: 3,
+      bitDepth: 8,
+      colourSpace: 'rgb',
+    });
     expect(back.toString()).toContain('<image 6×4×3>');
     const [img] = await (resolveColumn(col) as DeferredColumn<ImageValue>).load([0]);
     expect(img?.shape).toEqual([4, 6, 3]);
