@@ -22,10 +22,10 @@ export function byteRange(header: string | undefined, size: number): ByteRange |
     return { start: Math.max(0, size - suffix), end: size - 1 };
   }
   const start = Number(m[1]);
-  const end = m[2] === '' ? size - 1 : Number(m[2]);
-  if (end < start) return null; // syntactically invalid: ignored
+  const last = m[2] === '' ? Number.POSITIVE_INFINITY : Number(m[2]);
+  if (last < start) return null; // syntactically invalid: ignored
   if (start >= size) throw unsatisfiable(size);
-  return { start, end: Math.min(end, size - 1) };
+  return { start, end: Math.min(last, size - 1) };
 }
 
 function unsatisfiable(size: number): RangeNotSatisfiableError {

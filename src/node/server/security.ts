@@ -2,7 +2,8 @@
  * The checks every request to the app's server passes before any route runs (an onRequest hook):
  * its Host must name this server (so a page on another site cannot reach it by DNS rebinding), an
  * Origin, when sent, must be this server (no cross-site requests), and where a token is set, the
- * request must carry it (`Authorization: Bearer T` or `?token=T`), compared in constant time.
+ * request must carry it (`Authorization: Bearer T` or `?token=T`), compared in constant time. A path
+ * with a `..` segment (plain or percent-encoded) is refused too: no route needs one.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -44,6 +45,8 @@ export function securityHook(
       if (originHost === undefined || !hostAllowed(originHost))
         throw new AccessDeniedError(`refused a cross-site request from origin ${JSON.stringify(origin)}`);
     }
+    if (climbsOut(request.raw.url ?? '/'))
+      throw new AccessDeniedError('refused a path with a ".." segment, a backslash or a NUL byte');
     if (request.headers['sec-fetch-site'] === 'cross-site')
       throw new AccessDeniedError('refused a cross-site request (Sec-Fetch-Site: cross-site)');
     if (token !== undefined) {
@@ -56,6 +59,25 @@ export function securityHook(
         );
     }
   };
+}
+
+/**
+ * Whether a URL's path has a `..` segment, a backslash or a NUL byte, also once percent-decoded
+ * (twice, for double encoding): no route needs one, so such a request is refused before routing.
+ */
+function climbsOut(url: string): boolean {
+  let p = url.split('?')[0];
+  for (let round = 0; round < 3; round++) {
+    if (p.includes('\\') || p.includes('\0') || p.split('/').some((seg) => seg === '..')) return true;
+    try {
+      const decoded = decodeURIComponent(p);
+      if (decoded === p) return false;
+      p = decoded;
+    } catch {
+      return true; // malformed percent-encoding
+    }
+  }
+  return true;
 }
 
 /** Fixed-length digests, so comparing them takes the same time whatever the token's length. */
