@@ -61,6 +61,8 @@ export function topSortIndices(df: DataFrame, by: SortBy, k: number, options: So
   const n = df.length;
   const m = Math.min(k, n);
   const before = (a: number, b: number) => rowBefore(words, a, b);
+  // Most rows lose to the worst kept row on the first word alone: test that inline.
+  const first = words[0] as Uint32Array | undefined;
   // A max-heap of the best m rows seen: the root is the worst of them.
   const heap = new Int32Array(m);
   let size = 0;
@@ -74,7 +76,7 @@ export function topSortIndices(df: DataFrame, by: SortBy, k: number, options: So
         [heap[p], heap[c]] = [heap[c], heap[p]];
         c = p;
       }
-    } else if (m > 0 && before(i, heap[0])) {
+    } else if (m > 0 && (first === undefined || first[i] <= first[heap[0]]) && before(i, heap[0])) {
       heap[0] = i;
       siftDown(heap, size, before);
     }

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import type { DataFrame } from '../../core/frame/frame.js';
 import type { AppContext } from './context.js';
 import { installErrorReplies } from './error-reply.js';
@@ -75,6 +75,13 @@ export async function createAppServer(
     // Validation fails instead of quietly dropping what a schema does not allow.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
     bodyLimit: 1 << 20,
+    // A URL Fastify cannot route (bad percent-encoding) is bad input like any other.
+    frameworkErrors: (error, _request, reply) => {
+      (reply as FastifyReply)
+        .code(400)
+        .type('application/json')
+        .send({ error: { type: 'InvalidArgumentError', message: error.message } });
+    },
   });
   installErrorReplies(app);
   app.addHook('onRequest', securityHook(options));

@@ -15,6 +15,8 @@ import { readJson, readJsonLines } from '../io/formats/json.js';
 import { readParquet } from '../io/formats/parquet.js';
 import { MANIFEST } from '../io/store/layout.js';
 import { read } from '../io/store/read.js';
+// Registers every media loader, so a dataset's stored media columns read back.
+import '../media/index.js';
 
 /** What kind of source a PATH is. */
 export type SourceKind =
