@@ -262,6 +262,7 @@ export { Random } from './random.js';
 
 export {
   AbortedError,
+  AccessDeniedError,
   BatchFailedError,
   ColumnNotFoundError,
   ConcurrentWriteError,
@@ -281,6 +282,8 @@ export {
   OrtKernelError,
   ParseError,
   PathEscapeError,
+  RangeNotSatisfiableError,
+  ResourceNotFoundError,
   ShapeError,
   StaleIndexError,
   TesseraError,

@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { DataFrame } from '../../core/frame/frame.js';
 import type { AppContext } from './context.js';
 import { installErrorReplies } from './error-reply.js';
@@ -70,6 +70,8 @@ export async function createAppServer(
     thumbnailDir: options.thumbnailDir ?? path.join(os.tmpdir(), 'tessera-thumbs', key),
     maxWindowRows: options.maxWindowRows ?? 10_000,
   };
+  // Loaded on first use: importing tessera should not pay for the web server.
+  const { default: Fastify } = await import('fastify');
   const app = Fastify({
     logger: options.logger ?? false,
     // Validation fails instead of quietly dropping what a schema does not allow.

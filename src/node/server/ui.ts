@@ -3,8 +3,8 @@
  * that says plainly that the UI is not built and links to the API.
  */
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
 import { plainQuery } from './routes/schemas.js';
 
@@ -14,7 +14,16 @@ export const DEFAULT_UI_DIR = fileURLToPath(new URL('../../../ui/dist', import.m
 /** Serve the UI from `dir` if it holds an index.html, else the placeholder at `/`. */
 export async function uiRoutes(app: FastifyInstance, dir: string, token: string | undefined): Promise<void> {
   if (fs.existsSync(`${dir}/index.html`)) {
-    await app.register(fastifyStatic, { root: dir, prefix: '/', dotfiles: 'deny', index: ['index.html'] });
+    const { default: fastifyStatic } = await import('@fastify/static');
+    const realRoot = realPath(dir);
+    await app.register(fastifyStatic, {
+      root: dir,
+      prefix: '/',
+      dotfiles: 'deny',
+      index: ['index.html'],
+      // Only files really inside the folder: no link in it may lead elsewhere.
+      allowedPath: (pathName) => isInside(realPath(path.join(dir, pathName)), realRoot),
+    });
     return;
   }
   const schemaLink = `/api/schema${token === undefined ? '' : `?token=${encodeURIComponent(token)}`}`;
@@ -33,4 +42,17 @@ function placeholderPage(schemaLink: string): string {
 <p>The server and its API work: see the open dataset's schema at <a href="${href}">/api/schema</a>.</p>
 </body></html>
 `;
+}
+
+function realPath(p: string): string {
+  try {
+    return fs.realpathSync.native(p);
+  } catch {
+    return path.resolve(p);
+  }
+}
+
+function isInside(child: string, root: string): boolean {
+  const rel = path.relative(root, child);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }

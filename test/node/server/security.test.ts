@@ -1,5 +1,9 @@
 // Every request's Host and Origin are checked (DNS rebinding, cross-site requests), a configured
 // token is required, malformed requests get typed 4xx replies and never crash the server.
+
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { InjectOptions } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { column, DataFrame } from '../../../src/index.js';
@@ -98,7 +102,7 @@ describe('malformed requests', () => {
       { method: 'POST', url: '/api/search', payload: { column: 'id', row: 0 } },
       { method: 'POST', url: '/api/search', payload: { column: 'vec', row: 10 } },
       { method: 'POST', url: '/api/search', payload: { column: 'vec', row: -1 } },
-      { url: '/api/rows?start=0&end=1&columns=' + 'x'.repeat(70000) },
+      { url: `/api/rows?start=0&end=1&columns=${'x'.repeat(70000)}` },
       { url: '/api/rows?start=1e400&end=2' },
       { url: '/api/media/id/0' },
       { url: '/api/thumbnails/vec/0' },
@@ -144,5 +148,37 @@ describe('the placeholder page', () => {
     expect(res.headers['content-type']).toMatch(/text\/html/);
     expect(res.body).toContain('UI is not built');
     expect(res.body).toContain('href="/api/schema?token=t"');
+  });
+});
+
+describe('the built UI', () => {
+  it('is served from its folder, and nothing beside it', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-ui-'));
+    try {
+      const ui = path.join(root, 'dist');
+      fs.mkdirSync(ui);
+      fs.writeFileSync(path.join(ui, 'index.html'), '<html>the built app</html>');
+      fs.writeFileSync(path.join(ui, '.env'), 'HIDDEN');
+      fs.writeFileSync(path.join(root, 'outside.txt'), 'OUTSIDE');
+      fs.symlinkSync(path.join(root, 'outside.txt'), path.join(ui, 'link.txt'));
+      const app = await createAppServer(frame, { uiDir: ui });
+      const page = await app.inject({ url: '/' });
+      expect(page.statusCode).toBe(200);
+      expect(page.body).toContain('the built app');
+      for (const url of [
+        '/.env',
+        '/../outside.txt',
+        '/%2e%2e/outside.txt',
+        '/..%2foutside.txt',
+        `/${encodeURIComponent(path.join(root, 'outside.txt'))}`,
+        '/link.txt',
+      ]) {
+        const res = await app.inject({ url });
+        expect([403, 404], url).toContain(res.statusCode);
+        expect(res.body, url).not.toMatch(/HIDDEN|OUTSIDE/);
+      }
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
