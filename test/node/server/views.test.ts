@@ -180,6 +180,23 @@ describe('a large sort', () => {
     expect(Array.from(view.order!)).toEqual(expected);
   });
 
+  it("pushes a view's progress as server-sent events", async () => {
+    const { frame } = randomFrame(300_000, 5);
+    const app = await createAppServer(frame);
+    const view = (
+      await app.inject({ method: 'POST', url: '/api/views', payload: { sort: [{ column: 'value' }] } })
+    ).json();
+    expect(view.complete).toBe(false); // 300k rows: a top-k now, the full order in the background
+    const res = await app.inject({ url: `/api/views/${view.id}/events` });
+    expect(res.headers['content-type']).toMatch(/text\/event-stream/);
+    const events = res.body
+      .split('\n\n')
+      .filter(Boolean)
+      .map((e) => e.split('\n')[0]);
+    expect(events).toEqual(['event: progress', 'event: complete']);
+    expect((await app.inject({ url: `/api/views/${view.id}` })).json().complete).toBe(true);
+  });
+
   it('sorts in steps that let other work run, and stops when cancelled', async () => {
     const { frame } = randomFrame(20_000, 4);
     let ticks = 0;

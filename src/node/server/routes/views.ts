@@ -2,8 +2,10 @@
  * Views (server-side filter and sort results) and their windows:
  * POST /api/views {filter?, sort?, replaces?} makes one (`replaces` drops a superseded view and
  * cancels its sort); GET /api/views/:id says how far it is; GET /api/views/:id/rows gives a window
- * (Arrow IPC); DELETE /api/views/:id drops it.
+ * (Arrow IPC); GET /api/views/:id/events pushes its progress as server-sent events (`complete`
+ * once the full order is there, or `failed`); DELETE /api/views/:id drops it.
  */
+import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { SortKey } from '../../../core/frame/sort.js';
 import { ARROW_STREAM_TYPE, windowBytes, windowColumns } from '../arrow-window.js';
@@ -67,6 +69,26 @@ export function viewRoutes(app: FastifyInstance, ctx: AppContext): void {
         .type(ARROW_STREAM_TYPE)
         .header('x-tessera-total-rows', String(view.length))
         .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    },
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/views/:id/events',
+    { schema: { params: viewParams, querystring: plainQuery } },
+    async (request, reply) => {
+      const view = ctx.views.get(request.params.id);
+      const events = new PassThrough();
+      const send = (event: string, data: unknown) =>
+        events.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      send('progress', describeView(view));
+      view.done
+        .then(
+          () => send('complete', describeView(view)),
+          (e: unknown) =>
+            send('failed', { id: view.id, message: e instanceof Error ? e.message : String(e) }),
+        )
+        .finally(() => events.end());
+      return reply.type('text/event-stream').header('cache-control', 'no-cache').send(events);
     },
   );
 
