@@ -69,12 +69,27 @@ async function merge(
   let i = lo;
   let j = mid;
   let k = lo;
+  const first = words[0] as Uint32Array | undefined;
   while (k < hi) {
     const stop = Math.min(hi, k + MERGE_STEP);
     for (; k < stop; k++) {
-      // Ties take the left run's row first: its rows come earlier in the frame.
-      if (j >= hi || (i < mid && !rowBefore(words, src[j], src[i]))) dst[k] = src[i++];
-      else dst[k] = src[j++];
+      if (j >= hi) dst[k] = src[i++];
+      else if (i >= mid) dst[k] = src[j++];
+      else {
+        const a = src[i];
+        const b = src[j];
+        // The first word decides most comparisons; ties go on to the rest (and then to the left
+        // run's row, which comes earlier in the frame).
+        const left =
+          first === undefined || first[a] === first[b] ? !rowBefore(words, b, a) : first[a] < first[b];
+        if (left) {
+          dst[k] = a;
+          i++;
+        } else {
+          dst[k] = b;
+          j++;
+        }
+      }
     }
     await step(signal);
   }
