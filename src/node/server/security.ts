@@ -41,8 +41,10 @@ export function securityHook(
       );
     const origin = request.headers.origin;
     if (origin !== undefined) {
+      // The page must come from this very server: same host name and port as the request's Host
+      // (another local server on another port is another origin).
       const originHost = originHostOf(origin);
-      if (originHost === undefined || !hostAllowed(originHost))
+      if (originHost === undefined || !hostAllowed(originHost.name) || originHost.port !== portOf(host ?? ''))
         throw new AccessDeniedError(`refused a cross-site request from origin ${JSON.stringify(origin)}`);
     }
     if (climbsOut(request.raw.url ?? '/'))
@@ -106,12 +108,18 @@ function hostNameOf(host: string): string | undefined {
   return m ? m[1].toLowerCase() : undefined;
 }
 
-function originHostOf(origin: string): string | undefined {
+function originHostOf(origin: string): { name: string; port: string } | undefined {
   try {
     const url = new URL(origin);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
-    return url.hostname.toLowerCase();
+    return { name: url.hostname.toLowerCase(), port: url.port || (url.protocol === 'https:' ? '443' : '80') };
   } catch {
     return undefined;
   }
+}
+
+/** The port of a Host header (80 when it names none). */
+function portOf(host: string): string {
+  const m = /:(\d{1,5})$/.exec(host.trim());
+  return m && !host.trim().endsWith(']') ? String(Number(m[1])) : '80';
 }

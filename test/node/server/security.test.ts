@@ -47,6 +47,8 @@ describe('Host and Origin checks', () => {
       'null',
       'file://',
       'http://localhost.evil.com',
+      'http://localhost:3000', // another local server
+      'http://localhost',
     ]) {
       const res = await app.inject({ url: '/api/schema', headers: { host: 'localhost:8765', origin } });
       expect(res.statusCode, origin).toBe(403);
