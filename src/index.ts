@@ -269,6 +269,7 @@ export { Random } from './core/index.js';
 
 export {
   AbortedError,
+  AccessDeniedError,
   BatchFailedError,
   ColumnNotFoundError,
   ConcurrentWriteError,
@@ -288,6 +289,8 @@ export {
   OrtKernelError,
   ParseError,
   PathEscapeError,
+  RangeNotSatisfiableError,
+  ResourceNotFoundError,
   ShapeError,
   StaleIndexError,
   TesseraError,
@@ -427,3 +430,15 @@ export { WorkerPoolExecutor, type WorkerPoolOptions } from './node/exec/index.js
 // Tensor kernels for Node: ONNX Runtime for large inputs, TypeScript for small ones.
 
 export { type NodeKernelsOptions, nodeKernels } from './node/tensor/node-kernels.js';
+
+// The app's server (`tessera app PATH`): the HTTP API the browser app uses.
+
+export {
+  type AppServerOptions,
+  type Condition,
+  type ConditionOp,
+  createAppServer,
+  type RunningApp,
+  type ServeAppOptions,
+  serveApp,
+} from './node/server/index.js';

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { TesseraError } from '../core/errors.js';
+import { addAppCommand } from './app.js';
 import { runDemo } from './demo.js';
 import { addListOpsCommand } from './listops.js';
 import { addVerifyCommands } from './verify.js';
@@ -30,6 +31,7 @@ program
   .description('build an example frame holding every column kind and print it')
   .action(() => runDemo());
 
+addAppCommand(program);
 addListOpsCommand(program);
 addVerifyCommands(program);
 // Subcommands report their errors the same way.

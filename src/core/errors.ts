@@ -365,3 +365,15 @@ export class ToolNotFoundError extends TesseraError {
     );
   }
 }
+
+/**
+ * A request the app's server refuses: a Host or Origin that is not the server's own (DNS rebinding,
+ * a cross-site request), a missing or wrong token, or a file outside what the open dataset serves.
+ */
+export class AccessDeniedError extends TesseraError {}
+
+/** A request for something the app's server does not have: an unknown route, view or media cell. */
+export class ResourceNotFoundError extends TesseraError {}
+
+/** A byte range (HTTP `Range`) that lies wholly outside the file it asks for. */
+export class RangeNotSatisfiableError extends TesseraError {}

@@ -266,6 +266,7 @@ export { Random } from './random.js';
 
 export {
   AbortedError,
+  AccessDeniedError,
   BatchFailedError,
   ColumnNotFoundError,
   ConcurrentWriteError,
@@ -285,6 +286,8 @@ export {
   OrtKernelError,
   ParseError,
   PathEscapeError,
+  RangeNotSatisfiableError,
+  ResourceNotFoundError,
   ShapeError,
   StaleIndexError,
   TesseraError,

@@ -26,6 +26,15 @@ export interface SortOptions {
 
 /** The stable order of rows (positions 0..length-1) that sorts `df` by `by`. */
 export function sortIndices(df: DataFrame, by: SortBy, options: SortOptions = {}): Int32Array {
+  return radixSort(sortKeyWords(df, by, options), df.length);
+}
+
+/**
+ * The sort keys of `df`'s rows as 32-bit words, most significant first: row a sorts before row b
+ * when its words are lexicographically smaller, or equal and a < b (the stable order). Lets code
+ * that orders rows in parts (a top-k, a merge of sorted chunks) agree with `sortIndices`.
+ */
+export function sortKeyWords(df: DataFrame, by: SortBy, options: SortOptions = {}): Field[] {
   const keys = normalizeKeys(by, options);
   const n = df.length;
   const fields: Field[] = [];
@@ -38,7 +47,67 @@ export function sortIndices(df: DataFrame, by: SortBy, options: SortOptions = {}
     seen.add(key.column);
     if (n > 1) fields.push(...sortFields(col as ScalarColumn, key.descending, key.nullsFirst));
   }
-  return radixSort(packFields(fields, n), n);
+  return packFields(fields, n);
+}
+
+/**
+ * The first `k` positions of the stable order that `sortIndices` gives, without sorting every row:
+ * one pass keeps the best k in a heap (O(n log k)), so a first page of a sort is cheap on large frames.
+ */
+export function topSortIndices(df: DataFrame, by: SortBy, k: number, options: SortOptions = {}): Int32Array {
+  if (!(Number.isInteger(k) && k >= 0))
+    throw new InvalidArgumentError(`k must be a whole number >= 0, got ${k}`);
+  const words = sortKeyWords(df, by, options).map((w) => w.data);
+  const n = df.length;
+  const m = Math.min(k, n);
+  const before = (a: number, b: number) => rowBefore(words, a, b);
+  // Most rows lose to the worst kept row on the first word alone: test that inline.
+  const first = words[0] as Uint32Array | undefined;
+  // A max-heap of the best m rows seen: the root is the worst of them.
+  const heap = new Int32Array(m);
+  let size = 0;
+  for (let i = 0; i < n; i++) {
+    if (size < m) {
+      let c = size++;
+      heap[c] = i;
+      while (c > 0) {
+        const p = (c - 1) >> 1;
+        if (!before(heap[p], heap[c])) break;
+        [heap[p], heap[c]] = [heap[c], heap[p]];
+        c = p;
+      }
+    } else if (m > 0 && (first === undefined || first[i] <= first[heap[0]]) && before(i, heap[0])) {
+      heap[0] = i;
+      siftDown(heap, size, before);
+    }
+  }
+  // Popping the root repeatedly yields the rows worst first.
+  const out = new Int32Array(size);
+  for (let end = size - 1; end >= 0; end--) {
+    out[end] = heap[0];
+    heap[0] = heap[end];
+    siftDown(heap, end, before);
+  }
+  return out;
+}
+
+/** Whether row a sorts before row b by the key words (ties by position). */
+export function rowBefore(words: readonly Uint32Array[], a: number, b: number): boolean {
+  for (const w of words) if (w[a] !== w[b]) return w[a] < w[b];
+  return a < b;
+}
+
+function siftDown(heap: Int32Array, size: number, before: (a: number, b: number) => boolean): void {
+  let p = 0;
+  for (;;) {
+    const l = 2 * p + 1;
+    if (l >= size) return;
+    const r = l + 1;
+    const worst = r < size && before(heap[l], heap[r]) ? r : l;
+    if (!before(heap[p], heap[worst])) return;
+    [heap[p], heap[worst]] = [heap[worst], heap[p]];
+    p = worst;
+  }
 }
 
 /**

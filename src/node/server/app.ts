@@ -1,0 +1,100 @@
+/**
+ * The app's HTTP server: `createAppServer` builds the Fastify instance (not listening) over a PATH
+ * or a frame, with the security checks, the API routes and the UI; `serveApp` (serve.ts) listens.
+ */
+import { createHash } from 'node:crypto';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { DataFrame } from '../../core/frame/frame.js';
+import type { AppContext } from './context.js';
+import { installErrorReplies } from './error-reply.js';
+import { servedRoots } from './media-cell.js';
+import { openSource } from './open.js';
+import { mediaRoutes } from './routes/media.js';
+import { rowRoutes } from './routes/rows.js';
+import { schemaRoutes } from './routes/schema.js';
+import { conditionSchema } from './routes/schemas.js';
+import { searchRoutes } from './routes/search.js';
+import { thumbnailRoutes } from './routes/thumbnails.js';
+import { viewRoutes } from './routes/views.js';
+import { type SecurityOptions, securityHook } from './security.js';
+import { DEFAULT_UI_DIR, uiRoutes } from './ui.js';
+import { ViewStore } from './views.js';
+
+/** Options of {@link createAppServer}. */
+export interface AppServerOptions extends SecurityOptions {
+  /**
+   * Directories outside the dataset its media may be served from (as `read`'s `mediaRoots`). A
+   * dataset or folder's own directory is always allowed; a frame given in code has only these.
+   */
+  mediaRoots?: readonly string[];
+  /** Folder of the built UI (default: the package's ui/dist); without an index.html, a placeholder page. */
+  uiDir?: string;
+  /** Folder for cached thumbnails (default: os.tmpdir()/tessera-thumbs/<hash of the dataset path>). */
+  thumbnailDir?: string;
+  /** Most views kept at once (default 64; the least recently used is dropped). */
+  maxViews?: number;
+  /** Most rows one window may ask for (default 10 000). */
+  maxWindowRows?: number;
+  /** Fastify's logger (default off). */
+  logger?: boolean;
+}
+
+/**
+ * The app's server over `source` (a path `tessera app` opens, or a frame), not yet listening: use
+ * `inject` to test it or {@link serveApp} to listen. Every request must address it by a loopback
+ * name (or one of `allowedHosts`), come from no other origin, and carry `token` if one is set.
+ */
+export async function createAppServer(
+  source: string | DataFrame,
+  options: AppServerOptions = {},
+): Promise<FastifyInstance> {
+  const opened =
+    typeof source === 'string' ? await openSource(source, { mediaRoots: options.mediaRoots ?? [] }) : null;
+  const frame = opened?.frame ?? (source as DataFrame);
+  const key = createHash('sha256')
+    .update(opened?.path ?? `frame:${process.pid}:${Date.now()}:${Math.random()}`)
+    .digest('hex')
+    .slice(0, 16);
+  const views = new ViewStore(frame, {
+    ...(options.maxViews !== undefined ? { maxViews: options.maxViews } : {}),
+  });
+  const ctx: AppContext = {
+    frame,
+    source: opened
+      ? { kind: opened.kind, name: path.basename(opened.path) }
+      : { kind: 'frame', name: 'frame' },
+    views,
+    mediaRoots: servedRoots([...(opened ? [opened.root] : []), ...(options.mediaRoots ?? [])]),
+    thumbnailDir: options.thumbnailDir ?? path.join(os.tmpdir(), 'tessera-thumbs', key),
+    maxWindowRows: options.maxWindowRows ?? 10_000,
+  };
+  // Loaded on first use: importing tessera should not pay for the web server.
+  const { default: Fastify } = await import('fastify');
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // Validation fails instead of quietly dropping what a schema does not allow.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false } },
+    bodyLimit: 1 << 20,
+    // A URL Fastify cannot route (bad percent-encoding) is bad input like any other.
+    frameworkErrors: (error, _request, reply) => {
+      (reply as FastifyReply)
+        .code(400)
+        .type('application/json')
+        .send({ error: { type: 'InvalidArgumentError', message: error.message } });
+    },
+  });
+  installErrorReplies(app);
+  app.addHook('onRequest', securityHook(options));
+  app.addHook('onClose', async () => views.clear());
+  app.addSchema(conditionSchema);
+  schemaRoutes(app, ctx);
+  rowRoutes(app, ctx);
+  viewRoutes(app, ctx);
+  mediaRoutes(app, ctx);
+  thumbnailRoutes(app, ctx);
+  searchRoutes(app, ctx);
+  await uiRoutes(app, options.uiDir ?? DEFAULT_UI_DIR, options.token);
+  return app;
+}

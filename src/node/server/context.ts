@@ -1,0 +1,17 @@
+/** What every route of the app's server works on: the open frame, its views and where media may come from. */
+import type { DataFrame } from '../../core/frame/frame.js';
+import type { SourceKind } from './open.js';
+import type { ViewStore } from './views.js';
+
+export interface AppContext {
+  frame: DataFrame;
+  /** What was opened (for the schema route): its kind and file or folder name. */
+  source: { kind: SourceKind | 'frame'; name: string };
+  views: ViewStore;
+  /** Real paths of the directories media files may be served from. */
+  mediaRoots: readonly string[];
+  /** Folder of cached thumbnails (one per dataset). */
+  thumbnailDir: string;
+  /** Most rows one window may ask for. */
+  maxWindowRows: number;
+}

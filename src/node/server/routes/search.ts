@@ -1,0 +1,62 @@
+/**
+ * POST /api/search {column, row, k?, metric?}: the k rows most similar to one row by an embedding
+ * (tensor) column, with the core's `df.search`; answers their row numbers and scores, best first.
+ */
+import type { FastifyInstance } from 'fastify';
+import { rowRange } from '../../../core/column/column.js';
+import { IndexOutOfRangeError } from '../../../core/errors.js';
+import type { SearchMetric } from '../../../core/search/index.js';
+import type { AppContext } from '../context.js';
+import { plainQuery } from './schemas.js';
+
+interface SearchBody {
+  column: string;
+  row: number;
+  k?: number;
+  metric?: SearchMetric;
+}
+
+/** `base`, with underscores before it until no column in `taken` has the name. */
+function freeName(base: string, taken: readonly string[]): string {
+  let name = base;
+  while (taken.includes(name)) name = `_${name}`;
+  return name;
+}
+
+export function searchRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.post<{ Body: SearchBody }>(
+    '/api/search',
+    {
+      schema: {
+        querystring: plainQuery,
+        body: {
+          type: 'object',
+          required: ['column', 'row'],
+          properties: {
+            column: { type: 'string', minLength: 1 },
+            row: { type: 'integer', minimum: 0 },
+            k: { type: 'integer', minimum: 1, maximum: 1000 },
+            metric: { enum: ['cosine', 'dot', 'l2'] },
+          },
+          additionalProperties: false,
+        },
+      },
+    },
+    async (request) => {
+      const { column, row, k = 10, metric } = request.body;
+      const frame = ctx.frame;
+      if (row >= frame.length) throw new IndexOutOfRangeError(row, frame.length);
+      const rowName = freeName('__row', [column]);
+      const scoreName = freeName('__score', [column, rowName]);
+      const searched = frame.select(column).withColumn(rowName, rowRange(0, frame.length));
+      const found = await searched.search(
+        { row },
+        { by: column, k, ...(metric ? { metric } : {}), scoreColumn: scoreName },
+      );
+      return {
+        rows: found.column(rowName).toArray() as number[],
+        scores: found.column(scoreName).toArray() as number[],
+      };
+    },
+  );
+}

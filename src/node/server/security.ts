@@ -1,0 +1,125 @@
+/**
+ * The checks every request to the app's server passes before any route runs (an onRequest hook):
+ * its Host must name this server (so a page on another site cannot reach it by DNS rebinding), an
+ * Origin, when sent, must be this server (no cross-site requests), and where a token is set, the
+ * request must carry it (`Authorization: Bearer T` or `?token=T`), compared in constant time. A path
+ * with a `..` segment (plain or percent-encoded) is refused too: no route needs one.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AccessDeniedError } from '../../core/errors.js';
+
+export interface SecurityOptions {
+  /** Host names (no port) requests may address besides localhost, 127.0.0.1 and [::1]. */
+  allowedHosts?: readonly string[];
+  /** The token every request must carry; unset: none needed (loopback only). */
+  token?: string;
+}
+
+const LOOPBACK_NAMES: readonly string[] = ['localhost', '127.0.0.1', '[::1]', '::1'];
+
+/** Whether `host` (an address or name, no port) is a loopback address. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.toLowerCase();
+  return LOOPBACK_NAMES.includes(h) || /^127(\.\d{1,3}){3}$/.test(h) || h === 'localhost.';
+}
+
+/** The onRequest hook that refuses a request failing the checks with {@link AccessDeniedError}. */
+export function securityHook(
+  options: SecurityOptions,
+): (request: FastifyRequest, reply: FastifyReply) => Promise<void> {
+  const allowed = new Set([...LOOPBACK_NAMES, ...(options.allowedHosts ?? [])].map((h) => h.toLowerCase()));
+  const anyHost = allowed.has('0.0.0.0') || allowed.has('::') || allowed.has('[::]');
+  const token = options.token === undefined ? undefined : digest(options.token);
+  const hostAllowed = (name: string) => allowed.has(name) || (anyHost && token !== undefined);
+  return async (request) => {
+    const host = request.headers.host;
+    const hostName = host === undefined ? undefined : hostNameOf(host);
+    if (hostName === undefined || !hostAllowed(hostName))
+      throw new AccessDeniedError(
+        `refused a request for host ${JSON.stringify(host ?? '')}: this server answers only to ${[...allowed].join(', ')}`,
+      );
+    const origin = request.headers.origin;
+    if (origin !== undefined) {
+      // The page must come from this very server: same host name and port as the request's Host
+      // (another local server on another port is another origin).
+      const originHost = originHostOf(origin);
+      if (originHost === undefined || !hostAllowed(originHost.name) || originHost.port !== portOf(host ?? ''))
+        throw new AccessDeniedError(`refused a cross-site request from origin ${JSON.stringify(origin)}`);
+    }
+    if (climbsOut(request.raw.url ?? '/'))
+      throw new AccessDeniedError('refused a path with a ".." segment, a backslash or a NUL byte');
+    if (request.headers['sec-fetch-site'] === 'cross-site')
+      throw new AccessDeniedError('refused a cross-site request (Sec-Fetch-Site: cross-site)');
+    if (token !== undefined) {
+      const given = tokenOf(request);
+      if (given === undefined || !timingSafeEqual(digest(given), token))
+        throw new AccessDeniedError(
+          given === undefined
+            ? 'this server needs a token: send `Authorization: Bearer TOKEN` or add ?token=TOKEN to the URL'
+            : 'wrong token',
+        );
+    }
+  };
+}
+
+/**
+ * Whether a URL's path has a `..` segment, a backslash or a NUL byte, also once percent-decoded
+ * (twice, for double encoding): no route needs one, so such a request is refused before routing.
+ */
+function climbsOut(url: string): boolean {
+  let p = url.split('?')[0];
+  for (let round = 0; round < 3; round++) {
+    if (p.includes('\\') || p.includes('\0') || p.split('/').some((seg) => seg === '..')) return true;
+    try {
+      const decoded = decodeURIComponent(p);
+      if (decoded === p) return false;
+      p = decoded;
+    } catch {
+      return true; // malformed percent-encoding
+    }
+  }
+  return true;
+}
+
+/** Fixed-length digests, so comparing them takes the same time whatever the token's length. */
+function digest(s: string): Buffer {
+  return createHash('sha256').update(s, 'utf8').digest();
+}
+
+function tokenOf(request: FastifyRequest): string | undefined {
+  const auth = request.headers.authorization;
+  if (typeof auth === 'string') {
+    const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
+    if (m) return m[1];
+  }
+  const q = (request.query as Record<string, unknown> | undefined)?.token;
+  if (typeof q === 'string') return q;
+  // The query is parsed after onRequest for some requests; read the raw URL too.
+  const raw = request.raw.url ?? '';
+  const i = raw.indexOf('?');
+  if (i < 0) return undefined;
+  return new URLSearchParams(raw.slice(i + 1)).get('token') ?? undefined;
+}
+
+/** The host name of a Host header (`name:port`, `[v6]:port`), lower case; undefined if malformed. */
+function hostNameOf(host: string): string | undefined {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/.exec(host.trim());
+  return m ? m[1].toLowerCase() : undefined;
+}
+
+function originHostOf(origin: string): { name: string; port: string } | undefined {
+  try {
+    const url = new URL(origin);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+    return { name: url.hostname.toLowerCase(), port: url.port || (url.protocol === 'https:' ? '443' : '80') };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The port of a Host header (80 when it names none). */
+function portOf(host: string): string {
+  const m = /:(\d{1,5})$/.exec(host.trim());
+  return m && !host.trim().endsWith(']') ? String(Number(m[1])) : '80';
+}

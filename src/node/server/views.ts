@@ -1,0 +1,137 @@
+/**
+ * Server-side views: the result of a filter and/or a sort of the open frame, kept by id so the app
+ * scrolls it window by window. A view holds positions of the open frame's rows. A sort answers its
+ * first rows from a top-k at once and completes the full order in the background (yielding to the
+ * event loop); a window past the top-k waits for it. At most `maxViews` are kept (least recently
+ * used dropped); dropping or replacing a view cancels its unfinished sort.
+ */
+import { randomUUID } from 'node:crypto';
+import { rowRange } from '../../core/column/column.js';
+import { ResourceNotFoundError } from '../../core/errors.js';
+import type { DataFrame } from '../../core/frame/frame.js';
+import { type SortKey, sortIndices, topSortIndices } from '../../core/frame/sort.js';
+import { sortInSteps } from './background-sort.js';
+import { type Condition, conditionRows } from './conditions.js';
+
+/** What a view shows: the rows passing `filter`, ordered by `sort` (both optional). */
+export interface ViewSpec {
+  filter?: Condition;
+  sort?: readonly SortKey[];
+}
+
+/** One view: its rows (positions in the open frame), of which the first `firstRows` are ready at once. */
+export interface View {
+  readonly id: string;
+  readonly spec: ViewSpec;
+  /** Number of rows. */
+  readonly length: number;
+  /** The rows known now: all of them, or the top-k of a sort whose full order is on its way. */
+  readonly first: Int32Array;
+  /** The full order once known. */
+  order: Int32Array | null;
+  /** Resolves to the full order. */
+  readonly done: Promise<Int32Array>;
+  readonly abort: AbortController;
+}
+
+export interface ViewStoreOptions {
+  /** Most views kept (default 64). */
+  maxViews?: number;
+  /** Rows a sort computes by top-k before the full order (default 1000). */
+  firstRows?: number;
+  /** Frames up to this many rows are sorted fully at once (default 200 000). */
+  sortAtOnceRows?: number;
+  /** Rows per step of a background sort (default: background-sort.ts's). */
+  sortChunkRows?: number;
+}
+
+export class ViewStore {
+  private readonly views = new Map<string, View>();
+  private readonly maxViews: number;
+  private readonly firstRows: number;
+  private readonly sortAtOnceRows: number;
+  private readonly sortChunkRows: number | undefined;
+
+  constructor(
+    private readonly frame: DataFrame,
+    options: ViewStoreOptions = {},
+  ) {
+    this.maxViews = options.maxViews ?? 64;
+    this.firstRows = options.firstRows ?? 1000;
+    this.sortAtOnceRows = options.sortAtOnceRows ?? 200_000;
+    this.sortChunkRows = options.sortChunkRows;
+  }
+
+  /** Number of views kept. */
+  get size(): number {
+    return this.views.size;
+  }
+
+  /** Make a view (filtering and top-k sorting now; the full sort in the background). */
+  create(spec: ViewSpec): View {
+    const filtered = spec.filter === undefined ? null : conditionRows(this.frame, spec.filter);
+    const frame = filtered === null ? this.frame : this.frame.takeValid(filtered);
+    const toFrame = (order: Int32Array) => (filtered === null ? order : order.map((p) => filtered[p]));
+    const abort = new AbortController();
+    let first: Int32Array;
+    let done: Promise<Int32Array>;
+    const sort = spec.sort;
+    if (sort === undefined || sort.length === 0) {
+      first = filtered ?? rowRange(0, this.frame.length);
+      done = Promise.resolve(first);
+    } else if (frame.length <= this.sortAtOnceRows) {
+      first = toFrame(sortIndices(frame, sort));
+      done = Promise.resolve(first);
+    } else {
+      first = toFrame(topSortIndices(frame, sort, this.firstRows));
+      done = sortInSteps(frame, sort, {}, abort.signal, this.sortChunkRows).then(toFrame);
+    }
+    const view: View = { id: randomUUID(), spec, length: frame.length, first, order: null, done, abort };
+    if (first.length === view.length) view.order = first;
+    done.then(
+      (order) => {
+        view.order = order;
+      },
+      () => {}, // a cancelled sort: windows past the top-k report it when they ask
+    );
+    this.views.set(view.id, view);
+    while (this.views.size > this.maxViews) this.drop(this.views.keys().next().value as string);
+    return view;
+  }
+
+  /** The view `id` (marked as recently used). */
+  get(id: string): View {
+    const view = this.views.get(id);
+    if (view === undefined)
+      throw new ResourceNotFoundError(
+        `no view ${JSON.stringify(id)}: it was dropped or never made; make it again`,
+      );
+    this.views.delete(id);
+    this.views.set(id, view);
+    return view;
+  }
+
+  /** Forget a view and cancel its sort; false if there was none. */
+  drop(id: string): boolean {
+    const view = this.views.get(id);
+    if (view === undefined) return false;
+    view.abort.abort();
+    this.views.delete(id);
+    return true;
+  }
+
+  /** Positions of the view's rows [start, end) (clamped), waiting for the full order if needed. */
+  async window(id: string, start: number, end: number): Promise<Int32Array> {
+    const view = this.get(id);
+    const e = Math.min(end, view.length);
+    const s = Math.min(start, e);
+    if (e <= view.first.length) return view.first.subarray(s, e);
+    const order = view.order ?? (await view.done);
+    return order.subarray(s, e);
+  }
+
+  /** Cancel every unfinished sort (when the server closes). */
+  clear(): void {
+    for (const id of [...this.views.keys()]) this.drop(id);
+  }
+}
