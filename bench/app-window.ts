@@ -1,10 +1,10 @@
 // The app server's row windows: one window of 100 rows × 10 columns of a 1M-row frame in memory,
 // p50/p95 over 200 requests through fastify.inject (server time: routing, validation, Arrow IPC),
 // for the frame itself and for a sorted view, and the time to the first page of a sort (top-k).
-// `npm run bench -- app-window [--rows N] [--requests N]`
-import * as os from 'node:os';
+// `npm run bench -- app-window [--rows N] [--requests N] [--quick]`
 import { DataFrame } from '../src/index.js';
 import { createAppServer } from '../src/node/server/index.js';
+import { load, machine } from './lib/results.js';
 
 function arg(args: string[], name: string, fallback: number): number {
   const i = args.indexOf(`--${name}`);
@@ -17,8 +17,9 @@ function percentile(xs: number[], p: number): number {
 }
 
 export async function main(args: string[]): Promise<void> {
-  const rows = arg(args, 'rows', 1_000_000);
-  const requests = arg(args, 'requests', 200);
+  const quick = args.includes('--quick');
+  const rows = arg(args, 'rows', quick ? 20_000 : 1_000_000);
+  const requests = arg(args, 'requests', quick ? 20 : 200);
   const columns: Record<string, Float64Array> = {};
   for (let c = 0; c < 10; c++)
     columns[`c${c}`] = Float64Array.from({ length: rows }, (_, i) => ((i * (c + 3) * 7919) % 100_003) / 7);
@@ -69,10 +70,5 @@ export async function main(args: string[]): Promise<void> {
   console.log(
     `sort: view made (top-k) in ${f(firstPage)}, first window after ${f(firstWindow)}, last window (waits for the full sort) ${f(fullSort)} more`,
   );
-  console.log(
-    `load average: ${os
-      .loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')} on ${os.cpus().length} cores`,
-  );
+  console.log(`machine: ${machine()}; load average ${load()}`);
 }
