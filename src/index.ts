@@ -348,6 +348,8 @@ export {
   type RepairResult,
   read,
   readManifest,
+  type ReadRowsOptions,
+  readRows,
   repair,
   type SaveIndexOptions,
   saveIndex,
