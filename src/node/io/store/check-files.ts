@@ -60,7 +60,10 @@ function columnProblem(
         const least = blockIndexBytes(8, blockCount(f.rows, f.blocks.rowsPerBlock));
         if (indexSize === null) note(index, 'the file is missing');
         else if (indexSize < least)
-          note(index, `the manifest says it indexes ${f.rows} rows, more than a file of ${indexSize} bytes can`);
+          note(
+            index,
+            `the manifest says it indexes ${f.rows} rows, more than a file of ${indexSize} bytes can`,
+          );
       }
       continue;
     }
