@@ -7,7 +7,7 @@ import * as os from 'node:os';
 import * as arrow from 'apache-arrow';
 import { arrowField, columnToArrowData } from '../../../core/column/arrow.js';
 import { bitmapBytes } from '../../../core/column/bitmap.js';
-import type { Column } from '../../../core/column/column.js';
+import { type Column, rowRange } from '../../../core/column/column.js';
 import type { ScalarColumn } from '../../../core/column/scalar.js';
 import type { TensorColumn } from '../../../core/column/tensor.js';
 import { TypeMismatchError, UnsupportedError } from '../../../core/errors.js';
@@ -165,12 +165,13 @@ export async function writeScalarFragment(
       offsets[k] = collector.bytes;
       const start = k * rowsPerBlock;
       const length = Math.min(rowsPerBlock, rows - start);
-      const struct = arrow.makeData({
-        type: structType,
-        length,
-        nullCount: 0,
-        children: [data.slice(start, length)],
-      });
+      // Arrow JS writes a sliced string column's values from the first byte of the whole column,
+      // so each string batch is built from its own rows (a copy of the block) instead.
+      const child =
+        col.dtype === 'string'
+          ? columnToArrowData(col.take(rowRange(start, start + length)))
+          : data.slice(start, length);
+      const struct = arrow.makeData({ type: structType, length, nullCount: 0, children: [child] });
       writer.write(new arrow.RecordBatch(schema, struct));
       crcs[1 + k] = keep(collector.take());
       await flush(false);
