@@ -6,8 +6,8 @@
 import * as os from 'node:os';
 import * as arrow from 'apache-arrow';
 import { arrowField, columnToArrowData } from '../../../core/column/arrow.js';
-import { bitmapBytes } from '../../../core/column/bitmap.js';
-import { type Column, rowRange } from '../../../core/column/column.js';
+import { bitmapBytes, countSetBits, sliceBitmap } from '../../../core/column/bitmap.js';
+import type { Column } from '../../../core/column/column.js';
 import type { ScalarColumn } from '../../../core/column/scalar.js';
 import type { TensorColumn } from '../../../core/column/tensor.js';
 import { TypeMismatchError, UnsupportedError } from '../../../core/errors.js';
@@ -101,6 +101,27 @@ class ChunkCollector extends arrow.AsyncByteQueue {
   }
 }
 
+/**
+ * Rows `[start, start + length)` of a string column as Arrow data of their own: Arrow JS writes a
+ * sliced Utf8 column's values from the first byte of the whole column, so the offsets are rebased
+ * here (the values are shared, not copied).
+ */
+function stringBlock(col: ScalarColumn, start: number, length: number): arrow.Data<arrow.Utf8> {
+  const offsets = col.offsets!;
+  const first = offsets[start];
+  const rebased = new Int32Array(length + 1);
+  for (let i = 0; i <= length; i++) rebased[i] = offsets[start + i] - first;
+  const validity = col.validity === null ? null : sliceBitmap(col.validity, start, length);
+  return arrow.makeData({
+    type: new arrow.Utf8(),
+    length,
+    nullCount: validity === null ? 0 : length - countSetBits(validity, length),
+    nullBitmap: validity ?? undefined,
+    data: (col.values as Uint8Array).subarray(first, offsets[start + length]),
+    valueOffsets: rebased,
+  });
+}
+
 /** The Arrow IPC schema message of `schema`, as a stream writer writes it first. */
 function schemaMessage(schema: arrow.Schema): Uint8Array {
   const collector = new ChunkCollector();
@@ -165,12 +186,7 @@ export async function writeScalarFragment(
       offsets[k] = collector.bytes;
       const start = k * rowsPerBlock;
       const length = Math.min(rowsPerBlock, rows - start);
-      // Arrow JS writes a sliced string column's values from the first byte of the whole column,
-      // so each string batch is built from its own rows (a copy of the block) instead.
-      const child =
-        col.dtype === 'string'
-          ? columnToArrowData(col.take(rowRange(start, start + length)))
-          : data.slice(start, length);
+      const child = col.dtype === 'string' ? stringBlock(col, start, length) : data.slice(start, length);
       const struct = arrow.makeData({ type: structType, length, nullCount: 0, children: [child] });
       writer.write(new arrow.RecordBatch(schema, struct));
       crcs[1 + k] = keep(collector.take());
