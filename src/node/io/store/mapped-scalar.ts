@@ -47,6 +47,8 @@ export class MappedScalarColumn extends Column<ScalarValue> {
   private readonly totalBlocks: number;
   /** Decoded blocks by id, least recently used first. */
   private readonly cache = new Map<number, ScalarColumn>();
+  /** The block of the last single-row read, so reading rows in order does not look each one up. */
+  private lastBlock: { first: number; column: ScalarColumn } | null = null;
 
   /**
    * `whole` loads the whole column (the lazy column's full load, which is kept): used for the null
@@ -138,10 +140,16 @@ export class MappedScalarColumn extends Column<ScalarValue> {
     return joined.take(local) as Column<ScalarValue>;
   }
 
-  /** The block holding row `i` and the row's position in it. */
+  /** The block holding row `i` and the row's position in it (the last one used is checked first). */
   private locate(i: number): [ScalarColumn, number] {
+    const last = this.lastBlock;
+    if (last !== null && i >= last.first && i < last.first + last.column.length)
+      return [last.column, i - last.first];
     const b = this.blockOfRow(i);
-    return [this.blocks([b])[0], i - this.firstRowOf(b)];
+    const column = this.blocks([b])[0];
+    const first = this.firstRowOf(b);
+    this.lastBlock = { first, column };
+    return [column, i - first];
   }
 
   private blockOfRow(i: number): number {

@@ -183,6 +183,13 @@ describe('row ranges of stored scalar columns', () => {
     expect(storeIoStats().bytesRead).toBeLessThan(total / 5);
     for (const name of df.columnNames)
       expect((df.columnSource(name).column as LazyColumn).isLoaded).toBe(false);
+    // Single rows in order, across a block boundary (nulls included), read the blocks that hold them.
+    const stored = df.columnSource('s').column;
+    const rpb = rowsPerBlock.s;
+    const rows = Array.from({ length: 20 }, (_, k) => rpb - 10 + k);
+    expect(rows.map((i) => stored.getUnchecked(i))).toEqual(rows.map((i) => values.s[i]));
+    expect(rows.map((i) => stored.isNull(i))).toEqual(rows.map((i) => values.s[i] === null));
+    expect((stored as LazyColumn).isLoaded).toBe(false);
     // Single rows come from the same blocks; the whole column still loads whole.
     expect(plainValue(df.columnSource('n').column.getUnchecked(N - 2))).toBe(plainValue(values.n[N - 2]));
     expect(JSON.stringify(df.column('s').toArray())).toBe(JSON.stringify(values.s));
