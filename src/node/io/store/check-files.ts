@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import type { ColumnType } from '../../../core/column/types.js';
 import { CorruptDataError } from '../../../core/errors.js';
+import { blockCount, blockIndexBytes } from './block-index.js';
 import { notRegularFile, openChecked, readAt } from './file-io.js';
 import { checkOwnDirectory, DATA_DIR, dataPath, VERSIONS_DIR } from './layout.js';
 import { type ColumnEntry, type Manifest, TENSOR_BYTES } from './manifest.js';
@@ -52,6 +53,18 @@ function columnProblem(
       if (size === null) note(file, 'the file is missing');
       else if (f.rows > mostRows(c.type, size))
         note(file, `the manifest says it holds ${f.rows} rows, more than a file of ${size} bytes can hold`);
+      if (f.blocks) {
+        const index = dataPath(root, f.blocks.file.path);
+        const indexSize = sizeOf(index);
+        // Its schema message takes at least 8 bytes before the offsets and checksums.
+        const least = blockIndexBytes(8, blockCount(f.rows, f.blocks.rowsPerBlock));
+        if (indexSize === null) note(index, 'the file is missing');
+        else if (indexSize < least)
+          note(
+            index,
+            `the manifest says it indexes ${f.rows} rows, more than a file of ${indexSize} bytes can`,
+          );
+      }
       continue;
     }
     const file = dataPath(root, f.data.path);

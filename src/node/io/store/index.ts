@@ -6,6 +6,7 @@
  * await df.write('runs/eval');                    // or: await write(df, 'runs/eval')
  * await append('runs/eval', moreRows);            // a new version; writes only the new rows
  * const back = await read('runs/eval');           // reads only the manifest; columns load on access
+ * const page = await readRows('runs/eval', { start: 1000, end: 1100 }); // reads only those rows' blocks
  * const old = await read('runs/eval', { version: 1 });
  * await vacuum('runs/eval', { keep: 2 });         // drop older versions and their files
  * const report = await verify('runs/eval');       // read and check every file of every version
@@ -28,6 +29,7 @@ export { readManifest } from './manifest-read.js';
 export { MappedTensorColumn } from './mapped-tensor.js';
 export { parseNpyHeader } from './npy.js';
 export { type ReadOptions, read } from './read.js';
+export { type ReadRowsOptions, readRows } from './read-rows.js';
 export { type RepairOptions, type RepairResult, repair } from './repair.js';
 export {
   type VerifyOptions,

@@ -6,9 +6,10 @@
  *   manifest.json          the current version's manifest; replacing it (one rename) is the commit
  *   _versions/<n>.json     the manifest of every version n still kept (immutable)
  *   data/<file>            data files, immutable, named <version>-<column#>-<name>-<random>.<ext>:
- *                          .arrow (scalar, Arrow IPC file), .npy (tensor) with .crc (block checksums)
- *                          and .validity (null bitmap), .jsonl (object), .lsh (a saved search
- *                          index, listed under the manifest's `indexes`)
+ *                          .arrow (scalar, Arrow IPC file) with .blocks (its block index), .npy
+ *                          (tensor) with .crc (block checksums) and .validity (null bitmap),
+ *                          .jsonl (object), .lsh (a saved search index, listed under the
+ *                          manifest's `indexes`)
  *   _lock                  present while a process writes (holds its pid, host and lease; lock.ts)
  * ```
  */

@@ -1,9 +1,7 @@
 /**
  * Loading of one stored column into memory, every file verified first: scalar fragments from Arrow
- * IPC, object fragments from JSON lines (nesting bounded), several fragments joined into one column.
+ * IPC (mapped-scalar.ts), object fragments from JSON lines (nesting bounded), several fragments joined into one column.
  */
-import * as arrow from 'apache-arrow';
-import { columnFromArrow } from '../../../core/column/arrow.js';
 import type { Column } from '../../../core/column/column.js';
 import { concatColumns } from '../../../core/column/concat.js';
 import { ObjectColumn } from '../../../core/column/object.js';
@@ -14,28 +12,12 @@ import { DEFAULT_MAX_JSON_DEPTH, jsonTooDeepAt } from '../../../core/json-depth.
 import { readVerified } from './file-io.js';
 import { dataPath } from './layout.js';
 import type { FileFragment } from './manifest.js';
+import { loadWholeFragment } from './mapped-scalar.js';
 
-/** A scalar column from its Arrow IPC fragments. */
+/** A scalar column from its Arrow IPC fragments (each file read whole and checked). */
 export function loadScalar(root: string, dtype: ScalarDType, fragments: readonly FileFragment[]): Column {
   if (fragments.length === 0) return ScalarColumn.from([], dtype);
-  const parts = fragments.map((f) => {
-    const file = dataPath(root, f.file.path);
-    const bytes = readVerified(file, f.file.bytes, f.file.crc32);
-    let col: Column;
-    try {
-      const table = arrow.tableFromIPC(bytes);
-      col = columnFromArrow(table.getChildAt(0)!, table.schema.fields[0]);
-    } catch (e) {
-      throw new CorruptDataError(file, `not a readable Arrow IPC file (${(e as Error).message})`);
-    }
-    if (!(col instanceof ScalarColumn) || col.dtype !== dtype || col.length !== f.rows)
-      throw new CorruptDataError(
-        file,
-        `holds ${col.length} rows of ${col.type.kind}, expected ${f.rows} of ${dtype}`,
-      );
-    return col;
-  });
-  return concatColumns(parts);
+  return concatColumns(fragments.map((f) => loadWholeFragment(root, dtype, f)));
 }
 
 /** An object column from its JSON-lines fragments. */

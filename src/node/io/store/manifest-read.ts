@@ -271,7 +271,10 @@ function validate(m: Record<string, unknown>, fail: (detail: string) => never): 
       const n = count(frag.rows, `${at}: fragment rows`);
       rows += n;
       if (type.kind === 'tensor') checkTensorFragment(frag, n, type, at, fail);
-      else checkFile(frag.file, at, fail);
+      else {
+        checkFile(frag.file, at, fail);
+        if (frag.blocks !== undefined) checkBlocks(frag.blocks, type, at, fail);
+      }
     }
     if (rows !== length) fail(`${at} has ${rows} rows in its fragments, but the dataset has ${length}`);
   }
@@ -320,6 +323,15 @@ function checkFile(f: unknown, at: string, fail: (d: string) => never): FileEntr
   if (typeof f.crc32 !== 'number' || !Number.isInteger(f.crc32) || f.crc32 < 0 || f.crc32 > 0xffffffff)
     fail(`${at}: bad checksum`);
   return f as unknown as FileEntry;
+}
+
+/** A scalar fragment's block index: a block size and a side file (its size is checked at open). */
+function checkBlocks(b: unknown, type: ColumnType, at: string, fail: (d: string) => never) {
+  if (type.kind !== 'scalar') fail(`${at}: only scalar fragments have a block index`);
+  if (!isRecord(b)) return fail(`${at}: bad block index entry`);
+  if (!Number.isSafeInteger(b.rowsPerBlock) || (b.rowsPerBlock as number) < 1)
+    fail(`${at}: bad rows per block`);
+  checkFile(b.file, at, fail);
 }
 
 function checkTensorFragment(

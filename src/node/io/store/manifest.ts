@@ -11,7 +11,12 @@ import { crc32 } from './checksum.js';
 import { hex } from './file-io.js';
 
 export const FORMAT = 'tessera-dataset';
-export const FORMAT_VERSION = 1;
+/**
+ * 2: scalar fragments are Arrow IPC files of fixed-size record batches with a block index (see
+ * {@link BlockIndexEntry}), so a row range reads only its batches. Format 1 fragments (one batch,
+ * no index) are still read, and may sit beside format 2 ones in a dataset appended to since.
+ */
+export const FORMAT_VERSION = 2;
 
 /** A data file: its path relative to the dataset, its size, and the CRC-32 of all its bytes. */
 export interface FileEntry {
@@ -36,6 +41,19 @@ export interface TensorFileEntry {
 /** Rows of a scalar column (an Arrow IPC file) or an object column (JSON lines). */
 export interface FileFragment {
   rows: number;
+  file: FileEntry;
+  /** Scalar fragments since format 2: where each record batch lies, and its checksum. */
+  blocks?: BlockIndexEntry;
+}
+
+/**
+ * The block index of a scalar fragment: its Arrow IPC file holds record batches of `rowsPerBlock`
+ * rows (the last may be shorter), and `file` (a `.blocks` side file, see block-index.ts) gives the
+ * byte range and CRC-32 of each batch, of the head (magic and schema) and of the tail (footer), so
+ * rows can be read and verified a batch at a time.
+ */
+export interface BlockIndexEntry {
+  rowsPerBlock: number;
   file: FileEntry;
 }
 

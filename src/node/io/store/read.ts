@@ -1,7 +1,7 @@
 /**
  * Opening a dataset: reads the manifest of the chosen version and nothing else. Each column becomes
- * a lazy column that loads (and verifies) its files on first access; tensor rows are read by
- * position; deferred columns look their function up in the registry when first read.
+ * a lazy column that loads (and verifies) its files on first access; scalar rows are read by record
+ * batch and tensor rows by position; deferred columns look their function up in the registry when first read.
  */
 import * as path from 'node:path';
 import type { Column } from '../../../core/column/column.js';
@@ -15,6 +15,7 @@ import { loadObjects, loadScalar } from './load-columns.js';
 import { attachStoredIndexes } from './load-index.js';
 import type { ColumnEntry, DeferredEntry, Manifest } from './manifest.js';
 import { readManifest } from './manifest-read.js';
+import { MappedScalarColumn } from './mapped-scalar.js';
 import { MappedTensorColumn } from './mapped-tensor.js';
 
 /** Options of {@link read}. */
@@ -78,7 +79,14 @@ function lazyColumn(
     case 'scalar': {
       const { dtype } = entry.type;
       const fragments = (entry as Extract<ColumnEntry, { type: { kind: 'scalar' } }>).fragments;
-      return new LazyColumn({ type: entry.type, length, load: () => loadScalar(root, dtype, fragments) });
+      // Rows and row ranges read only the record batches that hold them; a full load is kept.
+      const lazy: LazyColumn = new LazyColumn({
+        type: entry.type,
+        length,
+        load: () => loadScalar(root, dtype, fragments),
+        rows: new MappedScalarColumn(root, dtype, fragments, () => lazy.resolve()),
+      });
+      return lazy;
     }
     case 'object': {
       const fragments = (entry as Extract<ColumnEntry, { type: { kind: 'object' } }>).fragments;

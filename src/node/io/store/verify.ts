@@ -1,7 +1,8 @@
 /**
  * A full check of a stored dataset: both copies of the current manifest, the manifest of every kept
  * version, and every data file each version uses, read whole and checked against its checksums
- * (Arrow files parsed, JSON lines parsed, `.npy` headers matched to the column type). Nothing is
+ * (Arrow files parsed with their block indexes, a damaged batch named by its rows; JSON lines parsed;
+ * `.npy` headers matched to the column type). Nothing is
  * changed; `repair` fixes what can be fixed from the manifests.
  */
 import * as fs from 'node:fs';

@@ -155,8 +155,10 @@ export function filesOf(m: Manifest): string[] {
   for (const c of m.columns) {
     if (!('fragments' in c)) continue;
     for (const f of c.fragments) {
-      if ('file' in f) out.push(f.file.path);
-      else {
+      if ('file' in f) {
+        out.push(f.file.path);
+        if (f.blocks) out.push(f.blocks.file.path);
+      } else {
         out.push(f.data.path, f.data.checksums.path);
         if (f.validity) out.push(f.validity.path);
       }

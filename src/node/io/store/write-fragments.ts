@@ -1,16 +1,17 @@
 /**
  * Writers of one fragment (a run of rows) of one column, each to new immutable data files:
- * scalar → Arrow IPC file, tensor → `.npy` + block checksums (+ validity bitmap), object → JSON lines.
+ * scalar → Arrow IPC file of record batches + block index, tensor → `.npy` + block checksums (+ validity bitmap), object → JSON lines.
  * Large buffers are written in chunks straight from the column's memory; nothing is copied whole.
  */
 import * as os from 'node:os';
 import * as arrow from 'apache-arrow';
 import { arrowField, columnToArrowData } from '../../../core/column/arrow.js';
-import { bitmapBytes } from '../../../core/column/bitmap.js';
+import { bitmapBytes, countSetBits, sliceBitmap } from '../../../core/column/bitmap.js';
 import type { Column } from '../../../core/column/column.js';
 import type { ScalarColumn } from '../../../core/column/scalar.js';
 import type { TensorColumn } from '../../../core/column/tensor.js';
 import { TypeMismatchError, UnsupportedError } from '../../../core/errors.js';
+import { blockCount, encodeBlockIndex } from './block-index.js';
 import { crc32 } from './checksum.js';
 import { FileSink } from './file-io.js';
 import { dataPath, newDataFile } from './layout.js';
@@ -54,7 +55,97 @@ export async function writeDataFile(
   return { path: relative, bytes: sink.bytes, crc32: sink.crc };
 }
 
-/** A scalar column as a one-column Arrow IPC file. */
+/** Target bytes of one record batch of a scalar fragment: a window read costs about this per column. */
+export const SCALAR_BLOCK_BYTES = 128 * 1024;
+/** Rows per batch stay within these (a batch costs some metadata; one row must not be a batch). */
+const MIN_BLOCK_ROWS = 1024;
+const MAX_BLOCK_ROWS = 65536;
+/** Batches are gathered into writes of about this size. */
+const SCALAR_WRITE_BYTES = 8 * 2 ** 20;
+
+/** Rows per record batch of `col`: a power of two near {@link SCALAR_BLOCK_BYTES} of data. */
+export function scalarRowsPerBlock(col: ScalarColumn): number {
+  const n = Math.max(1, col.length);
+  const rowBytes =
+    col.dtype === 'bool'
+      ? 1 / 8
+      : col.dtype === 'string'
+        ? 4 + (col.values as Uint8Array).byteLength / n
+        : (col.values as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+  const rows = 2 ** Math.floor(Math.log2(SCALAR_BLOCK_BYTES / rowBytes));
+  return Math.min(MAX_BLOCK_ROWS, Math.max(MIN_BLOCK_ROWS, rows));
+}
+
+/**
+ * Collects what an Arrow writer emits, synchronously, so the bytes of each message are known as
+ * it is written (the writer itself only reports them in the footer).
+ */
+class ChunkCollector extends arrow.AsyncByteQueue {
+  chunks: Uint8Array[] = [];
+  bytes = 0;
+  override write(value: Uint8Array | ArrayBufferView | ArrayBuffer): void {
+    const chunk = ArrayBuffer.isView(value)
+      ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+      : new Uint8Array(value as ArrayBuffer);
+    if (chunk.byteLength === 0) return;
+    this.chunks.push(chunk);
+    this.bytes += chunk.byteLength;
+  }
+  /** The chunks collected since the last call, and their CRC-32. */
+  take(): { chunks: Uint8Array[]; crc: number } {
+    const chunks = this.chunks;
+    let crc = 0;
+    for (const c of chunks) crc = crc32(c, crc);
+    this.chunks = [];
+    return { chunks, crc };
+  }
+}
+
+/**
+ * Rows `[start, start + length)` of a string column as Arrow data of their own: Arrow JS writes a
+ * sliced Utf8 column's values from the first byte of the whole column, so the offsets are rebased
+ * here (the values are shared, not copied).
+ */
+function stringBlock(col: ScalarColumn, start: number, length: number): arrow.Data<arrow.Utf8> {
+  const offsets = col.offsets!;
+  const first = offsets[start];
+  const rebased = new Int32Array(length + 1);
+  for (let i = 0; i <= length; i++) rebased[i] = offsets[start + i] - first;
+  const validity = col.validity === null ? null : sliceBitmap(col.validity, start, length);
+  return arrow.makeData({
+    type: new arrow.Utf8(),
+    length,
+    nullCount: validity === null ? 0 : length - countSetBits(validity, length),
+    nullBitmap: validity ?? undefined,
+    data: (col.values as Uint8Array).subarray(first, offsets[start + length]),
+    valueOffsets: rebased,
+  });
+}
+
+/** The Arrow IPC schema message of `schema`, as a stream writer writes it first. */
+function schemaMessage(schema: arrow.Schema): Uint8Array {
+  const collector = new ChunkCollector();
+  new arrow.RecordBatchStreamWriter().reset(collector, schema);
+  return concatBytes(collector.take().chunks);
+}
+
+function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0];
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const out = new Uint8Array(n);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/**
+ * A scalar column as a one-column Arrow IPC file of record batches of {@link scalarRowsPerBlock}
+ * rows, and its block index (block-index.ts) with the offset and CRC-32 of each batch.
+ */
 export async function writeScalarFragment(
   ctx: FragmentContext,
   columnIndex: number,
@@ -64,20 +155,51 @@ export async function writeScalarFragment(
   const data = columnToArrowData(col);
   const field = arrowField(name, col, data);
   const schema = new arrow.Schema([field]);
-  const struct = arrow.makeData({
-    type: new arrow.Struct([field]),
-    length: col.length,
-    nullCount: 0,
-    children: [data],
-  });
+  const structType = new arrow.Struct([field]);
+  const rows = col.length;
+  const rowsPerBlock = scalarRowsPerBlock(col);
+  const blocks = blockCount(rows, rowsPerBlock);
+  const offsets = new Float64Array(blocks + 1);
+  const crcs = new Uint32Array(blocks + 2);
+  const collector = new ChunkCollector();
   const file = await writeDataFile(ctx, columnIndex, name, 'arrow', async (sink) => {
+    let pending: Uint8Array[] = [];
+    let pendingBytes = 0;
+    // Small chunks (message headers, padding) are gathered so the file gets few, large writes.
+    const flush = async (force: boolean) => {
+      if (pendingBytes === 0 || (!force && pendingBytes < SCALAR_WRITE_BYTES)) return;
+      await sink.write(concatBytes(pending));
+      pending = [];
+      pendingBytes = 0;
+    };
+    const keep = (part: { chunks: Uint8Array[]; crc: number }) => {
+      for (const c of part.chunks) {
+        pending.push(c);
+        pendingBytes += c.length;
+      }
+      return part.crc;
+    };
     const writer = new arrow.RecordBatchFileWriter();
-    writer.write(new arrow.RecordBatch(schema, struct));
-    writer.finish();
-    // The writer yields its metadata and the column's own buffers one by one (no concatenated copy).
-    for await (const chunk of writer) await sink.write(chunk);
+    writer.reset(collector, schema); // the head: magic and padding
+    crcs[0] = keep(collector.take());
+    for (let k = 0; k < blocks; k++) {
+      offsets[k] = collector.bytes;
+      const start = k * rowsPerBlock;
+      const length = Math.min(rowsPerBlock, rows - start);
+      const child = col.dtype === 'string' ? stringBlock(col, start, length) : data.slice(start, length);
+      const struct = arrow.makeData({ type: structType, length, nullCount: 0, children: [child] });
+      writer.write(new arrow.RecordBatch(schema, struct));
+      crcs[1 + k] = keep(collector.take());
+      await flush(false);
+    }
+    offsets[blocks] = collector.bytes;
+    writer.finish(); // the tail: end-of-stream marker, footer, magic
+    crcs[blocks + 1] = keep(collector.take());
+    await flush(true);
   });
-  return { rows: col.length, file };
+  const index = encodeBlockIndex({ schema: schemaMessage(schema), offsets, crcs });
+  const blockFile = await writeDataFile(ctx, columnIndex, name, 'blocks', (sink) => sink.write(index));
+  return { rows, file, blocks: { rowsPerBlock, file: blockFile } };
 }
 
 /** A tensor column as an `.npy` file, its block checksums, and its validity bitmap if it has nulls. */

@@ -78,6 +78,8 @@ describe('damaged datasets', () => {
     expect(files.map((f) => path.extname(f)).sort()).toEqual([
       '.arrow',
       '.arrow',
+      '.blocks',
+      '.blocks',
       '.crc',
       '.jsonl',
       '.npy',

@@ -1,0 +1,402 @@
+/**
+ * A scalar column backed by a dataset's Arrow IPC fragments, read a record batch at a time: rows
+ * `[a, b)` (or any rows) cost the batches that hold them, each read with one positioned read and
+ * verified against its CRC-32 from the block index before it is decoded. Format 1 fragments (one
+ * batch, no index) are read whole. Decoded batches are kept in a small cache, so row-by-row access
+ * reads each batch once.
+ */
+import * as fs from 'node:fs';
+import * as arrow from 'apache-arrow';
+import { columnFromArrow } from '../../../core/column/arrow.js';
+import { Column, type Indices } from '../../../core/column/column.js';
+import { concatColumns } from '../../../core/column/concat.js';
+import { ScalarColumn, type ScalarValue } from '../../../core/column/scalar.js';
+import type { ScalarDType } from '../../../core/column/types.js';
+import { CorruptDataError, IndexOutOfRangeError } from '../../../core/errors.js';
+import { type BlockIndex, blockCount, decodeBlockIndex } from './block-index.js';
+import { crc32 } from './checksum.js';
+import { hex, openChecked, readAt, readVerified } from './file-io.js';
+import { dataPath } from './layout.js';
+import type { FileFragment } from './manifest.js';
+
+/** Decoded batches kept per column (about this many times 128 KiB). */
+const CACHED_BLOCKS = 32;
+/** Largest single read when adjacent batches are read together. */
+const MAX_READ_BYTES = 8 * 2 ** 20;
+/** A take that needs more than this share of all batches loads the whole column instead. */
+const WHOLE_LOAD_SHARE = 0.25;
+
+interface Part {
+  entry: FileFragment;
+  /** First row of this fragment in the column. */
+  start: number;
+  /** Id of its first block among the column's blocks. */
+  firstBlock: number;
+  /** Rows per block (a format 1 fragment is one block). */
+  rowsPerBlock: number;
+  blocks: number;
+  file: string;
+  /** Loaded on first use. */
+  index: BlockIndex | null;
+}
+
+export class MappedScalarColumn extends Column<ScalarValue> {
+  readonly type: { readonly kind: 'scalar'; readonly dtype: ScalarDType };
+  readonly length: number;
+  private readonly parts: Part[];
+  private readonly totalBlocks: number;
+  /** Decoded blocks by id, least recently used first. */
+  private readonly cache = new Map<number, ScalarColumn>();
+  /** The block of the last single-row read, so reading rows in order does not look each one up. */
+  private lastBlock: { first: number; column: ScalarColumn } | null = null;
+
+  /**
+   * `whole` loads the whole column (the lazy column's full load, which is kept): used for the null
+   * count and for takes that touch most blocks.
+   */
+  constructor(
+    private readonly root: string,
+    dtype: ScalarDType,
+    fragments: readonly FileFragment[],
+    private readonly whole: () => Column,
+  ) {
+    super();
+    this.type = { kind: 'scalar', dtype };
+    let start = 0;
+    let firstBlock = 0;
+    this.parts = fragments.map((entry) => {
+      const rowsPerBlock = entry.blocks?.rowsPerBlock ?? Math.max(1, entry.rows);
+      const blocks = entry.blocks ? blockCount(entry.rows, rowsPerBlock) : entry.rows > 0 ? 1 : 0;
+      const part: Part = {
+        entry,
+        start,
+        firstBlock,
+        rowsPerBlock,
+        blocks,
+        file: dataPath(root, entry.file.path),
+        index: null,
+      };
+      start += entry.rows;
+      firstBlock += blocks;
+      return part;
+    });
+    this.length = start;
+    this.totalBlocks = firstBlock;
+  }
+
+  get dtype(): ScalarDType {
+    return this.type.dtype;
+  }
+
+  get nullCount(): number {
+    return this.whole().nullCount;
+  }
+
+  isNull(i: number): boolean {
+    const [c, j] = this.locate(i);
+    return c.isNull(j);
+  }
+
+  getUnchecked(i: number): ScalarValue | null {
+    const [c, j] = this.locate(i);
+    return c.getUnchecked(j);
+  }
+
+  format(i: number): string {
+    const [c, j] = this.locate(i);
+    return c.format(j);
+  }
+
+  /** The rows at `indices` (-1 = null) as an in-memory column, reading only the blocks that hold them. */
+  take(indices: Indices): Column<ScalarValue> {
+    const n = indices.length;
+    const blockOf = new Int32Array(n);
+    const wanted = new Set<number>();
+    for (let k = 0; k < n; k++) {
+      const j = indices[k];
+      if (j === -1) {
+        blockOf[k] = -1;
+        continue;
+      }
+      if (!Number.isInteger(j) || j < 0 || j >= this.length) throw new IndexOutOfRangeError(j, this.length);
+      const b = this.blockOfRow(j);
+      blockOf[k] = b;
+      wanted.add(b);
+    }
+    if (wanted.size > 8 && wanted.size > WHOLE_LOAD_SHARE * this.totalBlocks)
+      return this.whole().take(indices) as Column<ScalarValue>;
+    const ids = [...wanted].sort((a, b) => a - b);
+    const columns = this.blocks(ids);
+    // Rows are taken from the concatenation of the blocks, in id order.
+    const base = new Map<number, number>();
+    let at = 0;
+    for (let q = 0; q < ids.length; q++) {
+      base.set(ids[q], at - this.firstRowOf(ids[q]));
+      at += columns[q].length;
+    }
+    const local = new Int32Array(n);
+    for (let k = 0; k < n; k++) local[k] = blockOf[k] === -1 ? -1 : base.get(blockOf[k])! + indices[k];
+    const joined = columns.length === 0 ? ScalarColumn.from([], this.dtype) : concatColumns(columns);
+    return joined.take(local) as Column<ScalarValue>;
+  }
+
+  /** The block holding row `i` and the row's position in it (the last one used is checked first). */
+  private locate(i: number): [ScalarColumn, number] {
+    const last = this.lastBlock;
+    if (last !== null && i >= last.first && i < last.first + last.column.length)
+      return [last.column, i - last.first];
+    const b = this.blockOfRow(i);
+    const column = this.blocks([b])[0];
+    const first = this.firstRowOf(b);
+    this.lastBlock = { first, column };
+    return [column, i - first];
+  }
+
+  private blockOfRow(i: number): number {
+    const p = this.parts[this.partOf(i)];
+    return p.firstBlock + Math.floor((i - p.start) / p.rowsPerBlock);
+  }
+
+  private firstRowOf(block: number): number {
+    const p = this.parts[this.partOfBlock(block)];
+    return p.start + (block - p.firstBlock) * p.rowsPerBlock;
+  }
+
+  /** Decoded blocks `ids` (ascending), from the cache or read (adjacent ones with one read). */
+  private blocks(ids: readonly number[]): ScalarColumn[] {
+    const out: ScalarColumn[] = new Array(ids.length);
+    let q = 0;
+    while (q < ids.length) {
+      const hit = this.cache.get(ids[q]);
+      if (hit !== undefined) {
+        this.cache.delete(ids[q]);
+        this.cache.set(ids[q], hit);
+        out[q++] = hit;
+        continue;
+      }
+      const part = this.parts[this.partOfBlock(ids[q])];
+      const first = ids[q] - part.firstBlock;
+      let last = first;
+      let r = q + 1;
+      if (part.entry.blocks) {
+        const index = this.index(part);
+        while (
+          r < ids.length &&
+          ids[r] === part.firstBlock + last + 1 &&
+          last + 1 < part.blocks &&
+          !this.cache.has(ids[r]) &&
+          index.offsets[last + 2] - index.offsets[first] <= MAX_READ_BYTES
+        ) {
+          last++;
+          r++;
+        }
+      }
+      const decoded = part.entry.blocks
+        ? readBlocks(part.file, part.entry, this.index(part), this.dtype, first, last)
+        : [loadWholeFragment(this.root, this.dtype, part.entry)];
+      for (let k = 0; k < decoded.length; k++) {
+        out[q + k] = decoded[k];
+        this.remember(part.firstBlock + first + k, decoded[k]);
+      }
+      q = r;
+    }
+    return out;
+  }
+
+  private remember(id: number, c: ScalarColumn) {
+    this.cache.set(id, c);
+    if (this.cache.size > CACHED_BLOCKS) this.cache.delete(this.cache.keys().next().value!);
+  }
+
+  private index(part: Part): BlockIndex {
+    part.index ??= loadBlockIndex(this.root, part.entry);
+    return part.index;
+  }
+
+  /** Index of the part that holds row `i` (binary search). */
+  private partOf(i: number): number {
+    return lastAtMost(this.parts, (p) => p.start, i);
+  }
+
+  private partOfBlock(b: number): number {
+    return lastAtMost(this.parts, (p) => p.firstBlock, b);
+  }
+}
+
+/** The last index of `parts` whose key is at most `x` (keys ascending). */
+function lastAtMost(parts: readonly Part[], key: (p: Part) => number, x: number): number {
+  let lo = 0;
+  let hi = parts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (key(parts[mid]) <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+/** The block index of a format 2 fragment, verified. */
+export function loadBlockIndex(root: string, entry: FileFragment): BlockIndex {
+  const b = entry.blocks!;
+  const file = dataPath(root, b.file.path);
+  const bytes = readVerified(file, b.file.bytes, b.file.crc32);
+  return decodeBlockIndex(bytes, file, blockCount(entry.rows, b.rowsPerBlock), entry.file.bytes);
+}
+
+/** A format 1 fragment (or any fragment, whole) as one column, checked against its file checksum. */
+export function loadWholeFragment(root: string, dtype: ScalarDType, f: FileFragment): ScalarColumn {
+  const file = dataPath(root, f.file.path);
+  let bytes: Uint8Array;
+  try {
+    bytes = readVerified(file, f.file.bytes, f.file.crc32);
+  } catch (e) {
+    // A damaged format 2 file is reported by the block that fails, so the rows can be named.
+    if (e instanceof CorruptDataError && f.blocks) throw findDamagedBlock(root, f) ?? e;
+    throw e;
+  }
+  const table = arrowTable(bytes, file);
+  if (!f.blocks) return decodeColumn(table, file, dtype, f.rows);
+  // The file was checked whole; its batches are decoded where they lie (values are not copied
+  // until the batches are joined).
+  // The index is checked too (it is small), so a damaged one is found by any read.
+  loadBlockIndex(root, f);
+  const rpb = f.blocks.rowsPerBlock;
+  const blocks = blockCount(f.rows, rpb);
+  if (table.batches.length !== blocks)
+    throw new CorruptDataError(file, `holds ${table.batches.length} record batches, expected ${blocks}`);
+  const parts = table.batches.map((batch, b) =>
+    decodeColumn(batch, file, dtype, Math.min(rpb, f.rows - b * rpb)),
+  );
+  return (parts.length === 1 ? parts[0] : concatColumns(parts)) as ScalarColumn;
+}
+
+/** Blocks `first..last` of a format 2 fragment, read with one positioned read and each verified. */
+function readBlocks(
+  file: string,
+  f: FileFragment,
+  index: BlockIndex,
+  dtype: ScalarDType,
+  first: number,
+  last: number,
+): ScalarColumn[] {
+  const from = index.offsets[first];
+  const to = index.offsets[last + 1];
+  const fd = openChecked(file, f.file.bytes);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(to - from);
+    readAt(fd, file, bytes, from);
+  } finally {
+    fs.closeSync(fd);
+  }
+  return decodeRunBlocks(bytes, from, index, file, f, dtype, first, last);
+}
+
+/**
+ * Check and decode blocks `first..last`, whose bytes (`bytes`, starting at file offset `from`) lie
+ * back to back: each against its CRC-32, then all as one Arrow stream behind the schema message.
+ */
+function decodeRunBlocks(
+  bytes: Uint8Array,
+  from: number,
+  index: BlockIndex,
+  file: string,
+  f: FileFragment,
+  dtype: ScalarDType,
+  first: number,
+  last: number,
+): ScalarColumn[] {
+  const rpb = f.blocks!.rowsPerBlock;
+  for (let b = first; b <= last; b++) {
+    const block = bytes.subarray(index.offsets[b] - from, index.offsets[b + 1] - from);
+    const actual = crc32(block);
+    if (actual !== index.crcs[1 + b]) throw blockDamage(file, f, b, actual, index.crcs[1 + b]);
+  }
+  // Schema, batches, end-of-stream marker: a fresh, 8-aligned buffer so values are viewed, not copied.
+  const s = index.schema.length;
+  const stream = new Uint8Array(s + bytes.length + 8);
+  stream.set(index.schema, 0);
+  stream.set(bytes, s);
+  new DataView(stream.buffer).setInt32(s + bytes.length, -1, true);
+  const batches = arrowTable(stream, file).batches;
+  if (batches.length !== last - first + 1)
+    throw new CorruptDataError(file, `blocks ${first} to ${last} hold ${batches.length} record batches`);
+  return batches.map((batch, k) => {
+    const b = first + k;
+    const rows = Math.min(rpb, f.rows - b * rpb);
+    return decodeColumn(batch, file, dtype, rows);
+  });
+}
+
+function arrowTable(bytes: Uint8Array, file: string): arrow.Table {
+  try {
+    return arrow.tableFromIPC(bytes);
+  } catch (e) {
+    throw new CorruptDataError(file, `not a readable Arrow IPC file (${(e as Error).message})`);
+  }
+}
+
+/** The one column of an Arrow table or batch, which must hold `rows` rows of `dtype`. */
+function decodeColumn(
+  t: arrow.Table | arrow.RecordBatch,
+  file: string,
+  dtype: ScalarDType,
+  rows: number,
+): ScalarColumn {
+  let col: Column;
+  try {
+    col = columnFromArrow(t.getChildAt(0)!, t.schema.fields[0]);
+  } catch (e) {
+    throw new CorruptDataError(file, `not a readable Arrow IPC file (${(e as Error).message})`);
+  }
+  if (!(col instanceof ScalarColumn) || col.dtype !== dtype || col.length !== rows)
+    throw new CorruptDataError(
+      file,
+      `holds ${col.length} rows of ${col.type.kind}, expected ${rows} of ${dtype}`,
+    );
+  return col;
+}
+
+function blockDamage(file: string, f: FileFragment, b: number, actual: number, expected: number) {
+  const rpb = f.blocks!.rowsPerBlock;
+  const r0 = b * rpb;
+  const r1 = Math.min(f.rows, r0 + rpb) - 1;
+  return new CorruptDataError(
+    file,
+    `block ${b} (rows ${r0} to ${r1} of this file) fails its checksum (crc32 ${hex(actual)}, expected ${hex(expected)})`,
+  );
+}
+
+/**
+ * Check every byte of a format 2 fragment's Arrow file against its block index: the head, each
+ * block and the tail. Returns the first damage found (naming the block), or null.
+ */
+export function findDamagedBlock(root: string, f: FileFragment): CorruptDataError | null {
+  const file = dataPath(root, f.file.path);
+  try {
+    const index = loadBlockIndex(root, f);
+    const fd = openChecked(file, f.file.bytes);
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(f.file.bytes);
+      readAt(fd, file, bytes, 0);
+    } finally {
+      fs.closeSync(fd);
+    }
+    const blocks = index.offsets.length - 1;
+    const head = crc32(bytes.subarray(0, index.offsets[0]));
+    if (head !== index.crcs[0])
+      return new CorruptDataError(file, `the Arrow file's head fails its checksum (crc32 ${hex(head)})`);
+    for (let b = 0; b < blocks; b++) {
+      const actual = crc32(bytes.subarray(index.offsets[b], index.offsets[b + 1]));
+      if (actual !== index.crcs[1 + b]) return blockDamage(file, f, b, actual, index.crcs[1 + b]);
+    }
+    const tail = crc32(bytes.subarray(index.offsets[blocks]));
+    if (tail !== index.crcs[blocks + 1])
+      return new CorruptDataError(file, `the Arrow file's footer fails its checksum (crc32 ${hex(tail)})`);
+    return null;
+  } catch (e) {
+    if (e instanceof CorruptDataError) return e;
+    throw e;
+  }
+}
