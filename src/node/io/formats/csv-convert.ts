@@ -13,8 +13,14 @@ import { ESCAPED, type FieldTable, lineAt, QUOTED } from './csv-scan.js';
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 const utf8 = new TextDecoder();
 
-/** What a CSV column becomes. */
-export type CsvColumnPlan = { kind: 'scalar'; dtype: ScalarDType } | { kind: 'json'; hint: ColumnTypeHint }; // object or tensor cells written as JSON text
+/**
+ * What a CSV column becomes: scalar values, or object / tensor cells written as JSON text. `given`
+ * marks a type the user passed: an inferred float64 column refuses an integer numeral it would
+ * round (beyond 2^53), a float64 the user asked for takes it rounded.
+ */
+export type CsvColumnPlan =
+  | { kind: 'scalar'; dtype: ScalarDType; given?: boolean }
+  | { kind: 'json'; hint: ColumnTypeHint };
 
 /** Where the fields of one batch are, for converters and their error messages. */
 export interface Batch {
@@ -252,10 +258,53 @@ const NUM = 1;
 const BOOL = 2;
 const DATE = 4;
 const TS = 8;
+/** Every numeral so far is an integer numeral that int64 holds (`INT64`), and int32 too (`INT32`). */
+const INT64 = 16;
+const INT32 = 32;
+
+/** An integer numeral beyond ±2^63: no integer type holds it (and float64 would round it). */
+const BEYOND_INT64 = 64;
+
+const INT32_DIGITS = ['2147483647', '2147483648'];
+const INT64_DIGITS = ['9223372036854775807', '9223372036854775808'];
 
 /**
- * The scalar type of column `col` over the batch's rows: float64 if every non-null field is a
- * number (integers too), else bool, date, timestamp, or string (also when all are null).
+ * What the numeral at bytes `[s, e)` is as an integer: 0 when it is no integer numeral
+ * (`[+-]?digits`; pandas reads `007` as 7 and `+5` as 5, `1.0` and `1e3` as floats), else
+ * `INT64 | INT32`, `INT64` or `BEYOND_INT64` for the narrowest type that holds it.
+ */
+function integerFit(b: Uint8Array, s: number, e: number): number {
+  let i = s;
+  const neg = b[i] === 45;
+  if (neg || b[i] === 43) i++;
+  if (i >= e) return 0;
+  for (let x = i; x < e; x++) if (b[x] < 48 || b[x] > 57) return 0;
+  while (i < e - 1 && b[i] === 48) i++; // leading zeros
+  const digits = e - i;
+  // Same length as the bound: compare digit by digit (|min| is one more than max).
+  const within = (bound: string) =>
+    digits < bound.length || (digits === bound.length && latin1(b, i, e) <= bound);
+  if (within(INT32_DIGITS[neg ? 1 : 0])) return INT64 | INT32;
+  if (within(INT64_DIGITS[neg ? 1 : 0])) return INT64;
+  return BEYOND_INT64;
+}
+
+/**
+ * Whether the integer numeral at bytes `[s, e)`, read as the float64 `v`, changed value: integers
+ * beyond 2^53 round to a neighbour (`9007199254740993` to `...992`). A numeral that is the float's
+ * own shortest form (`9223372036854776000`, as JavaScript and our writer print 2^63) reads back as
+ * written, so it is kept.
+ */
+function integerRounds(b: Uint8Array, s: number, e: number, v: number): boolean {
+  if (Number.isSafeInteger(v) || !Number.isFinite(v) || integerFit(b, s, e) === 0) return false;
+  const digits = latin1(b, b[s] === 43 || b[s] === 45 ? s + 1 : s, e).replace(/^0+(?=\d)/, '');
+  return BigInt(digits) !== BigInt(Math.abs(v)) && String(Math.abs(v)) !== digits;
+}
+
+/**
+ * The scalar type of column `col` over the batch's rows: int32 if every non-null field is an
+ * integer numeral that int32 holds, int64 if int64 holds them all, float64 if every field is a
+ * number, else bool, date, timestamp, or string (also when all are null).
  */
 export function inferDType(b: Batch, col: number): ScalarDType {
   return inferDTypeOrNull(b, col) ?? 'string';
@@ -263,7 +312,7 @@ export function inferDType(b: Batch, col: number): ScalarDType {
 
 /** As {@link inferDType}, but `null` when the batch has no non-null field in the column. */
 export function inferDTypeOrNull(b: Batch, col: number): ScalarDType | null {
-  let mask = NUM | BOOL | DATE | TS;
+  let mask = NUM | INT64 | INT32 | BOOL | DATE | TS;
   let seen = 0;
   const rows = batchRows(b);
   const { starts, ends } = b.table;
@@ -274,7 +323,8 @@ export function inferDTypeOrNull(b: Batch, col: number): ScalarDType | null {
     const s = starts[k];
     const e = ends[k];
     let m = 0;
-    if (mask & NUM && parseNumber(b.buf, s, e) !== null) m |= NUM;
+    if (mask & NUM && parseNumber(b.buf, s, e) !== null)
+      m |= NUM | (integerFit(b.buf, s, e) & (INT64 | INT32));
     if (mask & BOOL && parseBool(b.buf, s, e) >= 0) m |= BOOL;
     if (mask & (DATE | TS) && e - s >= 10) {
       if (mask & DATE && parseDate(b.buf, s, e) !== null) m |= DATE | TS;
@@ -284,6 +334,8 @@ export function inferDTypeOrNull(b: Batch, col: number): ScalarDType | null {
   }
   if (seen === 0) return null;
   if (mask === 0) return 'string';
+  if (mask & INT32) return 'int32';
+  if (mask & INT64) return 'int64';
   if (mask & NUM) return 'float64';
   if (mask & BOOL) return 'bool';
   if (mask & DATE) return 'date';
@@ -291,11 +343,14 @@ export function inferDTypeOrNull(b: Batch, col: number): ScalarDType | null {
 }
 
 /**
- * The inferred type that holds fields of both inferred types: date widens to timestamp (a
+ * The inferred type that holds fields of both inferred types: int32 widens to int64, integers to
+ * float64 (integer numerals that float64 would round are then refused), date to timestamp (a
  * `YYYY-MM-DD` field parses as a timestamp too); any other mix is string.
  */
 export function widenDType(a: ScalarDType, b: ScalarDType): ScalarDType {
   if (a === b) return a;
+  const numeric = (t: ScalarDType) => t === 'int32' || t === 'int64' || t === 'float64';
+  if (numeric(a) && numeric(b)) return a === 'float64' || b === 'float64' ? 'float64' : 'int64';
   if ((a === 'date' || a === 'timestamp') && (b === 'date' || b === 'timestamp')) return 'timestamp';
   return 'string';
 }
@@ -318,22 +373,14 @@ export function convertColumn(b: Batch, col: number, name: string, plan: CsvColu
   if (plan.dtype === 'string') return convertStrings(b, col);
   const n = batchRows(b);
   const { starts, ends } = b.table;
-  const { values, parse } = fieldParser(b.buf, plan.dtype, n);
+  const { values, parse } = fieldParser(b.buf, plan.dtype, n, plan.given ?? false);
   let validity: Uint8Array | null = null;
   for (let r = 0; r < n; r++) {
     const k = fieldIndex(b, r, col);
     if (isNullField(b, k)) validity = markNull(validity, n, r);
     else {
-      const expected = parse(r, starts[k], ends[k]);
-      if (expected !== null)
-        fail(
-          b,
-          r,
-          col,
-          name,
-          expected,
-          `pass { types: { ${JSON.stringify(name)}: 'string' } } to read this column as text`,
-        );
+      const problem = parse(r, starts[k], ends[k]);
+      if (problem !== null) fail(b, r, col, name, problem, typeAdvice(name, plan.dtype, problem));
     }
   }
   return new ScalarColumn(plan.dtype, n, { values, validity });
@@ -409,11 +456,23 @@ function convertStrings(b: Batch, col: number): ScalarColumn {
  */
 type FieldParse = (r: number, s: number, e: number) => string | null;
 
+const ROUNDS = 'an integer that float64 holds exactly (beyond 2^53 integers round)';
+
+/** What to pass to read a field that did not fit `dtype`. */
+function typeAdvice(name: string, dtype: ScalarDType, problem: string): string {
+  const as = (t: string) => `{ types: { ${JSON.stringify(name)}: '${t}' } }`;
+  if (problem === ROUNDS) return `pass ${as('float64')} to round it, or ${as('string')} to keep the text`;
+  if (dtype === 'int32' && problem.startsWith('an integer from'))
+    return `pass ${as('int64')} for larger integers, or ${as('string')} to read this column as text`;
+  return `pass ${as('string')} to read this column as text`;
+}
+
 /** The values buffer of an `n`-row column of a fixed-width `dtype`, and the parser that fills it. */
 function fieldParser(
   buf: Uint8Array,
   dtype: Exclude<ScalarDType, 'string'>,
   n: number,
+  mayRound: boolean,
 ): { values: ScalarValues; parse: FieldParse } {
   switch (dtype) {
     case 'bool': {
@@ -450,7 +509,7 @@ function fieldParser(
       const out = new BigInt64Array(n);
       const parse: FieldParse = (r, s, e) => {
         const text = latin1(buf, s, e);
-        if (!/^[+-]?\d{1,19}$/.test(text)) return 'an integer';
+        if (!/^[+-]?\d+$/.test(text)) return 'an integer';
         const v = BigInt(text);
         if (v !== BigInt.asIntN(64, v)) return 'a 64-bit integer';
         out[r] = v;
@@ -474,6 +533,7 @@ function fieldParser(
           return `a number within ${dtype}'s range`;
         if (range !== null && (!Number.isInteger(v) || v < range[0] || v > range[1]))
           return `an integer from ${range[0]} to ${range[1]} (${dtype})`;
+        if (dtype === 'float64' && !mayRound && integerRounds(buf, s, e, v)) return ROUNDS;
         out[r] = v;
         return null;
       };

@@ -122,11 +122,14 @@ export class CsvParser {
   /**
    * @param widen infer each batch's types and widen across batches instead of keeping the first
    *   batch's types (frames then may differ in type; {@link readCsv} reconciles them).
+   * @param inferredTypes types inferred by an earlier pass over the file, used as inferred ones
+   *   (an inferred float64 still refuses integers it would round, a type the user gives does not).
    */
   constructor(
     readonly file: string,
     private readonly options: CsvReadOptions = {},
     private readonly widen = false,
+    private readonly inferredTypes?: ReadonlyMap<string, ScalarDType>,
   ) {
     this.delimiter = singleByte(options.delimiter, ',', 'delimiter');
     this.quote = singleByte(options.quote, '"', 'quote');
@@ -238,8 +241,8 @@ export class CsvParser {
 
   private planOf(name: string, inferred: () => ScalarDType): CsvColumnPlan {
     const hint = normalizeTypeHint(ownValue(this.options.types, name));
-    if (hint === undefined) return { kind: 'scalar', dtype: inferred() };
-    if (hint.kind === 'scalar') return { kind: 'scalar', dtype: hint.dtype };
+    if (hint === undefined) return { kind: 'scalar', dtype: this.inferredTypes?.get(name) ?? inferred() };
+    if (hint.kind === 'scalar') return { kind: 'scalar', dtype: hint.dtype, given: true };
     return { kind: 'json', hint };
   }
 
@@ -249,7 +252,11 @@ export class CsvParser {
       this.plans = this.selected().map(({ name, field }) => ({
         name,
         field,
-        plan: this.planOf(name, () => inferDType(batch, field)),
+        // Later batches may hold larger integers than the first: stream them as int64.
+        plan: this.planOf(name, () => {
+          const dtype = inferDType(batch, field);
+          return dtype === 'int32' ? 'int64' : dtype;
+        }),
       }));
     const cols = new Map<string, Column>();
     for (const { name, field, plan } of this.plans) cols.set(name, convertColumn(batch, field, name, plan));
@@ -267,8 +274,10 @@ export class CsvParser {
         let dtype = seen ?? here ?? 'string';
         if (here !== null && seen !== undefined && here !== seen) {
           dtype = widenDType(seen, here);
-          // Earlier non-null values took a type whose text is lost when recast to string.
-          if (dtype !== seen && !(seen === 'date' && dtype === 'timestamp')) this.lossyWidening = true;
+          // Earlier non-null values took a type they cannot be recast from exactly (to string: their
+          // text is lost; int64 to float64: whether they round must be checked on their text).
+          // Concatenation recasts date to timestamp and int32 to int64 or float64 exactly.
+          if (dtype !== seen && !losslessWidening(seen, dtype)) this.lossyWidening = true;
         }
         if (here !== null) this.seenTypes.set(name, dtype);
         plan = { kind: 'scalar', dtype };
@@ -287,6 +296,12 @@ export class CsvParser {
     }
     return new DataFrame(cols);
   }
+}
+
+function losslessWidening(from: ScalarDType, to: ScalarDType): boolean {
+  return (
+    (from === 'date' && to === 'timestamp') || (from === 'int32' && (to === 'int64' || to === 'float64'))
+  );
 }
 
 /**
@@ -332,16 +347,21 @@ export async function readCsv(path: string, options: CsvReadOptions = {}): Promi
   const parser = new CsvParser(path, options, true);
   const frames: DataFrame[] = [];
   for await (const f of parseFileBatches(parser, path, options)) frames.push(f);
-  if (parser.lossyWidening) {
-    // Read again with the final types, so every field is converted from its own text.
-    const types = { ...Object.fromEntries(parser.seenTypes), ...options.types };
-    return readCsv(path, { ...options, types });
-  }
+  if (!parser.lossyWidening) return joinWidened(frames, parser.seenTypes);
+  // Read again with the final types, so every field is converted from its own text.
+  const again = new CsvParser(path, options, false, parser.seenTypes);
+  const parts: DataFrame[] = [];
+  for await (const f of parseFileBatches(again, path, options)) parts.push(f);
+  return parts.length === 1 ? parts[0] : DataFrame.concat(parts);
+}
+
+/** Frames of a widening parse as one frame (concatenation recasts int32 and dates exactly). */
+function joinWidened(frames: DataFrame[], seenTypes: ReadonlyMap<string, ScalarDType>): DataFrame {
   if (frames.length === 1) return frames[0];
   // Columns that were all null in a batch took a placeholder type: give them the final one.
   const aligned = frames.map((f) => {
     let out = f;
-    for (const [name, dtype] of parser.seenTypes) {
+    for (const [name, dtype] of seenTypes) {
       const c = f.column(name);
       if (c.kind === 'scalar' && (c as ScalarColumn).dtype !== dtype && c.nullCount === c.length)
         out = out.withColumn(name, ScalarColumn.from(new Array(c.length).fill(null), dtype));
@@ -357,15 +377,20 @@ export function parseCsv(
   options: CsvReadOptions & { file?: string } = {},
 ): DataFrame {
   const file = options.file ?? '<csv text>';
-  const parser = new CsvParser(file, options);
   let bytes: Uint8Array;
   if (typeof input === 'string') bytes = encoder.encode(input);
   else {
     const text = new Utf8Transcoder(file, textEncoding(options.encoding));
     bytes = concatBytes(text.push(input), text.finish());
   }
-  const frames = [parser.push(bytes), parser.finish()].filter((f): f is DataFrame => f !== null);
-  return frames.length === 1 ? frames[0] : DataFrame.concat(frames);
+  // A last record without a line end comes as a second batch: infer over both, as readCsv does.
+  const parse = (parser: CsvParser) =>
+    [parser.push(bytes), parser.finish()].filter((f): f is DataFrame => f !== null);
+  const parser = new CsvParser(file, options, true);
+  const frames = parse(parser);
+  if (!parser.lossyWidening) return joinWidened(frames, parser.seenTypes);
+  const parts = parse(new CsvParser(file, options, false, parser.seenTypes));
+  return parts.length === 1 ? parts[0] : DataFrame.concat(parts);
 }
 
 // ---- writing ----
