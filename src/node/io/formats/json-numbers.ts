@@ -73,7 +73,10 @@ export function parseJsonExact(text: string, file: string, firstLine: number): E
   const escaped = `\\u${marker.charCodeAt(0).toString(16).padStart(4, '0')}`;
   const parts: string[] = [];
   let at = 0;
-  for (const [s, e] of exact) parts.push(text.slice(at, s), `"${escaped}${text.slice(s, e)}"`), (at = e);
+  for (const [s, e] of exact) {
+    parts.push(text.slice(at, s), `"${escaped}${text.slice(s, e)}"`);
+    at = e;
+  }
   parts.push(text.slice(at));
   let value: unknown;
   try {

@@ -12,7 +12,7 @@
  * await writeJsonLines(df, 'out.jsonl');
  */
 import type { Column } from '../../../core/column/column.js';
-import { type ColumnTypeHint, column, normalizeTypeHint } from '../../../core/column/infer.js';
+import { type ColumnTypeHint, normalizeTypeHint } from '../../../core/column/infer.js';
 import { ScalarColumn } from '../../../core/column/scalar.js';
 import { TensorColumn } from '../../../core/column/tensor.js';
 import { InvalidArgumentError, ParseError, TesseraError } from '../../../core/errors.js';
