@@ -5,10 +5,16 @@
  * Reading streams the file in chunks of `batchBytes`, so files larger than memory can be read batch
  * by batch with {@link readCsvBatches}; memory is bounded by one chunk and its columns. Column types
  * are inferred from the data:
- * - every non-null field a number (integer or not, `NaN`, `Infinity`) → `float64` (integers are
- *   exact up to 2^53; JavaScript numbers, as `DataFrame.fromRecords` does; ask for `int32`/`int64`
- *   with `types`; a numeral beyond the type's range, like `1.8e309`, is a {@link ParseError}, not
- *   Infinity);
+ * - every non-null field an integer numeral (`[+-]digits`: `007` is 7, `+5` is 5, `-0` is 0, as
+ *   pandas reads them) → `int32` when int32 holds every value, else `int64` (exact, as bigints);
+ *   nulls are held in the validity mask, so an integer column with nulls stays an integer column
+ *   (pandas makes it float64). {@link readCsvBatches} streams integers as `int64`, since a later
+ *   batch may hold larger ones than the first;
+ * - every non-null field a number (`1.5`, `1.0`, `1e3`, `NaN`, `Infinity`) → `float64`. An integer
+ *   numeral in it that float64 would round (beyond 2^53, like `9007199254740993`) is a
+ *   {@link ParseError} naming the line and column: pass `types: { col: 'float64' }` to round it, or
+ *   `'string'` to keep the text. A numeral beyond the type's range, like `1.8e309`, is a
+ *   ParseError, not Infinity;
  * - `true`/`false` (any case) → `bool`; `YYYY-MM-DD` → `date`; ISO date-times → `timestamp` (UTC
  *   unless the text has an offset); anything else → `string`; a column with only nulls → `string`.
  * {@link readCsv} infers over the whole file: when a later batch does not fit a column's type, the

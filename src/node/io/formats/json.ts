@@ -1,10 +1,16 @@
 /**
  * JSON import and export: a JSON array of records (`[{...}, ...]`) and JSON lines (one record per
- * line). Records become columns as in `DataFrame.fromRecords` (numbers → float64, strings, booleans,
- * equal-shape number arrays → tensor, anything else → object), and string columns whose every value
- * is an ISO date (`YYYY-MM-DD`) or date-time become date / timestamp columns (`dates: false` keeps
- * them as text). Writing gives tensor cells as (nested) arrays, dates as `YYYY-MM-DD`, timestamps
- * as ISO text, int64 as numbers (as strings beyond 2^53), and NaN/±Infinity as null (JSON has none).
+ * line). Records become columns, no number changed on the way (see json-numbers.ts): numbers that
+ * are all integers → int32 when int32 holds them, else int64 (exact beyond 2^53; streamed batches:
+ * int64), other numbers → float64 (an integer beyond 2^53 among them is a ParseError, as float64
+ * would round it), strings, booleans, equal-shape number arrays → float64 tensor (int64 when they
+ * hold integers beyond 2^53 and no fraction; float32 only with `types`), anything else → object
+ * (whose cells hold what JSON.parse gives: numbers beyond 2^53 inside them round, as in
+ * JavaScript). String columns whose every value is an ISO date (`YYYY-MM-DD`) or date-time become
+ * date / timestamp columns (`dates: false` keeps them as text). Writing gives tensor cells as
+ * (nested) arrays, dates as `YYYY-MM-DD`, timestamps as ISO text, int64 as exact numerals (and
+ * {@link jsonRecords}, whose values are JavaScript's, as strings beyond 2^53), and NaN/±Infinity
+ * as null (JSON has none).
  *
  * @example
  * const cars = await readJson('cars.json');
