@@ -26,9 +26,16 @@ const tmp = tempDir('tessera-integers-');
 const pandas = needs('pandas');
 
 /** A Python script's JSON output. */
-function python(script: string, ...args: string[]): any {
-  return JSON.parse(execFileSync(PYTHON, ['-c', script, ...args]).toString());
+function python<T>(script: string, ...args: string[]): T {
+  return JSON.parse(execFileSync(PYTHON, ['-c', script, ...args]).toString()) as T;
 }
+
+/** Cells as the reference gives them: ints as decimal text, floats as repr, null for a null. */
+type Cells = (string | null)[];
+type Reference = Record<string, { dtype: string; pandas: Cells; python: Cells }>;
+
+/** pandas' and Python's reading of a CSV or JSON-lines file (see {@link REFERENCE}). */
+const reference = (file: string, kind: 'csv' | 'json') => python<Reference>(REFERENCE, file, kind);
 
 /**
  * Per column: pandas' dtype, pandas' values (ints as decimal text, floats as repr, NaN as null), and
@@ -96,7 +103,7 @@ pandas.describe('integer columns against pandas and Python', () => {
   pandas.it('CSV: int32 / int64 as pandas infers int64, values exact, nulls kept as nulls', async () => {
     const file = tmp();
     fs.writeFileSync(file, `${CSV}\n`);
-    const ref = python(REFERENCE, file, 'csv');
+    const ref = reference(file, 'csv');
     const df = await readCsv(file);
     expect(df.columnNames).toEqual(Object.keys(ref));
     for (const name of df.columnNames) {
@@ -104,7 +111,7 @@ pandas.describe('integer columns against pandas and Python', () => {
       if (dtype === 'int64') {
         expect([name, dtypeOf(df, name)]).toEqual([name, integerDType(values)]);
         expect(texts(df, name)).toEqual(values);
-      } else if (exact.every((v: string | null) => v === null || /^-?\d+$/.test(v))) {
+      } else if (exact.every((v) => v === null || /^-?\d+$/.test(v))) {
         // pandas gives float64 to integer columns with nulls (rounding 9007199254740993); Python's
         // ints are the reference there, and the column stays an integer one.
         expect([name, dtype]).toEqual([name, 'float64']);
@@ -128,7 +135,7 @@ pandas.describe('integer columns against pandas and Python', () => {
       const df = await readCsv(file);
       const csvOut = tmp();
       await writeCsv(df, csvOut);
-      const back = python(REFERENCE, csvOut, 'csv');
+      const back = reference(csvOut, 'csv');
       expect(back.id.pandas).toEqual([
         '9007199254740993',
         '-9007199254740993',
@@ -138,14 +145,12 @@ pandas.describe('integer columns against pandas and Python', () => {
       expect(back.big_with_nulls.python).toEqual(['9007199254740993', null, '-9223372036854775808', '1']);
       const jsonOut = tmp();
       await writeJson(df, jsonOut);
-      const records = python(
+      const records = python<Record<string, unknown>[]>(
         `import json, sys; print(json.dumps([{k: str(v) if isinstance(v, int) else v for k, v in r.items()} for r in json.load(open(sys.argv[1]))]))`,
         jsonOut,
       );
-      expect(records.map((r: Record<string, unknown>) => r.id)).toEqual(back.id.pandas);
-      expect(records.map((r: Record<string, unknown>) => r.big_with_nulls)).toEqual(
-        back.big_with_nulls.python,
-      );
+      expect(records.map((r) => r.id)).toEqual(back.id.pandas);
+      expect(records.map((r) => r.big_with_nulls)).toEqual(back.big_with_nulls.python);
     },
   );
 
@@ -155,7 +160,7 @@ pandas.describe('integer columns against pandas and Python', () => {
       const file = tmp();
       fs.writeFileSync(file, 'a,x\n1.5,p\n9007199254740993,q\n');
       // pandas reads the column as float64 and rounds the integer: the silent change refused here.
-      const ref = python(REFERENCE, file, 'csv');
+      const ref = reference(file, 'csv');
       expect(ref.a.pandas).toEqual(['1.5', '9007199254740992.0']);
       const e = await parseErrorOf(readCsv(file));
       expect([e.file, e.line]).toEqual([file, 3]);
@@ -177,7 +182,7 @@ pandas.describe('integer columns against pandas and Python', () => {
         '{"id": 9007199254740995, "n": 2147483647, "big": 0, "f": -1.5, "v": [0.3, -16777219], "nul": -1}',
       ];
       fs.writeFileSync(file, `${lines.join('\n')}\n`);
-      const ref = python(REFERENCE, file, 'json');
+      const ref = reference(file, 'json');
       const df = await readJsonLines(file);
       for (const name of ['id', 'n', 'big']) {
         expect([name, ref[name].dtype]).toEqual([name, 'int64']);
@@ -197,7 +202,7 @@ pandas.describe('integer columns against pandas and Python', () => {
           .column('v')
           .toArray()
           .map((r) => Array.from(r as Float64Array)),
-      ).toEqual(ref.v.python.map((r: string[]) => r.map(Number)));
+      ).toEqual((ref.v.python as unknown as string[][]).map((r) => r.map(Number)));
     },
   );
 
@@ -211,7 +216,7 @@ pandas.describe('integer columns against pandas and Python', () => {
       );
       const out = tmp();
       await writeJsonLines(await readJsonLines(file), out);
-      const same = python(
+      const same = python<boolean>(
         `import json, sys
 a = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 b = [json.loads(l) for l in open(sys.argv[2]) if l.strip()]
@@ -228,7 +233,7 @@ print(json.dumps(a == b and all(type(x['id']) is int for x in b)))`,
     async () => {
       const file = tmp();
       fs.writeFileSync(file, '{"a": 1.5}\n{"a": 2}\n{"a": 9007199254740993}\n');
-      const ref = python(REFERENCE, file, 'json');
+      const ref = reference(file, 'json');
       expect(ref.a.pandas).toEqual(['1.5', '2.0', '9007199254740992.0']);
       const e = await parseErrorOf(readJsonLines(file));
       expect([e.file, e.line]).toEqual([file, 3]);
@@ -247,7 +252,7 @@ describe('sums of int32 columns', () => {
   pandas.it('do not overflow (pandas sums int64)', async () => {
     const file = tmp();
     fs.writeFileSync(file, 'g,a\nx,2147483647\nx,2147483647\ny,-2147483648\ny,-2147483648\n');
-    const ref = python(
+    const ref = python<{ total: number; groups: Record<string, number> }>(
       `import sys, json, pandas as pd
 df = pd.read_csv(sys.argv[1])
 print(json.dumps({'total': int(df['a'].sum()), 'groups': {k: int(v) for k, v in df.groupby('g')['a'].sum().items()}}))`,
