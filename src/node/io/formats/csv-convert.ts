@@ -4,11 +4,12 @@
  */
 import { bitmapBytes, markNull } from '../../../core/column/bitmap.js';
 import type { Column } from '../../../core/column/column.js';
-import { type ColumnTypeHint, column } from '../../../core/column/infer.js';
+import type { ColumnTypeHint } from '../../../core/column/infer.js';
 import { allocateFixed, DAY_MS, ScalarColumn, type ScalarValues } from '../../../core/column/scalar.js';
 import type { ScalarDType } from '../../../core/column/types.js';
 import { ParseError, TesseraError } from '../../../core/errors.js';
 import { ESCAPED, type FieldTable, lineAt, QUOTED } from './csv-scan.js';
+import { type ExactJson, float64Rounds, parseJsonExact, typedJsonColumn } from './json-numbers.js';
 
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 const utf8 = new TextDecoder();
@@ -290,15 +291,12 @@ function integerFit(b: Uint8Array, s: number, e: number): number {
 }
 
 /**
- * Whether the integer numeral at bytes `[s, e)`, read as the float64 `v`, changed value: integers
- * beyond 2^53 round to a neighbour (`9007199254740993` to `...992`). A numeral that is the float's
- * own shortest form (`9223372036854776000`, as JavaScript and our writer print 2^63) reads back as
- * written, so it is kept.
+ * Whether the integer numeral at bytes `[s, e)`, read as the float64 `v`, changed value (see
+ * {@link float64Rounds}).
  */
 function integerRounds(b: Uint8Array, s: number, e: number, v: number): boolean {
   if (Number.isSafeInteger(v) || !Number.isFinite(v) || integerFit(b, s, e) === 0) return false;
-  const digits = latin1(b, b[s] === 43 || b[s] === 45 ? s + 1 : s, e).replace(/^0+(?=\d)/, '');
-  return BigInt(digits) !== BigInt(Math.abs(v)) && String(Math.abs(v)) !== digits;
+  return float64Rounds(BigInt(latin1(b, b[s] === 43 ? s + 1 : s, e)));
 }
 
 /**
@@ -386,24 +384,36 @@ export function convertColumn(b: Batch, col: number, name: string, plan: CsvColu
   return new ScalarColumn(plan.dtype, n, { values, validity });
 }
 
-/** Object or tensor cells, written as JSON text. */
+/**
+ * Object or tensor cells, written as JSON text, read as the JSON readers read a field: numbers
+ * unchanged (integers beyond 2^53 exact, a tensor without a dtype float64).
+ */
 function convertJson(b: Batch, col: number, name: string, hint: ColumnTypeHint): Column {
   const n = batchRows(b);
   const values = new Array<unknown>(n);
+  const bigintLines = new Map<string, number>();
+  const lineOf = (r: number) => lineAt(b.buf, b.table.recordStarts[b.firstRecord + r], b.baseLine);
   for (let r = 0; r < n; r++) {
     const k = fieldIndex(b, r, col);
     if (isNullField(b, k)) values[r] = null;
     else {
+      let parsed: ExactJson;
       try {
-        values[r] = JSON.parse(fieldText(b, k));
-      } catch {
+        parsed = parseJsonExact(fieldText(b, k), b.file, 1);
+      } catch (e) {
+        if (e instanceof ParseError)
+          throw new ParseError(b.file, lineOf(r) + (e.line ?? 1) - 1, `column "${name}": ${e.detail}`);
         fail(b, r, col, name, 'a JSON value', 'object and tensor cells are read as JSON text');
       }
+      values[r] = parsed.value;
+      for (const digits of parsed.bigintLines.keys())
+        if (!bigintLines.has(digits)) bigintLines.set(digits, lineOf(r));
     }
   }
   try {
-    return column(values, hint);
+    return typedJsonColumn(name, values, hint, { file: b.file, bigintLines, firstLine: null }, true);
   } catch (e) {
+    if (e instanceof ParseError) throw e;
     if (e instanceof TesseraError)
       throw new ParseError(b.file, null, `column "${name}" does not fit its type: ${e.message}`);
     throw e;

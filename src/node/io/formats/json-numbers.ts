@@ -179,7 +179,8 @@ export function typedJsonColumn(
     const leaves = arrayLeaves(values);
     const dtype = type.dtype ?? (leaves?.bigint && leaves.integers ? 'int64' : 'float64');
     if (dtype === 'int64' || !leaves?.bigint) return column(values, { ...type, dtype });
-    if (!given) refuseRounding(name, values, source);
+    // float64 chosen here, not asked for: an integer it would round is refused.
+    if (!given || type.dtype === undefined) refuseRounding(name, values, source);
     return column(values.map(bigintsAsNumbers), { ...type, dtype });
   }
   if (!given && (type.dtype === 'float64' || type.dtype === 'float32')) refuseRounding(name, values, source);

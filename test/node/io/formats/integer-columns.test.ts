@@ -248,6 +248,43 @@ print(json.dumps(a == b and all(type(x['id']) is int for x in b)))`,
   );
 });
 
+pandas.describe('tensor cells of CSV files (JSON text)', () => {
+  /** Each cell of column v as Python's json.loads reads it, numbers as text. */
+  const cells = (file: string) =>
+    python<string[][]>(
+      `import csv, json, sys; print(json.dumps([[str(x) for x in json.loads(r['v'])] for r in csv.DictReader(open(sys.argv[1], newline=''))]))`,
+      file,
+    );
+
+  pandas.it('read as float64 (int64 for integers beyond 2^53) unless float32 is asked for', async () => {
+    const file = tmp();
+    fs.writeFileSync(file, 'v\n"[16777217, 0.1]"\n"[-3, 2.5]"\n');
+    const df = await readCsv(file, { types: { v: 'tensor' } });
+    expect(df.column('v').type).toEqual({ kind: 'tensor', dtype: 'float64', shape: [2] });
+    expect(
+      df
+        .column('v')
+        .toArray()
+        .map((r) => Array.from(r as Float64Array)),
+    ).toEqual(cells(file).map((r) => r.map(Number)));
+    const ids = tmp();
+    fs.writeFileSync(ids, 'v\n"[9007199254740993, 2]"\n"[-9007199254740993, 0]"\n');
+    const exact = await readCsv(ids, { types: { v: 'tensor' } });
+    expect(
+      exact
+        .column('v')
+        .toArray()
+        .map((r) => Array.from(r as BigInt64Array, String)),
+    ).toEqual(cells(ids));
+    const mixed = tmp();
+    fs.writeFileSync(mixed, 'v\n"[1, 2]"\n"[9007199254740993, 0.5]"\n');
+    const e = await parseErrorOf(readCsv(mixed, { types: { v: 'tensor' } }));
+    expect([e.file, e.line]).toEqual([mixed, 3]);
+    const f32 = await readCsv(file, { types: { v: { kind: 'tensor', dtype: 'float32' } } });
+    expect(Array.from(f32.column('v').get(0) as Float32Array)).toEqual([16777216, Math.fround(0.1)]);
+  });
+});
+
 describe('sums of int32 columns', () => {
   pandas.it('do not overflow (pandas sums int64)', async () => {
     const file = tmp();
