@@ -12,6 +12,7 @@ import { ESCAPED, type FieldTable, lineAt, QUOTED } from './csv-scan.js';
 import { type ExactJson, float64Rounds, parseJsonExact, typedJsonColumn } from './json-numbers.js';
 
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const utf8 = new TextDecoder();
 
 /**
@@ -281,13 +282,19 @@ function integerFit(b: Uint8Array, s: number, e: number): number {
   if (i >= e) return 0;
   for (let x = i; x < e; x++) if (b[x] < 48 || b[x] > 57) return 0;
   while (i < e - 1 && b[i] === 48) i++; // leading zeros
-  const digits = e - i;
-  // Same length as the bound: compare digit by digit (|min| is one more than max).
-  const within = (bound: string) =>
-    digits < bound.length || (digits === bound.length && latin1(b, i, e) <= bound);
-  if (within(INT32_DIGITS[neg ? 1 : 0])) return INT64 | INT32;
-  if (within(INT64_DIGITS[neg ? 1 : 0])) return INT64;
+  if (digitsWithin(b, i, e, INT32_DIGITS[neg ? 1 : 0])) return INT64 | INT32;
+  if (digitsWithin(b, i, e, INT64_DIGITS[neg ? 1 : 0])) return INT64;
   return BEYOND_INT64;
+}
+
+/** Whether the digits `[s, e)` (no leading zeros) are at most `bound` (|min| is one more than max). */
+function digitsWithin(b: Uint8Array, s: number, e: number, bound: string): boolean {
+  if (e - s !== bound.length) return e - s < bound.length;
+  for (let k = 0; k < bound.length; k++) {
+    const d = b[s + k] - bound.charCodeAt(k);
+    if (d !== 0) return d < 0;
+  }
+  return true;
 }
 
 /**
@@ -517,12 +524,20 @@ function fieldParser(
     }
     case 'int64': {
       const out = new BigInt64Array(n);
+      // Below 2^53 the float is exact: its two 32-bit halves are written without making a bigint.
+      const halves = LITTLE_ENDIAN ? new Int32Array(out.buffer) : null;
       const parse: FieldParse = (r, s, e) => {
-        const text = latin1(buf, s, e);
-        if (!/^[+-]?\d+$/.test(text)) return 'an integer';
-        const v = BigInt(text);
-        if (v !== BigInt.asIntN(64, v)) return 'a 64-bit integer';
-        out[r] = v;
+        const fit = integerFit(buf, s, e);
+        if (fit === 0) return 'an integer';
+        if (fit === BEYOND_INT64) return 'a 64-bit integer';
+        const v = parseNumber(buf, s, e) as number;
+        if (!Number.isSafeInteger(v)) out[r] = BigInt(latin1(buf, buf[s] === 43 ? s + 1 : s, e));
+        else if (halves === null) out[r] = BigInt(v);
+        else {
+          const high = Math.floor(v / 2 ** 32);
+          halves[2 * r] = (v - high * 2 ** 32) | 0;
+          halves[2 * r + 1] = high;
+        }
         return null;
       };
       return { values: out, parse };
