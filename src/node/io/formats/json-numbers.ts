@@ -128,6 +128,8 @@ export interface JsonSource {
   bigintLines: ReadonlyMap<string, number>;
   /** Line of the first record, when nothing more precise is known. */
   firstLine: number | null;
+  /** Line of each value's record, where known (JSON lines, CSV rows). */
+  rowLine?: (row: number) => number;
 }
 
 /**
@@ -248,12 +250,12 @@ function refuseRounding(name: string, values: readonly unknown[], source: JsonSo
       }
     return null;
   };
-  for (const v of values) {
-    const hit = find(v);
+  for (let row = 0; row < values.length; row++) {
+    const hit = find(values[row]);
     if (hit !== null)
       throw new ParseError(
         source.file,
-        source.bigintLines.get(hit.toString()) ?? source.firstLine,
+        source.rowLine?.(row) ?? source.bigintLines.get(hit.toString()) ?? source.firstLine,
         `column "${name}": the integer ${hit} would round in a float64 column (it holds numbers that are not integers, and float64 is exact only to 2^53); pass { types: { ${JSON.stringify(name)}: 'float64' } } to round it, or write the value as a string to keep it`,
       );
   }

@@ -103,9 +103,18 @@ export function parseJson(text: string, options: JsonReadOptions & { file?: stri
 /** The JSON-lines file at `path` as one frame (all records are read before inference). */
 export async function readJsonLines(path: string, options: JsonReadOptions = {}): Promise<DataFrame> {
   const records: Row[] = [];
+  const lines: number[] = [];
   const bigintLines = new Map<string, number>();
-  for await (const { record } of jsonLines(path, options, bigintLines)) records.push(record);
-  return framesFromRecords(records, options, { file: path, bigintLines, firstLine: null });
+  for await (const { record, line } of jsonLines(path, options, bigintLines)) {
+    records.push(record);
+    lines.push(line);
+  }
+  return framesFromRecords(records, options, {
+    file: path,
+    bigintLines,
+    firstLine: null,
+    rowLine: (r) => lines[r],
+  });
 }
 
 /**
@@ -121,10 +130,16 @@ export async function* readJsonLinesBatches(
   let schema: { names: string[]; types: Record<string, ColumnTypeHint> } | null = null;
   let records: Row[] = [];
   let lines: number[] = [];
-  let bigintLines = new Map<string, number>();
+  const bigintLines = new Map<string, number>();
   const flush = (): DataFrame => {
     let frame: DataFrame;
-    const source = { file: path, bigintLines, firstLine: lines[0] ?? null };
+    const batchLines = lines;
+    const source = {
+      file: path,
+      bigintLines,
+      firstLine: lines[0] ?? null,
+      rowLine: (r: number) => batchLines[r],
+    };
     if (schema === null) {
       // Integers as int64: a later batch may hold larger ones than the first.
       frame = framesFromRecords(records, options, source, { wideIntegers: true });
@@ -149,7 +164,7 @@ export async function* readJsonLinesBatches(
     }
     records = [];
     lines = [];
-    bigintLines = new Map();
+    bigintLines.clear();
     return frame;
   };
   for await (const { record, line } of jsonLines(path, options, bigintLines)) {

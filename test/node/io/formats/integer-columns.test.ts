@@ -13,6 +13,7 @@ import {
   formatCsv,
   readCsv,
   readJsonLines,
+  readJsonLinesBatches,
   ScalarColumn,
   writeCsv,
   writeJson,
@@ -244,6 +245,34 @@ print(json.dumps(a == b and all(type(x['id']) is int for x in b)))`,
       fs.writeFileSync(arrays, '{"v": [16777217, 0.1]}\n');
       const f32 = await readJsonLines(arrays, { types: { v: { kind: 'tensor', dtype: 'float32' } } });
       expect(Array.from(f32.column('v').get(0) as Float32Array)).toEqual([16777216, Math.fround(0.1)]);
+    },
+  );
+});
+
+pandas.describe('JSON lines in batches', () => {
+  pandas.it(
+    'stream integers as int64, exact in every batch; a later integer a float64 column would round is refused on its line',
+    async () => {
+      const file = tmp();
+      fs.writeFileSync(
+        file,
+        '{"id": 1, "x": 1.5}\n{"id": 2, "x": 2}\n{"id": 9007199254740993, "x": 3}\n{"id": 4, "x": 9007199254740993}\n',
+      );
+      const ids = python<string[]>(
+        `import json, sys; print(json.dumps([str(json.loads(l)['id']) for l in open(sys.argv[1])]))`,
+        file,
+      );
+      const got: string[] = [];
+      for await (const b of readJsonLinesBatches(file, { batchRows: 2, columns: ['id'] })) {
+        expect(dtypeOf(b, 'id')).toBe('int64');
+        got.push(...texts(b, 'id').map(String));
+      }
+      expect(got).toEqual(ids);
+      const e = await parseErrorOf(async () => {
+        for await (const _ of readJsonLinesBatches(file, { batchRows: 2 }));
+      });
+      expect([e.file, e.line]).toEqual([file, 4]);
+      expect(e.message).toMatch(/column "x".*9007199254740993/);
     },
   );
 });
