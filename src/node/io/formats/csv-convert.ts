@@ -398,6 +398,7 @@ export function convertColumn(b: Batch, col: number, name: string, plan: CsvColu
 function convertJson(b: Batch, col: number, name: string, hint: ColumnTypeHint): Column {
   const n = batchRows(b);
   const values = new Array<unknown>(n);
+  const bigintLines = new Map<string, number>();
   const lineOf = (r: number) => lineAt(b.buf, b.table.recordStarts[b.firstRecord + r], b.baseLine);
   for (let r = 0; r < n; r++) {
     const k = fieldIndex(b, r, col);
@@ -412,6 +413,7 @@ function convertJson(b: Batch, col: number, name: string, hint: ColumnTypeHint):
         fail(b, r, col, name, 'a JSON value', 'object and tensor cells are read as JSON text');
       }
       values[r] = parsed.value;
+      for (const digits of parsed.bigintLines.keys()) bigintLines.set(digits, lineOf(r));
     }
   }
   try {
@@ -419,7 +421,7 @@ function convertJson(b: Batch, col: number, name: string, hint: ColumnTypeHint):
       name,
       values,
       hint,
-      { file: b.file, bigintLines: new Map(), firstLine: null, rowLine: lineOf },
+      { file: b.file, bigintLines, firstLine: null, rowLine: lineOf },
       true,
     );
   } catch (e) {

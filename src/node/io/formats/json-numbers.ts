@@ -125,6 +125,7 @@ export function bigintsAsNumbers(value: unknown): unknown {
 /** Where a JSON column comes from, for errors that name the line of a numeral. */
 export interface JsonSource {
   file: string;
+  /** Line of the first occurrence of each bigint of the source (empty: the source holds none). */
   bigintLines: ReadonlyMap<string, number>;
   /** Line of the first record, when nothing more precise is known. */
   firstLine: number | null;
@@ -152,7 +153,7 @@ export function inferJsonColumn(
     return ScalarColumn.from(values, dtype);
   }
   const leaves = arrayLeaves(values);
-  if (leaves === null) return column(anyBigints(values) ? values.map(bigintsAsNumbers) : values);
+  if (leaves === null) return column(withoutBigints(values, source));
   // Whether the rows are a tensor (one shape) or objects, as column() decides.
   const plain = leaves.bigint ? values.map(bigintsAsNumbers) : values;
   const inferred = column(plain);
@@ -176,7 +177,7 @@ export function typedJsonColumn(
   given: boolean,
 ): Column {
   const type = normalizeTypeHint(hint)!;
-  if (type.kind === 'object') return column(anyBigints(values) ? values.map(bigintsAsNumbers) : values, type);
+  if (type.kind === 'object') return column(withoutBigints(values, source), type);
   if (type.kind === 'tensor') {
     const leaves = arrayLeaves(values);
     const dtype = type.dtype ?? (leaves?.bigint && leaves.integers ? 'int64' : 'float64');
@@ -230,6 +231,11 @@ function arrayLeaves(values: readonly unknown[]): { bigint: boolean; integers: b
     out.any = true;
   }
   return out.any ? out : null;
+}
+
+/** Object cells as JSON.parse gives them: bigints (only where the source holds some) as numbers. */
+function withoutBigints(values: unknown[], source: JsonSource): unknown[] {
+  return source.bigintLines.size > 0 && values.some(anyBigints) ? values.map(bigintsAsNumbers) : values;
 }
 
 function anyBigints(value: unknown): boolean {
