@@ -4,17 +4,25 @@
  */
 import { bitmapBytes, markNull } from '../../../core/column/bitmap.js';
 import type { Column } from '../../../core/column/column.js';
-import { type ColumnTypeHint, column } from '../../../core/column/infer.js';
+import type { ColumnTypeHint } from '../../../core/column/infer.js';
 import { allocateFixed, DAY_MS, ScalarColumn, type ScalarValues } from '../../../core/column/scalar.js';
 import type { ScalarDType } from '../../../core/column/types.js';
 import { ParseError, TesseraError } from '../../../core/errors.js';
 import { ESCAPED, type FieldTable, lineAt, QUOTED } from './csv-scan.js';
+import { type ExactJson, float64Rounds, parseJsonExact, typedJsonColumn } from './json-numbers.js';
 
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 const utf8 = new TextDecoder();
 
-/** What a CSV column becomes. */
-export type CsvColumnPlan = { kind: 'scalar'; dtype: ScalarDType } | { kind: 'json'; hint: ColumnTypeHint }; // object or tensor cells written as JSON text
+/**
+ * What a CSV column becomes: scalar values, or object / tensor cells written as JSON text. `given`
+ * marks a type the user passed: an inferred float64 column refuses an integer numeral it would
+ * round (beyond 2^53), a float64 the user asked for takes it rounded.
+ */
+export type CsvColumnPlan =
+  | { kind: 'scalar'; dtype: ScalarDType; given?: boolean }
+  | { kind: 'json'; hint: ColumnTypeHint };
 
 /** Where the fields of one batch are, for converters and their error messages. */
 export interface Batch {
@@ -252,10 +260,56 @@ const NUM = 1;
 const BOOL = 2;
 const DATE = 4;
 const TS = 8;
+/** Every numeral so far is an integer numeral that int64 holds (`INT64`), and int32 too (`INT32`). */
+const INT64 = 16;
+const INT32 = 32;
+
+/** An integer numeral beyond ±2^63: no integer type holds it (and float64 would round it). */
+const BEYOND_INT64 = 64;
+
+const INT32_DIGITS = ['2147483647', '2147483648'];
+const INT64_DIGITS = ['9223372036854775807', '9223372036854775808'];
 
 /**
- * The scalar type of column `col` over the batch's rows: float64 if every non-null field is a
- * number (integers too), else bool, date, timestamp, or string (also when all are null).
+ * What the numeral at bytes `[s, e)` is as an integer: 0 when it is no integer numeral
+ * (`[+-]?digits`; pandas reads `007` as 7 and `+5` as 5, `1.0` and `1e3` as floats), else
+ * `INT64 | INT32`, `INT64` or `BEYOND_INT64` for the narrowest type that holds it.
+ */
+function integerFit(b: Uint8Array, s: number, e: number): number {
+  let i = s;
+  const neg = b[i] === 45;
+  if (neg || b[i] === 43) i++;
+  if (i >= e) return 0;
+  for (let x = i; x < e; x++) if (b[x] < 48 || b[x] > 57) return 0;
+  while (i < e - 1 && b[i] === 48) i++; // leading zeros
+  if (digitsWithin(b, i, e, INT32_DIGITS[neg ? 1 : 0])) return INT64 | INT32;
+  if (digitsWithin(b, i, e, INT64_DIGITS[neg ? 1 : 0])) return INT64;
+  return BEYOND_INT64;
+}
+
+/** Whether the digits `[s, e)` (no leading zeros) are at most `bound` (|min| is one more than max). */
+function digitsWithin(b: Uint8Array, s: number, e: number, bound: string): boolean {
+  if (e - s !== bound.length) return e - s < bound.length;
+  for (let k = 0; k < bound.length; k++) {
+    const d = b[s + k] - bound.charCodeAt(k);
+    if (d !== 0) return d < 0;
+  }
+  return true;
+}
+
+/**
+ * Whether the integer numeral at bytes `[s, e)`, read as the float64 `v`, changed value (see
+ * {@link float64Rounds}).
+ */
+function integerRounds(b: Uint8Array, s: number, e: number, v: number): boolean {
+  if (Number.isSafeInteger(v) || !Number.isFinite(v) || integerFit(b, s, e) === 0) return false;
+  return float64Rounds(BigInt(latin1(b, b[s] === 43 ? s + 1 : s, e)));
+}
+
+/**
+ * The scalar type of column `col` over the batch's rows: int32 if every non-null field is an
+ * integer numeral that int32 holds, int64 if int64 holds them all, float64 if every field is a
+ * number, else bool, date, timestamp, or string (also when all are null).
  */
 export function inferDType(b: Batch, col: number): ScalarDType {
   return inferDTypeOrNull(b, col) ?? 'string';
@@ -263,7 +317,7 @@ export function inferDType(b: Batch, col: number): ScalarDType {
 
 /** As {@link inferDType}, but `null` when the batch has no non-null field in the column. */
 export function inferDTypeOrNull(b: Batch, col: number): ScalarDType | null {
-  let mask = NUM | BOOL | DATE | TS;
+  let mask = NUM | INT64 | INT32 | BOOL | DATE | TS;
   let seen = 0;
   const rows = batchRows(b);
   const { starts, ends } = b.table;
@@ -274,7 +328,8 @@ export function inferDTypeOrNull(b: Batch, col: number): ScalarDType | null {
     const s = starts[k];
     const e = ends[k];
     let m = 0;
-    if (mask & NUM && parseNumber(b.buf, s, e) !== null) m |= NUM;
+    if (mask & NUM && parseNumber(b.buf, s, e) !== null)
+      m |= NUM | (integerFit(b.buf, s, e) & (INT64 | INT32));
     if (mask & BOOL && parseBool(b.buf, s, e) >= 0) m |= BOOL;
     if (mask & (DATE | TS) && e - s >= 10) {
       if (mask & DATE && parseDate(b.buf, s, e) !== null) m |= DATE | TS;
@@ -284,6 +339,8 @@ export function inferDTypeOrNull(b: Batch, col: number): ScalarDType | null {
   }
   if (seen === 0) return null;
   if (mask === 0) return 'string';
+  if (mask & INT32) return 'int32';
+  if (mask & INT64) return 'int64';
   if (mask & NUM) return 'float64';
   if (mask & BOOL) return 'bool';
   if (mask & DATE) return 'date';
@@ -291,11 +348,14 @@ export function inferDTypeOrNull(b: Batch, col: number): ScalarDType | null {
 }
 
 /**
- * The inferred type that holds fields of both inferred types: date widens to timestamp (a
+ * The inferred type that holds fields of both inferred types: int32 widens to int64, integers to
+ * float64 (integer numerals that float64 would round are then refused), date to timestamp (a
  * `YYYY-MM-DD` field parses as a timestamp too); any other mix is string.
  */
 export function widenDType(a: ScalarDType, b: ScalarDType): ScalarDType {
   if (a === b) return a;
+  const numeric = (t: ScalarDType) => t === 'int32' || t === 'int64' || t === 'float64';
+  if (numeric(a) && numeric(b)) return a === 'float64' || b === 'float64' ? 'float64' : 'int64';
   if ((a === 'date' || a === 'timestamp') && (b === 'date' || b === 'timestamp')) return 'timestamp';
   return 'string';
 }
@@ -318,45 +378,54 @@ export function convertColumn(b: Batch, col: number, name: string, plan: CsvColu
   if (plan.dtype === 'string') return convertStrings(b, col);
   const n = batchRows(b);
   const { starts, ends } = b.table;
-  const { values, parse } = fieldParser(b.buf, plan.dtype, n);
+  const { values, parse } = fieldParser(b.buf, plan.dtype, n, plan.given ?? false);
   let validity: Uint8Array | null = null;
   for (let r = 0; r < n; r++) {
     const k = fieldIndex(b, r, col);
     if (isNullField(b, k)) validity = markNull(validity, n, r);
     else {
-      const expected = parse(r, starts[k], ends[k]);
-      if (expected !== null)
-        fail(
-          b,
-          r,
-          col,
-          name,
-          expected,
-          `pass { types: { ${JSON.stringify(name)}: 'string' } } to read this column as text`,
-        );
+      const problem = parse(r, starts[k], ends[k]);
+      if (problem !== null) fail(b, r, col, name, problem, typeAdvice(name, plan.dtype, problem));
     }
   }
   return new ScalarColumn(plan.dtype, n, { values, validity });
 }
 
-/** Object or tensor cells, written as JSON text. */
+/**
+ * Object or tensor cells, written as JSON text, read as the JSON readers read a field: numbers
+ * unchanged (integers beyond 2^53 exact, a tensor without a dtype float64).
+ */
 function convertJson(b: Batch, col: number, name: string, hint: ColumnTypeHint): Column {
   const n = batchRows(b);
   const values = new Array<unknown>(n);
+  const bigintLines = new Map<string, number>();
+  const lineOf = (r: number) => lineAt(b.buf, b.table.recordStarts[b.firstRecord + r], b.baseLine);
   for (let r = 0; r < n; r++) {
     const k = fieldIndex(b, r, col);
     if (isNullField(b, k)) values[r] = null;
     else {
+      let parsed: ExactJson;
       try {
-        values[r] = JSON.parse(fieldText(b, k));
-      } catch {
+        parsed = parseJsonExact(fieldText(b, k), b.file, 1);
+      } catch (e) {
+        if (e instanceof ParseError)
+          throw new ParseError(b.file, lineOf(r) + (e.line ?? 1) - 1, `column "${name}": ${e.detail}`);
         fail(b, r, col, name, 'a JSON value', 'object and tensor cells are read as JSON text');
       }
+      values[r] = parsed.value;
+      for (const digits of parsed.bigintLines.keys()) bigintLines.set(digits, lineOf(r));
     }
   }
   try {
-    return column(values, hint);
+    return typedJsonColumn(
+      name,
+      values,
+      hint,
+      { file: b.file, bigintLines, firstLine: null, rowLine: lineOf },
+      true,
+    );
   } catch (e) {
+    if (e instanceof ParseError) throw e;
     if (e instanceof TesseraError)
       throw new ParseError(b.file, null, `column "${name}" does not fit its type: ${e.message}`);
     throw e;
@@ -409,11 +478,23 @@ function convertStrings(b: Batch, col: number): ScalarColumn {
  */
 type FieldParse = (r: number, s: number, e: number) => string | null;
 
+const ROUNDS = 'an integer that float64 holds exactly (beyond 2^53 integers round)';
+
+/** What to pass to read a field that did not fit `dtype`. */
+function typeAdvice(name: string, dtype: ScalarDType, problem: string): string {
+  const as = (t: string) => `{ types: { ${JSON.stringify(name)}: '${t}' } }`;
+  if (problem === ROUNDS) return `pass ${as('float64')} to round it, or ${as('string')} to keep the text`;
+  if (dtype === 'int32' && problem.startsWith('an integer from'))
+    return `pass ${as('int64')} for larger integers, or ${as('string')} to read this column as text`;
+  return `pass ${as('string')} to read this column as text`;
+}
+
 /** The values buffer of an `n`-row column of a fixed-width `dtype`, and the parser that fills it. */
 function fieldParser(
   buf: Uint8Array,
   dtype: Exclude<ScalarDType, 'string'>,
   n: number,
+  mayRound: boolean,
 ): { values: ScalarValues; parse: FieldParse } {
   switch (dtype) {
     case 'bool': {
@@ -448,12 +529,20 @@ function fieldParser(
     }
     case 'int64': {
       const out = new BigInt64Array(n);
+      // Below 2^53 the float is exact: its two 32-bit halves are written without making a bigint.
+      const halves = LITTLE_ENDIAN ? new Int32Array(out.buffer) : null;
       const parse: FieldParse = (r, s, e) => {
-        const text = latin1(buf, s, e);
-        if (!/^[+-]?\d{1,19}$/.test(text)) return 'an integer';
-        const v = BigInt(text);
-        if (v !== BigInt.asIntN(64, v)) return 'a 64-bit integer';
-        out[r] = v;
+        const fit = integerFit(buf, s, e);
+        if (fit === 0) return 'an integer';
+        if (fit === BEYOND_INT64) return 'a 64-bit integer';
+        const v = parseNumber(buf, s, e) as number;
+        if (!Number.isSafeInteger(v)) out[r] = BigInt(latin1(buf, buf[s] === 43 ? s + 1 : s, e));
+        else if (halves === null) out[r] = BigInt(v);
+        else {
+          const high = Math.floor(v / 2 ** 32);
+          halves[2 * r] = (v - high * 2 ** 32) | 0;
+          halves[2 * r + 1] = high;
+        }
         return null;
       };
       return { values: out, parse };
@@ -474,6 +563,7 @@ function fieldParser(
           return `a number within ${dtype}'s range`;
         if (range !== null && (!Number.isInteger(v) || v < range[0] || v > range[1]))
           return `an integer from ${range[0]} to ${range[1]} (${dtype})`;
+        if (dtype === 'float64' && !mayRound && integerRounds(buf, s, e, v)) return ROUNDS;
         out[r] = v;
         return null;
       };

@@ -5,10 +5,16 @@
  * Reading streams the file in chunks of `batchBytes`, so files larger than memory can be read batch
  * by batch with {@link readCsvBatches}; memory is bounded by one chunk and its columns. Column types
  * are inferred from the data:
- * - every non-null field a number (integer or not, `NaN`, `Infinity`) → `float64` (integers are
- *   exact up to 2^53; JavaScript numbers, as `DataFrame.fromRecords` does; ask for `int32`/`int64`
- *   with `types`; a numeral beyond the type's range, like `1.8e309`, is a {@link ParseError}, not
- *   Infinity);
+ * - every non-null field an integer numeral (`[+-]digits`: `007` is 7, `+5` is 5, `-0` is 0, as
+ *   pandas reads them) → `int32` when int32 holds every value, else `int64` (exact, as bigints);
+ *   nulls are held in the validity mask, so an integer column with nulls stays an integer column
+ *   (pandas makes it float64). {@link readCsvBatches} streams integers as `int64`, since a later
+ *   batch may hold larger ones than the first;
+ * - every non-null field a number (`1.5`, `1.0`, `1e3`, `NaN`, `Infinity`) → `float64`. An integer
+ *   numeral in it that float64 would round (beyond 2^53, like `9007199254740993`) is a
+ *   {@link ParseError} naming the line and column: pass `types: { col: 'float64' }` to round it, or
+ *   `'string'` to keep the text. A numeral beyond the type's range, like `1.8e309`, is a
+ *   ParseError, not Infinity;
  * - `true`/`false` (any case) → `bool`; `YYYY-MM-DD` → `date`; ISO date-times → `timestamp` (UTC
  *   unless the text has an offset); anything else → `string`; a column with only nulls → `string`.
  * {@link readCsv} infers over the whole file: when a later batch does not fit a column's type, the
@@ -122,11 +128,14 @@ export class CsvParser {
   /**
    * @param widen infer each batch's types and widen across batches instead of keeping the first
    *   batch's types (frames then may differ in type; {@link readCsv} reconciles them).
+   * @param inferredTypes types inferred by an earlier pass over the file, used as inferred ones
+   *   (an inferred float64 still refuses integers it would round, a type the user gives does not).
    */
   constructor(
     readonly file: string,
     private readonly options: CsvReadOptions = {},
     private readonly widen = false,
+    private readonly inferredTypes?: ReadonlyMap<string, ScalarDType>,
   ) {
     this.delimiter = singleByte(options.delimiter, ',', 'delimiter');
     this.quote = singleByte(options.quote, '"', 'quote');
@@ -238,8 +247,8 @@ export class CsvParser {
 
   private planOf(name: string, inferred: () => ScalarDType): CsvColumnPlan {
     const hint = normalizeTypeHint(ownValue(this.options.types, name));
-    if (hint === undefined) return { kind: 'scalar', dtype: inferred() };
-    if (hint.kind === 'scalar') return { kind: 'scalar', dtype: hint.dtype };
+    if (hint === undefined) return { kind: 'scalar', dtype: this.inferredTypes?.get(name) ?? inferred() };
+    if (hint.kind === 'scalar') return { kind: 'scalar', dtype: hint.dtype, given: true };
     return { kind: 'json', hint };
   }
 
@@ -249,7 +258,11 @@ export class CsvParser {
       this.plans = this.selected().map(({ name, field }) => ({
         name,
         field,
-        plan: this.planOf(name, () => inferDType(batch, field)),
+        // Later batches may hold larger integers than the first: stream them as int64.
+        plan: this.planOf(name, () => {
+          const dtype = inferDType(batch, field);
+          return dtype === 'int32' ? 'int64' : dtype;
+        }),
       }));
     const cols = new Map<string, Column>();
     for (const { name, field, plan } of this.plans) cols.set(name, convertColumn(batch, field, name, plan));
@@ -267,8 +280,10 @@ export class CsvParser {
         let dtype = seen ?? here ?? 'string';
         if (here !== null && seen !== undefined && here !== seen) {
           dtype = widenDType(seen, here);
-          // Earlier non-null values took a type whose text is lost when recast to string.
-          if (dtype !== seen && !(seen === 'date' && dtype === 'timestamp')) this.lossyWidening = true;
+          // Earlier non-null values took a type they cannot be recast from exactly (to string: their
+          // text is lost; int64 to float64: whether they round must be checked on their text).
+          // Concatenation recasts date to timestamp and int32 to int64 or float64 exactly.
+          if (dtype !== seen && !losslessWidening(seen, dtype)) this.lossyWidening = true;
         }
         if (here !== null) this.seenTypes.set(name, dtype);
         plan = { kind: 'scalar', dtype };
@@ -287,6 +302,12 @@ export class CsvParser {
     }
     return new DataFrame(cols);
   }
+}
+
+function losslessWidening(from: ScalarDType, to: ScalarDType): boolean {
+  return (
+    (from === 'date' && to === 'timestamp') || (from === 'int32' && (to === 'int64' || to === 'float64'))
+  );
 }
 
 /**
@@ -332,16 +353,21 @@ export async function readCsv(path: string, options: CsvReadOptions = {}): Promi
   const parser = new CsvParser(path, options, true);
   const frames: DataFrame[] = [];
   for await (const f of parseFileBatches(parser, path, options)) frames.push(f);
-  if (parser.lossyWidening) {
-    // Read again with the final types, so every field is converted from its own text.
-    const types = { ...Object.fromEntries(parser.seenTypes), ...options.types };
-    return readCsv(path, { ...options, types });
-  }
+  if (!parser.lossyWidening) return joinWidened(frames, parser.seenTypes);
+  // Read again with the final types, so every field is converted from its own text.
+  const again = new CsvParser(path, options, false, parser.seenTypes);
+  const parts: DataFrame[] = [];
+  for await (const f of parseFileBatches(again, path, options)) parts.push(f);
+  return parts.length === 1 ? parts[0] : DataFrame.concat(parts);
+}
+
+/** Frames of a widening parse as one frame (concatenation recasts int32 and dates exactly). */
+function joinWidened(frames: DataFrame[], seenTypes: ReadonlyMap<string, ScalarDType>): DataFrame {
   if (frames.length === 1) return frames[0];
   // Columns that were all null in a batch took a placeholder type: give them the final one.
   const aligned = frames.map((f) => {
     let out = f;
-    for (const [name, dtype] of parser.seenTypes) {
+    for (const [name, dtype] of seenTypes) {
       const c = f.column(name);
       if (c.kind === 'scalar' && (c as ScalarColumn).dtype !== dtype && c.nullCount === c.length)
         out = out.withColumn(name, ScalarColumn.from(new Array(c.length).fill(null), dtype));
@@ -357,15 +383,20 @@ export function parseCsv(
   options: CsvReadOptions & { file?: string } = {},
 ): DataFrame {
   const file = options.file ?? '<csv text>';
-  const parser = new CsvParser(file, options);
   let bytes: Uint8Array;
   if (typeof input === 'string') bytes = encoder.encode(input);
   else {
     const text = new Utf8Transcoder(file, textEncoding(options.encoding));
     bytes = concatBytes(text.push(input), text.finish());
   }
-  const frames = [parser.push(bytes), parser.finish()].filter((f): f is DataFrame => f !== null);
-  return frames.length === 1 ? frames[0] : DataFrame.concat(frames);
+  // A last record without a line end comes as a second batch: infer over both, as readCsv does.
+  const parse = (parser: CsvParser) =>
+    [parser.push(bytes), parser.finish()].filter((f): f is DataFrame => f !== null);
+  const parser = new CsvParser(file, options, true);
+  const frames = parse(parser);
+  if (!parser.lossyWidening) return joinWidened(frames, parser.seenTypes);
+  const parts = parse(new CsvParser(file, options, false, parser.seenTypes));
+  return parts.length === 1 ? parts[0] : DataFrame.concat(parts);
 }
 
 // ---- writing ----

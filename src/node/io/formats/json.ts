@@ -1,10 +1,16 @@
 /**
  * JSON import and export: a JSON array of records (`[{...}, ...]`) and JSON lines (one record per
- * line). Records become columns as in `DataFrame.fromRecords` (numbers → float64, strings, booleans,
- * equal-shape number arrays → tensor, anything else → object), and string columns whose every value
- * is an ISO date (`YYYY-MM-DD`) or date-time become date / timestamp columns (`dates: false` keeps
- * them as text). Writing gives tensor cells as (nested) arrays, dates as `YYYY-MM-DD`, timestamps
- * as ISO text, int64 as numbers (as strings beyond 2^53), and NaN/±Infinity as null (JSON has none).
+ * line). Records become columns, no number changed on the way (see json-numbers.ts): numbers that
+ * are all integers → int32 when int32 holds them, else int64 (exact beyond 2^53; streamed batches:
+ * int64), other numbers → float64 (an integer beyond 2^53 among them is a ParseError, as float64
+ * would round it), strings, booleans, equal-shape number arrays → float64 tensor (int64 when they
+ * hold integers beyond 2^53 and no fraction; float32 only with `types`), anything else → object
+ * (whose cells hold what JSON.parse gives: numbers beyond 2^53 inside them round, as in
+ * JavaScript). String columns whose every value is an ISO date (`YYYY-MM-DD`) or date-time become
+ * date / timestamp columns (`dates: false` keeps them as text). Writing gives tensor cells as
+ * (nested) arrays, dates as `YYYY-MM-DD`, timestamps as ISO text, int64 as exact numerals (and
+ * {@link jsonRecords}, whose values are JavaScript's, as strings beyond 2^53), and NaN/±Infinity
+ * as null (JSON has none).
  *
  * @example
  * const cars = await readJson('cars.json');
@@ -12,7 +18,7 @@
  * await writeJsonLines(df, 'out.jsonl');
  */
 import type { Column } from '../../../core/column/column.js';
-import { type ColumnTypeHint, column, normalizeTypeHint } from '../../../core/column/infer.js';
+import { type ColumnTypeHint, normalizeTypeHint } from '../../../core/column/infer.js';
 import { ScalarColumn } from '../../../core/column/scalar.js';
 import { TensorColumn } from '../../../core/column/tensor.js';
 import { InvalidArgumentError, ParseError, TesseraError } from '../../../core/errors.js';
@@ -22,6 +28,7 @@ import { DEFAULT_MAX_JSON_DEPTH, jsonTooDeepAt } from '../../../core/json-depth.
 import { isoCellText, jsonInt64, nestedRow } from './csv.js';
 import { parseDate, parseTimestamp } from './csv-convert.js';
 import { openInput, readInput, writeChunks } from './file.js';
+import { inferJsonColumn, type JsonSource, parseJsonExact, typedJsonColumn } from './json-numbers.js';
 import {
   checkUtf8,
   concatBytes,
@@ -73,27 +80,41 @@ export async function readJson(path: string, options: JsonReadOptions = {}): Pro
 export function parseJson(text: string, options: JsonReadOptions & { file?: string } = {}): DataFrame {
   const file = options.file ?? '<json text>';
   checkDepth(text, maxDepthOf(options), file, 1);
-  checkNumberRange(text, file, 1);
-  let value: unknown;
+  let parsed: ReturnType<typeof parseJsonExact>;
   try {
-    value = JSON.parse(text);
+    parsed = parseJsonExact(text, file, 1);
   } catch (e) {
-    throw jsonSyntaxError(file, text, e as Error, 0);
+    throw e instanceof SyntaxError ? jsonSyntaxError(file, text, e, 0) : e;
   }
+  const value = parsed.value;
   if (!Array.isArray(value))
     throw new ParseError(file, null, `expected a JSON array of records, found ${kindOf(value)}`);
   value.forEach((r, i) => {
     if (!isRecord(r))
       throw new ParseError(file, null, `expected a record (a JSON object) at index ${i}, found ${kindOf(r)}`);
   });
-  return framesFromRecords(value as Row[], options, file, null);
+  return framesFromRecords(value as Row[], options, {
+    file,
+    bigintLines: parsed.bigintLines,
+    firstLine: null,
+  });
 }
 
 /** The JSON-lines file at `path` as one frame (all records are read before inference). */
 export async function readJsonLines(path: string, options: JsonReadOptions = {}): Promise<DataFrame> {
   const records: Row[] = [];
-  for await (const { record } of jsonLines(path, options)) records.push(record);
-  return framesFromRecords(records, options, path, null);
+  const lines: number[] = [];
+  const bigintLines = new Map<string, number>();
+  for await (const { record, line } of jsonLines(path, options, bigintLines)) {
+    records.push(record);
+    lines.push(line);
+  }
+  return framesFromRecords(records, options, {
+    file: path,
+    bigintLines,
+    firstLine: null,
+    rowLine: (r) => lines[r],
+  });
 }
 
 /**
@@ -109,10 +130,19 @@ export async function* readJsonLinesBatches(
   let schema: { names: string[]; types: Record<string, ColumnTypeHint> } | null = null;
   let records: Row[] = [];
   let lines: number[] = [];
+  const bigintLines = new Map<string, number>();
   const flush = (): DataFrame => {
     let frame: DataFrame;
+    const batchLines = lines;
+    const source = {
+      file: path,
+      bigintLines,
+      firstLine: lines[0] ?? null,
+      rowLine: (r: number) => batchLines[r],
+    };
     if (schema === null) {
-      frame = framesFromRecords(records, options, path, lines[0] ?? null);
+      // Integers as int64: a later batch may hold larger ones than the first.
+      frame = framesFromRecords(records, options, source, { wideIntegers: true });
       const types: Record<string, ColumnTypeHint> = {};
       for (const f of frame.schema)
         setOwnValue(types, f.name, f.type.kind === 'deferred' ? 'object' : (f.type as never));
@@ -130,13 +160,14 @@ export async function* readJsonLinesBatches(
       const full = records.map((r) =>
         Object.fromEntries(schema!.names.map((n) => [n, ownValue(r, n) ?? null])),
       );
-      frame = framesFromRecords(full, { ...options, types: schema.types, dates: false }, path, lines[0]);
+      frame = framesFromRecords(full, { ...options, dates: false }, source, { earlierTypes: schema.types });
     }
     records = [];
     lines = [];
+    bigintLines.clear();
     return frame;
   };
-  for await (const { record, line } of jsonLines(path, options)) {
+  for await (const { record, line } of jsonLines(path, options, bigintLines)) {
     records.push(record);
     lines.push(line);
     if (records.length === size) yield flush();
@@ -148,6 +179,7 @@ export async function* readJsonLinesBatches(
 async function* jsonLines(
   path: string,
   options: JsonReadOptions,
+  bigintLines: Map<string, number>,
 ): AsyncGenerator<{ record: Row; line: number }> {
   const maxDepth = maxDepthOf(options);
   let line = 0;
@@ -157,12 +189,14 @@ async function* jsonLines(
     const text = utf8.decode(bytes.subarray(0, end));
     if (text.trim() === '') continue;
     checkDepth(text, maxDepth, path, line);
-    checkNumberRange(text, path, line);
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      const parsed = parseJsonExact(text, path, line);
+      value = parsed.value;
+      for (const [digits, at] of parsed.bigintLines)
+        if (!bigintLines.has(digits)) bigintLines.set(digits, at);
     } catch (e) {
-      throw jsonSyntaxError(path, text, e as Error, line - 1);
+      throw e instanceof SyntaxError ? jsonSyntaxError(path, text, e, line - 1) : e;
     }
     if (!isRecord(value))
       throw new ParseError(
@@ -221,24 +255,37 @@ async function* byteLines(path: string, encoding: TextEncodingName): AsyncGenera
   }
 }
 
-/** Records → frame with inference (and ISO dates), errors as ParseError. */
+/**
+ * Records → frame with inference (and ISO dates), errors as ParseError. `earlierTypes`: the types an
+ * earlier batch inferred (checked as inferred ones: an integer that would round is refused);
+ * `wideIntegers`: infer int64 for every integer column.
+ */
 function framesFromRecords(
   records: readonly Row[],
   options: JsonReadOptions,
-  file: string,
-  firstLine: number | null,
+  source: JsonSource,
+  batch: { earlierTypes?: Record<string, ColumnTypeHint>; wideIntegers?: boolean } = {},
 ): DataFrame {
   const wanted = options.columns ?? recordKeys(records);
   const cols = new Map<string, Column>();
   for (const name of wanted) {
     const values = recordValues(records, name);
-    const hint = ownValue(options.types, name);
+    const given = ownValue(options.types, name);
+    const hint = given ?? ownValue(batch.earlierTypes, name);
     let col: Column;
     try {
-      col = column(hint === undefined ? values : fromJsonValues(values, hint), hint);
+      col =
+        hint === undefined
+          ? inferJsonColumn(name, values, source, batch.wideIntegers ?? false)
+          : typedJsonColumn(name, fromJsonValues(values, hint), hint, source, given !== undefined);
     } catch (e) {
+      if (e instanceof ParseError) throw e;
       if (e instanceof TesseraError)
-        throw new ParseError(file, firstLine, `column "${name}" does not fit its type: ${e.message}`);
+        throw new ParseError(
+          source.file,
+          source.firstLine,
+          `column "${name}" does not fit its type: ${e.message}`,
+        );
       throw e;
     }
     if (
@@ -310,34 +357,6 @@ function checkDepth(text: string, maxDepth: number, file: string, firstLine: num
       lineOf(text, at, firstLine),
       `JSON nested deeper than ${maxDepth} levels of arrays and objects; pass a larger maxDepth if the input is trusted`,
     );
-}
-
-/**
- * A ParseError where a number of `text` overflows float64 (`1.8e309`): JSON.parse would give
- * Infinity, which JSON cannot even write, so the value would change silently.
- */
-function checkNumberRange(text: string, file: string, firstLine: number): void {
-  // Only a numeral with a 3-digit exponent or 309 digits can overflow: skip the scan otherwise.
-  if (!/\d[eE]\+?\d{3}|\d{309}/.test(text)) return;
-  const numeral = /-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34) {
-      // Skip a string: numerals inside it are text.
-      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
-    } else if (c === 45 || (c >= 48 && c <= 57)) {
-      numeral.lastIndex = i;
-      const m = numeral.exec(text);
-      if (m === null) continue;
-      if (!Number.isFinite(Number(m[0])))
-        throw new ParseError(
-          file,
-          lineOf(text, i, firstLine),
-          `the number ${m[0].length > 40 ? `${m[0].slice(0, 40)}...` : m[0]} is beyond float64's range (about ±1.8e308); write it as a string to keep it`,
-        );
-      i += m[0].length - 1;
-    }
-  }
 }
 
 /** The line of offset `at` in `text`, whose first line is `firstLine`. */
@@ -424,10 +443,45 @@ export async function writeJsonLines(df: DataFrame, path: string): Promise<void>
   await writeChunks(path, jsonChunks(df, false));
 }
 
+/**
+ * A function giving the JSON text of a cell (undefined: leave the key out, as JSON.stringify does).
+ * int64 values are written as numerals, exact at any size (JSON numbers have no range; readJson
+ * reads them back exactly), where {@link jsonRecords} must give text beyond 2^53.
+ */
+function jsonCellText(col: Column): (i: number) => string | undefined {
+  const int64 =
+    (col instanceof ScalarColumn && col.dtype === 'int64') ||
+    (col instanceof TensorColumn && col.dtype === 'int64');
+  const cell = jsonCell(col);
+  if (!int64) return (i) => JSON.stringify(cell(i));
+  return (i) => {
+    const v = col.getUnchecked(i);
+    if (v === null) return 'null';
+    if (typeof v === 'bigint') return v.toString();
+    // nestedRow gives int64 elements beyond 2^53 as digit strings: unquote them.
+    return JSON.stringify(nestedRow(v as BigInt64Array, (col as TensorColumn).shape)).replace(
+      /"(-?\d+)"/g,
+      '$1',
+    );
+  };
+}
+
 function* jsonChunks(df: DataFrame, array: boolean): Generator<string> {
   if (array) yield '[';
+  const names = df.columnNames;
+  const keys = names.map((n) => JSON.stringify(n));
+  const cells = names.map((n) => jsonCellText(df.column(n)));
+  const record = (i: number) => {
+    let out = '';
+    for (let c = 0; c < names.length; c++) {
+      const text = cells[c](i);
+      if (text !== undefined) out += `${out === '' ? '' : ','}${keys[c]}:${text}`;
+    }
+    return `{${out}}`;
+  };
   for (let start = 0; start < df.length; start += ROWS_PER_CHUNK) {
-    const part = jsonRecords(df.slice(start, start + ROWS_PER_CHUNK)).map((r) => JSON.stringify(r));
+    const end = Math.min(df.length, start + ROWS_PER_CHUNK);
+    const part = Array.from({ length: end - start }, (_, k) => record(start + k));
     if (array) yield (start === 0 ? '\n' : ',\n') + part.join(',\n');
     else yield `${part.join('\n')}\n`;
   }

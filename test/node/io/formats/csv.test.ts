@@ -43,11 +43,11 @@ describe('parseCsv', () => {
     ]);
   });
 
-  it('infers float64, bool, date, timestamp and string per column', () => {
+  it('infers int32, float64, bool, date, timestamp and string per column', () => {
     const df = parseCsv(
       'i,f,b,d,t,s\n1,1.5,true,2020-02-29,2020-01-02T03:04:05Z,x\n-2,1e3,FALSE,1999-12-31,2020-01-02 03:04:05.25+01:00,1\n',
     );
-    expect(dtypes(df)).toEqual(['float64', 'float64', 'bool', 'date', 'timestamp', 'string']);
+    expect(dtypes(df)).toEqual(['int32', 'float64', 'bool', 'date', 'timestamp', 'string']);
     expect(df.toRecords()[1]).toEqual({
       i: -2,
       f: 1000,
@@ -86,16 +86,18 @@ describe('parseCsv', () => {
   });
 
   it('parses numbers exactly as Number() does', () => {
+    // float64 asked for: integer numerals would otherwise read as integers.
+    const types = { x: 'float64' } as const;
     fc.assert(
       fc.property(fc.double({ noNaN: true }), (x) => {
         const text = String(x);
-        const got = parseCsv(`x\n${text}\n`).column('x').get(0);
+        const got = parseCsv(`x\n${text}\n`, { types }).column('x').get(0);
         expect(Object.is(got, Number(text))).toBe(true);
       }),
       { numRuns: 300 },
     );
     const odd = ['0.1', '-0', '1e-7', '123456789012345678', '.5', '5.', '+3', 'inf', '-Infinity', 'NaN'];
-    const got = parseCsv(`x\n${odd.join('\n')}\n`)
+    const got = parseCsv(`x\n${odd.join('\n')}\n`, { types })
       .column('x')
       .toArray();
     expect(got).toEqual(odd.map((t) => (t === 'inf' ? Number.POSITIVE_INFINITY : Number(t))));
@@ -202,10 +204,14 @@ describe('streaming', () => {
   it('gives the same frame for any chunking of the input', () => {
     const text =
       'id,name,score,ok\n' +
-      Array.from({ length: 60 }, (_, i) => `${i},"n ""${i}""\r\nx",${i / 4},${i % 2 === 0}`).join('\r\n') +
+      Array.from({ length: 60 }, (_, i) => `${i},"n ""${i}""\r\nx",${i / 4 + 0.1},${i % 2 === 0}`).join(
+        '\r\n',
+      ) +
       '\n';
-    const whole = parseCsv(text);
     const bytes = new TextEncoder().encode(text);
+    // The reference: the same parser given all bytes at once (it streams integers as int64).
+    const one = new CsvParser('<chunks>');
+    const whole = DataFrame.concat([one.push(bytes), one.finish()].filter((f): f is DataFrame => f !== null));
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: bytes.length }), { maxLength: 12 }), (cuts) => {
         const points = [...new Set([0, ...cuts, bytes.length])].sort((a, b) => a - b);
@@ -232,7 +238,8 @@ describe('streaming', () => {
     let batches = 0;
     let rows = 0;
     for await (const b of readCsvBatches(file, { batchBytes: 4096 })) {
-      expect(dtypes(b)).toEqual(['float64', 'string', 'date']);
+      // Streamed integers are int64: a later batch may hold larger ones than the first.
+      expect(dtypes(b)).toEqual(['int64', 'string', 'date']);
       batches++;
       rows += b.length;
     }
@@ -264,7 +271,7 @@ describe('streaming', () => {
     rows.push('oops,7,2024-01-02T03:04:05Z,9');
     fs.writeFileSync(file, `${rows.join('\n')}\n`);
     const df = await readCsv(file, { batchBytes: 1024 });
-    expect(dtypes(df)).toEqual(['string', 'float64', 'timestamp', 'float64']);
+    expect(dtypes(df)).toEqual(['string', 'int32', 'timestamp', 'int32']);
     expect(df.length).toBe(3001);
     expect(df.column('a').get(0)).toBe('1.50');
     expect(df.column('a').get(3000)).toBe('oops');
@@ -422,19 +429,19 @@ describe('CSV boundaries (fixed examples beside the property tests)', () => {
     expect(df.column('abc').toArray()).toEqual(Array.from({ length: 500 }, (_, i) => text(i)));
   });
 
-  it('a first batch all null, then numbers: nulls stay null, numbers are float64', async () => {
+  it('a first batch all null, then integers: nulls stay null, integers are int32', async () => {
     const text = (i: number) => (i < EDGE ? 'NULL' : String(1000 + i));
     const df = await readCsv(fixedWidthFile(500, text), { batchBytes });
-    expect(dtypes(df)).toEqual(['float64']);
+    expect(dtypes(df)).toEqual(['int32']);
     expect(df.column('abc').toArray()).toEqual(
       Array.from({ length: 500 }, (_, i) => (i < EDGE ? null : 1000 + i)),
     );
   });
 
-  it('numbers, then a last batch all null: float64 with the nulls', async () => {
+  it('integers, then a last batch all null: int32 with the nulls', async () => {
     const text = (i: number) => (i >= 2 * EDGE ? 'NULL' : String(1000 + i));
     const df = await readCsv(fixedWidthFile(500, text), { batchBytes });
-    expect(dtypes(df)).toEqual(['float64']);
+    expect(dtypes(df)).toEqual(['int32']);
     expect(df.column('abc').toArray()).toEqual(
       Array.from({ length: 500 }, (_, i) => (i >= 2 * EDGE ? null : 1000 + i)),
     );

@@ -93,7 +93,7 @@ describe('__proto__, constructor and toString as keys and column names', () => {
     const df = await readCsv(file, { types: { n: 'int32' } });
     expect(df.schema.map((f) => (f.type.kind === 'scalar' ? f.type.dtype : f.type.kind))).toEqual([
       'string',
-      'float64',
+      'int32',
       'string',
       'int32',
     ]);
