@@ -18,7 +18,7 @@ import { boolBytes, int64Numbers, isValid, type NumberArray } from './keys/norma
  * |----------------|--------------------------------------|-------------------------------|--------------------------|
  * | `size`         | any, or `'*'`: counts rows           | int32                         | 0                        |
  * | `count`        | any: non-null values (`'*'`: rows)   | int32                         | 0                        |
- * | `sum`          | numeric, bool                        | float64                       | 0 (`minCount`, below)    |
+ * | `sum`          | numeric, bool                        | float64; int64 for int64      | 0 (`minCount`, below)    |
  * | `mean`         | numeric, bool                        | float64                       | null                     |
  * | `std`, `var`   | numeric, bool (`ddof`, below)        | float64                       | null (also for n ≤ ddof) |
  * | `median`       | numeric, bool, date, timestamp       | float64 (timestamp for dates) | null                     |
@@ -30,8 +30,10 @@ import { boolBytes, int64Numbers, isValid, type NumberArray } from './keys/norma
  * {@link SumOptions}; the default 0 makes an all-null group sum to 0) and
  * `['x', 'std', { ddof: 0 }]` (see {@link VarianceOptions}; the default 1 is the sample estimate).
  *
- * Numeric means float64, float32, int32, int64 and uint8 (int64 is summed as float64, exact
- * below 2^53). The median of an even count is the mean of the two middle values.
+ * Numeric means float64, float32, int32, int64 and uint8. Sums of integers are exact: an int64
+ * column sums to int64 (a sum beyond the int64 range raises), and an int32, uint8 or bool sum that
+ * float64 cannot hold exactly (beyond 2^53) raises rather than round; read such a column as int64.
+ * The median of an even count is the mean of the two middle values.
  */
 export type ReducerName =
   | 'count'
@@ -280,7 +282,11 @@ function reduceBuiltin(
       const sums = new Float64Array(ng);
       const counts = new Int32Array(ng);
       sumCount(vals, validity, ids, n, sums, counts);
-      if (reducer === 'sum') return floatColumn(sums, counts, settings.minCount);
+      if (reducer === 'sum') {
+        const { dtype } = col as ScalarColumn;
+        if (dtype === 'float64' || dtype === 'float32') return floatColumn(sums, counts, settings.minCount);
+        return integerSums(col as ScalarColumn, ids, n, sums, counts, settings.minCount);
+      }
       const means = sums;
       for (let g = 0; g < ng; g++) means[g] /= counts[g];
       if (reducer === 'mean') return floatColumn(means, counts, 1);
@@ -380,6 +386,69 @@ function sumCount(
       counts[g]++;
     }
   }
+}
+
+/**
+ * Exact sums of an integer (or bool) column, from its float64 sums: a group whose float64 sum may
+ * have rounded (|sum| at or beyond 2^53, or any int64 value beyond it) is summed again in bigint.
+ * int64 gives an int64 column; the others stay float64, and raise where the exact sum does not fit.
+ */
+function integerSums(
+  col: ScalarColumn,
+  ids: Int32Array,
+  n: number,
+  sums: Float64Array,
+  counts: Int32Array,
+  minCount: number,
+): ScalarColumn {
+  const ng = sums.length;
+  const inexact = new Uint8Array(ng);
+  let any = false;
+  for (let g = 0; g < ng; g++)
+    if (!(Math.abs(sums[g]) < 2 ** 53)) {
+      inexact[g] = 1;
+      any = true;
+    }
+  const big = col.dtype === 'int64' ? (col.values as BigInt64Array) : null;
+  if (big !== null && !any)
+    for (let i = 0; i < n; i++)
+      if (big[i] > 2n ** 53n || big[i] < -(2n ** 53n)) {
+        inexact.fill(1);
+        any = true;
+        break;
+      }
+  const exact = new Map<number, bigint>();
+  if (any) {
+    const values = col.values as ArrayLike<number | bigint | boolean>;
+    for (let i = 0; i < n; i++) {
+      const g = ids[i];
+      if (g < 0 || inexact[g] === 0 || !isValid(col.validity, i)) continue;
+      exact.set(g, (exact.get(g) ?? 0n) + BigInt(values[i] as number | bigint));
+    }
+  }
+  const validity = validityFrom(counts, minCount);
+  const dropped = (g: number) => validity !== null && counts[g] < minCount;
+  if (big !== null) {
+    const out = new BigInt64Array(ng);
+    for (let g = 0; g < ng; g++) {
+      if (dropped(g)) continue;
+      const v = exact.get(g) ?? BigInt(sums[g]);
+      if (BigInt.asIntN(64, v) !== v)
+        throw new InvalidArgumentError(`the int64 sum of group ${g} (${v}) is beyond the int64 range`);
+      out[g] = v;
+    }
+    return new ScalarColumn('int64', ng, { values: out, validity });
+  }
+  for (const [g, v] of exact) {
+    if (dropped(g)) continue;
+    if (v > 2n ** 53n || v < -(2n ** 53n))
+      throw new InvalidArgumentError(
+        `the sum of ${col.dtype} values in group ${g} is ${v}, beyond what float64 holds exactly (2^53); ` +
+          'read or build the column as int64 for an exact int64 sum',
+      );
+    sums[g] = Number(v);
+  }
+  return floatColumn(sums, counts, minCount);
 }
 
 function sumSquaredDeviations(
