@@ -187,7 +187,7 @@ export async function decodeImage(
     try {
       meta = await img.metadata();
     } catch (e) {
-      throw decodeError(src, e);
+      throw decodeError(src, e, options);
     }
     const maxElements = options.maxElements ?? MAX_DECODED_ELEMENTS;
     const elements = outputElements(meta, options);
@@ -215,7 +215,7 @@ export async function decodeImage(
         .raw({ depth: stored.bitDepth === 16 ? 'ushort' : 'uchar' })
         .toBuffer({ resolveWithObject: true });
     } catch (e) {
-      throw decodeError(src, e);
+      throw decodeError(src, e, options);
     }
     const { width, height } = out.info;
     let samples = samplesOf(out.data, stored.bitDepth);
@@ -305,7 +305,8 @@ function convertDepth(
   return samples;
 }
 
-function decodeError(src: MediaSource, e: unknown): Error {
+/** The decode failure as a typed error naming the file and the folder it was resolved against. */
+function decodeError(src: MediaSource, e: unknown, place: MediaPlace): Error {
   const message = e instanceof Error ? e.message : String(e);
   if (
     /unsupported image format|Input file contains unsupported|Input buffer contains unsupported/i.test(
@@ -313,11 +314,11 @@ function decodeError(src: MediaSource, e: unknown): Error {
     )
   )
     return new UnsupportedMediaError(
-      `${sourceName(src)} is not an image format this build reads; supported: jpg, png, webp, gif, tiff`,
+      `${sourceName(src, place)} is not an image format this build reads; supported: jpg, png, webp, gif, tiff`,
     );
   if (/no such file|ENOENT|Input file is missing/i.test(message))
-    return new MediaDecodeError(sourceName(src), 'the file does not exist');
-  return new MediaDecodeError(sourceName(src), message);
+    return new MediaDecodeError(sourceName(src, place), 'the file does not exist');
+  return new MediaDecodeError(sourceName(src, place), message);
 }
 
 /** Metadata through sharp (all formats sharp reads, TIFF included), without decoding pixels. */
@@ -331,7 +332,7 @@ export async function imageMetadata(
   try {
     m = await limitIO(() => sharp(input).metadata());
   } catch (e) {
-    throw decodeError(src, e);
+    throw decodeError(src, e, options);
   }
   const format = (m.format as string) === 'jpg' ? 'jpeg' : m.format;
   if (!['png', 'jpeg', 'gif', 'webp', 'tiff'].includes(format as string))
@@ -371,7 +372,7 @@ export async function imageThumbnail(
       const buf = await img.toBuffer();
       return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
     } catch (e) {
-      throw decodeError(src, e);
+      throw decodeError(src, e, options);
     }
   });
 }

@@ -150,6 +150,8 @@ describe('a media file that fails during embed or map', () => {
         expect(failed.message, what).toContain(file);
         expect(failed.cause, what).toBeInstanceOf(MediaDecodeError);
         expect((failed.cause as MediaDecodeError).message, what).toMatch(detail);
+        // The folder the file was resolved against, as for every media error.
+        expect(failed.message, what).toContain(`(under ${path.resolve(dir)})`);
       }
     });
 
