@@ -11,7 +11,7 @@ import * as arrow from 'apache-arrow';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { columnFromArrow, DataFrame } from '../../src/index.js';
+import { column, columnFromArrow, DataFrame } from '../../src/index.js';
 import { type RunningApp, serveApp } from '../../src/node/server/index.js';
 import { needs } from '../helpers/references.js';
 import { artifact, ensureUiBuilt, launchChromium } from './browser.js';
@@ -309,6 +309,54 @@ chromium.describe('the table in Chromium', () => {
     expect(after.width).toBeCloseTo(before.width + 80, 0);
     const cell = (await page.locator('.body .row [data-col="name"]').first().boundingBox())!;
     expect(cell.width).toBeCloseTo(after.width, 0);
+  });
+
+  chromium.it('draws only the columns in sight, and dates, timestamps and int64 as such', async () => {
+    const rows = 50;
+    const columns: Record<string, ReturnType<typeof columnFromArrow>> = {
+      day: column(
+        Int32Array.from({ length: rows }, (_, i) => (i === 1 ? -1 : 19000 + i)),
+        'date',
+      ),
+      at: column(
+        Float64Array.from({ length: rows }, (_, i) => 1_700_000_000_123 + i * 1000),
+        'timestamp',
+      ),
+      big: column(
+        BigInt64Array.from({ length: rows }, (_, i) => 2n ** 62n + BigInt(i)),
+        'int64',
+      ),
+    };
+    for (let c = 0; c < 300; c++)
+      columns[`c${c}`] = column(
+        Int32Array.from({ length: rows }, (_, i) => i * 1000 + c),
+        'int32',
+      );
+    const wide = await serveApp(new DataFrame(columns));
+    try {
+      await page.goto(wide.url);
+      await waitLoaded(page, 3);
+      const heads = await page.$$eval('.header .head[data-col]', (hs) =>
+        hs.map((h) => h.getAttribute('data-col')),
+      );
+      expect(heads.length).toBeLessThan(30);
+      expect(heads.slice(0, 4)).toEqual(['day', 'at', 'big', 'c0']);
+      const cell = (row: number, col: string) =>
+        page.$eval(`.body .row[data-row="${row}"] [data-col="${col}"]`, (c) => c.textContent?.trim());
+      // The references: Python's datetime (1970-01-01 + 19000 days, + 1700000000123 ms).
+      expect(await cell(0, 'day')).toBe('2022-01-08');
+      expect(await cell(1, 'day')).toBe('1969-12-31');
+      expect(await cell(0, 'at')).toBe('2023-11-14 22:13:20.123Z');
+      expect(await cell(2, 'big')).toBe('4611686018427387906');
+      await page.$eval('[data-testid="scroller"]', (s) => s.scrollTo(s.scrollWidth, 0));
+      await page.waitForSelector('.header .head[data-col="c299"]');
+      expect(await page.$$('.header .head[data-col="day"]')).toHaveLength(0);
+      await waitLoaded(page, 3);
+      expect(await cell(2, 'c299')).toBe(String(2 * 1000 + 299));
+      await page.screenshot({ path: artifact('wide-scrolled-right') });
+    } finally {
+      await wide.close();
+    }
   });
 
   chromium.it('shows image thumbnails of an image folder and zooms one on a click', async () => {
