@@ -62,7 +62,9 @@ export function formatUrlState(state: UrlState): string {
   const list = (xs: string[]) => xs.map(encodeName).join(',');
   const parts: string[] = [];
   if (state.sort.length > 0)
-    parts.push(`sort=${state.sort.map((k) => (k.descending ? `-${encodeName(k.column)}` : encodeName(k.column))).join(",")}`);
+    parts.push(
+      `sort=${state.sort.map((k) => (k.descending ? `-${encodeName(k.column)}` : encodeName(k.column))).join(',')}`,
+    );
   if (state.row > 0) parts.push(`row=${state.row}`);
   if (state.selected !== null) parts.push(`sel=${state.selected}`);
   if (state.hidden.length > 0) parts.push(`hide=${list(state.hidden)}`);

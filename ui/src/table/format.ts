@@ -32,10 +32,14 @@ export function defaultWidth(view: CellView): number {
 export function formatValue(column: ColumnInfo, value: unknown): string {
   if (column.dtype === 'date' && typeof value === 'number') return new Date(value).toISOString().slice(0, 10);
   if (column.dtype === 'timestamp' && typeof value === 'number')
-    return new Date(value).toISOString().replace('T', ' ').replace(/\.000Z$/, 'Z');
+    return new Date(value)
+      .toISOString()
+      .replace('T', ' ')
+      .replace(/\.000Z$/, 'Z');
   if (value instanceof Date) return value.toISOString();
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+    return String(value);
   // Tensors arrive as Arrow vectors: show their elements.
   if (value !== null && typeof value === 'object' && 'toArray' in value) {
     const values = Array.from((value as { toArray(): ArrayLike<unknown> }).toArray(), String);

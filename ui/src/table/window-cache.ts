@@ -63,7 +63,13 @@ export class WindowCache {
       const controller = new AbortController();
       this.inFlight.set(b, controller);
       const start = b * BLOCK_ROWS;
-      fetchWindow(this.source, start, Math.min(totalRows, start + BLOCK_ROWS), this.columns, controller.signal)
+      fetchWindow(
+        this.source,
+        start,
+        Math.min(totalRows, start + BLOCK_ROWS),
+        this.columns,
+        controller.signal,
+      )
         .then((window) => {
           if (controller.signal.aborted) return;
           this.inFlight.delete(b);
