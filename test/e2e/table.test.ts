@@ -204,24 +204,46 @@ chromium.describe('the table in Chromium', () => {
     await page.screenshot({ path: artifact('table-top') });
   });
 
-  chromium.it('scrolls to the very last row of 10M', async () => {
-    await page.$eval('[data-testid="scroller"]', (s) => s.scrollTo(0, s.scrollHeight));
-    await page.waitForSelector(`.body .row[data-row="${ROWS - 1}"]`, { timeout: 10_000 });
-    await waitLoaded(page, 1);
-    const rows = await shownRows(page, 100);
-    const last = rows[rows.length - 1];
-    expect(last.row).toBe(ROWS - 1);
-    expect(last.texts).toEqual(expectedTexts(ROWS - 1));
-    for (const r of rows) expect(r.texts, `row ${r.row}`).toEqual(expectedTexts(r.row));
-    // Fully in sight: its bottom is at or above the scroller's.
-    const [rowBox, scrollerBox] = await Promise.all([
-      page.locator(`.body .row[data-row="${ROWS - 1}"]`).boundingBox(),
-      page.locator('[data-testid="scroller"]').boundingBox(),
-    ]);
-    expect(rowBox!.y + rowBox!.height).toBeLessThanOrEqual(scrollerBox!.y + scrollerBox!.height + 1);
-    expect(await page.$eval('[data-testid="scroller"]', (s) => s.scrollHeight)).toBeLessThan(33_000_000);
-    await page.screenshot({ path: artifact('table-bottom') });
-  });
+  chromium.it(
+    'scrolls to the very last row of 10M, cancelling the fetches of rows scrolled past',
+    async () => {
+      // Windows of the middle rows answer slowly: scrolled past before they arrive, they are aborted.
+      const isMiddle = (url: string) => {
+        const start = Number(new URL(url).searchParams.get('start'));
+        return start >= 4_000_000 && start < 6_000_000;
+      };
+      await page.route('**/api/rows?*', async (route) => {
+        if (isMiddle(route.request().url())) await new Promise((r) => setTimeout(r, 1500));
+        await route.continue().catch(() => {}); // aborted by the page meanwhile
+      });
+      const aborted: string[] = [];
+      page.on('requestfailed', (request) => {
+        if (isMiddle(request.url())) aborted.push(request.failure()?.errorText ?? '');
+      });
+      const middleAsked = page.waitForRequest((request) => isMiddle(request.url()));
+      await page.$eval('[data-testid="scroller"]', (s) => s.scrollTo(0, s.scrollHeight / 2));
+      await middleAsked;
+      await page.$eval('[data-testid="scroller"]', (s) => s.scrollTo(0, s.scrollHeight));
+      await page.waitForSelector(`.body .row[data-row="${ROWS - 1}"]`, { timeout: 10_000 });
+      await waitLoaded(page, 1);
+      const rows = await shownRows(page, 100);
+      const last = rows[rows.length - 1];
+      expect(last.row).toBe(ROWS - 1);
+      expect(last.texts).toEqual(expectedTexts(ROWS - 1));
+      for (const r of rows) expect(r.texts, `row ${r.row}`).toEqual(expectedTexts(r.row));
+      // Fully in sight: its bottom is at or above the scroller's.
+      const [rowBox, scrollerBox] = await Promise.all([
+        page.locator(`.body .row[data-row="${ROWS - 1}"]`).boundingBox(),
+        page.locator('[data-testid="scroller"]').boundingBox(),
+      ]);
+      expect(rowBox!.y + rowBox!.height).toBeLessThanOrEqual(scrollerBox!.y + scrollerBox!.height + 1);
+      expect(await page.$eval('[data-testid="scroller"]', (s) => s.scrollHeight)).toBeLessThan(33_000_000);
+      await page.screenshot({ path: artifact('table-bottom') });
+      await expect.poll(() => aborted.length).toBeGreaterThan(0);
+      expect(aborted.every((e) => e === 'net::ERR_ABORTED')).toBe(true);
+      await page.unrouteAll({ behavior: 'ignoreErrors' });
+    },
+  );
 
   chromium.it('sorts by a click and adds a key by shift-click, as a naive sort does', async () => {
     const k = 12;
