@@ -1,13 +1,13 @@
 /**
  * Probes of the optional system programs that some tests check against (numpy, PIL and pandas under
- * Debian's python3, ffmpeg), and a static count of the tests that need each. No vitest import: the
+ * Debian's python3, ffmpeg, chromium for the browser tests), and a static count of the tests that need each. No vitest import: the
  * global setup (test/global-setup.ts) runs this outside the test workers.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-export const REFERENCE_NAMES = ['python3', 'numpy', 'PIL', 'pandas', 'ffmpeg'] as const;
+export const REFERENCE_NAMES = ['python3', 'numpy', 'PIL', 'pandas', 'ffmpeg', 'chromium'] as const;
 export type ReferenceName = (typeof REFERENCE_NAMES)[number];
 
 export interface ReferenceStatus {
@@ -29,7 +29,11 @@ const INSTALL: Record<ReferenceName, string> = {
   PIL: 'apt-get install python3-pil',
   pandas: 'apt-get install python3-pandas',
   ffmpeg: 'apt-get install ffmpeg',
+  chromium: 'apt-get install chromium',
 };
+
+/** Debian's chromium, which the browser tests (test/e2e) drive; never a downloaded one. */
+export const CHROMIUM = process.env.TESSERA_TEST_CHROMIUM ?? '/usr/bin/chromium';
 
 /** Run `command args` and classify: absent (ENOENT), broken (any other failure) or ok. */
 function probeCommand(
@@ -59,6 +63,7 @@ export function probeReference(name: ReferenceName, python = PYTHON): ReferenceS
     return ffprobe.state === 'ok' ? probeCommand(name, 'ffmpeg', ['-version']) : ffprobe;
   }
   if (name === 'python3') return probeCommand(name, python, ['-c', 'pass']);
+  if (name === 'chromium') return probeCommand(name, CHROMIUM, ['--version']);
   const interpreter = probeReference('python3', python);
   if (interpreter.state !== 'ok') return { ...interpreter, name };
   const notInstalled = new RegExp(`ModuleNotFoundError: No module named '${name}'$`);

@@ -2,8 +2,9 @@
  * The checks every request to the app's server passes before any route runs (an onRequest hook):
  * its Host must name this server (so a page on another site cannot reach it by DNS rebinding), an
  * Origin, when sent, must be this server (no cross-site requests), and where a token is set, the
- * request must carry it (`Authorization: Bearer T` or `?token=T`), compared in constant time. A path
- * with a `..` segment (plain or percent-encoded) is refused too: no route needs one.
+ * request must carry it (`Authorization: Bearer T`, `?token=T`, or the cookie a valid `?token=` sets),
+ * compared in constant time. A path with a `..` segment (plain or percent-encoded) is refused too: no
+ * route needs one.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -32,7 +33,7 @@ export function securityHook(
   const anyHost = allowed.has('0.0.0.0') || allowed.has('::') || allowed.has('[::]');
   const token = options.token === undefined ? undefined : digest(options.token);
   const hostAllowed = (name: string) => allowed.has(name) || (anyHost && token !== undefined);
-  return async (request) => {
+  return async (request, reply) => {
     const host = request.headers.host;
     const hostName = host === undefined ? undefined : hostNameOf(host);
     if (hostName === undefined || !hostAllowed(hostName))
@@ -52,12 +53,21 @@ export function securityHook(
     if (request.headers['sec-fetch-site'] === 'cross-site')
       throw new AccessDeniedError('refused a cross-site request (Sec-Fetch-Site: cross-site)');
     if (token !== undefined) {
-      const given = tokenOf(request);
-      if (given === undefined || !timingSafeEqual(digest(given), token))
+      const cookieName = tokenCookieName(host ?? '');
+      const given = tokenOf(request, cookieName);
+      if (given === undefined || !timingSafeEqual(digest(given.token), token))
         throw new AccessDeniedError(
           given === undefined
             ? 'this server needs a token: send `Authorization: Bearer TOKEN` or add ?token=TOKEN to the URL'
             : 'wrong token',
+        );
+      // The page's own requests for scripts and images carry no header: a valid ?token= on the
+      // page sets a cookie that later requests carry (as Jupyter does). HttpOnly: no script reads
+      // it; SameSite=Strict: no other site's page sends it.
+      if (given.from === 'query')
+        reply.header(
+          'set-cookie',
+          `${cookieName}=${encodeURIComponent(given.token)}; Path=/; HttpOnly; SameSite=Strict`,
         );
     }
   };
@@ -87,19 +97,49 @@ function digest(s: string): Buffer {
   return createHash('sha256').update(s, 'utf8').digest();
 }
 
-function tokenOf(request: FastifyRequest): string | undefined {
+/**
+ * The token cookie's name, one per port: cookies are shared by every port of a host, and two app
+ * servers on one machine must not overwrite each other's.
+ */
+function tokenCookieName(host: string): string {
+  return `tessera-token-${portOf(host)}`;
+}
+
+interface GivenToken {
+  token: string;
+  from: 'header' | 'query' | 'cookie';
+}
+
+function tokenOf(request: FastifyRequest, cookieName: string): GivenToken | undefined {
   const auth = request.headers.authorization;
   if (typeof auth === 'string') {
     const m = /^Bearer\s+(.+)$/i.exec(auth.trim());
-    if (m) return m[1];
+    if (m) return { token: m[1], from: 'header' };
   }
   const q = (request.query as Record<string, unknown> | undefined)?.token;
-  if (typeof q === 'string') return q;
+  if (typeof q === 'string') return { token: q, from: 'query' };
   // The query is parsed after onRequest for some requests; read the raw URL too.
   const raw = request.raw.url ?? '';
   const i = raw.indexOf('?');
-  if (i < 0) return undefined;
-  return new URLSearchParams(raw.slice(i + 1)).get('token') ?? undefined;
+  const fromUrl = i < 0 ? null : new URLSearchParams(raw.slice(i + 1)).get('token');
+  if (fromUrl !== null) return { token: fromUrl, from: 'query' };
+  const cookie = cookieOf(request.headers.cookie, cookieName);
+  return cookie === undefined ? undefined : { token: cookie, from: 'cookie' };
+}
+
+/** The value of cookie `name` in a Cookie header, undefined if absent or malformed. */
+function cookieOf(header: string | undefined, name: string): string | undefined {
+  if (header === undefined) return undefined;
+  for (const part of header.split(';')) {
+    const eq = part.indexOf('=');
+    if (eq < 0 || part.slice(0, eq).trim() !== name) continue;
+    try {
+      return decodeURIComponent(part.slice(eq + 1).trim());
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
 }
 
 /** The host name of a Host header (`name:port`, `[v6]:port`), lower case; undefined if malformed. */

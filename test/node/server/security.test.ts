@@ -76,6 +76,49 @@ describe('the token', () => {
     expect(rows.statusCode).toBe(200);
   });
 
+  it('given as ?token= sets an HttpOnly, SameSite=Strict cookie that later requests may carry instead', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-ui-'));
+    try {
+      fs.mkdirSync(path.join(root, 'assets'));
+      fs.writeFileSync(path.join(root, 'index.html'), '<!doctype html><script src="assets/a.js"></script>');
+      fs.writeFileSync(path.join(root, 'assets', 'a.js'), 'console.log(1)');
+      const app = await createAppServer(frame, { uiDir: root, token: 's3cret' });
+      const host = '127.0.0.1:8765';
+      const page = await app.inject({ url: '/?token=s3cret', headers: { host } });
+      expect(page.statusCode).toBe(200);
+      const setCookie = String(page.headers['set-cookie']);
+      const attributes = setCookie.split(';').map((a) => a.trim().toLowerCase());
+      expect(attributes).toContain('httponly');
+      expect(attributes).toContain('samesite=strict');
+      expect(attributes).toContain('path=/');
+      const pair = setCookie.split(';')[0];
+      expect(pair).toBe('tessera-token-8765=s3cret');
+      // The script request the page makes: no header, no query, only the cookie.
+      const script = await app.inject({ url: '/assets/a.js', headers: { host, cookie: pair } });
+      expect(script.statusCode).toBe(200);
+      expect(script.body).toBe('console.log(1)');
+      const api = await app.inject({ url: '/api/schema', headers: { host, cookie: `x=1; ${pair}` } });
+      expect(api.statusCode).toBe(200);
+      // A wrong cookie, another port's cookie, or none: refused. A wrong ?token= sets no cookie.
+      for (const cookie of ['tessera-token-8765=nope', 'tessera-token-9999=s3cret', 'other=s3cret']) {
+        const res = await app.inject({ url: '/assets/a.js', headers: { host, cookie } });
+        expect(res.statusCode, cookie).toBe(403);
+      }
+      expect((await app.inject({ url: '/assets/a.js', headers: { host } })).statusCode).toBe(403);
+      const wrong = await app.inject({ url: '/?token=nope', headers: { host } });
+      expect(wrong.statusCode).toBe(403);
+      expect(wrong.headers['set-cookie']).toBeUndefined();
+      // A Bearer header sets no cookie: only the page opened from a link needs one.
+      const bearer = await app.inject({
+        url: '/api/schema',
+        headers: { host, authorization: 'Bearer s3cret' },
+      });
+      expect(bearer.headers['set-cookie']).toBeUndefined();
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   it('must be given to bind beyond loopback', async () => {
     await expect(serveApp(frame, { host: '0.0.0.0' })).rejects.toThrow(/token/);
     await expect(serveApp(frame, { host: '0.0.0.0', token: '' })).rejects.toThrow(/token/);

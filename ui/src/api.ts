@@ -1,0 +1,127 @@
+/**
+ * The app server's HTTP API, seen from the browser. Row windows arrive as Arrow IPC and become
+ * plain column arrays; a token given in the page URL (`?token=`) is sent as a Bearer header (the
+ * page request itself set a cookie for the requests the browser makes alone: scripts, images).
+ */
+import { tableFromIPC } from 'apache-arrow';
+
+export interface ColumnInfo {
+  name: string;
+  kind: 'scalar' | 'tensor' | 'object' | 'deferred';
+  type: string;
+  dtype?: string;
+  media?: string;
+}
+
+export interface Schema {
+  source: { kind: string; name: string };
+  rows: number;
+  primaryKey: string | null;
+  columns: ColumnInfo[];
+}
+
+export interface SortKey {
+  column: string;
+  descending?: boolean;
+}
+
+export interface ViewInfo {
+  id: string;
+  rows: number;
+  complete: boolean;
+}
+
+/** Rows [start, end) of the frame or a view: one array per column, and each row's frame row number. */
+export interface RowWindow {
+  start: number;
+  end: number;
+  columns: Map<string, unknown[]>;
+  frameRows: number[];
+}
+
+/** The column of frame row numbers a window carries when asked with `rowIndex` (arrow-window.ts). */
+const ROW_INDEX_COLUMN = '__row';
+
+const token = new URLSearchParams(window.location.search).get('token');
+
+/** The server's error reply `{ error: { type, message } }` as a thrown Error. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = type;
+  }
+}
+
+async function request(url: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  if (token !== null) headers.set('authorization', `Bearer ${token}`);
+  const response = await fetch(url, { ...init, headers });
+  if (!response.ok) {
+    let type = 'HttpError';
+    let message = `${response.status} ${response.statusText}`;
+    try {
+      const body = await response.json();
+      type = body.error?.type ?? type;
+      message = body.error?.message ?? message;
+    } catch {
+      // not a JSON error reply: keep the status line
+    }
+    throw new ApiError(response.status, type, message);
+  }
+  return response;
+}
+
+export async function fetchSchema(): Promise<Schema> {
+  return (await request('api/schema')).json();
+}
+
+/** A sorted view of the frame; `replaces` drops the view it supersedes on the server. */
+export async function createView(sort: SortKey[], replaces: string | null): Promise<ViewInfo> {
+  const body = { sort, ...(replaces !== null ? { replaces } : {}) };
+  const response = await request('api/views', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return response.json();
+}
+
+/** Rows [start, end) of the frame (viewId null) or of a view, the given columns only. */
+export async function fetchWindow(
+  viewId: string | null,
+  start: number,
+  end: number,
+  columns: readonly string[],
+  signal?: AbortSignal,
+): Promise<RowWindow> {
+  const params = new URLSearchParams({ start: String(start), end: String(end), rowIndex: 'true' });
+  if (columns.length > 0) params.set('columns', columns.join(','));
+  const base = viewId === null ? 'api/rows' : `api/views/${encodeURIComponent(viewId)}/rows`;
+  const response = await request(`${base}?${params}`, signal ? { signal } : {});
+  const table = tableFromIPC(new Uint8Array(await response.arrayBuffer()));
+  const out = new Map<string, unknown[]>();
+  let frameRows: number[] = [];
+  for (const field of table.schema.fields) {
+    const vector = table.getChild(field.name);
+    if (vector === null) continue;
+    const values: unknown[] = new Array(table.numRows);
+    for (let i = 0; i < table.numRows; i++) values[i] = vector.get(i);
+    if (field.name === ROW_INDEX_COLUMN) frameRows = values as number[];
+    else out.set(field.name, values);
+  }
+  return { start, end: start + table.numRows, columns: out, frameRows };
+}
+
+/** The URL of a thumbnail of a media cell (frame row `row`), `size` pixels on its longer side. */
+export function thumbnailUrl(column: string, row: number, size: number): string {
+  return `api/thumbnails/${encodeURIComponent(column)}/${row}?size=${size}`;
+}
+
+/** The URL of a media cell itself. */
+export function mediaUrl(column: string, row: number): string {
+  return `api/media/${encodeURIComponent(column)}/${row}`;
+}

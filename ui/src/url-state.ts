@@ -1,0 +1,72 @@
+/**
+ * The view state that lives in the URL's hash, so that a link reproduces the view:
+ * `#sort=price,-name&row=1200&sel=1234&hide=a,b` (sort keys in order, `-` for descending; the
+ * row at the top; the selected frame row; hidden columns). Names are percent-encoded.
+ */
+import type { SortKey } from './api';
+
+export interface UrlState {
+  sort: SortKey[];
+  /** The row (position in the current view) at the top of the table. */
+  row: number;
+  /** The selected frame row, shown in the detail panel. */
+  selected: number | null;
+  hidden: string[];
+}
+
+/** Raw (still encoded) comma-separated items. */
+function items(value: string | null): string[] {
+  return value === null || value === '' ? [] : value.split(',');
+}
+
+/** A name encoded so that neither a comma nor a leading `-` (descending) can be read into it. */
+function encodeName(name: string): string {
+  return encodeURIComponent(name).replace(/^-/, '%2D');
+}
+
+function wholeNumber(value: string | null): number | null {
+  return value !== null && /^\d+$/.test(value) ? Number(value) : null;
+}
+
+export function parseUrlState(hash: string): UrlState {
+  // Split by hand: URLSearchParams would decode the names' commas before the split.
+  const params = new Map<string, string>();
+  for (const part of hash.replace(/^#/, '').split('&')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) params.set(part.slice(0, eq), part.slice(eq + 1));
+  }
+  const get = (key: string) => params.get(key) ?? null;
+  const sort = items(get('sort')).map((key) =>
+    key.startsWith('-')
+      ? { column: safeDecode(key.slice(1)), descending: true }
+      : { column: safeDecode(key) },
+  );
+  return {
+    sort,
+    row: wholeNumber(get('row')) ?? 0,
+    selected: wholeNumber(get('sel')),
+    hidden: items(get('hide')).map(safeDecode),
+  };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+export function formatUrlState(state: UrlState): string {
+  // Commas separate names, so they (and everything unsafe in a hash) are percent-encoded.
+  const list = (xs: string[]) => xs.map(encodeName).join(',');
+  const parts: string[] = [];
+  if (state.sort.length > 0)
+    parts.push(
+      `sort=${state.sort.map((k) => (k.descending ? `-${encodeName(k.column)}` : encodeName(k.column))).join(',')}`,
+    );
+  if (state.row > 0) parts.push(`row=${state.row}`);
+  if (state.selected !== null) parts.push(`sel=${state.selected}`);
+  if (state.hidden.length > 0) parts.push(`hide=${list(state.hidden)}`);
+  return parts.length === 0 ? '' : `#${parts.join('&')}`;
+}
