@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { append, CorruptDataError, DataFrame, read, ScalarColumn, write } from '../../../../src/index.js';
+import { checkedTable } from '../../../../src/node/io/formats/arrow-ipc-check.js';
 import { blockCount, decodeBlockIndex } from '../../../../src/node/io/store/block-index.js';
 import { type Manifest, resetStoreIoStats, storeIoStats } from '../../../../src/node/io/store/index.js';
 import { mulberry32 } from '../../../helpers/random.js';
@@ -85,6 +86,18 @@ describe('full loads of stored scalar columns', () => {
       expect(storeIoStats().bytesRead, name).toBe(f.file.bytes + f.blocks.file.bytes);
       expect(column.nullCount, name).toBe(values[name].filter((v) => v === null).length);
       expect(text(column.toArray()), name).toBe(text(values[name]));
+    }
+  });
+
+  it('are Arrow IPC files that any Arrow reader reads: footer, messages and layout check out', () => {
+    for (const name of Object.keys(values)) {
+      const file = path.join(p, fragmentsOf(p, name)[0].file.path);
+      const table = checkedTable(new Uint8Array(fs.readFileSync(file)), file);
+      expect(table.batches.length, name).toBe(blockCount(N, fragmentsOf(p, name)[0].blocks.rowsPerBlock));
+      const column = table.getChildAt(0)!;
+      expect(text(Array.from(column, (v) => (v instanceof Uint8Array ? null : v))), name).toBe(
+        text(values[name]),
+      );
     }
   });
 
