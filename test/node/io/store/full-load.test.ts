@@ -6,7 +6,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as arrow from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { columnToArrowData } from '../../../../src/core/column/arrow.js';
 import { append, CorruptDataError, DataFrame, read, ScalarColumn, write } from '../../../../src/index.js';
 import { checkedTable } from '../../../../src/node/io/formats/arrow-ipc-check.js';
 import { blockCount, decodeBlockIndex } from '../../../../src/node/io/store/block-index.js';
@@ -98,6 +100,21 @@ describe('full loads of stored scalar columns', () => {
       expect(text(Array.from(column, (v) => (v instanceof Uint8Array ? null : v))), name).toBe(
         text(values[name]),
       );
+    }
+  });
+
+  it("are byte for byte the files Arrow JS's own file writer gives for the same batches", () => {
+    for (const name of Object.keys(values)) {
+      const f = fragmentsOf(p, name)[0];
+      const rpb = f.blocks.rowsPerBlock;
+      const dtype = DTYPES[name as keyof typeof DTYPES];
+      const batches: arrow.RecordBatch[] = [];
+      for (let start = 0; start < N; start += rpb) {
+        const data = columnToArrowData(ScalarColumn.from(values[name].slice(start, start + rpb), dtype));
+        batches.push(new arrow.RecordBatch({ [name]: arrow.makeVector(data) }));
+      }
+      const reference = arrow.RecordBatchFileWriter.writeAll(batches).toUint8Array(true);
+      expect(Buffer.compare(fs.readFileSync(path.join(p, f.file.path)), reference), name).toBe(0);
     }
   });
 
