@@ -111,7 +111,7 @@ describe('full loads of stored scalar columns', () => {
       const batches: arrow.RecordBatch[] = [];
       for (let start = 0; start < N; start += rpb) {
         const data = columnToArrowData(ScalarColumn.from(values[name].slice(start, start + rpb), dtype));
-        batches.push(new arrow.RecordBatch({ [name]: arrow.makeVector(data) }));
+        batches.push(new arrow.RecordBatch({ [name]: data }));
       }
       const reference = arrow.RecordBatchFileWriter.writeAll(batches).toUint8Array(true);
       expect(Buffer.compare(fs.readFileSync(path.join(p, f.file.path)), reference), name).toBe(0);
