@@ -171,7 +171,8 @@ function arrowType(dtype: ScalarDType): arrow.DataType {
   }
 }
 
-function scalarDType(type: arrow.DataType): ScalarDType | null {
+/** The Tessera dtype stored as Arrow `type`, or null when no scalar dtype is stored that way. */
+export function scalarDType(type: arrow.DataType): ScalarDType | null {
   if (arrow.DataType.isFloat(type)) {
     if (type.precision === arrow.Precision.DOUBLE) return 'float64';
     if (type.precision === arrow.Precision.SINGLE) return 'float32';

@@ -14,8 +14,8 @@ import { ScalarColumn, type ScalarValue } from '../../../core/column/scalar.js';
 import type { ScalarDType } from '../../../core/column/types.js';
 import { CorruptDataError, IndexOutOfRangeError } from '../../../core/errors.js';
 import { type BlockIndex, blockCount, decodeBlockIndex } from './block-index.js';
-import { crc32 } from './checksum.js';
-import { hex, openChecked, readAt, readVerified } from './file-io.js';
+import { decodeBlocks, loadBlockedFragment } from './decode-blocks.js';
+import { openChecked, readAt, readVerified } from './file-io.js';
 import { dataPath } from './layout.js';
 import type { FileFragment } from './manifest.js';
 
@@ -243,34 +243,40 @@ export function loadBlockIndex(root: string, entry: FileFragment): BlockIndex {
   return decodeBlockIndex(bytes, file, blockCount(entry.rows, b.rowsPerBlock), entry.file.bytes);
 }
 
-/** A format 1 fragment (or any fragment, whole) as one column, checked against its file checksum. */
+/**
+ * A fragment as one column. Format 1: the file checked against its checksum and decoded. Format 2:
+ * the file read once, in chunks, every byte checked against the block index and its blocks decoded
+ * straight into one column (decode-blocks.ts).
+ */
 export function loadWholeFragment(root: string, dtype: ScalarDType, f: FileFragment): ScalarColumn {
   const file = dataPath(root, f.file.path);
-  let bytes: Uint8Array;
-  try {
-    bytes = readVerified(file, f.file.bytes, f.file.crc32);
-  } catch (e) {
-    // A damaged format 2 file is reported by the block that fails, so the rows can be named.
-    if (e instanceof CorruptDataError && f.blocks) throw findDamagedBlock(root, f) ?? e;
-    throw e;
+  if (!f.blocks) {
+    const bytes = readVerified(file, f.file.bytes, f.file.crc32);
+    return decodeColumn(arrowTable(bytes, file), file, dtype, f.rows);
   }
-  const table = arrowTable(bytes, file);
-  if (!f.blocks) return decodeColumn(table, file, dtype, f.rows);
-  // The file was checked whole; its batches are decoded where they lie (values are not copied
-  // until the batches are joined).
-  // The index is checked too (it is small), so a damaged one is found by any read.
-  loadBlockIndex(root, f);
-  const rpb = f.blocks.rowsPerBlock;
-  const blocks = blockCount(f.rows, rpb);
-  if (table.batches.length !== blocks)
-    throw new CorruptDataError(file, `holds ${table.batches.length} record batches, expected ${blocks}`);
-  const parts = table.batches.map((batch, b) =>
-    decodeColumn(batch, file, dtype, Math.min(rpb, f.rows - b * rpb)),
-  );
-  return (parts.length === 1 ? parts[0] : concatColumns(parts)) as ScalarColumn;
+  const index = loadBlockIndex(root, f);
+  const fd = openChecked(file, f.file.bytes);
+  try {
+    return loadBlockedFragment(fd, file, f, index, dtype);
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
-/** Blocks `first..last` of a format 2 fragment, read with one positioned read and each verified. */
+/** Bytes `[from, to)` of a dataset file of `size` bytes. */
+function readFile(file: string, size: number, from: number, to: number): Uint8Array {
+  const fd = openChecked(file, size);
+  try {
+    // A fresh buffer (not Node's pooled one) so typed-array views over it are aligned.
+    const bytes = new Uint8Array(to - from);
+    readAt(fd, file, bytes, from);
+    return bytes;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Blocks `first..last` of a format 2 fragment, read with one positioned read, each verified and decoded. */
 function readBlocks(
   file: string,
   f: FileFragment,
@@ -280,52 +286,10 @@ function readBlocks(
   last: number,
 ): ScalarColumn[] {
   const from = index.offsets[first];
-  const to = index.offsets[last + 1];
-  const fd = openChecked(file, f.file.bytes);
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(to - from);
-    readAt(fd, file, bytes, from);
-  } finally {
-    fs.closeSync(fd);
-  }
-  return decodeRunBlocks(bytes, from, index, file, f, dtype, first, last);
-}
-
-/**
- * Check and decode blocks `first..last`, whose bytes (`bytes`, starting at file offset `from`) lie
- * back to back: each against its CRC-32, then all as one Arrow stream behind the schema message.
- */
-function decodeRunBlocks(
-  bytes: Uint8Array,
-  from: number,
-  index: BlockIndex,
-  file: string,
-  f: FileFragment,
-  dtype: ScalarDType,
-  first: number,
-  last: number,
-): ScalarColumn[] {
-  const rpb = f.blocks!.rowsPerBlock;
-  for (let b = first; b <= last; b++) {
-    const block = bytes.subarray(index.offsets[b] - from, index.offsets[b + 1] - from);
-    const actual = crc32(block);
-    if (actual !== index.crcs[1 + b]) throw blockDamage(file, f, b, actual, index.crcs[1 + b]);
-  }
-  // Schema, batches, end-of-stream marker: a fresh, 8-aligned buffer so values are viewed, not copied.
-  const s = index.schema.length;
-  const stream = new Uint8Array(s + bytes.length + 8);
-  stream.set(index.schema, 0);
-  stream.set(bytes, s);
-  new DataView(stream.buffer).setInt32(s + bytes.length, -1, true);
-  const batches = arrowTable(stream, file).batches;
-  if (batches.length !== last - first + 1)
-    throw new CorruptDataError(file, `blocks ${first} to ${last} hold ${batches.length} record batches`);
-  return batches.map((batch, k) => {
-    const b = first + k;
-    const rows = Math.min(rpb, f.rows - b * rpb);
-    return decodeColumn(batch, file, dtype, rows);
-  });
+  const bytes = readFile(file, f.file.bytes, from, index.offsets[last + 1]);
+  const out: ScalarColumn[] = [];
+  for (let b = first; b <= last; b++) out.push(decodeBlocks(bytes, from, index, file, f, dtype, b, b));
+  return out;
 }
 
 function arrowTable(bytes: Uint8Array, file: string): arrow.Table {
@@ -355,48 +319,4 @@ function decodeColumn(
       `holds ${col.length} rows of ${col.type.kind}, expected ${rows} of ${dtype}`,
     );
   return col;
-}
-
-function blockDamage(file: string, f: FileFragment, b: number, actual: number, expected: number) {
-  const rpb = f.blocks!.rowsPerBlock;
-  const r0 = b * rpb;
-  const r1 = Math.min(f.rows, r0 + rpb) - 1;
-  return new CorruptDataError(
-    file,
-    `block ${b} (rows ${r0} to ${r1} of this file) fails its checksum (crc32 ${hex(actual)}, expected ${hex(expected)})`,
-  );
-}
-
-/**
- * Check every byte of a format 2 fragment's Arrow file against its block index: the head, each
- * block and the tail. Returns the first damage found (naming the block), or null.
- */
-export function findDamagedBlock(root: string, f: FileFragment): CorruptDataError | null {
-  const file = dataPath(root, f.file.path);
-  try {
-    const index = loadBlockIndex(root, f);
-    const fd = openChecked(file, f.file.bytes);
-    let bytes: Uint8Array;
-    try {
-      bytes = new Uint8Array(f.file.bytes);
-      readAt(fd, file, bytes, 0);
-    } finally {
-      fs.closeSync(fd);
-    }
-    const blocks = index.offsets.length - 1;
-    const head = crc32(bytes.subarray(0, index.offsets[0]));
-    if (head !== index.crcs[0])
-      return new CorruptDataError(file, `the Arrow file's head fails its checksum (crc32 ${hex(head)})`);
-    for (let b = 0; b < blocks; b++) {
-      const actual = crc32(bytes.subarray(index.offsets[b], index.offsets[b + 1]));
-      if (actual !== index.crcs[1 + b]) return blockDamage(file, f, b, actual, index.crcs[1 + b]);
-    }
-    const tail = crc32(bytes.subarray(index.offsets[blocks]));
-    if (tail !== index.crcs[blocks + 1])
-      return new CorruptDataError(file, `the Arrow file's footer fails its checksum (crc32 ${hex(tail)})`);
-    return null;
-  } catch (e) {
-    if (e instanceof CorruptDataError) return e;
-    throw e;
-  }
 }

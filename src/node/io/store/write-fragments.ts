@@ -6,7 +6,7 @@
 import * as os from 'node:os';
 import * as arrow from 'apache-arrow';
 import { arrowField, columnToArrowData } from '../../../core/column/arrow.js';
-import { bitmapBytes, countSetBits, sliceBitmap } from '../../../core/column/bitmap.js';
+import { bitmapBytes } from '../../../core/column/bitmap.js';
 import type { Column } from '../../../core/column/column.js';
 import type { ScalarColumn } from '../../../core/column/scalar.js';
 import type { TensorColumn } from '../../../core/column/tensor.js';
@@ -14,6 +14,7 @@ import { TypeMismatchError, UnsupportedError } from '../../../core/errors.js';
 import { blockCount, encodeBlockIndex } from './block-index.js';
 import { crc32 } from './checksum.js';
 import { FileSink } from './file-io.js';
+import { batchMessage, FileBlock, ipcHead, ipcTail, schemaMessage } from './ipc-blocks.js';
 import { dataPath, newDataFile } from './layout.js';
 import type { FileEntry, FileFragment, TensorFragment } from './manifest.js';
 import { npyHeader } from './npy.js';
@@ -77,74 +78,9 @@ export function scalarRowsPerBlock(col: ScalarColumn): number {
 }
 
 /**
- * Collects what an Arrow writer emits, synchronously, so the bytes of each message are known as
- * it is written (the writer itself only reports them in the footer).
- */
-class ChunkCollector extends arrow.AsyncByteQueue {
-  chunks: Uint8Array[] = [];
-  bytes = 0;
-  override write(value: Uint8Array | ArrayBufferView | ArrayBuffer): void {
-    const chunk = ArrayBuffer.isView(value)
-      ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
-      : new Uint8Array(value as ArrayBuffer);
-    if (chunk.byteLength === 0) return;
-    this.chunks.push(chunk);
-    this.bytes += chunk.byteLength;
-  }
-  /** The chunks collected since the last call, and their CRC-32. */
-  take(): { chunks: Uint8Array[]; crc: number } {
-    const chunks = this.chunks;
-    let crc = 0;
-    for (const c of chunks) crc = crc32(c, crc);
-    this.chunks = [];
-    return { chunks, crc };
-  }
-}
-
-/**
- * Rows `[start, start + length)` of a string column as Arrow data of their own: Arrow JS writes a
- * sliced Utf8 column's values from the first byte of the whole column, so the offsets are rebased
- * here (the values are shared, not copied).
- */
-function stringBlock(col: ScalarColumn, start: number, length: number): arrow.Data<arrow.Utf8> {
-  const offsets = col.offsets!;
-  const first = offsets[start];
-  const rebased = new Int32Array(length + 1);
-  for (let i = 0; i <= length; i++) rebased[i] = offsets[start + i] - first;
-  const validity = col.validity === null ? null : sliceBitmap(col.validity, start, length);
-  return arrow.makeData({
-    type: new arrow.Utf8(),
-    length,
-    nullCount: validity === null ? 0 : length - countSetBits(validity, length),
-    nullBitmap: validity ?? undefined,
-    data: (col.values as Uint8Array).subarray(first, offsets[start + length]),
-    valueOffsets: rebased,
-  });
-}
-
-/** The Arrow IPC schema message of `schema`, as a stream writer writes it first. */
-function schemaMessage(schema: arrow.Schema): Uint8Array {
-  const collector = new ChunkCollector();
-  new arrow.RecordBatchStreamWriter().reset(collector, schema);
-  return concatBytes(collector.take().chunks);
-}
-
-function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
-  if (chunks.length === 1) return chunks[0];
-  let n = 0;
-  for (const c of chunks) n += c.length;
-  const out = new Uint8Array(n);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
-
-/**
  * A scalar column as a one-column Arrow IPC file of record batches of {@link scalarRowsPerBlock}
- * rows, and its block index (block-index.ts) with the offset and CRC-32 of each batch.
+ * rows (written from the column's buffers, ipc-blocks.ts), and its block index (block-index.ts)
+ * with the offset and CRC-32 of each batch.
  */
 export async function writeScalarFragment(
   ctx: FragmentContext,
@@ -152,50 +88,57 @@ export async function writeScalarFragment(
   name: string,
   col: ScalarColumn,
 ): Promise<FileFragment> {
-  const data = columnToArrowData(col);
-  const field = arrowField(name, col, data);
+  const field = arrowField(name, col, columnToArrowData(col));
   const schema = new arrow.Schema([field]);
-  const structType = new arrow.Struct([field]);
   const rows = col.length;
   const rowsPerBlock = scalarRowsPerBlock(col);
   const blocks = blockCount(rows, rowsPerBlock);
   const offsets = new Float64Array(blocks + 1);
   const crcs = new Uint32Array(blocks + 2);
-  const collector = new ChunkCollector();
+  const footerBlocks: FileBlock[] = [];
   const file = await writeDataFile(ctx, columnIndex, name, 'arrow', async (sink) => {
-    let pending: Uint8Array[] = [];
-    let pendingBytes = 0;
-    // Small chunks (message headers, padding) are gathered so the file gets few, large writes.
-    const flush = async (force: boolean) => {
-      if (pendingBytes === 0 || (!force && pendingBytes < SCALAR_WRITE_BYTES)) return;
-      await sink.write(concatBytes(pending));
-      pending = [];
-      pendingBytes = 0;
+    // Small chunks (message headers, padding, small blocks) are gathered so the file gets few,
+    // large writes; large ones are written from the column's memory.
+    let staging = new Uint8Array(64 * 1024);
+    let staged = 0;
+    let position = 0;
+    const flush = async () => {
+      if (staged > 0) await sink.write(staging.subarray(0, staged));
+      staged = 0;
     };
-    const keep = (part: { chunks: Uint8Array[]; crc: number }) => {
-      for (const c of part.chunks) {
-        pending.push(c);
-        pendingBytes += c.length;
+    const put = async (chunks: readonly Uint8Array[]) => {
+      let crc = 0;
+      for (const c of chunks) {
+        crc = crc32(c, crc);
+        position += c.length;
+        if (c.length >= SCALAR_WRITE_BYTES / 2) {
+          await flush();
+          await sink.write(c);
+          continue;
+        }
+        if (staged + c.length > staging.length) {
+          if (staging.length < SCALAR_WRITE_BYTES) {
+            const grown = new Uint8Array(Math.min(SCALAR_WRITE_BYTES, 4 * staging.length));
+            grown.set(staging.subarray(0, staged));
+            staging = grown;
+          } else await flush();
+        }
+        staging.set(c, staged);
+        staged += c.length;
       }
-      return part.crc;
+      return crc;
     };
-    const writer = new arrow.RecordBatchFileWriter();
-    writer.reset(collector, schema); // the head: magic and padding
-    crcs[0] = keep(collector.take());
+    crcs[0] = await put([ipcHead()]);
     for (let k = 0; k < blocks; k++) {
-      offsets[k] = collector.bytes;
+      offsets[k] = position;
       const start = k * rowsPerBlock;
-      const length = Math.min(rowsPerBlock, rows - start);
-      const child = col.dtype === 'string' ? stringBlock(col, start, length) : data.slice(start, length);
-      const struct = arrow.makeData({ type: structType, length, nullCount: 0, children: [child] });
-      writer.write(new arrow.RecordBatch(schema, struct));
-      crcs[1 + k] = keep(collector.take());
-      await flush(false);
+      const batch = batchMessage(col, start, Math.min(rowsPerBlock, rows - start));
+      footerBlocks.push(new FileBlock(batch.metaDataLength, batch.bodyLength, position));
+      crcs[1 + k] = await put(batch.chunks);
     }
-    offsets[blocks] = collector.bytes;
-    writer.finish(); // the tail: end-of-stream marker, footer, magic
-    crcs[blocks + 1] = keep(collector.take());
-    await flush(true);
+    offsets[blocks] = position;
+    crcs[blocks + 1] = await put([ipcTail(schema, footerBlocks)]);
+    await flush();
   });
   const index = encodeBlockIndex({ schema: schemaMessage(schema), offsets, crcs });
   const blockFile = await writeDataFile(ctx, columnIndex, name, 'blocks', (sink) => sink.write(index));
