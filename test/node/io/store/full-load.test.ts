@@ -9,11 +9,12 @@ import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { columnToArrowData } from '../../../../src/core/column/arrow.js';
-import { append, CorruptDataError, DataFrame, read, ScalarColumn, write } from '../../../../src/index.js';
+import { append, CorruptDataError, read, ScalarColumn, write } from '../../../../src/index.js';
 import { checkedTable } from '../../../../src/node/io/formats/arrow-ipc-check.js';
 import { blockCount, decodeBlockIndex } from '../../../../src/node/io/store/block-index.js';
-import { type Manifest, resetStoreIoStats, storeIoStats } from '../../../../src/node/io/store/index.js';
+import { resetStoreIoStats, storeIoStats } from '../../../../src/node/io/store/index.js';
 import { mulberry32 } from '../../../helpers/random.js';
+import { blockValues, DTYPES, fragmentsOf, frameOf, manifestOf } from './block-data.js';
 import { plainValue, tempDatasets } from './helpers.js';
 
 const dataset = tempDatasets('tessera-full-');
@@ -22,40 +23,8 @@ const fast = { fsync: false };
 /** Several blocks of every column (bool blocks hold 65536 rows), the last one partial. */
 const N = 140_001;
 const rng = mulberry32(11);
-const WORDS = ['', 'a', 'héllo', '日本語', '🙂🙃', 'naïve café', 'x'.repeat(50)];
-const values: Record<string, unknown[]> = {
-  // The first 40000 rows are null: whole blocks of int32 with no valid value.
-  i: Array.from({ length: N }, (_, k) => (k < 40_000 || k % 11 === 3 ? null : (k * 7919) | 0)),
-  f: Array.from({ length: N }, (_, k) => (k % 17 === 0 ? null : k / 3 - 1000 + (k % 7 === 0 ? 1e300 : 0))),
-  s: Array.from({ length: N }, (_, k) =>
-    k % 13 === 5 ? null : `${WORDS[Math.floor(rng() * WORDS.length)]}${k}`,
-  ),
-  b: Array.from({ length: N }, (_, k) => (k % 5 === 0 ? null : k % 3 === 0)),
-  n: Array.from({ length: N }, (_, k) => (k % 19 === 0 ? null : BigInt(k) * 10n ** 12n - 7n)),
-};
-const DTYPES = { i: 'int32', f: 'float64', s: 'string', b: 'bool', n: 'int64' } as const;
-
-function frameOf(cols: Record<string, unknown[]>): DataFrame {
-  return new DataFrame(
-    Object.fromEntries(
-      Object.entries(cols).map(([name, v]) => [
-        name,
-        ScalarColumn.from(v, DTYPES[name as keyof typeof DTYPES]),
-      ]),
-    ),
-  );
-}
-
-type Fragment = {
-  rows: number;
-  file: { path: string; bytes: number };
-  blocks: { rowsPerBlock: number; file: { path: string; bytes: number } };
-};
-
-function fragmentsOf(p: string, name: string): Fragment[] {
-  const m = JSON.parse(fs.readFileSync(path.join(p, 'manifest.json'), 'utf8')) as Manifest;
-  return (m.columns.find((c) => c.name === name) as unknown as { fragments: Fragment[] }).fragments;
-}
+// The first 40000 rows of i are null: whole blocks of int32 with no valid value.
+const values = blockValues(N, rng, { leadingNulls: 40_000, hugeFloats: true });
 
 /** The column as JSON text of plain values (fast to compare). */
 function text(v: readonly unknown[]): string {
@@ -81,11 +50,11 @@ describe('full loads of stored scalar columns', () => {
   it('equal the values written, each file read once', async () => {
     const df = await read(p);
     for (const name of Object.keys(values)) {
-      const f = fragmentsOf(p, name)[0];
-      expect(blockCount(N, f.blocks.rowsPerBlock), name).toBeGreaterThan(1);
+      const f = fragmentsOf(manifestOf(p), name)[0];
+      expect(blockCount(N, f.blocks!.rowsPerBlock), name).toBeGreaterThan(1);
       resetStoreIoStats();
       const column = df.column(name);
-      expect(storeIoStats().bytesRead, name).toBe(f.file.bytes + f.blocks.file.bytes);
+      expect(storeIoStats().bytesRead, name).toBe(f.file.bytes + f.blocks!.file.bytes);
       expect(column.nullCount, name).toBe(values[name].filter((v) => v === null).length);
       expect(text(column.toArray()), name).toBe(text(values[name]));
     }
@@ -93,9 +62,11 @@ describe('full loads of stored scalar columns', () => {
 
   it('are Arrow IPC files that any Arrow reader reads: footer, messages and layout check out', () => {
     for (const name of Object.keys(values)) {
-      const file = path.join(p, fragmentsOf(p, name)[0].file.path);
+      const file = path.join(p, fragmentsOf(manifestOf(p), name)[0].file.path);
       const table = checkedTable(new Uint8Array(fs.readFileSync(file)), file);
-      expect(table.batches.length, name).toBe(blockCount(N, fragmentsOf(p, name)[0].blocks.rowsPerBlock));
+      expect(table.batches.length, name).toBe(
+        blockCount(N, fragmentsOf(manifestOf(p), name)[0].blocks!.rowsPerBlock),
+      );
       const column = table.getChildAt(0)!;
       expect(text(Array.from(column, (v) => (v instanceof Uint8Array ? null : v))), name).toBe(
         text(values[name]),
@@ -105,8 +76,8 @@ describe('full loads of stored scalar columns', () => {
 
   it("are byte for byte the files Arrow JS's own file writer gives for the same batches", () => {
     for (const name of Object.keys(values)) {
-      const f = fragmentsOf(p, name)[0];
-      const rpb = f.blocks.rowsPerBlock;
+      const f = fragmentsOf(manifestOf(p), name)[0];
+      const rpb = f.blocks!.rowsPerBlock;
       const dtype = DTYPES[name as keyof typeof DTYPES];
       const batches: arrow.RecordBatch[] = [];
       for (let start = 0; start < N; start += rpb) {
@@ -130,10 +101,10 @@ describe('full loads of stored scalar columns', () => {
 
   it('a flipped bit in any block, the head or the footer fails the load and names the file', async () => {
     for (const name of Object.keys(values)) {
-      const f = fragmentsOf(p, name)[0];
+      const f = fragmentsOf(manifestOf(p), name)[0];
       const file = path.join(p, f.file.path);
-      const indexFile = path.join(p, f.blocks.file.path);
-      const blocks = blockCount(f.rows, f.blocks.rowsPerBlock);
+      const indexFile = path.join(p, f.blocks!.file.path);
+      const blocks = blockCount(f.rows, f.blocks!.rowsPerBlock);
       const { offsets } = decodeBlockIndex(fs.readFileSync(indexFile), indexFile, blocks, f.file.bytes);
       const original = fs.readFileSync(file);
       // A byte in the head, in each block (its header, its middle, its last byte), in the footer.

@@ -20,8 +20,9 @@ import {
   write,
 } from '../../../../src/index.js';
 import { blockCount, decodeBlockIndex } from '../../../../src/node/io/store/block-index.js';
-import { type Manifest, resetStoreIoStats, storeIoStats } from '../../../../src/node/io/store/index.js';
+import { resetStoreIoStats, storeIoStats } from '../../../../src/node/io/store/index.js';
 import { mulberry32 } from '../../../helpers/random.js';
+import { blockValues, fragmentsOf, frameOf, manifestOf } from './block-data.js';
 import { plainValue, tempDatasets } from './helpers.js';
 
 const dataset = tempDatasets('tessera-rows-');
@@ -30,43 +31,8 @@ const fast = { fsync: false };
 /** Rows: enough for several blocks of every column, and a partial last block. */
 const N = 100_003;
 const rng = mulberry32(7);
-const WORDS = ['', 'a', 'héllo', '日本語', '🙂🙃', 'naïve café', 'x'.repeat(40)];
 /** The values written, per column: the naive reference a window is compared with. */
-const values: Record<string, unknown[]> = {
-  i: Array.from({ length: N }, (_, k) => (k % 11 === 3 ? null : (k * 7919) | 0)),
-  f: Array.from({ length: N }, (_, k) => (k % 17 === 0 ? null : k / 3 - 1000)),
-  s: Array.from({ length: N }, (_, k) =>
-    k % 13 === 5 ? null : `${WORDS[Math.floor(rng() * WORDS.length)]}${k}`,
-  ),
-  b: Array.from({ length: N }, (_, k) => (k % 5 === 0 ? null : k % 3 === 0)),
-  n: Array.from({ length: N }, (_, k) => (k % 19 === 0 ? null : BigInt(k) * 10n ** 12n - 7n)),
-};
-const DTYPES = { i: 'int32', f: 'float64', s: 'string', b: 'bool', n: 'int64' } as const;
-
-function frameOf(cols: Record<string, unknown[]>): DataFrame {
-  return new DataFrame(
-    Object.fromEntries(
-      Object.entries(cols).map(([name, v]) => [
-        name,
-        ScalarColumn.from(v, DTYPES[name as keyof typeof DTYPES]),
-      ]),
-    ),
-  );
-}
-
-function manifestOf(p: string): Manifest {
-  return JSON.parse(fs.readFileSync(path.join(p, 'manifest.json'), 'utf8')) as Manifest;
-}
-
-type Fragment = {
-  rows: number;
-  file: { path: string; bytes: number };
-  blocks?: { rowsPerBlock: number; file: { path: string; bytes: number } };
-};
-
-function fragmentsOf(m: Manifest, name: string): Fragment[] {
-  return (m.columns.find((c) => c.name === name) as unknown as { fragments: Fragment[] }).fragments;
-}
+const values = blockValues(N, rng);
 
 /** Byte offsets of the blocks of a column's first fragment, from its block index. */
 function offsetsOf(p: string, name: string): Float64Array {
