@@ -1,6 +1,6 @@
 /**
  * Filter conditions as the app sends them (plain JSON): a comparison of one column with a value,
- * `contains` (substring of a string column), `is null` / `is not null`, `in` (one of a list), and
+ * `contains` (substring of a string column; `ignoreCase: true` compares lower-cased), `is null` / `is not null`, `in` (one of a list), and
  * `and` / `or` of conditions. Evaluated over the open frame with the core's filters; the result is
  * the positions of the rows that pass, in frame order.
  */
@@ -12,11 +12,16 @@ import type { DataFrame } from '../../core/frame/frame.js';
 
 export type ConditionOp = CompareOp | 'contains' | 'is null' | 'is not null' | 'in';
 
+/** A condition on one column; `ignoreCase` applies to `contains` only. */
+export interface LeafCondition {
+  column: string;
+  op: ConditionOp;
+  value?: unknown;
+  ignoreCase?: boolean;
+}
+
 /** One filter condition, or an `and` / `or` of them. */
-export type Condition =
-  | { column: string; op: ConditionOp; value?: unknown }
-  | { and: readonly Condition[] }
-  | { or: readonly Condition[] };
+export type Condition = LeafCondition | { and: readonly Condition[] } | { or: readonly Condition[] };
 
 export const CONDITION_OPS: readonly ConditionOp[] = [
   '>',
@@ -59,7 +64,7 @@ function conditionMask(df: DataFrame, c: Condition, depth: number): Uint8Array {
   return leafMask(df, c);
 }
 
-function leafMask(df: DataFrame, c: { column: string; op: ConditionOp; value?: unknown }): Uint8Array {
+function leafMask(df: DataFrame, c: LeafCondition): Uint8Array {
   const mask = new Uint8Array(df.length);
   const col = df.column(c.column);
   switch (c.op) {
@@ -74,11 +79,12 @@ function leafMask(df: DataFrame, c: { column: string; op: ConditionOp; value?: u
         throw new InvalidArgumentError(`"contains" needs a string value, got ${JSON.stringify(c.value)}`);
       if (!(col instanceof ScalarColumn) || col.dtype !== 'string')
         throw new TypeMismatchError(`"contains" works on string columns; column "${c.column}" is not one`);
-      const needle = c.value;
-      return setRows(
-        mask,
-        df.filter(c.column, (v: string) => v.includes(needle)),
-      );
+      const needle = c.ignoreCase === true ? c.value.toLowerCase() : c.value;
+      const test =
+        c.ignoreCase === true
+          ? (v: string) => v.toLowerCase().includes(needle)
+          : (v: string) => v.includes(needle);
+      return setRows(mask, df.filter(c.column, test));
     }
     case 'in': {
       if (!Array.isArray(c.value))

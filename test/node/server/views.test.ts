@@ -127,6 +127,23 @@ describe('views over HTTP', () => {
     expect(await rowsOf(app, view.id, 0, view.rows)).toEqual(naiveSorted(bucket, value, cases[0][1]));
   });
 
+  it('contains is case-sensitive, and ignores case with ignoreCase', async () => {
+    const names = ['Alpha', 'ALPHABET', 'beta', null, 'alp', 'xalphax', 'ÄLPHA'];
+    const app = await createAppServer(new DataFrame({ name: names, value: names.map((_, i) => i) }));
+    const rowsFor = async (filter: unknown) => {
+      const res = await app.inject({ method: 'POST', url: '/api/views', payload: { filter } });
+      expect(res.statusCode, res.body).toBe(201);
+      const view = res.json();
+      return rowsOf(app, view.id, 0, view.rows);
+    };
+    // The expected rows, read off the list by hand.
+    expect(await rowsFor({ column: 'name', op: 'contains', value: 'alpha' })).toEqual([5]);
+    expect(await rowsFor({ column: 'name', op: 'contains', value: 'alpha', ignoreCase: true })).toEqual([
+      0, 1, 5,
+    ]);
+    expect(await rowsFor({ column: 'name', op: 'contains', value: 'äLp', ignoreCase: true })).toEqual([6]);
+  });
+
   it('drops a superseded view, and refuses bad specs with 400 and unknown views with 404', async () => {
     const { frame } = randomFrame(100);
     const app = await createAppServer(frame);

@@ -51,6 +51,7 @@ export const conditionSchema = {
         column: { type: 'string', minLength: 1 },
         op: { enum: CONDITION_OPS },
         value: {},
+        ignoreCase: { type: 'boolean' },
       },
       additionalProperties: false,
     },
