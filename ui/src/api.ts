@@ -20,6 +20,12 @@ export interface Schema {
   columns: ColumnInfo[];
 }
 
+/** A filter condition as POST /api/views takes it (src/node/server/conditions.ts). */
+export type Condition =
+  | { column: string; op: string; value?: unknown; ignoreCase?: boolean }
+  | { and: Condition[] }
+  | { or: Condition[] };
+
 export interface SortKey {
   column: string;
   descending?: boolean;
@@ -79,13 +85,26 @@ export async function fetchSchema(): Promise<Schema> {
   return (await request('api/schema')).json();
 }
 
-/** A sorted view of the frame; `replaces` drops the view it supersedes on the server. */
-export async function createView(sort: SortKey[], replaces: string | null): Promise<ViewInfo> {
-  const body = { sort, ...(replaces !== null ? { replaces } : {}) };
+/**
+ * A filtered and/or sorted view of the frame; `replaces` drops the view it supersedes on the
+ * server, and `signal` cancels the request when a newer one supersedes it.
+ */
+export async function createView(
+  sort: SortKey[],
+  filter: Condition | null,
+  replaces: string | null,
+  signal?: AbortSignal,
+): Promise<ViewInfo> {
+  const body = {
+    ...(sort.length > 0 ? { sort } : {}),
+    ...(filter !== null ? { filter } : {}),
+    ...(replaces !== null ? { replaces } : {}),
+  };
   const response = await request('api/views', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
+    ...(signal ? { signal } : {}),
   });
   return response.json();
 }

@@ -1,9 +1,11 @@
 /**
  * The view state that lives in the URL's hash, so that a link reproduces the view:
- * `#sort=price,-name&row=1200&sel=1234&hide=a,b` (sort keys in order, `-` for descending; the
- * row at the top; the selected frame row; hidden columns). Names are percent-encoded.
+ * `#sort=price,-name&row=1200&sel=1234&hide=a,b&filter=…&q=text` (sort keys in order, `-` for
+ * descending; the row at the top; the selected frame row; hidden columns; the filter rules as
+ * percent-encoded JSON `["and",[[column,op,value],…]]`; the text search). Names are percent-encoded.
  */
 import type { SortKey } from './api';
+import type { FilterOp, FilterRule, FilterState } from './filter/filter-model';
 
 export interface UrlState {
   sort: SortKey[];
@@ -12,6 +14,44 @@ export interface UrlState {
   /** The selected frame row, shown in the detail panel. */
   selected: number | null;
   hidden: string[];
+  filter: FilterState;
+}
+
+const FILTER_OPS: readonly string[] = ['==', '!=', '<', '<=', '>', '>=', 'in', 'contains', 'is null'];
+
+/** The filter rules of `filter=` (JSON): anything not of the expected shape is left out. */
+function parseFilter(encoded: string | null, search: string): FilterState {
+  let join: 'and' | 'or' = 'and';
+  const rules: FilterRule[] = [];
+  try {
+    const parsed: unknown = encoded === null ? null : JSON.parse(decodeURIComponent(encoded));
+    if (Array.isArray(parsed) && Array.isArray(parsed[1])) {
+      if (parsed[0] === 'or') join = 'or';
+      for (const r of parsed[1] as unknown[])
+        if (
+          Array.isArray(r) &&
+          typeof r[0] === 'string' &&
+          FILTER_OPS.includes(r[1]) &&
+          (r[2] === undefined || typeof r[2] === 'string')
+        )
+          rules.push({ column: r[0], op: r[1] as FilterOp, value: r[2] ?? '' });
+    }
+  } catch {
+    // not JSON: no rules
+  }
+  return { join, rules, search };
+}
+
+function formatFilter(filter: FilterState): string[] {
+  const parts: string[] = [];
+  if (filter.rules.length > 0) {
+    const rules = filter.rules.map((r) =>
+      r.op === 'is null' ? [r.column, r.op] : [r.column, r.op, r.value],
+    );
+    parts.push(`filter=${encodeURIComponent(JSON.stringify([filter.join, rules]))}`);
+  }
+  if (filter.search !== '') parts.push(`q=${encodeURIComponent(filter.search)}`);
+  return parts;
 }
 
 /** Raw (still encoded) comma-separated items. */
@@ -46,6 +86,7 @@ export function parseUrlState(hash: string): UrlState {
     row: wholeNumber(get('row')) ?? 0,
     selected: wholeNumber(get('sel')),
     hidden: items(get('hide')).map(safeDecode),
+    filter: parseFilter(get('filter'), safeDecode(get('q') ?? '')),
   };
 }
 
@@ -68,5 +109,6 @@ export function formatUrlState(state: UrlState): string {
   if (state.row > 0) parts.push(`row=${state.row}`);
   if (state.selected !== null) parts.push(`sel=${state.selected}`);
   if (state.hidden.length > 0) parts.push(`hide=${list(state.hidden)}`);
+  parts.push(...formatFilter(state.filter));
   return parts.length === 0 ? '' : `#${parts.join('&')}`;
 }
