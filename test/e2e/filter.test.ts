@@ -1,5 +1,5 @@
 // The app's filter bar in real headless Chromium: rules built in the page (score > X AND flag ==
-// true; an operator changed; OR; is null; in) and the text search give the row count and the first
+// true; an operator changed; OR; is null, is not null; in) and the text search give the row count and the first
 // rows of a naive filter over the same data; a superseded view request is cancelled; a reload
 // restores filter and sort from the URL. Screenshots go to test/e2e/artifacts/.
 
@@ -178,26 +178,33 @@ chromium.describe('the filter bar in Chromium', () => {
     await page.unrouteAll({ behavior: 'ignoreErrors' });
   });
 
-  chromium.it('is null, in, and the text search (case-insensitive, over string columns)', async () => {
-    await page.click('[data-remove="1"]');
-    await setRule(page, 0, 'name', 'is null');
-    expect(await page.$('[data-rule="0"] [data-field="value"]')).toBeNull();
-    const nullRows = naive((i) => name(i) === null);
-    await waitCount(page, count(nullRows.length));
-    expect(await topRows(page, 10)).toEqual(nullRows.slice(0, 10).map(texts));
+  chromium.it(
+    'is null, is not null, in, and the text search (case-insensitive, over string columns)',
+    async () => {
+      await page.click('[data-remove="1"]');
+      await setRule(page, 0, 'name', 'is null');
+      expect(await page.$('[data-rule="0"] [data-field="value"]')).toBeNull();
+      const nullRows = naive((i) => name(i) === null);
+      await waitCount(page, count(nullRows.length));
+      expect(await topRows(page, 10)).toEqual(nullRows.slice(0, 10).map(texts));
+      await page.selectOption('[data-rule="0"] [data-field="op"]', 'is not null');
+      const notNullRows = naive((i) => name(i) !== null);
+      await waitCount(page, count(notNullRows.length));
+      expect(await topRows(page, 10)).toEqual(notNullRows.slice(0, 10).map(texts));
 
-    await setRule(page, 0, 'group', 'in', '3, 5,100');
-    const inRows = naive((i) => [3, 5, 100].includes(group(i)));
-    await waitCount(page, count(inRows.length));
-    expect(await topRows(page, 10)).toEqual(inRows.slice(0, 10).map(texts));
+      await setRule(page, 0, 'group', 'in', '3, 5,100');
+      const inRows = naive((i) => [3, 5, 100].includes(group(i)));
+      await waitCount(page, count(inRows.length));
+      expect(await topRows(page, 10)).toEqual(inRows.slice(0, 10).map(texts));
 
-    await page.click('[data-remove="0"]');
-    await page.fill('[data-testid="search"]', 'R123');
-    const searchRows = naive((i) => name(i)?.toLowerCase().includes('r123') === true);
-    await waitCount(page, count(searchRows.length));
-    expect(await topRows(page, 10)).toEqual(searchRows.slice(0, 10).map(texts));
-    await page.screenshot({ path: artifact('filter-search') });
-  });
+      await page.click('[data-remove="0"]');
+      await page.fill('[data-testid="search"]', 'R123');
+      const searchRows = naive((i) => name(i)?.toLowerCase().includes('r123') === true);
+      await waitCount(page, count(searchRows.length));
+      expect(await topRows(page, 10)).toEqual(searchRows.slice(0, 10).map(texts));
+      await page.screenshot({ path: artifact('filter-search') });
+    },
+  );
 
   chromium.it('a reload restores filter and sort from the URL', async () => {
     await page.fill('[data-testid="search"]', '');

@@ -17,10 +17,10 @@ const columns: ColumnInfo[] = [
 
 describe('filter conditions', () => {
   it('offers the operators a column kind supports', () => {
-    expect(opsFor(columns[0])).toEqual(['==', '!=', '<', '<=', '>', '>=', 'in', 'is null']);
-    expect(opsFor(columns[1])).toEqual(['==', '!=', 'is null']);
+    expect(opsFor(columns[0])).toEqual(['==', '!=', '<', '<=', '>', '>=', 'in', 'is null', 'is not null']);
+    expect(opsFor(columns[1])).toEqual(['==', '!=', 'is null', 'is not null']);
     expect(opsFor(columns[2])).toContain('contains');
-    expect(opsFor(columns[4])).toEqual(['is null']);
+    expect(opsFor(columns[4])).toEqual(['is null', 'is not null']);
   });
 
   it('joins complete rules, leaves out incomplete ones, and ANDs the text search', () => {

@@ -5,7 +5,7 @@
  * percent-encoded JSON `["and",[[column,op,value],…]]`; the text search). Names are percent-encoded.
  */
 import type { SortKey } from './api';
-import type { FilterOp, FilterRule, FilterState } from './filter/filter-model';
+import { type FilterOp, type FilterRule, type FilterState, takesValue } from './filter/filter-model';
 
 export interface UrlState {
   sort: SortKey[];
@@ -17,7 +17,18 @@ export interface UrlState {
   filter: FilterState;
 }
 
-const FILTER_OPS: readonly string[] = ['==', '!=', '<', '<=', '>', '>=', 'in', 'contains', 'is null'];
+const FILTER_OPS: readonly string[] = [
+  '==',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  'in',
+  'contains',
+  'is null',
+  'is not null',
+];
 
 /** The filter rules of `filter=` (JSON): anything not of the expected shape is left out. */
 function parseFilter(encoded: string | null, search: string): FilterState {
@@ -45,9 +56,7 @@ function parseFilter(encoded: string | null, search: string): FilterState {
 function formatFilter(filter: FilterState): string[] {
   const parts: string[] = [];
   if (filter.rules.length > 0) {
-    const rules = filter.rules.map((r) =>
-      r.op === 'is null' ? [r.column, r.op] : [r.column, r.op, r.value],
-    );
+    const rules = filter.rules.map((r) => (takesValue(r.op) ? [r.column, r.op, r.value] : [r.column, r.op]));
     parts.push(`filter=${encodeURIComponent(JSON.stringify([filter.join, rules]))}`);
   }
   if (filter.search !== '') parts.push(`q=${encodeURIComponent(filter.search)}`);

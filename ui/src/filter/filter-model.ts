@@ -6,7 +6,12 @@
 import type { ColumnInfo, Condition } from '../api';
 import { cellView } from '../table/format';
 
-export type FilterOp = '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'contains' | 'is null';
+export type FilterOp = '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'contains' | 'is null' | 'is not null';
+
+/** The operators that take no value. */
+export function takesValue(op: FilterOp): boolean {
+  return op !== 'is null' && op !== 'is not null';
+}
 
 export interface FilterRule {
   column: string;
@@ -30,13 +35,13 @@ const COMPARE: FilterOp[] = ['==', '!=', '<', '<=', '>', '>='];
 export function opsFor(column: ColumnInfo): FilterOp[] {
   switch (cellView(column)) {
     case 'number':
-      return [...COMPARE, 'in', 'is null'];
+      return [...COMPARE, 'in', 'is null', 'is not null'];
     case 'string':
-      return [...COMPARE, 'in', 'contains', 'is null'];
+      return [...COMPARE, 'in', 'contains', 'is null', 'is not null'];
     case 'bool':
-      return ['==', '!=', 'is null'];
+      return ['==', '!=', 'is null', 'is not null'];
     default:
-      return ['is null'];
+      return ['is null', 'is not null'];
   }
 }
 
@@ -71,7 +76,7 @@ function parseValue(column: ColumnInfo, text: string): unknown {
 export function ruleCondition(rule: FilterRule, columns: readonly ColumnInfo[]): Condition | null {
   const column = columns.find((c) => c.name === rule.column);
   if (column === undefined || !opsFor(column).includes(rule.op)) return null;
-  if (rule.op === 'is null') return { column: rule.column, op: 'is null' };
+  if (!takesValue(rule.op)) return { column: rule.column, op: rule.op };
   if (rule.op === 'in') {
     // Items are comma-separated; spaces around an item are not part of it.
     const items = rule.value.split(',').map((s) => s.trim());
