@@ -1,6 +1,7 @@
 // The app's filter bar in real headless Chromium: rules built in the page (score > X AND flag ==
 // true; an operator changed; OR; is null, is not null; in) and the text search give the row count and the first
-// rows of a naive filter over the same data; a superseded view request is cancelled; a reload
+// rows of a naive filter over the same data; a superseded view request is cancelled, a cleared
+// filter drops its view; a reload
 // restores filter and sort from the URL. Screenshots go to test/e2e/artifacts/.
 
 import type { Browser, Page } from 'playwright-core';
@@ -207,7 +208,15 @@ chromium.describe('the filter bar in Chromium', () => {
   );
 
   chromium.it('a reload restores filter and sort from the URL', async () => {
+    // Cleared, the filter gives the frame itself, and the view shown until then is dropped.
+    const dropped = page.waitForRequest(
+      (r) => r.method() === 'DELETE' && /\/api\/views\/[^/]+$/.test(r.url()),
+    );
     await page.fill('[data-testid="search"]', '');
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="row-count"]')?.textContent === '300,000 rows',
+    );
+    expect((await (await dropped).response())?.status()).toBe(204);
     await setRule(page, 0, 'flag', '!=', 'true');
     await page.click('.head[data-col="score"]');
     await page.click('.head[data-col="score"]'); // descending

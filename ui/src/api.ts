@@ -109,6 +109,11 @@ export async function createView(
   return response.json();
 }
 
+/** Drop a view the page no longer shows (its rows free the server's memory). */
+export async function dropView(id: string): Promise<void> {
+  await request(`api/views/${encodeURIComponent(id)}`, { method: 'DELETE' });
+}
+
 /** Rows [start, end) of the frame (viewId null) or of a view, the given columns only. */
 export async function fetchWindow(
   viewId: string | null,
