@@ -127,7 +127,18 @@ export async function buildDemoDataset(out: string, images = 200, seed = 1): Pro
     correct: pred.map((p, i) => p === rows.label[i]),
   });
   // What a person looks at first goes first in the app's table; the path columns last.
-  const first = ['id', 'image', 'label', 'pred', 'correct', 'background', 'split', 'sound', 'volume', 'graph'];
+  const first = [
+    'id',
+    'image',
+    'label',
+    'pred',
+    'correct',
+    'background',
+    'split',
+    'sound',
+    'volume',
+    'graph',
+  ];
   frame = frame.select(...first, ...frame.columnNames.filter((name) => !first.includes(name)));
 
   const dataset = path.join(path.resolve(out), 'shapes');

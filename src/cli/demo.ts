@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { InvalidArgumentError } from '../core/errors.js';
+import { requireChromium } from '../node/browser.js';
 import { serveApp } from '../node/server/serve.js';
 import { checkApp } from './check-app.js';
 import { buildDemoDataset, PLANTED_BACKGROUND } from './demo-dataset.js';
@@ -28,8 +29,14 @@ export async function runDemo(
   options: DemoOptions = {},
   print: (text: string) => void = console.log,
 ): Promise<void> {
+  if (options.screenshot !== undefined && !options.check)
+    throw new InvalidArgumentError('--screenshot takes a picture during --check; add --check');
+  if (options.out !== undefined) checkOutFolder(options.out);
+  // Fail before the build, not after it, when --check has no browser to use.
+  if (options.check) requireChromium(options.browser);
   const out = options.out ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-demo-'));
-  checkOutFolder(out);
+  // Fail before the build, not after it, when --check has no browser to use.
+  if (options.check) requireChromium(options.browser);
   const started = performance.now();
   const demo = await buildDemoDataset(out);
   const percent = (x: number) => `${Math.round(100 * x)}%`;

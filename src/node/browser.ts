@@ -19,9 +19,16 @@ const CHROMIUM_ARGS = [
   '--no-first-run',
 ];
 
+/** `executablePath` if a file is there; {@link BrowserNotFoundError} otherwise (check before long work). */
+export function requireChromium(executablePath = DEFAULT_CHROMIUM): string {
+  if (!fs.statSync(executablePath, { throwIfNoEntry: false })?.isFile())
+    throw new BrowserNotFoundError(executablePath);
+  return executablePath;
+}
+
 /** Launch headless Chromium from `executablePath`; {@link BrowserNotFoundError} when none is there. */
 export async function launchChromium(executablePath = DEFAULT_CHROMIUM): Promise<Browser> {
-  if (!fs.existsSync(executablePath)) throw new BrowserNotFoundError(executablePath);
+  requireChromium(executablePath);
   const { chromium } = await import('playwright-core');
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
 }
