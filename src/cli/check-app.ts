@@ -33,7 +33,7 @@ export async function checkApp(url: string, options: CheckAppOptions = {}): Prom
   const timeout = options.timeoutMs ?? 30_000;
   const browser = await launchChromium(options.browser);
   try {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 600 } });
+    const page = await browser.newPage({ viewport: { width: 1400, height: 720 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(url);

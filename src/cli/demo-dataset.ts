@@ -37,6 +37,7 @@ const SHAPE_COLOURS = ['#d62828', '#1d4ed8', '#15803d', '#7c3aed', '#ea580c'];
 export const DEMO_TONES: Record<string, number> = { circle: 262, square: 330, triangle: 392 };
 export const DEMO_SAMPLE_RATE = 16_000;
 const TONE_SECONDS = 0.5;
+/** How many volumes and graphs there are; row i shows number i mod this. */
 const EXTRA_MEDIA = 3;
 
 /** The tone's samples as written: round(0.3 · 32767 · sin(2π f n / rate)). */
@@ -93,7 +94,6 @@ export async function buildDemoDataset(out: string, images = 200, seed = 1): Pro
   await Promise.all(writes);
   for (const shape of DEMO_SHAPES)
     fs.writeFileSync(path.join(media, `audio/${shape}.wav`), toneWav(DEMO_TONES[shape]));
-  const extra = (i: number, file: string) => (i < EXTRA_MEDIA ? file : null);
   for (let k = 0; k < EXTRA_MEDIA; k++) {
     fs.writeFileSync(path.join(media, `volumes/sphere-${k}.nii`), sphereNifti(16 + 8 * k));
     fs.writeFileSync(path.join(media, `graphs/ring-${k}.json`), JSON.stringify(ringGraph(5 + 3 * k)));
@@ -108,8 +108,8 @@ export async function buildDemoDataset(out: string, images = 200, seed = 1): Pro
     background: rows.background,
     split: rows.split,
     sound_file: shapes.map((s) => `audio/${s}.wav`),
-    volume_file: rows.id.map((i) => extra(i, `volumes/sphere-${i}.nii`)),
-    graph_file: rows.id.map((i) => extra(i, `graphs/ring-${i}.json`)),
+    volume_file: rows.id.map((i) => `volumes/sphere-${i % EXTRA_MEDIA}.nii`),
+    graph_file: rows.id.map((i) => `graphs/ring-${i % EXTRA_MEDIA}.json`),
   });
   const place = { baseDir: media };
   let frame = files.withColumns({
