@@ -3,10 +3,11 @@
 // colour), ffmpeg decodes the audio clips (samples equal the synthesised tone), Python reads the
 // NIfTI header and voxels, the graph JSON and the predictions' .npy with numpy; the planted label
 // error shows in the held-out accuracy.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   DEMO_BACKGROUNDS,
@@ -175,4 +176,42 @@ describe('tessera demo, refusals in one line before any work', () => {
     );
     expect(fs.existsSync(path.join(dir, 'x'))).toBe(false);
   }, 30_000);
+});
+
+describe('tessera demo', () => {
+  it('serves the app on the dataset until Ctrl-C, then exits 0', async () => {
+    const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', main, 'demo', '--out', path.join(dir, 'served')],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const line = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += String(d);
+          const found = out.split('\n').find((l) => l.startsWith('Tessera app: ') && out.endsWith('\n'));
+          if (found) resolve(found);
+        });
+        void exited.then((code) => reject(new Error(`exited ${code}`)));
+      });
+      expect(line).toMatch(/^Tessera app: http:\/\/127\.0\.0\.1:\d+\/ {2}\(Ctrl-C stops it\)$/);
+      const url = new URL(line.split(' ')[2]);
+      expect(await (await fetch(new URL('/api/schema', url))).json()).toMatchObject({
+        source: { kind: 'dataset', name: 'shapes' },
+        rows: 200,
+      });
+      const thumbnail = await fetch(new URL('/api/thumbnails/image/0', url));
+      expect(thumbnail.status).toBe(200);
+      expect(thumbnail.headers.get('content-type')).toMatch(/^image\//);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  }, 60_000);
 });
