@@ -270,7 +270,9 @@ export { Random } from './core/index.js';
 export {
   AbortedError,
   AccessDeniedError,
+  AppCheckError,
   BatchFailedError,
+  BrowserNotFoundError,
   ColumnNotFoundError,
   ConcurrentWriteError,
   CorruptDataError,

@@ -1,83 +1,85 @@
-import { column, DataFrame, DeferredColumn } from '../core/index.js';
-import { Random } from '../core/random.js';
+/** `tessera demo`: the multi-modal demo dataset, written and served in the app (or checked in Chromium). */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { InvalidArgumentError } from '../core/errors.js';
+import { requireChromium } from '../node/browser.js';
+import { serveApp } from '../node/server/serve.js';
+import { checkApp } from './check-app.js';
+import { buildDemoDataset, PLANTED_BACKGROUND } from './demo-dataset.js';
+
+/** Options of {@link runDemo}. */
+export interface DemoOptions {
+  /** Folder to write into (default: a new temporary folder); it must be new, empty or an earlier demo's. */
+  out?: string;
+  /** Load the app in headless Chromium, check it, and exit instead of serving. */
+  check?: boolean;
+  /** Chromium's executable for `check`. */
+  browser?: string;
+  /** With `check`: save a PNG of the page here. */
+  screenshot?: string;
+  port?: number;
+}
 
 /**
- * A small example frame holding every column kind: scalars of each dtype (with nulls), a tensor
- * column of embeddings, an object column of graphs and boxes, and a deferred column computed lazily.
+ * The `tessera demo` job: build the multi-modal demo dataset, write it, and serve the app on it
+ * until Ctrl-C; with `check`, load the page in headless Chromium instead and return once it works.
  */
-export function exampleFrame(rows = 12, seed = 7): DataFrame {
-  const rng = new Random(seed);
-  const species = ['cat', 'dog', 'bird', 'fish'];
-  const label = Array.from({ length: rows }, () => species[rng.int(species.length)]);
-  const score = Float64Array.from({ length: rows }, () => Math.round(rng.next() * 1000) / 1000);
-  const embeddingDim = 8;
-  const embedding = rng.fillNormal(new Float32Array(rows * embeddingDim));
-  const frame = new DataFrame({
-    id: column(
-      Array.from({ length: rows }, (_, i) => i),
-      'int32',
-    ),
-    label,
-    score,
-    views: column(
-      Array.from({ length: rows }, (_, i) => (i % 5 === 3 ? null : BigInt(1000 + rng.int(1e6)))),
-      'int64',
-    ),
-    confidence: column(Float32Array.from(score, (s) => s * 0.9)),
-    pixels: column(
-      Array.from({ length: rows }, () => rng.int(256)),
-      'uint8',
-    ),
-    verified: Array.from({ length: rows }, (_, i) => (i % 4 === 0 ? null : rng.next() < 0.5)),
-    captured: column(
-      Array.from({ length: rows }, (_, i) => 19700 + i),
-      'date',
-    ),
-    updated: Array.from({ length: rows }, (_, i) => new Date(Date.UTC(2026, 0, 1 + i, 12))),
-    embedding: column(embedding.length ? splitRows(embedding, embeddingDim) : [], {
-      kind: 'tensor',
-      dtype: 'float32',
-      shape: [embeddingDim],
-    }),
-    scene: Array.from({ length: rows }, (_, i) =>
-      i % 2 === 0
-        ? { nodes: [{ id: 'a' }, { id: 'b' }], links: [{ source: 'a', target: 'b' }] }
-        : { box: [rng.int(100), rng.int(100), 32, 32] },
-    ),
-  });
-  // A deferred column: the embedding's norm, computed only for the rows that are read.
-  return frame.withColumn(
-    'norm',
-    new DeferredColumn((e) => Math.hypot(...(e as Float32Array)), [frame.column('embedding')], {
-      name: 'l2norm',
-    }),
-  );
-}
-
-function splitRows(data: Float32Array, dim: number): Float32Array[] {
-  return Array.from({ length: data.length / dim }, (_, i) => data.subarray(i * dim, (i + 1) * dim));
-}
-
-/** The `tessera demo` job: build the example frame and print it with a few operations. */
-export function runDemo(print: (text: string) => void = console.log): void {
-  const df = exampleFrame();
-  print(df.toString({ maxRows: 12 }));
-  print('\nSchema:');
-  for (const f of df.schema)
-    print(`  ${f.name.padEnd(11)} ${f.type.kind}${'dtype' in f.type ? ` ${f.type.dtype}` : ''}`);
-  print(`\nRow 0 (deferred "norm" computed on access): norm = ${(df.row(0).norm as number).toFixed(4)}`);
-  print('\nScore above 0.5:');
+export async function runDemo(
+  options: DemoOptions = {},
+  print: (text: string) => void = console.log,
+): Promise<void> {
+  if (options.screenshot !== undefined && !options.check)
+    throw new InvalidArgumentError('--screenshot takes a picture during --check; add --check');
+  if (options.out !== undefined) checkOutFolder(options.out);
+  // Fail before the build, not after it, when --check has no browser to use.
+  if (options.check) requireChromium(options.browser);
+  const out = options.out ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-demo-'));
+  // Fail before the build, not after it, when --check has no browser to use.
+  if (options.check) requireChromium(options.browser);
+  const started = performance.now();
+  const demo = await buildDemoDataset(out);
+  const percent = (x: number) => `${Math.round(100 * x)}%`;
   print(
-    df
-      .filter<number>('score', (s) => s > 0.5)
-      .select('id', 'label', 'score')
-      .toString(),
+    `Built ${demo.frame.length} images of shapes with labels, audio, volumes, graphs, MobileNetV2 embeddings ` +
+      `and a classifier's predictions in ${((performance.now() - started) / 1000).toFixed(1)} s.`,
   );
-  print('\nPer label:');
-  const perLabel = df.groupby('label').agg({
-    n: ['*', 'size'],
-    mean_score: ['score', 'mean'],
-    max_views: ['views', 'max'],
+  print(
+    `Planted error: on the ${PLANTED_BACKGROUND} background most labels are wrong; held-out accuracy there ` +
+      `${percent(demo.accuracy.planted)}, elsewhere ${percent(demo.accuracy.elsewhere)}.`,
+  );
+  print(`Dataset: ${demo.dataset}`);
+  const running = await serveApp(demo.dataset, {
+    mediaRoots: [demo.media],
+    ...(options.port !== undefined ? { port: options.port } : {}),
   });
-  print(perLabel.toString());
+  if (options.check) {
+    try {
+      await checkApp(running.url, {
+        ...(options.browser !== undefined ? { browser: options.browser } : {}),
+        ...(options.screenshot !== undefined ? { screenshot: options.screenshot } : {}),
+      });
+    } finally {
+      await running.close();
+    }
+    print(`Checked: the app at ${running.url} showed rows and thumbnails in Chromium.`);
+    if (options.screenshot !== undefined) print(`Screenshot: ${options.screenshot}`);
+    return;
+  }
+  print(`Tessera app: ${running.url}  (Ctrl-C stops it)`);
+  const stop = () => void running.close().finally(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+/** Refuse a folder holding anything but an earlier demo's output: the demo must not overwrite files. */
+function checkOutFolder(out: string): void {
+  if (!fs.existsSync(out)) return;
+  if (!fs.statSync(out).isDirectory())
+    throw new InvalidArgumentError(`--out ${out} is a file; give a folder`);
+  const foreign = fs.readdirSync(out).filter((name) => name !== 'media' && name !== 'shapes');
+  if (foreign.length)
+    throw new InvalidArgumentError(
+      `--out ${out} holds other files (${foreign.slice(0, 3).join(', ')}); give a new or empty folder, or an earlier demo's`,
+    );
 }

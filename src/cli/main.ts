@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { TesseraError } from '../core/errors.js';
 import { addAppCommand } from './app.js';
-import { runDemo } from './demo.js';
+import { type DemoOptions, runDemo } from './demo.js';
 import { addListOpsCommand } from './listops.js';
 import { addVerifyCommands } from './verify.js';
 
@@ -28,8 +28,14 @@ const program = new Command()
 
 program
   .command('demo')
-  .description('build an example frame holding every column kind and print it')
-  .action(() => runDemo());
+  .description(
+    'build a multi-modal example dataset (images, labels, audio, volumes, graphs, embeddings, predictions), write it and serve the app on it until Ctrl-C',
+  )
+  .option('--out <dir>', 'folder to write into (default: a new temporary folder)')
+  .option('--check', 'load the app in headless Chromium, check that rows and thumbnails show, and exit')
+  .option('--browser <path>', 'Chromium for --check (default /usr/bin/chromium)')
+  .option('--screenshot <file>', 'with --check: save a PNG of the app')
+  .action((o: DemoOptions) => runDemo(o));
 
 addAppCommand(program);
 addListOpsCommand(program);

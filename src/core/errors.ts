@@ -366,6 +366,18 @@ export class ToolNotFoundError extends TesseraError {
   }
 }
 
+/** No Chromium to drive (the app's check and browser tests): the path given does not exist. */
+export class BrowserNotFoundError extends TesseraError {
+  constructor(readonly executablePath: string) {
+    super(
+      `no Chromium at ${executablePath}; install it (Debian/Ubuntu: apt-get install -y chromium) or give its path with --browser PATH`,
+    );
+  }
+}
+
+/** `tessera demo --check` found the app not working: the page showed no rows or no thumbnail in time. */
+export class AppCheckError extends TesseraError {}
+
 /**
  * A request the app's server refuses: a Host or Origin that is not the server's own (DNS rebinding,
  * a cross-site request), a missing or wrong token, or a file outside what the open dataset serves.

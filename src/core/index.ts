@@ -267,7 +267,9 @@ export { Random } from './random.js';
 export {
   AbortedError,
   AccessDeniedError,
+  AppCheckError,
   BatchFailedError,
+  BrowserNotFoundError,
   ColumnNotFoundError,
   ConcurrentWriteError,
   CorruptDataError,

@@ -6,25 +6,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium as launchBrowser } from '../../src/node/browser.js';
 import { CHROMIUM } from '../helpers/reference-probes.js';
-
-/** The launch flags DESIGN.md gives for Debian's chromium in CI. */
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--headless',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--no-first-run',
-];
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const UI_DIST = path.join(ROOT, 'ui', 'dist');
 export const ARTIFACTS = path.join(ROOT, 'test', 'e2e', 'artifacts');
 
+/** Chromium at the path the reference probes use (TESSERA_TEST_CHROMIUM or Debian's). */
 export function launchChromium(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  return launchBrowser(CHROMIUM);
 }
 
 function newestMtime(dir: string): number {
