@@ -1,7 +1,9 @@
 /**
  * The view state that lives in the URL's hash, so that a link reproduces the view:
  * `#sort=price,-name&row=1200&sel=1234&hide=a,b` (sort keys in order, `-` for descending; the
- * row at the top; the selected frame row; hidden columns). Names are percent-encoded.
+ * row at the top; the selected frame row; hidden columns). Names are percent-encoded. The gallery
+ * adds `&view=gallery&img=photo&cap=label,id`, and "find similar" `&similar=42&by=emb` (the results
+ * of a search from frame row 42 by column emb, shown instead of the frame until the user goes back).
  */
 import type { SortKey } from './api';
 
@@ -12,6 +14,14 @@ export interface UrlState {
   /** The selected frame row, shown in the detail panel. */
   selected: number | null;
   hidden: string[];
+  /** Which view shows the rows. */
+  mode: 'table' | 'gallery';
+  /** The gallery's image column (null: the first one). */
+  image: string | null;
+  /** The gallery's caption columns (null: the default). */
+  captions: string[] | null;
+  /** A "find similar" search shown instead of the frame. */
+  similar: { row: number; by: string } | null;
 }
 
 /** Raw (still encoded) comma-separated items. */
@@ -46,7 +56,15 @@ export function parseUrlState(hash: string): UrlState {
     row: wholeNumber(get('row')) ?? 0,
     selected: wholeNumber(get('sel')),
     hidden: items(get('hide')).map(safeDecode),
+    mode: get('view') === 'gallery' ? 'gallery' : 'table',
+    image: get('img') === null ? null : safeDecode(get('img') as string),
+    captions: get('cap') === null ? null : items(get('cap')).map(safeDecode),
+    similar: similarOf(wholeNumber(get('similar')), get('by')),
   };
+}
+
+function similarOf(row: number | null, by: string | null): UrlState['similar'] {
+  return row === null || by === null || by === '' ? null : { row, by: safeDecode(by) };
 }
 
 function safeDecode(s: string): string {
@@ -68,5 +86,9 @@ export function formatUrlState(state: UrlState): string {
   if (state.row > 0) parts.push(`row=${state.row}`);
   if (state.selected !== null) parts.push(`sel=${state.selected}`);
   if (state.hidden.length > 0) parts.push(`hide=${list(state.hidden)}`);
+  if (state.mode === 'gallery') parts.push('view=gallery');
+  if (state.image !== null) parts.push(`img=${encodeName(state.image)}`);
+  if (state.captions !== null) parts.push(`cap=${list(state.captions)}`);
+  if (state.similar !== null) parts.push(`similar=${state.similar.row}&by=${encodeName(state.similar.by)}`);
   return parts.length === 0 ? '' : `#${parts.join('&')}`;
 }
