@@ -127,76 +127,89 @@ chromium.describe('the gallery and find similar in Chromium', () => {
     fs.rmSync(root, { recursive: true, force: true });
   });
 
-  chromium.it('switches to the gallery: only the tiles in sight, thumbnails loaded, captions chosen', async () => {
-    const thumbnails = new Set<string>();
-    page.on('request', (r) => {
-      if (r.url().includes('/api/thumbnails/')) thumbnails.add(new URL(r.url()).pathname);
-    });
-    await page.goto(small.url);
-    await page.click('[data-testid="switch-gallery"]');
-    await page.waitForFunction(() => window.location.hash.includes('view=gallery'));
-    await tilesLoaded(page);
-    expect(await page.$eval('[data-testid="gallery-image"]', (s) => (s as HTMLSelectElement).value)).toBe('image');
-    let tiles = await shownTiles(page);
-    // Virtualised: not all 40 are drawn, and only the drawn ones asked for a thumbnail.
-    expect(tiles.length).toBeGreaterThan(4);
-    expect(tiles.length).toBeLessThan(IMAGES);
-    expect(tiles.map((t) => t.item)).toEqual(tiles.map((_, i) => i));
-    for (const t of tiles) expect(t.captions).toEqual({ label: label(t.item) });
-    expect(thumbnails.size).toBe(tiles.length);
-
-    // A second caption column, from the caption menu; the URL remembers both.
-    await page.click('[data-testid="gallery-captions"]');
-    await page.check('[data-caption="file"]');
-    await page.waitForFunction(() => window.location.hash.includes('cap=label,file'));
-    await page.waitForFunction(() => document.querySelector('.tile .pending') === null);
-    tiles = await shownTiles(page);
-    for (const t of tiles) expect(t.captions).toEqual({ label: label(t.item), file: file(t.item) });
-    await page.click('[data-testid="gallery-captions"]');
-    await page.screenshot({ path: artifact('gallery') });
-  });
-
-  chromium.it('finds the rows most similar to a row, ranked as a naive cosine k-NN with its scores', async () => {
-    const query = 7;
-    await page.click(`.tile[data-row="${query}"]`);
-    await page.waitForSelector('[data-testid="detail"]');
-    await page.click('[data-similar="emb"]');
-    await page.waitForSelector('.results .tile[data-rank]');
-    await page.waitForFunction((q) => window.location.hash.includes(`similar=${q}&by=emb`), query);
-    const expected = naiveNearest(query, K);
-    const check = async () => {
-      const found = await page.$$eval('.results .tile[data-rank]', (ts) =>
-        ts.map((t) => ({
-          rank: Number(t.getAttribute('data-rank')),
-          row: Number(t.getAttribute('data-row')),
-          score: Number(t.getAttribute('data-score')),
-        })),
-      );
-      expect(found.map((f) => f.rank)).toEqual(expected.map((_, i) => i));
-      expect(found.map((f) => f.row)).toEqual(expected.map((e) => e.row));
-      for (let i = 0; i < K; i++) expect(found[i].score).toBeCloseTo(expected[i].score, 5);
-      await page.waitForFunction(
-        () => [...document.querySelectorAll('.results [data-caption-col="label"]')].every((c) => c.textContent !== ''),
-      );
-      const captions = await page.$$eval('.results [data-caption-col="label"]', (cs) => cs.map((c) => c.textContent));
-      expect(captions).toEqual(expected.map((e) => label(e.row)));
+  chromium.it(
+    'switches to the gallery: only the tiles in sight, thumbnails loaded, captions chosen',
+    async () => {
+      const thumbnails = new Set<string>();
+      page.on('request', (r) => {
+        if (r.url().includes('/api/thumbnails/')) thumbnails.add(new URL(r.url()).pathname);
+      });
+      await page.goto(small.url);
+      await page.click('[data-testid="switch-gallery"]');
+      await page.waitForFunction(() => window.location.hash.includes('view=gallery'));
       await tilesLoaded(page);
-    };
-    await check();
-    await page.screenshot({ path: artifact('gallery-similar') });
+      expect(await page.$eval('[data-testid="gallery-image"]', (s) => (s as HTMLSelectElement).value)).toBe(
+        'image',
+      );
+      let tiles = await shownTiles(page);
+      // Virtualised: not all 40 are drawn, and only the drawn ones asked for a thumbnail.
+      expect(tiles.length).toBeGreaterThan(4);
+      expect(tiles.length).toBeLessThan(IMAGES);
+      expect(tiles.map((t) => t.item)).toEqual(tiles.map((_, i) => i));
+      for (const t of tiles) expect(t.captions).toEqual({ label: label(t.item) });
+      expect(thumbnails.size).toBe(tiles.length);
 
-    // A reload shows the same search; back returns to the gallery with its captions.
-    const url = page.url();
-    await page.reload();
-    await page.waitForSelector('.results .tile[data-rank]');
-    expect(page.url()).toBe(url);
-    await check();
-    await page.click('[data-testid="similar-back"]');
-    await tilesLoaded(page);
-    expect(page.url()).not.toContain('similar=');
-    const tiles = await shownTiles(page);
-    expect(tiles[0].captions).toEqual({ label: label(tiles[0].item), file: file(tiles[0].item) });
-  });
+      // A second caption column, from the caption menu; the URL remembers both.
+      await page.click('[data-testid="gallery-captions"]');
+      await page.check('[data-caption="file"]');
+      await page.waitForFunction(() => window.location.hash.includes('cap=label,file'));
+      await page.waitForFunction(() => document.querySelector('.tile .pending') === null);
+      tiles = await shownTiles(page);
+      for (const t of tiles) expect(t.captions).toEqual({ label: label(t.item), file: file(t.item) });
+      await page.click('[data-testid="gallery-captions"]');
+      await page.screenshot({ path: artifact('gallery') });
+    },
+  );
+
+  chromium.it(
+    'finds the rows most similar to a row, ranked as a naive cosine k-NN with its scores',
+    async () => {
+      const query = 7;
+      await page.click(`.tile[data-row="${query}"]`);
+      await page.waitForSelector('[data-testid="detail"]');
+      await page.click('[data-similar="emb"]');
+      await page.waitForSelector('.results .tile[data-rank]');
+      await page.waitForFunction((q) => window.location.hash.includes(`similar=${q}&by=emb`), query);
+      expect(await page.textContent('[data-testid="similar-method"]')).toBe('exact search');
+      const expected = naiveNearest(query, K);
+      const check = async () => {
+        const found = await page.$$eval('.results .tile[data-rank]', (ts) =>
+          ts.map((t) => ({
+            rank: Number(t.getAttribute('data-rank')),
+            row: Number(t.getAttribute('data-row')),
+            score: Number(t.getAttribute('data-score')),
+          })),
+        );
+        expect(found.map((f) => f.rank)).toEqual(expected.map((_, i) => i));
+        expect(found.map((f) => f.row)).toEqual(expected.map((e) => e.row));
+        for (let i = 0; i < K; i++) expect(found[i].score).toBeCloseTo(expected[i].score, 5);
+        await page.waitForFunction(() =>
+          [...document.querySelectorAll('.results [data-caption-col="label"]')].every(
+            (c) => c.textContent !== '',
+          ),
+        );
+        const captions = await page.$$eval('.results [data-caption-col="label"]', (cs) =>
+          cs.map((c) => c.textContent),
+        );
+        expect(captions).toEqual(expected.map((e) => label(e.row)));
+        await tilesLoaded(page);
+      };
+      await check();
+      await page.screenshot({ path: artifact('gallery-similar') });
+
+      // A reload shows the same search; back returns to the gallery with its captions.
+      const url = page.url();
+      await page.reload();
+      await page.waitForSelector('.results .tile[data-rank]');
+      expect(page.url()).toBe(url);
+      await check();
+      await page.click('[data-testid="similar-back"]');
+      await tilesLoaded(page);
+      expect(page.url()).not.toContain('similar=');
+      const tiles = await shownTiles(page);
+      expect(tiles[0].captions).toEqual({ label: label(tiles[0].item), file: file(tiles[0].item) });
+    },
+  );
 
   chromium.it('scrolls to the last tile of 100k rows, and a reload keeps the place', async () => {
     await page.goto(`${big.url}#view=gallery`);
