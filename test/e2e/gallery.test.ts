@@ -211,6 +211,32 @@ chromium.describe('the gallery and find similar in Chromium', () => {
     },
   );
 
+  chromium.it('finds similar rows from the table too, ranked in a table', async () => {
+    await page.click('[data-testid="switch-table"]');
+    await page.waitForSelector('.body .row[data-row]');
+    // A row in sight (the table opens where the gallery was); positions are frame rows (no sort).
+    const query =
+      Math.min(
+        ...(await page.$$eval('.body .row', (rs) => rs.map((r) => Number(r.getAttribute('data-row'))))),
+      ) + 1;
+    await page.click(`.body .row[data-row="${query}"] [data-col="label"]`);
+    await page.click('[data-similar="emb"]');
+    await page.waitForSelector('.results tr[data-rank]');
+    const found = await page.$$eval('.results tr[data-rank]', (trs) =>
+      trs.map((t) => ({
+        row: Number(t.getAttribute('data-row')),
+        score: Number(t.getAttribute('data-score')),
+      })),
+    );
+    const expected = naiveNearest(query, K);
+    expect(found.map((f) => f.row)).toEqual(expected.map((e) => e.row));
+    for (let i = 0; i < K; i++) expect(found[i].score).toBeCloseTo(expected[i].score, 5);
+    await page.screenshot({ path: artifact('table-similar') });
+    await page.click('[data-testid="similar-back"]');
+    await page.waitForSelector('[data-testid="detail"]');
+    expect(page.url()).not.toContain('view=gallery');
+  });
+
   chromium.it('scrolls to the last tile of 100k rows, and a reload keeps the place', async () => {
     await page.goto(`${big.url}#view=gallery`);
     await tilesLoaded(page);
