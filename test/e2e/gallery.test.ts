@@ -237,6 +237,23 @@ chromium.describe('the gallery and find similar in Chromium', () => {
     expect(page.url()).not.toContain('view=gallery');
   });
 
+  chromium.it("shows the table's sorted view as tiles in its order", async () => {
+    await page.goto(`${small.url}#view=gallery&sort=-label`);
+    await tilesLoaded(page);
+    await page.waitForFunction(() => document.querySelector('.tile .pending') === null);
+    const tiles = await shownTiles(page);
+    const byLabelDown = Array.from({ length: IMAGES }, (_, i) => i).sort((a, b) =>
+      label(a) < label(b) ? 1 : label(a) > label(b) ? -1 : a - b,
+    );
+    expect(tiles.map((t) => t.row)).toEqual(byLabelDown.slice(0, tiles.length));
+    for (const t of tiles) expect(t.captions).toEqual({ label: label(t.row) });
+    // The thumbnails are the sorted rows' own images.
+    const srcs = await page.$$eval('[data-testid="gallery"] .tile img', (imgs) =>
+      imgs.map((img) => new URL((img as HTMLImageElement).src).pathname),
+    );
+    expect(srcs.sort()).toEqual(tiles.map((t) => `/api/thumbnails/image/${t.row}`).sort());
+  });
+
   chromium.it('scrolls to the last tile of 100k rows, and a reload keeps the place', async () => {
     await page.goto(`${big.url}#view=gallery`);
     await tilesLoaded(page);
