@@ -68,6 +68,10 @@ describe('the filter in the URL', () => {
       row: 7,
       selected: null,
       hidden: [],
+      mode: 'table',
+      image: null,
+      captions: null,
+      similar: null,
       filter: {
         join: 'or',
         rules: [

@@ -149,3 +149,20 @@ export function thumbnailUrl(column: string, row: number, size: number): string 
 export function mediaUrl(column: string, row: number): string {
   return `api/media/${encodeURIComponent(column)}/${row}`;
 }
+
+/**
+ * The `k` frame rows most similar to frame row `row` by embedding column `column`, best first, and
+ * whether the dataset's saved index answered (`index`) or an exact search (`exact`).
+ */
+export async function searchSimilar(
+  column: string,
+  row: number,
+  k: number,
+): Promise<{ rows: number[]; scores: number[]; method: 'index' | 'exact' }> {
+  const response = await request('api/search', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ column, row, k }),
+  });
+  return response.json();
+}

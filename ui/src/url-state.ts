@@ -3,6 +3,8 @@
  * `#sort=price,-name&row=1200&sel=1234&hide=a,b&filter=…&q=text` (sort keys in order, `-` for
  * descending; the row at the top; the selected frame row; hidden columns; the filter rules as
  * percent-encoded JSON `["and",[[column,op,value],…]]`; the text search). Names are percent-encoded.
+ * The gallery adds `&view=gallery&img=photo&cap=label,id`, and "find similar" `&similar=42&by=emb`
+ * (the results of a search from frame row 42 by column emb, shown until the user goes back).
  */
 import type { SortKey } from './api';
 import { type FilterOp, type FilterRule, type FilterState, takesValue } from './filter/filter-model';
@@ -15,6 +17,14 @@ export interface UrlState {
   selected: number | null;
   hidden: string[];
   filter: FilterState;
+  /** Which view shows the rows. */
+  mode: 'table' | 'gallery';
+  /** The gallery's image column (null: the first one). */
+  image: string | null;
+  /** The gallery's caption columns (null: the default). */
+  captions: string[] | null;
+  /** A "find similar" search shown instead of the frame. */
+  similar: { row: number; by: string } | null;
 }
 
 const FILTER_OPS: readonly string[] = [
@@ -96,7 +106,15 @@ export function parseUrlState(hash: string): UrlState {
     selected: wholeNumber(get('sel')),
     hidden: items(get('hide')).map(safeDecode),
     filter: parseFilter(get('filter'), safeDecode(get('q') ?? '')),
+    mode: get('view') === 'gallery' ? 'gallery' : 'table',
+    image: get('img') === null ? null : safeDecode(get('img') as string),
+    captions: get('cap') === null ? null : items(get('cap')).map(safeDecode),
+    similar: similarOf(wholeNumber(get('similar')), get('by')),
   };
+}
+
+function similarOf(row: number | null, by: string | null): UrlState['similar'] {
+  return row === null || by === null || by === '' ? null : { row, by: safeDecode(by) };
 }
 
 function safeDecode(s: string): string {
@@ -119,5 +137,9 @@ export function formatUrlState(state: UrlState): string {
   if (state.selected !== null) parts.push(`sel=${state.selected}`);
   if (state.hidden.length > 0) parts.push(`hide=${list(state.hidden)}`);
   parts.push(...formatFilter(state.filter));
+  if (state.mode === 'gallery') parts.push('view=gallery');
+  if (state.image !== null) parts.push(`img=${encodeName(state.image)}`);
+  if (state.captions !== null) parts.push(`cap=${list(state.captions)}`);
+  if (state.similar !== null) parts.push(`similar=${state.similar.row}&by=${encodeName(state.similar.by)}`);
   return parts.length === 0 ? '' : `#${parts.join('&')}`;
 }

@@ -1,10 +1,13 @@
 /**
  * POST /api/search {column, row, k?, metric?}: the k rows most similar to one row by an embedding
- * (tensor) column, with the core's `df.search`; answers their row numbers and scores, best first.
+ * (tensor) column, with the core's `df.search`; answers their row numbers and scores, best first,
+ * and `method`: `index` when the dataset's saved LSH index answered (used whenever there is one,
+ * it is current and no other metric is asked), else `exact`.
  */
 import type { FastifyInstance } from 'fastify';
 import { rowRange } from '../../../core/column/column.js';
-import { IndexOutOfRangeError } from '../../../core/errors.js';
+import { IndexOutOfRangeError, StaleIndexError } from '../../../core/errors.js';
+import type { SavedIndex } from '../../../core/frame/search.js';
 import type { SearchMetric } from '../../../core/search/index.js';
 import type { AppContext } from '../context.js';
 import { plainQuery } from './schemas.js';
@@ -21,6 +24,24 @@ function freeName(base: string, taken: readonly string[]): string {
   let name = base;
   while (taken.includes(name)) name = `_${name}`;
   return name;
+}
+
+/**
+ * Whether to search through the saved index: there is one, it still fits the column (a stale one,
+ * after an append, is passed over for exact search) and ranks by the metric asked for.
+ */
+async function useSavedIndex(
+  saved: SavedIndex | undefined,
+  metric: SearchMetric | undefined,
+): Promise<boolean> {
+  if (saved === undefined) return false;
+  try {
+    const index = await saved.load();
+    return metric === undefined || metric === index.params.metric;
+  } catch (e) {
+    if (e instanceof StaleIndexError) return false;
+    throw e;
+  }
 }
 
 export function searchRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -49,13 +70,15 @@ export function searchRoutes(app: FastifyInstance, ctx: AppContext): void {
       const rowName = freeName('__row', [column]);
       const scoreName = freeName('__score', [column, rowName]);
       const searched = frame.select(column).withColumn(rowName, rowRange(0, frame.length));
+      const index = await useSavedIndex(frame.savedIndex(column), metric);
       const found = await searched.search(
         { row },
-        { by: column, k, ...(metric ? { metric } : {}), scoreColumn: scoreName },
+        { by: column, k, ...(metric ? { metric } : {}), index, scoreColumn: scoreName },
       );
       return {
         rows: found.column(rowName).toArray() as number[],
         scores: found.column(scoreName).toArray() as number[],
+        method: index ? 'index' : 'exact',
       };
     },
   );
