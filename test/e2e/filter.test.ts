@@ -10,15 +10,9 @@ import { DataFrame } from '../../src/index.js';
 import { type RunningApp, serveApp } from '../../src/node/server/index.js';
 import { needs } from '../helpers/references.js';
 import { artifact, ensureUiBuilt, launchChromium } from './browser.js';
+import { expectedTexts, flag, group, name, score, topRows } from './table-page.js';
 
 const ROWS = 300_000;
-
-// The frame's values as formulas of the row number: the reference the filters are checked against.
-const group = (i: number) => (i * 37) % 101;
-const score = (i: number) => ((i * 7919) % 100_003) / 8;
-const name = (i: number): string | null => (i % 11 === 5 ? null : `r${i}`);
-const flag = (i: number): boolean | null => (i % 3 === 0 ? null : i % 2 === 0);
-const COLUMNS = ['id', 'group', 'score', 'name', 'flag'];
 
 function frame(): DataFrame {
   const ids = Array.from({ length: ROWS }, (_, i) => i);
@@ -29,18 +23,6 @@ function frame(): DataFrame {
     name: ids.map(name),
     flag: ids.map(flag),
   });
-}
-
-function texts(i: number): Record<string, string> {
-  const n = name(i);
-  const f = flag(i);
-  return {
-    id: String(i),
-    group: String(group(i)),
-    score: String(score(i)),
-    name: n ?? 'null',
-    flag: String(f),
-  };
 }
 
 /** The naive filter: every row number for which `keep` holds, in order. */
@@ -57,36 +39,6 @@ async function waitCount(page: Page, text: string): Promise<void> {
     (t) => document.querySelector('[data-testid="row-count"]')?.textContent === t,
     text,
     { timeout: 20_000 },
-  );
-}
-
-/** The cell texts of the top `n` rendered rows, once all of them are loaded. */
-async function topRows(page: Page, n: number): Promise<Record<string, string>[]> {
-  await page.waitForFunction(
-    (k) => {
-      const rows = [...document.querySelectorAll('.body .row')]
-        .sort((a, b) => Number(a.getAttribute('data-row')) - Number(b.getAttribute('data-row')))
-        .slice(0, k);
-      return rows.length === k && rows.every((r) => r.querySelector('.pending') === null);
-    },
-    n,
-    { timeout: 20_000 },
-  );
-  return page.$$eval(
-    '.body .row',
-    (rows, [columns, k]) =>
-      rows
-        .sort((a, b) => Number(a.getAttribute('data-row')) - Number(b.getAttribute('data-row')))
-        .slice(0, k as number)
-        .map((r) =>
-          Object.fromEntries(
-            (columns as string[]).map((c) => [
-              c,
-              r.querySelector(`[data-col="${c}"]`)?.textContent?.trim() ?? '',
-            ]),
-          ),
-        ),
-    [COLUMNS, n] as const,
   );
 }
 
@@ -131,18 +83,18 @@ chromium.describe('the filter bar in Chromium', () => {
     await setRule(page, 1, 'flag', '==', 'true');
     const andRows = naive((i) => score(i) > 9000 && flag(i) === true);
     await waitCount(page, count(andRows.length));
-    expect(await topRows(page, 10)).toEqual(andRows.slice(0, 10).map(texts));
+    expect(await topRows(page, 10)).toEqual(andRows.slice(0, 10).map(expectedTexts));
     await page.screenshot({ path: artifact('filter-and') });
 
     await page.selectOption('[data-rule="0"] [data-field="op"]', '<');
     const lessRows = naive((i) => score(i) < 9000 && flag(i) === true);
     await waitCount(page, count(lessRows.length));
-    expect(await topRows(page, 10)).toEqual(lessRows.slice(0, 10).map(texts));
+    expect(await topRows(page, 10)).toEqual(lessRows.slice(0, 10).map(expectedTexts));
 
     await page.click('[data-testid="join"]');
     const orRows = naive((i) => score(i) < 9000 || flag(i) === true);
     await waitCount(page, count(orRows.length));
-    expect(await topRows(page, 10)).toEqual(orRows.slice(0, 10).map(texts));
+    expect(await topRows(page, 10)).toEqual(orRows.slice(0, 10).map(expectedTexts));
     await page.waitForFunction(() =>
       decodeURIComponent(window.location.hash).includes(
         'filter=["or",[["score","<","9000"],["flag","==","true"]]]',
@@ -173,7 +125,7 @@ chromium.describe('the filter bar in Chromium', () => {
     await page.fill('[data-rule="0"] [data-field="value"]', '12000');
     const rows = naive((i) => score(i) < 12000 || flag(i) === true);
     await waitCount(page, count(rows.length));
-    expect(await topRows(page, 5)).toEqual(rows.slice(0, 5).map(texts));
+    expect(await topRows(page, 5)).toEqual(rows.slice(0, 5).map(expectedTexts));
     expect(aborted).toEqual(['net::ERR_ABORTED']);
     page.off('requestfailed', onFailed);
     await page.unrouteAll({ behavior: 'ignoreErrors' });
@@ -187,22 +139,22 @@ chromium.describe('the filter bar in Chromium', () => {
       expect(await page.$('[data-rule="0"] [data-field="value"]')).toBeNull();
       const nullRows = naive((i) => name(i) === null);
       await waitCount(page, count(nullRows.length));
-      expect(await topRows(page, 10)).toEqual(nullRows.slice(0, 10).map(texts));
+      expect(await topRows(page, 10)).toEqual(nullRows.slice(0, 10).map(expectedTexts));
       await page.selectOption('[data-rule="0"] [data-field="op"]', 'is not null');
       const notNullRows = naive((i) => name(i) !== null);
       await waitCount(page, count(notNullRows.length));
-      expect(await topRows(page, 10)).toEqual(notNullRows.slice(0, 10).map(texts));
+      expect(await topRows(page, 10)).toEqual(notNullRows.slice(0, 10).map(expectedTexts));
 
       await setRule(page, 0, 'group', 'in', '3, 5,100');
       const inRows = naive((i) => [3, 5, 100].includes(group(i)));
       await waitCount(page, count(inRows.length));
-      expect(await topRows(page, 10)).toEqual(inRows.slice(0, 10).map(texts));
+      expect(await topRows(page, 10)).toEqual(inRows.slice(0, 10).map(expectedTexts));
 
       await page.click('[data-remove="0"]');
       await page.fill('[data-testid="search"]', 'R123');
       const searchRows = naive((i) => name(i)?.toLowerCase().includes('r123') === true);
       await waitCount(page, count(searchRows.length));
-      expect(await topRows(page, 10)).toEqual(searchRows.slice(0, 10).map(texts));
+      expect(await topRows(page, 10)).toEqual(searchRows.slice(0, 10).map(expectedTexts));
       await page.screenshot({ path: artifact('filter-search') });
     },
   );
@@ -225,13 +177,13 @@ chromium.describe('the filter bar in Chromium', () => {
     const rows = naive(keep).sort((a, b) => score(b) - score(a) || a - b);
     await waitCount(page, count(rows.length));
     await page.waitForFunction(() => window.location.hash.includes('filter='));
-    expect(await topRows(page, 10)).toEqual(rows.slice(0, 10).map(texts));
+    expect(await topRows(page, 10)).toEqual(rows.slice(0, 10).map(expectedTexts));
     const url = page.url();
 
     await page.reload();
     await waitCount(page, count(rows.length));
     expect(page.url()).toBe(url);
-    expect(await topRows(page, 10)).toEqual(rows.slice(0, 10).map(texts));
+    expect(await topRows(page, 10)).toEqual(rows.slice(0, 10).map(expectedTexts));
     expect(await page.inputValue('[data-rule="0"] [data-field="column"]')).toBe('flag');
     expect(await page.inputValue('[data-rule="0"] [data-field="op"]')).toBe('!=');
     expect(await page.inputValue('[data-rule="0"] [data-field="value"]')).toBe('true');

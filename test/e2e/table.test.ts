@@ -15,27 +15,9 @@ import { column, columnFromArrow, DataFrame } from '../../src/index.js';
 import { type RunningApp, serveApp } from '../../src/node/server/index.js';
 import { needs } from '../helpers/references.js';
 import { artifact, ensureUiBuilt, launchChromium } from './browser.js';
+import { expectedTexts, flag, group, name, score, shownRows, waitLoaded } from './table-page.js';
 
 const ROWS = 10_000_000;
-
-// The frame's values as formulas of the row number: the reference the cells are checked against.
-const group = (i: number) => (i * 37) % 101;
-const score = (i: number) => ((i * 7919) % 100_003) / 8;
-const name = (i: number): string | null => (i % 11 === 5 ? null : `r${i}`);
-const flag = (i: number): boolean | null => (i % 3 === 0 ? null : i % 2 === 0);
-
-/** The texts the table should show for row i, by column. */
-function expectedTexts(i: number): Record<string, string> {
-  const n = name(i);
-  const f = flag(i);
-  return {
-    id: String(i),
-    group: String(group(i)),
-    score: String(score(i)),
-    name: n ?? 'null',
-    flag: f === null ? 'null' : String(f),
-  };
-}
 
 function validity(n: number, isNull: (i: number) => boolean): { bitmap: Uint8Array; nulls: number } {
   const bitmap = new Uint8Array(Math.ceil(n / 8));
@@ -111,51 +93,6 @@ function naiveFirst(k: number, less: (a: number, b: number) => boolean): number[
     best[j] = i;
   }
   return best;
-}
-
-const COLUMNS = ['id', 'group', 'score', 'name', 'flag'];
-
-/** The cell texts of the rendered rows, by position, first `count` rows from the top. */
-async function shownRows(
-  page: Page,
-  count: number,
-): Promise<{ row: number; texts: Record<string, string> }[]> {
-  return page.$$eval(
-    '.body .row',
-    (rows, [columns, n]) =>
-      rows
-        .map((r) => ({
-          row: Number(r.getAttribute('data-row')),
-          texts: Object.fromEntries(
-            (columns as string[]).map((c) => [
-              c,
-              r.querySelector(`[data-col="${c}"]`)?.textContent?.trim() ?? '',
-            ]),
-          ),
-        }))
-        .sort((a, b) => a.row - b.row)
-        .slice(0, n as number),
-    [COLUMNS, count] as const,
-  );
-}
-
-/** Wait until the top `count` rows are loaded (no cell still pending). */
-async function waitLoaded(page: Page, count: number): Promise<void> {
-  await page.waitForFunction(
-    (n) => {
-      const rows = [...document.querySelectorAll('.body .row')]
-        .sort((a, b) => Number(a.getAttribute('data-row')) - Number(b.getAttribute('data-row')))
-        .slice(0, n);
-      return (
-        rows.length > 0 &&
-        rows.every(
-          (r) => r.querySelector('.pending') === null && r.querySelector('.gutter')?.textContent !== '',
-        )
-      );
-    },
-    count,
-    { timeout: 20_000 },
-  );
 }
 
 const chromium = needs('chromium');

@@ -1,0 +1,74 @@
+/**
+ * What the table tests share: the test frames' values as formulas of the row number (the reference
+ * the cells are checked against) and reading the rendered rows of the page.
+ */
+import type { Page } from 'playwright-core';
+
+export const group = (i: number) => (i * 37) % 101;
+export const score = (i: number) => ((i * 7919) % 100_003) / 8;
+export const name = (i: number): string | null => (i % 11 === 5 ? null : `r${i}`);
+export const flag = (i: number): boolean | null => (i % 3 === 0 ? null : i % 2 === 0);
+export const COLUMNS = ['id', 'group', 'score', 'name', 'flag'];
+
+/** The texts the table should show for row i, by column. */
+export function expectedTexts(i: number): Record<string, string> {
+  return {
+    id: String(i),
+    group: String(group(i)),
+    score: String(score(i)),
+    name: name(i) ?? 'null',
+    flag: String(flag(i)),
+  };
+}
+
+/** The cell texts of the rendered rows, by position, first `count` rows from the top. */
+export async function shownRows(
+  page: Page,
+  count: number,
+): Promise<{ row: number; texts: Record<string, string> }[]> {
+  return page.$$eval(
+    '.body .row',
+    (rows, [columns, n]) =>
+      rows
+        .map((r) => ({
+          row: Number(r.getAttribute('data-row')),
+          texts: Object.fromEntries(
+            (columns as string[]).map((c) => [
+              c,
+              r.querySelector(`[data-col="${c}"]`)?.textContent?.trim() ?? '',
+            ]),
+          ),
+        }))
+        .sort((a, b) => a.row - b.row)
+        .slice(0, n as number),
+    [COLUMNS, count] as const,
+  );
+}
+
+/**
+ * Wait until the top `count` rows are loaded (no cell still pending). With `exactly`, there must be
+ * `count` of them (a filtered view's first page); without, fewer will do (the last rows of a frame).
+ */
+export async function waitLoaded(page: Page, count: number, exactly = false): Promise<void> {
+  await page.waitForFunction(
+    ([n, all]) => {
+      const rows = [...document.querySelectorAll('.body .row')]
+        .sort((a, b) => Number(a.getAttribute('data-row')) - Number(b.getAttribute('data-row')))
+        .slice(0, n as number);
+      return (
+        (all ? rows.length === n : rows.length > 0) &&
+        rows.every(
+          (r) => r.querySelector('.pending') === null && r.querySelector('.gutter')?.textContent !== '',
+        )
+      );
+    },
+    [count, exactly] as const,
+    { timeout: 20_000 },
+  );
+}
+
+/** The cell texts of the top `n` rendered rows, once all `n` are loaded. */
+export async function topRows(page: Page, n: number): Promise<Record<string, string>[]> {
+  await waitLoaded(page, n, true);
+  return (await shownRows(page, n)).map((r) => r.texts);
+}
