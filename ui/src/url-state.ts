@@ -143,3 +143,15 @@ export function formatUrlState(state: UrlState): string {
   if (state.similar !== null) parts.push(`similar=${state.similar.row}&by=${encodeName(state.similar.by)}`);
   return parts.length === 0 ? '' : `#${parts.join('&')}`;
 }
+
+/**
+ * Write `hash` into the URL once the view has settled (120 ms later, replacing the history entry);
+ * returns the cancel, which a newer state or an unmounted view calls.
+ */
+export function replaceHashSoon(hash: string): () => void {
+  const timer = setTimeout(() => {
+    if (window.location.hash !== hash)
+      history.replaceState(null, '', `${window.location.pathname}${window.location.search}${hash}`);
+  }, 120);
+  return () => clearTimeout(timer);
+}
