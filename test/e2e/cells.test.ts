@@ -29,8 +29,13 @@ const meta = (i: number) => ({
   ok: i % 2 === 0,
   note: null,
 });
-/** The computed column's function (applied by hand for the expected texts). */
+/** The computed columns' functions (applied by hand for the expected texts). */
 const score = (id: number) => Math.sqrt(id) * 3 + 0.25;
+const risky = (id: number) => {
+  if (id % 4 === 1) throw new RangeError(`row ${id} is unlucky`);
+  return { half: id / 2, even: id % 2 === 0 };
+};
+const spectrum = (id: number) => Float32Array.from({ length: 32 }, (_, k) => Math.cos((id + 1) * k * 0.1));
 
 function frame(): DataFrame {
   const vectors = new Float32Array(ROWS * DIM);
@@ -45,14 +50,14 @@ function frame(): DataFrame {
     vec: new TensorColumn(vectors, [DIM]),
     grid: new TensorColumn(grids, [GRID_ROWS, GRID_COLS]),
     meta: new ObjectColumn(Array.from({ length: ROWS }, (_, i) => meta(i))),
-  }).defer(
-    'score',
-    ['id'],
-    (id: number) => new Promise((resolve) => setTimeout(() => resolve(score(id)), DELAY_MS)),
-    {
-      batched: false,
-    },
-  );
+  })
+    .defer(
+      'score',
+      ['id'],
+      (id: number) => new Promise((resolve) => setTimeout(() => resolve(score(id)), DELAY_MS)),
+    )
+    .defer('risky', ['id'], risky)
+    .defer('spectrum', ['id'], spectrum);
 }
 
 /** Per canvas of the selector: how many pixels are drawn (alpha > 0) and how many distinct colours. */
@@ -89,6 +94,7 @@ chromium.describe('tensor, object and computed cells in Chromium', () => {
   let browser: Browser;
   let served: RunningApp;
   let page: Page;
+  /** The bodies of the page's POST /api/cells/score requests. */
   const cellRequests: string[] = [];
 
   beforeAll(async () => {
@@ -98,7 +104,7 @@ chromium.describe('tensor, object and computed cells in Chromium', () => {
     page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     page.on('pageerror', (e) => console.error('page error:', e));
     page.on('request', (r) => {
-      if (r.url().includes('/api/cells/')) cellRequests.push(r.postData() ?? '');
+      if (r.url().includes('/api/cells/score')) cellRequests.push(r.postData() ?? '');
     });
   }, 60_000);
 
@@ -133,10 +139,33 @@ chromium.describe('tensor, object and computed cells in Chromium', () => {
       );
       expect(await cellText(page, r, 'vec')).toBe(`${DIM} float32`);
       expect(await cellText(page, r, 'grid')).toBe(`${GRID_ROWS}×${GRID_COLS} float32`);
+      expect(await cellText(page, r, 'risky')).toBe(
+        r % 4 === 1 ? '⚠ RangeError' : `{half: ${r / 2}, even: ${r % 2 === 0}}`,
+      );
+      expect(await cellText(page, r, 'spectrum')).toBe('32 float32');
     }
+    expect(
+      await page.$eval('.body .row[data-row="1"] .cell[data-col="risky"] button', (b) =>
+        b.getAttribute('title'),
+      ),
+    ).toBe('row 1 is unlucky (click to try again)');
+    const spectra = await canvasInk(page, '.cell[data-col="spectrum"] canvas');
+    expect(spectra.length).toBe(rows.length);
+    for (const l of spectra) expect(l.drawn).toBeGreaterThan(l.width);
     // The visible rows' cells went in one request (or a few), never one per cell.
     expect(cellRequests.length).toBeLessThanOrEqual(3);
     expect(JSON.parse(cellRequests[0]).rows.length).toBeGreaterThan(10);
+    // Scrolled away and back: the first rows come from the page's cache, never asked twice.
+    await page.$eval('[data-testid="scroller"]', (s) => s.scrollBy(0, 24 * 60));
+    await page.waitForSelector('.body .row[data-row="70"] .cell[data-col="score"] [data-computed-value]', {
+      timeout: 20_000,
+    });
+    await page.$eval('[data-testid="scroller"]', (s) => s.scrollTo(0, 0));
+    await page.waitForSelector('.body .row[data-row="0"] .cell[data-col="score"] [data-computed-value]', {
+      timeout: 5_000,
+    });
+    const asked = cellRequests.flatMap((b) => JSON.parse(b).rows as number[]);
+    expect(asked.length).toBe(new Set(asked).size);
     // Sparklines and heatmaps are drawn: a line has ink in many columns; a heatmap fills its square in many colours.
     const lines = await canvasInk(page, '.cell[data-col="vec"] canvas');
     const heatmaps = await canvasInk(page, '.cell[data-col="grid"] canvas');
