@@ -273,6 +273,7 @@ export {
   AppCheckError,
   BatchFailedError,
   BrowserNotFoundError,
+  CellTimeoutError,
   ColumnNotFoundError,
   ConcurrentWriteError,
   CorruptDataError,

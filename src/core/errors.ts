@@ -389,3 +389,11 @@ export class ResourceNotFoundError extends TesseraError {}
 
 /** A byte range (HTTP `Range`) that lies wholly outside the file it asks for. */
 export class RangeNotSatisfiableError extends TesseraError {}
+
+/**
+ * A computed cell (a deferred column's value at a row) that the app's server did not get within its
+ * time limit; the computation goes on and its result is cached, so asking again later may succeed.
+ */
+export class CellTimeoutError extends TesseraError {
+  static override readonly retryable = true;
+}

@@ -270,6 +270,7 @@ export {
   AppCheckError,
   BatchFailedError,
   BrowserNotFoundError,
+  CellTimeoutError,
   ColumnNotFoundError,
   ConcurrentWriteError,
   CorruptDataError,

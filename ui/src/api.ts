@@ -11,6 +11,8 @@ export interface ColumnInfo {
   type: string;
   dtype?: string;
   media?: string;
+  /** A tensor column's row shape. */
+  shape?: number[];
 }
 
 export interface Schema {
@@ -134,6 +136,10 @@ export async function fetchWindow(
     if (vector === null) continue;
     const values: unknown[] = new Array(table.numRows);
     for (let i = 0; i < table.numRows; i++) values[i] = vector.get(i);
+    // Object columns travel as JSON text (marked in the field's metadata): their cells are the values.
+    if (field.metadata.get('tessera.kind') === 'object')
+      for (let i = 0; i < values.length; i++)
+        if (typeof values[i] === 'string') values[i] = JSON.parse(values[i] as string);
     if (field.name === ROW_INDEX_COLUMN) frameRows = values as number[];
     else out.set(field.name, values);
   }
@@ -165,4 +171,23 @@ export async function searchSimilar(
     body: JSON.stringify({ column, row, k }),
   });
   return response.json();
+}
+
+/**
+ * One computed cell (a deferred column that is not media) as POST /api/cells/:column sends it
+ * (src/node/server/computed-cells.ts): a JSON value, a tensor, or the error computing it gave.
+ */
+export type ComputedCell =
+  | { row: number; value: unknown }
+  | { row: number; tensor: { dtype: string; shape: number[]; values: (number | string)[] } }
+  | { row: number; error: { type: string; message: string } };
+
+/** The cells of computed column `column` at frame rows `rows`, computed by the server now. */
+export async function computeCells(column: string, rows: readonly number[]): Promise<ComputedCell[]> {
+  const response = await request(`api/cells/${encodeURIComponent(column)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ rows }),
+  });
+  return (await response.json()).cells;
 }

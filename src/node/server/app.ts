@@ -11,6 +11,7 @@ import type { AppContext } from './context.js';
 import { installErrorReplies } from './error-reply.js';
 import { servedRoots } from './media-cell.js';
 import { openSource } from './open.js';
+import { cellRoutes } from './routes/cells.js';
 import { mediaRoutes } from './routes/media.js';
 import { rowRoutes } from './routes/rows.js';
 import { schemaRoutes } from './routes/schema.js';
@@ -37,6 +38,8 @@ export interface AppServerOptions extends SecurityOptions {
   maxViews?: number;
   /** Most rows one window may ask for (default 10 000). */
   maxWindowRows?: number;
+  /** Longest wait, in ms, for one request's computed cells (default 30 000). */
+  cellTimeoutMs?: number;
   /** Fastify's logger (default off). */
   logger?: boolean;
 }
@@ -69,6 +72,7 @@ export async function createAppServer(
     mediaRoots: servedRoots([...(opened ? [opened.root] : []), ...(options.mediaRoots ?? [])]),
     thumbnailDir: options.thumbnailDir ?? path.join(os.tmpdir(), 'tessera-thumbs', key),
     maxWindowRows: options.maxWindowRows ?? 10_000,
+    cellTimeoutMs: options.cellTimeoutMs ?? 30_000,
   };
   // Loaded on first use: importing tessera should not pay for the web server.
   const { default: Fastify } = await import('fastify');
@@ -95,6 +99,7 @@ export async function createAppServer(
   mediaRoutes(app, ctx);
   thumbnailRoutes(app, ctx);
   searchRoutes(app, ctx);
+  cellRoutes(app, ctx);
   await uiRoutes(app, options.uiDir ?? DEFAULT_UI_DIR, options.token);
   return app;
 }

@@ -1,10 +1,12 @@
 /**
  * A window of rows as Arrow IPC (stream format): what the app's table receives, never JSON rows.
- * Media columns are left out (their cells come from the media and thumbnail routes).
+ * Deferred columns are left out: media cells come from the media and thumbnail routes, other
+ * computed cells from /api/cells (computed on demand, so a window never waits on a function).
  */
 import * as arrow from 'apache-arrow';
 import { InvalidArgumentError } from '../../core/errors.js';
 import type { DataFrame } from '../../core/frame/frame.js';
+import { computedColumnNames } from './computed-cells.js';
 import { mediaColumnNames } from './media-cell.js';
 
 export const ARROW_STREAM_TYPE = 'application/vnd.apache.arrow.stream';
@@ -12,16 +14,22 @@ export const ARROW_STREAM_TYPE = 'application/vnd.apache.arrow.stream';
 /** Name of the column of frame row numbers that a window adds on request. */
 export const ROW_INDEX_COLUMN = '__row';
 
-/** The columns a window holds: those asked for (checked), or every column that is not media. */
+/** The columns a window holds: those asked for (checked), or every column that is not deferred. */
 export function windowColumns(frame: DataFrame, asked: string | undefined): string[] {
   const media = new Set(mediaColumnNames(frame));
-  if (asked === undefined || asked === '') return frame.columnNames.filter((n) => !media.has(n));
+  const computed = new Set(computedColumnNames(frame));
+  if (asked === undefined || asked === '')
+    return frame.columnNames.filter((n) => !media.has(n) && !computed.has(n));
   const names = asked.split(',');
   for (const n of names) {
     frame.column(n); // a ColumnNotFoundError names the columns there are
     if (media.has(n))
       throw new InvalidArgumentError(
         `column "${n}" holds media: its cells come from /api/media and /api/thumbnails, not in row windows`,
+      );
+    if (computed.has(n))
+      throw new InvalidArgumentError(
+        `column "${n}" is computed on demand: its cells come from POST /api/cells/${encodeURIComponent(n)}, not in row windows`,
       );
   }
   return names;

@@ -14,4 +14,6 @@ export interface AppContext {
   thumbnailDir: string;
   /** Most rows one window may ask for. */
   maxWindowRows: number;
+  /** Longest wait, in ms, for one request's computed cells (/api/cells). */
+  cellTimeoutMs: number;
 }

@@ -1,12 +1,13 @@
 /**
  * How the app's server answers a failed request: JSON `{ error: { type, message } }` with a 4xx
- * status chosen by the error's class (403 refused, 404 not found, 416 bad range, 400 any other bad
- * input) and 500 only for what is not a Tessera error (a bug). Fastify's own request errors (schema
+ * status chosen by the error's class (403 refused, 404 not found, 416 bad range, 504 a computed cell
+ * too slow, 400 any other bad input) and 500 only for what is not a Tessera error (a bug). Fastify's own request errors (schema
  * validation, a malformed body) are bad input: 400 (or their own 4xx) as InvalidArgumentError.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import {
   AccessDeniedError,
+  CellTimeoutError,
   ColumnNotFoundError,
   IndexOutOfRangeError,
   MediaRootNotGrantedError,
@@ -32,6 +33,7 @@ export function statusOf(e: TesseraError): number {
   )
     return 404;
   if (e instanceof RangeNotSatisfiableError) return 416;
+  if (e instanceof CellTimeoutError) return 504;
   return 400;
 }
 

@@ -23,7 +23,7 @@ export function galleryColumns(schema: Schema): { images: string[]; captionable:
   for (const c of schema.columns) {
     const view = cellView(c);
     if (view === 'image') images.push(c.name);
-    else if (view !== 'media' && c.kind !== 'tensor') captionable.push(c.name);
+    else if (view !== 'media' && view !== 'tensor' && view !== 'deferred') captionable.push(c.name);
   }
   return { images, captionable };
 }

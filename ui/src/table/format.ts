@@ -1,11 +1,23 @@
 /** How a cell's value reads in the table, by its column's kind (nulls are drawn apart, not here). */
 import type { ColumnInfo } from '../api';
 
-export type CellView = 'number' | 'string' | 'bool' | 'date' | 'image' | 'media' | 'other';
+export type CellView =
+  | 'number'
+  | 'string'
+  | 'bool'
+  | 'date'
+  | 'image'
+  | 'media'
+  | 'tensor'
+  | 'object'
+  | 'deferred'
+  | 'other';
 
 export function cellView(column: ColumnInfo): CellView {
   if (column.kind === 'deferred' && column.media !== undefined)
     return column.media === 'image' ? 'image' : 'media';
+  // Views of ui/src/cells: tensor plots, object previews, cells computed on demand.
+  if (column.kind === 'tensor' || column.kind === 'object' || column.kind === 'deferred') return column.kind;
   if (column.kind !== 'scalar') return 'other';
   switch (column.dtype) {
     case 'bool':
@@ -22,7 +34,18 @@ export function cellView(column: ColumnInfo): CellView {
 
 /** Default width in px of a column of this view. */
 export function defaultWidth(view: CellView): number {
-  return { number: 110, string: 200, bool: 70, date: 170, image: 110, media: 100, other: 200 }[view];
+  return {
+    number: 110,
+    string: 200,
+    bool: 70,
+    date: 170,
+    image: 110,
+    media: 100,
+    tensor: 170,
+    object: 240,
+    deferred: 170,
+    other: 200,
+  }[view];
 }
 
 /**

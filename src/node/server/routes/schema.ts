@@ -14,6 +14,7 @@ export function schemaRoutes(app: FastifyInstance, ctx: AppContext): void {
       kind: f.type.kind,
       type: formatType(f.type),
       ...('dtype' in f.type ? { dtype: f.type.dtype } : {}),
+      ...('shape' in f.type ? { shape: f.type.shape } : {}),
       ...(f.type.kind === 'deferred' && f.type.media !== undefined ? { media: f.type.media } : {}),
     })),
   }));

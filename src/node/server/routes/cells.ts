@@ -1,0 +1,38 @@
+/**
+ * POST /api/cells/:column {rows}: the cells of a computed column (deferred, not media) at frame rows,
+ * computed on demand (computed-cells.ts), as JSON `{ cells: [{ row, value | tensor | error }] }`.
+ * A row that fails carries its error in its cell; a request past the time limit fails whole (504).
+ */
+import type { FastifyInstance } from 'fastify';
+import { computeCells } from '../computed-cells.js';
+import type { AppContext } from '../context.js';
+import { plainQuery } from './schemas.js';
+
+/** Most rows one request may ask for (a screenful or two of the table). */
+export const MAX_CELL_ROWS = 512;
+
+const columnParams = {
+  type: 'object',
+  required: ['column'],
+  properties: { column: { type: 'string', minLength: 1, maxLength: 1024 } },
+  additionalProperties: false,
+} as const;
+
+const cellsBody = {
+  type: 'object',
+  required: ['rows'],
+  properties: {
+    rows: { type: 'array', minItems: 1, maxItems: MAX_CELL_ROWS, items: { type: 'integer', minimum: 0 } },
+  },
+  additionalProperties: false,
+} as const;
+
+export function cellRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.post<{ Params: { column: string }; Body: { rows: number[] } }>(
+    '/api/cells/:column',
+    { schema: { params: columnParams, querystring: plainQuery, body: cellsBody } },
+    async (request) => ({
+      cells: await computeCells(ctx.frame, request.params.column, request.body.rows, ctx.cellTimeoutMs),
+    }),
+  );
+}
