@@ -27,8 +27,10 @@ export class QueryEncoders {
    * fallback, or a fallback whose vectors do not have the column's length or that is not for images.
    */
   specFor(name: string): EncoderSpec | undefined {
-    const type = this.frame.schema.find((f) => f.name === name)?.type;
-    if (type?.kind !== 'tensor' || type.shape.length !== 1) return undefined;
+    if (!this.frame.has(name)) return undefined;
+    // The stored column's type: no rows are read (nor taken, for a view).
+    const { type } = this.frame.columnSource(name).column;
+    if (type.kind !== 'tensor' || type.shape.length !== 1) return undefined;
     const recorded = columnEncoder(this.frame, name);
     if (recorded !== undefined) return recorded;
     if (this.fallback === undefined) return undefined;
@@ -39,22 +41,23 @@ export class QueryEncoders {
 
   /** The vector of one image (a path, encoded bytes or a decoded image) for a search of column `name`. */
   async encodeImage(name: string, image: unknown): Promise<Float32Array> {
-    const col = this.frame.column(name);
-    if (!(col.type.kind === 'tensor' && col.type.shape.length === 1))
+    const { type } = this.frame.columnSource(name).column;
+    if (!(type.kind === 'tensor' && type.shape.length === 1))
       throw new TypeMismatchError(
-        `column "${name}" is ${col.type.kind === 'tensor' ? `a tensor of shape [${col.type.shape.join(', ')}]` : `a ${col.type.kind} column`}; an image search needs an embedding column (one vector per row)`,
+        `column "${name}" is ${type.kind === 'tensor' ? `a tensor of shape [${type.shape.join(', ')}]` : `a ${type.kind} column`}; an image search needs an embedding column (one vector per row)`,
       );
+    const dims = type.shape[0];
     const spec = this.specFor(name);
-    if (spec === undefined) throw this.unknown(name, col.type.shape[0]);
+    if (spec === undefined) throw this.unknown(name, dims);
     const encoder = this.encoderOf(spec);
     if (encoder.modality !== 'image')
       throw new TypeMismatchError(
         `column "${name}" was made by the ${encoder.modality} encoder "${spec.name}", which cannot encode an image`,
       );
     const vector = await encoder.encode([image]);
-    if (vector.length !== col.type.shape[0])
+    if (vector.length !== dims)
       throw new TypeMismatchError(
-        `encoder "${spec.name}" gives ${vector.length} values, but column "${name}" holds ${col.type.shape[0]} per row`,
+        `encoder "${spec.name}" gives ${vector.length} values, but column "${name}" holds ${dims} per row`,
       );
     return vector;
   }

@@ -56,7 +56,6 @@ export function imageSearchRoutes(app: FastifyInstance, ctx: AppContext): void {
             `send the image's bytes as the body with its content type (${IMAGE_CONTENT_TYPES.join(', ')}), not ${request.headers['content-type'] ?? 'no content type'}`,
           );
         if (body.length > limit) throw tooLarge(body.length, limit);
-        ctx.frame.column(column); // an unknown column is a 404 before any decoding
         const vector = await ctx.encoders.encodeImage(column, checkUploadedImage(body));
         return searchRows(ctx.frame, column, vector, k, metric);
       },
