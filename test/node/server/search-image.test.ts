@@ -1,7 +1,8 @@
 // POST /api/search/image over the demo dataset: uploading the bytes of row r's image finds row r
 // first with cosine ≈ 1, and the ranking and scores equal the reference, a naive cosine in this
 // test between the stored embedding column and the built-in encoder's vector of the upload.
-// The encoder that made the column is recorded in the manifest (read here as plain JSON); a
+// A saved index answers when the dataset has one (`method: 'index'`). The encoder that made the
+// column is recorded in the manifest (read here as plain JSON); a
 // column without one, another content type, a body over the limit and bytes that are not an
 // image get typed 4xx replies.
 import * as fs from 'node:fs';
@@ -10,7 +11,7 @@ import * as path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoDataset } from '../../../src/cli/demo-dataset.js';
-import { DataFrame, read, TensorColumn } from '../../../src/index.js';
+import { buildLshIndex, DataFrame, read, saveIndex, TensorColumn } from '../../../src/index.js';
 import { mobileNetV2Encoder } from '../../../src/node/models/index.js';
 import { createAppServer } from '../../../src/node/server/index.js';
 
@@ -154,6 +155,32 @@ describe('POST /api/search/image', () => {
     const noEncoder = (await upload(png, 'column=probs')).json() as { error: { message: string } };
     expect(noEncoder.error.message).toMatch(/--encoder/);
   });
+
+  it("searches through the dataset's saved index when it has one, and says so", async () => {
+    // Saved after `app` opened the dataset: a server opened now sees it.
+    const index = await buildLshIndex((await read(dataset)).column('embedding'), {
+      kind: 'simhash',
+      tables: 8,
+      bits: 4,
+    });
+    await saveIndex(dataset, 'embedding', index);
+    const manifest = JSON.parse(fs.readFileSync(path.join(dataset, 'manifest.json'), 'utf8'));
+    expect(manifest.columns.find((c: { name: string }) => c.name === 'embedding').encoder.name).toBe(
+      'mobilenet-v2',
+    );
+    const indexed = await createAppServer(dataset, { mediaRoots: [media] });
+    try {
+      const res = await upload(fs.readFileSync(files[2]), 'column=embedding&k=3', 'image/png', indexed);
+      expect(res.statusCode, res.body).toBe(200);
+      const body = res.json() as { rows: number[]; scores: number[]; method: string };
+      expect(body.method).toBe('index');
+      // The same vector hashes to the same buckets: the image's own row is found, with its exact score.
+      expect(body.rows[0]).toBe(2);
+      expect(body.scores[0]).toBeCloseTo(1, 4);
+    } finally {
+      await indexed.close();
+    }
+  }, 30_000);
 
   it('refuses a body over the limit with 413', async () => {
     const small = await createAppServer(dataset, { mediaRoots: [media], maxUploadBytes: 1000 });
