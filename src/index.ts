@@ -107,7 +107,7 @@ export {
 
 // Models as the frame sees them: anything that turns a batch of inputs into vectors.
 
-export type { Encoder, Modality } from './core/index.js';
+export { columnEncoder, type Encoder, type EncoderSpec, type Modality } from './core/index.js';
 
 // Nearest-neighbour search over tensor columns: exact and LSH indexes.
 
@@ -280,6 +280,7 @@ export {
   DatasetNotFoundError,
   DuplicateColumnError,
   DuplicateKeyError,
+  EncoderNotKnownError,
   FunctionNotRegisteredError,
   IndexOutOfRangeError,
   InvalidArgumentError,
@@ -292,6 +293,7 @@ export {
   OrtKernelError,
   ParseError,
   PathEscapeError,
+  PayloadTooLargeError,
   RangeNotSatisfiableError,
   ResourceNotFoundError,
   ShapeError,
@@ -299,6 +301,7 @@ export {
   TesseraError,
   ToolNotFoundError,
   TypeMismatchError,
+  UnsupportedContentTypeError,
   UnsupportedError,
   UnsupportedMediaError,
   VersionNotFoundError,

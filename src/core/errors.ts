@@ -397,3 +397,15 @@ export class RangeNotSatisfiableError extends TesseraError {}
 export class CellTimeoutError extends TesseraError {
   static override readonly retryable = true;
 }
+
+/**
+ * An encoder that cannot be named or built: a column that does not record which encoder made its
+ * vectors (so a new query cannot be encoded the same way), or a name no encoder is registered as.
+ */
+export class EncoderNotKnownError extends TesseraError {}
+
+/** A request body of a content type the route does not take (HTTP 415). */
+export class UnsupportedContentTypeError extends TesseraError {}
+
+/** A request body larger than the route allows (HTTP 413). */
+export class PayloadTooLargeError extends TesseraError {}

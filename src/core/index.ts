@@ -104,7 +104,8 @@ export {
 
 // Models as the frame sees them: anything that turns a batch of inputs into vectors.
 
-export type { Encoder, Modality } from './models/encoder.js';
+export { columnEncoder } from './models/column-encoder.js';
+export type { Encoder, EncoderSpec, Modality } from './models/encoder.js';
 
 // Nearest-neighbour search over tensor columns: exact and LSH indexes.
 
@@ -277,6 +278,7 @@ export {
   DatasetNotFoundError,
   DuplicateColumnError,
   DuplicateKeyError,
+  EncoderNotKnownError,
   FunctionNotRegisteredError,
   IndexOutOfRangeError,
   InvalidArgumentError,
@@ -289,6 +291,7 @@ export {
   OrtKernelError,
   ParseError,
   PathEscapeError,
+  PayloadTooLargeError,
   RangeNotSatisfiableError,
   ResourceNotFoundError,
   ShapeError,
@@ -296,6 +299,7 @@ export {
   TesseraError,
   ToolNotFoundError,
   TypeMismatchError,
+  UnsupportedContentTypeError,
   UnsupportedError,
   UnsupportedMediaError,
   VersionNotFoundError,

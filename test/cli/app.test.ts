@@ -1,5 +1,5 @@
 // `tessera app PATH`: serves a stored dataset on loopback and prints its URL; refuses to bind
-// beyond loopback without a token, in one line.
+// beyond loopback without a token, and an unregistered --encoder, in one line.
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -21,6 +21,15 @@ describe('tessera app', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/InvalidArgumentError: .*--token/);
+  }, 30_000);
+
+  it('refuses an --encoder that is not registered, in one line naming the registered ones', async () => {
+    const csv = path.join(dir, 'e.csv');
+    fs.writeFileSync(csv, 'a\n1\n');
+    const r = await tessera('app', csv, '--encoder', 'clip');
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/EncoderNotKnownError: no encoder is registered as "clip" .*mobilenet-v2/);
   }, 30_000);
 
   it('serves a dataset on 127.0.0.1 and prints the URL with the token', async () => {

@@ -16,6 +16,7 @@ interface UrlState {
   image: string | null;
   captions: string[] | null;
   similar: { row: number; by: string } | null;
+  imageSearch?: { by: string } | null;
 }
 const urlStateModule: string = '../../ui/src/url-state.ts';
 const { formatUrlState, parseUrlState } = (await import(urlStateModule)) as {
@@ -74,6 +75,14 @@ describe('the URL state', () => {
   it('keeps "no captions" apart from "the default captions"', () => {
     expect(parseUrlState(formatUrlState({ ...plain, mode: 'gallery', captions: [] })).captions).toEqual([]);
     expect(parseUrlState(formatUrlState({ ...plain, mode: 'gallery' })).captions).toBeNull();
+  });
+
+  it('keeps a search by an uploaded image as its column only (the image cannot be in a URL)', () => {
+    const hash = formatUrlState({ ...plain, mode: 'gallery', imageSearch: { by: 'a,b&c' } });
+    expect(hash).toBe('#view=gallery&similar=upload&by=a%2Cb%26c');
+    expect(parseUrlState(hash)).toEqual({ ...plain, mode: 'gallery', imageSearch: { by: 'a,b&c' } });
+    expect(parseUrlState('#similar=upload').imageSearch).toBeUndefined();
+    expect(parseUrlState('#similar=upload&by=emb').similar).toBeNull();
   });
 
   it('ignores a search without its column or with a row that is not a whole number', () => {

@@ -13,6 +13,8 @@ export interface ColumnInfo {
   media?: string;
   /** A tensor column's row shape. */
   shape?: number[];
+  /** On an embedding column: the encoder that searches it by an uploaded image (searchByImage). */
+  encoder?: string;
 }
 
 export interface Schema {
@@ -160,11 +162,7 @@ export function mediaUrl(column: string, row: number): string {
  * The `k` frame rows most similar to frame row `row` by embedding column `column`, best first, and
  * whether the dataset's saved index answered (`index`) or an exact search (`exact`).
  */
-export async function searchSimilar(
-  column: string,
-  row: number,
-  k: number,
-): Promise<{ rows: number[]; scores: number[]; method: 'index' | 'exact' }> {
+export async function searchSimilar(column: string, row: number, k: number): Promise<SearchResult> {
   const response = await request('api/search', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -190,4 +188,34 @@ export async function computeCells(column: string, rows: readonly number[]): Pro
     body: JSON.stringify({ rows }),
   });
   return (await response.json()).cells;
+}
+
+/** The reply of a similarity search: frame rows and scores, best first, and how they were found. */
+export interface SearchResult {
+  rows: number[];
+  scores: number[];
+  method: 'index' | 'exact';
+}
+
+/** Content types the server takes for an image search (src/node/server/image-upload.ts). */
+export const IMAGE_UPLOAD_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/gif', 'image/tiff'];
+
+/**
+ * The `k` frame rows most similar to an image file by embedding column `column` (one whose schema
+ * names an `encoder`): the server encodes the image as the column's vectors were made.
+ */
+export async function searchByImage(
+  column: string,
+  image: Blob,
+  k: number,
+  signal?: AbortSignal,
+): Promise<SearchResult> {
+  const params = new URLSearchParams({ column, k: String(k) });
+  const response = await request(`api/search/image?${params}`, {
+    method: 'POST',
+    headers: { 'content-type': image.type },
+    body: image,
+    ...(signal ? { signal } : {}),
+  });
+  return response.json();
 }

@@ -4,7 +4,8 @@
  * descending; the row at the top; the selected frame row; hidden columns; the filter rules as
  * percent-encoded JSON `["and",[[column,op,value],…]]`; the text search). Names are percent-encoded.
  * The gallery adds `&view=gallery&img=photo&cap=label,id`, and "find similar" `&similar=42&by=emb`
- * (the results of a search from frame row 42 by column emb, shown until the user goes back).
+ * (the results of a search from frame row 42 by column emb, shown until the user goes back), or
+ * `&similar=upload&by=emb` for a search by an uploaded image (which the URL cannot hold).
  */
 import type { SortKey } from './api';
 import { type FilterOp, type FilterRule, type FilterState, takesValue } from './filter/filter-model';
@@ -25,6 +26,12 @@ export interface UrlState {
   captions: string[] | null;
   /** A "find similar" search shown instead of the frame. */
   similar: { row: number; by: string } | null;
+  /**
+   * A search by an uploaded image, by this embedding column (`similar=upload&by=emb`). The image
+   * itself cannot live in a URL: after a reload the page has no image, and shows the frame again.
+   * Absent (or null) when there is none.
+   */
+  imageSearch?: { by: string } | null;
 }
 
 const FILTER_OPS: readonly string[] = [
@@ -110,6 +117,10 @@ export function parseUrlState(hash: string): UrlState {
     image: get('img') === null ? null : safeDecode(get('img') as string),
     captions: get('cap') === null ? null : items(get('cap')).map(safeDecode),
     similar: similarOf(wholeNumber(get('similar')), get('by')),
+    // Present only when there is one, so that states written before it compare equal.
+    ...(get('similar') === 'upload' && (get('by') ?? '') !== ''
+      ? { imageSearch: { by: safeDecode(get('by') as string) } }
+      : {}),
   };
 }
 
@@ -141,6 +152,7 @@ export function formatUrlState(state: UrlState): string {
   if (state.image !== null) parts.push(`img=${encodeName(state.image)}`);
   if (state.captions !== null) parts.push(`cap=${list(state.captions)}`);
   if (state.similar !== null) parts.push(`similar=${state.similar.row}&by=${encodeName(state.similar.by)}`);
+  else if (state.imageSearch != null) parts.push(`similar=upload&by=${encodeName(state.imageSearch.by)}`);
   return parts.length === 0 ? '' : `#${parts.join('&')}`;
 }
 

@@ -12,6 +12,7 @@ import {
 import { batchValues } from '../exec/batch-values.js';
 import { type EncoderRef, isFunctionRef, loadEncoder, moduleSpecifier } from '../exec/function-ref.js';
 import { streamTo, type TensorOutput, tensorSinkOpener } from '../exec/output-sink.js';
+import { recordColumnEncoder } from '../models/column-encoder.js';
 import type { Encoder } from '../models/encoder.js';
 import type { DataFrame } from './frame.js';
 
@@ -92,13 +93,21 @@ export async function embedColumn(
   };
 
   const label = `embed ${name}${ref === null ? ` (${(encoder as Encoder).name})` : ''}`;
+  // The encoder's registered name and options go with its vectors (the store keeps them).
+  const spec = ref === null ? (encoder as Encoder).spec : undefined;
+  const recorded = (column: Column): Column => {
+    if (spec !== undefined) recordColumnEncoder(column, spec);
+    return column;
+  };
   try {
     if (options.output) {
       const dims = ref === null ? (encoder as Encoder).dimensions : undefined;
       const expected = dims === undefined ? undefined : { dtype: 'float32' as const, shape: [dims] };
       const sink = await tensorSinkOpener()(options.output, total, expected);
-      return await streamTo(sink, () =>
-        runPlan(label, total, plan, options, (b, outputs) => sink.write(vectorsOf(outputs, b))),
+      return recorded(
+        await streamTo(sink, () =>
+          runPlan(label, total, plan, options, (b, outputs) => sink.write(vectorsOf(outputs, b))),
+        ),
       );
     }
     const parts = (await runPlan(label, total, plan, options)).map(vectorsOf);
@@ -111,7 +120,7 @@ export async function embedColumn(
       for (let i = 0; i < p.length; i++) if (p.isNull(i)) validity = markNull(validity, total, at + i);
       at += p.length;
     }
-    return new TensorColumn(data, [dims], total, validity);
+    return recorded(new TensorColumn(data, [dims], total, validity));
   } finally {
     if (ref !== null && local !== null) await (await local.catch(() => null))?.dispose?.();
   }

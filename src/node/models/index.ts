@@ -8,10 +8,17 @@
 
 /** The error every encoder raises for a model it cannot load or run (also exported by `tessera`). */
 export { ModelError } from '../../core/errors.js';
+export {
+  type EncoderFactory,
+  encoderFromSpec,
+  registerEncoder,
+  registeredEncoders,
+} from './encoder-registry.js';
 export type { ImageInput, ImagePreprocessing } from './image-input.js';
 export {
   createMobileNetV2Encoder,
   MOBILENET_V2_LAYERS,
+  MOBILENET_V2_NAME,
   type MobileNetV2Layer,
   type MobileNetV2Options,
   mobileNetV2Encoder,

@@ -18,6 +18,9 @@ import { decodeWeights, kerasToOnnx } from './keras-onnx.js';
 import { createOnnxEncoder } from './onnx.js';
 import { TfjsEncoder } from './tfjs.js';
 
+/** The registered name of the built-in encoder (`tessera app --encoder mobilenet-v2`, encoder-registry.ts). */
+export const MOBILENET_V2_NAME = 'mobilenet-v2';
+
 /** Layers of the nsfwjs MobileNetV2 one can cut at, and the length of their output. */
 export const MOBILENET_V2_LAYERS = {
   /** Global-average-pooled backbone features (7 × 7 × 1280 → 1280): the image embedding. */
@@ -177,6 +180,8 @@ export function mobileNetV2Encoder(options: MobileNetV2Options = {}): Encoder {
     name: `mobilenet_v2:${layer}`,
     dimensions,
     modality: 'image',
+    // Only what changes the vectors (the runtimes agree to float precision; the rest is speed).
+    spec: { name: MOBILENET_V2_NAME, options: { layer, normalize: common.normalize } },
     async encode(inputs) {
       if (disposed) throw new InvalidArgumentError('this MobileNetV2 encoder was disposed');
       if (inputs.length === 0) return new Float32Array(0);

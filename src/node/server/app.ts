@@ -9,14 +9,17 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { DataFrame } from '../../core/frame/frame.js';
 import type { AppContext } from './context.js';
 import { installErrorReplies } from './error-reply.js';
+import { DEFAULT_MAX_UPLOAD_BYTES } from './image-upload.js';
 import { servedRoots } from './media-cell.js';
 import { openSource } from './open.js';
+import { QueryEncoders } from './query-encoders.js';
 import { cellRoutes } from './routes/cells.js';
 import { mediaRoutes } from './routes/media.js';
 import { rowRoutes } from './routes/rows.js';
 import { schemaRoutes } from './routes/schema.js';
 import { conditionSchema } from './routes/schemas.js';
 import { searchRoutes } from './routes/search.js';
+import { imageSearchRoutes } from './routes/search-image.js';
 import { thumbnailRoutes } from './routes/thumbnails.js';
 import { viewRoutes } from './routes/views.js';
 import { type SecurityOptions, securityHook } from './security.js';
@@ -40,6 +43,13 @@ export interface AppServerOptions extends SecurityOptions {
   maxWindowRows?: number;
   /** Longest wait, in ms, for one request's computed cells (default 30 000). */
   cellTimeoutMs?: number;
+  /**
+   * The registered encoder (e.g. 'mobilenet-v2') that encodes uploaded images for embedding columns
+   * whose dataset does not record the encoder that made them (`tessera app --encoder NAME`).
+   */
+  encoder?: string;
+  /** Largest uploaded image for image search, in bytes (default 16 MiB). */
+  maxUploadBytes?: number;
   /** Fastify's logger (default off). */
   logger?: boolean;
 }
@@ -73,6 +83,8 @@ export async function createAppServer(
     thumbnailDir: options.thumbnailDir ?? path.join(os.tmpdir(), 'tessera-thumbs', key),
     maxWindowRows: options.maxWindowRows ?? 10_000,
     cellTimeoutMs: options.cellTimeoutMs ?? 30_000,
+    encoders: new QueryEncoders(frame, options.encoder),
+    maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
   };
   // Loaded on first use: importing tessera should not pay for the web server.
   const { default: Fastify } = await import('fastify');
@@ -91,7 +103,10 @@ export async function createAppServer(
   });
   installErrorReplies(app);
   app.addHook('onRequest', securityHook(options));
-  app.addHook('onClose', async () => views.clear());
+  app.addHook('onClose', async () => {
+    views.clear();
+    await ctx.encoders.dispose();
+  });
   app.addSchema(conditionSchema);
   schemaRoutes(app, ctx);
   rowRoutes(app, ctx);
@@ -100,6 +115,7 @@ export async function createAppServer(
   thumbnailRoutes(app, ctx);
   searchRoutes(app, ctx);
   cellRoutes(app, ctx);
+  imageSearchRoutes(app, ctx);
   await uiRoutes(app, options.uiDir ?? DEFAULT_UI_DIR, options.token);
   return app;
 }

@@ -1,6 +1,7 @@
 /** What every route of the app's server works on: the open frame, its views and where media may come from. */
 import type { DataFrame } from '../../core/frame/frame.js';
 import type { SourceKind } from './open.js';
+import type { QueryEncoders } from './query-encoders.js';
 import type { ViewStore } from './views.js';
 
 export interface AppContext {
@@ -16,4 +17,8 @@ export interface AppContext {
   maxWindowRows: number;
   /** Longest wait, in ms, for one request's computed cells (/api/cells). */
   cellTimeoutMs: number;
+  /** The encoders of queries (uploaded images), by embedding column. */
+  encoders: QueryEncoders;
+  /** Largest uploaded image, in bytes. */
+  maxUploadBytes: number;
 }

@@ -1,7 +1,8 @@
 /**
  * How the app's server answers a failed request: JSON `{ error: { type, message } }` with a 4xx
- * status chosen by the error's class (403 refused, 404 not found, 416 bad range, 504 a computed cell
- * too slow, 400 any other bad input) and 500 only for what is not a Tessera error (a bug). Fastify's own request errors (schema
+ * status chosen by the error's class (403 refused, 404 not found, 413 too large, 415 bad content
+ * type, 416 bad range, 504 a computed cell too slow, 400 any other bad input) and 500 only for what
+ * is not a Tessera error (a bug). Fastify's own request errors (schema
  * validation, a malformed body) are bad input: 400 (or their own 4xx) as InvalidArgumentError.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
@@ -10,11 +11,14 @@ import {
   CellTimeoutError,
   ColumnNotFoundError,
   IndexOutOfRangeError,
+  InvalidArgumentError,
   MediaRootNotGrantedError,
   PathEscapeError,
+  PayloadTooLargeError,
   RangeNotSatisfiableError,
   ResourceNotFoundError,
   TesseraError,
+  UnsupportedContentTypeError,
 } from '../../core/errors.js';
 
 /** The body of every error reply. */
@@ -34,6 +38,8 @@ export function statusOf(e: TesseraError): number {
     return 404;
   if (e instanceof RangeNotSatisfiableError) return 416;
   if (e instanceof CellTimeoutError) return 504;
+  if (e instanceof PayloadTooLargeError) return 413;
+  if (e instanceof UnsupportedContentTypeError) return 415;
   return 400;
 }
 
@@ -49,7 +55,7 @@ export function installErrorReplies(app: FastifyInstance): void {
       return reply
         .code(code !== undefined && code >= 400 && code < 500 ? code : 400)
         .type('application/json')
-        .send(body('InvalidArgumentError', error.message));
+        .send(body(fastifyErrorType(code), error.message));
     request.log.error(error);
     return reply.code(500).type('application/json').send(body('InternalError', error.message));
   });
@@ -59,6 +65,13 @@ export function installErrorReplies(app: FastifyInstance): void {
       .type('application/json')
       .send(body('ResourceNotFoundError', `no route ${request.method} ${request.url.split('?')[0]}`));
   });
+}
+
+/** The Tessera error type of a Fastify request error, by its status. */
+function fastifyErrorType(code: number | undefined): string {
+  if (code === 413) return PayloadTooLargeError.name;
+  if (code === 415) return UnsupportedContentTypeError.name;
+  return InvalidArgumentError.name;
 }
 
 function body(type: string, message: string): ErrorBody {

@@ -277,6 +277,7 @@ function validate(m: Record<string, unknown>, fail: (detail: string) => never): 
       }
     }
     if (rows !== length) fail(`${at} has ${rows} rows in its fragments, but the dataset has ${length}`);
+    if (col.encoder !== undefined) checkEncoderSpec(col.encoder, type, at, fail);
   }
   for (const c of columns as ColumnEntry[])
     if (c.type.kind === 'deferred')
@@ -417,6 +418,16 @@ function checkIndexEntries(
       fail(`${at}: bad version`);
     checkFile(e.file, at, fail);
   }
+}
+
+/** A tensor column's recorded encoder: a registered name and plain JSON options (data, never code). */
+function checkEncoderSpec(spec: unknown, type: ColumnType, at: string, fail: (d: string) => never): void {
+  if (type.kind !== 'tensor') fail(`${at}: only a tensor column records an encoder`);
+  if (!isRecord(spec) || typeof spec.name !== 'string' || spec.name.length === 0 || spec.name.length > 256)
+    fail(`${at}: bad encoder (needs a name)`);
+  const { options } = spec as Record<string, unknown>;
+  if (!isRecord(options) || Object.keys(spec as object).some((k) => k !== 'name' && k !== 'options'))
+    fail(`${at}: bad encoder (needs { name, options })`);
 }
 
 function isCount(v: unknown): boolean {

@@ -7,6 +7,7 @@
  */
 import type { ColumnType, TensorDType } from '../../../core/column/types.js';
 import type { LshKind } from '../../../core/lsh/hash-family.js';
+import type { EncoderSpec } from '../../../core/models/encoder.js';
 import { crc32 } from './checksum.js';
 import { hex } from './file-io.js';
 
@@ -94,7 +95,13 @@ export interface DeferredEntry {
 export type ColumnEntry =
   | { name: string; type: Extract<ColumnType, { kind: 'scalar' }>; fragments: FileFragment[] }
   | { name: string; type: Extract<ColumnType, { kind: 'object' }>; fragments: FileFragment[] }
-  | { name: string; type: Extract<ColumnType, { kind: 'tensor' }>; fragments: TensorFragment[] }
+  | {
+      name: string;
+      type: Extract<ColumnType, { kind: 'tensor' }>;
+      fragments: TensorFragment[];
+      /** The registered encoder that made the vectors, when `embed` recorded one. */
+      encoder?: EncoderSpec;
+    }
   | { name: string; type: Extract<ColumnType, { kind: 'deferred' }>; deferred: DeferredEntry };
 
 export interface Manifest {

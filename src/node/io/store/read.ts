@@ -10,6 +10,7 @@ import { LazyColumn, resolveColumn } from '../../../core/column/lazy.js';
 import { instantiateFunction, type TemplateEnv } from '../../../core/column/registry.js';
 import { ColumnNotFoundError, InvalidArgumentError } from '../../../core/errors.js';
 import { DataFrame } from '../../../core/frame/frame.js';
+import { recordColumnEncoder } from '../../../core/models/column-encoder.js';
 import { checkFilesAtOpen } from './check-files.js';
 import { loadObjects, loadScalar } from './load-columns.js';
 import { attachStoredIndexes } from './load-index.js';
@@ -95,7 +96,10 @@ function lazyColumn(
     case 'tensor': {
       const fragments = (entry as Extract<ColumnEntry, { type: { kind: 'tensor' } }>).fragments;
       const rows = new MappedTensorColumn(root, entry.type, fragments);
-      return new LazyColumn({ type: entry.type, length, load: () => rows.load(), rows });
+      const lazy = new LazyColumn({ type: entry.type, length, load: () => rows.load(), rows });
+      const { encoder } = entry as Extract<ColumnEntry, { type: { kind: 'tensor' } }>;
+      if (encoder !== undefined) recordColumnEncoder(lazy, encoder);
+      return lazy;
     }
     case 'deferred': {
       const d = (entry as { deferred: DeferredEntry }).deferred;

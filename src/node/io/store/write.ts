@@ -14,6 +14,7 @@ import { type ColumnType, formatType } from '../../../core/column/types.js';
 import { DatasetNotFoundError, InvalidArgumentError, TypeMismatchError } from '../../../core/errors.js';
 import type { DataFrame } from '../../../core/frame/frame.js';
 import type { WriteOptions, WriteResult } from '../../../core/frame/writer.js';
+import { columnEncoder } from '../../../core/models/column-encoder.js';
 import { commit } from './commit.js';
 import { DATA_DIR, isDatasetEntry, manifestPath, VERSIONS_DIR } from './layout.js';
 import type { ColumnEntry } from './manifest.js';
@@ -59,7 +60,9 @@ export async function write(
           );
         col = await col.materialize();
       }
-      columns.push(await dataEntry(ctx, k, name, col));
+      const entry = await dataEntry(ctx, k, name, col);
+      const encoder = columnEncoder(df, name);
+      columns.push(encoder !== undefined && entry.type.kind === 'tensor' ? { ...entry, encoder } : entry);
     }
     return {
       parent: current?.version ?? null,

@@ -1,4 +1,7 @@
-/** GET /api/schema: what the open frame holds (rows, columns and their types, the media columns). */
+/**
+ * GET /api/schema: what the open frame holds (rows, columns and their types, the media columns,
+ * and `encoder` on the embedding columns an uploaded image can be searched by).
+ */
 import type { FastifyInstance } from 'fastify';
 import { formatType } from '../../../core/column/types.js';
 import type { AppContext } from '../context.js';
@@ -10,6 +13,7 @@ export function schemaRoutes(app: FastifyInstance, ctx: AppContext): void {
     rows: ctx.frame.length,
     primaryKey: ctx.frame.primaryKey ?? null,
     columns: ctx.frame.schema.map((f) => ({
+      ...imageSearch(ctx, f.name),
       name: f.name,
       kind: f.type.kind,
       type: formatType(f.type),
@@ -18,4 +22,10 @@ export function schemaRoutes(app: FastifyInstance, ctx: AppContext): void {
       ...(f.type.kind === 'deferred' && f.type.media !== undefined ? { media: f.type.media } : {}),
     })),
   }));
+}
+
+/** `{ encoder: NAME }` for a column that POST /api/search/image can search, else nothing. */
+function imageSearch(ctx: AppContext, column: string): { encoder?: string } {
+  const spec = ctx.encoders.specFor(column);
+  return spec === undefined ? {} : { encoder: spec.name };
 }

@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { rowRange } from '../../../core/column/column.js';
 import { IndexOutOfRangeError, StaleIndexError } from '../../../core/errors.js';
+import type { DataFrame } from '../../../core/frame/frame.js';
 import type { SavedIndex } from '../../../core/frame/search.js';
 import type { SearchMetric } from '../../../core/search/index.js';
 import type { AppContext } from '../context.js';
@@ -65,21 +66,44 @@ export function searchRoutes(app: FastifyInstance, ctx: AppContext): void {
     },
     async (request) => {
       const { column, row, k = 10, metric } = request.body;
-      const frame = ctx.frame;
-      if (row >= frame.length) throw new IndexOutOfRangeError(row, frame.length);
-      const rowName = freeName('__row', [column]);
-      const scoreName = freeName('__score', [column, rowName]);
-      const searched = frame.select(column).withColumn(rowName, rowRange(0, frame.length));
-      const index = await useSavedIndex(frame.savedIndex(column), metric);
-      const found = await searched.search(
-        { row },
-        { by: column, k, ...(metric ? { metric } : {}), index, scoreColumn: scoreName },
-      );
-      return {
-        rows: found.column(rowName).toArray() as number[],
-        scores: found.column(scoreName).toArray() as number[],
-        method: index ? 'index' : 'exact',
-      };
+      if (row >= ctx.frame.length) throw new IndexOutOfRangeError(row, ctx.frame.length);
+      return searchRows(ctx.frame, column, { row }, k, metric);
     },
   );
+}
+
+/** What a search route answers: frame rows and their scores, best first, and how they were found. */
+export interface SearchReply {
+  rows: number[];
+  scores: number[];
+  method: 'index' | 'exact';
+}
+
+/**
+ * The `k` rows of `frame` nearest to `query` (a `{ row }` of the frame or a vector) by column
+ * `column`, through the saved index when it is current and ranks by `metric`, else exactly.
+ */
+export async function searchRows(
+  frame: DataFrame,
+  column: string,
+  query: { row: number } | Float32Array,
+  k: number,
+  metric: SearchMetric | undefined,
+): Promise<SearchReply> {
+  const rowName = freeName('__row', [column]);
+  const scoreName = freeName('__score', [column, rowName]);
+  const searched = frame.select(column).withColumn(rowName, rowRange(0, frame.length));
+  const index = await useSavedIndex(frame.savedIndex(column), metric);
+  const found = await searched.search(query, {
+    by: column,
+    k,
+    ...(metric ? { metric } : {}),
+    index,
+    scoreColumn: scoreName,
+  });
+  return {
+    rows: found.column(rowName).toArray() as number[],
+    scores: found.column(scoreName).toArray() as number[],
+    method: index ? 'index' : 'exact',
+  };
 }
