@@ -18,6 +18,7 @@ import { conditionSchema } from './routes/schemas.js';
 import { searchRoutes } from './routes/search.js';
 import { thumbnailRoutes } from './routes/thumbnails.js';
 import { viewRoutes } from './routes/views.js';
+import { waveformRoutes } from './routes/waveform.js';
 import { type SecurityOptions, securityHook } from './security.js';
 import { DEFAULT_UI_DIR, uiRoutes } from './ui.js';
 import { ViewStore } from './views.js';
@@ -95,6 +96,7 @@ export async function createAppServer(
   mediaRoutes(app, ctx);
   thumbnailRoutes(app, ctx);
   searchRoutes(app, ctx);
+  waveformRoutes(app, ctx);
   await uiRoutes(app, options.uiDir ?? DEFAULT_UI_DIR, options.token);
   return app;
 }

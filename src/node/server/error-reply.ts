@@ -1,8 +1,9 @@
 /**
- * How the app's server answers a failed request: JSON `{ error: { type, message } }` with a 4xx
- * status chosen by the error's class (403 refused, 404 not found, 416 bad range, 400 any other bad
- * input) and 500 only for what is not a Tessera error (a bug). Fastify's own request errors (schema
- * validation, a malformed body) are bad input: 400 (or their own 4xx) as InvalidArgumentError.
+ * How the app's server answers a failed request: JSON `{ error: { type, message } }` with a status
+ * chosen by the error's class (403 refused, 404 not found, 416 bad range, 501 a program such as
+ * ffmpeg missing on the server, 400 any other bad input) and 500 only for what is not a Tessera
+ * error (a bug). Fastify's own request errors (schema validation, a malformed body) are bad input:
+ * 400 (or their own 4xx) as InvalidArgumentError.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import {
@@ -14,6 +15,7 @@ import {
   RangeNotSatisfiableError,
   ResourceNotFoundError,
   TesseraError,
+  ToolNotFoundError,
 } from '../../core/errors.js';
 
 /** The body of every error reply. */
@@ -32,6 +34,8 @@ export function statusOf(e: TesseraError): number {
   )
     return 404;
   if (e instanceof RangeNotSatisfiableError) return 416;
+  // Not the request's fault: this machine lacks a program the answer needs (ffmpeg for video).
+  if (e instanceof ToolNotFoundError) return 501;
   return 400;
 }
 
