@@ -22,7 +22,7 @@ export function cellView(column: ColumnInfo): CellView {
 
 /** Default width in px of a column of this view. */
 export function defaultWidth(view: CellView): number {
-  return { number: 110, string: 200, bool: 70, date: 170, image: 110, media: 100, other: 200 }[view];
+  return { number: 110, string: 200, bool: 70, date: 170, image: 110, media: 160, other: 200 }[view];
 }
 
 /**
