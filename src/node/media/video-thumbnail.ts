@@ -7,7 +7,7 @@ import { InvalidArgumentError, MediaDecodeError } from '../../core/errors.js';
 import { loadSharp } from './image.js';
 import type { MediaPlace } from './paths.js';
 import { type MediaSource, sourceName } from './source.js';
-import { decodeVideo, probeVideo } from './video.js';
+import { decodeVideo, probeVideoAsync } from './video.js';
 
 /** Where the poster frame is taken, as a fraction of the duration. */
 export const POSTER_AT = 0.1;
@@ -23,7 +23,7 @@ export async function videoThumbnail(
   const { size = 128, quality = 80, ...place } = options;
   if (!(Number.isInteger(size) && size > 0))
     throw new InvalidArgumentError(`thumbnail size must be a positive integer, got ${size}`);
-  const info = probeVideo(src, place);
+  const info = await probeVideoAsync(src, place);
   const scale = Math.min(1, size / Math.max(info.width, info.height, 1));
   const width = Math.max(1, Math.round(info.width * scale));
   const height = Math.max(1, Math.round(info.height * scale));
