@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { audioColumn, DataFrame, videoColumn } from '../../src/index.js';
+import { audioColumn, DataFrame, setVideoTools, videoColumn } from '../../src/index.js';
 import { type RunningApp, serveApp } from '../../src/node/server/index.js';
 import { needs, PYTHON } from '../helpers/references.js';
 import { artifact, ensureUiBuilt, launchChromium } from './browser.js';
@@ -59,6 +59,7 @@ browserAndNumpy.describe('audio and video cells in Chromium', () => {
   let browser: Browser;
   let running: RunningApp;
   let page: Page;
+  let frame: DataFrame;
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-e2e-av-'));
   /** Responses of /api/media: status and whether the request asked for a range. */
   const media: { url: string; status: number; range: boolean }[] = [];
@@ -84,7 +85,7 @@ browserAndNumpy.describe('audio and video cells in Chromium', () => {
     }
     const [b] = await Promise.all([launchChromium(), ensureUiBuilt()]);
     browser = b;
-    const frame = new DataFrame({ name: SOUNDS.map((s, i) => `${i}: ${s} / ${CLIPS[i]}`) })
+    frame = new DataFrame({ name: SOUNDS.map((s, i) => `${i}: ${s} / ${CLIPS[i]}`) })
       .withColumn('sound', audioColumn(SOUNDS, { baseDir: root }))
       .withColumn('clip', videoColumn(CLIPS, { baseDir: root }));
     running = await serveApp(frame, { mediaRoots: [root], thumbnailDir: path.join(root, 'thumbs') });
@@ -201,6 +202,24 @@ browserAndNumpy.describe('audio and video cells in Chromium', () => {
     },
   );
 
+  browserAndNumpy.it('plays one sound at a time: the detail player stops a playing cell', async () => {
+    // The detail shows row 1 (the test before), its player at 1.5 of 2 s.
+    await page.click('[data-row="3"] [data-play="sound"]');
+    await page.waitForFunction(
+      () => !document.querySelector<HTMLAudioElement>('[data-testid="cell-audio"]')?.paused,
+    );
+    await page.$eval('[data-detail-col="sound"] audio', (a) => (a as HTMLAudioElement).play());
+    await page.waitForFunction(
+      () => document.querySelector<HTMLAudioElement>('[data-testid="cell-audio"]')?.paused,
+    );
+    expect(await page.textContent('[data-row="3"] [data-play="sound"]')).toBe('▶');
+    // The playhead moves on with the playing detail audio.
+    await page.waitForFunction(() => {
+      const shown = Number.parseFloat(document.querySelector('[data-audio-time]')?.textContent ?? '0');
+      return shown > 1.6;
+    });
+  });
+
   video.it('shows video posters in the table, and plays and seeks a WebM in the detail', async () => {
     await page.waitForFunction(
       () => {
@@ -232,6 +251,9 @@ browserAndNumpy.describe('audio and video cells in Chromium', () => {
       { timeout: 15_000 },
     );
     const duration = await page.$eval(selector, (v) => (v as HTMLVideoElement).duration);
+    // Laid out at the video's shape (335 px wide in the panel: 160×120 makes it 251 high).
+    const box = (await (await page.$(selector))!.boundingBox())!;
+    expect(box.height / box.width).toBeCloseTo(120 / 160, 2);
     expect(Math.abs(duration - probed)).toBeLessThan(0.1);
     const seeked = await page.$eval(
       selector,
@@ -296,5 +318,30 @@ browserAndNumpy.describe('audio and video cells in Chromium', () => {
     // detail says why and keeps a link to the file.
     expect(outcome['h264.mp4']).toMatch(/^plays|cannot play this video/);
     await page.screenshot({ path: artifact('media-cells-detail-mp4') });
+  });
+
+  video.it('without ffmpeg on the server, shows video cells as chips that say why', async () => {
+    setVideoTools({ ffmpeg: path.join(root, 'no-ffmpeg'), ffprobe: path.join(root, 'no-ffprobe') });
+    const bare = await serveApp(frame, { mediaRoots: [root], thumbnailDir: path.join(root, 'thumbs-bare') });
+    const other = await browser.newPage({ viewport: { width: 1280, height: 400 } });
+    try {
+      await other.goto(bare.url);
+      await other.waitForFunction(
+        () => document.querySelectorAll('[data-video-cell="chip"]').length === 4,
+        undefined,
+        {
+          timeout: 20_000,
+        },
+      );
+      const titles = await other.$$eval('[data-video-cell="chip"]', (cs) =>
+        cs.map((c) => c.getAttribute('title')),
+      );
+      for (const t of titles) expect(t).toMatch(/needs the program .*no-ffprobe.*apt-get install -y ffmpeg/);
+      await other.screenshot({ path: artifact('media-cells-no-ffmpeg') });
+    } finally {
+      setVideoTools({ ffmpeg: 'ffmpeg', ffprobe: 'ffprobe' });
+      await other.close();
+      await bare.close();
+    }
   });
 });

@@ -103,6 +103,10 @@ export function drawWaveform(canvas: HTMLCanvasElement, waveform: Waveform, styl
       g.fillRect(x, Math.floor(top), 1, Math.max(ratio, Math.ceil(bottom - top)));
     }
   }
+  // Channel lanes apart by a hairline.
+  g.fillStyle = '#dde1e6';
+  for (let lane = 1; lane < lanes; lane++)
+    g.fillRect(0, Math.round(lane * laneHeight), w, Math.max(1, Math.round(ratio)));
   if (style.playhead && style.progress !== undefined) {
     g.fillStyle = '#d43c3c';
     g.fillRect(Math.min(w - ratio, playedTo), 0, Math.max(1, Math.round(ratio)), h);
