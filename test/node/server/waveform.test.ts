@@ -6,12 +6,14 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { audioColumn, DataFrame, imageColumn } from '../../../src/index.js';
 import { createAppServer } from '../../../src/node/server/index.js';
+import { type Waveform, WaveformCache } from '../../../src/node/server/waveform.js';
 import { needs, PYTHON } from '../../helpers/references.js';
 
 const numpy = needs('numpy');
+const numpyAndFfmpeg = needs('numpy', 'ffmpeg');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-waveform-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
@@ -122,6 +124,29 @@ numpy.describe('GET /api/waveform/:column/:row', () => {
     await app.close();
   });
 
+  numpyAndFfmpeg.it(
+    'decodes compressed audio (FLAC made by ffmpeg from the stereo WAV) to the same peaks',
+    async () => {
+      execFileSync('ffmpeg', [
+        '-v',
+        'error',
+        '-y',
+        '-i',
+        path.join(tmp, 'stereo.wav'),
+        path.join(tmp, 'stereo.flac'),
+      ]);
+      const app = await createAppServer(
+        new DataFrame({ n: [0] }).withColumn('sound', audioColumn(['stereo.flac'], { baseDir: tmp })),
+        { mediaRoots: [tmp] },
+      );
+      const res = await app.inject({ url: '/api/waveform/sound/0?buckets=200' });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.headers['x-audio-frames']).toBe('4410');
+      expect(peaksOf(res.rawPayload, 2, 200)).toEqual(reference['stereo.wav']['200']);
+      await app.close();
+    },
+  );
+
   numpy.it('caches waveforms, and a changed file gets a new one', async () => {
     const app = await server();
     const first = await app.inject({ url: '/api/waveform/sound/1?buckets=7' });
@@ -159,5 +184,35 @@ numpy.describe('GET /api/waveform/:column/:row', () => {
       expect(res.json().error.type, url).toBe(type);
     }
     await app.close();
+  });
+});
+
+describe('WaveformCache', () => {
+  const waveform = (floats: number): Waveform => ({
+    sampleRate: 8000,
+    channels: 1,
+    frames: floats / 2,
+    duration: floats / 16000,
+    buckets: floats / 2,
+    peaks: new Float32Array(floats),
+  });
+
+  it('keeps at most its bytes of peaks, dropping the least recently used first', () => {
+    const cache = new WaveformCache(100); // 25 floats
+    cache.set('a', waveform(10));
+    cache.set('b', waveform(10));
+    expect(cache.get('a')).toBeDefined(); // a is now the most recent
+    cache.set('c', waveform(10)); // 120 bytes: b goes
+    expect([cache.get('a'), cache.get('b'), cache.get('c')].map((w) => w !== undefined)).toEqual([
+      true,
+      false,
+      true,
+    ]);
+    cache.set('big', waveform(40)); // larger than the whole cache: not kept, nothing dropped
+    expect(cache.get('big')).toBeUndefined();
+    expect(cache.size).toBe(2);
+    cache.set('a', waveform(20)); // replacing counts the new size only: c (40) + a (80) > 100, c goes
+    expect(cache.get('c')).toBeUndefined();
+    expect(cache.get('a')?.peaks.length).toBe(20);
   });
 });
