@@ -4,6 +4,7 @@
  * small cache so rows scrolling back into view draw at once, and drawn on a canvas.
  */
 import { request } from '../api';
+import { pixelEnvelope } from './audio-envelope';
 
 export interface Waveform {
   sampleRate: number;
@@ -86,19 +87,10 @@ export function drawWaveform(canvas: HTMLCanvasElement, waveform: Waveform, styl
     const half = laneHeight / 2 - ratio;
     const first = style.lanes === 'channels' ? lane : 0;
     const last = style.lanes === 'channels' ? lane : channels - 1;
+    const envelope = pixelEnvelope(peaks, buckets, w, first, last);
     for (let x = 0; x < w && buckets > 0; x++) {
-      // The buckets under this pixel column (at least one, when there are fewer buckets than pixels).
-      const b0 = Math.min(buckets - 1, Math.floor((x * buckets) / w));
-      const b1 = Math.max(b0 + 1, Math.floor(((x + 1) * buckets) / w));
-      let lo = Number.POSITIVE_INFINITY;
-      let hi = Number.NEGATIVE_INFINITY;
-      for (let c = first; c <= last; c++)
-        for (let b = b0; b < b1; b++) {
-          lo = Math.min(lo, peaks[2 * (c * buckets + b)]);
-          hi = Math.max(hi, peaks[2 * (c * buckets + b) + 1]);
-        }
-      const top = mid - Math.min(1, hi) * half;
-      const bottom = mid - Math.max(-1, lo) * half;
+      const top = mid - Math.min(1, envelope[2 * x + 1]) * half;
+      const bottom = mid - Math.max(-1, envelope[2 * x]) * half;
       g.fillStyle = x < playedTo ? PLAYED : WAVE;
       g.fillRect(x, Math.floor(top), 1, Math.max(ratio, Math.ceil(bottom - top)));
     }
