@@ -22,6 +22,7 @@ import { searchRoutes } from './routes/search.js';
 import { imageSearchRoutes } from './routes/search-image.js';
 import { thumbnailRoutes } from './routes/thumbnails.js';
 import { viewRoutes } from './routes/views.js';
+import { waveformRoutes } from './routes/waveform.js';
 import { type SecurityOptions, securityHook } from './security.js';
 import { DEFAULT_UI_DIR, uiRoutes } from './ui.js';
 import { ViewStore } from './views.js';
@@ -116,6 +117,7 @@ export async function createAppServer(
   searchRoutes(app, ctx);
   cellRoutes(app, ctx);
   imageSearchRoutes(app, ctx);
+  waveformRoutes(app, ctx);
   await uiRoutes(app, options.uiDir ?? DEFAULT_UI_DIR, options.token);
   return app;
 }
