@@ -108,7 +108,7 @@ let sharpLoading: Promise<SharpFactory> | undefined;
  * sharp, imported on first use: it loads libvips (a large native library), which importing Tessera
  * must not do for programs that never decode an image.
  */
-function loadSharp(): Promise<SharpFactory> {
+export function loadSharp(): Promise<SharpFactory> {
   sharpLoading ??= import('sharp').then((m) => m.default);
   return sharpLoading;
 }

@@ -11,6 +11,7 @@ import type { AppContext } from './context.js';
 import { installErrorReplies } from './error-reply.js';
 import { servedRoots } from './media-cell.js';
 import { openSource } from './open.js';
+import { graphRoutes } from './routes/graph.js';
 import { mediaRoutes } from './routes/media.js';
 import { rowRoutes } from './routes/rows.js';
 import { schemaRoutes } from './routes/schema.js';
@@ -18,6 +19,7 @@ import { conditionSchema } from './routes/schemas.js';
 import { searchRoutes } from './routes/search.js';
 import { thumbnailRoutes } from './routes/thumbnails.js';
 import { viewRoutes } from './routes/views.js';
+import { volumeRoutes } from './routes/volume.js';
 import { type SecurityOptions, securityHook } from './security.js';
 import { DEFAULT_UI_DIR, uiRoutes } from './ui.js';
 import { ViewStore } from './views.js';
@@ -95,6 +97,8 @@ export async function createAppServer(
   mediaRoutes(app, ctx);
   thumbnailRoutes(app, ctx);
   searchRoutes(app, ctx);
+  volumeRoutes(app, ctx);
+  graphRoutes(app, ctx);
   await uiRoutes(app, options.uiDir ?? DEFAULT_UI_DIR, options.token);
   return app;
 }

@@ -1,5 +1,6 @@
 /**
- * GET /api/thumbnails/:column/:row?size=N: a JPEG thumbnail of an image cell, made with sharp and
+ * GET /api/thumbnails/:column/:row?size=N: a JPEG thumbnail of an image cell (of a volume cell: its
+ * middle axial slice, volume-cache.ts), made with sharp and
  * cached on disk (outside the dataset) under a key of the cell's source, size and file state, so a
  * changed file gets a new thumbnail.
  */
@@ -11,6 +12,7 @@ import { InvalidArgumentError, ResourceNotFoundError } from '../../../core/error
 import { imageThumbnail } from '../../media/image.js';
 import type { AppContext } from '../context.js';
 import { type MediaCell, mediaCell } from '../media-cell.js';
+import { volumeThumbnail } from '../volume-cache.js';
 import { cellParams } from './schemas.js';
 
 export function thumbnailRoutes(app: FastifyInstance, ctx: AppContext): void {
@@ -29,19 +31,21 @@ export function thumbnailRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (request, reply) => {
       const size = request.query.size ?? 128;
       const cell = mediaCell(ctx.frame, request.params.column, request.params.row, ctx.mediaRoots);
-      if (cell.kind !== 'image')
+      if (cell.kind !== 'image' && cell.kind !== 'volume')
         throw new InvalidArgumentError(`column "${request.params.column}" holds ${cell.kind}, not images`);
       const file = path.join(ctx.thumbnailDir, `${await cacheKey(cell, size)}.jpg`);
       let bytes: Uint8Array | null = await fs.readFile(file).catch(() => null);
       if (bytes === null) {
         bytes =
-          'bytes' in cell
-            ? await imageThumbnail(cell.bytes, { size })
-            : await imageThumbnail(cell.source, {
-                size,
-                baseDir: cell.baseDir,
-                allowedRoots: cell.allowedRoots,
-              });
+          cell.kind === 'volume'
+            ? await volumeThumbnail(ctx, cell, size)
+            : 'bytes' in cell
+              ? await imageThumbnail(cell.bytes, { size })
+              : await imageThumbnail(cell.source, {
+                  size,
+                  baseDir: cell.baseDir,
+                  allowedRoots: cell.allowedRoots,
+                });
         await writeAtomically(file, bytes);
       }
       return reply
