@@ -248,6 +248,8 @@ export async function renderSlice(
     raw: { width: grey.width, height: grey.height, channels: 1 },
   });
   if (width !== grey.width || height !== grey.height) img = img.resize({ width, height, fit: 'fill' });
+  // One grey channel out, as it came in (sharp would otherwise write sRGB).
+  img = img.toColourspace('b-w');
   const buf = await (options.format === 'jpeg' ? img.jpeg({ quality: 85 }) : img.png()).toBuffer();
   return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
 }

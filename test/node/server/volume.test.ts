@@ -144,6 +144,7 @@ nib.describe('volume routes', () => {
         const res = await app.inject({ url: `/api/volume/vol/${row}/slice?axis=${s.axis}&index=${s.index}` });
         expect(res.statusCode).toBe(200);
         expect(res.headers['content-type']).toBe('image/png');
+        expect((await sharp(res.rawPayload).metadata()).channels).toBe(1);
         const got = await greyOf(res.rawPayload);
         const expected = new Uint8Array(Buffer.from(s.grey, 'base64'));
         const [h, v] = s.axis === 0 ? [1, 2] : s.axis === 1 ? [0, 2] : [0, 1];
