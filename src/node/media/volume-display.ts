@@ -15,8 +15,9 @@
  * first volume (t = 0).
  *
  * Intensities: windowed to [low, high], the 1st and 99th percentiles (numpy's default linear
- * interpolation) of the finite voxels, or of a regular sample of {@link WINDOW_SAMPLE} of them in
- * larger volumes; grey = round(255 · clamp((v − low) / (high − low), 0, 1)); NaN is black. A volume
+ * interpolation) of the finite voxels (8- and 16-bit integers: of all of them, from a histogram;
+ * other types: of a regular sample of {@link WINDOW_SAMPLE} of them in larger volumes);
+ * grey = round(255 · clamp((v − low) / (high − low), 0, 1)); NaN is black. A volume
  * whose percentiles coincide uses its min and max.
  */
 import { IndexOutOfRangeError, InvalidArgumentError } from '../../core/errors.js';
@@ -115,6 +116,13 @@ function closestAxes(affine: readonly number[]): [number, 1 | -1][] {
 
 /** Min, max and the 1st / 99th percentiles of the finite values among the first `n`. */
 function intensityWindow(data: VolumeArray, n: number) {
+  if (
+    data instanceof Uint8Array ||
+    data instanceof Int8Array ||
+    data instanceof Int16Array ||
+    data instanceof Uint16Array
+  )
+    return histogramWindow(data, n);
   const step = Math.max(1, Math.ceil(n / WINDOW_SAMPLE));
   const sample = new Float64Array(Math.ceil(n / step));
   let count = 0;
@@ -130,6 +138,32 @@ function intensityWindow(data: VolumeArray, n: number) {
   if (count === 0) return { min: 0, max: 0, low: 0, high: 0 };
   const values = sample.subarray(0, count);
   return { min, max, low: percentile(values, 1), high: percentile(values, 99) };
+}
+
+/** The same for 8- and 16-bit integers, exact over every voxel: one counting pass, no sort. */
+function histogramWindow(data: Uint8Array | Int8Array | Int16Array | Uint16Array, n: number) {
+  if (n === 0) return { min: 0, max: 0, low: 0, high: 0 };
+  const offset = data instanceof Int8Array ? 128 : data instanceof Int16Array ? 32768 : 0;
+  const counts = new Float64Array(data instanceof Uint8Array || data instanceof Int8Array ? 256 : 65536);
+  for (let k = 0; k < n; k++) counts[data[k] + offset]++;
+  // The value of each rank asked for, by one walk up the cumulative counts.
+  const ranks = [0.01, 0.99].flatMap((q) => [Math.floor(q * (n - 1)), Math.floor(q * (n - 1)) + 1]);
+  const at = ranks.map(() => 0);
+  let seen = 0;
+  let min = Number.NaN;
+  let max = 0;
+  for (let v = 0; v < counts.length; v++) {
+    if (counts[v] === 0) continue;
+    if (Number.isNaN(min)) min = v - offset;
+    max = v - offset;
+    for (const [i, r] of ranks.entries()) if (r >= seen && r < seen + counts[v]) at[i] = v - offset;
+    seen += counts[v];
+  }
+  const lerp = (q: number, a: number, b: number) => {
+    const pos = q * (n - 1);
+    return pos === Math.floor(pos) ? a : a + (b - a) * (pos - Math.floor(pos));
+  };
+  return { min, max, low: lerp(0.01, at[0], at[1]), high: lerp(0.99, at[2], at[3]) };
 }
 
 /** The q-th percentile with linear interpolation (numpy's default); reorders `values`. */
