@@ -33,6 +33,8 @@ nib.save(nib.Nifti1Image(data[:, :, :4].copy(), affine), f'{out}/small.nii')
 nodes = [{'id': i, 'label': f'city {i}'} for i in range(12)]
 links = [{'source': i, 'target': (i + 1) % 12} for i in range(12)] + [{'source': 0, 'target': 6}, {'source': 3, 'target': 9}]
 json.dump({'directed': False, 'multigraph': False, 'graph': {}, 'nodes': nodes, 'links': links}, open(f'{out}/ring.json', 'w'))
+big = {'directed': False, 'nodes': [{'id': i} for i in range(2500)], 'links': [{'source': i, 'target': (i + k) % 2500} for i in range(2500) for k in (1, 7)]}
+json.dump(big, open(f'{out}/big.json', 'w'))
 open(f'{out}/tri.graphml', 'w').write('''<?xml version="1.0"?>
 <graphml xmlns="http://graphml.graphdrawing.org/xmlns"><graph edgedefault="directed">
 <node id="a"/><node id="b"/><node id="c"/><edge source="a" target="b"/><edge source="b" target="c"/><edge source="c" target="a"/>
@@ -100,7 +102,7 @@ refs.describe('volume and graph cells in Chromium', () => {
     app = await serveApp(
       new DataFrame({ name: ['head', 'small', 'head'] })
         .withColumn('scan', volumeColumn(['head.nii', 'small.nii', 'head.nii'], { baseDir: root }))
-        .withColumn('net', graphColumn(['ring.json', 'tri.graphml', 'ring.json'], { baseDir: root })),
+        .withColumn('net', graphColumn(['ring.json', 'tri.graphml', 'big.json'], { baseDir: root })),
       { mediaRoots: [root], thumbnailDir: path.join(root, 'thumbs') },
     );
     page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
@@ -135,7 +137,7 @@ refs.describe('volume and graph cells in Chromium', () => {
       expect(previews).toEqual([
         { circles: 12, counts: '12·14' },
         { circles: 3, counts: '3·3' },
-        { circles: 12, counts: '12·14' },
+        { circles: 80, counts: '2500·5000' }, // the preview draws the first 80 nodes
       ]);
       // The thumbnail is the middle axial slice at the voxels' aspect (24 × 20 mm).
       const thumb = await page.$eval('.cell[data-col="scan"] img', (i) => [
@@ -241,6 +243,21 @@ refs.describe('volume and graph cells in Chromium', () => {
       );
       await sliceLoaded(page);
       expect((await sliceState(page)).src).toContain('axis=2&index=2&');
+
+      // A big graph (row 2): capped at 2000 nodes by the server, laid out without freezing the page.
+      await page.click('.body .row[data-row="2"] .cell[data-col="name"]');
+      await page.waitForSelector('[data-testid="graph-pending"]');
+      expect(await page.evaluate(() => 1 + 1)).toBe(2); // the page answers while the layout runs
+      await page.waitForFunction(
+        () => document.querySelectorAll('[data-testid="graph-svg"] circle').length === 2000,
+        undefined,
+        { timeout: 30_000 },
+      );
+      expect(await page.textContent('[data-testid="graph-readout"]')).toMatch(
+        /2500 nodes · 5000 edges · undirected\s*\(showing 2000 nodes, \d+ edges\)/,
+      );
+      await page.$eval('[data-testid="graph-svg"]', (s) => s.scrollIntoView());
+      await page.screenshot({ path: artifact('graph-detail-big') });
     },
     60_000,
   );

@@ -2,7 +2,12 @@
 // closer than unlinked ones (checked with a naive all-pairs scan), nodes spread apart, and edges
 // mapped to node indices as a naive lookup does.
 import { describe, expect, it } from 'vitest';
-import { edgeIndices, layoutBounds, layoutGraph } from '../../ui/src/cells/graph-layout.js';
+import {
+  edgeIndices,
+  layoutBounds,
+  layoutGraph,
+  layoutGraphInSteps,
+} from '../../ui/src/cells/graph-layout.js';
 
 /** A ring of n nodes with a chord every 5th node. */
 function ring(n: number): [number, number][] {
@@ -38,6 +43,16 @@ describe('layoutGraph', () => {
       expect(closest).toBeGreaterThan(3);
     });
   }
+
+  it('in steps, gives the same positions as at once, and stops when aborted', async () => {
+    const edges = ring(50);
+    expect(await layoutGraphInSteps(50, edges, { chunk: 7 })).toEqual(layoutGraph(50, edges));
+    const controller = new AbortController();
+    controller.abort();
+    const early = await layoutGraphInSteps(50, edges, { signal: controller.signal });
+    expect(early.length).toBe(100);
+    expect(early).not.toEqual(layoutGraph(50, edges));
+  });
 
   it('ignores self-loops and edges to nodes it does not have', () => {
     const xy = layoutGraph(3, [

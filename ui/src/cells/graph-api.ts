@@ -3,6 +3,7 @@
  * Small previews for the table are kept in a bounded cache, so scrolling back does not refetch them.
  */
 import { request } from '../api';
+import { edgeIndices, layoutGraph } from './graph-layout';
 
 export interface GraphData {
   type: 'directed' | 'undirected' | 'mixed';
@@ -33,18 +34,29 @@ export async function fetchGraph(
 }
 
 /** Nodes and edges a table preview draws at most. */
-export const PREVIEW_CAPS = { maxNodes: 150, maxEdges: 600 };
+export const PREVIEW_CAPS = { maxNodes: 80, maxEdges: 400 };
+const PREVIEW_TICKS = 100;
 const PREVIEWS_KEPT = 256;
-const previews = new Map<string, Promise<GraphData>>();
 
-/** A preview of a graph cell (capped by {@link PREVIEW_CAPS}), fetched once while it stays cached. */
-export function graphPreview(column: string, row: number): Promise<GraphData> {
+/** A table preview: the capped graph, its edges as node indices and its laid-out positions. */
+export interface GraphPreview {
+  graph: GraphData;
+  pairs: [number, number][];
+  xy: Float64Array;
+}
+const previews = new Map<string, Promise<GraphPreview>>();
+
+/** A preview of a graph cell (capped by {@link PREVIEW_CAPS}), fetched and laid out once while cached. */
+export function graphPreview(column: string, row: number): Promise<GraphPreview> {
   const key = `${column}\0${row}`;
   let hit = previews.get(key);
   if (hit !== undefined) {
     previews.delete(key);
   } else {
-    hit = fetchGraph(column, row, PREVIEW_CAPS);
+    hit = fetchGraph(column, row, PREVIEW_CAPS).then((graph) => {
+      const pairs = edgeIndices(graph.nodes, graph.edges);
+      return { graph, pairs, xy: layoutGraph(graph.nodes.length, pairs, PREVIEW_TICKS) };
+    });
     // A failed fetch is not kept: the next look tries again.
     hit.catch(() => previews.delete(key));
   }

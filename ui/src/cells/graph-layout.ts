@@ -23,6 +23,30 @@ export function layoutGraph(
   edges: readonly (readonly [number, number])[],
   ticks?: number,
 ): Float64Array {
+  const { nodes, simulation, steps } = simulationOf(nodeCount, edges, ticks);
+  simulation.tick(steps);
+  return positionsOf(nodes);
+}
+
+/**
+ * The same layout, run in slices of `chunk` steps with the event loop free between them, so a big
+ * graph (2000 nodes take a second or two) never freezes the page. Stops early when `signal` aborts.
+ */
+export async function layoutGraphInSteps(
+  nodeCount: number,
+  edges: readonly (readonly [number, number])[],
+  options: { ticks?: number; chunk?: number; signal?: AbortSignal } = {},
+): Promise<Float64Array> {
+  const { nodes, simulation, steps } = simulationOf(nodeCount, edges, options.ticks);
+  const chunk = options.chunk ?? 10;
+  for (let done = 0; done < steps && options.signal?.aborted !== true; done += chunk) {
+    simulation.tick(Math.min(chunk, steps - done));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  return positionsOf(nodes);
+}
+
+function simulationOf(nodeCount: number, edges: readonly (readonly [number, number])[], ticks?: number) {
   const nodes: LayoutNode[] = Array.from({ length: nodeCount }, (_, index) => ({ index }));
   const links = edges
     .filter(([s, t]) => s !== t && s >= 0 && t >= 0 && s < nodeCount && t < nodeCount)
@@ -36,8 +60,11 @@ export function layoutGraph(
     .stop();
   // Big graphs settle enough in fewer steps, and each step costs more.
   const steps = ticks ?? (nodeCount > 1000 ? 120 : nodeCount > 300 ? 200 : 300);
-  simulation.tick(steps);
-  const out = new Float64Array(2 * nodeCount);
+  return { nodes, simulation, steps };
+}
+
+function positionsOf(nodes: readonly LayoutNode[]): Float64Array {
+  const out = new Float64Array(2 * nodes.length);
   for (const [i, n] of nodes.entries()) {
     out[2 * i] = n.x ?? 0;
     out[2 * i + 1] = n.y ?? 0;
