@@ -192,6 +192,32 @@ nib.describe('volume routes', () => {
     expect(fs.readdirSync(path.join(tmp, 'thumbs')).length).toBe(1);
   });
 
+  nib.it('decodes a volume once, and again when its file changes', async () => {
+    const file = path.join(tmp, 'v0.nii');
+    const copy = path.join(tmp, 'cached.nii');
+    fs.copyFileSync(file, copy);
+    const when = 1_700_000_000; // whole seconds: set again exactly below
+    fs.utimesSync(copy, when, when);
+    const app = await createAppServer(
+      new DataFrame({ id: [0] }).withColumn('vol', volumeColumn(['cached.nii'], { baseDir: tmp })),
+      { mediaRoots: [tmp] },
+    );
+    const window = async () => (await app.inject({ url: '/api/volume/vol/0' })).json().window;
+    const before = await window();
+    // New voxels (all halved), same size and modification time: the
+    // decoded volume is still the cached one.
+    const bytes = fs.readFileSync(copy);
+    const voxOffset = bytes.readFloatLE(108);
+    for (let o = voxOffset; o + 1 < bytes.length; o += 2) bytes.writeInt16LE(bytes.readInt16LE(o) >> 1, o);
+    fs.writeFileSync(copy, bytes);
+    fs.utimesSync(copy, when, when);
+    expect(await window()).toEqual(before);
+    // A new modification time: decoded again.
+    fs.utimesSync(copy, when, when + 5);
+    const after = await window();
+    expect(after.high).toBeCloseTo(before.high / 2, 0);
+  });
+
   nib.it('refuses bad requests with typed 4xx errors', async () => {
     const app = await createAppServer(frame(), { mediaRoots: [tmp] });
     const cases: [string, number, string][] = [
