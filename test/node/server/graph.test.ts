@@ -149,5 +149,20 @@ py.describe('GET /api/graph/:column/:row', () => {
       expect(res.statusCode, url).toBe(status);
       expect(res.json().error.type, url).toBe(type);
     }
+    // Cells naming files outside the granted folder are refused, whatever the route.
+    const outside = await createAppServer(
+      new DataFrame({ id: [0, 1] }).withColumn(
+        'x',
+        graphColumn(['../outside.json', '/etc/passwd'], { baseDir: tmp }),
+      ),
+      {
+        mediaRoots: [tmp],
+      },
+    );
+    for (const row of [0, 1]) {
+      const res = await outside.inject({ url: `/api/graph/x/${row}` });
+      expect(res.statusCode).toBe(403);
+      expect(res.body).not.toContain('root:');
+    }
   });
 });

@@ -237,5 +237,20 @@ nib.describe('volume routes', () => {
       expect(res.statusCode, url).toBe(status);
       expect(res.json().error.type, url).toBe(type);
     }
+    // Cells naming files outside the granted folder are refused, whatever the route.
+    const outside = await createAppServer(
+      new DataFrame({ id: [0, 1] }).withColumn(
+        'x',
+        volumeColumn(['../outside.nii', '/etc/passwd'], { baseDir: tmp }),
+      ),
+      {
+        mediaRoots: [tmp],
+      },
+    );
+    for (const row of [0, 1]) {
+      const res = await outside.inject({ url: `/api/volume/x/${row}` });
+      expect(res.statusCode).toBe(403);
+      expect(res.body).not.toContain('root:');
+    }
   });
 });
