@@ -14,6 +14,7 @@ import { servedRoots } from './media-cell.js';
 import { openSource } from './open.js';
 import { QueryEncoders } from './query-encoders.js';
 import { cellRoutes } from './routes/cells.js';
+import { graphRoutes } from './routes/graph.js';
 import { mediaRoutes } from './routes/media.js';
 import { rowRoutes } from './routes/rows.js';
 import { schemaRoutes } from './routes/schema.js';
@@ -22,6 +23,7 @@ import { searchRoutes } from './routes/search.js';
 import { imageSearchRoutes } from './routes/search-image.js';
 import { thumbnailRoutes } from './routes/thumbnails.js';
 import { viewRoutes } from './routes/views.js';
+import { volumeRoutes } from './routes/volume.js';
 import { waveformRoutes } from './routes/waveform.js';
 import { type SecurityOptions, securityHook } from './security.js';
 import { DEFAULT_UI_DIR, uiRoutes } from './ui.js';
@@ -118,6 +120,8 @@ export async function createAppServer(
   cellRoutes(app, ctx);
   imageSearchRoutes(app, ctx);
   waveformRoutes(app, ctx);
+  volumeRoutes(app, ctx);
+  graphRoutes(app, ctx);
   await uiRoutes(app, options.uiDir ?? DEFAULT_UI_DIR, options.token);
   return app;
 }
