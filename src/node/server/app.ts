@@ -16,6 +16,7 @@ import { rowRoutes } from './routes/rows.js';
 import { schemaRoutes } from './routes/schema.js';
 import { conditionSchema } from './routes/schemas.js';
 import { searchRoutes } from './routes/search.js';
+import { sliceRoutes } from './routes/slices.js';
 import { thumbnailRoutes } from './routes/thumbnails.js';
 import { viewRoutes } from './routes/views.js';
 import { type SecurityOptions, securityHook } from './security.js';
@@ -95,6 +96,7 @@ export async function createAppServer(
   mediaRoutes(app, ctx);
   thumbnailRoutes(app, ctx);
   searchRoutes(app, ctx);
+  sliceRoutes(app, ctx);
   await uiRoutes(app, options.uiDir ?? DEFAULT_UI_DIR, options.token);
   return app;
 }
