@@ -250,7 +250,7 @@ describe('POST /api/slices', () => {
       .map((m) => ({ count: m.count, accuracy: m.accuracy }))
       .sort(byAccuracy);
     expect(got.map((g) => g.count)).toEqual(want.map((w) => w.count));
-    got.forEach((g, i) => expect(g.accuracy).toBeCloseTo(want[i].accuracy, 12));
+    for (const [i, g] of got.entries()) expect(g.accuracy).toBeCloseTo(want[i].accuracy, 12);
     expect(slices[0].metrics.accuracy.value).toBeCloseTo(ref.blob['3'].accuracy, 12);
     // The column is now part of the served frame.
     const schema = (await app.inject({ url: '/api/schema' })).json();
