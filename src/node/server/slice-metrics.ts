@@ -295,8 +295,8 @@ async function clusterColumn(
 ): Promise<{ column: string; k: number }> {
   const { embedding, k = 6 } = request.discover as { embedding: string; k?: number };
   const column = `${embedding}_cluster_k${k}`;
-  let added = ADDED.get(ctx);
-  if (added === undefined) ADDED.set(ctx, (added = new Set()));
+  const added = ADDED.get(ctx) ?? new Set<string>();
+  ADDED.set(ctx, added);
   if (ctx.frame.columnNames.includes(column)) {
     if (added.has(column)) return { column, k };
     throw new DuplicateColumnError(
