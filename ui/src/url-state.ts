@@ -4,7 +4,8 @@
  * descending; the row at the top; the selected frame row; hidden columns; the filter rules as
  * percent-encoded JSON `["and",[[column,op,value],…]]`; the text search). Names are percent-encoded.
  * The gallery adds `&view=gallery&img=photo&cap=label,id`, and "find similar" `&similar=42&by=emb`
- * (the results of a search from frame row 42 by column emb, shown until the user goes back).
+ * (the results of a search from frame row 42 by column emb, shown until the user goes back). The
+ * slices panel is `&view=slices`.
  */
 import type { SortKey } from './api';
 import { type FilterOp, type FilterRule, type FilterState, takesValue } from './filter/filter-model';
@@ -18,7 +19,7 @@ export interface UrlState {
   hidden: string[];
   filter: FilterState;
   /** Which view shows the rows. */
-  mode: 'table' | 'gallery';
+  mode: 'table' | 'gallery' | 'slices';
   /** The gallery's image column (null: the first one). */
   image: string | null;
   /** The gallery's caption columns (null: the default). */
@@ -106,7 +107,7 @@ export function parseUrlState(hash: string): UrlState {
     selected: wholeNumber(get('sel')),
     hidden: items(get('hide')).map(safeDecode),
     filter: parseFilter(get('filter'), safeDecode(get('q') ?? '')),
-    mode: get('view') === 'gallery' ? 'gallery' : 'table',
+    mode: get('view') === 'gallery' ? 'gallery' : get('view') === 'slices' ? 'slices' : 'table',
     image: get('img') === null ? null : safeDecode(get('img') as string),
     captions: get('cap') === null ? null : items(get('cap')).map(safeDecode),
     similar: similarOf(wholeNumber(get('similar')), get('by')),
@@ -137,7 +138,7 @@ export function formatUrlState(state: UrlState): string {
   if (state.selected !== null) parts.push(`sel=${state.selected}`);
   if (state.hidden.length > 0) parts.push(`hide=${list(state.hidden)}`);
   parts.push(...formatFilter(state.filter));
-  if (state.mode === 'gallery') parts.push('view=gallery');
+  if (state.mode !== 'table') parts.push(`view=${state.mode}`);
   if (state.image !== null) parts.push(`img=${encodeName(state.image)}`);
   if (state.captions !== null) parts.push(`cap=${list(state.captions)}`);
   if (state.similar !== null) parts.push(`similar=${state.similar.row}&by=${encodeName(state.similar.by)}`);
