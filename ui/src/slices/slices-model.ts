@@ -90,6 +90,14 @@ function byName(columns: readonly ColumnInfo[], exact: RegExp, part: RegExp): st
 /** Names that are not worth grouping by: files, paths, ids, free text. */
 const NOT_A_GROUP = /(^id$|_id$|file|path|url|name|text|caption|description)/i;
 
+/**
+ * Columns offered for grouping: labels' kinds, but not ids, files or free text (one slice per row
+ * says nothing), nor the cluster columns slice discovery adds (they are results, not choices).
+ */
+export function groupableColumns(columns: readonly ColumnInfo[]): ColumnInfo[] {
+  return labelColumns(columns).filter((c) => !NOT_A_GROUP.test(c.name) && !/_cluster_k\d+$/.test(c.name));
+}
+
 /** The columns guessed from their names (label, pred, probs, emb, ...); groups: the other string columns. */
 export function guessChoice(columns: readonly ColumnInfo[]): SliceChoice {
   const labels = labelColumns(columns);
