@@ -17,12 +17,13 @@ import { ScalarColumn } from '../../core/column/scalar.js';
 import { DuplicateColumnError, InvalidArgumentError, TypeMismatchError } from '../../core/errors.js';
 import { calibrationBins } from '../../core/eval/calibration.js';
 import { confusionCounts } from '../../core/eval/confusion.js';
-import { type ClassData, evaluate, type MetricName, prepareEvaluation } from '../../core/eval/evaluate.js';
+import { type ClassData, type MetricName, prepareEvaluation } from '../../core/eval/evaluate.js';
 import type { Label } from '../../core/eval/labels.js';
 import { discoverSlices } from '../../core/eval/slice-discovery.js';
 import type { DataFrame } from '../../core/frame/frame.js';
 import { type Condition, conditionRows } from './conditions.js';
 import type { AppContext } from './context.js';
+import { evaluateSlices, type SliceMetrics } from './slice-evaluate.js';
 
 /** What the panel asks for. */
 export interface SliceRequest {
@@ -45,28 +46,18 @@ export interface SliceRequest {
   discover?: { embedding: string; k?: number };
   /** Most slices per grouping column (the largest groups are kept; default 50). */
   maxGroups?: number;
-  /** Bootstrap resamples of the intervals of F1, AUC and ECE (default 200). */
+  /** Bootstrap resamples of the intervals of F1, AUC and ECE (default 100: the panel answers at once). */
   bootstrap?: number;
+  /** Rows per slice the bootstrap runs on, at most (default 1000; see slice-evaluate.ts). */
+  bootstrapRows?: number;
 }
 
-/** A metric's value and its 95% interval (null where undefined, e.g. AUC of a one-class slice). */
-export interface MetricValue {
-  value: number | null;
-  lower: number | null;
-  upper: number | null;
-}
-
-export interface SliceResult {
+export interface SliceResult extends SliceMetrics {
   name: string;
   kind: 'overall' | 'group' | 'discovered';
   /** The grouping (or cluster) column and its value, for group and discovered slices. */
   column?: string;
   value?: Label | null;
-  /** Rows evaluated (label and prediction present). */
-  count: number;
-  metrics: Partial<Record<MetricName, MetricValue>>;
-  /** How much worse than overall on the first metric (positive = worse); null where undefined. */
-  gap: number | null;
   /** The filter condition that selects the slice's rows; null for overall (no condition). */
   condition: Condition | null;
 }
@@ -92,10 +83,10 @@ export interface SliceReport {
     | null;
 }
 
+/** What the overall slice is. */
+const OVERALL = { name: 'overall', kind: 'overall', condition: null } as const;
 /** Most classes a confusion matrix is drawn for. */
 const MAX_CLASSES = 50;
-/** The column evaluate groups by: each row's slice number (-1: a group left out). */
-const SLICE_CODE = '__tessera_slice__';
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
@@ -121,23 +112,27 @@ export async function sliceReport(ctx: AppContext, request: SliceRequest): Promi
   const metrics: MetricName[] =
     scores !== undefined ? ['accuracy', 'f1_macro', 'roc_auc', 'ece'] : ['accuracy', 'f1_macro'];
   const evalColumns = [label, ...(prediction ? [prediction] : []), ...(scores ? [scores] : [])];
-  const base = frame.select(...new Set(evalColumns)).takeValid(rows);
+  const selected = frame.select(...new Set(evalColumns));
+  // Without a filter the frame itself (a take would copy every string).
+  const base = request.filter === undefined ? selected : selected.takeValid(rows);
   const options = {
     label,
     ...(prediction ? { prediction } : {}),
     ...(scores ? { scores } : {}),
     ...(classes ? { classes } : {}),
     metrics,
-    bootstrap: { samples: request.bootstrap ?? 200, seed: 0 },
+    bootstrap: { samples: request.bootstrap ?? 100, seed: 0 },
   };
   const maxGroups = request.maxGroups ?? 50;
+  const bootstrapRows = request.bootstrapRows ?? 1000;
 
   /** Slices of one grouping column: evaluate by the rows' group number, names mapped back to values. */
   function slicesOf(
     column: string,
     kind: 'group' | 'discovered',
   ): { slices: SliceResult[]; overall: SliceResult; left: number } {
-    const g = frame.select(column).takeValid(rows).groupby([column]);
+    const grouped0 = frame.select(column);
+    const g = (request.filter === undefined ? grouped0 : grouped0.takeValid(rows)).groupby([column]);
     const keys = g.keyFrame().column(column);
     const { offsets, rows: grouped } = g.rows();
     const sizes = Array.from({ length: g.ngroups }, (_, k) => offsets[k + 1] - offsets[k]);
@@ -147,32 +142,24 @@ export async function sliceReport(ctx: AppContext, request: SliceRequest): Promi
       .slice(0, maxGroups);
     const code = new Int32Array(base.length).fill(-1);
     for (const k of kept) for (let i = offsets[k]; i < offsets[k + 1]; i++) code[grouped[i]] = k;
-    const table = evaluate(base.withColumn(SLICE_CODE, code), { ...options, by: SLICE_CODE });
+    const { overall, byCode } = evaluateSlices(base, code, options, bootstrapRows);
     const out: SliceResult[] = [];
-    let overall: SliceResult | null = null;
-    for (let r = 0; r < table.length; r++) {
-      const name = table.column('slice').get(r) as string;
-      const result = resultRow(table, r, metrics);
-      if (table.column('kind').get(r) === 'overall') {
-        overall = { ...result, name: 'overall', kind: 'overall', condition: null };
-        continue;
-      }
-      const k = Number(name.slice(SLICE_CODE.length + 1));
-      if (k < 0) continue;
+    for (const k of kept) {
       const value = jsonValue(keys.get(k));
+      const name =
+        kind === 'group'
+          ? `${column} = ${value === null ? 'null' : String(value)}`
+          : `cluster ${String(value)}`;
       out.push({
-        ...result,
-        name:
-          kind === 'group'
-            ? `${column} = ${value === null ? 'null' : String(value)}`
-            : `cluster ${String(value)}`,
+        ...(byCode.get(k) as SliceMetrics),
+        name,
         kind,
         column,
         value: value === undefined ? null : value,
         condition: value === undefined ? null : valueCondition(column, value),
       });
     }
-    return { slices: out, overall: overall as SliceResult, left: g.ngroups - kept.length };
+    return { slices: out, overall: { ...overall, ...OVERALL }, left: g.ngroups - kept.length };
   }
 
   const slices: SliceResult[] = [];
@@ -190,10 +177,7 @@ export async function sliceReport(ctx: AppContext, request: SliceRequest): Promi
     overall ??= s.overall;
     discoveredOut = { ...discovered, slices: rankByGap(s.slices) };
   }
-  if (overall === null) {
-    const table = evaluate(base, options);
-    overall = { ...resultRow(table, 0, metrics), name: 'overall', kind: 'overall', condition: null };
-  }
+  overall ??= { ...evaluateSlices(base, null, options, bootstrapRows).overall, ...OVERALL };
 
   const { data } = prepareEvaluation(base, options, 'classification');
   const cls = data as ClassData;
@@ -228,9 +212,22 @@ function sortedStringClasses(
   const columns = [label, ...(prediction ? [prediction] : [])].map((n) => frame.column(n) as ScalarColumn);
   if (columns.some((c) => c.dtype !== 'string')) return undefined;
   const seen = new Set<string>();
-  for (const c of columns)
-    for (let i = 0; i < c.length; i++) if (!c.isNull(i)) seen.add(c.getUnchecked(i) as string);
+  for (const c of columns) for (const v of distinctStrings(c)) seen.add(v);
   return [...seen].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Distinct values per string column, kept while the column lives (columns are immutable). */
+const DISTINCT = new WeakMap<ScalarColumn, string[]>();
+
+function distinctStrings(c: ScalarColumn): string[] {
+  let values = DISTINCT.get(c);
+  if (values === undefined) {
+    const seen = new Set<string>();
+    for (let i = 0; i < c.length; i++) if (!c.isNull(i)) seen.add(c.getUnchecked(i) as string);
+    values = [...seen];
+    DISTINCT.set(c, values);
+  }
+  return values;
 }
 
 /** Worst first (largest gap); undefined gaps last; ties keep their order. */
@@ -240,18 +237,6 @@ function rankByGap(slices: SliceResult[]): SliceResult[] {
     .map((s, i) => [s, i] as const)
     .sort((a, b) => key(b[0]) - key(a[0]) || a[1] - b[1])
     .map(([s]) => s);
-}
-
-/** One row of evaluate's table as a slice result (without its name, kind and condition). */
-function resultRow(
-  table: DataFrame,
-  r: number,
-  metrics: MetricName[],
-): Omit<SliceResult, 'name' | 'kind' | 'condition'> {
-  const num = (name: string) => finite(table.column(name).get(r) as number);
-  const out: SliceResult['metrics'] = {};
-  for (const m of metrics) out[m] = { value: num(m), lower: num(`${m}_lower`), upper: num(`${m}_upper`) };
-  return { count: table.column('count').get(r) as number, metrics: out, gap: num('gap') };
 }
 
 /** A cell as JSON names it in a condition (undefined: a value a condition cannot name, e.g. a date). */

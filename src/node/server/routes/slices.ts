@@ -1,5 +1,6 @@
 /**
- * POST /api/slices {label, prediction?, scores?, groups?, filter?, discover?, maxGroups?, bootstrap?}:
+ * POST /api/slices {label, prediction?, scores?, groups?, filter?, discover?, maxGroups?, bootstrap?,
+ * bootstrapRows?}:
  * a classifier's metrics per slice of the open frame (within the app's current filter), with
  * intervals and the gap from overall, the discovered slices, the confusion matrix and the
  * calibration bins, as JSON (small aggregates). See slice-metrics.ts.
@@ -40,6 +41,7 @@ export function sliceRoutes(app: FastifyInstance, ctx: AppContext): void {
             },
             maxGroups: { type: 'integer', minimum: 1, maximum: 500 },
             bootstrap: { type: 'integer', minimum: 10, maximum: 2000 },
+            bootstrapRows: { type: 'integer', minimum: 50, maximum: 1_000_000 },
           },
           additionalProperties: false,
         },
