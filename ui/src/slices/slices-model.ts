@@ -98,8 +98,14 @@ export function groupableColumns(columns: readonly ColumnInfo[]): ColumnInfo[] {
   return labelColumns(columns).filter((c) => !NOT_A_GROUP.test(c.name) && !/_cluster_k\d+$/.test(c.name));
 }
 
-/** The columns guessed from their names (label, pred, probs, emb, ...); groups: the other string columns. */
-export function guessChoice(columns: readonly ColumnInfo[]): SliceChoice {
+/** Rows above which slice discovery starts off (its k-means over every row takes a while). */
+export const DISCOVER_AT_ONCE_ROWS = 200_000;
+
+/**
+ * The columns guessed from their names (label, pred, probs, emb, ...); groups: the other string
+ * columns; discovery on the embedding unless the frame has over {@link DISCOVER_AT_ONCE_ROWS} rows.
+ */
+export function guessChoice(columns: readonly ColumnInfo[], rows = 0): SliceChoice {
   const labels = labelColumns(columns);
   const label = byName(
     labels,
@@ -124,7 +130,14 @@ export function guessChoice(columns: readonly ColumnInfo[]): SliceChoice {
         cellView(c) === 'string' && c.name !== label && c.name !== prediction && !NOT_A_GROUP.test(c.name),
     )
     .map((c) => c.name);
-  return { label, prediction, scores, groups, embedding, k: 6 };
+  return {
+    label,
+    prediction,
+    scores,
+    groups,
+    embedding: rows > DISCOVER_AT_ONCE_ROWS ? null : embedding,
+    k: 6,
+  };
 }
 
 /** The request body of a choice (null when it cannot be evaluated: no label, or neither prediction nor scores). */
