@@ -58,6 +58,7 @@ chromium.describe('the slices panel in Chromium', () => {
   let label: string[];
   let pred: string[];
   let background: string[];
+  let split: string[];
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-slices-e2e-'));
 
   beforeAll(async () => {
@@ -66,6 +67,7 @@ chromium.describe('the slices panel in Chromium', () => {
     label = demo.frame.column('label').toArray() as string[];
     pred = demo.frame.column('pred').toArray() as string[];
     background = demo.frame.column('background').toArray() as string[];
+    split = demo.frame.column('split').toArray() as string[];
     running = await serveApp(demo.dataset, {
       mediaRoots: [demo.media],
       thumbnailDir: path.join(root, 'thumbs'),
@@ -104,11 +106,15 @@ chromium.describe('the slices panel in Chromium', () => {
     const grey = naive((i) => background[i] === PLANTED_BACKGROUND);
     expect(shown[1].n).toBe(String(grey.rows.length));
     expect(shown[1].accuracy).toBe(grey.accuracy.toFixed(3));
-    for (const s of shown.slice(2)) {
+    // Every slice: its rows and accuracy by a naive count; worst first.
+    for (const s of shown.slice(1)) {
       const [column, value] = (s.name as string).split(' = ');
-      const other = naive((i) => (column === 'background' ? background[i] : '') === value);
-      if (column === 'background') expect(s.accuracy).toBe(other.accuracy.toFixed(3));
+      const values = column === 'background' ? background : split;
+      const want = naive((i) => values[i] === value);
+      expect([s.n, s.accuracy]).toEqual([String(want.rows.length), want.accuracy.toFixed(3)]);
     }
+    const accuracies = shown.slice(1).map((s) => Number(s.accuracy));
+    expect(accuracies).toEqual([...accuracies].sort((a, b) => a - b));
     // Confusion cells: the naive counts of (label, pred) pairs.
     const cells = await page.$$eval('[data-testid="confusion-cell"]', (gs) =>
       gs.map((g) => ({
