@@ -129,6 +129,19 @@ chromium.describe('the slices panel in Chromium', () => {
     expect(await page.$$('[data-testid="calibration-bar"]')).not.toHaveLength(0);
     expect(await page.$$('[data-testid="discovered-table"] [data-kind="discovered"]')).toHaveLength(6);
     await page.screenshot({ path: artifact('slices-panel'), fullPage: true });
+
+    // The choice lives in the URL: without the split grouping, a reload keeps it out.
+    await page.click('[data-testid="choose-group"][value="split"]');
+    await page.waitForFunction(() => !document.querySelector('[data-name^="split ="]'), undefined, {
+      timeout: 30_000,
+    });
+    await page.waitForFunction(() =>
+      decodeURIComponent(window.location.hash).includes('"groups":["background"]'),
+    );
+    await page.reload();
+    await waitReport(page);
+    expect(await page.$$eval('[data-testid="slices-table"] [data-kind="group"]', (rs) => rs.length)).toBe(4);
+    expect(await page.isChecked('[data-testid="choose-group"][value="split"]')).toBe(false);
   });
 
   chromium.it('a confusion cell filters the table to label == a AND pred == b', async () => {

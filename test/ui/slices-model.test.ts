@@ -7,8 +7,10 @@ import { filterCondition } from '../../ui/src/filter/filter-model.js';
 import {
   conditionRules,
   filterToSlice,
+  formatChoice,
   groupableColumns,
   guessChoice,
+  parseChoice,
   sliceRequest,
 } from '../../ui/src/slices/slices-model.js';
 import { formatUrlState, parseUrlState } from '../../ui/src/url-state.js';
@@ -116,8 +118,17 @@ describe('the slices panel model', () => {
     expect(filterToSlice({ ...current, join: 'or' }, cell)?.rules).toHaveLength(2);
   });
 
-  it('keeps the slices mode in the URL', () => {
+  it('keeps the slices mode and the chosen columns in the URL', () => {
     expect(parseUrlState('#view=slices').mode).toBe('slices');
     expect(formatUrlState({ ...parseUrlState(''), mode: 'slices' })).toBe('#view=slices');
+    const choice = { ...guessChoice(columns), groups: ['split', 'a&b=c,d'], k: 9 };
+    const withOdd = [...columns, string('a&b=c,d')];
+    const hash = formatUrlState({ ...parseUrlState(''), mode: 'slices', slices: formatChoice(choice) });
+    expect(parseChoice(parseUrlState(hash).slices ?? null, withOdd)).toEqual(choice);
+    // Names the frame lacks are dropped; what is not a choice is none.
+    expect(parseChoice(formatChoice(choice), columns)?.groups).toEqual(['split']);
+    expect(parseChoice('{"label": "nope", "k": 1000}', columns)).toMatchObject({ label: null, k: 6 });
+    expect(parseChoice('not json', columns)).toBeNull();
+    expect(parseChoice(null, columns)).toBeNull();
   });
 });

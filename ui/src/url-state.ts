@@ -5,7 +5,8 @@
  * percent-encoded JSON `["and",[[column,op,value],…]]`; the text search). Names are percent-encoded.
  * The gallery adds `&view=gallery&img=photo&cap=label,id`, and "find similar" `&similar=42&by=emb`
  * (the results of a search from frame row 42 by column emb, shown until the user goes back). The
- * slices panel is `&view=slices`.
+ * slices panel is `&view=slices&slices=…` (its chosen columns, percent-encoded JSON read by
+ * slices/slices-model.ts).
  */
 import type { SortKey } from './api';
 import { type FilterOp, type FilterRule, type FilterState, takesValue } from './filter/filter-model';
@@ -26,6 +27,8 @@ export interface UrlState {
   captions: string[] | null;
   /** A "find similar" search shown instead of the frame. */
   similar: { row: number; by: string } | null;
+  /** The slices panel's chosen columns as JSON text (absent: guessed from the names). */
+  slices?: string | null;
 }
 
 const FILTER_OPS: readonly string[] = [
@@ -111,6 +114,7 @@ export function parseUrlState(hash: string): UrlState {
     image: get('img') === null ? null : safeDecode(get('img') as string),
     captions: get('cap') === null ? null : items(get('cap')).map(safeDecode),
     similar: similarOf(wholeNumber(get('similar')), get('by')),
+    ...(get('slices') !== null ? { slices: safeDecode(get('slices') as string) } : {}),
   };
 }
 
@@ -142,6 +146,7 @@ export function formatUrlState(state: UrlState): string {
   if (state.image !== null) parts.push(`img=${encodeName(state.image)}`);
   if (state.captions !== null) parts.push(`cap=${list(state.captions)}`);
   if (state.similar !== null) parts.push(`similar=${state.similar.row}&by=${encodeName(state.similar.by)}`);
+  if (state.slices != null) parts.push(`slices=${encodeURIComponent(state.slices)}`);
   return parts.length === 0 ? '' : `#${parts.join('&')}`;
 }
 

@@ -140,6 +140,38 @@ export function guessChoice(columns: readonly ColumnInfo[], rows = 0): SliceChoi
   };
 }
 
+/** A choice as the URL keeps it (see url-state.ts). */
+export function formatChoice(choice: SliceChoice): string {
+  return JSON.stringify(choice);
+}
+
+/**
+ * The choice a URL kept, with names the frame no longer has dropped; null when there is none or it
+ * is not one (a hand-edited link), so the panel guesses instead.
+ */
+export function parseChoice(text: string | null, columns: readonly ColumnInfo[]): SliceChoice | null {
+  if (text === null) return null;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (raw === null || typeof raw !== 'object') return null;
+  const r = raw as Record<string, unknown>;
+  const names = new Set(columns.map((c) => c.name));
+  const name = (v: unknown) => (typeof v === 'string' && names.has(v) ? v : null);
+  const k = typeof r.k === 'number' && Number.isInteger(r.k) && r.k >= 2 && r.k <= 64 ? r.k : 6;
+  return {
+    label: name(r.label),
+    prediction: name(r.prediction),
+    scores: name(r.scores),
+    groups: Array.isArray(r.groups) ? r.groups.map(name).filter((g) => g !== null) : [],
+    embedding: name(r.embedding),
+    k,
+  };
+}
+
 /** The request body of a choice (null when it cannot be evaluated: no label, or neither prediction nor scores). */
 export function sliceRequest(choice: SliceChoice, filter: Condition | null): Record<string, unknown> | null {
   if (choice.label === null || (choice.prediction === null && choice.scores === null)) return null;
