@@ -75,7 +75,7 @@ export interface SliceReport {
   truncated: Record<string, number>;
   /** Discovered slices (clusters), worst first, and the cluster column they filter on. */
   discovered: { column: string; k: number; slices: SliceResult[] } | null;
-  /** Confusion counts `counts[t][p]` (row = true class); null over `maxClasses` classes. */
+  /** Confusion counts `counts[t][p]` (row = true class); null over 50 classes. */
   confusion: { classes: Label[]; counts: number[][]; conditions: (Condition | null)[][] } | null;
   /** Reliability diagram bins (15, equal width, as the ECE uses); null without scores. */
   calibration:
