@@ -66,6 +66,7 @@ export class ApiError extends Error {
   }
 }
 
+/** A request to the server with the token; a failed one throws its error reply as an {@link ApiError}. */
 export async function request(url: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   if (token !== null) headers.set('authorization', `Bearer ${token}`);

@@ -5,7 +5,9 @@
  * percent-encoded JSON `["and",[[column,op,value],…]]`; the text search). Names are percent-encoded.
  * The gallery adds `&view=gallery&img=photo&cap=label,id`, and "find similar" `&similar=42&by=emb`
  * (the results of a search from frame row 42 by column emb, shown until the user goes back), or
- * `&similar=upload&by=emb` for a search by an uploaded image (which the URL cannot hold).
+ * `&similar=upload&by=emb` for a search by an uploaded image (which the URL cannot hold). The
+ * slices panel is `&view=slices&slices=…` (its chosen columns, percent-encoded JSON read by
+ * slices/slices-model.ts).
  */
 import type { SortKey } from './api';
 import { type FilterOp, type FilterRule, type FilterState, takesValue } from './filter/filter-model';
@@ -19,7 +21,7 @@ export interface UrlState {
   hidden: string[];
   filter: FilterState;
   /** Which view shows the rows. */
-  mode: 'table' | 'gallery';
+  mode: 'table' | 'gallery' | 'slices';
   /** The gallery's image column (null: the first one). */
   image: string | null;
   /** The gallery's caption columns (null: the default). */
@@ -32,6 +34,8 @@ export interface UrlState {
    * Absent (or null) when there is none.
    */
   imageSearch?: { by: string } | null;
+  /** The slices panel's chosen columns as JSON text (absent: guessed from the names). */
+  slices?: string | null;
 }
 
 const FILTER_OPS: readonly string[] = [
@@ -113,7 +117,7 @@ export function parseUrlState(hash: string): UrlState {
     selected: wholeNumber(get('sel')),
     hidden: items(get('hide')).map(safeDecode),
     filter: parseFilter(get('filter'), safeDecode(get('q') ?? '')),
-    mode: get('view') === 'gallery' ? 'gallery' : 'table',
+    mode: get('view') === 'gallery' ? 'gallery' : get('view') === 'slices' ? 'slices' : 'table',
     image: get('img') === null ? null : safeDecode(get('img') as string),
     captions: get('cap') === null ? null : items(get('cap')).map(safeDecode),
     similar: similarOf(wholeNumber(get('similar')), get('by')),
@@ -121,6 +125,7 @@ export function parseUrlState(hash: string): UrlState {
     ...(get('similar') === 'upload' && (get('by') ?? '') !== ''
       ? { imageSearch: { by: safeDecode(get('by') as string) } }
       : {}),
+    ...(get('slices') !== null ? { slices: safeDecode(get('slices') as string) } : {}),
   };
 }
 
@@ -148,11 +153,12 @@ export function formatUrlState(state: UrlState): string {
   if (state.selected !== null) parts.push(`sel=${state.selected}`);
   if (state.hidden.length > 0) parts.push(`hide=${list(state.hidden)}`);
   parts.push(...formatFilter(state.filter));
-  if (state.mode === 'gallery') parts.push('view=gallery');
+  if (state.mode !== 'table') parts.push(`view=${state.mode}`);
   if (state.image !== null) parts.push(`img=${encodeName(state.image)}`);
   if (state.captions !== null) parts.push(`cap=${list(state.captions)}`);
   if (state.similar !== null) parts.push(`similar=${state.similar.row}&by=${encodeName(state.similar.by)}`);
   else if (state.imageSearch != null) parts.push(`similar=upload&by=${encodeName(state.imageSearch.by)}`);
+  if (state.slices != null) parts.push(`slices=${encodeURIComponent(state.slices)}`);
   return parts.length === 0 ? '' : `#${parts.join('&')}`;
 }
 

@@ -21,6 +21,7 @@ import { schemaRoutes } from './routes/schema.js';
 import { conditionSchema } from './routes/schemas.js';
 import { searchRoutes } from './routes/search.js';
 import { imageSearchRoutes } from './routes/search-image.js';
+import { sliceRoutes } from './routes/slices.js';
 import { thumbnailRoutes } from './routes/thumbnails.js';
 import { viewRoutes } from './routes/views.js';
 import { volumeRoutes } from './routes/volume.js';
@@ -122,6 +123,7 @@ export async function createAppServer(
   waveformRoutes(app, ctx);
   volumeRoutes(app, ctx);
   graphRoutes(app, ctx);
+  sliceRoutes(app, ctx);
   await uiRoutes(app, options.uiDir ?? DEFAULT_UI_DIR, options.token);
   return app;
 }
