@@ -9,8 +9,11 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { DataFrame } from '../../core/frame/frame.js';
 import type { AppContext } from './context.js';
 import { installErrorReplies } from './error-reply.js';
+import { layoutCacheDir } from './layout-cache-dir.js';
+import { LayoutStore } from './map-layouts.js';
 import { servedRoots } from './media-cell.js';
 import { openSource } from './open.js';
+import { mapRoutes } from './routes/map.js';
 import { mediaRoutes } from './routes/media.js';
 import { rowRoutes } from './routes/rows.js';
 import { schemaRoutes } from './routes/schema.js';
@@ -33,6 +36,8 @@ export interface AppServerOptions extends SecurityOptions {
   uiDir?: string;
   /** Folder for cached thumbnails (default: os.tmpdir()/tessera-thumbs/<hash of the dataset path>). */
   thumbnailDir?: string;
+  /** Folder for cached map layouts of sources other than a dataset (default: os.tmpdir()/tessera-maps/…). */
+  layoutDir?: string;
   /** Most views kept at once (default 64; the least recently used is dropped). */
   maxViews?: number;
   /** Most rows one window may ask for (default 10 000). */
@@ -69,6 +74,10 @@ export async function createAppServer(
     mediaRoots: servedRoots([...(opened ? [opened.root] : []), ...(options.mediaRoots ?? [])]),
     thumbnailDir: options.thumbnailDir ?? path.join(os.tmpdir(), 'tessera-thumbs', key),
     maxWindowRows: options.maxWindowRows ?? 10_000,
+    layouts: new LayoutStore(frame, {
+      datasetPath: opened?.kind === 'dataset' ? opened.path : null,
+      cacheDir: opened ? (options.layoutDir ?? layoutCacheDir(opened.path, key)) : null,
+    }),
   };
   // Loaded on first use: importing tessera should not pay for the web server.
   const { default: Fastify } = await import('fastify');
@@ -87,7 +96,10 @@ export async function createAppServer(
   });
   installErrorReplies(app);
   app.addHook('onRequest', securityHook(options));
-  app.addHook('onClose', async () => views.clear());
+  app.addHook('onClose', async () => {
+    views.clear();
+    ctx.layouts.close();
+  });
   app.addSchema(conditionSchema);
   schemaRoutes(app, ctx);
   rowRoutes(app, ctx);
@@ -95,6 +107,7 @@ export async function createAppServer(
   mediaRoutes(app, ctx);
   thumbnailRoutes(app, ctx);
   searchRoutes(app, ctx);
+  mapRoutes(app, ctx);
   await uiRoutes(app, options.uiDir ?? DEFAULT_UI_DIR, options.token);
   return app;
 }
