@@ -62,7 +62,7 @@ export class ApiError extends Error {
   }
 }
 
-async function request(url: string, init: RequestInit = {}): Promise<Response> {
+export async function request(url: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   if (token !== null) headers.set('authorization', `Bearer ${token}`);
   const response = await fetch(url, { ...init, headers });

@@ -5,9 +5,12 @@
  * percent-encoded JSON `["and",[[column,op,value],…]]`; the text search). Names are percent-encoded.
  * The gallery adds `&view=gallery&img=photo&cap=label,id`, and "find similar" `&similar=42&by=emb`
  * (the results of a search from frame row 42 by column emb, shown until the user goes back).
+ * The map adds `&view=map&map=emb&layout=umap&color=label`, and a selection drawn on it
+ * `&lasso=emb.map.pca&poly=x,y,…` (map/region.ts), which filters every view like the rules do.
  */
 import type { SortKey } from './api';
 import { type FilterOp, type FilterRule, type FilterState, takesValue } from './filter/filter-model';
+import { formatPolygon, type MapRegion, parsePolygon } from './map/region';
 
 export interface UrlState {
   sort: SortKey[];
@@ -18,13 +21,15 @@ export interface UrlState {
   hidden: string[];
   filter: FilterState;
   /** Which view shows the rows. */
-  mode: 'table' | 'gallery';
+  mode: 'table' | 'gallery' | 'map';
   /** The gallery's image column (null: the first one). */
   image: string | null;
   /** The gallery's caption columns (null: the default). */
   captions: string[] | null;
   /** A "find similar" search shown instead of the frame. */
   similar: { row: number; by: string } | null;
+  /** The map's embedding column (null: the first one), layout method and colour column. */
+  map: { column: string | null; method: 'pca' | 'umap'; color: string | null };
 }
 
 const FILTER_OPS: readonly string[] = [
@@ -70,6 +75,8 @@ function formatFilter(filter: FilterState): string[] {
     parts.push(`filter=${encodeURIComponent(JSON.stringify([filter.join, rules]))}`);
   }
   if (filter.search !== '') parts.push(`q=${encodeURIComponent(filter.search)}`);
+  if (filter.region)
+    parts.push(`lasso=${encodeName(filter.region.layout)}&poly=${formatPolygon(filter.region.polygon)}`);
   return parts;
 }
 
@@ -105,12 +112,31 @@ export function parseUrlState(hash: string): UrlState {
     row: wholeNumber(get('row')) ?? 0,
     selected: wholeNumber(get('sel')),
     hidden: items(get('hide')).map(safeDecode),
-    filter: parseFilter(get('filter'), safeDecode(get('q') ?? '')),
-    mode: get('view') === 'gallery' ? 'gallery' : 'table',
+    filter: withRegion(
+      parseFilter(get('filter'), safeDecode(get('q') ?? '')),
+      regionOf(get('lasso'), get('poly')),
+    ),
+    mode: get('view') === 'gallery' ? 'gallery' : get('view') === 'map' ? 'map' : 'table',
     image: get('img') === null ? null : safeDecode(get('img') as string),
     captions: get('cap') === null ? null : items(get('cap')).map(safeDecode),
     similar: similarOf(wholeNumber(get('similar')), get('by')),
+    map: {
+      column: get('map') === null ? null : safeDecode(get('map') as string),
+      method: get('layout') === 'umap' ? 'umap' : 'pca',
+      color: get('color') === null ? null : safeDecode(get('color') as string),
+    },
   };
+}
+
+function withRegion(filter: FilterState, region: MapRegion | null): FilterState {
+  return region === null ? filter : { ...filter, region };
+}
+
+function regionOf(layout: string | null, poly: string | null): MapRegion | null {
+  const polygon = parsePolygon(poly);
+  return layout === null || layout === '' || polygon === null
+    ? null
+    : { layout: safeDecode(layout), polygon };
 }
 
 function similarOf(row: number | null, by: string | null): UrlState['similar'] {
@@ -137,10 +163,13 @@ export function formatUrlState(state: UrlState): string {
   if (state.selected !== null) parts.push(`sel=${state.selected}`);
   if (state.hidden.length > 0) parts.push(`hide=${list(state.hidden)}`);
   parts.push(...formatFilter(state.filter));
-  if (state.mode === 'gallery') parts.push('view=gallery');
+  if (state.mode !== 'table') parts.push(`view=${state.mode}`);
   if (state.image !== null) parts.push(`img=${encodeName(state.image)}`);
   if (state.captions !== null) parts.push(`cap=${list(state.captions)}`);
   if (state.similar !== null) parts.push(`similar=${state.similar.row}&by=${encodeName(state.similar.by)}`);
+  if (state.map.column !== null) parts.push(`map=${encodeName(state.map.column)}`);
+  if (state.map.method !== 'pca') parts.push(`layout=${state.map.method}`);
+  if (state.map.color !== null) parts.push(`color=${encodeName(state.map.color)}`);
   return parts.length === 0 ? '' : `#${parts.join('&')}`;
 }
 
