@@ -42,6 +42,17 @@ async function inkOf(png: Buffer): Promise<{ ink: number; colours: number }> {
   return { ink, colours: colours.size };
 }
 
+/** The centre of the first point found on a canvas screenshot (scanning rows for a coloured pixel). */
+async function somePoint(png: Buffer): Promise<{ x: number; y: number }> {
+  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  for (let y = 0; y < info.height; y++)
+    for (let x = 0; x < info.width; x++) {
+      const i = 3 * (y * info.width + x);
+      if (data[i] < 200 || data[i + 1] < 200 || data[i + 2] < 200) return { x, y: y + 3 };
+    }
+  throw new Error('no point on the canvas');
+}
+
 async function waitDrawn(page: Page): Promise<void> {
   await page.waitForSelector('[data-testid="map-canvas"][data-drawn="true"]', { timeout: 30_000 });
   // One more frame, so the draw reached the screen.
@@ -101,6 +112,21 @@ chromium.describe('the embedding map in Chromium', () => {
       expect(coloured.ink).toBeGreaterThan(IMAGES * 4);
       // One colour per label (and their anti-aliased edges): more than the single blue.
       expect(coloured.colours).toBeGreaterThan(plain.colours);
+
+      // Hovering a point shows its row, fetched then.
+      const box = await canvas!.boundingBox();
+      const point = await somePoint(await canvas!.screenshot());
+      await page.mouse.move(box!.x + point.x, box!.y + point.y);
+      await page.waitForSelector('[data-testid="map-hover"] [data-cell="id"]', { timeout: 10_000 });
+      const row = Number(
+        (await page.textContent('[data-testid="map-hover"] [data-hover-row]'))?.replace(/\D/g, ''),
+      );
+      const ids = demo.frame.column('id').toArray() as number[];
+      const labelShown = await page.textContent('[data-testid="map-hover"] [data-cell="label"]');
+      expect(await page.textContent('[data-testid="map-hover"] [data-cell="id"]')).toBe(String(ids[row]));
+      expect(labelShown).toBe(labels[row]);
+      await page.screenshot({ path: artifact('map-hover') });
+      await page.mouse.move(box!.x + 2, box!.y + 2);
     },
     60_000,
   );
@@ -164,6 +190,27 @@ chromium.describe('the embedding map in Chromium', () => {
       for (const id of ids) expect(inside).toContain(ids0.indexOf(id));
       expect(ids).toEqual(inside.slice(0, ids.length).map((i) => ids0[i]));
       await page.screenshot({ path: artifact('map-lasso-table') });
+      // The selection shows in the filter bar like a rule, and goes with its ×.
+      await page.click('[data-testid="filter-region"] .remove');
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="row-count"]')?.textContent === '80 rows',
+      );
+      await page.waitForFunction(() => !window.location.hash.includes('poly='));
+    },
+    60_000,
+  );
+
+  chromium.it(
+    'computes a UMAP layout on the server, showing its progress, and draws it',
+    async () => {
+      await page.click('[data-testid="switch-map"]');
+      await waitDrawn(page);
+      await page.click('[data-testid="map-umap"]');
+      await page.waitForFunction(() => window.location.hash.includes('layout=umap'));
+      await waitDrawn(page);
+      const canvas = await page.$('[data-testid="map-canvas"]');
+      expect((await inkOf(await canvas!.screenshot())).ink).toBeGreaterThan(IMAGES * 4);
+      await page.screenshot({ path: artifact('map-umap') });
     },
     60_000,
   );
