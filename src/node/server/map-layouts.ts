@@ -13,6 +13,7 @@ import { InvalidArgumentError, TypeMismatchError } from '../../core/errors.js';
 import type { DataFrame } from '../../core/frame/frame.js';
 import { pcaLayout } from '../../core/layout/pca.js';
 import { addColumns } from '../io/store/add-columns.js';
+import { nodeKernels } from '../tensor/node-kernels.js';
 import { registerLayoutPoints } from './polygon-condition.js';
 import { umapLayout } from './umap-layout.js';
 
@@ -127,6 +128,8 @@ export class LayoutStore {
     const dims = embedding.rowSize;
     return pcaLayout(embedding.data as Float32Array | Float64Array, embedding.length, dims, {
       ...(embedding.validity !== null ? { isNull: (i: number) => embedding.isNull(i) } : {}),
+      // ONNX Runtime for the large products (the projection of every row), by size.
+      kernels: nodeKernels(),
     });
   }
 
