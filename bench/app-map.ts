@@ -3,12 +3,13 @@
 // the map to the points drawn (the layout already computed on the server: shipped as float32 and
 // drawn), the frame time while zooming (the mean interval between animation frames during a burst of
 // wheel events), and the server's time to filter by a lasso polygon (`in polygon`, through inject).
+// Screenshots: test/e2e/artifacts/map-bench-N(-zoomed).png.
 // `npm run bench -- app-map [--rows 100000,1000000] [--quick]`
 import type { Page } from 'playwright-core';
 import { DataFrame, TensorColumn } from '../src/index.js';
 import { launchChromium } from '../src/node/browser.js';
 import { serveApp } from '../src/node/server/index.js';
-import { ensureUiBuilt } from '../test/e2e/browser.js';
+import { artifact, ensureUiBuilt } from '../test/e2e/browser.js';
 import { load, machine } from './lib/results.js';
 
 const DIMS = 16;
@@ -82,7 +83,13 @@ export async function main(args: string[]): Promise<void> {
       await page.waitForSelector('[data-testid="map-canvas"][data-drawn="true"]', { timeout: 120_000 });
       await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
       const opened = performance.now() - t;
+      await page.screenshot({ path: artifact(`map-bench-${rows}`) });
       const frames = await frameTimes(page, 30);
+      // Zoomed in on a cluster's edge: the points themselves, once the view settled.
+      await page.mouse.move(293, 275); // a cluster, in the 1280×720 page of this data
+      for (let k = 0; k < 12; k++) await page.mouse.wheel(0, -100);
+      await page.waitForTimeout(800);
+      await page.screenshot({ path: artifact(`map-bench-${rows}-zoomed`) });
       // A lasso of 64 vertices around a third of the layout.
       const xy = new Float32Array(new Uint8Array(layout.rawPayload).buffer);
       let [minX, maxX, minY, maxY] = [Infinity, -Infinity, Infinity, -Infinity];
