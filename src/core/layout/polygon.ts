@@ -25,23 +25,46 @@ export function checkPolygon(value: unknown): Polygon {
   return value as Polygon;
 }
 
+/** Horizontal bands the polygon's height is cut into: a point tests only the edges crossing its band. */
+const BANDS = 256;
+
 /** 1 for each point of `xy` (`x, y` interleaved) inside `polygon`, else 0. */
 export function pointsInPolygon(xy: ArrayLike<number>, polygon: Polygon): Uint8Array {
   const n = xy.length >> 1;
   const k = polygon.length;
-  const px = new Float64Array(k);
-  const py = new Float64Array(k);
   let minX = Number.POSITIVE_INFINITY;
   let minY = Number.POSITIVE_INFINITY;
   let maxX = Number.NEGATIVE_INFINITY;
   let maxY = Number.NEGATIVE_INFINITY;
-  for (let j = 0; j < k; j++) {
-    px[j] = polygon[j][0];
-    py[j] = polygon[j][1];
-    minX = Math.min(minX, px[j]);
-    maxX = Math.max(maxX, px[j]);
-    minY = Math.min(minY, py[j]);
-    maxY = Math.max(maxY, py[j]);
+  for (const [x, y] of polygon) {
+    minX = Math.min(minX, x);
+    maxX = Math.max(maxX, x);
+    minY = Math.min(minY, y);
+    maxY = Math.max(maxY, y);
+  }
+  // Each edge (b → a) as its lower and upper y, and x as a function of y; listed under every band it spans.
+  const ya = new Float64Array(k);
+  const yb = new Float64Array(k);
+  const xa = new Float64Array(k);
+  const dx = new Float64Array(k);
+  const bandHeight = (maxY - minY) / BANDS || 1;
+  const bandOf = (y: number) => Math.min(BANDS - 1, Math.max(0, Math.floor((y - minY) / bandHeight)));
+  const starts = new Int32Array(BANDS + 1);
+  for (let a = 0, b = k - 1; a < k; b = a++) {
+    [xa[a], ya[a]] = polygon[a];
+    yb[a] = polygon[b][1];
+    dx[a] = polygon[b][0] - polygon[a][0];
+    if (ya[a] === yb[a]) continue; // a horizontal edge is never crossed
+    for (let band = bandOf(Math.min(ya[a], yb[a])); band <= bandOf(Math.max(ya[a], yb[a])); band++)
+      starts[band + 1]++;
+  }
+  for (let band = 0; band < BANDS; band++) starts[band + 1] += starts[band];
+  const edges = new Int32Array(starts[BANDS]);
+  const fill = starts.slice(0, BANDS);
+  for (let a = 0; a < k; a++) {
+    if (ya[a] === yb[a]) continue;
+    for (let band = bandOf(Math.min(ya[a], yb[a])); band <= bandOf(Math.max(ya[a], yb[a])); band++)
+      edges[fill[band]++] = a;
   }
   const inside = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
@@ -49,10 +72,12 @@ export function pointsInPolygon(xy: ArrayLike<number>, polygon: Polygon): Uint8A
     const y = xy[2 * i + 1];
     // Also false for NaN.
     if (!(x >= minX && x <= maxX && y >= minY && y <= maxY)) continue;
+    const band = bandOf(y);
     let odd = 0;
-    for (let a = 0, b = k - 1; a < k; b = a++) {
-      // The edge (b → a) crosses the horizontal line through y, right of x.
-      if (py[a] > y !== py[b] > y && x < ((px[b] - px[a]) * (y - py[a])) / (py[b] - py[a]) + px[a]) odd ^= 1;
+    for (let e = starts[band]; e < starts[band + 1]; e++) {
+      const a = edges[e];
+      // The edge crosses the horizontal line through y, right of x (half-open in y: each vertex counted once).
+      if (ya[a] > y !== yb[a] > y && x < (dx[a] * (y - ya[a])) / (yb[a] - ya[a]) + xa[a]) odd ^= 1;
     }
     inside[i] = odd;
   }
