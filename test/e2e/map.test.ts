@@ -11,11 +11,14 @@ import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { buildDemoDataset, type DemoDataset } from '../../src/cli/demo-dataset.js';
+import { DataFrame, TensorColumn } from '../../src/index.js';
 import { type RunningApp, serveApp } from '../../src/node/server/index.js';
 import { needs } from '../helpers/references.js';
 import { artifact, ensureUiBuilt, launchChromium } from './browser.js';
 
 const IMAGES = 80;
+/** Rows of the large map: past the point budget, so it is drawn as density cells. */
+const BIG = 200_000;
 
 /** Naive ray casting, apart from the server's. */
 function naiveInside(x: number, y: number, poly: number[][]): boolean {
@@ -175,6 +178,14 @@ chromium.describe('the embedding map in Chromium', () => {
       expect(inside.length).toBeLessThan(IMAGES);
       expect(Number(await page.textContent('[data-testid="map-selected"]'))).toBe(inside.length);
 
+      // The gallery shows the same rows.
+      await page.click('[data-testid="map-show-gallery"]');
+      await page.waitForFunction(
+        (n) => document.querySelector('[data-testid="row-count"]')?.textContent === `${n} rows`,
+        inside.length,
+      );
+      await page.click('[data-testid="switch-map"]');
+      await waitDrawn(page);
       await page.click('[data-testid="map-show-table"]');
       await page.waitForSelector('[data-testid="row-count"]');
       await page.waitForFunction(
@@ -198,6 +209,64 @@ chromium.describe('the embedding map in Chromium', () => {
       await page.waitForFunction(() => !window.location.hash.includes('poly='));
     },
     60_000,
+  );
+
+  chromium.it(
+    'draws a map past the point budget as density cells, and a lasso over it filters as a naive ray casting',
+    async () => {
+      const emb = new Float32Array(BIG * 4);
+      for (let i = 0; i < BIG; i++)
+        for (let j = 0; j < 4; j++)
+          emb[i * 4 + j] = Math.sin((i % 7) * 2.1 + j) * 4 + Math.sin(i * 12.9898 + j * 78.233);
+      const big = await serveApp(
+        new DataFrame({ id: Int32Array.from({ length: BIG }, (_, i) => i), emb: new TensorColumn(emb, [4]) }),
+      );
+      try {
+        const bigPage = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+        await bigPage.goto(`${big.url}#view=map`);
+        await waitDrawn(bigPage);
+        const canvas = await bigPage.$('[data-testid="map-canvas"]');
+        expect((await inkOf(await canvas!.screenshot())).ink).toBeGreaterThan(2000);
+        await bigPage.screenshot({ path: artifact('map-big') });
+        await bigPage.click('[data-testid="map-lasso"]');
+        const box = (await canvas!.boundingBox())!;
+        const [cx, cy, rx, ry] = [
+          box.x + box.width / 2,
+          box.y + box.height / 2,
+          box.width * 0.3,
+          box.height * 0.3,
+        ];
+        await bigPage.mouse.move(cx + rx, cy);
+        await bigPage.mouse.down();
+        for (let k = 1; k <= 32; k++) {
+          const a = (2 * Math.PI * k) / 32;
+          await bigPage.mouse.move(cx + rx * Math.cos(a), cy + ry * Math.sin(a), { steps: 2 });
+        }
+        await bigPage.mouse.up();
+        await bigPage.waitForFunction(() =>
+          /\d/.test(document.querySelector('[data-testid="map-selected"]')?.textContent ?? ''),
+        );
+        const hash = new URLSearchParams((await bigPage.evaluate(() => window.location.hash)).slice(1));
+        const numbers = (hash.get('poly') as string).split(',').map(Number);
+        const polygon = Array.from({ length: numbers.length / 2 }, (_, i) => [
+          numbers[2 * i],
+          numbers[2 * i + 1],
+        ]);
+        const xy = new Float32Array(
+          await (await fetch(new URL('api/map/emb?method=pca', big.url))).arrayBuffer(),
+        );
+        let inside = 0;
+        for (let i = 0; i < BIG; i++) if (naiveInside(xy[2 * i], xy[2 * i + 1], polygon)) inside++;
+        expect(inside).toBeGreaterThan(0);
+        const shown = (await bigPage.textContent('[data-testid="map-selected"]')) as string;
+        expect(Number(shown.replace(/,/g, ''))).toBe(inside);
+        await bigPage.screenshot({ path: artifact('map-big-lasso') });
+        await bigPage.close();
+      } finally {
+        await big.close();
+      }
+    },
+    90_000,
   );
 
   chromium.it(
