@@ -38,6 +38,11 @@ export interface AppServerOptions extends SecurityOptions {
   thumbnailDir?: string;
   /** Folder for cached map layouts of sources other than a dataset (default: os.tmpdir()/tessera-maps/…). */
   layoutDir?: string;
+  /**
+   * Whether a stored dataset keeps its map layouts as columns of a new version (default true); when
+   * false they go to `layoutDir` like other sources', and the dataset is never written.
+   */
+  layoutsInDataset?: boolean;
   /** Most views kept at once (default 64; the least recently used is dropped). */
   maxViews?: number;
   /** Most rows one window may ask for (default 10 000). */
@@ -75,7 +80,7 @@ export async function createAppServer(
     thumbnailDir: options.thumbnailDir ?? path.join(os.tmpdir(), 'tessera-thumbs', key),
     maxWindowRows: options.maxWindowRows ?? 10_000,
     layouts: new LayoutStore(frame, {
-      datasetPath: opened?.kind === 'dataset' ? opened.path : null,
+      datasetPath: opened?.kind === 'dataset' && options.layoutsInDataset !== false ? opened.path : null,
       cacheDir: opened ? (options.layoutDir ?? layoutCacheDir(opened.path, key)) : null,
     }),
   };

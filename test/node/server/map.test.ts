@@ -274,4 +274,16 @@ describe('the embedding map routes', () => {
     expect(Buffer.compare(again, sent)).toBe(0);
     expect((await readManifest(ds)).version).toBe(2);
   });
+
+  it('leaves the dataset alone with layoutsInDataset: false, caching in the layout folder instead', async () => {
+    const ds = path.join(dir, 'kept');
+    await frame().write(ds);
+    const layoutDir = path.join(dir, 'layouts');
+    const first = await createAppServer(ds, { layoutsInDataset: false, layoutDir });
+    const sent = (await first.inject({ method: 'GET', url: '/api/map/emb' })).rawPayload;
+    await first.close();
+    expect((await readManifest(ds)).version).toBe(1);
+    expect(fs.readdirSync(layoutDir)).toEqual(['emb.map.pca.f32']);
+    expect(Buffer.compare(fs.readFileSync(path.join(layoutDir, 'emb.map.pca.f32')), sent)).toBe(0);
+  });
 });
