@@ -1,5 +1,6 @@
 /** What every route of the app's server works on: the open frame, its views and where media may come from. */
 import type { DataFrame } from '../../core/frame/frame.js';
+import type { LayoutStore } from './map-layouts.js';
 import type { SourceKind } from './open.js';
 import type { QueryEncoders } from './query-encoders.js';
 import type { ViewStore } from './views.js';
@@ -21,4 +22,6 @@ export interface AppContext {
   encoders: QueryEncoders;
   /** Largest uploaded image, in bytes. */
   maxUploadBytes: number;
+  /** The map's layouts of embedding columns. */
+  layouts: LayoutStore;
 }
