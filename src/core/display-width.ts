@@ -8,8 +8,10 @@
 // Made on first use: building a segmenter loads ICU's break rules (15-25 ms here), which importing
 // Tessera, or opening a dataset in the app, should not wait for.
 let segmenter: Intl.Segmenter | undefined;
-const graphemes = (text: string) =>
-  (segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' })).segment(text);
+function graphemes(text: string): Intl.Segments {
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  return segmenter.segment(text);
+}
 
 /** Columns a terminal gives `text`. */
 export function displayWidth(text: string): number {

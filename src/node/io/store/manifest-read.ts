@@ -85,7 +85,10 @@ export function committedVersions(root: string, current: Manifest): number[] {
 export async function readCurrentManifest(root: string, retries = 3): Promise<Manifest> {
   const file = manifestPath(root);
   let text = '';
-  const main = await orCorrupt(async () => parseManifest((text = await readCurrentManifestText(root)), file));
+  const main = await orCorrupt(async () => {
+    text = await readCurrentManifestText(root);
+    return parseManifest(text, file);
+  });
   let problem: CorruptDataError;
   if (main instanceof CorruptDataError) problem = main;
   else {
