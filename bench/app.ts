@@ -55,6 +55,7 @@ interface SizeResult {
   filter: number[];
   thumbsCold: number[];
   thumbsCached: number[];
+  thumbsCachedFromNavigation: number[];
   heap: number[];
   jsHeap: number[];
 }
@@ -116,6 +117,7 @@ async function measure(
     filter: [],
     thumbsCold: [],
     thumbsCached: [],
+    thumbsCachedFromNavigation: [],
     heap: [],
     jsHeap: [],
   };
@@ -171,12 +173,11 @@ async function measure(
     try {
       for (let k = 0; k < repeats; k++) {
         fs.rmSync(path.join(thumbsDir, 'tessera-thumbs'), { recursive: true, force: true });
-        r.thumbsCold.push(
-          await withPage(browser, (page) => thumbnailsShown(page, gallery.url), GALLERY_VIEW),
-        );
-        r.thumbsCached.push(
-          await withPage(browser, (page) => thumbnailsShown(page, gallery.url), GALLERY_VIEW),
-        );
+        const cold = await withPage(browser, (page) => thumbnailsShown(page, gallery.url), GALLERY_VIEW);
+        const cached = await withPage(browser, (page) => thumbnailsShown(page, gallery.url), GALLERY_VIEW);
+        r.thumbsCold.push(cold.fromGallery);
+        r.thumbsCached.push(cached.fromGallery);
+        r.thumbsCachedFromNavigation.push(cached.fromNavigation);
       }
     } finally {
       await gallery.stop();
@@ -388,21 +389,30 @@ async function filterFirstPage(page: Page, rows: number, count: number, first: n
 }
 
 /**
- * Open the gallery straight from a URL: ms from navigation start until the first 100 tiles show
- * their decoded thumbnails.
+ * Open the gallery straight from a URL: ms from its first tile drawn (the app loaded, its first
+ * window of captions in) until the first 100 tiles show their decoded thumbnails, and from the
+ * navigation start.
  */
-async function thumbnailsShown(page: Page, url: string): Promise<number> {
+async function thumbnailsShown(
+  page: Page,
+  url: string,
+): Promise<{ fromGallery: number; fromNavigation: number }> {
   await page.goto(`${url}#view=gallery`, { waitUntil: 'commit' });
-  return frameWhen(
+  const done = await frameWhen(
     page,
     (n: number) => {
-      const imgs = [...document.querySelectorAll('[data-testid="gallery"] .tile')]
+      const tiles = [...document.querySelectorAll('[data-testid="gallery"] .tile')];
+      const seen = globalThis as unknown as { firstTileAt?: number };
+      if (tiles.length > 0 && seen.firstTileAt === undefined) seen.firstTileAt = performance.now();
+      const imgs = tiles
         .filter((t) => Number(t.getAttribute('data-item')) < n)
         .map((t) => t.querySelector('.thumb img'));
       return imgs.length === n && imgs.every((img) => img?.complete === true && img.naturalWidth > 0);
     },
     THUMBNAILS,
   );
+  const firstTile = await page.evaluate(() => (globalThis as unknown as { firstTileAt: number }).firstTileAt);
+  return { fromGallery: done - firstTile, fromNavigation: done };
 }
 
 /** The page's heap (CDP Runtime.getHeapUsage): JS heap, and with array buffers and the embedder's. */
@@ -442,6 +452,7 @@ function report(
     [`filter (type ${SORT_COLUMN} < ${FILTER_BELOW}): count and first page`, '≤ 300 ms', (r) => ms(r.filter)],
     [`first ${THUMBNAILS} gallery thumbnails, cold`, '', (r) => ms(r.thumbsCold)],
     [`first ${THUMBNAILS} gallery thumbnails, cached`, '≤ 500 ms', (r) => ms(r.thumbsCached)],
+    ['  the same from the navigation start', '', (r) => ms(r.thumbsCachedFromNavigation)],
     ['browser heap, most (JS + array buffers)', '≤ 500 MB', (r) => mb(r.heap)],
     ['  of which: JS heap', '', (r) => mb(r.jsHeap)],
   ];
@@ -456,7 +467,8 @@ function report(
     ),
     '',
     `- Command: \`${entry.what} app DIR --port 0\`, spawned per repeat; the browser was already running.`,
-    '- First rows, thumbnails: from the navigation start (page clock); the others from the click or keystroke.',
+    "- On the page's clock: first rows from the navigation start, thumbnails from the gallery's first tile " +
+      'drawn, the others from the click or keystroke.',
     "- The filter includes the filter bar's 200 ms debounce. The datasets were built with the store's append " +
       'writer (200k-row fragments) and are read from the OS page cache after the first repeat.',
     `- Thumbnails: a gallery dataset of the same rows repeating ${IMAGES} distinct 160×120 PNGs; cold = an ` +
