@@ -415,11 +415,13 @@ async function thumbnailsShown(
   return { fromGallery: done - firstTile, fromNavigation: done };
 }
 
-/** The page's heap (CDP Runtime.getHeapUsage): JS heap, and with array buffers and the embedder's. */
+/**
+ * The page's heap as it is (CDP Runtime.getHeapUsage, no garbage collection forced): the JS heap,
+ * and with array buffers and the embedder's.
+ */
 async function heap(page: Page, r: SizeResult): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
   try {
-    await cdp.send('HeapProfiler.collectGarbage').catch(() => {});
     const u = (await cdp.send('Runtime.getHeapUsage')) as {
       usedSize: number;
       embedderHeapUsedSize?: number;

@@ -43,6 +43,8 @@ describe('what `tessera` loads before it runs a command', () => {
     const { files, packages } = valueImportClosure(tree, 'src/cli/main.ts');
     expect(files.has('src/cli/main.ts')).toBe(true);
     expect([...packages].filter((p) => [...SLOW_TO_LOAD, ...SERVER].includes(p))).toEqual([]);
+    // Not even the columnar code: `tessera --version` or a usage error answers at once.
+    expect([...packages]).toEqual(['commander']);
     expect([...files].filter((f) => f.startsWith('src/node/server/') || f === 'src/cli/demo.ts')).toEqual([]);
   });
 
