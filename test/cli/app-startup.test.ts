@@ -8,6 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import * as arrow from 'apache-arrow';
+import { Table, writeParquet } from 'parquet-wasm/node';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { append, DataFrame, write } from '../../src/index.js';
 import { openSource } from '../../src/node/server/open.js';
@@ -61,6 +63,34 @@ describe('what `tessera` loads before it runs a command', () => {
     expect(
       [...valueImportClosure(tree, 'src/node/server/open.ts').packages].filter((p) => SERVER.includes(p)),
     ).toEqual([]);
+  });
+});
+
+describe('opening each kind of source (its reader loaded on use)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-open-kinds-'));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  // The reference: the literal values the files were written with (by hand, or by apache-arrow and
+  // parquet-wasm directly).
+  const ids = [3, 1, 2];
+  const names = ['c', 'a', 'b'];
+
+  it('gives the values of a CSV, TSV, JSON, JSON-lines, Arrow and Parquet file', async () => {
+    const table = arrow.tableFromArrays({ id: Int32Array.from(ids), name: names });
+    const files: Record<string, string | Uint8Array> = {
+      't.csv': `id,name\n${ids.map((v, i) => `${v},${names[i]}`).join('\n')}\n`,
+      't.tsv': `id\tname\n${ids.map((v, i) => `${v}\t${names[i]}`).join('\n')}\n`,
+      't.json': JSON.stringify(ids.map((id, i) => ({ id, name: names[i] }))),
+      't.jsonl': ids.map((id, i) => JSON.stringify({ id, name: names[i] })).join('\n'),
+      't.arrow': arrow.tableToIPC(table, 'file'),
+      't.parquet': writeParquet(Table.fromIPCStream(arrow.tableToIPC(table, 'stream'))),
+    };
+    for (const [name, content] of Object.entries(files)) {
+      fs.writeFileSync(path.join(dir, name), content);
+      const { frame, kind } = await openSource(path.join(dir, name));
+      expect(kind, name).toBe(name === 't.tsv' ? 'csv' : name.slice(2));
+      expect(frame.column('id').toArray().map(Number), name).toEqual(ids);
+      expect(frame.column('name').toArray(), name).toEqual(names);
+    }
   });
 });
 
