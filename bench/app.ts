@@ -10,6 +10,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, requireChromium } from '../src/node/browser.js';
 import { ensureUi, type TesseraEntry, tesseraEntry } from './lib/app-build.js';
@@ -18,6 +19,7 @@ import { benchCommand, load, machine, writeSection } from './lib/results.js';
 import { formatCount, formatMs, median, table } from './lib/stats.js';
 
 const TIMEOUT = 180_000;
+const OUT = fileURLToPath(new URL('out', import.meta.url));
 
 // The page-side functions run in Chromium, but bench/ compiles without the DOM's types (as src/
 // does): the few names they use are declared here, in this module only.
@@ -150,18 +152,21 @@ async function measure(
           r.afterLoad.push(shown - (await loadEventEnd(page)));
           r.jump.push(await jumpToLast(page, data.rows));
           await heap(page, r);
+          await shot(page, data.rows, 'last-row');
         });
         await withPage(browser, async (page) => {
           await page.goto(server.url, { waitUntil: 'commit' });
           await rowsDrawn(page, data.rows);
           r.sort.push(await sortFirstPage(page, expected.smallestX));
           await heap(page, r);
+          await shot(page, data.rows, 'sorted');
         });
         await withPage(browser, async (page) => {
           await page.goto(server.url, { waitUntil: 'commit' });
           await rowsDrawn(page, data.rows);
           r.filter.push(await filterFirstPage(page, data.rows, expected.below, expected.firstBelow));
           await heap(page, r);
+          await shot(page, data.rows, 'filtered');
         });
       }
     } finally {
@@ -174,7 +179,15 @@ async function measure(
       for (let k = 0; k < repeats; k++) {
         fs.rmSync(path.join(thumbsDir, 'tessera-thumbs'), { recursive: true, force: true });
         const cold = await withPage(browser, (page) => thumbnailsShown(page, gallery.url), GALLERY_VIEW);
-        const cached = await withPage(browser, (page) => thumbnailsShown(page, gallery.url), GALLERY_VIEW);
+        const cached = await withPage(
+          browser,
+          async (page) => {
+            const t = await thumbnailsShown(page, gallery.url);
+            await shot(page, data.rows, 'gallery');
+            return t;
+          },
+          GALLERY_VIEW,
+        );
         r.thumbsCold.push(cold.fromGallery);
         r.thumbsCached.push(cached.fromGallery);
         r.thumbsCachedFromNavigation.push(cached.fromNavigation);
@@ -415,6 +428,12 @@ async function thumbnailsShown(
   return { fromGallery: done - firstTile, fromNavigation: done };
 }
 
+/** A screenshot of what was measured, in bench/out/ (to look at: a page can pass its checks and look broken). */
+async function shot(page: Page, rows: number, what: string): Promise<void> {
+  fs.mkdirSync(OUT, { recursive: true });
+  await page.screenshot({ path: path.join(OUT, `app-${formatCount(rows)}-${what}.png`) });
+}
+
 /**
  * The page's heap as it is (CDP Runtime.getHeapUsage, no garbage collection forced): the JS heap,
  * and with array buffers and the embedder's.
@@ -475,6 +494,7 @@ function report(
       'writer (200k-row fragments) and are read from the OS page cache after the first repeat.',
     `- Thumbnails: a gallery dataset of the same rows repeating ${IMAGES} distinct 160×120 PNGs; cold = an ` +
       'empty thumbnail cache and browser cache, cached = thumbnails on disk, browser cache empty.',
+    '- Screenshots of the last repeat: bench/out/app-SIZE-*.png.',
     `- Machine: ${machine()}; load average ${loadBefore} before, ${loadAfter} after.`,
   ];
   return lines.join('\n');
