@@ -68,14 +68,7 @@ export async function appBenchData(rows: number, log: (line: string) => void): P
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir, { recursive: true });
   const need = rows * ROW_BYTES;
-  const { bavail, bsize } = fs.statfsSync(dir);
-  const free = bavail * bsize;
-  if (free < need + DISK_MARGIN)
-    throw new Error(
-      `not enough free disk for the ${formatCount(rows)}-row app datasets in ${dir}: they need about ` +
-        `${gib(need)} and ${gib(DISK_MARGIN)} is left spare, but only ${gib(free)} is free; ` +
-        'free some space or run a smaller size (--sizes)',
-    );
+  checkDiskRoom(dir, rows);
   log(`building the ${formatCount(rows)}-row app datasets in ${dir} (about ${gib(need)}, once)`);
   const t0 = performance.now();
   await buildTable(data.table, rows, log);
@@ -84,6 +77,25 @@ export async function appBenchData(rows: number, log: (line: string) => void): P
   fs.writeFileSync(ready, JSON.stringify({ spec: SPEC, rows, bytes }));
   log(`built in ${((performance.now() - t0) / 1000).toFixed(0)} s (${gib(bytes)})`);
   return { ...data, bytes };
+}
+
+/**
+ * Throws, saying what to do, when the disk under `dir` has no room for the datasets of `rows` rows
+ * and a margin besides (`free`: the bytes free there, by default asked of the file system).
+ */
+export function checkDiskRoom(dir: string, rows: number, free = freeBytes(dir)): void {
+  const need = rows * ROW_BYTES;
+  if (free < need + DISK_MARGIN)
+    throw new Error(
+      `not enough free disk for the ${formatCount(rows)}-row app datasets in ${dir}: they need about ` +
+        `${gib(need)} and ${gib(DISK_MARGIN)} is left spare, but only ${gib(free)} is free; ` +
+        'free some space or run a smaller size (--sizes)',
+    );
+}
+
+function freeBytes(dir: string): number {
+  const { bavail, bsize } = fs.statfsSync(dir);
+  return bavail * bsize;
 }
 
 /** Rows [start, end) of the table dataset. */
