@@ -44,6 +44,9 @@ declare const document: {
 };
 declare const window: { location: { hash: string; search: string } };
 declare const Event: new (type: string, init: { bubbles: boolean }) => unknown;
+declare const MutationObserver: new (
+  callback: (records: unknown, observer: { disconnect(): void }) => void,
+) => { observe(target: unknown, options: { childList: boolean; subtree: boolean }): void };
 
 /** Milliseconds (or bytes for the heap) of one measure over the repeats. */
 interface SizeResult {
@@ -422,14 +425,19 @@ async function thumbnailsShown(
   page: Page,
   url: string,
 ): Promise<{ fromGallery: number; fromNavigation: number }> {
+  // The first tile's arrival, seen by a mutation observer set up before the app's own scripts run.
+  await page.addInitScript(() => {
+    new MutationObserver((_, observer) => {
+      if (document.querySelector('[data-testid="gallery"] .tile') === null) return;
+      (globalThis as unknown as { firstTileAt: number }).firstTileAt = performance.now();
+      observer.disconnect();
+    }).observe(document, { childList: true, subtree: true });
+  });
   await page.goto(`${url}#view=gallery`, { waitUntil: 'commit' });
   const done = await frameWhen(
     page,
     (n: number) => {
-      const tiles = [...document.querySelectorAll('[data-testid="gallery"] .tile')];
-      const seen = globalThis as unknown as { firstTileAt?: number };
-      if (tiles.length > 0 && seen.firstTileAt === undefined) seen.firstTileAt = performance.now();
-      const imgs = tiles
+      const imgs = [...document.querySelectorAll('[data-testid="gallery"] .tile')]
         .filter((t) => Number(t.getAttribute('data-item')) < n)
         .map((t) => t.querySelector('.thumb img'));
       return imgs.length === n && imgs.every((img) => img?.complete === true && img.naturalWidth > 0);
