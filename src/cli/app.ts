@@ -1,7 +1,6 @@
 /** `tessera app PATH`: open a dataset or file in the browser app (serves the app's HTTP API). */
 import { spawn } from 'node:child_process';
 import { type Command, InvalidArgumentError as UsageError } from 'commander';
-import { serveApp } from '../node/server/serve.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -36,6 +35,8 @@ export function addAppCommand(program: Command): void {
     )
     .option('--open', 'open the app in the default browser')
     .action(async (sourcePath: string, o: AppCommandOptions) => {
+      // Loaded on use, so other commands do not wait for the server's modules.
+      const { serveApp } = await import('../node/server/serve.js');
       const running = await serveApp(sourcePath, {
         ...(o.port !== undefined ? { port: o.port } : {}),
         ...(o.host !== undefined ? { host: o.host } : {}),
