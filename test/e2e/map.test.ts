@@ -181,7 +181,7 @@ chromium.describe('the embedding map in Chromium', () => {
       // The gallery shows the same rows.
       await page.click('[data-testid="map-show-gallery"]');
       await page.waitForFunction(
-        (n) => document.querySelector('[data-testid="row-count"]')?.textContent === `${n} rows`,
+        (n) => document.querySelector('[data-testid="row-count"]')?.textContent === `${n} of ${IMAGES} rows`,
         inside.length,
       );
       await page.click('[data-testid="switch-map"]');
@@ -189,7 +189,7 @@ chromium.describe('the embedding map in Chromium', () => {
       await page.click('[data-testid="map-show-table"]');
       await page.waitForSelector('[data-testid="row-count"]');
       await page.waitForFunction(
-        (n) => document.querySelector('[data-testid="row-count"]')?.textContent === `${n} of ${80} rows`,
+        (n) => document.querySelector('[data-testid="row-count"]')?.textContent === `${n} of ${IMAGES} rows`,
         inside.length,
       );
       await page.waitForFunction(() => document.querySelector('.body .row .pending') === null);
