@@ -1,8 +1,9 @@
 /** GET /api/rows?start&end[&columns][&rowIndex]: a window of the open frame's rows as Arrow IPC. */
 import type { FastifyInstance } from 'fastify';
+import { windowBytes } from '../../../core/app/window-ipc.js';
 import { rowRange } from '../../../core/column/column.js';
 import { InvalidArgumentError } from '../../../core/errors.js';
-import { ARROW_STREAM_TYPE, windowBytes, windowColumns } from '../arrow-window.js';
+import { ARROW_STREAM_TYPE, windowColumns } from '../arrow-window.js';
 import type { AppContext } from '../context.js';
 import { windowQuery } from './schemas.js';
 
