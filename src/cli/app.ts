@@ -2,6 +2,7 @@
 import { spawn } from 'node:child_process';
 import { type Command, InvalidArgumentError as UsageError } from 'commander';
 import { serveApp } from '../node/server/serve.js';
+import { exportStaticApp } from '../node/server/static-export.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -16,6 +17,7 @@ interface AppCommandOptions {
   open?: boolean;
   mediaRoot?: string[];
   encoder?: string;
+  export?: string;
 }
 
 /** Adds the `app` subcommand to `program`. */
@@ -25,7 +27,7 @@ export function addAppCommand(program: Command): void {
     .description(
       'open a Tessera dataset, a Parquet, Arrow, CSV or JSON(-lines) file, an image folder or a Hugging Face folder in the browser app',
     )
-    .argument('<path>', 'what to open')
+    .argument('[path]', 'what to open')
     .option('--port <n>', 'port to listen on (default: a free one)', port)
     .option('--host <address>', 'address to bind (default 127.0.0.1; anything else needs --token)')
     .option('--token <secret>', 'a token every request must carry (required beyond loopback)')
@@ -35,7 +37,23 @@ export function addAppCommand(program: Command): void {
       'registered encoder (mobilenet-v2) for searching by an uploaded image embedding columns whose dataset does not record the encoder that made them',
     )
     .option('--open', 'open the app in the default browser')
-    .action(async (sourcePath: string, o: AppCommandOptions) => {
+    .option(
+      '--export <dir>',
+      'write the app as a static site that opens files in the browser tab (no server)',
+    )
+    .action(async (sourcePath: string | undefined, o: AppCommandOptions) => {
+      if (o.export !== undefined) {
+        if (sourcePath !== undefined)
+          throw new UsageError(
+            '--export writes the app without data (files are opened in the page): give no PATH',
+          );
+        const files = exportStaticApp(o.export);
+        console.log(
+          `Tessera app (in-tab, ${files.length} files) written to ${o.export}: serve it with any static file server`,
+        );
+        return;
+      }
+      if (sourcePath === undefined) throw new UsageError('give a PATH to open, or --export DIR');
       const running = await serveApp(sourcePath, {
         ...(o.port !== undefined ? { port: o.port } : {}),
         ...(o.host !== undefined ? { host: o.host } : {}),

@@ -4,6 +4,8 @@
  * page request itself set a cookie for the requests the browser makes alone: scripts, images).
  */
 import { tableFromIPC } from 'apache-arrow';
+import { inTabFetch } from './local/in-tab-client';
+import { IN_TAB } from './local/mode';
 
 export interface ColumnInfo {
   name: string;
@@ -69,7 +71,8 @@ export class ApiError extends Error {
 async function request(url: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   if (token !== null) headers.set('authorization', `Bearer ${token}`);
-  const response = await fetch(url, { ...init, headers });
+  // In-tab mode: the worker answers the same API (ui/src/local).
+  const response = await (IN_TAB ? inTabFetch : fetch)(url, { ...init, headers });
   if (!response.ok) {
     let type = 'HttpError';
     let message = `${response.status} ${response.statusText}`;

@@ -9,6 +9,24 @@ import type { DataFrame } from '../frame/frame.js';
 /** Name of the column of frame row numbers that a window adds on request. */
 export const ROW_INDEX_COLUMN = '__row';
 
+/** Which rows a window asks for, and whether it adds their frame row numbers. */
+export interface WindowQuery {
+  start: number;
+  end: number;
+  columns?: string;
+  rowIndex?: boolean;
+}
+
+/** [start, end) checked against the window limit and clamped to `length` rows. */
+export function windowBounds(q: WindowQuery, length: number, maxRows: number): [number, number] {
+  if (q.end < q.start)
+    throw new InvalidArgumentError(`a window needs start <= end; got start ${q.start}, end ${q.end}`);
+  if (q.end - q.start > maxRows)
+    throw new InvalidArgumentError(`a window holds at most ${maxRows} rows; ask for several windows`);
+  const end = Math.min(q.end, length);
+  return [Math.min(q.start, end), end];
+}
+
 /** The rows at positions `rows` of `frame`, columns `columns`, as Arrow IPC stream bytes. */
 export function windowBytes(
   frame: DataFrame,
