@@ -18,6 +18,8 @@ export default defineConfig({
   ],
   // The in-tab worker (ui/src/local) loads parquet-wasm on demand: a module worker can split chunks.
   worker: { format: 'es' },
+  // Class names survive minification: the core's errors are named by their class (TesseraError).
+  esbuild: { keepNames: true },
   logLevel: 'warn',
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1024 },
 });

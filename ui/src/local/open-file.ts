@@ -4,7 +4,7 @@
  * emits, fetched once on the first Parquet file). CSV and Tessera dataset folders come later: the
  * core's CSV reader lives with Node's IO (src/node/io/formats) today.
  */
-import { tableFromIPC } from 'apache-arrow';
+import { Table, tableFromIPC } from 'apache-arrow';
 import { ParseError } from '../../../src/core/errors.js';
 import { DataFrame } from '../../../src/core/frame/frame.js';
 import type { InTabFormat } from './protocol';
@@ -13,6 +13,8 @@ const PARQUET_MAGIC = 'PAR1';
 const ARROW_FILE_MAGIC = 'ARROW1';
 /** An Arrow IPC stream begins with a continuation marker (0xFFFFFFFF) before its schema message. */
 const ARROW_STREAM_MARKER = 0xffffffff;
+/** Rows per batch parquet-wasm makes: large, so a file becomes one batch per row group. */
+const PARQUET_BATCH_ROWS = 1 << 24;
 
 /** The format of `bytes` by their magic numbers (the file name may lie or be missing). */
 export function detectFormat(bytes: Uint8Array, name: string): InTabFormat {
@@ -44,16 +46,25 @@ export async function frameOfFile(
   const format = detectFormat(bytes, name);
   const ipc = format === 'parquet' ? await parquetToIpc(bytes, name) : bytes;
   try {
-    return { frame: DataFrame.fromArrow(tableFromIPC(ipc)), format };
+    return { frame: frameOfTable(tableFromIPC(ipc)), format };
   } catch (e) {
     throw new ParseError(name, null, e instanceof Error ? e.message : String(e));
   }
 }
 
+/**
+ * A frame of an Arrow table: one frame per record batch, concatenated (at 1M rows in 16 batches this
+ * takes ~40 ms where `DataFrame.fromArrow` of the chunked table takes ~5 s, measured in Node).
+ */
+function frameOfTable(table: Table): DataFrame {
+  if (table.batches.length <= 1) return DataFrame.fromArrow(table);
+  return DataFrame.concat(table.batches.map((batch) => DataFrame.fromArrow(new Table(batch))));
+}
+
 async function parquetToIpc(bytes: Uint8Array, name: string): Promise<Uint8Array> {
   const parquet = await parquetWasm();
   try {
-    return parquet.readParquet(bytes, { batchSize: 65_536 }).intoIPCStream();
+    return parquet.readParquet(bytes, { batchSize: PARQUET_BATCH_ROWS }).intoIPCStream();
   } catch (e) {
     throw new ParseError(name, null, e instanceof Error ? e.message : String(e));
   }
