@@ -31,11 +31,6 @@ function arrowTable(): arrow.Table {
   });
 }
 
-/** Every row number for which `keep` holds, in order. */
-function naive(keep: (i: number) => boolean): number[] {
-  return ids.filter(keep);
-}
-
 const count = (n: number) => `${n.toLocaleString('en-US')} of ${ROWS.toLocaleString('en-US')} rows`;
 
 async function waitCount(page: Page, text: string): Promise<void> {
@@ -204,7 +199,21 @@ chromium.describe('the app in one tab, no server', () => {
     await waitCount(page, `${ROWS.toLocaleString('en-US')} rows`);
     expect(await page.textContent('[data-testid="source"]')).toBe('data.parquet');
     expect(await topRows(page, 10)).toEqual(ids.slice(0, 10).map(expectedTexts));
+    await page.click('.head[data-col="score"]');
+    await page.waitForFunction(() => window.location.hash.includes('sort=score'));
     await page.screenshot({ path: artifact('in-tab-parquet') });
+  });
+
+  chromium.it('opens another file in place of the open one, without its sort', async () => {
+    await page.setInputFiles('[data-testid="in-tab-file"]', arrowFile);
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="source"]')?.textContent === 'data.arrow',
+      undefined,
+      { timeout: 30_000 },
+    );
+    expect(new URL(page.url()).hash).toBe('');
+    expect(await topRows(page, 10)).toEqual(ids.slice(0, 10).map(expectedTexts));
+    expect(await page.textContent('[data-testid="in-tab-reopen"]')).toContain('Open another file');
   });
 
   chromium.it('says plainly when a file is neither Parquet nor Arrow', async () => {
