@@ -216,6 +216,57 @@ chromium.describe('the app in one tab, no server', () => {
     expect(await page.textContent('[data-testid="in-tab-reopen"]')).toContain('Open another file');
   });
 
+  chromium.it('finds similar rows in the tab, ranked as a naive cosine k-NN', async () => {
+    // 2000 rows with a 3-d float32 embedding (an Arrow fixed-size list), written from plain arrays.
+    const n = 2000;
+    const embedding = (i: number) =>
+      Float32Array.from([Math.sin(i), Math.cos(i * 0.7), ((i * 13) % 17) / 17]);
+    const flat = new Float32Array(n * 3);
+    for (let i = 0; i < n; i++) flat.set(embedding(i), i * 3);
+    const emb = arrow.makeVector(
+      arrow.makeData({
+        type: new arrow.FixedSizeList(3, new arrow.Field('item', new arrow.Float32())),
+        length: n,
+        nullCount: 0,
+        child: arrow.makeData({ type: new arrow.Float32(), length: n * 3, data: flat }),
+      }),
+    );
+    const label = arrow.vectorFromArray(
+      Array.from({ length: n }, (_, i) => `item ${i}`),
+      new arrow.Utf8(),
+    );
+    const file = path.join(dir, 'emb.arrow');
+    fs.writeFileSync(file, arrow.tableToIPC(new arrow.Table({ label, emb }), 'file'));
+    await page.setInputFiles('[data-testid="in-tab-file"]', file);
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="source"]')?.textContent === 'emb.arrow',
+      undefined,
+      { timeout: 30_000 },
+    );
+    const query = 5;
+    await page.click(`.body .row[data-row="${query}"] [data-col="label"]`);
+    await page.click('[data-similar="emb"]');
+    await page.waitForSelector('.results tr[data-rank]');
+    const found = await page.$$eval('.results tr[data-rank]', (trs) =>
+      trs.map((t) => ({
+        row: Number(t.getAttribute('data-row')),
+        score: Number(t.getAttribute('data-score')),
+      })),
+    );
+    const q = embedding(query);
+    const cosine = (i: number) => {
+      const v = embedding(i);
+      return (v[0] * q[0] + v[1] * q[1] + v[2] * q[2]) / (Math.hypot(...v) * Math.hypot(...q));
+    };
+    const expected = Array.from({ length: n }, (_, i) => i)
+      .sort((a, b) => cosine(b) - cosine(a) || a - b)
+      .slice(0, found.length);
+    expect(found.length).toBeGreaterThan(5);
+    expect(found.map((f) => f.row)).toEqual(expected);
+    for (const [i, f] of found.entries()) expect(f.score).toBeCloseTo(cosine(expected[i]), 5);
+    await page.screenshot({ path: artifact('in-tab-similar') });
+  });
+
   chromium.it('says plainly when a file is neither Parquet nor Arrow', async () => {
     const csv = path.join(dir, 'data.csv');
     fs.writeFileSync(csv, 'a,b\n1,2\n');
