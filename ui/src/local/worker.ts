@@ -4,6 +4,7 @@
  * dropped (a view it made is dropped too); a sort in progress yields between steps, so other
  * requests, cancellations included, are served meanwhile.
  */
+import { yieldToEventLoop } from '../../../src/core/exec/event-loop-yield.js';
 import { errorReply, InTabApi, type InTabReply } from './in-tab-api';
 import { frameOfFile } from './open-file';
 import type { OpenedFile, PageMessage, ReplyMessage } from './protocol';
@@ -57,6 +58,12 @@ async function answer(message: Exclude<PageMessage, { kind: 'cancel' }>): Promis
     }
   }
   if (api === null) return errorReply(new Error('no file is open in this tab yet'));
+  if (message.method === 'POST') {
+    // A filter or a search may hold the thread for a while: first read the messages already queued,
+    // so a request superseded while an earlier one ran is cancelled before it starts.
+    await yieldToEventLoop();
+    if (cancelled.has(message.id)) return errorReply(new Error('cancelled'));
+  }
   return api.handle(message.method, message.url, message.body);
 }
 
