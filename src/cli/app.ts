@@ -1,8 +1,6 @@
 /** `tessera app PATH`: open a dataset or file in the browser app (serves the app's HTTP API). */
 import { spawn } from 'node:child_process';
 import { type Command, InvalidArgumentError as UsageError } from 'commander';
-import { serveApp } from '../node/server/serve.js';
-import { exportStaticApp } from '../node/server/static-export.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -47,6 +45,7 @@ export function addAppCommand(program: Command): void {
           throw new UsageError(
             '--export writes the app without data (files are opened in the page): give no PATH',
           );
+        const { exportStaticApp } = await import('../node/server/static-export.js');
         const files = exportStaticApp(o.export);
         console.log(
           `Tessera app (in-tab, ${files.length} files) written to ${o.export}: serve it with any static file server`,
@@ -54,6 +53,8 @@ export function addAppCommand(program: Command): void {
         return;
       }
       if (sourcePath === undefined) throw new UsageError('give a PATH to open, or --export DIR');
+      // Loaded on use, so other commands do not wait for the server's modules.
+      const { serveApp } = await import('../node/server/serve.js');
       const running = await serveApp(sourcePath, {
         ...(o.port !== undefined ? { port: o.port } : {}),
         ...(o.host !== undefined ? { host: o.host } : {}),

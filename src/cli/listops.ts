@@ -1,6 +1,5 @@
 /** `tessera listops`: writes seeded ListOps splits as LRA's TSV files. */
 import { type Command, InvalidArgumentError as UsageError } from 'commander';
-import { writeListOpsTsv } from '../datasets/listops/tsv.js';
 
 function int(value: string): number {
   const n = Number(value);
@@ -24,6 +23,7 @@ export function addListOpsCommand(program: Command): void {
     .option('--max-args <n>', 'most arguments of an operator', int, 10)
     .action(async (o) => {
       const t0 = performance.now();
+      const { writeListOpsTsv } = await import('../datasets/listops/tsv.js');
       const files = await writeListOpsTsv(o.out, {
         seed: o.seed,
         train: o.train,

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { TesseraError } from '../core/errors.js';
 import { addAppCommand } from './app.js';
-import { type DemoOptions, runDemo } from './demo.js';
+import type { DemoOptions } from './demo.js';
 import { addListOpsCommand } from './listops.js';
 import { addVerifyCommands } from './verify.js';
 
@@ -35,7 +35,8 @@ program
   .option('--check', 'load the app in headless Chromium, check that rows and thumbnails show, and exit')
   .option('--browser <path>', 'Chromium for --check (default /usr/bin/chromium)')
   .option('--screenshot <file>', 'with --check: save a PNG of the app')
-  .action((o: DemoOptions) => runDemo(o));
+  // Loaded on use: the demo needs TensorFlow.js, which no other command should wait for.
+  .action(async (o: DemoOptions) => (await import('./demo.js')).runDemo(o));
 
 addAppCommand(program);
 addListOpsCommand(program);

@@ -1,8 +1,6 @@
 /** `tessera verify PATH` and `tessera repair PATH`: check a stored dataset, and fix its manifests. */
 import { type Command, InvalidArgumentError as UsageError } from 'commander';
 import { TesseraError } from '../core/errors.js';
-import { repair } from '../node/io/store/repair.js';
-import { verify } from '../node/io/store/verify.js';
 
 function version(value: string): number {
   const n = Number(value);
@@ -19,6 +17,7 @@ export function addVerifyCommands(program: Command): void {
     .option('--version <n>', 'check only this version', version)
     .action(
       reportingErrors(async (datasetPath: string, o: { version?: number }) => {
+        const { verify } = await import('../node/io/store/verify.js');
         const report = await verify(datasetPath, o.version === undefined ? {} : { version: o.version });
         for (const v of report.versions)
           console.log(`version ${v.version}${v.current ? ' (current)' : ''}: ${v.ok ? 'ok' : 'DAMAGED'}`);
@@ -35,6 +34,10 @@ export function addVerifyCommands(program: Command): void {
     .option('--drop-damaged', 'also delete damaged version files')
     .action(
       reportingErrors(async (datasetPath: string, o: { dropDamaged?: boolean }) => {
+        const [{ repair }, { verify }] = await Promise.all([
+          import('../node/io/store/repair.js'),
+          import('../node/io/store/verify.js'),
+        ]);
         const r = await repair(datasetPath, { dropDamaged: o.dropDamaged ?? false });
         if (r.rewroteManifest) console.log(`rewrote manifest.json from version ${r.version}`);
         if (r.restoredVersionFile) console.log(`rewrote _versions/${r.version}.json from manifest.json`);

@@ -5,12 +5,18 @@
  */
 
 // Grapheme clusters never split a surrogate pair, a ZWJ sequence, a flag or a base from its marks.
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Made on first use: building a segmenter loads ICU's break rules (15-25 ms here), which importing
+// Tessera, or opening a dataset in the app, should not wait for.
+let segmenter: Intl.Segmenter | undefined;
+function graphemes(text: string): Intl.Segments {
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+  return segmenter.segment(text);
+}
 
 /** Columns a terminal gives `text`. */
 export function displayWidth(text: string): number {
   let width = 0;
-  for (const { segment } of segmenter.segment(text)) width += graphemeWidth(segment);
+  for (const { segment } of graphemes(text)) width += graphemeWidth(segment);
   return width;
 }
 
@@ -22,7 +28,7 @@ export function truncateToWidth(text: string, width: number, ellipsis = '…'): 
   const room = width - displayWidth(ellipsis);
   let used = 0;
   let cut = -1; // where the kept part ends, once the text is known not to fit
-  for (const { segment, index } of segmenter.segment(text)) {
+  for (const { segment, index } of graphemes(text)) {
     used += graphemeWidth(segment);
     if (cut < 0 && used > room) cut = index;
     if (used > width) return text.slice(0, cut) + ellipsis;

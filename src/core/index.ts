@@ -203,6 +203,10 @@ export {
 
 export { type KMeansOptions, type KMeansResult, kmeans } from './cluster/index.js';
 
+// 2-D layouts of embeddings (the app's map).
+
+export { type PcaLayoutOptions, pcaLayout } from './layout/index.js';
+
 // Efficient layers: SLIDE's LSH sparse output layer, MONGOOSE's scheduler and learnable hash,
 // low-rank layers.
 

@@ -179,3 +179,34 @@ export function coreViolations(sources: ReadonlyMap<string, string>, coreDir: st
   }
   return out;
 }
+
+/**
+ * What loading `start` loads before any of its code runs: the files reached through value imports
+ * (dynamic `import()` is not followed) and the npm packages they name (`@scope/name` or `name`).
+ */
+export function valueImportClosure(
+  sources: ReadonlyMap<string, string>,
+  start: string,
+): { files: Set<string>; packages: Set<string> } {
+  const names = new Set(sources.keys());
+  const files = new Set<string>();
+  const packages = new Set<string>();
+  const visit = (file: string) => {
+    if (files.has(file)) return;
+    files.add(file);
+    for (const ref of importsOf(sources.get(file) ?? '', file)) {
+      if (ref.typeOnly) continue;
+      const target = resolveImport(file, ref.specifier, names);
+      if (target !== null) visit(target);
+      else if (!ref.specifier.startsWith('.') && !isBuiltin(ref.specifier))
+        packages.add(
+          ref.specifier
+            .split('/')
+            .slice(0, ref.specifier.startsWith('@') ? 2 : 1)
+            .join('/'),
+        );
+    }
+  };
+  visit(start);
+  return { files, packages };
+}

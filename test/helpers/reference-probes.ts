@@ -1,5 +1,5 @@
 /**
- * Probes of the optional system programs that some tests check against (numpy, PIL and pandas under
+ * Probes of the optional system programs that some tests check against (numpy, PIL, pandas and nibabel under
  * Debian's python3, ffmpeg, chromium for the browser tests), and a static count of the tests that need each. No vitest import: the
  * global setup (test/global-setup.ts) runs this outside the test workers.
  */
@@ -7,7 +7,15 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-export const REFERENCE_NAMES = ['python3', 'numpy', 'PIL', 'pandas', 'ffmpeg', 'chromium'] as const;
+export const REFERENCE_NAMES = [
+  'python3',
+  'numpy',
+  'PIL',
+  'pandas',
+  'nibabel',
+  'ffmpeg',
+  'chromium',
+] as const;
 export type ReferenceName = (typeof REFERENCE_NAMES)[number];
 
 export interface ReferenceStatus {
@@ -28,6 +36,7 @@ const INSTALL: Record<ReferenceName, string> = {
   numpy: 'apt-get install python3-numpy',
   PIL: 'apt-get install python3-pil',
   pandas: 'apt-get install python3-pandas',
+  nibabel: 'apt-get install python3-nibabel',
   ffmpeg: 'apt-get install ffmpeg',
   chromium: 'apt-get install chromium',
 };

@@ -72,6 +72,7 @@ describe('the filter in the URL', () => {
       image: null,
       captions: null,
       similar: null,
+      map: { column: null, method: 'pca', color: null },
       filter: {
         join: 'or',
         rules: [

@@ -11,12 +11,18 @@ interface UrlState {
   row: number;
   selected: number | null;
   hidden: string[];
-  filter: { join: 'and' | 'or'; rules: { column: string; op: string; value: string }[]; search: string };
-  mode: 'table' | 'gallery';
+  filter: {
+    join: 'and' | 'or';
+    rules: { column: string; op: string; value: string }[];
+    search: string;
+    region?: { layout: string; polygon: [number, number][] } | null;
+  };
+  mode: 'table' | 'gallery' | 'map';
   image: string | null;
   captions: string[] | null;
   similar: { row: number; by: string } | null;
   imageSearch?: { by: string } | null;
+  map: { column: string | null; method: 'pca' | 'umap'; color: string | null };
 }
 const urlStateModule: string = '../../ui/src/url-state.ts';
 const { formatUrlState, parseUrlState } = (await import(urlStateModule)) as {
@@ -34,6 +40,7 @@ const plain: UrlState = {
   image: null,
   captions: null,
   similar: null,
+  map: { column: null, method: 'pca', color: null },
 };
 
 describe('the URL state', () => {
@@ -70,6 +77,31 @@ describe('the URL state', () => {
         similar: { row: 7, by: 'emb' },
       }),
     ).toBe('#view=gallery&img=photo&cap=label&similar=7&by=emb');
+  });
+
+  it('gives back the map, its layout and colour, and a lasso polygon in the filter', () => {
+    const state: UrlState = {
+      ...plain,
+      mode: 'map',
+      map: { column: 'emb,1', method: 'umap', color: 'x&y' },
+      filter: {
+        join: 'and',
+        rules: [],
+        search: '',
+        region: {
+          layout: 'emb,1.map.umap',
+          polygon: [
+            [0.5, -1.25],
+            [3, 4],
+            [-2e-7, 1e6],
+          ],
+        },
+      },
+    };
+    expect(parseUrlState(formatUrlState(state))).toEqual(state);
+    // A polygon of fewer than 3 vertices or with something not a number is no selection.
+    expect(parseUrlState('#lasso=e.map.pca&poly=1,2,3,4').filter.region).toBeUndefined();
+    expect(parseUrlState('#lasso=e.map.pca&poly=1,2,3,4,5,x').filter.region).toBeUndefined();
   });
 
   it('keeps "no captions" apart from "the default captions"', () => {

@@ -26,7 +26,7 @@ export interface Schema {
   columns: ColumnInfo[];
 }
 
-/** A filter condition as POST /api/views takes it (src/node/server/conditions.ts). */
+/** A filter condition as POST /api/views takes it (src/core/app/conditions.ts). */
 export type Condition =
   | { column: string; op: string; value?: unknown; ignoreCase?: boolean }
   | { and: Condition[] }
@@ -68,7 +68,8 @@ export class ApiError extends Error {
   }
 }
 
-async function request(url: string, init: RequestInit = {}): Promise<Response> {
+/** A request to the server with the token; a failed one throws its error reply as an {@link ApiError}. */
+export async function request(url: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   if (token !== null) headers.set('authorization', `Bearer ${token}`);
   // In-tab mode: the worker answers the same API (ui/src/local).

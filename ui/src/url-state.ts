@@ -5,10 +5,15 @@
  * percent-encoded JSON `["and",[[column,op,value],…]]`; the text search). Names are percent-encoded.
  * The gallery adds `&view=gallery&img=photo&cap=label,id`, and "find similar" `&similar=42&by=emb`
  * (the results of a search from frame row 42 by column emb, shown until the user goes back), or
- * `&similar=upload&by=emb` for a search by an uploaded image (which the URL cannot hold).
+ * `&similar=upload&by=emb` for a search by an uploaded image (which the URL cannot hold). The
+ * slices panel is `&view=slices&slices=…` (its chosen columns, percent-encoded JSON read by
+ * slices/slices-model.ts). The map adds `&view=map&map=emb&layout=umap&color=label`, and a
+ * selection drawn on it `&lasso=emb.map.pca&poly=x,y,…` (map/region.ts), which filters every view
+ * like the rules do.
  */
 import type { SortKey } from './api';
 import { type FilterOp, type FilterRule, type FilterState, takesValue } from './filter/filter-model';
+import { formatPolygon, type MapRegion, parsePolygon } from './map/region';
 
 export interface UrlState {
   sort: SortKey[];
@@ -19,7 +24,7 @@ export interface UrlState {
   hidden: string[];
   filter: FilterState;
   /** Which view shows the rows. */
-  mode: 'table' | 'gallery';
+  mode: 'table' | 'gallery' | 'slices' | 'map';
   /** The gallery's image column (null: the first one). */
   image: string | null;
   /** The gallery's caption columns (null: the default). */
@@ -32,6 +37,10 @@ export interface UrlState {
    * Absent (or null) when there is none.
    */
   imageSearch?: { by: string } | null;
+  /** The slices panel's chosen columns as JSON text (absent: guessed from the names). */
+  slices?: string | null;
+  /** The map's embedding column (null: the first one), layout method and colour column. */
+  map: { column: string | null; method: 'pca' | 'umap'; color: string | null };
 }
 
 const FILTER_OPS: readonly string[] = [
@@ -77,6 +86,8 @@ function formatFilter(filter: FilterState): string[] {
     parts.push(`filter=${encodeURIComponent(JSON.stringify([filter.join, rules]))}`);
   }
   if (filter.search !== '') parts.push(`q=${encodeURIComponent(filter.search)}`);
+  if (filter.region)
+    parts.push(`lasso=${encodeName(filter.region.layout)}&poly=${formatPolygon(filter.region.polygon)}`);
   return parts;
 }
 
@@ -92,6 +103,13 @@ function encodeName(name: string): string {
 
 function wholeNumber(value: string | null): number | null {
   return value !== null && /^\d+$/.test(value) ? Number(value) : null;
+}
+
+const VIEWS: readonly UrlState['mode'][] = ['table', 'gallery', 'slices', 'map'];
+
+/** The view a `view=` value names; the table for any other. */
+function viewOf(value: string | null): UrlState['mode'] {
+  return VIEWS.find((v) => v === value) ?? 'table';
 }
 
 export function parseUrlState(hash: string): UrlState {
@@ -112,16 +130,36 @@ export function parseUrlState(hash: string): UrlState {
     row: wholeNumber(get('row')) ?? 0,
     selected: wholeNumber(get('sel')),
     hidden: items(get('hide')).map(safeDecode),
-    filter: parseFilter(get('filter'), safeDecode(get('q') ?? '')),
-    mode: get('view') === 'gallery' ? 'gallery' : 'table',
+    filter: withRegion(
+      parseFilter(get('filter'), safeDecode(get('q') ?? '')),
+      regionOf(get('lasso'), get('poly')),
+    ),
+    mode: viewOf(get('view')),
     image: get('img') === null ? null : safeDecode(get('img') as string),
     captions: get('cap') === null ? null : items(get('cap')).map(safeDecode),
     similar: similarOf(wholeNumber(get('similar')), get('by')),
+    map: {
+      column: get('map') === null ? null : safeDecode(get('map') as string),
+      method: get('layout') === 'umap' ? 'umap' : 'pca',
+      color: get('color') === null ? null : safeDecode(get('color') as string),
+    },
     // Present only when there is one, so that states written before it compare equal.
     ...(get('similar') === 'upload' && (get('by') ?? '') !== ''
       ? { imageSearch: { by: safeDecode(get('by') as string) } }
       : {}),
+    ...(get('slices') !== null ? { slices: safeDecode(get('slices') as string) } : {}),
   };
+}
+
+function withRegion(filter: FilterState, region: MapRegion | null): FilterState {
+  return region === null ? filter : { ...filter, region };
+}
+
+function regionOf(layout: string | null, poly: string | null): MapRegion | null {
+  const polygon = parsePolygon(poly);
+  return layout === null || layout === '' || polygon === null
+    ? null
+    : { layout: safeDecode(layout), polygon };
 }
 
 function similarOf(row: number | null, by: string | null): UrlState['similar'] {
@@ -148,11 +186,15 @@ export function formatUrlState(state: UrlState): string {
   if (state.selected !== null) parts.push(`sel=${state.selected}`);
   if (state.hidden.length > 0) parts.push(`hide=${list(state.hidden)}`);
   parts.push(...formatFilter(state.filter));
-  if (state.mode === 'gallery') parts.push('view=gallery');
+  if (state.mode !== 'table') parts.push(`view=${state.mode}`);
   if (state.image !== null) parts.push(`img=${encodeName(state.image)}`);
   if (state.captions !== null) parts.push(`cap=${list(state.captions)}`);
   if (state.similar !== null) parts.push(`similar=${state.similar.row}&by=${encodeName(state.similar.by)}`);
   else if (state.imageSearch != null) parts.push(`similar=upload&by=${encodeName(state.imageSearch.by)}`);
+  if (state.slices != null) parts.push(`slices=${encodeURIComponent(state.slices)}`);
+  if (state.map.column !== null) parts.push(`map=${encodeName(state.map.column)}`);
+  if (state.map.method !== 'pca') parts.push(`layout=${state.map.method}`);
+  if (state.map.color !== null) parts.push(`color=${encodeName(state.map.color)}`);
   return parts.length === 0 ? '' : `#${parts.join('&')}`;
 }
 

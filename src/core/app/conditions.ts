@@ -1,7 +1,7 @@
 /**
  * Filter conditions as the app sends them (plain JSON): a comparison of one column with a value,
  * `contains` (substring of a string column; `ignoreCase: true` compares lower-cased), `is null` / `is not null`, `in` (one of a list), and
- * `and` / `or` of conditions. Evaluated over the open frame with the core's filters; the result is
+ * `and` / `or` of conditions; `in polygon` (the map's selection) is in polygon-condition.ts. Evaluated over the open frame with the core's filters; the result is
  * the positions of the rows that pass, in frame order.
  */
 import { rowRange } from '../column/column.js';
@@ -9,8 +9,9 @@ import { ScalarColumn } from '../column/scalar.js';
 import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
 import type { CompareOp } from '../frame/filter.js';
 import type { DataFrame } from '../frame/frame.js';
+import { polygonMask } from './polygon-condition.js';
 
-export type ConditionOp = CompareOp | 'contains' | 'is null' | 'is not null' | 'in';
+export type ConditionOp = CompareOp | 'contains' | 'is null' | 'is not null' | 'in' | 'in polygon';
 
 /** A condition on one column; `ignoreCase` applies to `contains` only. */
 export interface LeafCondition {
@@ -34,6 +35,7 @@ export const CONDITION_OPS: readonly ConditionOp[] = [
   'is null',
   'is not null',
   'in',
+  'in polygon',
 ];
 
 /** Nesting deeper than this is refused (a request must not exhaust the stack). */
@@ -65,6 +67,7 @@ function conditionMask(df: DataFrame, c: Condition, depth: number): Uint8Array {
 }
 
 function leafMask(df: DataFrame, c: LeafCondition): Uint8Array {
+  if (c.op === 'in polygon') return polygonMask(df, c.column, c.value);
   const mask = new Uint8Array(df.length);
   const col = df.column(c.column);
   switch (c.op) {

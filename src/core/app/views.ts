@@ -6,7 +6,7 @@
  * used dropped); dropping or replacing a view cancels its unfinished sort.
  */
 import { rowRange } from '../column/column.js';
-import { ResourceNotFoundError } from '../errors.js';
+import { InvalidArgumentError, ResourceNotFoundError } from '../errors.js';
 import type { DataFrame } from '../frame/frame.js';
 import { type SortKey, sortIndices, topSortIndices } from '../frame/sort.js';
 import { sortInSteps } from './background-sort.js';
@@ -62,13 +62,25 @@ export class ViewStore {
   private readonly sortChunkRows: number | undefined;
 
   constructor(
-    private readonly frame: DataFrame,
+    private frame: DataFrame,
     options: ViewStoreOptions = {},
   ) {
     this.maxViews = options.maxViews ?? 64;
     this.firstRows = options.firstRows ?? 1000;
     this.sortAtOnceRows = options.sortAtOnceRows ?? 200_000;
     this.sortChunkRows = options.sortChunkRows;
+  }
+
+  /**
+   * Serve `frame` from now on: the open frame with a column added (rows unchanged, so the views
+   * kept, which hold row positions, stay right).
+   */
+  replaceFrame(frame: DataFrame): void {
+    if (frame.length !== this.frame.length)
+      throw new InvalidArgumentError(
+        `a replacement frame must keep the rows (${this.frame.length}); it has ${frame.length}`,
+      );
+    this.frame = frame;
   }
 
   /** Number of views kept. */

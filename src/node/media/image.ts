@@ -101,14 +101,14 @@ export interface ThumbnailOptions {
 export const IMAGE_FUNCTION = 'tessera.media.image';
 export const THUMBNAIL_FUNCTION = 'tessera.media.thumbnail';
 
-type SharpFactory = (input: string | Buffer, options?: SharpOptions) => Sharp;
+export type SharpFactory = (input: string | Buffer, options?: SharpOptions) => Sharp;
 let sharpLoading: Promise<SharpFactory> | undefined;
 
 /**
  * sharp, imported on first use: it loads libvips (a large native library), which importing Tessera
  * must not do for programs that never decode an image.
  */
-function loadSharp(): Promise<SharpFactory> {
+export function loadSharp(): Promise<SharpFactory> {
   sharpLoading ??= import('sharp').then((m) => m.default);
   return sharpLoading;
 }

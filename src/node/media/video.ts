@@ -94,29 +94,74 @@ function rate(text: string | undefined): number {
   return b ? a / b : a || 0;
 }
 
+/** Most characters of ffprobe output read (its JSON for a sane file is a few kB). */
+const MAX_PROBE_OUTPUT = 16 * 2 ** 20;
+
+const probeArgs = (arg: string) => [
+  '-v',
+  'error',
+  '-print_format',
+  'json',
+  '-show_streams',
+  '-show_format',
+  arg,
+];
+
 /** Probe a video file (or bytes) with ffprobe, synchronously. */
 export function probeVideo(src: MediaSource, options: MediaPlace = {}): VideoInfo {
   const arg = inputArg(src, options);
   let out: string;
   try {
-    out = execFileSync(
-      tools.ffprobe,
-      ['-v', 'error', '-print_format', 'json', '-show_streams', '-show_format', arg],
-      {
-        encoding: 'utf8',
-        maxBuffer: 16 * 2 ** 20,
-        stdio: ['pipe', 'pipe', 'pipe'],
-        ...(typeof src === 'string' ? {} : { input: src }),
-      },
-    );
+    out = execFileSync(tools.ffprobe, probeArgs(arg), {
+      encoding: 'utf8',
+      maxBuffer: MAX_PROBE_OUTPUT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(typeof src === 'string' ? {} : { input: src }),
+    });
   } catch (e) {
-    const err = e as NodeJS.ErrnoException & { stderr?: string };
-    if (err.code === 'ENOENT') throw new ToolNotFoundError(tools.ffprobe, 'reading video metadata');
-    throw new MediaDecodeError(
-      sourceName(src),
-      `ffprobe failed: ${String(err.stderr ?? err.message).trim()}`,
-    );
+    throw probeError(e, src);
   }
+  return parseProbe(out, src);
+}
+
+/**
+ * {@link probeVideo} without blocking the event loop while ffprobe runs (a server answering other
+ * requests meanwhile; ffprobe takes a few hundred milliseconds on a busy machine).
+ */
+export async function probeVideoAsync(src: MediaSource, options: MediaPlace = {}): Promise<VideoInfo> {
+  const arg = inputArg(src, options);
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(tools.ffprobe, probeArgs(arg), { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      stdout += c;
+      // As probeVideo's maxBuffer: a file cannot make the server hold unbounded output.
+      if (stdout.length > MAX_PROBE_OUTPUT) child.kill();
+    });
+    child.stderr.setEncoding('utf8').on('data', (c: string) => {
+      stderr += c;
+    });
+    child.on('error', (e) => reject(probeError(e, src)));
+    child.on('close', (code) => {
+      if (code === 0) resolve(stdout);
+      else reject(probeError(Object.assign(new Error(`exit ${code}`), { stderr }), src));
+    });
+    child.stdin.on('error', () => {}); // ffprobe may stop reading early
+    if (typeof src === 'string') child.stdin.end();
+    else child.stdin.end(src);
+  });
+  return parseProbe(out, src);
+}
+
+/** ffprobe not installed: {@link ToolNotFoundError}; any other failure: {@link MediaDecodeError}. */
+function probeError(e: unknown, src: MediaSource): Error {
+  const err = e as NodeJS.ErrnoException & { stderr?: string };
+  if (err.code === 'ENOENT') return new ToolNotFoundError(tools.ffprobe, 'reading video metadata');
+  return new MediaDecodeError(sourceName(src), `ffprobe failed: ${String(err.stderr ?? err.message).trim()}`);
+}
+
+function parseProbe(out: string, src: MediaSource): VideoInfo {
   const doc = JSON.parse(out) as {
     streams?: {
       codec_type?: string;
@@ -165,7 +210,7 @@ export async function decodeVideo(
   const { baseDir, allowedRoots, ...decode } = options;
   const place = { baseDir, ...(allowedRoots ? { allowedRoots } : {}) };
   checkOptions(decode);
-  const info = probeVideo(src, place);
+  const info = await probeVideoAsync(src, place);
   const width = decode.width ?? info.width;
   const height = decode.height ?? info.height;
   const maxFrames = decode.maxFrames ?? 64;

@@ -11,18 +11,25 @@ import type { DataFrame } from '../../core/frame/frame.js';
 import type { AppContext } from './context.js';
 import { installErrorReplies } from './error-reply.js';
 import { DEFAULT_MAX_UPLOAD_BYTES } from './image-upload.js';
+import { layoutCacheDir } from './layout-cache-dir.js';
+import { LayoutStore } from './map-layouts.js';
 import { servedRoots } from './media-cell.js';
 import { openSource } from './open.js';
 import { QueryEncoders } from './query-encoders.js';
 import { cellRoutes } from './routes/cells.js';
+import { graphRoutes } from './routes/graph.js';
+import { mapRoutes } from './routes/map.js';
 import { mediaRoutes } from './routes/media.js';
 import { rowRoutes } from './routes/rows.js';
 import { schemaRoutes } from './routes/schema.js';
 import { conditionSchema } from './routes/schemas.js';
 import { searchRoutes } from './routes/search.js';
 import { imageSearchRoutes } from './routes/search-image.js';
+import { sliceRoutes } from './routes/slices.js';
 import { thumbnailRoutes } from './routes/thumbnails.js';
 import { viewRoutes } from './routes/views.js';
+import { volumeRoutes } from './routes/volume.js';
+import { waveformRoutes } from './routes/waveform.js';
 import { type SecurityOptions, securityHook } from './security.js';
 import { DEFAULT_UI_DIR, uiRoutes } from './ui.js';
 
@@ -37,6 +44,13 @@ export interface AppServerOptions extends SecurityOptions {
   uiDir?: string;
   /** Folder for cached thumbnails (default: os.tmpdir()/tessera-thumbs/<hash of the dataset path>). */
   thumbnailDir?: string;
+  /** Folder for cached map layouts of sources other than a dataset (default: os.tmpdir()/tessera-maps/…). */
+  layoutDir?: string;
+  /**
+   * Whether a stored dataset keeps its map layouts as columns of a new version (default true); when
+   * false they go to `layoutDir` like other sources', and the dataset is never written.
+   */
+  layoutsInDataset?: boolean;
   /** Most views kept at once (default 64; the least recently used is dropped). */
   maxViews?: number;
   /** Most rows one window may ask for (default 10 000). */
@@ -85,6 +99,10 @@ export async function createAppServer(
     cellTimeoutMs: options.cellTimeoutMs ?? 30_000,
     encoders: new QueryEncoders(frame, options.encoder),
     maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
+    layouts: new LayoutStore(frame, {
+      datasetPath: opened?.kind === 'dataset' && options.layoutsInDataset !== false ? opened.path : null,
+      cacheDir: opened ? (options.layoutDir ?? layoutCacheDir(opened.path, key)) : null,
+    }),
   };
   // Loaded on first use: importing tessera should not pay for the web server.
   const { default: Fastify } = await import('fastify');
@@ -106,6 +124,7 @@ export async function createAppServer(
   app.addHook('onClose', async () => {
     views.clear();
     await ctx.encoders.dispose();
+    ctx.layouts.close();
   });
   app.addSchema(conditionSchema);
   schemaRoutes(app, ctx);
@@ -116,6 +135,11 @@ export async function createAppServer(
   searchRoutes(app, ctx);
   cellRoutes(app, ctx);
   imageSearchRoutes(app, ctx);
+  waveformRoutes(app, ctx);
+  volumeRoutes(app, ctx);
+  graphRoutes(app, ctx);
+  sliceRoutes(app, ctx);
+  mapRoutes(app, ctx);
   await uiRoutes(app, options.uiDir ?? DEFAULT_UI_DIR, options.token);
   return app;
 }

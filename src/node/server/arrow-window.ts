@@ -3,7 +3,7 @@
  * Deferred columns are left out: media cells come from the media and thumbnail routes, other
  * computed cells from /api/cells (computed on demand, so a window never waits on a function).
  */
-import { InvalidArgumentError } from '../../core/errors.js';
+import { ColumnNotFoundError, InvalidArgumentError } from '../../core/errors.js';
 import type { DataFrame } from '../../core/frame/frame.js';
 import { computedColumnNames } from './computed-cells.js';
 import { mediaColumnNames } from './media-cell.js';
@@ -18,7 +18,9 @@ export function windowColumns(frame: DataFrame, asked: string | undefined): stri
     return frame.columnNames.filter((n) => !media.has(n) && !computed.has(n));
   const names = asked.split(',');
   for (const n of names) {
-    frame.column(n); // a ColumnNotFoundError names the columns there are
+    // Checked by name: frame.column(n) would load a stored column whole (gigabytes of embeddings)
+    // where the window reads only its rows.
+    if (!frame.has(n)) throw new ColumnNotFoundError(n, frame.columnNames);
     if (media.has(n))
       throw new InvalidArgumentError(
         `column "${n}" holds media: its cells come from /api/media and /api/thumbnails, not in row windows`,

@@ -2,6 +2,7 @@
 
 import type { ViewStore } from '../../core/app/views.js';
 import type { DataFrame } from '../../core/frame/frame.js';
+import type { LayoutStore } from './map-layouts.js';
 import type { SourceKind } from './open.js';
 import type { QueryEncoders } from './query-encoders.js';
 
@@ -22,4 +23,6 @@ export interface AppContext {
   encoders: QueryEncoders;
   /** Largest uploaded image, in bytes. */
   maxUploadBytes: number;
+  /** The map's layouts of embedding columns. */
+  layouts: LayoutStore;
 }

@@ -1,9 +1,9 @@
 /**
- * How the app's server answers a failed request: JSON `{ error: { type, message } }` with a 4xx
- * status chosen by the error's class (403 refused, 404 not found, 413 too large, 415 bad content
- * type, 416 bad range, 504 a computed cell too slow, 400 any other bad input) and 500 only for what
- * is not a Tessera error (a bug). Fastify's own request errors (schema
- * validation, a malformed body) are bad input: 400 (or their own 4xx) as InvalidArgumentError.
+ * How the app's server answers a failed request: JSON `{ error: { type, message } }` with a status
+ * chosen by the error's class (403 refused, 404 not found, 413 too large, 415 bad content type, 416
+ * bad range, 501 a program such as ffmpeg missing on the server, 504 a computed cell too slow, 400 any
+ * other bad input) and 500 only for what is not a Tessera error (a bug). Fastify's own request errors
+ * (schema validation, a malformed body) are bad input: 400 (or their own 4xx) as InvalidArgumentError.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import {
@@ -18,6 +18,7 @@ import {
   RangeNotSatisfiableError,
   ResourceNotFoundError,
   TesseraError,
+  ToolNotFoundError,
   UnsupportedContentTypeError,
 } from '../../core/errors.js';
 
@@ -40,6 +41,8 @@ export function statusOf(e: TesseraError): number {
   if (e instanceof CellTimeoutError) return 504;
   if (e instanceof PayloadTooLargeError) return 413;
   if (e instanceof UnsupportedContentTypeError) return 415;
+  // Not the request's fault: this machine lacks a program the answer needs (ffmpeg for video).
+  if (e instanceof ToolNotFoundError) return 501;
   return 400;
 }
 

@@ -4,6 +4,7 @@
  * checks, so no file outside the dataset and the granted media roots is ever reached (no `..`, no
  * absolute path, no symbolic link leading out).
  */
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DeferredColumn } from '../../core/column/deferred.js';
@@ -69,4 +70,21 @@ export function mediaCell(
   // With allowedRoots, resolveMediaPath follows links and refuses any that lead outside them.
   const file = resolveMediaPath(src, baseDir, roots);
   return { kind, file, source: src, baseDir, allowedRoots: roots };
+}
+
+/**
+ * A key for caches of what is made from a cell (thumbnails, waveforms) and `parts` (a size): of the
+ * bytes a cell holds, or of its file's path, size and modification time, so a changed file gets a
+ * new key.
+ */
+export async function cellCacheKey(cell: MediaCell, ...parts: (string | number)[]): Promise<string> {
+  const h = createHash('sha256').update(`${parts.join('\0')}\0`);
+  if ('bytes' in cell) h.update(cell.bytes);
+  else {
+    const stat = await fs.promises.stat(cell.file).catch(() => {
+      throw new ResourceNotFoundError('the media file of this cell does not exist');
+    });
+    h.update(`${cell.file}\0${stat.size}\0${stat.mtimeMs}`);
+  }
+  return h.digest('hex');
 }

@@ -7,12 +7,6 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { InvalidArgumentError } from '../../core/errors.js';
 import type { DataFrame } from '../../core/frame/frame.js';
-import { readArrow } from '../io/formats/arrow-ipc.js';
-import { readCsv } from '../io/formats/csv.js';
-import { readHuggingFace } from '../io/formats/hugging-face.js';
-import { readImageFolder } from '../io/formats/image-folder.js';
-import { readJson, readJsonLines } from '../io/formats/json.js';
-import { readParquet } from '../io/formats/parquet.js';
 import { MANIFEST } from '../io/store/layout.js';
 import { read } from '../io/store/read.js';
 // Registers every media loader, so a dataset's stored media columns read back.
@@ -85,24 +79,29 @@ export async function openSource(p: string, options: OpenOptions = {}): Promise<
   return { frame, kind, path: full, root };
 }
 
-function readAs(kind: SourceKind, p: string, options: OpenOptions): Promise<DataFrame> {
+// Each reader is loaded when a source of its kind is opened: opening a dataset should not wait for
+// Parquet's WebAssembly or the other formats' modules.
+async function readAs(kind: SourceKind, p: string, options: OpenOptions): Promise<DataFrame> {
   switch (kind) {
     case 'dataset':
       return read(p, { mediaRoots: options.mediaRoots ?? [] });
     case 'parquet':
-      return readParquet(p);
+      return (await import('../io/formats/parquet.js')).readParquet(p);
     case 'arrow':
-      return readArrow(p);
+      return (await import('../io/formats/arrow-ipc.js')).readArrow(p);
     case 'csv':
-      return readCsv(p, path.extname(p).toLowerCase() === '.tsv' ? { delimiter: '\t' } : {});
+      return (await import('../io/formats/csv.js')).readCsv(
+        p,
+        path.extname(p).toLowerCase() === '.tsv' ? { delimiter: '\t' } : {},
+      );
     case 'json':
-      return readJson(p);
+      return (await import('../io/formats/json.js')).readJson(p);
     case 'jsonl':
-      return readJsonLines(p);
+      return (await import('../io/formats/json.js')).readJsonLines(p);
     case 'hugging-face':
-      return readHuggingFace(p);
+      return (await import('../io/formats/hugging-face.js')).readHuggingFace(p);
     case 'image-folder':
-      return readImageFolder(p);
+      return (await import('../io/formats/image-folder.js')).readImageFolder(p);
   }
 }
 

@@ -12,6 +12,7 @@ import {
   setVideoTools,
   videoColumn,
 } from '../../../src/index.js';
+import { probeVideoAsync } from '../../../src/node/media/video.js';
 import { needs } from '../../helpers/references.js';
 
 const ffmpeg = needs('ffmpeg');
@@ -48,6 +49,12 @@ ffmpeg.describe('video through ffmpeg', () => {
       codec: 'mjpeg',
       hasAudio: false,
     });
+  });
+  it('probes the same without blocking (as the server does), from a path or bytes', async () => {
+    const info = probeVideo('clip.avi', { baseDir: dir });
+    expect(await probeVideoAsync('clip.avi', { baseDir: dir })).toEqual(info);
+    const bytes = new Uint8Array(fs.readFileSync(path.join(dir, 'clip.avi')));
+    expect(await probeVideoAsync(bytes)).toMatchObject({ width: 64, height: 48, fps: 10, codec: 'mjpeg' });
   });
   it('decodes frames, with maxFrames, fps, start and scale', async () => {
     const all = await decodeVideo('clip.avi', { baseDir: dir });

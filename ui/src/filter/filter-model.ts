@@ -1,9 +1,10 @@
 /**
  * The filter builder's state and its translation into the server's filter conditions
- * (src/node/server/conditions.ts): rules of column, operator and value text joined by AND or OR,
+ * (src/core/app/conditions.ts): rules of column, operator and value text joined by AND or OR,
  * and a text search that matches any string column (case-insensitive `contains`).
  */
 import type { ColumnInfo, Condition } from '../api';
+import { type MapRegion, regionCondition } from '../map/region';
 import { cellView } from '../table/format';
 
 export type FilterOp = '==' | '!=' | '<' | '<=' | '>' | '>=' | 'in' | 'contains' | 'is null' | 'is not null';
@@ -25,6 +26,8 @@ export interface FilterState {
   rules: FilterRule[];
   /** Text searched in every string column; empty for none. */
   search: string;
+  /** A selection drawn on the embedding map (rows inside its polygon); none when absent or null. */
+  region?: MapRegion | null;
 }
 
 export const EMPTY_FILTER: FilterState = { join: 'and', rules: [], search: '' };
@@ -110,11 +113,12 @@ export function filterCondition(state: FilterState, columns: readonly ColumnInfo
     }));
     parts.push(matches.length === 1 ? matches[0] : { or: matches });
   }
+  if (state.region) parts.push(regionCondition(state.region));
   if (parts.length === 0) return null;
   return parts.length === 1 ? parts[0] : { and: parts };
 }
 
 /** Whether any rule or search is set (complete or not). */
 export function isFiltering(state: FilterState): boolean {
-  return state.rules.length > 0 || state.search !== '';
+  return state.rules.length > 0 || state.search !== '' || Boolean(state.region);
 }

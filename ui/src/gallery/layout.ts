@@ -16,13 +16,14 @@ export function tileHeight(captions: number): number {
   return THUMB_AREA + captions * CAPTION_LINE + 6;
 }
 
-/** The image columns (tiles) and the columns whose values read as text (captions), in frame order. */
+/** The image and volume columns (tiles) and the columns whose values read as text (captions), in frame order. */
 export function galleryColumns(schema: Schema): { images: string[]; captionable: string[] } {
   const images: string[] = [];
   const captionable: string[] = [];
   for (const c of schema.columns) {
     const view = cellView(c);
-    if (view === 'image') images.push(c.name);
+    // A volume's thumbnail is its middle axial slice (the server's thumbnail route).
+    if (view === 'image' || c.media === 'volume') images.push(c.name);
     else if (view !== 'media' && view !== 'tensor' && view !== 'deferred') captionable.push(c.name);
   }
   return { images, captionable };

@@ -40,7 +40,7 @@ export function defaultWidth(view: CellView): number {
     bool: 70,
     date: 170,
     image: 110,
-    media: 100,
+    media: 160,
     tensor: 170,
     object: 240,
     deferred: 170,

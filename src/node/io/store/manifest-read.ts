@@ -84,11 +84,16 @@ export function committedVersions(root: string, current: Manifest): number[] {
  */
 export async function readCurrentManifest(root: string, retries = 3): Promise<Manifest> {
   const file = manifestPath(root);
-  const main = await orCorrupt(async () => parseManifest(await readCurrentManifestText(root), file));
+  let text = '';
+  const main = await orCorrupt(async () => {
+    text = await readCurrentManifestText(root);
+    return parseManifest(text, file);
+  });
   let problem: CorruptDataError;
   if (main instanceof CorruptDataError) problem = main;
   else {
-    const copy = await orCorrupt(() => readVersionFile(root, main.version));
+    // The copy is written from the same text: when it is byte for byte that text, it is not parsed again.
+    const copy = await orCorrupt(() => readVersionFile(root, main.version, { text, manifest: main }));
     // A commit and a vacuum between the two reads remove the copy: start again from the new manifest.
     if (copy === null && retries > 0 && (await currentVersionNumber(root)) !== main.version)
       return readCurrentManifest(root, retries - 1);
@@ -148,8 +153,15 @@ async function currentVersionNumber(root: string): Promise<number | null> {
   return m instanceof CorruptDataError ? null : m.version;
 }
 
-/** The manifest in `_versions/<version>.json`, or null if there is none. */
-export async function readVersionFile(root: string, version: number): Promise<Manifest | null> {
+/**
+ * The manifest in `_versions/<version>.json`, or null if there is none. `known` is a manifest of
+ * this version already parsed from its text: a file of that same text gives it back unparsed.
+ */
+export async function readVersionFile(
+  root: string,
+  version: number,
+  known?: { text: string; manifest: Manifest },
+): Promise<Manifest | null> {
   const file = versionPath(root, version);
   // A linked `_versions/` is refused before anything in it is read.
   if (!checkOwnDirectory(root, VERSIONS_DIR)) return null;
@@ -160,6 +172,7 @@ export async function readVersionFile(root: string, version: number): Promise<Ma
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw e;
   }
+  if (known !== undefined && known.manifest.version === version && text === known.text) return known.manifest;
   const m = parseManifest(text, file);
   if (m.version !== version)
     throw new CorruptDataError(file, `it describes version ${m.version}, not ${version}`);
@@ -178,7 +191,7 @@ export async function newestIntactVersion(root: string, atMost: number): Promise
 
 /** Whether two parsed manifests say the same thing. */
 export function sameManifest(a: Manifest, b: Manifest): boolean {
-  return JSON.stringify(a) === JSON.stringify(b);
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
 }
 
 /** The result of `run`, or the {@link CorruptDataError} it threw (other errors propagate). */

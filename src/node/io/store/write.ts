@@ -161,7 +161,12 @@ async function prepareDirectory(root: string): Promise<void> {
 }
 
 /** Write a concrete column's data (one fragment, none when empty). */
-async function dataEntry(ctx: FragmentContext, k: number, name: string, col: Column): Promise<ColumnEntry> {
+export async function dataEntry(
+  ctx: FragmentContext,
+  k: number,
+  name: string,
+  col: Column,
+): Promise<ColumnEntry> {
   switch (col.kind) {
     case 'scalar': {
       if (!(col instanceof ScalarColumn))

@@ -1,0 +1,307 @@
+/**
+ * The app's slices panel, computed: metrics of a classifier per slice of the open frame (each value
+ * of each grouping column, and the clusters of slice discovery), with confidence intervals and the
+ * gap from overall, plus the confusion matrix and the calibration bins, all from the evaluation
+ * module (src/core/eval). Every slice and confusion cell carries the filter condition that selects
+ * its rows, so the app filters every view to it.
+ *
+ * Discovered slices are expressed as a condition on a cluster column: k-means (seeded, so the same
+ * embedding and k always give the same clusters) over the whole frame adds an int32 column named
+ * `<embedding>_cluster_k<k>` to the served frame, and a discovered slice is `column == c`. A
+ * condition stays short whatever the slice's size (never a list of row ids), and the table can
+ * show, sort and filter the column like any other. It lives as long as the server (it is not
+ * written to the dataset); running discovery again on a fresh server makes the same column.
+ */
+
+import { type Condition, conditionRows } from '../../core/app/conditions.js';
+import { rowRange } from '../../core/column/column.js';
+import { ScalarColumn } from '../../core/column/scalar.js';
+import { DuplicateColumnError, InvalidArgumentError, TypeMismatchError } from '../../core/errors.js';
+import { calibrationBins } from '../../core/eval/calibration.js';
+import { confusionCounts } from '../../core/eval/confusion.js';
+import { type ClassData, type MetricName, prepareEvaluation } from '../../core/eval/evaluate.js';
+import type { Label } from '../../core/eval/labels.js';
+import { discoverSlices } from '../../core/eval/slice-discovery.js';
+import type { DataFrame } from '../../core/frame/frame.js';
+import type { AppContext } from './context.js';
+import { evaluateSlices, type SliceMetrics } from './slice-evaluate.js';
+
+/** What the panel asks for. */
+export interface SliceRequest {
+  /** The column of true labels. */
+  label: string;
+  /** The column of predicted labels (or give `scores`, whose argmax is then the prediction). */
+  prediction?: string;
+  /** A tensor column of class probabilities `[k]` (classes in sorted label order), or one per row. */
+  scores?: string;
+  /**
+   * The class of each score column, in order. Default for string labels: their distinct values
+   * (with the predictions') in sorted order, as a classifier trained on them numbers its outputs.
+   */
+  classes?: Label[];
+  /** Grouping columns: each value of each column is one slice. */
+  groups?: string[];
+  /** Only the rows passing this condition (the app's current filter). */
+  filter?: Condition;
+  /** Slice discovery: k-means with `k` clusters (default 6) on the embedding column. */
+  discover?: { embedding: string; k?: number };
+  /** Most slices per grouping column (the largest groups are kept; default 50). */
+  maxGroups?: number;
+  /** Bootstrap resamples of the intervals of F1, AUC and ECE (default 100: the panel answers at once). */
+  bootstrap?: number;
+  /** Rows per slice the bootstrap runs on, at most (default 1000; see slice-evaluate.ts). */
+  bootstrapRows?: number;
+}
+
+export interface SliceResult extends SliceMetrics {
+  name: string;
+  kind: 'overall' | 'group' | 'discovered';
+  /** The grouping (or cluster) column and its value, for group and discovered slices. */
+  column?: string;
+  value?: Label | null;
+  /** The filter condition that selects the slice's rows; null for overall (no condition). */
+  condition: Condition | null;
+}
+
+export interface SliceReport {
+  /** Rows passing the filter, and of them rows evaluated. */
+  rows: number;
+  evaluated: number;
+  /** The metrics in display order; the first ranks the slices. */
+  metrics: MetricName[];
+  overall: SliceResult;
+  /** Group slices, worst first. */
+  slices: SliceResult[];
+  /** Groups left out per column because of `maxGroups`. */
+  truncated: Record<string, number>;
+  /** Discovered slices (clusters), worst first, and the cluster column they filter on. */
+  discovered: { column: string; k: number; slices: SliceResult[] } | null;
+  /** Confusion counts `counts[t][p]` (row = true class); null over 50 classes. */
+  confusion: { classes: Label[]; counts: number[][]; conditions: (Condition | null)[][] } | null;
+  /** Reliability diagram bins (15, equal width, as the ECE uses); null without scores. */
+  calibration:
+    | { lower: number; upper: number; count: number; confidence: number | null; accuracy: number | null }[]
+    | null;
+}
+
+/** What the overall slice is. */
+const OVERALL = { name: 'overall', kind: 'overall', condition: null } as const;
+/** Most classes a confusion matrix is drawn for. */
+const MAX_CLASSES = 50;
+
+const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/** Slice metrics of the open frame (see the file's comment). */
+export async function sliceReport(ctx: AppContext, request: SliceRequest): Promise<SliceReport> {
+  const { label, prediction, scores } = request;
+  if (prediction === undefined && scores === undefined)
+    throw new InvalidArgumentError('slices need { prediction: column } or { scores: column }, or both');
+  const groups = request.groups ?? [];
+  for (const name of [label, ...(prediction ? [prediction] : []), ...groups]) {
+    const c = ctx.frame.column(name); // ColumnNotFoundError names the missing column
+    if (!(c instanceof ScalarColumn))
+      throw new TypeMismatchError(
+        `column "${name}" is not a scalar column; label, prediction and groups must be`,
+      );
+  }
+  const classes =
+    request.classes ?? (scores !== undefined ? sortedStringClasses(ctx.frame, label, prediction) : undefined);
+  const discovered = request.discover ? await clusterColumn(ctx, request, classes) : null;
+  const frame = ctx.frame;
+  const rows =
+    request.filter === undefined ? rowRange(0, frame.length) : conditionRows(frame, request.filter);
+  const metrics: MetricName[] =
+    scores !== undefined ? ['accuracy', 'f1_macro', 'roc_auc', 'ece'] : ['accuracy', 'f1_macro'];
+  const evalColumns = [label, ...(prediction ? [prediction] : []), ...(scores ? [scores] : [])];
+  const selected = frame.select(...new Set(evalColumns));
+  // Without a filter the frame itself (a take would copy every string).
+  const base = request.filter === undefined ? selected : selected.takeValid(rows);
+  const options = {
+    label,
+    ...(prediction ? { prediction } : {}),
+    ...(scores ? { scores } : {}),
+    ...(classes ? { classes } : {}),
+    metrics,
+    bootstrap: { samples: request.bootstrap ?? 100, seed: 0 },
+  };
+  const maxGroups = request.maxGroups ?? 50;
+  const bootstrapRows = request.bootstrapRows ?? 1000;
+
+  /** Slices of one grouping column: evaluate by the rows' group number, names mapped back to values. */
+  function slicesOf(
+    column: string,
+    kind: 'group' | 'discovered',
+  ): { slices: SliceResult[]; overall: SliceResult; left: number } {
+    const grouped0 = frame.select(column);
+    const g = (request.filter === undefined ? grouped0 : grouped0.takeValid(rows)).groupby([column]);
+    const keys = g.keyFrame().column(column);
+    const { offsets, rows: grouped } = g.rows();
+    const sizes = Array.from({ length: g.ngroups }, (_, k) => offsets[k + 1] - offsets[k]);
+    const kept = sizes
+      .map((_, k) => k)
+      .sort((a, b) => sizes[b] - sizes[a] || a - b)
+      .slice(0, maxGroups);
+    const code = new Int32Array(base.length).fill(-1);
+    for (const k of kept) for (let i = offsets[k]; i < offsets[k + 1]; i++) code[grouped[i]] = k;
+    const { overall, byCode } = evaluateSlices(base, code, options, bootstrapRows);
+    const out: SliceResult[] = [];
+    for (const k of kept) {
+      const value = jsonValue(keys.get(k));
+      const name =
+        kind === 'group'
+          ? `${column} = ${value === null ? 'null' : String(value)}`
+          : `cluster ${String(value)}`;
+      out.push({
+        ...(byCode.get(k) as SliceMetrics),
+        name,
+        kind,
+        column,
+        value: value === undefined ? null : value,
+        condition: value === undefined ? null : valueCondition(column, value),
+      });
+    }
+    return { slices: out, overall: { ...overall, ...OVERALL }, left: g.ngroups - kept.length };
+  }
+
+  const slices: SliceResult[] = [];
+  const truncated: Record<string, number> = {};
+  let overall: SliceResult | null = null;
+  for (const column of groups) {
+    const s = slicesOf(column, 'group');
+    overall ??= s.overall;
+    slices.push(...s.slices);
+    if (s.left > 0) truncated[column] = s.left;
+  }
+  let discoveredOut: SliceReport['discovered'] = null;
+  if (discovered !== null) {
+    const s = slicesOf(discovered.column, 'discovered');
+    overall ??= s.overall;
+    discoveredOut = { ...discovered, slices: rankByGap(s.slices) };
+  }
+  overall ??= { ...evaluateSlices(base, null, options, bootstrapRows).overall, ...OVERALL };
+
+  const { data } = prepareEvaluation(base, options, 'classification');
+  const cls = data as ClassData;
+  return {
+    rows: rows.length,
+    evaluated: overall.count,
+    metrics,
+    overall,
+    slices: rankByGap(slices),
+    truncated,
+    discovered: discoveredOut,
+    confusion: cls.classes.length <= MAX_CLASSES ? confusionOf(cls, label, prediction) : null,
+    calibration:
+      cls.scores === null
+        ? null
+        : calibrationBins(cls.truth, cls.scores, cls.k).map((b) => ({
+            lower: b.lower,
+            upper: b.upper,
+            count: b.count,
+            confidence: finite(b.confidence),
+            accuracy: finite(b.accuracy),
+          })),
+  };
+}
+
+/** The sorted distinct values of string label (and prediction) columns; undefined for other labels. */
+function sortedStringClasses(
+  frame: DataFrame,
+  label: string,
+  prediction: string | undefined,
+): string[] | undefined {
+  const columns = [label, ...(prediction ? [prediction] : [])].map((n) => frame.column(n) as ScalarColumn);
+  if (columns.some((c) => c.dtype !== 'string')) return undefined;
+  const seen = new Set<string>();
+  for (const c of columns) for (const v of distinctStrings(c)) seen.add(v);
+  return [...seen].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Distinct values per string column, kept while the column lives (columns are immutable). */
+const DISTINCT = new WeakMap<ScalarColumn, string[]>();
+
+function distinctStrings(c: ScalarColumn): string[] {
+  let values = DISTINCT.get(c);
+  if (values === undefined) {
+    const seen = new Set<string>();
+    for (let i = 0; i < c.length; i++) if (!c.isNull(i)) seen.add(c.getUnchecked(i) as string);
+    values = [...seen];
+    DISTINCT.set(c, values);
+  }
+  return values;
+}
+
+/** Worst first (largest gap); undefined gaps last; ties keep their order. */
+function rankByGap(slices: SliceResult[]): SliceResult[] {
+  const key = (s: SliceResult) => s.gap ?? Number.NEGATIVE_INFINITY;
+  return slices
+    .map((s, i) => [s, i] as const)
+    .sort((a, b) => key(b[0]) - key(a[0]) || a[1] - b[1])
+    .map(([s]) => s);
+}
+
+/** A cell as JSON names it in a condition (undefined: a value a condition cannot name, e.g. a date). */
+function jsonValue(v: unknown): Label | null | undefined {
+  if (v === null) return null;
+  if (typeof v === 'bigint') return Number(v);
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return v;
+  return undefined;
+}
+
+function valueCondition(column: string, value: Label | null): Condition {
+  return value === null ? { column, op: 'is null' } : { column, op: '==', value };
+}
+
+function confusionOf(d: ClassData, label: string, prediction: string | undefined): SliceReport['confusion'] {
+  const k = d.classes.length;
+  const counts = confusionCounts(d.truth, d.pred, k);
+  return {
+    classes: d.classes,
+    counts: Array.from({ length: k }, (_, t) => Array.from(counts.subarray(t * k, t * k + k))),
+    // Without a prediction column the predicted class is the scores' argmax: no column to filter on.
+    conditions: d.classes.map((t) =>
+      d.classes.map((p) =>
+        prediction === undefined ? null : { and: [valueCondition(label, t), valueCondition(prediction, p)] },
+      ),
+    ),
+  };
+}
+
+/** Cluster columns this server added (a column of the same name from elsewhere is never replaced). */
+const ADDED = new WeakMap<AppContext, Set<string>>();
+
+/**
+ * The cluster column of `discover`, added to the served frame (and its views) on first use; the
+ * k-means runs over the whole frame, so the column and its conditions do not depend on the filter.
+ */
+async function clusterColumn(
+  ctx: AppContext,
+  request: SliceRequest,
+  classes: Label[] | undefined,
+): Promise<{ column: string; k: number }> {
+  const { embedding, k = 6 } = request.discover as { embedding: string; k?: number };
+  const column = `${embedding}_cluster_k${k}`;
+  const added = ADDED.get(ctx) ?? new Set<string>();
+  ADDED.set(ctx, added);
+  if (ctx.frame.columnNames.includes(column)) {
+    if (added.has(column)) return { column, k };
+    throw new DuplicateColumnError(
+      `the frame has a column "${column}" already, which slice discovery would add; rename that column`,
+    );
+  }
+  const found = await discoverSlices(ctx.frame, {
+    embedding,
+    k,
+    label: request.label,
+    ...(request.prediction ? { prediction: request.prediction } : {}),
+    ...(request.scores ? { scores: request.scores } : {}),
+    ...(classes ? { classes } : {}),
+    seed: 0,
+    confidence: false,
+  });
+  if (added.has(column)) return { column, k }; // a request beside this one added it meanwhile
+  ctx.frame = ctx.frame.withColumn(column, found.assignments);
+  ctx.views.replaceFrame(ctx.frame);
+  added.add(column);
+  return { column, k };
+}
