@@ -16,6 +16,10 @@ export default defineConfig({
       compilerOptions: { warningFilter: (w) => w.code !== 'state_referenced_locally' },
     }),
   ],
+  // The in-tab worker (ui/src/local) loads parquet-wasm on demand: a module worker can split chunks.
+  worker: { format: 'es' },
+  // Class names survive minification: the core's errors are named by their class (TesseraError).
+  esbuild: { keepNames: true },
   logLevel: 'warn',
   build: { outDir: 'dist', emptyOutDir: true, chunkSizeWarningLimit: 1024 },
 });

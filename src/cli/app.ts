@@ -15,6 +15,7 @@ interface AppCommandOptions {
   open?: boolean;
   mediaRoot?: string[];
   encoder?: string;
+  export?: string;
 }
 
 /** Adds the `app` subcommand to `program`. */
@@ -24,7 +25,7 @@ export function addAppCommand(program: Command): void {
     .description(
       'open a Tessera dataset, a Parquet, Arrow, CSV or JSON(-lines) file, an image folder or a Hugging Face folder in the browser app',
     )
-    .argument('<path>', 'what to open')
+    .argument('[path]', 'what to open')
     .option('--port <n>', 'port to listen on (default: a free one)', port)
     .option('--host <address>', 'address to bind (default 127.0.0.1; anything else needs --token)')
     .option('--token <secret>', 'a token every request must carry (required beyond loopback)')
@@ -34,7 +35,24 @@ export function addAppCommand(program: Command): void {
       'registered encoder (mobilenet-v2) for searching by an uploaded image embedding columns whose dataset does not record the encoder that made them',
     )
     .option('--open', 'open the app in the default browser')
-    .action(async (sourcePath: string, o: AppCommandOptions) => {
+    .option(
+      '--export <dir>',
+      'write the app as a static site that opens files in the browser tab (no server)',
+    )
+    .action(async (sourcePath: string | undefined, o: AppCommandOptions) => {
+      if (o.export !== undefined) {
+        if (sourcePath !== undefined)
+          throw new UsageError(
+            '--export writes the app without data (files are opened in the page): give no PATH',
+          );
+        const { exportStaticApp } = await import('../node/server/static-export.js');
+        const files = exportStaticApp(o.export);
+        console.log(
+          `Tessera app (in-tab, ${files.length} files) written to ${o.export}: serve it with any static file server`,
+        );
+        return;
+      }
+      if (sourcePath === undefined) throw new UsageError('give a PATH to open, or --export DIR');
       // Loaded on use, so other commands do not wait for the server's modules.
       const { serveApp } = await import('../node/server/serve.js');
       const running = await serveApp(sourcePath, {

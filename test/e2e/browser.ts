@@ -33,6 +33,8 @@ export async function ensureUiBuilt(): Promise<void> {
   const index = path.join(UI_DIST, 'index.html');
   const sources = Math.max(
     newestMtime(path.join(ROOT, 'ui', 'src')),
+    // The in-tab worker bundles the core (ui/src/local).
+    newestMtime(path.join(ROOT, 'src', 'core')),
     fs.statSync(path.join(ROOT, 'ui', 'index.html')).mtimeMs,
   );
   if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= sources) return;

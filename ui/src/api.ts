@@ -4,6 +4,8 @@
  * page request itself set a cookie for the requests the browser makes alone: scripts, images).
  */
 import { tableFromIPC } from 'apache-arrow';
+import { inTabFetch } from './local/in-tab-client';
+import { IN_TAB } from './local/mode';
 
 export interface ColumnInfo {
   name: string;
@@ -24,7 +26,7 @@ export interface Schema {
   columns: ColumnInfo[];
 }
 
-/** A filter condition as POST /api/views takes it (src/node/server/conditions.ts). */
+/** A filter condition as POST /api/views takes it (src/core/app/conditions.ts). */
 export type Condition =
   | { column: string; op: string; value?: unknown; ignoreCase?: boolean }
   | { and: Condition[] }
@@ -70,7 +72,8 @@ export class ApiError extends Error {
 export async function request(url: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   if (token !== null) headers.set('authorization', `Bearer ${token}`);
-  const response = await fetch(url, { ...init, headers });
+  // In-tab mode: the worker answers the same API (ui/src/local).
+  const response = await (IN_TAB ? inTabFetch : fetch)(url, { ...init, headers });
   if (!response.ok) {
     let type = 'HttpError';
     let message = `${response.status} ${response.statusText}`;

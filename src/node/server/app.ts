@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { ViewStore } from '../../core/app/views.js';
 import type { DataFrame } from '../../core/frame/frame.js';
 import type { AppContext } from './context.js';
 import { installErrorReplies } from './error-reply.js';
@@ -31,7 +32,6 @@ import { volumeRoutes } from './routes/volume.js';
 import { waveformRoutes } from './routes/waveform.js';
 import { type SecurityOptions, securityHook } from './security.js';
 import { DEFAULT_UI_DIR, uiRoutes } from './ui.js';
-import { ViewStore } from './views.js';
 
 /** Options of {@link createAppServer}. */
 export interface AppServerOptions extends SecurityOptions {

@@ -1,18 +1,14 @@
 /**
- * A window of rows as Arrow IPC (stream format): what the app's table receives, never JSON rows.
+ * The columns of a row window (its Arrow IPC bytes are made by src/core/app/window-ipc.ts).
  * Deferred columns are left out: media cells come from the media and thumbnail routes, other
  * computed cells from /api/cells (computed on demand, so a window never waits on a function).
  */
-import * as arrow from 'apache-arrow';
 import { ColumnNotFoundError, InvalidArgumentError } from '../../core/errors.js';
 import type { DataFrame } from '../../core/frame/frame.js';
 import { computedColumnNames } from './computed-cells.js';
 import { mediaColumnNames } from './media-cell.js';
 
 export const ARROW_STREAM_TYPE = 'application/vnd.apache.arrow.stream';
-
-/** Name of the column of frame row numbers that a window adds on request. */
-export const ROW_INDEX_COLUMN = '__row';
 
 /** The columns a window holds: those asked for (checked), or every column that is not deferred. */
 export function windowColumns(frame: DataFrame, asked: string | undefined): string[] {
@@ -35,20 +31,4 @@ export function windowColumns(frame: DataFrame, asked: string | undefined): stri
       );
   }
   return names;
-}
-
-/** The rows at positions `rows` of `frame`, columns `columns`, as Arrow IPC stream bytes. */
-export function windowBytes(
-  frame: DataFrame,
-  rows: Int32Array,
-  columns: readonly string[],
-  rowIndex: boolean,
-): Uint8Array {
-  let window = frame.takeValid(rows).select(...columns);
-  if (rowIndex) {
-    if (window.has(ROW_INDEX_COLUMN))
-      throw new InvalidArgumentError(`the frame has a column "${ROW_INDEX_COLUMN}"; ask without rowIndex`);
-    window = window.withColumn(ROW_INDEX_COLUMN, Int32Array.from(rows));
-  }
-  return arrow.tableToIPC(window.toArrow(), 'stream');
 }

@@ -1,9 +1,10 @@
 /** What every route of the app's server works on: the open frame, its views and where media may come from. */
+
+import type { ViewStore } from '../../core/app/views.js';
 import type { DataFrame } from '../../core/frame/frame.js';
 import type { LayoutStore } from './map-layouts.js';
 import type { SourceKind } from './open.js';
 import type { QueryEncoders } from './query-encoders.js';
-import type { ViewStore } from './views.js';
 
 export interface AppContext {
   frame: DataFrame;

@@ -8,13 +8,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { registerLayoutPoints } from '../../core/app/polygon-condition.js';
 import { TensorColumn } from '../../core/column/tensor.js';
 import { InvalidArgumentError, TypeMismatchError } from '../../core/errors.js';
 import type { DataFrame } from '../../core/frame/frame.js';
 import { pcaLayout } from '../../core/layout/pca.js';
 import { addColumns } from '../io/store/add-columns.js';
 import { nodeKernels } from '../tensor/node-kernels.js';
-import { registerLayoutPoints } from './polygon-condition.js';
 import { umapLayout } from './umap-layout.js';
 
 export type LayoutMethod = 'pca' | 'umap';

@@ -12,6 +12,8 @@
  * show, sort and filter the column like any other. It lives as long as the server (it is not
  * written to the dataset); running discovery again on a fresh server makes the same column.
  */
+
+import { type Condition, conditionRows } from '../../core/app/conditions.js';
 import { rowRange } from '../../core/column/column.js';
 import { ScalarColumn } from '../../core/column/scalar.js';
 import { DuplicateColumnError, InvalidArgumentError, TypeMismatchError } from '../../core/errors.js';
@@ -21,7 +23,6 @@ import { type ClassData, type MetricName, prepareEvaluation } from '../../core/e
 import type { Label } from '../../core/eval/labels.js';
 import { discoverSlices } from '../../core/eval/slice-discovery.js';
 import type { DataFrame } from '../../core/frame/frame.js';
-import { type Condition, conditionRows } from './conditions.js';
 import type { AppContext } from './context.js';
 import { evaluateSlices, type SliceMetrics } from './slice-evaluate.js';
 

@@ -2,10 +2,10 @@
 // a large sort answers its first rows from a top-k and completes in steps that yield the event loop.
 import * as arrow from 'apache-arrow';
 import { describe, expect, it } from 'vitest';
+import { sortInSteps } from '../../../src/core/app/background-sort.js';
+import { ViewStore } from '../../../src/core/app/views.js';
 import { column, DataFrame } from '../../../src/index.js';
-import { sortInSteps } from '../../../src/node/server/background-sort.js';
 import { createAppServer } from '../../../src/node/server/index.js';
-import { ViewStore } from '../../../src/node/server/views.js';
 import { mulberry32 } from '../../helpers/random.js';
 
 function randomFrame(n: number, seed = 1) {

@@ -1,6 +1,6 @@
 /**
  * The filter builder's state and its translation into the server's filter conditions
- * (src/node/server/conditions.ts): rules of column, operator and value text joined by AND or OR,
+ * (src/core/app/conditions.ts): rules of column, operator and value text joined by AND or OR,
  * and a text search that matches any string column (case-insensitive `contains`).
  */
 import type { ColumnInfo, Condition } from '../api';

@@ -3,7 +3,7 @@
  * and `encoder` on the embedding columns an uploaded image can be searched by).
  */
 import type { FastifyInstance } from 'fastify';
-import { formatType } from '../../../core/column/types.js';
+import { schemaColumns } from '../../../core/app/schema-columns.js';
 import type { AppContext } from '../context.js';
 import { plainQuery } from './schemas.js';
 
@@ -12,15 +12,7 @@ export function schemaRoutes(app: FastifyInstance, ctx: AppContext): void {
     source: ctx.source,
     rows: ctx.frame.length,
     primaryKey: ctx.frame.primaryKey ?? null,
-    columns: ctx.frame.schema.map((f) => ({
-      ...imageSearch(ctx, f.name),
-      name: f.name,
-      kind: f.type.kind,
-      type: formatType(f.type),
-      ...('dtype' in f.type ? { dtype: f.type.dtype } : {}),
-      ...('shape' in f.type ? { shape: f.type.shape } : {}),
-      ...(f.type.kind === 'deferred' && f.type.media !== undefined ? { media: f.type.media } : {}),
-    })),
+    columns: schemaColumns(ctx.frame).map((c) => ({ ...imageSearch(ctx, c.name), ...c })),
   }));
 }
 

@@ -1,5 +1,5 @@
 /** JSON schemas shared by the routes (Fastify validates every request against its route's schema). */
-import { CONDITION_OPS } from '../conditions.js';
+import { CONDITION_OPS } from '../../../core/app/conditions.js';
 
 /** Every query may carry the token (`?token=`), checked by the security hook. */
 const token = { type: 'string', maxLength: 1024 } as const;

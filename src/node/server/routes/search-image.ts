@@ -8,11 +8,11 @@
  * not such an image 400.
  */
 import type { FastifyInstance } from 'fastify';
+import { searchRows } from '../../../core/app/search-rows.js';
 import { PayloadTooLargeError, UnsupportedContentTypeError } from '../../../core/errors.js';
 import type { SearchMetric } from '../../../core/search/index.js';
 import type { AppContext } from '../context.js';
 import { checkUploadedImage, IMAGE_CONTENT_TYPES } from '../image-upload.js';
-import { searchRows } from './search.js';
 
 interface ImageSearchQuery {
   column: string;

@@ -7,12 +7,12 @@
  */
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
+import type { Condition } from '../../../core/app/conditions.js';
+import type { View } from '../../../core/app/views.js';
+import { type WindowQuery, windowBounds, windowBytes } from '../../../core/app/window-ipc.js';
 import type { SortKey } from '../../../core/frame/sort.js';
-import { ARROW_STREAM_TYPE, windowBytes, windowColumns } from '../arrow-window.js';
-import type { Condition } from '../conditions.js';
+import { ARROW_STREAM_TYPE, windowColumns } from '../arrow-window.js';
 import type { AppContext } from '../context.js';
-import type { View } from '../views.js';
-import { type WindowQuery, windowBounds } from './rows.js';
 import { plainQuery, sortSchema, viewParams, windowQuery } from './schemas.js';
 
 interface ViewBody {

@@ -5,10 +5,10 @@
  * the map route computed for this frame (`<embedding>.map.<method>`, registered here) or a tensor
  * column whose rows are 2 numbers (a layout cached in a dataset reads back as one).
  */
-import { TensorColumn } from '../../core/column/tensor.js';
-import { ColumnNotFoundError, TypeMismatchError } from '../../core/errors.js';
-import type { DataFrame } from '../../core/frame/frame.js';
-import { checkPolygon, pointsInPolygon } from '../../core/layout/polygon.js';
+import { TensorColumn } from '../column/tensor.js';
+import { ColumnNotFoundError, TypeMismatchError } from '../errors.js';
+import type { DataFrame } from '../frame/frame.js';
+import { checkPolygon, pointsInPolygon } from '../layout/polygon.js';
 
 const layouts = new WeakMap<DataFrame, Map<string, Float32Array>>();
 

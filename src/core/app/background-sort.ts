@@ -3,15 +3,10 @@
  * sorted chunks merged by the core's sort keys, yielding between steps so other requests are served
  * while a large sort runs. The result equals `sortIndices` (stable: ties keep frame order).
  */
-import { AbortedError } from '../../core/errors.js';
-import type { DataFrame } from '../../core/frame/frame.js';
-import {
-  rowBefore,
-  type SortBy,
-  type SortOptions,
-  sortIndices,
-  sortKeyWords,
-} from '../../core/frame/sort.js';
+import { AbortedError } from '../errors.js';
+import { yieldToEventLoop } from '../exec/event-loop-yield.js';
+import type { DataFrame } from '../frame/frame.js';
+import { rowBefore, type SortBy, type SortOptions, sortIndices, sortKeyWords } from '../frame/sort.js';
 
 /** Rows per chunk sorted in one step (about 50–100 ms of work). */
 const CHUNK_ROWS = 1 << 19;
@@ -96,7 +91,7 @@ async function merge(
 }
 
 function step(signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) =>
-    setImmediate(() => (signal?.aborted ? reject(new AbortedError('the sort was cancelled')) : resolve())),
-  );
+  return yieldToEventLoop().then(() => {
+    if (signal?.aborted) throw new AbortedError('the sort was cancelled');
+  });
 }

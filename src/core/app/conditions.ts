@@ -4,11 +4,11 @@
  * `and` / `or` of conditions; `in polygon` (the map's selection) is in polygon-condition.ts. Evaluated over the open frame with the core's filters; the result is
  * the positions of the rows that pass, in frame order.
  */
-import { rowRange } from '../../core/column/column.js';
-import { ScalarColumn } from '../../core/column/scalar.js';
-import { InvalidArgumentError, TypeMismatchError } from '../../core/errors.js';
-import type { CompareOp } from '../../core/frame/filter.js';
-import type { DataFrame } from '../../core/frame/frame.js';
+import { rowRange } from '../column/column.js';
+import { ScalarColumn } from '../column/scalar.js';
+import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
+import type { CompareOp } from '../frame/filter.js';
+import type { DataFrame } from '../frame/frame.js';
 import { polygonMask } from './polygon-condition.js';
 
 export type ConditionOp = CompareOp | 'contains' | 'is null' | 'is not null' | 'in' | 'in polygon';

@@ -1,17 +1,26 @@
 /**
- * Server-side views: the result of a filter and/or a sort of the open frame, kept by id so the app
+ * Views (the app server's, and the in-tab worker's): the result of a filter and/or a sort of the open frame, kept by id so the app
  * scrolls it window by window. A view holds positions of the open frame's rows. A sort answers its
  * first rows from a top-k at once and completes the full order in the background (yielding to the
  * event loop); a window past the top-k waits for it. At most `maxViews` are kept (least recently
  * used dropped); dropping or replacing a view cancels its unfinished sort.
  */
-import { randomUUID } from 'node:crypto';
-import { rowRange } from '../../core/column/column.js';
-import { InvalidArgumentError, ResourceNotFoundError } from '../../core/errors.js';
-import type { DataFrame } from '../../core/frame/frame.js';
-import { type SortKey, sortIndices, topSortIndices } from '../../core/frame/sort.js';
+import { rowRange } from '../column/column.js';
+import { InvalidArgumentError, ResourceNotFoundError } from '../errors.js';
+import type { DataFrame } from '../frame/frame.js';
+import { type SortKey, sortIndices, topSortIndices } from '../frame/sort.js';
 import { sortInSteps } from './background-sort.js';
 import { type Condition, conditionRows } from './conditions.js';
+
+/**
+ * A fresh view id: a random UUID (Node and secure browser pages have `crypto.randomUUID`; a page
+ * served over plain http from another host has not, so it falls back to random hex).
+ */
+function newViewId(): string {
+  const c = globalThis.crypto;
+  if (typeof c?.randomUUID === 'function') return c.randomUUID();
+  return Array.from(c.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 /** What a view shows: the rows passing `filter`, ordered by `sort` (both optional). */
 export interface ViewSpec {
@@ -98,7 +107,7 @@ export class ViewStore {
       first = toFrame(topSortIndices(frame, sort, this.firstRows));
       done = sortInSteps(frame, sort, {}, abort.signal, this.sortChunkRows).then(toFrame);
     }
-    const view: View = { id: randomUUID(), spec, length: frame.length, first, order: null, done, abort };
+    const view: View = { id: newViewId(), spec, length: frame.length, first, order: null, done, abort };
     if (first.length === view.length) view.order = first;
     done.then(
       (order) => {

@@ -1,0 +1,52 @@
+/**
+ * The messages between the page and the in-tab worker (worker.ts). The page asks with the same
+ * requests it sends the server (method, API path, JSON body), so api.ts keeps one code path; the
+ * worker answers with a status, a content type and the body bytes (Arrow IPC windows transferred,
+ * not copied). `open` hands the worker a file; `cancel` drops a request the page no longer needs.
+ */
+
+/** A request of the app's HTTP API, answered in the worker. */
+export interface ApiRequestMessage {
+  kind: 'api';
+  id: number;
+  method: string;
+  /** The API path with its query, as api.ts writes it (e.g. `api/rows?start=0&end=100`). */
+  url: string;
+  /** A JSON body as text, if any. */
+  body?: string;
+}
+
+/** Open a file (its rows replace what was open). */
+export interface OpenMessage {
+  kind: 'open';
+  id: number;
+  file: File;
+}
+
+/** The page no longer wants the reply of request `id`. */
+export interface CancelMessage {
+  kind: 'cancel';
+  id: number;
+}
+
+export type PageMessage = ApiRequestMessage | OpenMessage | CancelMessage;
+
+/** The worker's answer to request `id`: an HTTP-like reply (errors as `{ error: { type, message } }`). */
+export interface ReplyMessage {
+  kind: 'reply';
+  id: number;
+  status: number;
+  contentType: string;
+  body: ArrayBuffer;
+}
+
+/** What opening a file gave: its name, format and size. */
+export interface OpenedFile {
+  name: string;
+  format: InTabFormat;
+  rows: number;
+  columns: number;
+}
+
+/** The file formats the tab reads. */
+export type InTabFormat = 'parquet' | 'arrow';
