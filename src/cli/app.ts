@@ -15,6 +15,7 @@ interface AppCommandOptions {
   token?: string;
   open?: boolean;
   mediaRoot?: string[];
+  readOnly?: boolean;
 }
 
 /** Adds the `app` subcommand to `program`. */
@@ -29,6 +30,7 @@ export function addAppCommand(program: Command): void {
     .option('--host <address>', 'address to bind (default 127.0.0.1; anything else needs --token)')
     .option('--token <secret>', 'a token every request must carry (required beyond loopback)')
     .option('--media-root <dir...>', 'folders outside the dataset its media may be served from')
+    .option('--read-only', 'refuse every edit (without it, only a page opened from the printed URL can edit)')
     .option('--open', 'open the app in the default browser')
     .action(async (sourcePath: string, o: AppCommandOptions) => {
       const running = await serveApp(sourcePath, {
@@ -36,6 +38,7 @@ export function addAppCommand(program: Command): void {
         ...(o.host !== undefined ? { host: o.host } : {}),
         ...(o.token !== undefined ? { token: o.token } : {}),
         ...(o.mediaRoot !== undefined ? { mediaRoots: o.mediaRoot } : {}),
+        ...(o.readOnly === true ? { readOnly: true } : {}),
       });
       console.log(`Tessera app: ${running.url}`);
       if (o.open) openBrowser(running.url);

@@ -1,6 +1,6 @@
 /**
  * How the app's server answers a failed request: JSON `{ error: { type, message } }` with a 4xx
- * status chosen by the error's class (403 refused, 404 not found, 416 bad range, 400 any other bad
+ * status chosen by the error's class (403 refused, 404 not found, 409 conflict, 416 bad range, 400 any other bad
  * input) and 500 only for what is not a Tessera error (a bug). Fastify's own request errors (schema
  * validation, a malformed body) are bad input: 400 (or their own 4xx) as InvalidArgumentError.
  */
@@ -8,10 +8,12 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import {
   AccessDeniedError,
   ColumnNotFoundError,
+  ConflictError,
   IndexOutOfRangeError,
   MediaRootNotGrantedError,
   PathEscapeError,
   RangeNotSatisfiableError,
+  ReadOnlyError,
   ResourceNotFoundError,
   TesseraError,
 } from '../../core/errors.js';
@@ -23,8 +25,14 @@ export interface ErrorBody {
 
 /** The HTTP status for a Tessera error. */
 export function statusOf(e: TesseraError): number {
-  if (e instanceof AccessDeniedError || e instanceof PathEscapeError || e instanceof MediaRootNotGrantedError)
+  if (
+    e instanceof AccessDeniedError ||
+    e instanceof PathEscapeError ||
+    e instanceof MediaRootNotGrantedError ||
+    e instanceof ReadOnlyError
+  )
     return 403;
+  if (e instanceof ConflictError) return 409;
   if (
     e instanceof ResourceNotFoundError ||
     e instanceof ColumnNotFoundError ||

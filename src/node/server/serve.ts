@@ -1,9 +1,10 @@
 /** `serveApp`: the app's server, listening (127.0.0.1 and a free port by default). */
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { InvalidArgumentError } from '../../core/errors.js';
 import type { DataFrame } from '../../core/frame/frame.js';
 import { type AppServerOptions, createAppServer } from './app.js';
-import { isLoopbackHost } from './security.js';
+import { isLoopbackHost, writeSecretOf } from './security.js';
 
 /** Options of {@link serveApp}. */
 export interface ServeAppOptions extends AppServerOptions {
@@ -16,14 +17,19 @@ export interface ServeAppOptions extends AppServerOptions {
 /** A listening app server. */
 export interface RunningApp {
   app: FastifyInstance;
-  /** The address to open: `http://HOST:PORT/`, with `?token=` when a token is set. */
+  /**
+   * The address to open: `http://HOST:PORT/?token=SECRET` with the token, or else the write secret
+   * made for this launch (as Jupyter's token); without `?token=` on a read-only server.
+   */
   url: string;
   port: number;
   close(): Promise<void>;
 }
 
 /**
- * Start the app's server over `source` and listen. Binding beyond loopback without a token is
+ * Start the app's server over `source` and listen. Unless `readOnly` (or given `writeToken`), a
+ * random write secret is made for this launch and the URL carries it: only a page opened from that
+ * URL can edit. Binding beyond loopback without a token is
  * refused ({@link InvalidArgumentError}): anyone on the network could otherwise read the data.
  */
 export async function serveApp(
@@ -41,12 +47,19 @@ export async function serveApp(
   const allowedHosts = isLoopbackHost(host)
     ? (options.allowedHosts ?? [])
     : [host, ...(options.allowedHosts ?? [])];
-  const app = await createAppServer(source, { ...options, allowedHosts });
+  const writeToken =
+    options.readOnly === true ? undefined : (options.writeToken ?? randomBytes(24).toString('base64url'));
+  const app = await createAppServer(source, {
+    ...options,
+    allowedHosts,
+    ...(writeToken !== undefined ? { writeToken } : {}),
+  });
   await app.listen({ host, port });
   const address = app.server.address();
   const bound = typeof address === 'object' && address !== null ? address.port : port;
   const shownHost =
     host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
-  const token = options.token === undefined ? '' : `?token=${encodeURIComponent(options.token)}`;
+  const secret = options.token ?? (writeToken === undefined ? undefined : writeSecretOf({ writeToken }));
+  const token = secret === undefined ? '' : `?token=${encodeURIComponent(secret)}`;
   return { app, url: `http://${shownHost}:${bound}/${token}`, port: bound, close: () => app.close() };
 }

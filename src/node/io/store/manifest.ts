@@ -104,8 +104,8 @@ export interface Manifest {
   version: number;
   /** The version it was made from (null for the first). */
   parent: number | null;
-  /** What made it: a write, an append, or saving a search index (`index`, same data). */
-  operation: 'write' | 'append' | 'index';
+  /** What made it: a write, an append, saving a search index (`index`, same data), or an app edit (`edit`: changed cells, or an undo). */
+  operation: 'write' | 'append' | 'index' | 'edit';
   /** ISO time of the commit. */
   createdAt: string;
   /** Rows. */
