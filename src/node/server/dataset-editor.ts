@@ -116,7 +116,7 @@ export class DatasetEditor {
       return new ReadOnlyError('this app server is read-only (started with --read-only); edits are refused');
     if (this.state.datasetPath === null)
       return new ReadOnlyError(
-        `edits are saved as versions of a stored Tessera dataset, and ${this.ctx.source.name} (${this.ctx.source.kind}) is not one: write it to a dataset first (\`df.write(PATH)\` or \`tessera convert ${this.ctx.source.name} PATH\`) and open that`,
+        `${this.ctx.source.name} (${this.ctx.source.kind}) is not a stored Tessera dataset, and edits are saved as versions of one: write it to a dataset first with \`df.write(DIR)\` (e.g. \`(await read${readerOf(this.ctx.source.kind)}(...)).write(DIR)\`) and run \`tessera app DIR\``,
       );
     return null;
   }
@@ -378,4 +378,18 @@ function plain(v: unknown): CellValue {
   if (typeof v === 'bigint') return Number(v);
   if (v instanceof Date) return v.toISOString() as string;
   return (v ?? null) as CellValue;
+}
+
+/** The reader's name for a source kind, for the message above. */
+function readerOf(kind: string): string {
+  const names: Record<string, string> = {
+    parquet: 'Parquet',
+    arrow: 'Arrow',
+    csv: 'Csv',
+    json: 'Json',
+    jsonl: 'JsonLines',
+    'hugging-face': 'HuggingFace',
+    'image-folder': 'ImageFolder',
+  };
+  return names[kind] ?? 'Csv';
 }
