@@ -160,6 +160,60 @@ chromium.describe('edits in Chromium', () => {
   );
 
   chromium.it(
+    'the row detail edits a field; a filtered selection is tagged in a new column',
+    async () => {
+      await a.click('[data-testid="history-button"]'); // closes the panel
+      await a.click(cellSelector(7, 'id'));
+      await a.click('[data-edit-field="label"]');
+      const input = a.locator('[data-testid="detail"] [data-testid="cell-editor"] input');
+      await input.fill('heron');
+      await input.press('Enter');
+      await a.waitForFunction(
+        () => document.querySelector('[data-edit-field="label"] .full')?.textContent === 'heron',
+        null,
+        {
+          timeout: 20_000,
+        },
+      );
+      await cellText(b, 7, 'label', 'heron');
+      await a.screenshot({ path: artifact('edits-detail') });
+      await a.click('[data-testid="detail"] button[aria-label="close"]');
+      // Tag the rows whose text contains "bird" (the filter bar's search) as "checked".
+      await a.fill('input[placeholder="Search text columns"]', 'bird');
+      // The labels now: rows 1 and 2 edited earlier (row 3's edit undone), row 7 just now.
+      const now = Array.from(
+        { length: ROWS },
+        (_, i) => ({ 1: 'wolf', 2: 'eagle', 7: 'heron' })[i] ?? label(i),
+      );
+      const birds = now.flatMap((l, i) => (l === 'bird' ? [i] : []));
+      await a.waitForFunction(
+        (n) => document.querySelector('[data-testid="row-count"]')?.textContent?.startsWith(`${n} of`),
+        birds.length,
+        { timeout: 20_000 },
+      );
+      a.once('dialog', (d) => void d.accept());
+      await a.click('[data-testid="tag-rows"]');
+      await a.fill('[data-testid="tag-value"]', 'checked');
+      await a.click('[data-testid="tag-apply"]');
+      await a.waitForSelector('.head[data-col="tags"]', { timeout: 20_000 });
+      await b.waitForSelector('.head[data-col="tags"]', { timeout: 20_000 });
+      await cellText(a, 0, 'tags', 'checked');
+      await a.screenshot({ path: artifact('edits-tagged') });
+      const { stdout } = await promisify(execFile)(process.execPath, [
+        '--import',
+        'tsx',
+        reader,
+        datasetPath,
+        'tags',
+      ]);
+      const tags = JSON.parse(stdout) as { version: number; values: unknown[] };
+      expect(tags.version).toBe(7);
+      expect(tags.values).toEqual(now.map((l) => (l === 'bird' ? 'checked' : null)));
+    },
+    60_000,
+  );
+
+  chromium.it(
     'a read-only server shows no editors',
     async () => {
       const readOnly = await serveApp(datasetPath, {
