@@ -13,11 +13,11 @@ const rowsBelow = (n: number) =>
     .map((r) => Int32Array.from(r.sort((a, b) => a - b)));
 
 describe('setScalarCells', () => {
-  const cases = [
-    { dtype: 'string' as const, item: fc.option(fc.string({ maxLength: 6 }), { nil: null }) },
-    { dtype: 'float64' as const, item: fc.option(fc.double({ noNaN: true }), { nil: null }) },
-    { dtype: 'int32' as const, item: fc.option(fc.integer({ min: -1000, max: 1000 }), { nil: null }) },
-    { dtype: 'bool' as const, item: fc.option(fc.boolean(), { nil: null }) },
+  const cases: { dtype: 'string' | 'float64' | 'int32' | 'bool'; item: fc.Arbitrary<unknown> }[] = [
+    { dtype: 'string', item: fc.option(fc.string({ maxLength: 6 }), { nil: null }) },
+    { dtype: 'float64', item: fc.option(fc.double({ noNaN: true }), { nil: null }) },
+    { dtype: 'int32', item: fc.option(fc.integer({ min: -1000, max: 1000 }), { nil: null }) },
+    { dtype: 'bool', item: fc.option(fc.boolean(), { nil: null }) },
   ];
   for (const { dtype, item } of cases)
     it(`sets ${dtype} cells (and nulls) and leaves the rest as they were`, () => {
@@ -29,7 +29,7 @@ describe('setScalarCells', () => {
           ([xs, rows, value]) => {
             const col = ScalarColumn.from(xs, dtype);
             const before = values(col);
-            const out = setScalarCells(col, rows, value);
+            const out = setScalarCells(col, rows, value as string | number | boolean | null);
             const expected = xs.map((x, i) => (rows.includes(i) ? value : x));
             expect(values(out)).toEqual(expected);
             expect(out.nullCount).toBe(expected.filter((x) => x === null).length);
