@@ -36,7 +36,8 @@ const diffQuery = {
 
 export function versionRoutes(app: FastifyInstance, editor: DatasetEditor, events: VersionEvents): void {
   const diffs = new Map<string, Promise<VersionDiff>>();
-  app.addHook('onClose', async () => events.close());
+  // Before the server stops listening: an open event stream would keep it from closing.
+  app.addHook('preClose', async () => events.close());
 
   app.get('/api/versions', { schema: { querystring: plainQuery } }, async () => {
     const root = editor.datasetPath;
