@@ -210,30 +210,31 @@ export class DatasetEditor {
         const before = new Map(parent.columns.map((c) => [c.name, JSON.stringify(c)]));
         changed = current.columns.filter((c) => before.get(c.name) !== JSON.stringify(c)).map((c) => c.name);
         const now = new Set(current.columns.map((c) => c.name));
-        const restored = parent.columns.filter((c) => !now.has(c.name)).map((c) => c.name);
-        if (restored.length > 0)
-          throw new InvalidArgumentError(
-            `version ${current.version} dropped columns (${restored.join(', ')}); the app's undo restores edited cells only`,
-          );
+        // Columns the newest version dropped (an undone creation) come back too: undoing an undo redoes.
+        const dropped = parent.columns.filter((c) => !now.has(c.name)).map((c) => c.name);
+        changed = [...changed, ...dropped];
         const old = await read(root, {
           version: parent.version,
           columns: changed.filter((c) => before.has(c)),
         });
         const base = await this.frameAt(current);
         const replace: Record<string, Column> = {};
+        const add: Record<string, Column> = {};
         const drop: string[] = [];
         let f = base;
         for (const name of changed) {
-          if (before.has(name)) {
-            replace[name] = resolveColumn(old.column(name));
-            f = f.withColumn(name, replace[name]);
-          } else {
+          if (!before.has(name)) {
             drop.push(name);
             f = f.drop(name);
+            continue;
           }
+          const col = resolveColumn(old.column(name));
+          if (now.has(name)) replace[name] = col;
+          else add[name] = col;
+          f = f.withColumn(name, col);
         }
         frame = f;
-        return { replace, drop };
+        return { replace, add, drop };
       },
       { operation: 'edit' },
     );

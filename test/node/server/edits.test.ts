@@ -223,8 +223,44 @@ describe('edits', () => {
           cells: firstCats.map((row) => ({ row, old: 'cat', new: 'lion' })),
         },
       ]);
-      // Undoing the tag's creation drops the column.
-      await app.inject({ method: 'POST', url: '/api/undo', headers: auth, payload: { version: 4 } });
+      // Undoing the undo redoes.
+      const redo = await app.inject({
+        method: 'POST',
+        url: '/api/undo',
+        headers: auth,
+        payload: { version: 4 },
+      });
+      expect(redo.statusCode, redo.body).toBe(201);
+      expect([...(await servedColumn(app, 'label'))]).toEqual(
+        originalLabels().map((l) => (l === 'cat' ? 'lion' : l)),
+      );
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('undo of a created column drops it; undo again brings it back', async () => {
+    const app = await server();
+    const undo = (version: number) =>
+      app.inject({ method: 'POST', url: '/api/undo', headers: auth, payload: { version } });
+    const names = async () =>
+      (await app.inject({ url: '/api/schema' })).json().columns.map((c: { name: string }) => c.name);
+    try {
+      const created = await edit(app, {
+        column: 'note',
+        value: 'look',
+        rows: [3, 1],
+        expected: [null, null],
+        create: true,
+      });
+      expect(created.statusCode, created.body).toBe(201);
+      expect(await names()).toEqual(['id', 'label', 'score', 'count', 'note']);
+      expect((await undo(2)).statusCode).toBe(201);
+      expect(await names()).toEqual(['id', 'label', 'score', 'count']);
+      expect((await undo(3)).statusCode).toBe(201);
+      const back = await readElsewhere(datasetPath, 'note');
+      expect(back.version).toBe(4);
+      expect(back.values).toEqual(Array.from({ length: N }, (_, i) => (i === 1 || i === 3 ? 'look' : null)));
     } finally {
       await app.close();
     }
@@ -263,6 +299,15 @@ describe('edits', () => {
         expect(res.statusCode, JSON.stringify(body)).toBe(status);
         expect(res.json().error.type, JSON.stringify(body)).toBe(type);
       }
+      // The first version is a write, not an edit: nothing to undo.
+      const undo = await app.inject({
+        method: 'POST',
+        url: '/api/undo',
+        headers: auth,
+        payload: { version: 1 },
+      });
+      expect(undo.statusCode).toBe(400);
+      expect(undo.json().error.message).toMatch(/version 1 is a write, not an edit/);
       expect((await app.inject({ url: '/api/versions' })).json().current).toBe(1);
     } finally {
       await app.close();
