@@ -202,7 +202,7 @@ export class DatasetEditor {
           throw new ConflictError(
             `undo was asked of version ${expectedVersion}, but the newest version is ${current.version} (another tab or process committed since); look at the history and undo again`,
           );
-        if (current.operation !== 'edit' || current.parent === null)
+        if ((current.operation !== 'edit' && current.operation !== 'undo') || current.parent === null)
           throw new InvalidArgumentError(
             `version ${current.version} is a ${current.operation}, not an edit: only the app's edits are undone here`,
           );
@@ -236,7 +236,7 @@ export class DatasetEditor {
         frame = f;
         return { replace, add, drop };
       },
-      { operation: 'edit' },
+      { operation: 'undo' },
     );
     this.serve(frame, changed, result.version);
     this.events.publish({ version: result.version, operation: 'undo', columns: changed, rows: null });

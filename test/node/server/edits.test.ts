@@ -189,7 +189,7 @@ describe('edits', () => {
       });
       expect(undo.statusCode, undo.body).toBe(201);
       const back = await readElsewhere(datasetPath, 'label');
-      expect(back).toMatchObject({ version: 4, operation: 'edit' });
+      expect(back).toMatchObject({ version: 4, operation: 'undo' });
       expect(back.values).toEqual(originalLabels());
       expect((await app.inject({ url: `/api/views/${catView.id}` })).json().rows).toBe(
         cats.filter(Boolean).length,
@@ -208,7 +208,7 @@ describe('edits', () => {
       expect(
         list.versions.map((v: { version: number; operation: string }) => [v.version, v.operation]),
       ).toEqual([
-        [4, 'edit'],
+        [4, 'undo'],
         [3, 'edit'],
         [2, 'edit'],
         [1, 'write'],

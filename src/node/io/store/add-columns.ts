@@ -30,8 +30,8 @@ export interface ColumnChanges {
 
 /** Options of {@link commitColumns}. */
 export interface CommitColumnsOptions extends WriteOptions {
-  /** The operation the version records (default `write`; the app's edits and undo record `edit`). */
-  operation?: 'write' | 'edit';
+  /** The operation the version records (default `write`; the app's edits record `edit`, their undo `undo`). */
+  operation?: 'write' | 'edit' | 'undo';
 }
 
 /** Commit a version of the dataset at `datasetPath` with `columns` added (each of its length). */

@@ -104,8 +104,8 @@ export interface Manifest {
   version: number;
   /** The version it was made from (null for the first). */
   parent: number | null;
-  /** What made it: a write, an append, saving a search index (`index`, same data), or an app edit (`edit`: changed cells, or an undo). */
-  operation: 'write' | 'append' | 'index' | 'edit';
+  /** What made it: a write, an append, saving a search index (`index`, same data), an app edit (`edit`: changed cells) or its undo (`undo`). */
+  operation: 'write' | 'append' | 'index' | 'edit' | 'undo';
   /** ISO time of the commit. */
   createdAt: string;
   /** Rows. */
