@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { InvalidArgumentError } from '../../core/errors.js';
 import type { DataFrame } from '../../core/frame/frame.js';
 import { type AppServerOptions, createAppServer } from './app.js';
+import { detectSourceKind } from './open.js';
 import { isLoopbackHost, writeSecretOf } from './security.js';
 
 /** Options of {@link serveApp}. */
@@ -27,9 +28,9 @@ export interface RunningApp {
 }
 
 /**
- * Start the app's server over `source` and listen. Unless `readOnly` (or given `writeToken`), a
- * random write secret is made for this launch and the URL carries it: only a page opened from that
- * URL can edit. Binding beyond loopback without a token is
+ * Start the app's server over `source` and listen. Over a stored dataset (unless `readOnly`), a
+ * random write secret is made for this launch (or `writeToken` is used) and the URL carries it: only
+ * a page opened from that URL can edit. Binding beyond loopback without a token is
  * refused ({@link InvalidArgumentError}): anyone on the network could otherwise read the data.
  */
 export async function serveApp(
@@ -47,8 +48,9 @@ export async function serveApp(
   const allowedHosts = isLoopbackHost(host)
     ? (options.allowedHosts ?? [])
     : [host, ...(options.allowedHosts ?? [])];
-  const writeToken =
-    options.readOnly === true ? undefined : (options.writeToken ?? randomBytes(24).toString('base64url'));
+  const writeToken = (await editable(source, options))
+    ? (options.writeToken ?? randomBytes(24).toString('base64url'))
+    : undefined;
   const app = await createAppServer(source, {
     ...options,
     allowedHosts,
@@ -62,4 +64,11 @@ export async function serveApp(
   const secret = options.token ?? (writeToken === undefined ? undefined : writeSecretOf({ writeToken }));
   const token = secret === undefined ? '' : `?token=${encodeURIComponent(secret)}`;
   return { app, url: `http://${shownHost}:${bound}/${token}`, port: bound, close: () => app.close() };
+}
+
+/** Whether the server over `source` can take edits: a stored dataset, not read-only. */
+async function editable(source: string | DataFrame, options: ServeAppOptions): Promise<boolean> {
+  if (options.readOnly === true || typeof source !== 'string') return false;
+  // A path that cannot be opened fails in createAppServer, with its own clear error.
+  return (await detectSourceKind(source).catch(() => null)) === 'dataset';
 }
