@@ -409,6 +409,10 @@ describe('edits', () => {
       const readOnly = await serveApp(datasetPath, { readOnly: true });
       expect(new URL(readOnly.url).search).toBe('');
       await readOnly.close();
+      // A frame (or a CSV) takes no edits: its URL carries no secret.
+      const framed = await serveApp(new DataFrame({ a: [1, 2] }));
+      expect(new URL(framed.url).search).toBe('');
+      await framed.close();
     } finally {
       controller.abort();
       await running.close();
