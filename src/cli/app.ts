@@ -16,6 +16,7 @@ interface AppCommandOptions {
   mediaRoot?: string[];
   encoder?: string;
   export?: string;
+  readOnly?: boolean;
 }
 
 /** Adds the `app` subcommand to `program`. */
@@ -34,6 +35,7 @@ export function addAppCommand(program: Command): void {
       '--encoder <name>',
       'registered encoder (mobilenet-v2) for searching by an uploaded image embedding columns whose dataset does not record the encoder that made them',
     )
+    .option('--read-only', 'refuse every edit (without it, only a page opened from the printed URL can edit)')
     .option('--open', 'open the app in the default browser')
     .option(
       '--export <dir>',
@@ -61,6 +63,7 @@ export function addAppCommand(program: Command): void {
         ...(o.token !== undefined ? { token: o.token } : {}),
         ...(o.mediaRoot !== undefined ? { mediaRoots: o.mediaRoot } : {}),
         ...(o.encoder !== undefined ? { encoder: o.encoder } : {}),
+        ...(o.readOnly === true ? { readOnly: true } : {}),
       });
       console.log(`Tessera app: ${running.url}`);
       if (o.open) openBrowser(running.url);

@@ -409,3 +409,16 @@ export class UnsupportedContentTypeError extends TesseraError {}
 
 /** A request body larger than the route allows (HTTP 413). */
 export class PayloadTooLargeError extends TesseraError {}
+
+/**
+ * An edit refused because what it would change has changed since the client saw it (another tab or
+ * process edited the same cell, or undo was asked of a version that is no longer the newest). Nothing
+ * was written: reload, look, and edit again.
+ */
+export class ConflictError extends TesseraError {}
+
+/**
+ * A write refused because the app's server, or what it opened, cannot be written: a `--read-only`
+ * server, or a source that is not a stored Tessera dataset (a CSV, Parquet or image folder).
+ */
+export class ReadOnlyError extends TesseraError {}

@@ -199,7 +199,7 @@ describe('tessera demo', () => {
         });
         void exited.then((code) => reject(new Error(`exited ${code}`)));
       });
-      expect(line).toMatch(/^Tessera app: http:\/\/127\.0\.0\.1:\d+\/ {2}\(Ctrl-C stops it\)$/);
+      expect(line).toMatch(/^Tessera app: http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+ {2}\(Ctrl-C stops it\)$/);
       const url = new URL(line.split(' ')[2]);
       expect(await (await fetch(new URL('/api/schema', url))).json()).toMatchObject({
         source: { kind: 'dataset', name: 'shapes' },

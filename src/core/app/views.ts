@@ -71,18 +71,6 @@ export class ViewStore {
     this.sortChunkRows = options.sortChunkRows;
   }
 
-  /**
-   * Serve `frame` from now on: the open frame with a column added (rows unchanged, so the views
-   * kept, which hold row positions, stay right).
-   */
-  replaceFrame(frame: DataFrame): void {
-    if (frame.length !== this.frame.length)
-      throw new InvalidArgumentError(
-        `a replacement frame must keep the rows (${this.frame.length}); it has ${frame.length}`,
-      );
-    this.frame = frame;
-  }
-
   /** Number of views kept. */
   get size(): number {
     return this.views.size;
@@ -90,6 +78,31 @@ export class ViewStore {
 
   /** Make a view (filtering and top-k sorting now; the full sort in the background). */
   create(spec: ViewSpec): View {
+    const view = this.compute(spec, newViewId());
+    this.views.set(view.id, view);
+    while (this.views.size > this.maxViews) this.drop(this.views.keys().next().value as string);
+    return view;
+  }
+
+  /**
+   * Serve `frame` from now on: the open frame with the same rows and some columns added (slice
+   * discovery's clusters) or `changed` (an edit). Views keep row positions, so they stay right, except
+   * those whose filter or sort reads a changed column: those are computed again under their ids.
+   */
+  replaceFrame(frame: DataFrame, changed: readonly string[] = []): void {
+    if (frame.length !== this.frame.length)
+      throw new InvalidArgumentError(
+        `a replacement frame must keep the rows (${this.frame.length}); it has ${frame.length}`,
+      );
+    this.frame = frame;
+    for (const [id, view] of this.views) {
+      if (!changed.some((c) => specColumns(view.spec).has(c))) continue;
+      view.abort.abort();
+      this.views.set(id, this.compute(view.spec, id));
+    }
+  }
+
+  private compute(spec: ViewSpec, id: string): View {
     const filtered = spec.filter === undefined ? null : conditionRows(this.frame, spec.filter);
     const frame = filtered === null ? this.frame : this.frame.takeValid(filtered);
     const toFrame = (order: Int32Array) => (filtered === null ? order : order.map((p) => filtered[p]));
@@ -107,7 +120,7 @@ export class ViewStore {
       first = toFrame(topSortIndices(frame, sort, this.firstRows));
       done = sortInSteps(frame, sort, {}, abort.signal, this.sortChunkRows).then(toFrame);
     }
-    const view: View = { id: newViewId(), spec, length: frame.length, first, order: null, done, abort };
+    const view: View = { id, spec, length: frame.length, first, order: null, done, abort };
     if (first.length === view.length) view.order = first;
     done.then(
       (order) => {
@@ -115,8 +128,6 @@ export class ViewStore {
       },
       () => {}, // a cancelled sort: windows past the top-k report it when they ask
     );
-    this.views.set(view.id, view);
-    while (this.views.size > this.maxViews) this.drop(this.views.keys().next().value as string);
     return view;
   }
 
@@ -155,4 +166,16 @@ export class ViewStore {
   clear(): void {
     for (const id of [...this.views.keys()]) this.drop(id);
   }
+}
+
+/** The columns a view's filter and sort read. */
+function specColumns(spec: ViewSpec): Set<string> {
+  const out = new Set<string>((spec.sort ?? []).map((k) => (typeof k === 'string' ? k : k.column)));
+  const visit = (c: Condition) => {
+    if ('and' in c) for (const p of c.and) visit(p);
+    else if ('or' in c) for (const p of c.or) visit(p);
+    else out.add(c.column);
+  };
+  if (spec.filter !== undefined) visit(spec.filter);
+  return out;
 }

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ViewStore } from '../../core/app/views.js';
 import type { DataFrame } from '../../core/frame/frame.js';
 import type { AppContext } from './context.js';
+import { DatasetEditor } from './dataset-editor.js';
 import { installErrorReplies } from './error-reply.js';
 import { DEFAULT_MAX_UPLOAD_BYTES } from './image-upload.js';
 import { layoutCacheDir } from './layout-cache-dir.js';
@@ -17,6 +18,7 @@ import { servedRoots } from './media-cell.js';
 import { openSource } from './open.js';
 import { QueryEncoders } from './query-encoders.js';
 import { cellRoutes } from './routes/cells.js';
+import { editRoutes } from './routes/edits.js';
 import { graphRoutes } from './routes/graph.js';
 import { mapRoutes } from './routes/map.js';
 import { mediaRoutes } from './routes/media.js';
@@ -27,11 +29,13 @@ import { searchRoutes } from './routes/search.js';
 import { imageSearchRoutes } from './routes/search-image.js';
 import { sliceRoutes } from './routes/slices.js';
 import { thumbnailRoutes } from './routes/thumbnails.js';
+import { versionRoutes } from './routes/versions.js';
 import { viewRoutes } from './routes/views.js';
 import { volumeRoutes } from './routes/volume.js';
 import { waveformRoutes } from './routes/waveform.js';
-import { type SecurityOptions, securityHook } from './security.js';
+import { type SecurityOptions, securityHook, writeAccess } from './security.js';
 import { DEFAULT_UI_DIR, uiRoutes } from './ui.js';
+import { VersionEvents } from './version-events.js';
 
 /** Options of {@link createAppServer}. */
 export interface AppServerOptions extends SecurityOptions {
@@ -66,12 +70,16 @@ export interface AppServerOptions extends SecurityOptions {
   maxUploadBytes?: number;
   /** Fastify's logger (default off). */
   logger?: boolean;
+  /** Refuse every write (edits, undo) whatever the request carries (`tessera app --read-only`). */
+  readOnly?: boolean;
 }
 
 /**
  * The app's server over `source` (a path `tessera app` opens, or a frame), not yet listening: use
  * `inject` to test it or {@link serveApp} to listen. Every request must address it by a loopback
  * name (or one of `allowedHosts`), come from no other origin, and carry `token` if one is set.
+ * Edits of a stored dataset need the write secret (`writeToken`, or `token` where one is set; with
+ * neither, or with `readOnly`, the server accepts no writes).
  */
 export async function createAppServer(
   source: string | DataFrame,
@@ -104,6 +112,13 @@ export async function createAppServer(
       cacheDir: opened ? (options.layoutDir ?? layoutCacheDir(opened.path, key)) : null,
     }),
   };
+  const events = new VersionEvents();
+  const editor = new DatasetEditor(
+    ctx,
+    { datasetPath: opened?.kind === 'dataset' ? opened.path : null, readOnly: options.readOnly === true },
+    events,
+  );
+  await editor.init();
   // Loaded on first use: importing tessera should not pay for the web server.
   const { default: Fastify } = await import('fastify');
   const app = Fastify({
@@ -140,6 +155,8 @@ export async function createAppServer(
   graphRoutes(app, ctx);
   sliceRoutes(app, ctx);
   mapRoutes(app, ctx);
+  editRoutes(app, editor, writeAccess(options));
+  versionRoutes(app, editor, events);
   await uiRoutes(app, options.uiDir ?? DEFAULT_UI_DIR, options.token);
   return app;
 }

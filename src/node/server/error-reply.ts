@@ -1,21 +1,24 @@
 /**
  * How the app's server answers a failed request: JSON `{ error: { type, message } }` with a status
- * chosen by the error's class (403 refused, 404 not found, 413 too large, 415 bad content type, 416
- * bad range, 501 a program such as ffmpeg missing on the server, 504 a computed cell too slow, 400 any
- * other bad input) and 500 only for what is not a Tessera error (a bug). Fastify's own request errors
- * (schema validation, a malformed body) are bad input: 400 (or their own 4xx) as InvalidArgumentError.
+ * chosen by the error's class (403 refused, 404 not found, 409 conflict, 413 too large, 415 bad
+ * content type, 416 bad range, 501 a program such as ffmpeg missing on the server, 504 a computed
+ * cell too slow, 400 any other bad input) and 500 only for what is not a Tessera error (a bug).
+ * Fastify's own request errors (schema validation, a malformed body) are bad input: 400 (or their
+ * own 4xx) as InvalidArgumentError.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import {
   AccessDeniedError,
   CellTimeoutError,
   ColumnNotFoundError,
+  ConflictError,
   IndexOutOfRangeError,
   InvalidArgumentError,
   MediaRootNotGrantedError,
   PathEscapeError,
   PayloadTooLargeError,
   RangeNotSatisfiableError,
+  ReadOnlyError,
   ResourceNotFoundError,
   TesseraError,
   ToolNotFoundError,
@@ -29,8 +32,14 @@ export interface ErrorBody {
 
 /** The HTTP status for a Tessera error. */
 export function statusOf(e: TesseraError): number {
-  if (e instanceof AccessDeniedError || e instanceof PathEscapeError || e instanceof MediaRootNotGrantedError)
+  if (
+    e instanceof AccessDeniedError ||
+    e instanceof PathEscapeError ||
+    e instanceof MediaRootNotGrantedError ||
+    e instanceof ReadOnlyError
+  )
     return 403;
+  if (e instanceof ConflictError) return 409;
   if (
     e instanceof ResourceNotFoundError ||
     e instanceof ColumnNotFoundError ||

@@ -3,7 +3,9 @@
  * its Host must name this server (so a page on another site cannot reach it by DNS rebinding), an
  * Origin, when sent, must be this server (no cross-site requests), and where a token is set, the
  * request must carry it (`Authorization: Bearer T`, `?token=T`, or the cookie a valid `?token=` sets),
- * compared in constant time. A path with a `..` segment (plain or percent-encoded) is refused too: no
+ * compared in constant time. Writes (the app's edits) need the write secret besides, in the same ways
+ * (`writeAccess`): the per-launch secret `tessera app` puts in the URL it prints, checked even on
+ * loopback, so no other page or local process can write. A path with a `..` segment (plain or percent-encoded) is refused too: no
  * route needs one.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -15,6 +17,31 @@ export interface SecurityOptions {
   allowedHosts?: readonly string[];
   /** The token every request must carry; unset: none needed (loopback only). */
   token?: string;
+  /**
+   * The secret a write (an edit, an undo) must carry, in the same ways as the token; where `token`
+   * is set, the token is the write secret. Unset (and no token): the server accepts no writes.
+   */
+  writeToken?: string;
+}
+
+/** The secret writes need under `options` (the token where one is set), or undefined: no writes. */
+export function writeSecretOf(options: SecurityOptions): string | undefined {
+  const secret = options.token ?? options.writeToken;
+  return secret === undefined || secret === '' ? undefined : secret;
+}
+
+/**
+ * Whether `request` carries the write secret (compared in constant time); false when the server
+ * has none. The security hook has already let the request in.
+ */
+export function writeAccess(options: SecurityOptions): (request: FastifyRequest) => boolean {
+  const secret = writeSecretOf(options);
+  const expected = secret === undefined ? undefined : digest(secret);
+  return (request) => {
+    if (expected === undefined) return false;
+    const given = tokenOf(request, tokenCookieName(request.headers.host ?? ''));
+    return given !== undefined && timingSafeEqual(digest(given.token), expected);
+  };
 }
 
 const LOOPBACK_NAMES: readonly string[] = ['localhost', '127.0.0.1', '[::1]', '::1'];

@@ -14,6 +14,13 @@
 import { registerFrameWriter } from '../../../core/frame/writer.js';
 import { write } from './write.js';
 
+export {
+  addColumns,
+  type ColumnChanges,
+  type CommitColumnsOptions,
+  commitColumns,
+} from './add-columns.js';
+export { type CellChange, type ColumnDiff, type DiffOptions, diffVersion, type VersionDiff } from './diff.js';
 export { resetStoreIoStats, type StoreIoStats, storeIoStats } from './file-io.js';
 export { dropIndex, type SaveIndexOptions, saveIndex } from './indexes.js';
 export { breakLock } from './lock.js';

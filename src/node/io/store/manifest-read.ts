@@ -257,7 +257,7 @@ function validate(m: Record<string, unknown>, fail: (detail: string) => never): 
   const version = count(m.version, 'version');
   if (version < 1) fail('version must be at least 1');
   if (m.parent !== null) count(m.parent, 'parent');
-  if (m.operation !== 'write' && m.operation !== 'append' && m.operation !== 'index') fail('bad "operation"');
+  if (!['write', 'append', 'index', 'edit', 'undo'].includes(m.operation as string)) fail('bad "operation"');
   if (typeof m.createdAt !== 'string') fail('bad "createdAt"');
   const length = count(m.length, 'length');
   if (length > MAX_FRAME_ROWS)

@@ -111,8 +111,8 @@ export interface Manifest {
   version: number;
   /** The version it was made from (null for the first). */
   parent: number | null;
-  /** What made it: a write, an append, or saving a search index (`index`, same data). */
-  operation: 'write' | 'append' | 'index';
+  /** What made it: a write, an append, saving a search index (`index`, same data), an app edit (`edit`: changed cells) or its undo (`undo`). */
+  operation: 'write' | 'append' | 'index' | 'edit' | 'undo';
   /** ISO time of the commit. */
   createdAt: string;
   /** Rows. */
