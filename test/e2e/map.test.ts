@@ -181,16 +181,18 @@ chromium.describe('the embedding map in Chromium', () => {
       // The gallery shows the same rows.
       await page.click('[data-testid="map-show-gallery"]');
       await page.waitForFunction(
-        (n) => document.querySelector('[data-testid="row-count"]')?.textContent === `${n} of ${IMAGES} rows`,
-        inside.length,
+        ([n, total]) =>
+          document.querySelector('[data-testid="row-count"]')?.textContent === `${n} of ${total} rows`,
+        [inside.length, IMAGES],
       );
       await page.click('[data-testid="switch-map"]');
       await waitDrawn(page);
       await page.click('[data-testid="map-show-table"]');
       await page.waitForSelector('[data-testid="row-count"]');
       await page.waitForFunction(
-        (n) => document.querySelector('[data-testid="row-count"]')?.textContent === `${n} of ${IMAGES} rows`,
-        inside.length,
+        ([n, total]) =>
+          document.querySelector('[data-testid="row-count"]')?.textContent === `${n} of ${total} rows`,
+        [inside.length, IMAGES],
       );
       await page.waitForFunction(() => document.querySelector('.body .row .pending') === null);
       const ids = await page.$$eval('.body .row [data-col="id"]', (cells) =>
