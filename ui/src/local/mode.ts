@@ -5,6 +5,8 @@
  */
 export const IN_TAB_META = 'tessera-backend';
 
+// Outside a page (the UI's unit tests import api.ts in Node) there is no document: not in-tab.
 export const IN_TAB =
-  document.querySelector(`meta[name="${IN_TAB_META}"]`)?.getAttribute('content') === 'in-tab' ||
-  new URLSearchParams(window.location.search).has('in-tab');
+  typeof document !== 'undefined' &&
+  (document.querySelector(`meta[name="${IN_TAB_META}"]`)?.getAttribute('content') === 'in-tab' ||
+    new URLSearchParams(window.location.search).has('in-tab'));
