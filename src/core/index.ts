@@ -84,6 +84,11 @@ export {
   type WriteResult,
 } from './frame/index.js';
 
+// Reading text formats from bytes in memory (Node's readCsv streams files through the same parser).
+
+export { type CsvReadOptions, parseCsv } from './io/csv-parse.js';
+export type { TextEncodingName } from './io/text-encoding.js';
+
 // Execution of batched runs (map, filter, update, embed): executors, functions named by module so a
 // worker can load them, and progress.
 

@@ -1,9 +1,10 @@
 // The whole app in one tab, no server: `tessera app --export` writes the static app, a plain
 // node:http file server serves it (no Tessera server), and Chromium opens an Arrow IPC and a
-// Parquet file in the page. The rows shown, sorted and filtered in the tab's worker, equal a naive
-// sort and filter of the plain JS arrays the files were written from (apache-arrow writes the Arrow
+// Parquet file in the page (and a CSV file that Python's csv module wrote). The rows shown, sorted
+// and filtered in the tab's worker, equal a naive sort and filter of the plain JS arrays the files were written from (apache-arrow writes the Arrow
 // file, parquet-wasm the Parquet one); while the worker filters, the page keeps drawing frames.
 // Screenshots go to test/e2e/artifacts/.
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
@@ -15,7 +16,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { exportStaticApp } from '../../src/node/server/static-export.js';
 import { needs } from '../helpers/references.js';
 import { artifact, ensureUiBuilt, launchChromium, UI_DIST } from './browser.js';
-import { expectedTexts, flag, group, name, score, topRows } from './table-page.js';
+import { expectedTexts, flag, group, name, score, topRows, waitLoaded } from './table-page.js';
 
 const ROWS = 1_000_000;
 const ids = Array.from({ length: ROWS }, (_, i) => i);
@@ -267,15 +268,86 @@ chromium.describe('the app in one tab, no server', () => {
     await page.screenshot({ path: artifact('in-tab-similar') });
   });
 
-  chromium.it('says plainly when a file is neither Parquet nor Arrow', async () => {
-    const csv = path.join(dir, 'data.csv');
-    fs.writeFileSync(csv, 'a,b\n1,2\n');
+  chromium.it(
+    "opens a CSV file written by Python's csv module: the literal values, typed, then sorted",
+    async () => {
+      // Literal rows (null: an empty field); Python's csv.writer quotes the commas and quotes.
+      const n = 3000;
+      const city = (i: number) =>
+        i % 13 === 4 ? null : [`Zürich ${i}`, `"Quoted" ${i}`, `a, b ${i}`, `Kraków € ${i}`][i % 4];
+      const temp = (i: number) => ((i * 7) % 400) / 4 - 50;
+      const ok = (i: number) => (i % 5 === 0 ? null : i % 2 === 1);
+      const day = (i: number) => new Date(Date.UTC(2024, 0, 1 + (i % 366))).toISOString().slice(0, 10);
+      const literal = Array.from({ length: n }, (_, i) => [i, city(i), temp(i), ok(i), day(i)]);
+      const file = path.join(dir, 'weather.csv');
+      execFileSync(
+        '/usr/bin/python3',
+        [
+          '-c',
+          `import csv, json, sys
+rows = json.load(sys.stdin)
+with open(sys.argv[1], 'w', newline='', encoding='utf-8') as f:
+    w = csv.writer(f)
+    w.writerow(['id', 'city', 'temp', 'ok', 'day'])
+    for r in rows:
+        w.writerow(['' if v is None else ('true' if v is True else 'false' if v is False else v) for v in r])`,
+          file,
+        ],
+        { input: JSON.stringify(literal) },
+      );
+      const columns = ['id', 'city', 'temp', 'ok', 'day'];
+      const texts = (i: number) =>
+        Object.fromEntries(literal[i].map((v, c) => [columns[c], v === null ? 'null' : String(v)]));
+      const shown = (count: number) =>
+        page.$$eval(
+          '.body .row',
+          (rows, [cols, k]) =>
+            rows
+              .sort((a, b) => Number(a.getAttribute('data-row')) - Number(b.getAttribute('data-row')))
+              .slice(0, k as number)
+              .map((r) =>
+                Object.fromEntries(
+                  (cols as string[]).map((c) => [
+                    c,
+                    r.querySelector(`[data-col="${c}"]`)?.textContent?.trim() ?? '',
+                  ]),
+                ),
+              ),
+          [columns, count] as const,
+        );
+
+      await page.setInputFiles('[data-testid="in-tab-file"]', file);
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="source"]')?.textContent === 'weather.csv',
+        undefined,
+        { timeout: 30_000 },
+      );
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="row-count"]')?.textContent === '3,000 rows',
+        undefined,
+        { timeout: 30_000 },
+      );
+      await waitLoaded(page, 10, true);
+      expect(await shown(10)).toEqual(Array.from({ length: 10 }, (_, i) => texts(i)));
+      // Typed from the text: the sort of temp is numeric (-50 before -9.75), not textual.
+      await page.click('.head[data-col="temp"]');
+      await page.waitForFunction(() => window.location.hash.includes('sort=temp'));
+      const byTemp = Array.from({ length: n }, (_, i) => i).sort((a, b) => temp(a) - temp(b) || a - b);
+      await waitLoaded(page, 10, true);
+      expect(await shown(10)).toEqual(byTemp.slice(0, 10).map(texts));
+      await page.screenshot({ path: artifact('in-tab-csv') });
+    },
+  );
+
+  chromium.it('says plainly when a file is none of Parquet, Arrow and CSV', async () => {
+    const json = path.join(dir, 'data.json');
+    fs.writeFileSync(json, '[{"a": 1}]');
     await page.goto(`${server.url}#`);
     await page.reload();
-    await page.setInputFiles('[data-testid="in-tab-file"]', csv);
+    await page.setInputFiles('[data-testid="in-tab-file"]', json);
     await page.waitForSelector('[data-testid="in-tab-error"]');
     expect(await page.textContent('[data-testid="in-tab-error"]')).toMatch(
-      /^ParseError: .*Parquet and Arrow/,
+      /^ParseError: .*Parquet, Arrow IPC and CSV/,
     );
   });
 });

@@ -49,4 +49,5 @@ export interface OpenedFile {
 }
 
 /** The file formats the tab reads. */
-export type InTabFormat = 'parquet' | 'arrow';
+/** `csv` covers tab-separated `.tsv` files too, as the server's source kinds do. */
+export type InTabFormat = 'parquet' | 'arrow' | 'csv';

@@ -4,6 +4,8 @@
  * format allows reading a part at a time, `readXBatches(path)`: an async iterator of frames.
  * Malformed input is a {@link ParseError} naming the file and, where known, the line.
  */
+
+export type { TextEncodingName } from '../../../core/io/text-encoding.js';
 export {
   type ArrowReadOptions,
   type ArrowWriteOptions,
@@ -47,4 +49,3 @@ export {
   readParquetBatches,
   writeParquet,
 } from './parquet.js';
-export type { TextEncodingName } from './text-encoding.js';

@@ -24,18 +24,23 @@ import { TensorColumn } from '../../../core/column/tensor.js';
 import { InvalidArgumentError, ParseError, TesseraError } from '../../../core/errors.js';
 import { DataFrame, type Row } from '../../../core/frame/frame.js';
 import { ownValue, recordKeys, recordValues, setOwnValue } from '../../../core/frame/records.js';
-import { DEFAULT_MAX_JSON_DEPTH, jsonTooDeepAt } from '../../../core/json-depth.js';
-import { isoCellText, jsonInt64, nestedRow } from './csv.js';
-import { parseDate, parseTimestamp } from './csv-convert.js';
-import { openInput, readInput, writeChunks } from './file.js';
-import { inferJsonColumn, type JsonSource, parseJsonExact, typedJsonColumn } from './json-numbers.js';
+import { parseDate, parseTimestamp } from '../../../core/io/csv-convert.js';
+import {
+  inferJsonColumn,
+  type JsonSource,
+  parseJsonExact,
+  typedJsonColumn,
+} from '../../../core/io/json-numbers.js';
 import {
   checkUtf8,
   concatBytes,
   type TextEncodingName,
   textEncoding,
   Utf8Transcoder,
-} from './text-encoding.js';
+} from '../../../core/io/text-encoding.js';
+import { DEFAULT_MAX_JSON_DEPTH, jsonTooDeepAt } from '../../../core/json-depth.js';
+import { isoCellText, jsonInt64, nestedRow } from './csv.js';
+import { openInput, readInput, writeChunks } from './file.js';
 
 /** Options of the JSON readers. */
 export interface JsonReadOptions {

@@ -3,14 +3,14 @@
  * (the parsers work on UTF-8); invalid bytes are a {@link ParseError} naming the line, never a
  * silent U+FFFD. A UTF-16 byte-order mark selects UTF-16 of that byte order; a UTF-8 one is skipped.
  */
-import { isUtf8 } from 'node:buffer';
-import { InvalidArgumentError, ParseError } from '../../../core/errors.js';
+import { InvalidArgumentError, ParseError } from '../errors.js';
 
 /** Encodings the text readers accept (`latin1` is ISO-8859-1: every byte is the code point of its value). */
 export type TextEncodingName = 'utf-8' | 'latin1' | 'utf-16' | 'utf-16le' | 'utf-16be';
 
 const ENCODINGS: readonly string[] = ['utf-8', 'latin1', 'utf-16', 'utf-16le', 'utf-16be'];
 const utf8Encoder = new TextEncoder();
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const LF = 10;
 
 /** `encoding` checked (default utf-8). */
@@ -62,8 +62,7 @@ export class Utf8Transcoder {
       this.head = null;
       chunk = this.start(joined);
     }
-    if (this.latin1)
-      return utf8Encoder.encode(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length).toString('latin1'));
+    if (this.latin1) return latin1ToUtf8(chunk);
     if (this.decoder === null) return chunk;
     let text: string;
     try {
@@ -116,6 +115,37 @@ export function checkUtf8(bytes: Uint8Array, file: string, firstLine: number): v
       );
     s = e + 1;
   }
+}
+
+/** Whether `bytes` are valid UTF-8 (a fatal decoder throws at the first invalid sequence). */
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    strictUtf8.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * ISO-8859-1 bytes as UTF-8: each byte is the code point of its value (a TextDecoder labelled
+ * latin1 is windows-1252 instead, which maps 0x80–0x9f elsewhere).
+ */
+function latin1ToUtf8(bytes: Uint8Array): Uint8Array {
+  let high = 0;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] >= 0x80) high++;
+  if (high === 0) return bytes;
+  const out = new Uint8Array(bytes.length + high);
+  let o = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b < 0x80) out[o++] = b;
+    else {
+      out[o++] = 0xc0 | (b >> 6);
+      out[o++] = 0x80 | (b & 0x3f);
+    }
+  }
+  return out;
 }
 
 /** `a` then `b` in one array (either one itself where the other is empty). */

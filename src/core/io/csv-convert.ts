@@ -2,12 +2,12 @@
  * From scanned CSV fields to columns: type inference over a sample of rows, and converters from
  * byte ranges to numbers, booleans, dates, timestamps and UTF-8 strings.
  */
-import { bitmapBytes, markNull } from '../../../core/column/bitmap.js';
-import type { Column } from '../../../core/column/column.js';
-import type { ColumnTypeHint } from '../../../core/column/infer.js';
-import { allocateFixed, DAY_MS, ScalarColumn, type ScalarValues } from '../../../core/column/scalar.js';
-import type { ScalarDType } from '../../../core/column/types.js';
-import { ParseError, TesseraError } from '../../../core/errors.js';
+import { bitmapBytes, markNull } from '../column/bitmap.js';
+import type { Column } from '../column/column.js';
+import type { ColumnTypeHint } from '../column/infer.js';
+import { allocateFixed, DAY_MS, ScalarColumn, type ScalarValues } from '../column/scalar.js';
+import type { ScalarDType } from '../column/types.js';
+import { ParseError, TesseraError } from '../errors.js';
 import { ESCAPED, type FieldTable, lineAt, QUOTED } from './csv-scan.js';
 import { type ExactJson, float64Rounds, parseJsonExact, typedJsonColumn } from './json-numbers.js';
 

@@ -4,7 +4,7 @@
  * parsed straight from the bytes and string columns are built by copying bytes, never by building
  * JavaScript strings.
  */
-import { ParseError } from '../../../core/errors.js';
+import { ParseError } from '../errors.js';
 
 const LF = 10;
 const CR = 13;

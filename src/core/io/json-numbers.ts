@@ -4,14 +4,14 @@
  * beyond float64's range becomes Infinity. {@link parseJsonExact} refuses the second and keeps the
  * first exact as a bigint, which {@link jsonNumberColumn} and the tensor readers turn into int64.
  */
-import type { Column } from '../../../core/column/column.js';
-import { type ColumnTypeHint, column, normalizeTypeHint } from '../../../core/column/infer.js';
-import { ScalarColumn } from '../../../core/column/scalar.js';
-import { TensorColumn } from '../../../core/column/tensor.js';
-import type { ScalarDType } from '../../../core/column/types.js';
-import { ParseError } from '../../../core/errors.js';
-import type { Row } from '../../../core/frame/frame.js';
-import { setOwnValue } from '../../../core/frame/records.js';
+import type { Column } from '../column/column.js';
+import { type ColumnTypeHint, column, normalizeTypeHint } from '../column/infer.js';
+import { ScalarColumn } from '../column/scalar.js';
+import { TensorColumn } from '../column/tensor.js';
+import type { ScalarDType } from '../column/types.js';
+import { ParseError } from '../errors.js';
+import type { Row } from '../frame/frame.js';
+import { setOwnValue } from '../frame/records.js';
 
 /** Parsed JSON where integer numerals beyond 2^53 are bigints, and the line of each such numeral. */
 export interface ExactJson {
