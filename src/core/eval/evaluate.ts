@@ -6,6 +6,7 @@ import { type Column, rowRange } from '../column/column.js';
 import { ScalarColumn } from '../column/scalar.js';
 import { InvalidArgumentError } from '../errors.js';
 import { DataFrame } from '../frame/frame.js';
+import { bootstrapMetrics } from './bootstrap-metrics.js';
 import { eceOfCodes } from './calibration.js';
 import { reportFromCounts } from './classification.js';
 import { confusionCounts } from './confusion.js';
@@ -391,6 +392,9 @@ export function evaluate(df: DataFrame, options: EvaluateOptions): DataFrame {
         if (def.proportion) {
           const [k, n] = def.proportion(data as ClassData, sliceRows);
           ci = n === 0 ? ci : wilsonInterval(k, n, level);
+        } else if (task === 'classification') {
+          const bootstrap = { level, samples: options.bootstrap?.samples, seed: options.bootstrap?.seed };
+          ci = bootstrapMetrics(data as ClassData, sliceRows, [m], bootstrap)[0];
         } else {
           const resampled = new Int32Array(sliceRows.length);
           ci = bootstrapInterval(
