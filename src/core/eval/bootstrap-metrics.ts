@@ -77,13 +77,18 @@ function gatherInt(a: Int32Array, rows: Int32Array): Int32Array {
 /**
  * Seeded bootstrap percentile intervals of classification metrics of the rows `rows` of `data`
  * (positions), one per metric, each from the same resamples (the same seed), as
- * {@link bootstrapInterval} of the metric of the drawn rows gives them.
+ * {@link bootstrapInterval} of the metric of the drawn rows gives them; with each metric's value
+ * on the rows themselves.
  */
 export function bootstrapMetrics(
   data: ClassData,
   rows: Int32Array,
   metrics: readonly MetricName[],
   options: BootstrapOptions = {},
-): Interval[] {
-  return metrics.map((m) => bootstrapInterval(rows.length, statistic(data, rows, m), options));
+): (Interval & { value: number })[] {
+  const all = Int32Array.from({ length: rows.length }, (_, i) => i);
+  return metrics.map((m) => {
+    const stat = statistic(data, rows, m);
+    return { value: stat(all), ...bootstrapInterval(rows.length, stat, options) };
+  });
 }

@@ -6,7 +6,7 @@
  * each value is the same number {@link evaluate} gives the slice.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { calibrationSums, eceOfSums } from './calibration.js';
+import { type CalibrationSums, calibrationSums, eceOfSums } from './calibration.js';
 import { reportFromCounts } from './classification.js';
 import { confusionCountsBySlot } from './confusion.js';
 import type { ClassData, MetricName } from './evaluate.js';
@@ -36,6 +36,8 @@ export interface MetricsBySlot {
   confusion: Int32Array;
   /** Per metric asked for, in order: its value per slot (NaN where undefined, e.g. no rows). */
   values: Float64Array[];
+  /** The calibration sums of every slot (15 bins), when ECE was asked for. */
+  calibration: CalibrationSums | null;
 }
 
 /** Probabilities clipped as {@link logLossOfCodes} clips them. */
@@ -102,7 +104,7 @@ export function metricsBySlot(
       }
     }),
   );
-  return { count, correct, confusion, values };
+  return { count, correct, confusion, values, calibration };
 }
 
 /** Summed −log p(true class) per slot, in row order (see log-loss.ts). */
