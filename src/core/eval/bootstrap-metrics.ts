@@ -5,11 +5,12 @@
  * weighted by how often each was drawn (no sort per resample). Each resample's value is the number
  * evaluating the drawn rows directly gives, so the intervals are those of {@link evaluate}.
  */
+import { rowRange } from '../column/column.js';
 import { InvalidArgumentError } from '../errors.js';
 import { calibrationSums, eceOfSums } from './calibration.js';
 import { reportFromCounts } from './classification.js';
 import type { ClassData, MetricName } from './evaluate.js';
-import { type BootstrapOptions, bootstrapInterval, type Interval } from './intervals.js';
+import { type BootstrapOptions, bootstrapIntervals, type Interval } from './intervals.js';
 import { logLossOfCodes } from './log-loss.js';
 import { resampledAuc } from './roc-auc.js';
 import { gatherRows } from './scores.js';
@@ -77,7 +78,7 @@ function gatherInt(a: Int32Array, rows: Int32Array): Int32Array {
 /**
  * Seeded bootstrap percentile intervals of classification metrics of the rows `rows` of `data`
  * (positions), one per metric, each from the same resamples (the same seed), as
- * {@link bootstrapInterval} of the metric of the drawn rows gives them; with each metric's value
+ * `bootstrapInterval` of the metric of the drawn rows gives them; with each metric's value
  * on the rows themselves.
  */
 export function bootstrapMetrics(
@@ -86,9 +87,8 @@ export function bootstrapMetrics(
   metrics: readonly MetricName[],
   options: BootstrapOptions = {},
 ): (Interval & { value: number })[] {
-  const all = Int32Array.from({ length: rows.length }, (_, i) => i);
-  return metrics.map((m) => {
-    const stat = statistic(data, rows, m);
-    return { value: stat(all), ...bootstrapInterval(rows.length, stat, options) };
-  });
+  const all = rowRange(0, rows.length);
+  const statistics = metrics.map((m) => statistic(data, rows, m));
+  const intervals = bootstrapIntervals(rows.length, statistics, options);
+  return statistics.map((stat, j) => ({ value: stat(all), ...intervals[j] }));
 }

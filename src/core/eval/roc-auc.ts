@@ -3,7 +3,7 @@
  * ranks (the Mann–Whitney U statistic): the chance that a random positive scores above a random
  * negative, ties counting one half, which average ranks give exactly.
  */
-import { argsortFloat64 } from '../frame/sort.js';
+import { argsortFloat32, argsortFloat64 } from '../frame/sort.js';
 import type { LabelsInput } from './labels.js';
 import { labelsWithScores, type ScoreClassOptions, type ScoresInput } from './scores.js';
 import type { SliceSlots } from './slice-slots.js';
@@ -90,6 +90,14 @@ function scoreColumn(scores: Float64Array, k: number, column: number, rows?: Int
   return out;
 }
 
+/** The ascending order of values; by a 32-bit key when every value is a float32 (probabilities mostly are). */
+function scoreOrder(values: Float64Array): Int32Array {
+  const narrow = Float32Array.from(values);
+  for (let i = 0; i < values.length; i++)
+    if (narrow[i] !== values[i] && !Number.isNaN(values[i])) return argsortFloat64(values);
+  return argsortFloat32(narrow);
+}
+
 /** Binary AUC from rank sums (NaN for no positive, no negative, or a NaN score). */
 function aucOfRanks(rankSum: number, positives: number, rows: number, nan: boolean): number {
   const negatives = rows - positives;
@@ -128,7 +136,7 @@ export function aucBySlot(
   }
   for (const [column, positive] of aucProblems(k)) {
     const values = scoreColumn(scores, k, column);
-    const order = argsortFloat64(values);
+    const order = scoreOrder(values);
     seen.fill(0);
     rankSum.fill(0);
     positives.fill(0);
@@ -163,17 +171,16 @@ export function aucBySlot(
       } else {
         // Tied scores: each slot's members share the mean of the ranks they take in it.
         let touchedCount = 0;
-        const add = (slot: number, isPositive: boolean) => {
-          if (runRows[slot] === 0) touched[touchedCount++] = slot;
-          runRows[slot]++;
-          if (isPositive) runPositives[slot]++;
-        };
         for (let r = start; r < end; r++) {
           const row = order[r];
-          const isPositive = truth[row] === positive;
-          add(overall, isPositive);
-          for (let j = 0; j < codes.length; j++)
-            if (codes[j][row] >= 0) add(offsets[j] + codes[j][row], isPositive);
+          const isPositive = truth[row] === positive ? 1 : 0;
+          for (let j = -1; j < codes.length; j++) {
+            const slot = j < 0 ? overall : codes[j][row] < 0 ? -1 : offsets[j] + codes[j][row];
+            if (slot < 0) continue;
+            if (runRows[slot] === 0) touched[touchedCount++] = slot;
+            runRows[slot]++;
+            runPositives[slot] += isPositive;
+          }
         }
         for (let t = 0; t < touchedCount; t++) {
           const slot = touched[t];

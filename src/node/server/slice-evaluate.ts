@@ -9,6 +9,7 @@
  * interval's width shrinks with the rows behind it. Between slices the work yields to the event
  * loop, so the server answers other requests (row windows) meanwhile.
  */
+import { rowRange } from '../../core/column/column.js';
 import { bootstrapMetrics } from '../../core/eval/bootstrap-metrics.js';
 import type { CalibrationSums } from '../../core/eval/calibration.js';
 import type { ClassData, MetricName } from '../../core/eval/evaluate.js';
@@ -158,7 +159,7 @@ function rowsBySlot(
     return { starts, rows };
   });
   return (slot) => {
-    if (slot === total - 1) return Int32Array.from({ length: n }, (_, i) => i);
+    if (slot === total - 1) return rowRange(0, n);
     let j = partitions.length - 1;
     while (offsets[j] > slot) j--;
     const s = slot - offsets[j];
@@ -170,7 +171,7 @@ function rowsBySlot(
 function sampleRows(rows: Int32Array, maxRows: number, rng: Random): Int32Array {
   if (rows.length <= maxRows) return rows;
   // A partial Fisher–Yates shuffle picks maxRows distinct rows.
-  const pool = Int32Array.from(rows);
+  const pool = rows.slice();
   for (let i = 0; i < maxRows; i++) {
     const j = i + Math.floor(rng.next() * (pool.length - i));
     const t = pool[i];
