@@ -10,7 +10,7 @@ import { type CalibrationSums, calibrationSums, eceOfSums } from './calibration.
 import { reportFromCounts } from './classification.js';
 import { confusionCountsBySlot } from './confusion.js';
 import type { ClassData, MetricName } from './evaluate.js';
-import { aucBySlot } from './roc-auc.js';
+import { aucBySlot, type scoreOrders } from './roc-auc.js';
 import type { SliceSlots } from './slice-slots.js';
 
 /** The metrics {@link metricsBySlot} computes: every classification metric. */
@@ -48,6 +48,8 @@ export function metricsBySlot(
   data: ClassData,
   slots: SliceSlots,
   metrics: readonly MetricName[],
+  /** The score orders of ROC-AUC when the caller keeps them (see {@link scoreOrders}). */
+  orders?: readonly Int32Array[],
 ): MetricsBySlot {
   for (const m of metrics)
     if (!CLASSIFICATION.has(m)) throw new InvalidArgumentError(`"${m}" is not a classification metric`);
@@ -76,7 +78,7 @@ export function metricsBySlot(
     ? calibrationSums(data.truth, data.scores as Float64Array, data.k, 15, { slots })
     : null;
   const auc = metrics.includes('roc_auc')
-    ? aucBySlot(data.truth, data.scores as Float64Array, data.k, slots)
+    ? aucBySlot(data.truth, data.scores as Float64Array, data.k, slots, orders)
     : null;
   const logLoss = metrics.includes('log_loss') ? logLossBySlot(data, slots) : null;
   const values = metrics.map((m) =>

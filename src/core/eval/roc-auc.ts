@@ -3,6 +3,7 @@
  * ranks (the Mann–Whitney U statistic): the chance that a random positive scores above a random
  * negative, ties counting one half, which average ranks give exactly.
  */
+import { InvalidArgumentError } from '../errors.js';
 import { argsortFloat32, argsortFloat64 } from '../frame/sort.js';
 import type { LabelsInput } from './labels.js';
 import { labelsWithScores, type ScoreClassOptions, type ScoresInput } from './scores.js';
@@ -92,10 +93,22 @@ function scoreColumn(scores: Float64Array, k: number, column: number, rows?: Int
 
 /** The ascending order of values; by a 32-bit key when every value is a float32 (probabilities mostly are). */
 function scoreOrder(values: Float64Array): Int32Array {
-  const narrow = Float32Array.from(values);
-  for (let i = 0; i < values.length; i++)
-    if (narrow[i] !== values[i] && !Number.isNaN(values[i])) return argsortFloat64(values);
+  const narrow = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    narrow[i] = v;
+    if (narrow[i] !== v && v === v) return argsortFloat64(values);
+  }
   return argsortFloat32(narrow);
+}
+
+/**
+ * The ascending order of the scores of each one-vs-rest problem of an `[n, k]` matrix (one for
+ * k ≤ 2: the positive column), as {@link aucBySlot} walks them; callers that evaluate the same
+ * scores again may keep them.
+ */
+export function scoreOrders(scores: Float64Array, k: number): Int32Array[] {
+  return aucProblems(k).map(([column]) => scoreOrder(scoreColumn(scores, k, column)));
 }
 
 /** Binary AUC from rank sums (NaN for no positive, no negative, or a NaN score). */
@@ -109,13 +122,15 @@ function aucOfRanks(rankSum: number, positives: number, rows: number, nan: boole
  * Macro one-vs-rest AUC (binary for k ≤ 2) of every slot of `slots`, with one sort per score column
  * for all of them: a slot's rows are a subsequence of the sorted order, already in order, and a run
  * of tied scores in it is the slot's share of a run of the whole order. Each slot's AUC equals
- * {@link rocAucOfCodes} of its rows alone (rank sums are sums of half-integers: exact).
+ * {@link rocAucOfCodes} of its rows alone (rank sums are sums of half-integers: exact). `orders`:
+ * the {@link scoreOrders} of these rows, when the caller keeps them.
  */
 export function aucBySlot(
   truth: Int32Array,
   scores: Float64Array,
   k: number,
   slots: SliceSlots,
+  orders: readonly Int32Array[] = scoreOrders(scores, k),
 ): Float64Array {
   const n = truth.length;
   const { codes, offsets, total } = slots;
@@ -134,18 +149,18 @@ export function aucBySlot(
     rows[overall]++;
     for (let j = 0; j < codes.length; j++) if (codes[j][i] >= 0) rows[offsets[j] + codes[j][i]]++;
   }
-  for (const [column, positive] of aucProblems(k)) {
-    const values = scoreColumn(scores, k, column);
-    const order = scoreOrder(values);
+  for (const [problem, [column, positive]] of aucProblems(k).entries()) {
+    const order = orders[problem];
+    if (order.length !== n) throw new InvalidArgumentError(`a score order of ${order.length} rows, not ${n}`);
     seen.fill(0);
     rankSum.fill(0);
     positives.fill(0);
     nan.fill(0);
     for (let start = 0; start < n; ) {
       const first = order[start];
-      const v = values[first];
+      const v = scores[first * k + column];
       let end = start + 1;
-      while (end < n && values[order[end]] === v) end++;
+      while (end < n && scores[order[end] * k + column] === v) end++;
       if (Number.isNaN(v)) {
         nan[overall] = 1;
         for (let j = 0; j < codes.length; j++)

@@ -55,6 +55,8 @@ export async function evaluateSlices(
   partitions: readonly SlicePartition[],
   metrics: readonly MetricName[],
   bootstrap: { samples: number; maxRows: number },
+  /** ROC-AUC's score orders of these rows, when the caller keeps them (see score-orders.ts). */
+  orders?: readonly Int32Array[],
 ): Promise<{
   overall: SliceMetrics;
   partitions: SliceMetrics[][];
@@ -66,7 +68,7 @@ export async function evaluateSlices(
   const yielder = intervalYield();
   const n = data.truth.length;
   const slots = sliceSlots(n, partitions);
-  const by = metricsBySlot(data, slots, metrics);
+  const by = metricsBySlot(data, slots, metrics, orders);
   await yielder();
   const overallSlot = slots.total - 1;
   const sign = metricDirection(metrics[0]) === 'higher' ? 1 : -1;

@@ -23,6 +23,7 @@ import type { DataFrame } from '../../core/frame/frame.js';
 import { sortedCodes } from '../../core/frame/keys/codes.js';
 import { type Condition, conditionRows } from './conditions.js';
 import type { AppContext } from './context.js';
+import { evaluatedScoreOrders } from './score-orders.js';
 import { evaluateSlices, type SliceMetrics, type SlicePartition } from './slice-evaluate.js';
 
 /** What the panel asks for. */
@@ -172,6 +173,12 @@ export async function sliceReport(ctx: AppContext, request: SliceRequest): Promi
     grouped.map((g) => g.partition),
     metrics,
     { samples: request.bootstrap ?? 100, maxRows: request.bootstrapRows ?? 1000 },
+    scores === undefined || !metrics.includes('roc_auc')
+      ? undefined
+      : evaluatedScoreOrders(
+          frame.column(scores),
+          Int32Array.from(evaluatedRows, (b) => rows[b]),
+        ),
   );
   const results = grouped.map(({ column, kind, values }, j) =>
     evaluated.partitions[j].map((m, s): SliceResult => {
