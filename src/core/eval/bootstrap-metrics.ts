@@ -56,9 +56,7 @@ function statistic(data: ClassData, rows: Int32Array, metric: MetricName): (pick
       return resampledAuc(truth, scores, data.k, rows);
     case 'ece':
       return (picks) =>
-        picks.length
-          ? eceOfSums(calibrationSums(truth, scores, data.k, 15, { rows: draw(picks) }))
-          : Number.NaN;
+        eceOfSums(calibrationSums(truth, scores, data.k, 15, { rows: draw(picks) }), 0, picks.length);
     case 'log_loss':
       return (picks) => {
         const at = draw(picks);

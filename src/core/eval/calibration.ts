@@ -106,10 +106,11 @@ export function binsOfSums(sums: CalibrationSums, slot = 0): CalibrationBin[] {
   });
 }
 
-/** ECE of one slot of calibration sums (NaN when the slot has no rows). */
-export function eceOfSums(sums: CalibrationSums, slot = 0): number {
-  let rows = 0;
-  for (let b = 0; b < sums.bins; b++) rows += sums.count[slot * sums.bins + b];
+/**
+ * ECE of one slot of calibration sums over its `rows` rows (NaN for none). A row whose confidence is
+ * NaN is in no bin but counts in `rows`, as it always has.
+ */
+export function eceOfSums(sums: CalibrationSums, slot: number, rows: number): number {
   if (rows === 0) return Number.NaN;
   let ece = 0;
   for (const bin of binsOfSums(sums, slot))
@@ -133,7 +134,7 @@ export function calibrationBins(
 /** ECE from class codes and probabilities (see {@link expectedCalibrationError}). */
 export function eceOfCodes(truth: Int32Array, probs: Float64Array, k: number, bins = 15): number {
   if (truth.length === 0) return Number.NaN;
-  return eceOfSums(calibrationSums(truth, probs, k, bins));
+  return eceOfSums(calibrationSums(truth, probs, k, bins), 0, truth.length);
 }
 
 /**

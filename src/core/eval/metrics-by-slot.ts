@@ -100,7 +100,7 @@ export function metricsBySlot(
         case 'roc_auc':
           return (auc as Float64Array)[s];
         case 'ece':
-          return eceOfSums(calibration!, s);
+          return eceOfSums(calibration!, s, n);
         default:
           return n ? (logLoss as Float64Array)[s] / n : Number.NaN;
       }

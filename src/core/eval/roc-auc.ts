@@ -151,6 +151,7 @@ export function aucBySlot(
   }
   for (const [problem, [column, positive]] of aucProblems(k).entries()) {
     const order = orders[problem];
+    const values = scoreColumn(scores, k, column);
     if (order.length !== n) throw new InvalidArgumentError(`a score order of ${order.length} rows, not ${n}`);
     seen.fill(0);
     rankSum.fill(0);
@@ -158,9 +159,9 @@ export function aucBySlot(
     nan.fill(0);
     for (let start = 0; start < n; ) {
       const first = order[start];
-      const v = scores[first * k + column];
+      const v = values[first];
       let end = start + 1;
-      while (end < n && scores[order[end] * k + column] === v) end++;
+      while (end < n && values[order[end]] === v) end++;
       if (Number.isNaN(v)) {
         nan[overall] = 1;
         for (let j = 0; j < codes.length; j++)

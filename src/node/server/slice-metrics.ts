@@ -175,10 +175,7 @@ export async function sliceReport(ctx: AppContext, request: SliceRequest): Promi
     { samples: request.bootstrap ?? 100, maxRows: request.bootstrapRows ?? 1000 },
     scores === undefined || !metrics.includes('roc_auc')
       ? undefined
-      : evaluatedScoreOrders(
-          frame.column(scores),
-          Int32Array.from(evaluatedRows, (b) => rows[b]),
-        ),
+      : evaluatedScoreOrders(frame.column(scores), frameRowsOf(evaluatedRows, rows)),
   );
   const results = grouped.map(({ column, kind, values }, j) =>
     evaluated.partitions[j].map((m, s): SliceResult => {
@@ -220,6 +217,13 @@ export async function sliceReport(ctx: AppContext, request: SliceRequest): Promi
             accuracy: finite(b.accuracy),
           })),
   };
+}
+
+/** The frame row of each evaluated row (`evaluated` are positions among `rows`). */
+function frameRowsOf(evaluated: Int32Array, rows: Int32Array): Int32Array {
+  const out = new Int32Array(evaluated.length);
+  for (let p = 0; p < out.length; p++) out[p] = rows[evaluated[p]];
+  return out;
 }
 
 /** The sorted distinct values of string label (and prediction) columns; undefined for other labels. */
