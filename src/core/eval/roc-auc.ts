@@ -145,13 +145,14 @@ export function aucBySlot(
   const runRows = new Float64Array(total);
   const runPositives = new Float64Array(total);
   const touched = new Int32Array(total);
+  const values = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     rows[overall]++;
     for (let j = 0; j < codes.length; j++) if (codes[j][i] >= 0) rows[offsets[j] + codes[j][i]]++;
   }
   for (const [problem, [column, positive]] of aucProblems(k).entries()) {
     const order = orders[problem];
-    const values = scoreColumn(scores, k, column);
+    for (let i = 0; i < n; i++) values[i] = scores[i * k + column];
     if (order.length !== n) throw new InvalidArgumentError(`a score order of ${order.length} rows, not ${n}`);
     seen.fill(0);
     rankSum.fill(0);

@@ -22,6 +22,8 @@ export function evaluatedScoreOrders(column: Column, frameRows: Int32Array): Int
     orders = scoreOrders(s.data, s.k);
     ORDERS.set(column, orders);
   }
+  // Every row evaluated (no filter, nothing missing): the orders as they are.
+  if (frameRows.length === column.length) return orders;
   const position = new Int32Array(column.length).fill(-1);
   for (let p = 0; p < frameRows.length; p++) position[frameRows[p]] = p;
   return orders.map((order) => {

@@ -171,14 +171,15 @@ function rowsBySlot(
 
 /** All the rows, or a seeded sample of `maxRows` of them, in row order. */
 function sampleRows(rows: Int32Array, maxRows: number, rng: Random): Int32Array {
-  if (rows.length <= maxRows) return rows;
-  // A partial Fisher–Yates shuffle picks maxRows distinct rows.
-  const pool = rows.slice();
-  for (let i = 0; i < maxRows; i++) {
-    const j = i + Math.floor(rng.next() * (pool.length - i));
-    const t = pool[i];
-    pool[i] = pool[j];
-    pool[j] = t;
+  const n = rows.length;
+  if (n <= maxRows) return rows;
+  // Floyd's algorithm: maxRows distinct positions from maxRows draws, without copying the rows.
+  const chosen = new Set<number>();
+  for (let j = n - maxRows; j < n; j++) {
+    const t = Math.floor(rng.next() * (j + 1));
+    chosen.add(chosen.has(t) ? j : t);
   }
-  return pool.slice(0, maxRows).sort();
+  const positions = Int32Array.from(chosen).sort();
+  for (let i = 0; i < positions.length; i++) positions[i] = rows[positions[i]];
+  return positions;
 }

@@ -19,6 +19,7 @@ import { binsOfSums } from '../../core/eval/calibration.js';
 import { type ClassData, type MetricName, prepareEvaluation } from '../../core/eval/evaluate.js';
 import type { Label } from '../../core/eval/labels.js';
 import { discoverSlices } from '../../core/eval/slice-discovery.js';
+import { intervalYield } from '../../core/exec/event-loop-yield.js';
 import type { DataFrame } from '../../core/frame/frame.js';
 import { sortedCodes } from '../../core/frame/keys/codes.js';
 import { type Condition, conditionRows } from './conditions.js';
@@ -124,7 +125,9 @@ export async function sliceReport(ctx: AppContext, request: SliceRequest): Promi
     ...(classes ? { classes } : {}),
     metrics,
   };
+  const yielder = intervalYield();
   const prepared = prepareEvaluation(base, options, 'classification');
+  await yielder();
   const data = prepared.data as ClassData;
   /** Evaluated row → its position among `rows` (the filtered frame's rows). */
   const evaluatedRows = prepared.rows;
@@ -168,6 +171,7 @@ export async function sliceReport(ctx: AppContext, request: SliceRequest): Promi
   });
   if (discovered !== null)
     grouped.push({ column: discovered.column, kind: 'discovered', ...groupsOf(discovered.column) });
+  await yielder();
   const evaluated = await evaluateSlices(
     data,
     grouped.map((g) => g.partition),
@@ -235,22 +239,9 @@ function sortedStringClasses(
   const columns = [label, ...(prediction ? [prediction] : [])].map((n) => frame.column(n) as ScalarColumn);
   if (columns.some((c) => c.dtype !== 'string')) return undefined;
   const seen = new Set<string>();
-  for (const c of columns) for (const v of distinctStrings(c)) seen.add(v);
+  // The dictionary (built once per column) is what encoding the labels uses too.
+  for (const c of columns) for (const v of c.dictionary().dictionary) seen.add(v);
   return [...seen].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-/** Distinct values per string column, kept while the column lives (columns are immutable). */
-const DISTINCT = new WeakMap<ScalarColumn, string[]>();
-
-function distinctStrings(c: ScalarColumn): string[] {
-  let values = DISTINCT.get(c);
-  if (values === undefined) {
-    const seen = new Set<string>();
-    for (let i = 0; i < c.length; i++) if (!c.isNull(i)) seen.add(c.getUnchecked(i) as string);
-    values = [...seen];
-    DISTINCT.set(c, values);
-  }
-  return values;
 }
 
 /** Worst first (largest gap); undefined gaps last; ties keep their order. */
