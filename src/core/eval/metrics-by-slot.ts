@@ -10,7 +10,7 @@ import { type CalibrationSums, calibrationSums, eceOfSums } from './calibration.
 import { reportFromCounts } from './classification.js';
 import { confusionCountsBySlot } from './confusion.js';
 import type { ClassData, MetricName } from './evaluate.js';
-import { aucBySlot, type scoreOrders } from './roc-auc.js';
+import { aucBySlot } from './roc-auc.js';
 import type { SliceSlots } from './slice-slots.js';
 
 /** The metrics {@link metricsBySlot} computes: every classification metric. */
@@ -48,7 +48,7 @@ export function metricsBySlot(
   data: ClassData,
   slots: SliceSlots,
   metrics: readonly MetricName[],
-  /** The score orders of ROC-AUC when the caller keeps them (see {@link scoreOrders}). */
+  /** The score orders of ROC-AUC when the caller keeps them (see `scoreOrders` in roc-auc.ts). */
   orders?: readonly Int32Array[],
 ): MetricsBySlot {
   for (const m of metrics)

@@ -97,7 +97,7 @@ function scoreOrder(values: Float64Array): Int32Array {
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     narrow[i] = v;
-    if (narrow[i] !== v && v === v) return argsortFloat64(values);
+    if (narrow[i] !== v && !Number.isNaN(v)) return argsortFloat64(values);
   }
   return argsortFloat32(narrow);
 }
