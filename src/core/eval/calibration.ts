@@ -6,6 +6,7 @@ import { InvalidArgumentError } from '../errors.js';
 import { argmax } from '../tensor/loops.js';
 import type { LabelsInput } from './labels.js';
 import { labelsWithScores, type ScoreClassOptions, type ScoresInput } from './scores.js';
+import type { SliceSlots } from './slice-slots.js';
 
 /** Options of {@link expectedCalibrationError}. */
 export interface CalibrationOptions extends ScoreClassOptions {
@@ -23,22 +24,45 @@ export interface CalibrationBin {
 }
 
 /**
- * Calibration bins from class codes and an `[n, k]` probability matrix. Confidence is the top
- * probability, the prediction its class (the first on ties); one column is read as `[1 − p, p]`.
- * Bin `b` holds confidences in `(b/B, (b+1)/B]`, and the first bin also holds 0.
+ * Per slot and bin: rows, summed confidence and correct rows (`[slots, bins]`, row-major). Summed in
+ * row order, so a slot's sums are those of its rows taken on their own.
  */
-export function calibrationBins(
+export interface CalibrationSums {
+  bins: number;
+  count: Float64Array;
+  confSum: Float64Array;
+  correctSum: Float64Array;
+}
+
+function checkBins(bins: number): void {
+  if (!Number.isSafeInteger(bins) || bins < 1)
+    throw new InvalidArgumentError(`bins must be a positive integer, got ${bins}`);
+}
+
+/**
+ * Calibration sums from class codes and an `[n, k]` probability matrix: of every row (one slot),
+ * of the rows `rows` in their order (repeats count again, as a bootstrap resample), or of every
+ * slot of `slots`. Confidence is the top probability, the prediction its class (the first on
+ * ties); one column is read as `[1 − p, p]`. Bin `b` holds confidences in `(b/B, (b+1)/B]`, and
+ * the first bin also holds 0.
+ */
+export function calibrationSums(
   truth: Int32Array,
   probs: Float64Array,
   k: number,
   bins = 15,
-): CalibrationBin[] {
-  if (!Number.isSafeInteger(bins) || bins < 1)
-    throw new InvalidArgumentError(`bins must be a positive integer, got ${bins}`);
-  const count = new Float64Array(bins);
-  const confSum = new Float64Array(bins);
-  const correctSum = new Float64Array(bins);
-  for (let i = 0; i < truth.length; i++) {
+  where: { rows?: Int32Array; slots?: SliceSlots } = {},
+): CalibrationSums {
+  checkBins(bins);
+  const { rows, slots } = where;
+  const total = slots?.total ?? 1;
+  const count = new Float64Array(total * bins);
+  const confSum = new Float64Array(total * bins);
+  const correctSum = new Float64Array(total * bins);
+  const overall = (total - 1) * bins;
+  const n = rows?.length ?? truth.length;
+  for (let r = 0; r < n; r++) {
+    const i = rows === undefined ? r : rows[r];
     let conf: number;
     let pred: number;
     if (k === 1) {
@@ -50,26 +74,67 @@ export function calibrationBins(
       conf = probs[i * k + pred];
     }
     const b = Math.min(bins - 1, Math.max(0, Math.ceil(conf * bins) - 1));
-    count[b]++;
-    confSum[b] += conf;
-    if (pred === truth[i]) correctSum[b]++;
+    const correct = pred === truth[i] ? 1 : 0;
+    count[overall + b]++;
+    confSum[overall + b] += conf;
+    correctSum[overall + b] += correct;
+    if (slots !== undefined)
+      for (let j = 0; j < slots.codes.length; j++) {
+        const s = slots.codes[j][i];
+        if (s < 0) continue;
+        const at = (slots.offsets[j] + s) * bins + b;
+        count[at]++;
+        confSum[at] += conf;
+        correctSum[at] += correct;
+      }
   }
-  return Array.from({ length: bins }, (_, b) => ({
-    lower: b / bins,
-    upper: (b + 1) / bins,
-    count: count[b],
-    confidence: count[b] ? confSum[b] / count[b] : Number.NaN,
-    accuracy: count[b] ? correctSum[b] / count[b] : Number.NaN,
-  }));
+  return { bins, count, confSum, correctSum };
+}
+
+/** The bins of one slot of calibration sums (slot 0 when they are of one set of rows). */
+export function binsOfSums(sums: CalibrationSums, slot = 0): CalibrationBin[] {
+  const { bins } = sums;
+  return Array.from({ length: bins }, (_, b) => {
+    const n = sums.count[slot * bins + b];
+    return {
+      lower: b / bins,
+      upper: (b + 1) / bins,
+      count: n,
+      confidence: n ? sums.confSum[slot * bins + b] / n : Number.NaN,
+      accuracy: n ? sums.correctSum[slot * bins + b] / n : Number.NaN,
+    };
+  });
+}
+
+/**
+ * ECE of one slot of calibration sums over its `rows` rows (NaN for none). A row whose confidence is
+ * NaN is in no bin but counts in `rows`, as it always has.
+ */
+export function eceOfSums(sums: CalibrationSums, slot: number, rows: number): number {
+  if (rows === 0) return Number.NaN;
+  let ece = 0;
+  for (const bin of binsOfSums(sums, slot))
+    if (bin.count > 0) ece += (bin.count / rows) * Math.abs(bin.accuracy - bin.confidence);
+  return ece;
+}
+
+/**
+ * Calibration bins from class codes and an `[n, k]` probability matrix (see
+ * {@link calibrationSums} for how rows are binned).
+ */
+export function calibrationBins(
+  truth: Int32Array,
+  probs: Float64Array,
+  k: number,
+  bins = 15,
+): CalibrationBin[] {
+  return binsOfSums(calibrationSums(truth, probs, k, bins));
 }
 
 /** ECE from class codes and probabilities (see {@link expectedCalibrationError}). */
 export function eceOfCodes(truth: Int32Array, probs: Float64Array, k: number, bins = 15): number {
   if (truth.length === 0) return Number.NaN;
-  let ece = 0;
-  for (const bin of calibrationBins(truth, probs, k, bins))
-    if (bin.count > 0) ece += (bin.count / truth.length) * Math.abs(bin.accuracy - bin.confidence);
-  return ece;
+  return eceOfSums(calibrationSums(truth, probs, k, bins), 0, truth.length);
 }
 
 /**

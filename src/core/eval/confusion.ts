@@ -1,5 +1,6 @@
 /** The confusion matrix of a classifier: counts of (true class, predicted class) pairs. */
 import { encodeLabelInputs, type Label, type LabelsInput } from './labels.js';
+import type { SliceSlots } from './slice-slots.js';
 
 /** Counts of (true class, predicted class) pairs over one class list. */
 export interface ConfusionMatrix {
@@ -24,6 +25,28 @@ export interface ClassOptions {
 export function confusionCounts(truth: Int32Array, pred: Int32Array, k: number): Int32Array {
   const counts = new Int32Array(k * k);
   for (let i = 0; i < truth.length; i++) counts[truth[i] * k + pred[i]]++;
+  return counts;
+}
+
+/** `k × k` counts of every slot at once (`[slots.total, k, k]`), in one pass over the rows. */
+export function confusionCountsBySlot(
+  truth: Int32Array,
+  pred: Int32Array,
+  k: number,
+  slots: SliceSlots,
+): Int32Array {
+  const cells = k * k;
+  const counts = new Int32Array(slots.total * cells);
+  const overall = (slots.total - 1) * cells;
+  const { codes, offsets } = slots;
+  for (let i = 0; i < truth.length; i++) {
+    const cell = truth[i] * k + pred[i];
+    counts[overall + cell]++;
+    for (let j = 0; j < codes.length; j++) {
+      const s = codes[j][i];
+      if (s >= 0) counts[(offsets[j] + s) * cells + cell]++;
+    }
+  }
   return counts;
 }
 

@@ -6,14 +6,15 @@ import { type Column, rowRange } from '../column/column.js';
 import { ScalarColumn } from '../column/scalar.js';
 import { InvalidArgumentError } from '../errors.js';
 import { DataFrame } from '../frame/frame.js';
+import { bootstrapMetrics } from './bootstrap-metrics.js';
 import { eceOfCodes } from './calibration.js';
 import { reportFromCounts } from './classification.js';
 import { confusionCounts } from './confusion.js';
 import { bootstrapInterval, type Interval, wilsonInterval } from './intervals.js';
 import {
-  classIndex,
   encodeLabelInputs,
   type Label,
+  labelCodes,
   labelValues,
   type NumbersInput,
   numberValues,
@@ -217,29 +218,32 @@ export function prepareEvaluation(
     let scoreMatrix = enc.scores;
     let pred: Int32Array;
     if (prediction !== undefined) {
-      const index = classIndex(enc.classes);
-      const values = labelValues(df.column(prediction), `prediction column "${prediction}"`);
-      const keep: number[] = [];
-      const codes: number[] = [];
+      const column = df.column(prediction);
+      const what = `prediction column "${prediction}"`;
+      const values = labelCodes(column, enc.classes, what);
+      const keep = new Int32Array(rows.length);
+      const codes = new Int32Array(rows.length);
+      let kept = 0;
       for (let r = 0; r < rows.length; r++) {
-        const v = values[rows[r]];
-        if (v === null) continue;
-        const c = index.get(v);
-        if (c === undefined)
+        const c = values[rows[r]];
+        if (c === -1) continue;
+        if (c === -2) {
+          const v = labelValues([column.get(rows[r]) as Label], what)[0];
           throw new InvalidArgumentError(
             `prediction column "${prediction}" has ${JSON.stringify(v)}, which is not one of the score classes ` +
               `(${enc.classes.map((x) => JSON.stringify(x)).join(', ')}); pass { classes }`,
           );
-        keep.push(r);
-        codes.push(c);
+        }
+        keep[kept] = r;
+        codes[kept++] = c;
       }
-      if (keep.length !== rows.length) {
-        const kept = Int32Array.from(keep);
-        rows = gatherInt(rows, kept);
-        truth = gatherInt(truth, kept);
-        scoreMatrix = gatherRows(scoreMatrix, kept, enc.k);
+      if (kept !== rows.length) {
+        const rest = keep.subarray(0, kept);
+        rows = gatherInt(rows, rest);
+        truth = gatherInt(truth, rest);
+        scoreMatrix = gatherRows(scoreMatrix, rest, enc.k);
       }
-      pred = Int32Array.from(codes);
+      pred = codes.subarray(0, kept);
     } else {
       pred = predictions(scoreMatrix, enc.k);
     }
@@ -391,6 +395,9 @@ export function evaluate(df: DataFrame, options: EvaluateOptions): DataFrame {
         if (def.proportion) {
           const [k, n] = def.proportion(data as ClassData, sliceRows);
           ci = n === 0 ? ci : wilsonInterval(k, n, level);
+        } else if (task === 'classification') {
+          const bootstrap = { level, samples: options.bootstrap?.samples, seed: options.bootstrap?.seed };
+          ci = bootstrapMetrics(data as ClassData, sliceRows, [m], bootstrap)[0];
         } else {
           const resampled = new Int32Array(sliceRows.length);
           ci = bootstrapInterval(

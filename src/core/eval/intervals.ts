@@ -105,20 +105,37 @@ export function bootstrapInterval(
   statistic: (rows: Int32Array) => number,
   options: BootstrapOptions = {},
 ): Interval {
+  return bootstrapIntervals(n, [statistic], options)[0];
+}
+
+/**
+ * {@link bootstrapInterval} of several statistics of the same rows from the same resamples: each
+ * interval is the one `bootstrapInterval` gives that statistic alone (same seed, same draws), at
+ * one draw per row for all of them.
+ */
+export function bootstrapIntervals(
+  n: number,
+  statistics: readonly ((rows: Int32Array) => number)[],
+  options: BootstrapOptions = {},
+): Interval[] {
   const { samples = 200, level = 0.95, seed = 0 } = options;
   checkLevel(level);
   if (!Number.isSafeInteger(samples) || samples < 1)
     throw new InvalidArgumentError(`bootstrap samples must be a positive integer, got ${samples}`);
-  if (n === 0) return { lower: Number.NaN, upper: Number.NaN };
+  if (n === 0) return statistics.map(() => ({ lower: Number.NaN, upper: Number.NaN }));
   const rng = new Random(seed);
-  const values: number[] = [];
+  const values: number[][] = statistics.map(() => []);
   const rows = new Int32Array(n);
   for (let s = 0; s < samples; s++) {
     // One 32-bit draw per row (rng.int takes two): a bias below n / 2^32, far under the bootstrap's own noise.
     for (let i = 0; i < n; i++) rows[i] = Math.floor((rng.nextUint32() * n) / 4294967296);
-    const v = statistic(rows);
-    if (!Number.isNaN(v)) values.push(v);
+    statistics.forEach((statistic, j) => {
+      const v = statistic(rows);
+      if (!Number.isNaN(v)) values[j].push(v);
+    });
   }
-  values.sort((a, b) => a - b);
-  return { lower: quantileSorted(values, (1 - level) / 2), upper: quantileSorted(values, (1 + level) / 2) };
+  return values.map((v) => {
+    v.sort((a, b) => a - b);
+    return { lower: quantileSorted(v, (1 - level) / 2), upper: quantileSorted(v, (1 + level) / 2) };
+  });
 }

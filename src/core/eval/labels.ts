@@ -169,11 +169,93 @@ export function encodeLabelInputs(
       return { classes: list, codes, rows: rowRange(0, n) };
     }
   }
+  if (inputs.every(isStringColumn)) return encodeStringColumns(inputs as ScalarColumn[], classes, names);
   return encodeLabels(
     inputs.map((x, j) => labelValues(x, names[j])),
     classes,
     names,
   );
+}
+
+function isStringColumn(input: LabelsInput): boolean {
+  return input instanceof ScalarColumn && input.dtype === 'string';
+}
+
+/**
+ * {@link encodeLabels} of string columns through their dictionaries (built once per column and
+ * cached): a class code per distinct string, not a lookup per row. Same classes, codes, rows and
+ * errors as reading every value.
+ */
+function encodeStringColumns(
+  columns: readonly ScalarColumn[],
+  classes: readonly Label[] | undefined,
+  names: readonly string[],
+): EncodedLabels {
+  const n = commonLength(
+    columns.map((c) => ({ length: c.length })),
+    names,
+  );
+  const dicts = columns.map((c) => c.dictionary());
+  let kept = 0;
+  const present = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let ok = 1;
+    for (const d of dicts) if (d.codes[i] < 0) ok = 0;
+    present[i] = ok;
+    kept += ok;
+  }
+  const rows = kept === n ? rowRange(0, n) : new Int32Array(kept);
+  if (kept !== n) for (let i = 0, r = 0; i < n; i++) if (present[i]) rows[r++] = i;
+  let list: Label[];
+  if (classes !== undefined) list = [...classes];
+  else {
+    const seen = new Set<string>();
+    for (const d of dicts) {
+      const used = new Uint8Array(d.dictionary.length);
+      for (let r = 0; r < rows.length; r++) used[d.codes[rows[r]]] = 1;
+      d.dictionary.forEach((v, c) => {
+        if (used[c]) seen.add(v);
+      });
+    }
+    list = sortClasses(seen);
+  }
+  const index = classIndex(list);
+  const codes = dicts.map((d, j) => {
+    const table = Int32Array.from(d.dictionary, (v) => index.get(v) ?? -1);
+    const out = new Int32Array(rows.length);
+    for (let r = 0; r < rows.length; r++) {
+      const c = table[d.codes[rows[r]]];
+      if (c < 0)
+        throw new InvalidArgumentError(
+          `${names[j]} has the value ${JSON.stringify(d.dictionary[d.codes[rows[r]]])} at row ${rows[r]}, which is not one of the classes ` +
+            `(${list.map((x) => JSON.stringify(x)).join(', ')})`,
+        );
+      out[r] = c;
+    }
+    return out;
+  });
+  return { classes: list, codes, rows };
+}
+
+/**
+ * Per row of a labels input, the code of its label in `classes`: -1 where it is missing, -2 where it
+ * is not one of the classes (string columns go through their cached dictionary).
+ */
+export function labelCodes(input: LabelsInput, classes: readonly Label[], what = 'labels'): Int32Array {
+  const index = classIndex(classes);
+  const out = new Int32Array(input.length);
+  if (isStringColumn(input)) {
+    const d = (input as ScalarColumn).dictionary();
+    const table = Int32Array.from(d.dictionary, (v) => index.get(v) ?? -2);
+    for (let i = 0; i < out.length; i++) out[i] = d.codes[i] < 0 ? -1 : table[d.codes[i]];
+    return out;
+  }
+  const values = labelValues(input, what);
+  for (let i = 0; i < out.length; i++) {
+    const v = values[i];
+    out[i] = v === null ? -1 : (index.get(v) ?? -2);
+  }
+  return out;
 }
 
 /** The length of every input (0 for none); a {@link LengthMismatchError} names the first that differs. */

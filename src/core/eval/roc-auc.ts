@@ -3,9 +3,11 @@
  * ranks (the Mann–Whitney U statistic): the chance that a random positive scores above a random
  * negative, ties counting one half, which average ranks give exactly.
  */
-import { argsortFloat64 } from '../frame/sort.js';
+import { InvalidArgumentError } from '../errors.js';
+import { argsortFloat32, argsortFloat64 } from '../frame/sort.js';
 import type { LabelsInput } from './labels.js';
 import { labelsWithScores, type ScoreClassOptions, type ScoresInput } from './scores.js';
+import type { SliceSlots } from './slice-slots.js';
 
 /** Options of {@link rocAuc}. */
 export interface RocAucOptions extends ScoreClassOptions {
@@ -74,6 +76,206 @@ export function nanMean(values: Float64Array): number {
 /** Macro one-vs-rest AUC (binary AUC for one or two score columns) from class codes. */
 export function rocAucOfCodes(truth: Int32Array, scores: Float64Array, k: number): number {
   return nanMean(aucPerClass(truth, scores, k));
+}
+
+/** The one-vs-rest problems of `k` score columns: `[column, positive class]` each (one for k ≤ 2). */
+function aucProblems(k: number): [number, number][] {
+  return k === 1 || k === 2 ? [[k - 1, 1]] : Array.from({ length: k }, (_, c) => [c, c] as [number, number]);
+}
+
+/** One column of an `[n, k]` matrix at the rows `rows` (all rows when undefined). */
+function scoreColumn(scores: Float64Array, k: number, column: number, rows?: Int32Array): Float64Array {
+  const n = rows?.length ?? scores.length / k;
+  const out = new Float64Array(n);
+  for (let r = 0; r < n; r++) out[r] = scores[(rows === undefined ? r : rows[r]) * k + column];
+  return out;
+}
+
+/** The ascending order of values; by a 32-bit key when every value is a float32 (probabilities mostly are). */
+function scoreOrder(values: Float64Array): Int32Array {
+  const narrow = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    narrow[i] = v;
+    if (narrow[i] !== v && !Number.isNaN(v)) return argsortFloat64(values);
+  }
+  return argsortFloat32(narrow);
+}
+
+/**
+ * The ascending order of the scores of each one-vs-rest problem of an `[n, k]` matrix (one for
+ * k ≤ 2: the positive column), as {@link aucBySlot} walks them; callers that evaluate the same
+ * scores again may keep them.
+ */
+export function scoreOrders(scores: Float64Array, k: number): Int32Array[] {
+  return aucProblems(k).map(([column]) => scoreOrder(scoreColumn(scores, k, column)));
+}
+
+/** Binary AUC from rank sums (NaN for no positive, no negative, or a NaN score). */
+function aucOfRanks(rankSum: number, positives: number, rows: number, nan: boolean): number {
+  const negatives = rows - positives;
+  if (nan || positives === 0 || negatives === 0) return Number.NaN;
+  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+/**
+ * Macro one-vs-rest AUC (binary for k ≤ 2) of every slot of `slots`, with one sort per score column
+ * for all of them: a slot's rows are a subsequence of the sorted order, already in order, and a run
+ * of tied scores in it is the slot's share of a run of the whole order. Each slot's AUC equals
+ * {@link rocAucOfCodes} of its rows alone (rank sums are sums of half-integers: exact). `orders`:
+ * the {@link scoreOrders} of these rows, when the caller keeps them.
+ */
+export function aucBySlot(
+  truth: Int32Array,
+  scores: Float64Array,
+  k: number,
+  slots: SliceSlots,
+  orders: readonly Int32Array[] = scoreOrders(scores, k),
+): Float64Array {
+  const n = truth.length;
+  const { codes, offsets, total } = slots;
+  const overall = total - 1;
+  const sum = new Float64Array(total);
+  const defined = new Int32Array(total);
+  const rows = new Float64Array(total);
+  const seen = new Float64Array(total);
+  const rankSum = new Float64Array(total);
+  const positives = new Float64Array(total);
+  const nan = new Uint8Array(total);
+  const runRows = new Float64Array(total);
+  const runPositives = new Float64Array(total);
+  const touched = new Int32Array(total);
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    rows[overall]++;
+    for (let j = 0; j < codes.length; j++) if (codes[j][i] >= 0) rows[offsets[j] + codes[j][i]]++;
+  }
+  for (const [problem, [column, positive]] of aucProblems(k).entries()) {
+    const order = orders[problem];
+    for (let i = 0; i < n; i++) values[i] = scores[i * k + column];
+    if (order.length !== n) throw new InvalidArgumentError(`a score order of ${order.length} rows, not ${n}`);
+    seen.fill(0);
+    rankSum.fill(0);
+    positives.fill(0);
+    nan.fill(0);
+    for (let start = 0; start < n; ) {
+      const first = order[start];
+      const v = values[first];
+      let end = start + 1;
+      while (end < n && values[order[end]] === v) end++;
+      if (Number.isNaN(v)) {
+        nan[overall] = 1;
+        for (let j = 0; j < codes.length; j++)
+          if (codes[j][first] >= 0) nan[offsets[j] + codes[j][first]] = 1;
+      } else if (end === start + 1) {
+        // A score of its own: its rank in a slot is one past the slot's rows so far.
+        const isPositive = truth[first] === positive;
+        seen[overall]++;
+        if (isPositive) {
+          rankSum[overall] += seen[overall];
+          positives[overall]++;
+        }
+        for (let j = 0; j < codes.length; j++) {
+          const s = codes[j][first];
+          if (s < 0) continue;
+          const slot = offsets[j] + s;
+          seen[slot]++;
+          if (isPositive) {
+            rankSum[slot] += seen[slot];
+            positives[slot]++;
+          }
+        }
+      } else {
+        // Tied scores: each slot's members share the mean of the ranks they take in it.
+        let touchedCount = 0;
+        for (let r = start; r < end; r++) {
+          const row = order[r];
+          const isPositive = truth[row] === positive ? 1 : 0;
+          for (let j = -1; j < codes.length; j++) {
+            const slot = j < 0 ? overall : codes[j][row] < 0 ? -1 : offsets[j] + codes[j][row];
+            if (slot < 0) continue;
+            if (runRows[slot] === 0) touched[touchedCount++] = slot;
+            runRows[slot]++;
+            runPositives[slot] += isPositive;
+          }
+        }
+        for (let t = 0; t < touchedCount; t++) {
+          const slot = touched[t];
+          rankSum[slot] += runPositives[slot] * (seen[slot] + (runRows[slot] + 1) / 2);
+          positives[slot] += runPositives[slot];
+          seen[slot] += runRows[slot];
+          runRows[slot] = 0;
+          runPositives[slot] = 0;
+        }
+      }
+      start = end;
+    }
+    for (let slot = 0; slot < total; slot++) {
+      const auc = aucOfRanks(rankSum[slot], positives[slot], rows[slot], nan[slot] === 1);
+      if (!Number.isNaN(auc)) {
+        sum[slot] += auc;
+        defined[slot]++;
+      }
+    }
+  }
+  return Float64Array.from(sum, (s, slot) => (defined[slot] === 0 ? Number.NaN : s / defined[slot]));
+}
+
+/**
+ * Macro AUC of bootstrap resamples of the rows `rows`: sort them once per score column, then
+ * score each resample by walking that order with each row weighted by how often the resample drew
+ * it. `resampleAuc(picks)` (positions into `rows`) equals {@link rocAucOfCodes} of the resampled
+ * rows, at a walk per resample instead of a sort.
+ */
+export function resampledAuc(
+  truth: Int32Array,
+  scores: Float64Array,
+  k: number,
+  rows: Int32Array,
+): (picks: Int32Array) => number {
+  const problems = aucProblems(k).map(([column, positive]) => {
+    const values = scoreColumn(scores, k, column, rows);
+    const isPositive = Uint8Array.from(rows, (r) => (truth[r] === positive ? 1 : 0));
+    return { values, isPositive, order: argsortFloat64(values) };
+  });
+  const weight = new Int32Array(rows.length);
+  return (picks) => {
+    weight.fill(0);
+    for (let i = 0; i < picks.length; i++) weight[picks[i]]++;
+    let sum = 0;
+    let defined = 0;
+    for (const { values, isPositive, order } of problems) {
+      let seen = 0;
+      let rankSum = 0;
+      let positives = 0;
+      let nan = false;
+      for (let start = 0; start < order.length; ) {
+        const v = values[order[start]];
+        let runRows = 0;
+        let runPositives = 0;
+        let end = start;
+        do {
+          const w = weight[order[end]];
+          runRows += w;
+          runPositives += w * isPositive[order[end]];
+          end++;
+        } while (end < order.length && values[order[end]] === v);
+        if (runRows > 0) {
+          if (Number.isNaN(v)) nan = true;
+          rankSum += runPositives * (seen + (runRows + 1) / 2);
+          positives += runPositives;
+          seen += runRows;
+        }
+        start = end;
+      }
+      const auc = aucOfRanks(rankSum, positives, picks.length, nan);
+      if (!Number.isNaN(auc)) {
+        sum += auc;
+        defined++;
+      }
+    }
+    return defined === 0 ? Number.NaN : sum / defined;
+  };
 }
 
 /**

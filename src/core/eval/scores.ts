@@ -138,6 +138,20 @@ export function labelsWithScores(
     const enc = encodeLabelInputs([ints], classes, ['labels']);
     return { classes, truth: enc.codes[0], scores: s.data, k: s.k, rows: enc.rows };
   }
+  if (
+    truthInput instanceof ScalarColumn &&
+    truthInput.dtype === 'string' &&
+    options.classes !== undefined &&
+    s.missing === null &&
+    s.k >= 2
+  ) {
+    // String labels with their classes: encoded through the column's dictionary, nulls left out.
+    checkClassCount(options.classes, s.k);
+    const classes = [...options.classes];
+    const enc = encodeLabelInputs([truthInput], classes, ['labels']);
+    const scores = enc.rows.length === s.n ? s.data : gatherRows(s.data, enc.rows, s.k);
+    return { classes, truth: enc.codes[0], scores, k: s.k, rows: enc.rows };
+  }
   const truth = labelValues(truthInput, 'labels');
   if (s.missing) for (let i = 0; i < truth.length; i++) if (s.missing[i]) truth[i] = null;
   const kinds = new Set<string>();

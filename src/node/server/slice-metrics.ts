@@ -17,14 +17,16 @@ import { type Condition, conditionRows } from '../../core/app/conditions.js';
 import { rowRange } from '../../core/column/column.js';
 import { ScalarColumn } from '../../core/column/scalar.js';
 import { DuplicateColumnError, InvalidArgumentError, TypeMismatchError } from '../../core/errors.js';
-import { calibrationBins } from '../../core/eval/calibration.js';
-import { confusionCounts } from '../../core/eval/confusion.js';
+import { binsOfSums } from '../../core/eval/calibration.js';
 import { type ClassData, type MetricName, prepareEvaluation } from '../../core/eval/evaluate.js';
 import type { Label } from '../../core/eval/labels.js';
 import { discoverSlices } from '../../core/eval/slice-discovery.js';
+import { intervalYield } from '../../core/exec/event-loop-yield.js';
 import type { DataFrame } from '../../core/frame/frame.js';
+import { sortedCodes } from '../../core/frame/keys/codes.js';
 import type { AppContext } from './context.js';
-import { evaluateSlices, type SliceMetrics } from './slice-evaluate.js';
+import { evaluatedScoreOrders } from './score-orders.js';
+import { evaluateSlices, type SliceMetrics, type SlicePartition } from './slice-evaluate.js';
 
 /** What the panel asks for. */
 export interface SliceRequest {
@@ -108,93 +110,111 @@ export async function sliceReport(ctx: AppContext, request: SliceRequest): Promi
     request.classes ?? (scores !== undefined ? sortedStringClasses(ctx.frame, label, prediction) : undefined);
   const discovered = request.discover ? await clusterColumn(ctx, request, classes) : null;
   const frame = ctx.frame;
-  const rows =
-    request.filter === undefined ? rowRange(0, frame.length) : conditionRows(frame, request.filter);
+  const filtered = request.filter !== undefined;
+  const rows = filtered ? conditionRows(frame, request.filter as Condition) : rowRange(0, frame.length);
   const metrics: MetricName[] =
     scores !== undefined ? ['accuracy', 'f1_macro', 'roc_auc', 'ece'] : ['accuracy', 'f1_macro'];
   const evalColumns = [label, ...(prediction ? [prediction] : []), ...(scores ? [scores] : [])];
   const selected = frame.select(...new Set(evalColumns));
-  // Without a filter the frame itself (a take would copy every string).
-  const base = request.filter === undefined ? selected : selected.takeValid(rows);
+  // Without a filter the frame itself, whose string columns keep their dictionaries between
+  // requests (a take would copy every string and encode them again).
+  const base = filtered ? selected.takeValid(rows) : selected;
   const options = {
     label,
     ...(prediction ? { prediction } : {}),
     ...(scores ? { scores } : {}),
     ...(classes ? { classes } : {}),
     metrics,
-    bootstrap: { samples: request.bootstrap ?? 100, seed: 0 },
   };
+  const yielder = intervalYield();
+  const prepared = prepareEvaluation(base, options, 'classification');
+  await yielder();
+  const data = prepared.data as ClassData;
+  /** Evaluated row → its position among `rows` (the filtered frame's rows). */
+  const evaluatedRows = prepared.rows;
   const maxGroups = request.maxGroups ?? 50;
-  const bootstrapRows = request.bootstrapRows ?? 1000;
 
-  /** Slices of one grouping column: evaluate by the rows' group number, names mapped back to values. */
-  function slicesOf(
-    column: string,
-    kind: 'group' | 'discovered',
-  ): { slices: SliceResult[]; overall: SliceResult; left: number } {
-    const grouped0 = frame.select(column);
-    const g = (request.filter === undefined ? grouped0 : grouped0.takeValid(rows)).groupby([column]);
-    const keys = g.keyFrame().column(column);
-    const { offsets, rows: grouped } = g.rows();
-    const sizes = Array.from({ length: g.ngroups }, (_, k) => offsets[k + 1] - offsets[k]);
-    const kept = sizes
-      .map((_, k) => k)
-      .sort((a, b) => sizes[b] - sizes[a] || a - b)
-      .slice(0, maxGroups);
-    const code = new Int32Array(base.length).fill(-1);
-    for (const k of kept) for (let i = offsets[k]; i < offsets[k + 1]; i++) code[grouped[i]] = k;
-    const { overall, byCode } = evaluateSlices(base, code, options, bootstrapRows);
-    const out: SliceResult[] = [];
-    for (const k of kept) {
-      const value = jsonValue(keys.get(k));
-      const name =
-        kind === 'group'
-          ? `${column} = ${value === null ? 'null' : String(value)}`
-          : `cluster ${String(value)}`;
-      out.push({
-        ...(byCode.get(k) as SliceMetrics),
-        name,
+  /** The kept groups of a grouping column, as a partition of the evaluated rows. */
+  function groupsOf(column: string): {
+    partition: SlicePartition;
+    values: (Label | null | undefined)[];
+    left: number;
+  } {
+    const source = frame.column(column);
+    const { codes: frameCodes, card } = sortedCodes(source, 'a slice column');
+    // Group sizes over the filtered rows (labelled or not), the largest kept.
+    const sizes = new Int32Array(card);
+    const firstRow = new Int32Array(card).fill(-1);
+    for (let r = 0; r < rows.length; r++) {
+      const c = frameCodes[rows[r]];
+      if (sizes[c]++ === 0) firstRow[c] = rows[r];
+    }
+    const present = Array.from({ length: card }, (_, c) => c).filter((c) => sizes[c] > 0);
+    const kept = present.sort((a, b) => sizes[b] - sizes[a] || a - b).slice(0, maxGroups);
+    const sliceOf = new Int32Array(card).fill(-1);
+    kept.forEach((c, s) => {
+      sliceOf[c] = s;
+    });
+    const codes = new Int32Array(evaluatedRows.length);
+    for (let p = 0; p < codes.length; p++) codes[p] = sliceOf[frameCodes[rows[evaluatedRows[p]]]];
+    return {
+      partition: { codes, slices: kept.length },
+      values: kept.map((c) => jsonValue(source.get(firstRow[c]))),
+      left: present.length - kept.length,
+    };
+  }
+
+  const truncated: Record<string, number> = {};
+  const grouped = groups.map((column) => {
+    const g = groupsOf(column);
+    if (g.left > 0) truncated[column] = g.left;
+    return { column, kind: 'group' as 'group' | 'discovered', ...g };
+  });
+  if (discovered !== null)
+    grouped.push({ column: discovered.column, kind: 'discovered', ...groupsOf(discovered.column) });
+  await yielder();
+  const evaluated = await evaluateSlices(
+    data,
+    grouped.map((g) => g.partition),
+    metrics,
+    { samples: request.bootstrap ?? 100, maxRows: request.bootstrapRows ?? 1000 },
+    scores === undefined || !metrics.includes('roc_auc')
+      ? undefined
+      : evaluatedScoreOrders(frame.column(scores), frameRowsOf(evaluatedRows, rows)),
+  );
+  const results = grouped.map(({ column, kind, values }, j) =>
+    evaluated.partitions[j].map((m, s): SliceResult => {
+      const value = values[s];
+      return {
+        ...m,
+        name:
+          kind === 'group'
+            ? `${column} = ${value === null ? 'null' : String(value)}`
+            : `cluster ${String(value)}`,
         kind,
         column,
         value: value === undefined ? null : value,
         condition: value === undefined ? null : valueCondition(column, value),
-      });
-    }
-    return { slices: out, overall: { ...overall, ...OVERALL }, left: g.ngroups - kept.length };
-  }
-
-  const slices: SliceResult[] = [];
-  const truncated: Record<string, number> = {};
-  let overall: SliceResult | null = null;
-  for (const column of groups) {
-    const s = slicesOf(column, 'group');
-    overall ??= s.overall;
-    slices.push(...s.slices);
-    if (s.left > 0) truncated[column] = s.left;
-  }
-  let discoveredOut: SliceReport['discovered'] = null;
-  if (discovered !== null) {
-    const s = slicesOf(discovered.column, 'discovered');
-    overall ??= s.overall;
-    discoveredOut = { ...discovered, slices: rankByGap(s.slices) };
-  }
-  overall ??= { ...evaluateSlices(base, null, options, bootstrapRows).overall, ...OVERALL };
-
-  const { data } = prepareEvaluation(base, options, 'classification');
-  const cls = data as ClassData;
+      };
+    }),
+  );
+  const slices = rankByGap(results.slice(0, groups.length).flat());
+  const overall: SliceResult = { ...evaluated.overall, ...OVERALL };
+  const overallSlot = evaluated.slots - 1;
   return {
     rows: rows.length,
     evaluated: overall.count,
     metrics,
     overall,
-    slices: rankByGap(slices),
+    slices,
     truncated,
-    discovered: discoveredOut,
-    confusion: cls.classes.length <= MAX_CLASSES ? confusionOf(cls, label, prediction) : null,
+    discovered: discovered === null ? null : { ...discovered, slices: rankByGap(results[groups.length]) },
+    confusion:
+      data.classes.length <= MAX_CLASSES ? confusionOf(data, evaluated.confusion, label, prediction) : null,
     calibration:
-      cls.scores === null
+      evaluated.calibration === null
         ? null
-        : calibrationBins(cls.truth, cls.scores, cls.k).map((b) => ({
+        : binsOfSums(evaluated.calibration, overallSlot).map((b) => ({
             lower: b.lower,
             upper: b.upper,
             count: b.count,
@@ -202,6 +222,13 @@ export async function sliceReport(ctx: AppContext, request: SliceRequest): Promi
             accuracy: finite(b.accuracy),
           })),
   };
+}
+
+/** The frame row of each evaluated row (`evaluated` are positions among `rows`). */
+function frameRowsOf(evaluated: Int32Array, rows: Int32Array): Int32Array {
+  const out = new Int32Array(evaluated.length);
+  for (let p = 0; p < out.length; p++) out[p] = rows[evaluated[p]];
+  return out;
 }
 
 /** The sorted distinct values of string label (and prediction) columns; undefined for other labels. */
@@ -213,22 +240,9 @@ function sortedStringClasses(
   const columns = [label, ...(prediction ? [prediction] : [])].map((n) => frame.column(n) as ScalarColumn);
   if (columns.some((c) => c.dtype !== 'string')) return undefined;
   const seen = new Set<string>();
-  for (const c of columns) for (const v of distinctStrings(c)) seen.add(v);
+  // The dictionary (built once per column) is what encoding the labels uses too.
+  for (const c of columns) for (const v of c.dictionary().dictionary) seen.add(v);
   return [...seen].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-}
-
-/** Distinct values per string column, kept while the column lives (columns are immutable). */
-const DISTINCT = new WeakMap<ScalarColumn, string[]>();
-
-function distinctStrings(c: ScalarColumn): string[] {
-  let values = DISTINCT.get(c);
-  if (values === undefined) {
-    const seen = new Set<string>();
-    for (let i = 0; i < c.length; i++) if (!c.isNull(i)) seen.add(c.getUnchecked(i) as string);
-    values = [...seen];
-    DISTINCT.set(c, values);
-  }
-  return values;
 }
 
 /** Worst first (largest gap); undefined gaps last; ties keep their order. */
@@ -252,9 +266,13 @@ function valueCondition(column: string, value: Label | null): Condition {
   return value === null ? { column, op: 'is null' } : { column, op: '==', value };
 }
 
-function confusionOf(d: ClassData, label: string, prediction: string | undefined): SliceReport['confusion'] {
+function confusionOf(
+  d: ClassData,
+  counts: Int32Array,
+  label: string,
+  prediction: string | undefined,
+): SliceReport['confusion'] {
   const k = d.classes.length;
-  const counts = confusionCounts(d.truth, d.pred, k);
   return {
     classes: d.classes,
     counts: Array.from({ length: k }, (_, t) => Array.from(counts.subarray(t * k, t * k + k))),

@@ -1,6 +1,7 @@
 # The independent reference of test/node/server/slices.test.ts: a classifier's metrics per slice
 # computed from their textbook formulas with numpy and pandas (no Tessera code), from a JSON file
-# of rows {label, pred, probs, region, blob, split} and a class list. Prints JSON.
+# of rows {label, pred, probs, region, blob, split} and a class list (and "bootstrap": false to
+# skip the bootstrap widths, which take long on many rows). Prints JSON.
 import json
 import sys
 from statistics import NormalDist
@@ -97,7 +98,7 @@ def metrics(d):
         "accuracy": correct / len(d),
         "accuracy_interval": wilson(correct, len(d)),
         "f1_macro": macro_f1(d),
-        "f1_width": bootstrap_width(d, macro_f1),
+        "f1_width": bootstrap_width(d, macro_f1) if spec.get("bootstrap", True) else None,
         "roc_auc": auc_macro(d),
         "ece": ece,
     }

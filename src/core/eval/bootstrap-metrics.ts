@@ -1,0 +1,92 @@
+/**
+ * Bootstrap intervals of classification metrics of a set of rows, each resample scored from counts
+ * rather than from a copy of its rows: confusion counts (accuracy, precision, recall, F1) and
+ * calibration sums (ECE) over the drawn rows, and ROC-AUC by a walk over the rows sorted once,
+ * weighted by how often each was drawn (no sort per resample). Each resample's value is the number
+ * evaluating the drawn rows directly gives, so the intervals are those of {@link evaluate}.
+ */
+import { rowRange } from '../column/column.js';
+import { InvalidArgumentError } from '../errors.js';
+import { calibrationSums, eceOfSums } from './calibration.js';
+import { reportFromCounts } from './classification.js';
+import type { ClassData, MetricName } from './evaluate.js';
+import { type BootstrapOptions, bootstrapIntervals, type Interval } from './intervals.js';
+import { logLossOfCodes } from './log-loss.js';
+import { resampledAuc } from './roc-auc.js';
+import { gatherRows } from './scores.js';
+
+/** The statistic of a resample: `picks` are positions into `rows`, with repeats. */
+function statistic(data: ClassData, rows: Int32Array, metric: MetricName): (picks: Int32Array) => number {
+  const { truth, pred, classes } = data;
+  const k = classes.length;
+  const drawn = new Int32Array(rows.length);
+  const draw = (picks: Int32Array) => {
+    for (let i = 0; i < picks.length; i++) drawn[i] = rows[picks[i]];
+    return drawn.subarray(0, picks.length);
+  };
+  const counts = new Int32Array(k * k);
+  const report = (picks: Int32Array) => {
+    counts.fill(0);
+    for (let i = 0; i < picks.length; i++) {
+      const r = rows[picks[i]];
+      counts[truth[r] * k + pred[r]]++;
+    }
+    return reportFromCounts(counts, classes);
+  };
+  const correct = (picks: Int32Array) => {
+    let c = 0;
+    for (let i = 0; i < picks.length; i++) if (truth[rows[picks[i]]] === pred[rows[picks[i]]]) c++;
+    return c;
+  };
+  const scores = data.scores as Float64Array;
+  switch (metric) {
+    case 'accuracy':
+      return (picks) => (picks.length ? correct(picks) / picks.length : Number.NaN);
+    case 'error_rate':
+      return (picks) => (picks.length ? 1 - correct(picks) / picks.length : Number.NaN);
+    case 'precision_macro':
+      return (picks) => report(picks).macro.precision;
+    case 'recall_macro':
+      return (picks) => report(picks).macro.recall;
+    case 'f1_macro':
+      return (picks) => report(picks).macro.f1;
+    case 'f1_micro':
+      return (picks) => report(picks).micro.f1;
+    case 'roc_auc':
+      return resampledAuc(truth, scores, data.k, rows);
+    case 'ece':
+      return (picks) =>
+        eceOfSums(calibrationSums(truth, scores, data.k, 15, { rows: draw(picks) }), 0, picks.length);
+    case 'log_loss':
+      return (picks) => {
+        const at = draw(picks);
+        return logLossOfCodes(gatherInt(truth, at), gatherRows(scores, at, data.k), data.k);
+      };
+    default:
+      throw new InvalidArgumentError(`"${metric}" is not a classification metric`);
+  }
+}
+
+function gatherInt(a: Int32Array, rows: Int32Array): Int32Array {
+  const out = new Int32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = a[rows[i]];
+  return out;
+}
+
+/**
+ * Seeded bootstrap percentile intervals of classification metrics of the rows `rows` of `data`
+ * (positions), one per metric, each from the same resamples (the same seed), as
+ * `bootstrapInterval` of the metric of the drawn rows gives them; with each metric's value
+ * on the rows themselves.
+ */
+export function bootstrapMetrics(
+  data: ClassData,
+  rows: Int32Array,
+  metrics: readonly MetricName[],
+  options: BootstrapOptions = {},
+): (Interval & { value: number })[] {
+  const all = rowRange(0, rows.length);
+  const statistics = metrics.map((m) => statistic(data, rows, m));
+  const intervals = bootstrapIntervals(rows.length, statistics, options);
+  return statistics.map((stat, j) => ({ value: stat(all), ...intervals[j] }));
+}
