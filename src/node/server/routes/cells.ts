@@ -6,17 +6,10 @@
 import type { FastifyInstance } from 'fastify';
 import { computeCells } from '../computed-cells.js';
 import type { AppContext } from '../context.js';
-import { plainQuery } from './schemas.js';
+import { columnParams, plainQuery } from './schemas.js';
 
 /** Most rows one request may ask for (a screenful or two of the table). */
 export const MAX_CELL_ROWS = 512;
-
-const columnParams = {
-  type: 'object',
-  required: ['column'],
-  properties: { column: { type: 'string', minLength: 1, maxLength: 1024 } },
-  additionalProperties: false,
-} as const;
 
 const cellsBody = {
   type: 'object',

@@ -11,13 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { colorValues, encodeColorValues } from '../color-values.js';
 import type { AppContext } from '../context.js';
 import { LAYOUT_METHODS, type LayoutMethod } from '../map-layouts.js';
-
-const columnParams = {
-  type: 'object',
-  required: ['column'],
-  properties: { column: { type: 'string', minLength: 1, maxLength: 1024 } },
-  additionalProperties: false,
-} as const;
+import { columnParams } from './schemas.js';
 
 const methodQuery = {
   type: 'object',

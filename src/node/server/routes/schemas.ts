@@ -29,6 +29,14 @@ export const viewParams = {
 } as const;
 
 /** A media cell: the column and the row (the client never names a path). */
+/** `:column` of a route about a whole column (cells, map layouts, colours). */
+export const columnParams = {
+  type: 'object',
+  required: ['column'],
+  properties: { column: { type: 'string', minLength: 1, maxLength: 1024 } },
+  additionalProperties: false,
+} as const;
+
 export const cellParams = {
   type: 'object',
   required: ['column', 'row'],
