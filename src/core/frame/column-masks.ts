@@ -50,7 +50,8 @@ export function compareMask(col: Column, op: CompareOp, value: unknown, name: st
  * own ASCII-folded bytes (Latin-1 capitals, Greek, Cyrillic, ...) are decoded, when ignoring case.
  */
 export function containsMask(col: ScalarColumn, needle: string, ignoreCase: boolean): Uint8Array {
-  if (col.dtype !== 'string') throw new TypeMismatchError(`"contains" needs a string column, not ${col.dtype}`);
+  if (col.dtype !== 'string')
+    throw new TypeMismatchError(`"contains" needs a string column, not ${col.dtype}`);
   const lowered = ignoreCase ? needle.toLowerCase() : needle;
   const pattern = utf8.encode(lowered);
   const n = col.length;
@@ -73,20 +74,28 @@ export function containsMask(col: ScalarColumn, needle: string, ignoreCase: bool
   let nextB = other === first ? end : next(other, offsets[0]);
   let r = 0;
   for (;;) {
-    const p = nextA < nextB ? nextA : nextB;
+    const p = Math.min(nextA, nextB);
     if (p >= end) break;
     while (offsets[r + 1] <= p) r++;
     const e = offsets[r + 1];
     let k = 1;
     if (e - p >= m) while (k < m && fold[bytes[p + k]] === pattern[k]) k++;
     // A match skips the rest of its row; a miss goes on from the next byte.
-    const from = k === m && e - p >= m ? ((mask[r] = 1), e) : p + 1;
+    const matched = k === m && e - p >= m;
+    if (matched) mask[r] = 1;
+    const from = matched ? e : p + 1;
     if (nextA < from) nextA = next(first, from);
     if (nextB < from) nextB = next(other, from);
   }
   if (ignoreCase)
     for (const i of casedRows(col))
-      if (mask[i] === 0 && utf8Decoder.decode(bytes.subarray(offsets[i], offsets[i + 1])).toLowerCase().includes(lowered))
+      if (
+        mask[i] === 0 &&
+        utf8Decoder
+          .decode(bytes.subarray(offsets[i], offsets[i + 1]))
+          .toLowerCase()
+          .includes(lowered)
+      )
         mask[i] = 1;
   return clearNulls(col, mask);
 }
@@ -128,7 +137,11 @@ function casedRows(col: ScalarColumn): Int32Array {
  * Hebrew, Arabic and the Indic scripts have no case and are never decoded.
  */
 const CASED_LEAD = Uint8Array.from({ length: 256 }, (_, b) =>
-  b === 0xc3 ? 2 : (b > 0xc3 && b <= 0xd5) || b === 0xe1 || b === 0xe2 || b === 0xea || b === 0xef || b === 0xf0 ? 1 : 0,
+  b === 0xc3
+    ? 2
+    : (b > 0xc3 && b <= 0xd5) || b === 0xe1 || b === 0xe2 || b === 0xea || b === 0xef || b === 0xf0
+      ? 1
+      : 0,
 );
 
 /**
@@ -145,7 +158,7 @@ export function inMask(col: Column, values: readonly unknown[]): Uint8Array {
       const nan = wanted.some(Number.isNaN);
       for (let i = 0; i < col.length; i++) {
         const x = data[i];
-        let hit = x !== x && nan;
+        let hit = nan && Number.isNaN(x);
         for (let k = 0; !hit && k < wanted.length; k++) hit = x === wanted[k];
         mask[i] = hit ? 1 : 0;
       }
@@ -242,7 +255,7 @@ function compareUtf8(col: ScalarColumn, op: CompareOp, value: string): Uint8Arra
   for (let i = 0; i < n; i++) {
     const o = offsets[i];
     const len = offsets[i + 1] - o;
-    const shorter = len < m ? len : m;
+    const shorter = Math.min(len, m);
     let k = 0;
     while (k < shorter && bytes[o + k] === b[k]) k++;
     mask[i] = pass(k < shorter ? bytes[o + k] - b[k] : len - m) ? 1 : 0;

@@ -1,6 +1,6 @@
 import { Column } from '../column/column.js';
 import { NUMBER_DTYPES, ScalarColumn } from '../column/scalar.js';
-import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
+import { LengthMismatchError, TypeMismatchError } from '../errors.js';
 import { type CompareOp, compareMask, maskRows } from './column-masks.js';
 import type { DataFrame, Row } from './frame.js';
 
