@@ -44,6 +44,7 @@ export async function sortWordsInSteps(
   signal?: AbortSignal,
   chunkRows = CHUNK_ROWS,
 ): Promise<Int32Array> {
+  if (signal?.aborted) throw new AbortedError('the sort was cancelled');
   if (n <= chunkRows) return sortByKeyWords(keyWords, n);
   const words = keyWords.map((w) => w.data);
   let runs = new Int32Array(n);

@@ -84,8 +84,11 @@ export class ViewStore {
     return this.views.size;
   }
 
-  /** Make a view (filtering and top-k sorting now; the full sort in the background). */
-  create(spec: ViewSpec): View {
+  /**
+   * Make a view: filtering and top-k sorting now, the full sort in the background, started once
+   * `startAfter` resolves (so a route can answer first and learn whether its client is still there).
+   */
+  create(spec: ViewSpec, startAfter: Promise<unknown> = Promise.resolve()): View {
     const filtered = spec.filter === undefined ? null : conditionRows(this.frame, spec.filter);
     const length = filtered?.length ?? this.frame.length;
     const toFrame = (order: Int32Array) => (filtered === null ? order : order.map((p) => filtered[p]));
@@ -105,7 +108,9 @@ export class ViewStore {
       } else {
         const data = words.map((w) => w.data);
         first = toFrame(topByKeyWords(data, length, this.firstRows));
-        done = sortWordsInSteps(words, length, abort.signal, this.sortChunkRows).then(toFrame);
+        done = startAfter
+          .then(() => sortWordsInSteps(words, length, abort.signal, this.sortChunkRows))
+          .then(toFrame);
       }
     }
     const view: View = { id: randomUUID(), spec, length, first, order: null, done, abort };
