@@ -3,7 +3,7 @@
  * Media columns are left out (their cells come from the media and thumbnail routes).
  */
 import * as arrow from 'apache-arrow';
-import { InvalidArgumentError } from '../../core/errors.js';
+import { ColumnNotFoundError, InvalidArgumentError } from '../../core/errors.js';
 import type { DataFrame } from '../../core/frame/frame.js';
 import { mediaColumnNames } from './media-cell.js';
 
@@ -18,7 +18,8 @@ export function windowColumns(frame: DataFrame, asked: string | undefined): stri
   if (asked === undefined || asked === '') return frame.columnNames.filter((n) => !media.has(n));
   const names = asked.split(',');
   for (const n of names) {
-    frame.column(n); // a ColumnNotFoundError names the columns there are
+    // Checked by name: resolving the column would load all of a stored column's rows.
+    if (!frame.has(n)) throw new ColumnNotFoundError(n, frame.columnNames);
     if (media.has(n))
       throw new InvalidArgumentError(
         `column "${n}" holds media: its cells come from /api/media and /api/thumbnails, not in row windows`,
