@@ -6,7 +6,8 @@
 //   from the request, cold (first touch of the column: read from disk) and warm (target ≤ 300 ms
 //   for count and first page on screen at 10M rows: the server's share must be well below);
 // - the full order of a sort in the background (the last window waits for it).
-// Server time through fastify.inject (routing, validation, the work, Arrow IPC), no network.
+// Server time through fastify.inject (routing, validation, the work, Arrow IPC), no network; the
+// process's CPU time beside it, which a loaded machine changes far less than the wall clock.
 // `npm run bench -- app-window [--rows N] [--requests N] [--quick]` (full: 1M and 10M rows; quick: 20k)
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -50,8 +51,21 @@ async function writeDataset(rows: number, dir: string): Promise<void> {
 
 type App = Awaited<ReturnType<typeof createAppServer>>;
 
-/** POST a view, then its first 100 rows: ms to the reply (with the count) and to the first page. */
-async function viewTimes(app: App, body: object): Promise<{ count: number; made: number; page: number }> {
+/** CPU milliseconds this process has used (all its threads): a measure that load barely changes. */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/**
+ * POST a view, then its first 100 rows: ms to the reply (with the count) and to the first page,
+ * and the CPU ms the process spent on both.
+ */
+async function viewTimes(
+  app: App,
+  body: object,
+): Promise<{ count: number; made: number; page: number; cpu: number }> {
+  const c = cpuMs();
   const t = performance.now();
   const res = await app.inject({ method: 'POST', url: '/api/views', payload: body });
   const made = performance.now() - t;
@@ -60,8 +74,9 @@ async function viewTimes(app: App, body: object): Promise<{ count: number; made:
   const first = await app.inject({ url: `/api/views/${view.id}/rows?start=0&end=100` });
   if (first.statusCode !== 200) throw new Error(first.body);
   const page = performance.now() - t;
+  const cpu = cpuMs() - c;
   await app.inject({ method: 'DELETE', url: `/api/views/${view.id}` });
-  return { count: view.rows, made, page };
+  return { count: view.rows, made, page, cpu };
 }
 
 async function windowTimes(app: App, url: (start: number) => string, rows: number, requests: number) {
@@ -105,13 +120,15 @@ async function measure(rows: number, requests: number): Promise<void> {
     );
     const coldWindow = await windowTimes(app, (s) => `/api/rows?start=${s}&end=${s + 100}`, rows, 1);
     const frameMs = await windowTimes(app, (s) => `/api/rows?start=${s}&end=${s + 100}`, rows, requests);
-    console.log('| view | rows | view made, count known (cold / warm) | first page (cold / warm) |');
-    console.log('|---|---|---|---|');
+    console.log(
+      '| view | rows | view made, count known (cold / warm) | first page (cold / warm) | CPU to first page (cold / warm) |',
+    );
+    console.log('|---|---|---|---|---|');
     for (const [name, body] of VIEWS) {
       const cold = await viewTimes(app, body);
       const warm = await viewTimes(app, body);
       console.log(
-        `| ${name} | ${cold.count.toLocaleString('en')} | ${f(cold.made)} / ${f(warm.made)} | ${f(cold.page)} / ${f(warm.page)} |`,
+        `| ${name} | ${cold.count.toLocaleString('en')} | ${f(cold.made)} / ${f(warm.made)} | ${f(cold.page)} / ${f(warm.page)} | ${f(cold.cpu)} / ${f(warm.cpu)} |`,
       );
     }
     const res = await app.inject({ method: 'POST', url: '/api/views', payload: VIEWS[0][1] });
