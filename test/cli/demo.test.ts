@@ -76,7 +76,9 @@ all.describe('tessera demo --check', () => {
   it('exits 0 after the page showed rows and thumbnails, and saves the screenshot', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/Checked: the app at http:\/\/127\.0\.0\.1:\d+\/\?token=\S+ showed rows and thumbnails/);
+    expect(run.stdout).toMatch(
+      /Checked: the app at http:\/\/127\.0\.0\.1:\d+\/\?token=\S+ showed rows and thumbnails/,
+    );
     const [[width, height]] = python(PIL_IMAGES, dir, 'app.png') as number[][];
     expect([width, height]).toEqual([1400, 720]);
   });

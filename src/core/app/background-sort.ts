@@ -6,7 +6,15 @@
 import { AbortedError } from '../errors.js';
 import { yieldToEventLoop } from '../exec/event-loop-yield.js';
 import type { DataFrame } from '../frame/frame.js';
-import { rowBefore, type SortBy, type SortOptions, sortIndices, sortKeyWords } from '../frame/sort.js';
+import type { Field } from '../frame/keys/sort-fields.js';
+import {
+  rowBefore,
+  type SortBy,
+  type SortOptions,
+  sortByKeyWords,
+  sortIndices,
+  sortKeyWords,
+} from '../frame/sort.js';
 
 /** Rows per chunk sorted in one step (about 50–100 ms of work). */
 const CHUNK_ROWS = 1 << 19;
@@ -21,15 +29,33 @@ export async function sortInSteps(
   signal?: AbortSignal,
   chunkRows = CHUNK_ROWS,
 ): Promise<Int32Array> {
-  const n = df.length;
-  if (n <= chunkRows) return sortIndices(df, by, options);
-  const words = sortKeyWords(df, by, options).map((w) => w.data);
+  if (df.length <= chunkRows) return sortIndices(df, by, options);
+  const words = sortKeyWords(df, by, options);
   await step(signal);
+  return sortWordsInSteps(words, df.length, signal, chunkRows);
+}
+
+/**
+ * The stable order of rows 0..n-1 by their key words (as `sortKeyWords` gives them), in steps:
+ * chunks radix-sorted, then merged, yielding between steps; `signal` cancels it between steps.
+ */
+export async function sortWordsInSteps(
+  keyWords: Field[],
+  n: number,
+  signal?: AbortSignal,
+  chunkRows = CHUNK_ROWS,
+): Promise<Int32Array> {
+  if (signal?.aborted) throw new AbortedError('the sort was cancelled');
+  if (n <= chunkRows) return sortByKeyWords(keyWords, n);
+  const words = keyWords.map((w) => w.data);
   let runs = new Int32Array(n);
   const bounds: number[] = [0];
   for (let a = 0; a < n; a += chunkRows) {
     const b = Math.min(n, a + chunkRows);
-    const order = sortIndices(df.slice(a, b), by, options);
+    const order = sortByKeyWords(
+      keyWords.map((w) => ({ data: w.data.subarray(a, b), bits: w.bits })),
+      b - a,
+    );
     for (let i = 0; i < order.length; i++) runs[a + i] = order[i] + a;
     bounds.push(b);
     await step(signal);

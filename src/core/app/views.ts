@@ -2,14 +2,16 @@
  * Views (the app server's, and the in-tab worker's): the result of a filter and/or a sort of the open frame, kept by id so the app
  * scrolls it window by window. A view holds positions of the open frame's rows. A sort answers its
  * first rows from a top-k at once and completes the full order in the background (yielding to the
- * event loop); a window past the top-k waits for it. At most `maxViews` are kept (least recently
- * used dropped); dropping or replacing a view cancels its unfinished sort.
+ * event loop); a window past the top-k waits for it. At most `maxViews` views and `maxBytes` of
+ * their row positions are kept (least recently used dropped); dropping or replacing a view cancels
+ * its unfinished sort.
  */
 import { rowRange } from '../column/column.js';
 import { InvalidArgumentError, ResourceNotFoundError } from '../errors.js';
 import type { DataFrame } from '../frame/frame.js';
-import { type SortKey, sortIndices, topSortIndices } from '../frame/sort.js';
-import { sortInSteps } from './background-sort.js';
+import type { Field } from '../frame/keys/sort-fields.js';
+import { type SortKey, sortByKeyWords, sortKeyWords, topByKeyWords } from '../frame/sort.js';
+import { sortWordsInSteps } from './background-sort.js';
 import { type Condition, conditionRows } from './conditions.js';
 
 /**
@@ -35,7 +37,7 @@ export interface View {
   /** Number of rows. */
   readonly length: number;
   /** The rows known now: all of them, or the top-k of a sort whose full order is on its way. */
-  readonly first: Int32Array;
+  first: Int32Array;
   /** The full order once known. */
   order: Int32Array | null;
   /** Resolves to the full order. */
@@ -46,6 +48,8 @@ export interface View {
 export interface ViewStoreOptions {
   /** Most views kept (default 64). */
   maxViews?: number;
+  /** Most bytes of row positions the views hold together (default 1 GiB; the newest view is always kept). */
+  maxBytes?: number;
   /** Rows a sort computes by top-k before the full order (default 1000). */
   firstRows?: number;
   /** Frames up to this many rows are sorted fully at once (default 200 000). */
@@ -54,9 +58,21 @@ export interface ViewStoreOptions {
   sortChunkRows?: number;
 }
 
+/** A filter keeping at least 1/GATHER_SHARE of the rows sorts by the open frame's key words, gathered. */
+const GATHER_SHARE = 8;
+
+/** Bytes of row positions a view holds: its first rows, its full order, and the rows a sort in progress will hold. */
+function viewBytes(view: View): number {
+  const order = view.order ?? null;
+  const held = view.first.byteLength + (order !== null && order !== view.first ? order.byteLength : 0);
+  // An unfinished sort will hold its full order (and holds its runs meanwhile).
+  return order === null ? held + 4 * view.length : held;
+}
+
 export class ViewStore {
   private readonly views = new Map<string, View>();
   private readonly maxViews: number;
+  private readonly maxBytes: number;
   private readonly firstRows: number;
   private readonly sortAtOnceRows: number;
   private readonly sortChunkRows: number | undefined;
@@ -66,6 +82,7 @@ export class ViewStore {
     options: ViewStoreOptions = {},
   ) {
     this.maxViews = options.maxViews ?? 64;
+    this.maxBytes = options.maxBytes ?? 2 ** 30;
     this.firstRows = options.firstRows ?? 1000;
     this.sortAtOnceRows = options.sortAtOnceRows ?? 200_000;
     this.sortChunkRows = options.sortChunkRows;
@@ -76,11 +93,14 @@ export class ViewStore {
     return this.views.size;
   }
 
-  /** Make a view (filtering and top-k sorting now; the full sort in the background). */
-  create(spec: ViewSpec): View {
-    const view = this.compute(spec, newViewId());
+  /**
+   * Make a view: filtering and top-k sorting now, the full sort in the background, started once
+   * `startAfter` resolves (so a route can answer first and learn whether its client is still there).
+   */
+  create(spec: ViewSpec, startAfter: Promise<unknown> = Promise.resolve()): View {
+    const view = this.compute(spec, newViewId(), startAfter);
     this.views.set(view.id, view);
-    while (this.views.size > this.maxViews) this.drop(this.views.keys().next().value as string);
+    this.evict();
     return view;
   }
 
@@ -102,9 +122,9 @@ export class ViewStore {
     }
   }
 
-  private compute(spec: ViewSpec, id: string): View {
+  private compute(spec: ViewSpec, id: string, startAfter: Promise<unknown> = Promise.resolve()): View {
     const filtered = spec.filter === undefined ? null : conditionRows(this.frame, spec.filter);
-    const frame = filtered === null ? this.frame : this.frame.takeValid(filtered);
+    const length = filtered?.length ?? this.frame.length;
     const toFrame = (order: Int32Array) => (filtered === null ? order : order.map((p) => filtered[p]));
     const abort = new AbortController();
     let first: Int32Array;
@@ -113,22 +133,65 @@ export class ViewStore {
     if (sort === undefined || sort.length === 0) {
       first = filtered ?? rowRange(0, this.frame.length);
       done = Promise.resolve(first);
-    } else if (frame.length <= this.sortAtOnceRows) {
-      first = toFrame(sortIndices(frame, sort));
-      done = Promise.resolve(first);
     } else {
-      first = toFrame(topSortIndices(frame, sort, this.firstRows));
-      done = sortInSteps(frame, sort, {}, abort.signal, this.sortChunkRows).then(toFrame);
+      // The key words are made once: the top-k and the full sort both order rows by them.
+      const words = this.keyWords(sort, filtered);
+      if (length <= this.sortAtOnceRows) {
+        first = toFrame(sortByKeyWords(words, length));
+        done = Promise.resolve(first);
+      } else {
+        const data = words.map((w) => w.data);
+        first = toFrame(topByKeyWords(data, length, this.firstRows));
+        done = startAfter
+          .then(() => sortWordsInSteps(words, length, abort.signal, this.sortChunkRows))
+          .then(toFrame);
+      }
     }
-    const view: View = { id, spec, length: frame.length, first, order: null, done, abort };
+    const view: View = { id, spec, length, first, order: null, done, abort };
     if (first.length === view.length) view.order = first;
     done.then(
       (order) => {
         view.order = order;
+        // The top-k is part of the full order now: keep one of them.
+        view.first = order;
+        this.evict();
       },
       () => {}, // a cancelled sort: windows past the top-k report it when they ask
     );
     return view;
+  }
+
+  /**
+   * The sort key words of the view's rows. For a filter that keeps a good share of the rows they
+   * are the open frame's words, gathered: the frame's columns (and a string column's dictionary)
+   * are used as loaded, instead of copying the kept rows of every key column first.
+   */
+  private keyWords(sort: readonly SortKey[], filtered: Int32Array | null): Field[] {
+    if (filtered === null) return sortKeyWords(this.frame, sort);
+    if (filtered.length * GATHER_SHARE < this.frame.length)
+      return sortKeyWords(this.frame.takeValid(filtered), sort);
+    return sortKeyWords(this.frame, sort).map(({ data, bits }) => {
+      const kept = new Uint32Array(filtered.length);
+      for (let i = 0; i < kept.length; i++) kept[i] = data[filtered[i]];
+      return { data: kept, bits };
+    });
+  }
+
+  /** Memory the views hold now (their row positions), in bytes. */
+  get bytes(): number {
+    let total = 0;
+    for (const view of this.views.values()) total += viewBytes(view);
+    return total;
+  }
+
+  /** Drop least recently used views while there are more than `maxViews` or they hold more than `maxBytes`; the newest stays. */
+  private evict(): void {
+    let bytes = this.bytes;
+    while (this.views.size > 1 && (this.views.size > this.maxViews || bytes > this.maxBytes)) {
+      const oldest = this.views.values().next().value as View;
+      bytes -= viewBytes(oldest);
+      this.drop(oldest.id);
+    }
   }
 
   /** The view `id` (marked as recently used). */

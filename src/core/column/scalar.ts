@@ -1,8 +1,8 @@
 import { TypeMismatchError } from '../errors.js';
 import { bitmapBytes, getBit, markNull, sliceBitmap, takeBits } from './bitmap.js';
 import type { Indices } from './column.js';
-import { compareStrings } from './compare.js';
 import { NullableColumn } from './nullable.js';
+import { buildStringDictionary, type StringDictionary } from './string-dictionary.js';
 import type { ScalarDType } from './types.js';
 
 /** The JavaScript value of a scalar cell. */
@@ -28,11 +28,7 @@ const utf8Encoder = new TextEncoder();
 /** Numeric dtypes whose values are plain JavaScript numbers. */
 export const NUMBER_DTYPES: ReadonlySet<ScalarDType> = new Set(['float64', 'float32', 'int32', 'uint8']);
 
-/** The sorted distinct strings of a string column and each row's code into them (-1 = null). */
-export interface StringDictionary {
-  codes: Int32Array;
-  dictionary: string[];
-}
+export type { StringDictionary } from './string-dictionary.js';
 
 /**
  * A column of scalars (numbers, integers, booleans, strings, dates, timestamps) with nulls,
@@ -106,28 +102,12 @@ export class ScalarColumn<T extends ScalarValue = ScalarValue> extends NullableC
   dictionary(): StringDictionary {
     if (this.dtype !== 'string')
       throw new TypeMismatchError(`dictionary() needs a string column, not ${this.dtype}`);
-    if (this.dict) return this.dict;
-    const seen = new Map<string, number>();
-    const firstCodes = new Int32Array(this.length);
-    for (let i = 0; i < this.length; i++) {
-      const s = this.getUnchecked(i) as string | null;
-      if (s === null) {
-        firstCodes[i] = -1;
-        continue;
-      }
-      let c = seen.get(s);
-      if (c === undefined) {
-        c = seen.size;
-        seen.set(s, c);
-      }
-      firstCodes[i] = c;
-    }
-    const unsorted = [...seen.keys()];
-    const order = unsorted.map((_, k) => k).sort((a, b) => compareStrings(unsorted[a], unsorted[b]));
-    const rank = new Int32Array(order.length);
-    for (let r = 0; r < order.length; r++) rank[order[r]] = r;
-    for (let i = 0; i < this.length; i++) if (firstCodes[i] >= 0) firstCodes[i] = rank[firstCodes[i]];
-    this.dict = { codes: firstCodes, dictionary: order.map((k) => unsorted[k]) };
+    this.dict ??= buildStringDictionary(
+      this.values as Uint8Array,
+      this.offsets!,
+      this.nullCount === 0 ? null : this.validity,
+      this.length,
+    );
     return this.dict;
   }
 

@@ -1,7 +1,7 @@
 import { Column } from '../column/column.js';
-import { compareStrings } from '../column/compare.js';
 import { NUMBER_DTYPES, ScalarColumn } from '../column/scalar.js';
-import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
+import { LengthMismatchError, TypeMismatchError } from '../errors.js';
+import { type CompareOp, compareMask, maskRows } from './column-masks.js';
 import type { DataFrame, Row } from './frame.js';
 
 /** A row predicate: `(row, i) => boolean`; the row holds null cells as `null`. */
@@ -60,101 +60,16 @@ export function filterColumn(df: DataFrame, name: string, test: (value: never) =
   return df.takeValid(keep.subarray(0, n));
 }
 
-/** Comparison operators of `filter(column, op, value)`. */
-export type CompareOp = '>' | '>=' | '<' | '<=' | '==' | '!=';
-
-const COMPARE_OPS: ReadonlySet<string> = new Set(['>', '>=', '<', '<=', '==', '!=']);
+export type { CompareOp } from './column-masks.js';
 
 /**
  * Rows where `column op value` holds. On numeric columns this is one tight loop per operator over
- * the typed array (no callback per row), the fastest filter there is. Strings compare by code
- * point, dates and timestamps by time. Nulls never pass; NaN compares as in IEEE 754.
+ * the typed array (no callback per row), the fastest filter there is; strings compare on their
+ * UTF-8 bytes, by code point. Dates and timestamps compare by time. Nulls never pass; NaN
+ * compares as in IEEE 754.
  */
 export function filterCompare(df: DataFrame, name: string, op: CompareOp, value: unknown): DataFrame {
-  if (!COMPARE_OPS.has(op))
-    throw new InvalidArgumentError(`unknown comparison "${op}"; use one of ${[...COMPARE_OPS].join(' ')}`);
-  const col = df.column(name);
-  if (col instanceof ScalarColumn && NUMBER_DTYPES.has(col.dtype) && col.validity === null) {
-    if (typeof value !== 'number')
-      throw new TypeMismatchError(
-        `column "${name}" is ${col.dtype}; compare it with a number, not ${typeof value}`,
-      );
-    return df.takeValid(compareNumbers(col.values as Float64Array, df.length, op, value));
-  }
-  const order = orderAgainst(value, name);
-  const pass = (c: number) =>
-    op === '>'
-      ? c > 0
-      : op === '>='
-        ? c >= 0
-        : op === '<'
-          ? c < 0
-          : op === '<='
-            ? c <= 0
-            : op === '=='
-              ? c === 0
-              : c !== 0;
-  return filterColumn(df, name, ((v: unknown) => {
-    const c = order(v);
-    // IEEE 754: NaN is unequal to everything and neither less nor greater.
-    return Number.isNaN(c) ? op === '!=' : pass(c);
-  }) as (v: never) => boolean);
-}
-
-function compareNumbers(values: Float64Array, length: number, op: CompareOp, x: number): Int32Array {
-  const keep = new Int32Array(length);
-  let n = 0;
-  // One loop per operator so the comparison is inlined, not called.
-  switch (op) {
-    case '>':
-      for (let i = 0; i < length; i++) if (values[i] > x) keep[n++] = i;
-      break;
-    case '>=':
-      for (let i = 0; i < length; i++) if (values[i] >= x) keep[n++] = i;
-      break;
-    case '<':
-      for (let i = 0; i < length; i++) if (values[i] < x) keep[n++] = i;
-      break;
-    case '<=':
-      for (let i = 0; i < length; i++) if (values[i] <= x) keep[n++] = i;
-      break;
-    case '==':
-      for (let i = 0; i < length; i++) if (values[i] === x) keep[n++] = i;
-      break;
-    case '!=':
-      for (let i = 0; i < length; i++) if (values[i] !== x) keep[n++] = i;
-      break;
-  }
-  return keep.subarray(0, n);
-}
-
-/** A function giving the sign of `cell - value` for cells of the value's type (NaN: not comparable). */
-function orderAgainst(value: unknown, name: string): (cell: unknown) => number {
-  const fail = (cell: unknown): never => {
-    throw new TypeMismatchError(
-      `column "${name}" holds ${typeof cell} values; cannot compare them with ${typeof value}`,
-    );
-  };
-  if (typeof value === 'number')
-    return (c) => (typeof c === 'number' ? c - value : typeof c === 'bigint' ? Number(c) - value : fail(c));
-  if (typeof value === 'bigint')
-    return (c) =>
-      typeof c === 'bigint'
-        ? c > value
-          ? 1
-          : c < value
-            ? -1
-            : 0
-        : typeof c === 'number'
-          ? c - Number(value)
-          : fail(c);
-  if (typeof value === 'string') return (c) => (typeof c === 'string' ? compareStrings(c, value) : fail(c));
-  if (typeof value === 'boolean')
-    return (c) => (typeof c === 'boolean' ? Number(c) - Number(value) : fail(c));
-  if (value instanceof Date) return (c) => (c instanceof Date ? c.getTime() - value.getTime() : fail(c));
-  throw new TypeMismatchError(
-    `filter compares with a number, bigint, string, boolean or Date, not ${typeof value}`,
-  );
+  return df.takeValid(maskRows(compareMask(df.column(name), op, value, name)));
 }
 
 /** Rows where the predicate holds, or where a mask is true. */

@@ -52,39 +52,58 @@ export function sortKeyWords(df: DataFrame, by: SortBy, options: SortOptions = {
 }
 
 /**
+ * The stable order of rows 0..n-1 by key words as {@link sortKeyWords} gives them (or a selection
+ * of their rows, gathered in the same order): for code that computes the words once and sorts
+ * several times, or in parts.
+ */
+export function sortByKeyWords(words: Field[], n: number): Int32Array {
+  return radixSort(words, n);
+}
+
+/**
  * The first `k` positions of the stable order that `sortIndices` gives, without sorting every row:
  * one pass keeps the best k in a heap (O(n log k)), so a first page of a sort is cheap on large frames.
  */
 export function topSortIndices(df: DataFrame, by: SortBy, k: number, options: SortOptions = {}): Int32Array {
   if (!(Number.isInteger(k) && k >= 0))
     throw new InvalidArgumentError(`k must be a whole number >= 0, got ${k}`);
-  const words = sortKeyWords(df, by, options).map((w) => w.data);
-  const n = df.length;
+  return topByKeyWords(
+    sortKeyWords(df, by, options).map((w) => w.data),
+    df.length,
+    k,
+  );
+}
+
+/** The first `k` rows of the stable order of rows 0..n-1 by their key words (see `topSortIndices`). */
+export function topByKeyWords(words: readonly Uint32Array[], n: number, k: number): Int32Array {
   const m = Math.min(k, n);
   const before = (a: number, b: number) => rowBefore(words, a, b);
-  // Most rows lose to the worst kept row on the first word alone: test that inline.
-  const first = words[0] as Uint32Array | undefined;
   // A max-heap of the best m rows seen: the root is the worst of them.
   const heap = new Int32Array(m);
-  let size = 0;
-  for (let i = 0; i < n; i++) {
-    if (size < m) {
-      let c = size++;
-      heap[c] = i;
-      while (c > 0) {
-        const p = (c - 1) >> 1;
-        if (!before(heap[p], heap[c])) break;
-        [heap[p], heap[c]] = [heap[c], heap[p]];
-        c = p;
-      }
-    } else if (m > 0 && (first === undefined || first[i] <= first[heap[0]]) && before(i, heap[0])) {
+  for (let i = 0; i < m; i++) {
+    let c = i;
+    heap[c] = i;
+    while (c > 0) {
+      const p = (c - 1) >> 1;
+      if (!before(heap[p], heap[c])) break;
+      [heap[p], heap[c]] = [heap[c], heap[p]];
+      c = p;
+    }
+  }
+  const first = words[0] as Uint32Array | undefined;
+  if (m > 0 && first !== undefined) {
+    // Most rows lose to the worst kept row on the first word alone: that test is the whole loop.
+    let worst = first[heap[0]];
+    for (let i = m; i < n; i++) {
+      if (first[i] > worst || !before(i, heap[0])) continue;
       heap[0] = i;
-      siftDown(heap, size, before);
+      siftDown(heap, m, before);
+      worst = first[heap[0]];
     }
   }
   // Popping the root repeatedly yields the rows worst first.
-  const out = new Int32Array(size);
-  for (let end = size - 1; end >= 0; end--) {
+  const out = new Int32Array(m);
+  for (let end = m - 1; end >= 0; end--) {
     out[end] = heap[0];
     heap[0] = heap[end];
     siftDown(heap, end, before);

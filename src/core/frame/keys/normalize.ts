@@ -81,8 +81,10 @@ const scratchWords = new Uint32Array(scratch.buffer);
  * the sign flipped, negatives with every bit flipped, -0 as 0 and every NaN as one value.
  */
 export function orderedFloatWords(values: NumberArray, n: number, hi: Uint32Array, lo: Uint32Array): void {
-  const bits =
-    values instanceof Float64Array ? new Uint32Array(values.buffer, values.byteOffset, 2 * n) : null;
+  if (values instanceof Float64Array) {
+    orderedFloat64Words(new Uint32Array(values.buffer, values.byteOffset, 2 * n), n, hi, lo);
+    return;
+  }
   for (let i = 0; i < n; i++) {
     const v = values[i];
     let h: number;
@@ -94,19 +96,34 @@ export function orderedFloatWords(values: NumberArray, n: number, hi: Uint32Arra
       h = SIGN;
       l = 0;
     } else {
-      if (bits !== null) {
-        h = bits[2 * i + HI];
-        l = bits[2 * i + LO];
-      } else {
-        scratch[0] = v;
-        h = scratchWords[HI];
-        l = scratchWords[LO];
-      }
+      scratch[0] = v;
+      h = scratchWords[HI];
+      l = scratchWords[LO];
       if (h & SIGN) {
         h = ~h;
         l = ~l;
       } else h ^= SIGN;
     }
+    hi[i] = h;
+    lo[i] = l;
+  }
+}
+
+/** {@link orderedFloatWords} of float64 values given as their 32-bit halves: integer operations only. */
+function orderedFloat64Words(bits: Uint32Array, n: number, hi: Uint32Array, lo: Uint32Array): void {
+  for (let i = 0; i < n; i++) {
+    let h = bits[2 * i + HI];
+    let l = bits[2 * i + LO];
+    const magnitude = h & 0x7fffffff;
+    if (magnitude > 0x7ff00000 || (magnitude === 0x7ff00000 && l !== 0)) {
+      h = NAN_HI; // every NaN, whatever its sign and payload
+      l = 0;
+    } else if ((magnitude | l) === 0) {
+      h = SIGN; // -0 is 0
+    } else if (h & SIGN) {
+      h = ~h;
+      l = ~l;
+    } else h ^= SIGN;
     hi[i] = h;
     lo[i] = l;
   }

@@ -23,8 +23,13 @@ import type { FileFragment } from './manifest.js';
 const CACHED_BLOCKS = 32;
 /** Largest single read when adjacent batches are read together. */
 const MAX_READ_BYTES = 8 * 2 ** 20;
-/** A take that needs more than this share of all batches loads the whole column instead. */
+/**
+ * A take that needs more than this share of all batches loads the whole column instead; so does a
+ * scattered take once scattered takes have read that share.
+ */
 const WHOLE_LOAD_SHARE = 0.25;
+/** A take of more blocks than this is scattered. */
+const SCATTERED_BLOCKS = 8;
 
 interface Part {
   entry: FileFragment;
@@ -49,6 +54,8 @@ export class MappedScalarColumn extends Column<ScalarValue> {
   private readonly cache = new Map<number, ScalarColumn>();
   /** The block of the last single-row read, so reading rows in order does not look each one up. */
   private lastBlock: { first: number; column: ScalarColumn } | null = null;
+  /** Blocks read by scattered takes so far. */
+  private scatteredReads = 0;
 
   /**
    * `whole` loads the whole column (the lazy column's full load, which is kept): used for the null
@@ -123,21 +130,40 @@ export class MappedScalarColumn extends Column<ScalarValue> {
       blockOf[k] = b;
       wanted.add(b);
     }
-    if (wanted.size > 8 && wanted.size > WHOLE_LOAD_SHARE * this.totalBlocks)
-      return this.whole().take(indices) as Column<ScalarValue>;
+    if (wanted.size > SCATTERED_BLOCKS) {
+      // Scattered takes (windows of a sorted view) come again: once they have read a good share
+      // of the column block by block, the whole column is loaded (and kept) instead.
+      for (const b of wanted) if (!this.cache.has(b)) this.scatteredReads++;
+      if (
+        wanted.size > WHOLE_LOAD_SHARE * this.totalBlocks ||
+        this.scatteredReads > WHOLE_LOAD_SHARE * this.totalBlocks
+      )
+        return this.whole().take(indices) as Column<ScalarValue>;
+    }
     const ids = [...wanted].sort((a, b) => a - b);
     const columns = this.blocks(ids);
-    // Rows are taken from the concatenation of the blocks, in id order.
-    const base = new Map<number, number>();
-    let at = 0;
-    for (let q = 0; q < ids.length; q++) {
-      base.set(ids[q], at - this.firstRowOf(ids[q]));
-      at += columns[q].length;
+    // Each block gives its rows (a copy of those rows only, not of the block); the pieces, in
+    // block order, are joined and put back in the order asked for.
+    const slot = new Map<number, number>(ids.map((id, q) => [id, q]));
+    const count = new Int32Array(ids.length + 1);
+    for (let k = 0; k < n; k++) if (blockOf[k] !== -1) count[slot.get(blockOf[k])! + 1]++;
+    for (let q = 0; q < ids.length; q++) count[q + 1] += count[q];
+    const local = new Int32Array(count[ids.length]);
+    const order = new Int32Array(n);
+    const fill = count.slice(0, ids.length);
+    for (let k = 0; k < n; k++) {
+      if (blockOf[k] === -1) {
+        order[k] = -1;
+        continue;
+      }
+      const q = slot.get(blockOf[k])!;
+      const at = fill[q]++;
+      local[at] = indices[k] - this.firstRowOf(ids[q]);
+      order[k] = at;
     }
-    const local = new Int32Array(n);
-    for (let k = 0; k < n; k++) local[k] = blockOf[k] === -1 ? -1 : base.get(blockOf[k])! + indices[k];
-    const joined = columns.length === 0 ? ScalarColumn.from([], this.dtype) : concatColumns(columns);
-    return joined.take(local) as Column<ScalarValue>;
+    const pieces = columns.map((c, q) => c.take(local.subarray(count[q], count[q + 1])));
+    const joined = pieces.length === 0 ? ScalarColumn.from([], this.dtype) : concatColumns(pieces);
+    return joined.take(order) as Column<ScalarValue>;
   }
 
   /** The block holding row `i` and the row's position in it (the last one used is checked first). */

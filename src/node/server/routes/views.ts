@@ -1,7 +1,7 @@
 /**
  * Views (server-side filter and sort results) and their windows:
  * POST /api/views {filter?, sort?, replaces?} makes one (`replaces` drops a superseded view and
- * cancels its sort); GET /api/views/:id says how far it is; GET /api/views/:id/rows gives a window
+ * cancels its sort; a client that closes the request before the reply leaves no view behind); GET /api/views/:id says how far it is; GET /api/views/:id/rows gives a window
  * (Arrow IPC); GET /api/views/:id/events pushes its progress as server-sent events (`complete`
  * once the full order is there, or `failed`); DELETE /api/views/:id drops it.
  */
@@ -12,6 +12,7 @@ import type { View } from '../../../core/app/views.js';
 import { type WindowQuery, windowBounds, windowBytes } from '../../../core/app/window-ipc.js';
 import type { SortKey } from '../../../core/frame/sort.js';
 import { ARROW_STREAM_TYPE, windowColumns } from '../arrow-window.js';
+import { afterIoPoll, undoIfClientGoes } from '../client-gone.js';
 import type { AppContext } from '../context.js';
 import { plainQuery, sortSchema, viewParams, windowQuery } from './schemas.js';
 
@@ -45,7 +46,11 @@ export function viewRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (request, reply) => {
       const { filter, sort, replaces } = request.body;
       if (replaces !== undefined) ctx.views.drop(replaces);
-      const view = ctx.views.create({ ...(filter ? { filter } : {}), ...(sort ? { sort } : {}) });
+      // A client that went away meanwhile (an aborted, superseded request) leaves no view behind;
+      // the view's full sort starts only once that is known.
+      const polled = afterIoPoll();
+      const view = ctx.views.create({ ...(filter ? { filter } : {}), ...(sort ? { sort } : {}) }, polled);
+      await undoIfClientGoes(request, reply, polled, () => ctx.views.drop(view.id));
       return reply.code(201).send(describeView(view));
     },
   );

@@ -106,3 +106,35 @@ describe('ordered words: unsigned order and equality are the order and equality 
     );
   });
 });
+
+describe('orderedFloatWords of a Float64Array (integer operations on its halves)', () => {
+  /** The words by the rule, from a DataView: NaN one value, -0 as 0, negatives flipped, positives' sign set. */
+  function reference(x: number): [number, number] {
+    if (Number.isNaN(x)) return [0xfff80000, 0];
+    if (x === 0) return [0x80000000, 0];
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, x);
+    const h = view.getUint32(0);
+    const l = view.getUint32(4);
+    return x < 0 ? [~h >>> 0, ~l >>> 0] : [(h ^ 0x80000000) >>> 0, l];
+  }
+
+  it('follows the rule, for NaN of any sign and payload too', () => {
+    const special = new Float64Array(4);
+    // NaNs (with payloads, negative) and -0, as raw halves (little-endian: low word first)
+    new Uint32Array(special.buffer).set([1, 0x7ff00000, 0, 0xfff00001, 5, 0xfff80000, 0, 0x80000000]);
+    fc.assert(
+      fc.property(fc.array(fc.double(), { maxLength: 50 }), (xs) => {
+        const values = Float64Array.from([...xs, ...special]);
+        const n = values.length;
+        const hi = new Uint32Array(n);
+        const lo = new Uint32Array(n);
+        orderedFloatWords(values, n, hi, lo);
+        const want = Array.from(values, reference);
+        expect(Array.from(hi)).toEqual(want.map((w) => w[0]));
+        expect(Array.from(lo)).toEqual(want.map((w) => w[1]));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
