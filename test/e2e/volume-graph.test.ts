@@ -1,7 +1,8 @@
 // Volume and graph cells in real headless Chromium: a frame with NIfTI volumes (written by nibabel)
 // and node-link / GraphML graphs; the table shows the middle axial slice and a small graph drawing;
 // the row detail's slice viewer switches axis, follows its slider and the arrow keys (each time a
-// new slice URL, loaded, non-blank, at the size the voxel sizes give), and draws the graph with a
+// new slice URL, loaded, non-blank, at the size the voxel sizes give; the axis and slice kept in the
+// URL across a reload), and draws the graph with a
 // circle per node and its label on hover. Screenshots go to test/e2e/artifacts/.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -185,6 +186,20 @@ refs.describe('volume and graph cells in Chromium', () => {
       await sliceLoaded(page, previous);
       state = await sliceState(page);
       expect(state.src).toContain('axis=0&index=5&');
+
+      // The axis and slice are in the URL: a reload opens row 0 at the same slice.
+      await page.waitForFunction(() => window.location.hash.includes('vol=scan&axis=0&slice=5'));
+      expect(new URLSearchParams((await page.evaluate(() => window.location.hash)).slice(1)).get('sel')).toBe(
+        '0',
+      );
+      await page.reload();
+      await sliceLoaded(page);
+      state = await sliceState(page);
+      expect(state.src).toContain('axis=0&index=5&');
+      expect(await page.textContent('[data-testid="volume-readout"]')).toContain('Sagittal 6 / 24');
+      expect(
+        await page.getAttribute('[data-testid="volume-viewer"] button[data-axis="0"]', 'aria-pressed'),
+      ).toBe('true');
       previous = state.src;
       await page.click('[data-testid="volume-viewer"] button[data-axis="1"]');
       await sliceLoaded(page, previous);
@@ -243,6 +258,8 @@ refs.describe('volume and graph cells in Chromium', () => {
       );
       await sliceLoaded(page);
       expect((await sliceState(page)).src).toContain('axis=2&index=2&');
+      // Another row starts at its own middle axial slice, and the URL says so.
+      await page.waitForFunction(() => /sel=1&.*vol=scan&axis=2&slice=2/.test(window.location.hash));
 
       // A big graph (row 2): capped at 2000 nodes by the server, laid out without freezing the page.
       await page.click('.body .row[data-row="2"] .cell[data-col="name"]');

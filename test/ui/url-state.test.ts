@@ -22,6 +22,7 @@ interface UrlState {
   captions: string[] | null;
   similar: { row: number; by: string } | null;
   imageSearch?: { by: string } | null;
+  volume?: { column: string; axis: number; index: number } | null;
   map: { column: string | null; method: 'pca' | 'umap'; color: string | null };
 }
 const urlStateModule: string = '../../ui/src/url-state.ts';
@@ -121,5 +122,24 @@ describe('the URL state', () => {
     expect(parseUrlState('#similar=7').similar).toBeNull();
     expect(parseUrlState('#similar=-1&by=emb').similar).toBeNull();
     expect(parseUrlState('#similar=x&by=emb').similar).toBeNull();
+  });
+
+  it("keeps the row detail's volume slice: column, axis and slice index", () => {
+    const state: UrlState = { ...plain, selected: 4, volume: { column: 'ct,a&b', axis: 0, index: 12 } };
+    const hash = formatUrlState(state);
+    expect(hash).toBe('#sel=4&vol=ct%2Ca%26b&axis=0&slice=12');
+    expect(parseUrlState(hash)).toEqual(state);
+    // None: no parts in the hash, and none read back.
+    expect(formatUrlState({ ...plain, volume: null })).toBe('');
+    expect(parseUrlState('').volume).toBeUndefined();
+  });
+
+  it('ignores a volume slice with a part missing, an axis past 2 or an index that is not a whole number', () => {
+    expect(parseUrlState('#vol=ct&axis=1').volume).toBeUndefined();
+    expect(parseUrlState('#axis=1&slice=3').volume).toBeUndefined();
+    expect(parseUrlState('#vol=ct&axis=3&slice=3').volume).toBeUndefined();
+    expect(parseUrlState('#vol=ct&axis=1&slice=-3').volume).toBeUndefined();
+    expect(parseUrlState('#vol=ct&axis=x&slice=3').volume).toBeUndefined();
+    expect(parseUrlState('#vol=ct&axis=2&slice=0').volume).toEqual({ column: 'ct', axis: 2, index: 0 });
   });
 });

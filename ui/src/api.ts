@@ -129,9 +129,12 @@ export async function fetchWindow(
   end: number,
   columns: readonly string[],
   signal?: AbortSignal,
+  preview?: number,
 ): Promise<RowWindow> {
   const params = new URLSearchParams({ start: String(start), end: String(end), rowIndex: 'true' });
   if (columns.length > 0) params.set('columns', columns.join(','));
+  // 1-D tensors as `preview` [min, max] pairs per row (src/core/app/tensor-preview.ts), not their values.
+  if (preview !== undefined) params.set('preview', String(preview));
   const base = viewId === null ? 'api/rows' : `api/views/${encodeURIComponent(viewId)}/rows`;
   const response = await request(`${base}?${params}`, signal ? { signal } : {});
   const table = tableFromIPC(new Uint8Array(await response.arrayBuffer()));

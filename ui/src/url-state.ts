@@ -9,7 +9,8 @@
  * slices panel is `&view=slices&slices=…` (its chosen columns, percent-encoded JSON read by
  * slices/slices-model.ts). The map adds `&view=map&map=emb&layout=umap&color=label`, and a
  * selection drawn on it `&lasso=emb.map.pca&poly=x,y,…` (map/region.ts), which filters every view
- * like the rules do.
+ * like the rules do. The row detail's volume viewer adds `&vol=scan&axis=0&slice=12` (its column, the
+ * axis 0–2 and the slice index), so a link opens the selected row at that slice.
  */
 import type { SortKey } from './api';
 import { type FilterOp, type FilterRule, type FilterState, takesValue } from './filter/filter-model';
@@ -39,8 +40,17 @@ export interface UrlState {
   imageSearch?: { by: string } | null;
   /** The slices panel's chosen columns as JSON text (absent: guessed from the names). */
   slices?: string | null;
+  /** The open row detail's volume slice (absent or null: the viewer's default, the middle axial one). */
+  volume?: VolumeSlice | null;
   /** The map's embedding column (null: the first one), layout method and colour column. */
   map: { column: string | null; method: 'pca' | 'umap'; color: string | null };
+}
+
+/** A volume column's slice: `axis` 0 (sagittal), 1 (coronal) or 2 (axial), slice `index` along it. */
+export interface VolumeSlice {
+  column: string;
+  axis: number;
+  index: number;
 }
 
 const FILTER_OPS: readonly string[] = [
@@ -148,7 +158,21 @@ export function parseUrlState(hash: string): UrlState {
       ? { imageSearch: { by: safeDecode(get('by') as string) } }
       : {}),
     ...(get('slices') !== null ? { slices: safeDecode(get('slices') as string) } : {}),
+    ...volumeOf(get('vol'), get('axis'), get('slice')),
   };
+}
+
+/** `{ volume }` when all three parts are there and valid, else nothing. */
+function volumeOf(
+  column: string | null,
+  axis: string | null,
+  index: string | null,
+): { volume?: VolumeSlice } {
+  const a = wholeNumber(axis);
+  const i = wholeNumber(index);
+  return column === null || column === '' || a === null || a > 2 || i === null
+    ? {}
+    : { volume: { column: safeDecode(column), axis: a, index: i } };
 }
 
 function withRegion(filter: FilterState, region: MapRegion | null): FilterState {
@@ -192,6 +216,10 @@ export function formatUrlState(state: UrlState): string {
   if (state.similar !== null) parts.push(`similar=${state.similar.row}&by=${encodeName(state.similar.by)}`);
   else if (state.imageSearch != null) parts.push(`similar=upload&by=${encodeName(state.imageSearch.by)}`);
   if (state.slices != null) parts.push(`slices=${encodeURIComponent(state.slices)}`);
+  if (state.volume != null)
+    parts.push(
+      `vol=${encodeName(state.volume.column)}&axis=${state.volume.axis}&slice=${state.volume.index}`,
+    );
   if (state.map.column !== null) parts.push(`map=${encodeName(state.map.column)}`);
   if (state.map.method !== 'pca') parts.push(`layout=${state.map.method}`);
   if (state.map.color !== null) parts.push(`color=${encodeName(state.map.color)}`);

@@ -4,6 +4,8 @@
  * at most the pixels it is drawn on. Drawing a 512-d embedding costs one pass over its values.
  */
 
+import { firstOf } from '../../../src/core/app/tensor-preview.js';
+
 /** The numbers of a tensor cell: an Arrow vector (a FixedSizeList row), a typed array or an array. */
 export function tensorValues(value: unknown): ArrayLike<number> | null {
   if (value === null || value === undefined) return null;
@@ -49,44 +51,8 @@ export function tensorStats(values: ArrayLike<number>): TensorStats {
     : { min, max, mean: sum / n, nonFinite: values.length - n };
 }
 
-/** Per pixel column, the least and greatest finite value of the values that fall in it. */
-export interface Decimated {
-  min: Float64Array;
-  max: Float64Array;
-}
-
-/**
- * The values in `c = min(width, n)` columns: value i falls in column ⌊i·c/n⌋, and each column keeps
- * the min and max of its values (NaN where none is finite), so a sparkline of any length costs `width` line segments
- * and still shows every spike.
- */
-export function decimate(values: ArrayLike<number>, width: number): Decimated {
-  const n = values.length;
-  const columns = Math.max(0, Math.min(Math.floor(width), n));
-  const min = new Float64Array(columns).fill(Number.NaN);
-  const max = new Float64Array(columns).fill(Number.NaN);
-  for (let p = 0; p < columns; p++) {
-    const end = firstOf(p + 1, n, columns);
-    let lo = Number.POSITIVE_INFINITY;
-    let hi = Number.NEGATIVE_INFINITY;
-    for (let i = firstOf(p, n, columns); i < end; i++) {
-      const v = values[i];
-      if (!Number.isFinite(v)) continue;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
-    if (lo <= hi) {
-      min[p] = lo;
-      max[p] = hi;
-    }
-  }
-  return { min, max };
-}
-
-/** The first of n inputs that falls in bin p of c (input i falls in bin ⌊i·c/n⌋): ⌈p·n/c⌉. */
-function firstOf(p: number, n: number, c: number): number {
-  return Math.ceil((p * n) / c);
-}
+// Min/max per pixel column: one home in the core, where the server's window previews use it too.
+export { type Decimated, decimate } from '../../../src/core/app/tensor-preview.js';
 
 /** A 2-D grid of numbers, row-major. */
 export interface Grid {

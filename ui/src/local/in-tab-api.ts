@@ -124,7 +124,14 @@ export class InTabApi {
     const length = viewId === null ? this.frame.length : this.views.get(viewId).length;
     const [s, e] = windowBounds({ start, end }, length, MAX_WINDOW_ROWS);
     const rows = viewId === null ? rowRange(s, e) : await this.views.window(viewId, s, e);
-    const bytes = windowBytes(this.frame, rows, this.columns(q.get('columns')), q.get('rowIndex') === 'true');
+    const preview = q.get('preview');
+    const bytes = windowBytes(
+      this.frame,
+      rows,
+      this.columns(q.get('columns')),
+      q.get('rowIndex') === 'true',
+      preview === null ? undefined : Number(preview),
+    );
     return { status: 200, contentType: ARROW_STREAM_TYPE, body: bytes };
   }
 

@@ -15,12 +15,14 @@ export class WindowCache {
    * @param source the view id, or null for the frame itself
    * @param onLoad called when a block arrives (the table redraws)
    * @param onError called when a fetch fails (not when it is cancelled)
+   * @param preview 1-D tensor cells as this many [min, max] buckets (a sparkline's), not their values
    */
   constructor(
     private readonly source: string | null,
     private readonly columns: readonly string[],
     private readonly onLoad: () => void,
     private readonly onError: (e: unknown) => void,
+    private readonly preview?: number,
   ) {}
 
   /** The cell of column `name` at position `row`, undefined while its block is not here. */
@@ -69,6 +71,7 @@ export class WindowCache {
         Math.min(totalRows, start + BLOCK_ROWS),
         this.columns,
         controller.signal,
+        this.preview,
       )
         .then((window) => {
           if (controller.signal.aborted) return;

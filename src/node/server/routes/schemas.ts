@@ -7,7 +7,10 @@ const token = { type: 'string', maxLength: 1024 } as const;
 /** A query with only the token. */
 export const plainQuery = { type: 'object', properties: { token }, additionalProperties: false } as const;
 
-/** A window of rows: [start, end), optional columns (comma-separated) and the row-number column. */
+/**
+ * A window of rows: [start, end), optional columns (comma-separated), the row-number column, and
+ * `preview`: 1-D tensor columns as that many [min, max] buckets per row.
+ */
 export const windowQuery = {
   type: 'object',
   required: ['start', 'end'],
@@ -16,6 +19,7 @@ export const windowQuery = {
     end: { type: 'integer', minimum: 0 },
     columns: { type: 'string', maxLength: 65536 },
     rowIndex: { type: 'boolean' },
+    preview: { type: 'integer', minimum: 1, maximum: 4096 },
     token,
   },
   additionalProperties: false,

@@ -69,7 +69,13 @@ export function viewRoutes(app: FastifyInstance, ctx: AppContext): void {
       const [start, end] = windowBounds(request.query, view.length, ctx.maxWindowRows);
       const columns = windowColumns(ctx.frame, request.query.columns);
       const rows = await ctx.views.window(view.id, start, end);
-      const bytes = windowBytes(ctx.frame, rows, columns, request.query.rowIndex === true);
+      const bytes = windowBytes(
+        ctx.frame,
+        rows,
+        columns,
+        request.query.rowIndex === true,
+        request.query.preview,
+      );
       return reply
         .type(ARROW_STREAM_TYPE)
         .header('x-tessera-total-rows', String(view.length))
