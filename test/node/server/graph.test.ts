@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { DataFrame, graphColumn } from '../../../src/index.js';
 import { createAppServer } from '../../../src/node/server/index.js';
 import { needs, PYTHON } from '../../helpers/references.js';
+import { type ErrorCase, expectErrorReplies, expectOutsideRefused } from './error-cases.js';
 
 const py = needs('python3');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-server-graph-'));
@@ -136,7 +137,7 @@ py.describe('GET /api/graph/:column/:row', () => {
 
   py.it('refuses bad requests with typed 4xx errors', async () => {
     const app = await createAppServer(frame(), { mediaRoots: [tmp] });
-    const cases: [string, number, string][] = [
+    const cases: ErrorCase[] = [
       ['/api/graph/g/3', 404, 'IndexOutOfRangeError'],
       ['/api/graph/g/0?maxNodes=0', 400, 'InvalidArgumentError'],
       ['/api/graph/g/0?maxEdges=x', 400, 'InvalidArgumentError'],
@@ -144,11 +145,7 @@ py.describe('GET /api/graph/:column/:row', () => {
       ['/api/graph/id/0', 400, 'InvalidArgumentError'],
       ['/api/graph/nope/0', 404, 'ColumnNotFoundError'],
     ];
-    for (const [url, status, type] of cases) {
-      const res = await app.inject({ url });
-      expect(res.statusCode, url).toBe(status);
-      expect(res.json().error.type, url).toBe(type);
-    }
+    await expectErrorReplies(app, cases);
     // Cells naming files outside the granted folder are refused, whatever the route.
     const outside = await createAppServer(
       new DataFrame({ id: [0, 1] }).withColumn(
@@ -159,10 +156,6 @@ py.describe('GET /api/graph/:column/:row', () => {
         mediaRoots: [tmp],
       },
     );
-    for (const row of [0, 1]) {
-      const res = await outside.inject({ url: `/api/graph/x/${row}` });
-      expect(res.statusCode).toBe(403);
-      expect(res.body).not.toContain('root:');
-    }
+    await expectOutsideRefused(outside, ['/api/graph/x/0', '/api/graph/x/1']);
   });
 });

@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataFrame, read, readManifest, TensorColumn } from '../../../src/index.js';
 import { createAppServer } from '../../../src/node/server/index.js';
 import { needs, PYTHON } from '../../helpers/references.js';
+import { type ErrorCase, expectErrorReplies } from './error-cases.js';
 
 const N = 400;
 const D = 12;
@@ -209,18 +210,14 @@ describe('the embedding map routes', () => {
   }, 60_000);
 
   it('answers bad requests with 4xx and a typed error', async () => {
-    const cases: [string, number, string][] = [
+    const cases: ErrorCase[] = [
       ['/api/map/nope', 404, 'ColumnNotFoundError'],
       ['/api/map/label', 400, 'TypeMismatchError'],
       ['/api/map/emb?method=tsne', 400, 'InvalidArgumentError'],
       ['/api/colors/emb', 400, 'TypeMismatchError'],
       ['/api/colors/nope', 404, 'ColumnNotFoundError'],
     ];
-    for (const [url, status, type] of cases) {
-      const res = await app.inject({ method: 'GET', url });
-      expect(res.statusCode, url).toBe(status);
-      expect(res.json().error.type, url).toBe(type);
-    }
+    await expectErrorReplies(app, cases);
     const bad = await app.inject({
       method: 'POST',
       url: '/api/views',

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { DataFrame, graphColumn, volumeColumn } from '../../../src/index.js';
 import { createAppServer } from '../../../src/node/server/index.js';
 import { needs, PYTHON } from '../../helpers/references.js';
+import { type ErrorCase, expectErrorReplies, expectOutsideRefused } from './error-cases.js';
 
 const nib = needs('nibabel');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-server-volume-'));
@@ -220,7 +221,7 @@ nib.describe('volume routes', () => {
 
   nib.it('refuses bad requests with typed 4xx errors', async () => {
     const app = await createAppServer(frame(), { mediaRoots: [tmp] });
-    const cases: [string, number, string][] = [
+    const cases: ErrorCase[] = [
       ['/api/volume/vol/0/slice?axis=2&index=12', 404, 'IndexOutOfRangeError'],
       ['/api/volume/vol/0/slice?axis=3&index=0', 400, 'InvalidArgumentError'],
       ['/api/volume/vol/0/slice?axis=0&index=-1', 400, 'InvalidArgumentError'],
@@ -232,11 +233,7 @@ nib.describe('volume routes', () => {
       ['/api/volume/id/0', 400, 'InvalidArgumentError'],
       ['/api/volume/nope/0', 404, 'ColumnNotFoundError'],
     ];
-    for (const [url, status, type] of cases) {
-      const res = await app.inject({ url });
-      expect(res.statusCode, url).toBe(status);
-      expect(res.json().error.type, url).toBe(type);
-    }
+    await expectErrorReplies(app, cases);
     // Cells naming files outside the granted folder are refused, whatever the route.
     const outside = await createAppServer(
       new DataFrame({ id: [0, 1] }).withColumn(
@@ -247,10 +244,6 @@ nib.describe('volume routes', () => {
         mediaRoots: [tmp],
       },
     );
-    for (const row of [0, 1]) {
-      const res = await outside.inject({ url: `/api/volume/x/${row}` });
-      expect(res.statusCode).toBe(403);
-      expect(res.body).not.toContain('root:');
-    }
+    await expectOutsideRefused(outside, ['/api/volume/x/0', '/api/volume/x/1']);
   });
 });

@@ -11,6 +11,7 @@ import { audioColumn, DataFrame, imageColumn } from '../../../src/index.js';
 import { createAppServer } from '../../../src/node/server/index.js';
 import { type Waveform, WaveformCache } from '../../../src/node/server/waveform.js';
 import { needs, PYTHON } from '../../helpers/references.js';
+import { type ErrorCase, expectErrorReplies } from './error-cases.js';
 
 const numpy = needs('numpy');
 const numpyAndFfmpeg = needs('numpy', 'ffmpeg');
@@ -53,6 +54,7 @@ for name, (channels, n, rate) in files.items():
         ref[name][asked] = peaks
 print(json.dumps(ref))
 `;
+
 const COUNTS = [1, 7, 200, 5000];
 let reference: Record<string, Record<string, number[][][]>>;
 
@@ -167,7 +169,7 @@ numpy.describe('GET /api/waveform/:column/:row', () => {
 
   numpy.it('refuses what is not an audio cell or a bucket count, with a typed 4xx', async () => {
     const app = await server();
-    const cases: [string, number, string][] = [
+    const cases: ErrorCase[] = [
       ['/api/waveform/picture/0', 400, 'InvalidArgumentError'],
       ['/api/waveform/name/0', 400, 'InvalidArgumentError'],
       ['/api/waveform/nothing/0', 404, 'ColumnNotFoundError'],
@@ -178,11 +180,7 @@ numpy.describe('GET /api/waveform/:column/:row', () => {
       ['/api/waveform/sound/0?bins=4', 400, 'InvalidArgumentError'],
       ['/api/waveform/sound/-1', 400, 'InvalidArgumentError'],
     ];
-    for (const [url, status, type] of cases) {
-      const res = await app.inject({ url });
-      expect(res.statusCode, url).toBe(status);
-      expect(res.json().error.type, url).toBe(type);
-    }
+    await expectErrorReplies(app, cases);
     await app.close();
   });
 });
