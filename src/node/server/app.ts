@@ -51,8 +51,9 @@ export interface AppServerOptions extends SecurityOptions {
   /** Folder for cached map layouts of sources other than a dataset (default: os.tmpdir()/tessera-maps/…). */
   layoutDir?: string;
   /**
-   * Whether a stored dataset keeps its map layouts as columns of a new version (default true); when
-   * false they go to `layoutDir` like other sources', and the dataset is never written.
+   * Whether a stored dataset keeps its map layouts as columns of a new version (default true, but
+   * false on a `readOnly` server); when false they go to `layoutDir` like other sources', and the
+   * dataset is never written.
    */
   layoutsInDataset?: boolean;
   /** Most views kept at once (default 64; the least recently used is dropped). */
@@ -108,7 +109,10 @@ export async function createAppServer(
     encoders: new QueryEncoders(frame, options.encoder),
     maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
     layouts: new LayoutStore(frame, {
-      datasetPath: opened?.kind === 'dataset' && options.layoutsInDataset !== false ? opened.path : null,
+      datasetPath:
+        opened?.kind === 'dataset' && (options.layoutsInDataset ?? options.readOnly !== true)
+          ? opened.path
+          : null,
       cacheDir: opened ? (options.layoutDir ?? layoutCacheDir(opened.path, key)) : null,
     }),
   };

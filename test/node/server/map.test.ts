@@ -272,15 +272,21 @@ describe('the embedding map routes', () => {
     expect((await readManifest(ds)).version).toBe(2);
   });
 
-  it('leaves the dataset alone with layoutsInDataset: false, caching in the layout folder instead', async () => {
-    const ds = path.join(dir, 'kept');
-    await frame().write(ds);
-    const layoutDir = path.join(dir, 'layouts');
-    const first = await createAppServer(ds, { layoutsInDataset: false, layoutDir });
-    const sent = (await first.inject({ method: 'GET', url: '/api/map/emb' })).rawPayload;
-    await first.close();
-    expect((await readManifest(ds)).version).toBe(1);
-    expect(fs.readdirSync(layoutDir)).toEqual(['emb.map.pca.f32']);
-    expect(Buffer.compare(fs.readFileSync(path.join(layoutDir, 'emb.map.pca.f32')), sent)).toBe(0);
-  });
+  it.each([
+    ['layoutsInDataset: false', { layoutsInDataset: false }],
+    ['a read-only server', { readOnly: true }],
+  ] as const)(
+    'leaves the dataset alone with %s, caching in the layout folder instead',
+    async (name, options) => {
+      const ds = path.join(dir, `kept-${name.length}`);
+      await frame().write(ds);
+      const layoutDir = path.join(dir, `layouts-${name.length}`);
+      const first = await createAppServer(ds, { ...options, layoutDir });
+      const sent = (await first.inject({ method: 'GET', url: '/api/map/emb' })).rawPayload;
+      await first.close();
+      expect((await readManifest(ds)).version).toBe(1);
+      expect(fs.readdirSync(layoutDir)).toEqual(['emb.map.pca.f32']);
+      expect(Buffer.compare(fs.readFileSync(path.join(layoutDir, 'emb.map.pca.f32')), sent)).toBe(0);
+    },
+  );
 });
