@@ -326,8 +326,12 @@ browserAndNumpy.describe('audio and video cells in Chromium', () => {
     const other = await browser.newPage({ viewport: { width: 1280, height: 400 } });
     try {
       await other.goto(bare.url);
+      // The chip shows at once; its title becomes the server's reason when that reply arrives.
       await other.waitForFunction(
-        () => document.querySelectorAll('[data-video-cell="chip"]').length === 4,
+        () => {
+          const chips = [...document.querySelectorAll('[data-video-cell="chip"]')];
+          return chips.length === 4 && chips.every((c) => c.getAttribute('title') !== 'no poster');
+        },
         undefined,
         {
           timeout: 20_000,
