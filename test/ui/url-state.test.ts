@@ -2,7 +2,7 @@
 // the hash's separators (`,` `&` `=` `:` `#`, a leading `-`) included, and a hash without the gallery's
 // or the search's fields reads as the table with no search.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 
 // The UI's modules import each other the bundler's way (no file extensions), which this project's
 // NodeNext type check refuses: the module is loaded by a path the checker does not follow, and typed here.
@@ -141,5 +141,53 @@ describe('the URL state', () => {
     expect(parseUrlState('#vol=ct&axis=1&slice=-3').volume).toBeUndefined();
     expect(parseUrlState('#vol=ct&axis=x&slice=3').volume).toBeUndefined();
     expect(parseUrlState('#vol=ct&axis=2&slice=0').volume).toEqual({ column: 'ct', axis: 2, index: 0 });
+  });
+});
+
+const { replaceHashSoon, flushHashWrite } = (await import(urlStateModule)) as {
+  replaceHashSoon: (hash: string) => () => void;
+  flushHashWrite: () => void;
+};
+
+describe('the debounced hash write', () => {
+  /** A page's location and history as the module uses them: the writes it made, in order. */
+  function fakePage(): string[] {
+    const writes: string[] = [];
+    const location = { pathname: '/', search: '', hash: '' };
+    vi.stubGlobal('window', { location });
+    vi.stubGlobal('history', {
+      replaceState: (_: unknown, __: string, url: string) => {
+        writes.push(url);
+        location.hash = url.slice(url.indexOf('#'));
+      },
+    });
+    return writes;
+  }
+
+  it('writes after a pause, and a newer state cancels the older write', () => {
+    vi.useFakeTimers();
+    const writes = fakePage();
+    const cancel = replaceHashSoon('#row=1');
+    cancel();
+    replaceHashSoon('#row=2');
+    expect(writes).toEqual([]);
+    vi.advanceTimersByTime(200);
+    expect(writes).toEqual(['/#row=2']);
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+  });
+
+  it('flushes the waiting write at once (before the views remount), and only once', () => {
+    vi.useFakeTimers();
+    const writes = fakePage();
+    const cancel = replaceHashSoon('#filter=x');
+    flushHashWrite();
+    expect(writes).toEqual(['/#filter=x']);
+    cancel(); // the unmounting view's cleanup: nothing left to cancel
+    vi.advanceTimersByTime(200);
+    flushHashWrite();
+    expect(writes).toEqual(['/#filter=x']);
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
   });
 });

@@ -231,9 +231,29 @@ export function formatUrlState(state: UrlState): string {
  * returns the cancel, which a newer state or an unmounted view calls.
  */
 export function replaceHashSoon(hash: string): () => void {
-  const timer = setTimeout(() => {
-    if (window.location.hash !== hash)
-      history.replaceState(null, '', `${window.location.pathname}${window.location.search}${hash}`);
-  }, 120);
-  return () => clearTimeout(timer);
+  const entry = { hash, timer: setTimeout(() => writeHash(entry), 120) };
+  pending = entry;
+  return () => {
+    clearTimeout(entry.timer);
+    if (pending === entry) pending = null;
+  };
+}
+
+/** The hash write that {@link replaceHashSoon} still waits to make, if any. */
+let pending: { hash: string; timer: ReturnType<typeof setTimeout> } | null = null;
+
+function writeHash(entry: { hash: string }): void {
+  if (pending === entry) pending = null;
+  if (window.location.hash !== entry.hash)
+    history.replaceState(null, '', `${window.location.pathname}${window.location.search}${entry.hash}`);
+}
+
+/**
+ * Make the waiting hash write now: before the views are built again (a new schema remounts them and
+ * they read their state from the URL), so the latest filter, sort or scroll is not lost with them.
+ */
+export function flushHashWrite(): void {
+  if (pending === null) return;
+  clearTimeout(pending.timer);
+  writeHash(pending);
 }
