@@ -6,23 +6,8 @@
  * Channels stay apart (no mono mix): a mix can cancel out-of-phase channels and hide a silent one,
  * and the client can still draw the union of the channels' envelopes in a small cell.
  */
+import type { Waveform } from '../../core/app/media-replies.js';
 import type { AudioValue } from '../media/audio.js';
-
-/** The reduced samples of one cell (see {@link audioPeaks}). */
-export interface Waveform {
-  sampleRate: number;
-  channels: number;
-  /** Samples per channel of the decoded audio. */
-  frames: number;
-  duration: number;
-  /** Buckets per channel: the buckets asked for, at most one per sample (0 for empty audio). */
-  buckets: number;
-  /**
-   * channels × buckets × 2: for channel c and bucket b, `peaks[2 * (c * buckets + b)]` is the
-   * minimum and the next element the maximum of samples [⌊b·frames/buckets⌋, ⌊(b+1)·frames/buckets⌋).
-   */
-  peaks: Float32Array;
-}
 
 /**
  * Reduce `audio` to min/max pairs over `wanted` equal spans of its samples; more buckets than

@@ -7,9 +7,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Waveform } from '../../../src/core/app/media-replies.js';
 import { audioColumn, DataFrame, imageColumn } from '../../../src/index.js';
 import { createAppServer } from '../../../src/node/server/index.js';
-import { type Waveform, WaveformCache } from '../../../src/node/server/waveform.js';
+import { WaveformCache } from '../../../src/node/server/waveform.js';
 import { needs, PYTHON } from '../../helpers/references.js';
 import { type ErrorCase, expectErrorReplies } from './error-cases.js';
 

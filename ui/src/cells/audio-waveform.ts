@@ -3,18 +3,11 @@
  * bucket and channel, the audio's numbers in headers; src/node/server/routes/waveform.ts), kept in a
  * small cache so rows scrolling back into view draw at once, and drawn on a canvas.
  */
+import type { Waveform } from '../../../src/core/app/media-replies.js';
 import { request } from '../api';
 import { pixelEnvelope } from './audio-envelope';
 
-export interface Waveform {
-  sampleRate: number;
-  channels: number;
-  frames: number;
-  duration: number;
-  buckets: number;
-  /** channels × buckets × 2: min then max of bucket b of channel c at 2 × (c × buckets + b). */
-  peaks: Float32Array;
-}
+export type { Waveform };
 
 const CACHED = 256;
 const cache = new Map<string, Promise<Waveform>>();

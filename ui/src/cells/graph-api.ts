@@ -2,19 +2,11 @@
  * The server's graph route (src/node/server/routes/graph.ts): a graph cell's nodes and edges, capped.
  * Small previews for the table are kept in a bounded cache, so scrolling back does not refetch them.
  */
+import type { GraphReply } from '../../../src/core/app/media-replies.js';
 import { request } from '../api';
 import { edgeIndices, layoutGraph } from './graph-layout';
 
-export interface GraphData {
-  type: 'directed' | 'undirected' | 'mixed';
-  directed: boolean;
-  multi: boolean;
-  nodes: { id: string; label?: string }[];
-  edges: { source: string; target: string; directed?: boolean }[];
-  totalNodes: number;
-  totalEdges: number;
-  truncated: boolean;
-}
+export type GraphData = GraphReply;
 
 export async function fetchGraph(
   column: string,

@@ -2,22 +2,10 @@
  * The server's volume routes (src/node/server/routes/volume.ts): a volume cell's geometry and window,
  * and the URL of one slice as a grey PNG. Axes are canonical RAS+ (0 sagittal, 1 coronal, 2 axial).
  */
+import type { VolumeInfoReply } from '../../../src/core/app/media-replies.js';
 import { request } from '../api';
 
-export interface VolumeInfo {
-  /** Slices along axes 0, 1, 2 (canonical x, y, z). */
-  shape: [number, number, number];
-  voxelSizes: [number, number, number];
-  /** The header's own sizes in stored order. */
-  dims: number[];
-  /** Nearest world direction of each stored axis, e.g. "LPS". */
-  axcodes: string;
-  dtype: string;
-  min: number;
-  max: number;
-  window: { low: number; high: number; method: string };
-  axes: string[];
-}
+export type VolumeInfo = VolumeInfoReply;
 
 export async function fetchVolumeInfo(
   column: string,

@@ -7,6 +7,7 @@
  * that mixes directed and undirected edges.
  */
 import type { FastifyInstance } from 'fastify';
+import type { GraphReply } from '../../../core/app/media-replies.js';
 import { InvalidArgumentError } from '../../../core/errors.js';
 import { decodeGraph } from '../../media/graph.js';
 import type { AppContext } from '../context.js';
@@ -25,19 +26,6 @@ const graphQuery = {
   },
   additionalProperties: false,
 } as const;
-
-/** The JSON of GET /api/graph/:column/:row. */
-export interface GraphReply {
-  type: 'directed' | 'undirected' | 'mixed';
-  /** True when every edge is directed. */
-  directed: boolean;
-  multi: boolean;
-  nodes: { id: string; label?: string }[];
-  edges: { source: string; target: string; directed?: boolean }[];
-  totalNodes: number;
-  totalEdges: number;
-  truncated: boolean;
-}
 
 export function graphRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get<{ Params: { column: string; row: number }; Querystring: { maxNodes?: number; maxEdges?: number } }>(

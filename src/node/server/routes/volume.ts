@@ -5,6 +5,7 @@
  * radiological viewers draw them, windowed to the 1st–99th percentiles).
  */
 import type { FastifyInstance } from 'fastify';
+import type { VolumeInfoReply } from '../../../core/app/media-replies.js';
 import { InvalidArgumentError } from '../../../core/errors.js';
 import { renderSlice, SLICE_AXES } from '../../media/volume-display.js';
 import type { AppContext } from '../context.js';
@@ -23,23 +24,6 @@ const sliceQuery = {
   },
   additionalProperties: false,
 } as const;
-
-/** The JSON of GET /api/volume/:column/:row. */
-export interface VolumeInfoReply {
-  /** Sizes of the canonical axes [x, y, z] (RAS+): the slice counts along axes 0, 1 and 2. */
-  shape: number[];
-  /** Voxel sizes along those axes (the header's units, usually mm). */
-  voxelSizes: number[];
-  /** The header's own sizes, in stored order (4-D volumes show their first volume). */
-  dims: number[];
-  /** Nearest world direction of each stored axis, e.g. "LPS". */
-  axcodes: string;
-  dtype: string;
-  min: number;
-  max: number;
-  window: { low: number; high: number; method: string };
-  axes: readonly string[];
-}
 
 export function volumeRoutes(app: FastifyInstance, ctx: AppContext): void {
   const volumeOf = (column: string, row: number) => {

@@ -8,11 +8,12 @@
  * than asked). Recent waveforms are cached in memory.
  */
 import type { FastifyInstance } from 'fastify';
+import type { Waveform } from '../../../core/app/media-replies.js';
 import { InvalidArgumentError } from '../../../core/errors.js';
 import { decodeAudioFile } from '../../media/audio.js';
 import type { AppContext } from '../context.js';
 import { cellCacheKey, mediaCell } from '../media-cell.js';
-import { audioPeaks, type Waveform, WaveformCache } from '../waveform.js';
+import { audioPeaks, WaveformCache } from '../waveform.js';
 import { cellParams } from './schemas.js';
 
 /** Buckets when the query names none: about a table cell's width in pixels at 2× density. */
