@@ -26,7 +26,8 @@ export class ViewRequests {
       if (shown !== null) dropView(shown).catch(() => {});
       return { id: null, rows: frameRows };
     }
-    const abort = (this.inFlight = new AbortController());
+    const abort = new AbortController();
+    this.inFlight = abort;
     try {
       const info = await createView(sort, condition, shown, abort.signal);
       return request === this.latest ? { id: info.id, rows: info.rows } : null;
