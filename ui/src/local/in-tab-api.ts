@@ -19,6 +19,7 @@ import {
 } from '../../../src/core/errors.js';
 import type { DataFrame } from '../../../src/core/frame/frame.js';
 import type { SortKey } from '../../../src/core/frame/sort.js';
+import type { FolderFiles } from './open-folder';
 
 /** An HTTP-like reply: status, content type and body bytes. */
 export interface InTabReply {
@@ -59,6 +60,8 @@ export class InTabApi {
   constructor(
     readonly frame: DataFrame,
     private readonly source: { kind: string; name: string },
+    /** The opened folder's files (media cells read them), or null for a single file. */
+    readonly files: FolderFiles | null = null,
   ) {
     this.views = new ViewStore(frame);
   }

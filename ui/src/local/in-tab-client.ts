@@ -3,7 +3,7 @@
  * replies as fetch Responses, so api.ts's `request` works unchanged over it. An aborted request
  * rejects at once (as fetch does) and tells the worker to drop its reply.
  */
-import type { OpenedFile, PageMessage, ReplyMessage } from './protocol';
+import type { FolderFile, OpenedFile, PageMessage, ReplyMessage } from './protocol';
 
 let worker: Worker | null = null;
 let nextId = 1;
@@ -60,8 +60,17 @@ export async function inTabFetch(url: string, init: RequestInit = {}): Promise<R
 }
 
 /** Open `file` in the worker (it replaces what was open); a file the tab cannot read throws. */
-export async function openInTab(file: File): Promise<OpenedFile> {
-  const reply = await post({ kind: 'open', id: nextId++, file });
+export function openInTab(file: File): Promise<OpenedFile> {
+  return opened(post({ kind: 'open', id: nextId++, file }));
+}
+
+/** Open the folder `name` (its files, paths below it) in the worker, as {@link openInTab}. */
+export function openFolderInTab(name: string, files: FolderFile[]): Promise<OpenedFile> {
+  return opened(post({ kind: 'open-folder', id: nextId++, name, files }));
+}
+
+async function opened(replied: Promise<ReplyMessage>): Promise<OpenedFile> {
+  const reply = await replied;
   const text = new TextDecoder().decode(reply.body);
   if (reply.status !== 200) {
     const { error } = JSON.parse(text) as { error: { type: string; message: string } };

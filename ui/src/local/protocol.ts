@@ -23,13 +23,28 @@ export interface OpenMessage {
   file: File;
 }
 
+/** One file of an opened folder: its path below the folder ('/'-separated, the folder's own name left out). */
+export interface FolderFile {
+  path: string;
+  file: File;
+}
+
+/** Open a folder (a Tessera dataset or a folder of images): its files, which the worker keeps for media. */
+export interface OpenFolderMessage {
+  kind: 'open-folder';
+  id: number;
+  /** The folder's name, as shown. */
+  name: string;
+  files: FolderFile[];
+}
+
 /** The page no longer wants the reply of request `id`. */
 export interface CancelMessage {
   kind: 'cancel';
   id: number;
 }
 
-export type PageMessage = ApiRequestMessage | OpenMessage | CancelMessage;
+export type PageMessage = ApiRequestMessage | OpenMessage | OpenFolderMessage | CancelMessage;
 
 /** The worker's answer to request `id`: an HTTP-like reply (errors as `{ error: { type, message } }`). */
 export interface ReplyMessage {
@@ -40,7 +55,7 @@ export interface ReplyMessage {
   body: ArrayBuffer;
 }
 
-/** What opening a file gave: its name, format and size. */
+/** What opening a file or a folder gave: its name, format and size. */
 export interface OpenedFile {
   name: string;
   format: InTabFormat;
@@ -48,6 +63,9 @@ export interface OpenedFile {
   columns: number;
 }
 
-/** The file formats the tab reads. */
-/** `csv` covers tab-separated `.tsv` files too, as the server's source kinds do. */
-export type InTabFormat = 'parquet' | 'arrow' | 'csv';
+/**
+ * What the tab reads: files (`csv` covers tab-separated `.tsv` files too, as the server's source
+ * kinds do) and folders (`tessera`: a dataset folder written by the store; `image-folder`: images,
+ * one sub-folder per class).
+ */
+export type InTabFormat = 'parquet' | 'arrow' | 'csv' | 'tessera' | 'image-folder';

@@ -1,5 +1,5 @@
 /**
- * The in-tab worker: holds the opened file as a frame and answers the app's API over it (in-tab-api.ts),
+ * The in-tab worker: holds the opened file or folder as a frame and answers the app's API over it (in-tab-api.ts),
  * so filters, sorts and searches never run on the page's thread. A cancelled request's reply is
  * dropped (a view it made is dropped too); a sort in progress yields between steps, so other
  * requests, cancellations included, are served meanwhile.
@@ -7,6 +7,7 @@
 import { yieldToEventLoop } from '../../../src/core/exec/event-loop-yield.js';
 import { errorReply, InTabApi, type InTabReply } from './in-tab-api';
 import { frameOfFile } from './open-file';
+import { frameOfFolder } from './open-folder';
 import type { OpenedFile, PageMessage, ReplyMessage } from './protocol';
 
 const scope = self as unknown as {
@@ -36,18 +37,19 @@ scope.onmessage = (event) => {
 
 async function answer(message: Exclude<PageMessage, { kind: 'cancel' }>): Promise<InTabReply> {
   if (cancelled.has(message.id)) return errorReply(new Error('cancelled'));
-  if (message.kind === 'open') {
+  if (message.kind === 'open' || message.kind === 'open-folder') {
     try {
-      const bytes = new Uint8Array(await message.file.arrayBuffer());
-      const { frame, format } = await frameOfFile(bytes, message.file.name);
+      const { frame, format, files } =
+        message.kind === 'open'
+          ? {
+              ...(await frameOfFile(new Uint8Array(await message.file.arrayBuffer()), message.file.name)),
+              files: null,
+            }
+          : await frameOfFolder(message.files, message.name);
+      const name = message.kind === 'open' ? message.file.name : message.name;
       api?.close();
-      api = new InTabApi(frame, { kind: format, name: message.file.name });
-      const opened: OpenedFile = {
-        name: message.file.name,
-        format,
-        rows: frame.length,
-        columns: frame.columnNames.length,
-      };
+      api = new InTabApi(frame, { kind: format, name }, files);
+      const opened: OpenedFile = { name, format, rows: frame.length, columns: frame.columnNames.length };
       return {
         status: 200,
         contentType: 'application/json',
