@@ -22,9 +22,17 @@ import type { WorkerReply } from './worker-protocol.js';
 export interface WebWorkerLike {
   postMessage(message: unknown, transfer: Transferable[]): void;
   terminate(): void;
-  onmessage: ((event: { data: unknown }) => void) | null;
-  onerror: ((event: { message?: string; preventDefault?(): void }) => void) | null;
-  onmessageerror: ((event: unknown) => void) | null;
+  addEventListener(
+    type: 'message' | 'error' | 'messageerror',
+    listener: (event: WebWorkerEvent) => void,
+  ): void;
+}
+
+/** What the pool reads of a worker's events: a message's data, an error's message. */
+export interface WebWorkerEvent {
+  data?: unknown;
+  message?: string;
+  preventDefault?(): void;
 }
 
 type Transferable = ArrayBuffer;
@@ -80,12 +88,12 @@ function startWebWorker(start: () => WebWorkerLike, events: ThreadEvents): Threa
     worker.terminate();
     events.crash(new WorkerCrashedError(null, `a Web Worker failed while computing this batch: ${detail}`));
   };
-  worker.onmessage = (event) => events.reply(event.data as WorkerReply);
-  worker.onerror = (event) => {
+  worker.addEventListener('message', (event) => events.reply(event.data as WorkerReply));
+  worker.addEventListener('error', (event) => {
     event.preventDefault?.();
     crash(event.message || 'its script failed to load or threw');
-  };
-  worker.onmessageerror = () => crash('its reply could not be read');
+  });
+  worker.addEventListener('messageerror', () => crash('its reply could not be read'));
   return {
     post: (request, transfer) => worker.postMessage(request, transfer),
     terminate: () => worker.terminate(),

@@ -8,6 +8,8 @@ import { yieldToEventLoop } from '../../../src/core/exec/event-loop-yield.js';
 import { errorReply, InTabApi, type InTabReply } from './in-tab-api';
 import { frameOfFile } from './open-file';
 import type { OpenedFile, PageMessage, ReplyMessage } from './protocol';
+import { runTabMap } from './tab-map';
+import { isTabMapMessage } from './tab-map-protocol';
 
 const scope = self as unknown as {
   onmessage: ((event: MessageEvent<PageMessage>) => void) | null;
@@ -19,6 +21,7 @@ const cancelled = new Set<number>();
 
 scope.onmessage = (event) => {
   const message = event.data;
+  if (isTabMapMessage(message)) return void runTabMap(message, api?.frame ?? null);
   if (message.kind === 'cancel') {
     cancelled.add(message.id);
     return;
