@@ -43,7 +43,11 @@ export async function openFile(page: Page, file: string): Promise<number> {
   const t0 = Date.now();
   await page.setInputFiles('[data-testid="in-tab-file"]', file);
   await page.waitForFunction(
-    () => document.querySelector('.body .row .cell:not(.pending)') !== null,
+    // (globalThis's document: this helper also compiles with bench/, without the DOM's types)
+    () =>
+      (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector(
+        '.body .row .cell:not(.pending)',
+      ) !== null,
     undefined,
     { timeout: 30_000, polling: 'raf' },
   );
