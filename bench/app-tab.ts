@@ -12,10 +12,13 @@ import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import * as pq from 'parquet-wasm/node';
 import type { Browser, Page } from 'playwright-core';
+import { DataFrame } from '../src/core/frame/frame.js';
 import { launchChromium, requireChromium } from '../src/node/browser.js';
+import { WorkerPoolExecutor } from '../src/node/exec/worker-pool.js';
 import { exportStaticApp } from '../src/node/server/static-export.js';
 import { UI_DIST } from '../test/e2e/browser.js';
 import { staticServer } from '../test/e2e/in-tab-page.js';
+import { tabFunctions } from '../ui/src/local/tab-functions.js';
 import {
   FILTER_BELOW,
   filterFirstPage,
@@ -47,9 +50,19 @@ interface Side {
   jump: number[];
   sort: number[];
   filter: number[];
+  /** `map` of the tab function `square` over x on MAP_WORKERS workers: Web Workers in the tab, worker threads in Node. */
+  map: number[];
 }
 
-const empty = (): Side => ({ open: [], pageLoad: [], jump: [], sort: [], filter: [] });
+const empty = (): Side => ({ open: [], pageLoad: [], jump: [], sort: [], filter: [], map: [] });
+
+/** Workers of the map measure, on both sides, and its rows per batch. */
+const MAP_WORKERS = 2;
+const MAP_BATCH = 65_536;
+/** The page's handle on a map in the tab (ui/src/local/tab-map-client.ts). */
+declare const tesseraTab: {
+  map(request: object): Promise<Record<string, ArrayLike<unknown>>>;
+};
 
 const log = (line: string) => console.error(line);
 
@@ -75,6 +88,7 @@ export async function main(args: string[]): Promise<void> {
       log(`measuring ${formatCount(rows)} rows, ${repeats} repeats`);
       const tab = await measureTab(browser, server.url, file, rows, repeats);
       const app = await measureApp(browser, entry, file, rows, repeats, scratch);
+      app.map = await mapInNode(rows, repeats);
       results.push({ rows, bytes: fs.statSync(file).size, tab, app });
     }
   } finally {
@@ -134,8 +148,59 @@ async function measureTab(
       r.filter.push(await filterFirstPage(page, rows, expected.below, expected.firstBelow));
       await shot(page, rows, 'tab-filtered');
     });
+    await withPage(browser, async (page) => {
+      await openInTab(page, url, file, rows);
+      r.map.push(await mapInTab(page, rows));
+    });
   }
   return r;
+}
+
+/** ms of `tesseraTab.map` of square over x (the values checked against x², computed here). */
+async function mapInTab(page: Page, rows: number): Promise<number> {
+  const { ms, sample } = await page.evaluate(
+    async ({ workers, batchSize }) => {
+      const request = { function: 'square', input: 'x', output: 'sq', workers, batchSize };
+      await tesseraTab.map(request); // starts the tab's pool: the timed run finds its workers ready
+      const t0 = performance.now();
+      const out = await tesseraTab.map(request);
+      const ms = performance.now() - t0;
+      const sq = out.sq;
+      return {
+        ms,
+        sample: [0, 1, sq.length - 1].map((i) => [i, sq[i]] as [number, unknown]),
+        length: sq.length,
+      };
+    },
+    { workers: MAP_WORKERS, batchSize: MAP_BATCH },
+  );
+  for (const [i, v] of sample)
+    if (v !== xOf(i) ** 2 || sample[2][0] !== rows - 1)
+      throw new Error(`the tab's map gave ${String(v)} at row ${i}, not ${xOf(i) ** 2}`);
+  return ms;
+}
+
+/** ms of the same map in Node on a worker-thread pool (its threads started and the module loaded first, as in the tab). */
+async function mapInNode(rows: number, repeats: number): Promise<number[]> {
+  const df = new DataFrame({ x: Float64Array.from({ length: rows }, (_, i) => xOf(i)) });
+  const fn = { module: new URL('../ui/src/local/tab-functions.ts', import.meta.url), export: 'square' };
+  const pool = new WorkerPoolExecutor({ size: MAP_WORKERS });
+  const times: number[] = [];
+  try {
+    await df.head(MAP_WORKERS).map(fn, { executor: pool, batchSize: 1, outputs: 'sq' });
+    for (let k = 0; k < repeats; k++) {
+      const t0 = performance.now();
+      const out = await df.map(fn, { executor: pool, batchSize: MAP_BATCH, outputs: 'sq' });
+      times.push(performance.now() - t0);
+      const sq = out.column('sq');
+      for (const i of [0, 1, rows - 1])
+        if (sq.get(i) !== tabFunctions.square({ x: xOf(i) }))
+          throw new Error(`Node's map gave ${String(sq.get(i))} at row ${i}`);
+    }
+  } finally {
+    await pool.close();
+  }
+  return times;
 }
 
 /** Load the static page, then give its file input `file`: ms (page clock) from then to the first rows drawn. */
@@ -222,6 +287,7 @@ function report(
     ['jump to the last row', '≤ 150 ms', 'jump'],
     [`sort (click ${SORT_COLUMN}): first page`, '≤ 300 ms', 'sort'],
     [`filter (type ${SORT_COLUMN} < ${FILTER_BELOW}): count and first page`, '≤ 300 ms', 'filter'],
+    [`map square over ${SORT_COLUMN}, ${MAP_WORKERS} workers`, '', 'map'],
   ];
   const header = ['what', 'target', 'rows', 'in the tab', '`tessera app FILE`', 'tab / app'];
   const rows = results.flatMap((r) =>
@@ -247,6 +313,10 @@ function report(
     "- Sort and filter: from the click or keystroke to the first page (and count) drawn, on the page's clock; " +
       "the filter includes the filter bar's 200 ms debounce. In the tab they run in its worker; from the server, " +
       'on the server.',
+    `- Map: \`tesseraTab.map\` of the tab function \`square\` (per row) in batches of ${MAP_BATCH} rows on ${MAP_WORKERS} ` +
+      'Web Workers beside the same function in Node, ' +
+      `\`df.map\` on a \`WorkerPoolExecutor\` of ${MAP_WORKERS} threads; on both sides the workers were started and ` +
+      'the function loaded by an earlier map; the time includes sending the column to them and the values back.',
     '- A ratio below 1 means the tab is faster. Screenshots of the last repeat: bench/out/app-tab-SIZE-*.png.',
     `- Machine: ${machine()}; load average ${loadBefore} before, ${loadAfter} after.`,
   ].join('\n');

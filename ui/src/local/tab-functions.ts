@@ -25,20 +25,21 @@ function numberOf(value: unknown, fn: string): number {
   );
 }
 
-export const tabFunctions = {
-  /** The square of a number (null stays null). */
-  square(row: Row): number | null {
-    const v = onlyInput(row);
-    return v === null ? null : numberOf(v, 'square') ** 2;
-  },
-  /** The length of a text, in UTF-16 code units (null stays null). */
-  textLength(row: Row): number | null {
-    const v = onlyInput(row);
-    if (v === null) return null;
-    if (typeof v !== 'string')
-      throw new TypeMismatchError(`textLength needs a text column; got a ${typeof v}`);
-    return v.length;
-  },
-} satisfies Record<string, (row: Row) => unknown>;
+/** The square of a number (null stays null). */
+export function square(row: Row): number | null {
+  const v = onlyInput(row);
+  return v === null ? null : numberOf(v, 'square') ** 2;
+}
+
+/** The length of a text, in UTF-16 code units (null stays null). */
+export function textLength(row: Row): number | null {
+  const v = onlyInput(row);
+  if (v === null) return null;
+  if (typeof v !== 'string') throw new TypeMismatchError(`textLength needs a text column; got a ${typeof v}`);
+  return v.length;
+}
+
+/** The tab's functions by name (each also a named export, so Node's worker threads can name this module too). */
+export const tabFunctions = { square, textLength } satisfies Record<string, (row: Row) => unknown>;
 
 export type TabFunctionName = keyof typeof tabFunctions;
