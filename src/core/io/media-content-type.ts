@@ -6,8 +6,13 @@
 const ascii = (b: Uint8Array, at: number, text: string) =>
   b.length >= at + text.length && [...text].every((c, i) => b[at + i] === c.charCodeAt(0));
 
+const includesAscii = (b: Uint8Array, text: string) => {
+  for (let at = 0; at + text.length <= b.length; at++) if (ascii(b, at, text)) return true;
+  return false;
+};
+
 /** Bytes needed by {@link contentTypeOfBytes}. */
-export const CONTENT_TYPE_HEAD_BYTES = 16;
+export const CONTENT_TYPE_HEAD_BYTES = 64;
 
 /** The content type of a file that starts with `head`, or `application/octet-stream` when unknown. */
 export function contentTypeOfBytes(head: Uint8Array): string {
@@ -26,7 +31,8 @@ export function contentTypeOfBytes(head: Uint8Array): string {
     if (ascii(b, 8, 'M4A ')) return 'audio/mp4';
     return 'video/mp4';
   }
-  // EBML: Matroska and WebM (the doc type further in tells them apart; browsers play both as webm).
-  if (b[0] === 0x1a && b[1] === 0x45 && b[2] === 0xdf && b[3] === 0xa3) return 'video/webm';
+  // EBML: WebM or Matroska, told apart by the doc type in the header that follows.
+  if (b[0] === 0x1a && b[1] === 0x45 && b[2] === 0xdf && b[3] === 0xa3)
+    return includesAscii(b, 'webm') ? 'video/webm' : 'video/x-matroska';
   return 'application/octet-stream';
 }
