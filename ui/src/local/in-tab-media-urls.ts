@@ -51,6 +51,14 @@ function blobOf(apiUrl: string): Promise<Made> {
   return p;
 }
 
+/**
+ * The blob URL of API media URL `apiUrl`, for code that sets a media URL and uses it at once (an
+ * `<audio>` played right after its `src` is set) rather than leaving it to the observer.
+ */
+export async function inTabMediaUrl(apiUrl: string): Promise<string> {
+  return (await blobOf(apiUrl)).url;
+}
+
 /** Revoke the oldest blob URLs past the bound, except those an element in the page still uses. */
 function evict(): void {
   for (const [apiUrl, entry] of made) {
