@@ -337,6 +337,26 @@ chromium.describe('an image folder in one tab, no server', () => {
     }
   });
 
+  chromium.it("shows another folder's own images in place of the open one's", async () => {
+    // Row 0 of the open folder is a 160×100 image (96×60 in the table); the new one's is 70×50.
+    const other = path.join(dir, 'other');
+    python(WRITE_IMAGES, [other], [{ path: 'cat/q.png', size: [70, 50], mode: 'RGB' }]);
+    await page.setInputFiles('[data-testid="in-tab-folder"]', other);
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="source"]')?.textContent === 'other',
+      undefined,
+      { timeout: 30_000 },
+    );
+    await imagesLoaded(page, '.body .row img');
+    expect(await tableRows(page)).toEqual([{ path: 'cat/q.png', label: 'cat' }]);
+    expect(
+      await page.$eval('.body .row img', (i) => [
+        (i as HTMLImageElement).naturalWidth,
+        (i as HTMLImageElement).naturalHeight,
+      ]),
+    ).toEqual([70, 50]);
+  });
+
   chromium.it('says why a flat folder of images is not an image folder', async () => {
     const flat = path.join(dir, 'flat');
     fs.mkdirSync(flat);
