@@ -14,10 +14,14 @@ const MIME: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-/** A plain static file server over `root` (what any static host does; no Tessera code). */
-export function staticServer(root: string): Promise<{ url: string; close(): Promise<void> }> {
+/** A plain static file server over `root` (what any static host does; no Tessera code) on a free port of 127.0.0.1; `requests` lists the paths asked for, in order. */
+export function staticServer(
+  root: string,
+): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
+  const requests: string[] = [];
   const server = http.createServer((request, response) => {
     const rel = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    requests.push(rel);
     const file = path.join(root, rel.endsWith('/') ? `${rel}index.html` : rel);
     if (!file.startsWith(root) || !fs.existsSync(file)) {
       response.writeHead(404).end();
@@ -31,6 +35,7 @@ export function staticServer(root: string): Promise<{ url: string; close(): Prom
       const { port } = server.address() as { port: number };
       resolve({
         url: `http://127.0.0.1:${port}/`,
+        requests,
         close: () => new Promise((done) => server.close(() => done())),
       });
     }),
