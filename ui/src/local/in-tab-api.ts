@@ -1,7 +1,8 @@
 /**
  * The app's HTTP API answered in the worker over the opened file: the same paths, bodies and
  * replies as the server's routes (src/node/server/routes), computed with the same core modules
- * (src/core/app: conditions, views, windows as Arrow IPC, search). Routes that need the server
+ * (src/core/app: conditions, views, windows as Arrow IPC, search; the map and the slices in
+ * in-tab-analysis.ts). Routes that need the server
  * (media, thumbnails, computed cells, image upload) answer 404 with a message saying so.
  */
 import { CONDITION_OPS, type Condition } from '../../../src/core/app/conditions.js';
@@ -19,12 +20,14 @@ import {
 } from '../../../src/core/errors.js';
 import type { DataFrame } from '../../../src/core/frame/frame.js';
 import type { SortKey } from '../../../src/core/frame/sort.js';
+import { InTabAnalysis } from './in-tab-analysis';
 
-/** An HTTP-like reply: status, content type and body bytes. */
+/** An HTTP-like reply: status, content type, body bytes and any other headers. */
 export interface InTabReply {
   status: number;
   contentType: string;
   body: Uint8Array;
+  headers?: Record<string, string>;
 }
 
 const ARROW_STREAM_TYPE = 'application/vnd.apache.arrow.stream';
@@ -54,13 +57,16 @@ export function errorReply(e: unknown): InTabReply {
 
 /** The open frame and its views, answering the API's requests. */
 export class InTabApi {
-  private readonly views: ViewStore;
+  readonly views: ViewStore;
+  /** The map and the slices (in-tab-analysis.ts); discovery's cluster column replaces `frame`. */
+  readonly analysis: InTabAnalysis;
 
   constructor(
-    readonly frame: DataFrame,
+    public frame: DataFrame,
     private readonly source: { kind: string; name: string },
   ) {
     this.views = new ViewStore(frame);
+    this.analysis = new InTabAnalysis(this);
   }
 
   /** Answer `method url` (a path relative to the page, with its query) with `body` (JSON text). */
@@ -75,6 +81,7 @@ export class InTabApi {
   /** Cancel every unfinished sort (a new file replaces this one). */
   close(): void {
     this.views.clear();
+    this.analysis.close();
   }
 
   private async route(method: string, url: string, body: string | undefined): Promise<InTabReply> {
@@ -94,6 +101,8 @@ export class InTabApi {
       this.views.drop(viewId);
       return { status: 204, contentType: 'application/json', body: new Uint8Array(0) };
     }
+    const analysed = await this.analysis.route(method, path, q, body);
+    if (analysed !== null) return analysed;
     throw new ResourceNotFoundError(
       `${method} ${parsed.pathname} needs the app's server: a file opened in the tab has no media, computed cells or uploads yet`,
     );
