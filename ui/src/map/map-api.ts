@@ -52,9 +52,9 @@ export function followLayout(
   if (IN_TAB) {
     const url = `${columnUrl('map', column)}/events?${params}`;
     const stop = followInTab(url, (event, data) => {
-      const { done, total } = data as { done?: number; total?: number };
-      if (event === 'progress' && done !== undefined && total !== undefined)
-        onProgress(total > 0 ? done / total : 0);
+      if (event !== 'progress') return;
+      const { done, total } = data as { done: number; total: number };
+      onProgress(total > 0 ? done / total : 0);
     });
     return stop;
   }
