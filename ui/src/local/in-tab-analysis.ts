@@ -18,8 +18,8 @@ import {
 import { type ServedFrame, sliceReport } from '../../../src/core/app/slice-metrics.js';
 import type { SliceRequest } from '../../../src/core/app/slice-replies.js';
 import { InvalidArgumentError } from '../../../src/core/errors.js';
-import type { InTabReply } from './in-tab-api';
-import { umapInTab } from './in-tab-umap';
+import type { InTabReply } from './in-tab-api.js';
+import { umapInTab } from './in-tab-umap.js';
 
 const OCTET_STREAM = 'application/octet-stream';
 

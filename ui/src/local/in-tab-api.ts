@@ -20,7 +20,7 @@ import {
 } from '../../../src/core/errors.js';
 import type { DataFrame } from '../../../src/core/frame/frame.js';
 import type { SortKey } from '../../../src/core/frame/sort.js';
-import { InTabAnalysis } from './in-tab-analysis';
+import { InTabAnalysis } from './in-tab-analysis.js';
 
 /** An HTTP-like reply: status, content type, body bytes and any other headers. */
 export interface InTabReply {
