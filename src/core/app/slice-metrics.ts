@@ -18,7 +18,7 @@ import { rowRange } from '../column/column.js';
 import { ScalarColumn } from '../column/scalar.js';
 import { DuplicateColumnError, InvalidArgumentError, TypeMismatchError } from '../errors.js';
 import { binsOfSums } from '../eval/calibration.js';
-import { type ClassData, type MetricName, prepareEvaluation } from '../eval/evaluate.js';
+import { type ClassData, prepareEvaluation } from '../eval/evaluate.js';
 import type { Label } from '../eval/labels.js';
 import { discoverSlices } from '../eval/slice-discovery.js';
 import { intervalYield } from '../exec/event-loop-yield.js';
@@ -28,7 +28,7 @@ import { type Condition, conditionRows } from './conditions.js';
 import { copyLayoutPoints } from './polygon-condition.js';
 import { evaluatedScoreOrders } from './score-orders.js';
 import { evaluateSlices, type SlicePartition } from './slice-evaluate.js';
-import type { SliceReport, SliceRequest, SliceResult } from './slice-replies.js';
+import type { SliceMetricName, SliceReport, SliceRequest, SliceResult } from './slice-replies.js';
 import type { ViewStore } from './views.js';
 
 /** What the overall slice is. */
@@ -66,7 +66,7 @@ export async function sliceReport(ctx: ServedFrame, request: SliceRequest): Prom
   const frame = ctx.frame;
   const filtered = request.filter !== undefined;
   const rows = filtered ? conditionRows(frame, request.filter as Condition) : rowRange(0, frame.length);
-  const metrics: MetricName[] =
+  const metrics: SliceMetricName[] =
     scores !== undefined ? ['accuracy', 'f1_macro', 'roc_auc', 'ece'] : ['accuracy', 'f1_macro'];
   const evalColumns = [label, ...(prediction ? [prediction] : []), ...(scores ? [scores] : [])];
   const selected = frame.select(...new Set(evalColumns));

@@ -3,12 +3,14 @@
  * worker that answer it (slice-metrics.ts) and the page that reads it (ui/src/slices).
  */
 
-import type { MetricName } from '../eval/evaluate.js';
 import type { Label } from '../eval/labels.js';
 import type { Condition } from './conditions.js';
 import type { SliceMetrics } from './slice-evaluate.js';
 
 export type { MetricValue, SliceMetrics } from './slice-evaluate.js';
+
+/** The metrics a report has: accuracy and F1, and with scores AUC and ECE. */
+export type SliceMetricName = 'accuracy' | 'f1_macro' | 'roc_auc' | 'ece';
 
 /** What the panel asks for. */
 export interface SliceRequest {
@@ -52,7 +54,7 @@ export interface SliceReport {
   rows: number;
   evaluated: number;
   /** The metrics in display order; the first ranks the slices. */
-  metrics: MetricName[];
+  metrics: SliceMetricName[];
   overall: SliceResult;
   /** Group slices, worst first. */
   slices: SliceResult[];

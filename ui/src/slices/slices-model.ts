@@ -5,15 +5,17 @@
  * translation of a slice's condition into the URL's filter rules, so that clicking a slice filters
  * the table and the gallery, which follow the URL.
  */
-import type { SliceReport } from '../../../src/core/app/slice-replies.js';
+import type { SliceMetricName as MetricName, SliceReport } from '../../../src/core/app/slice-replies.js';
 import type { ColumnInfo, Condition } from '../api';
 import type { FilterRule, FilterState } from '../filter/filter-model';
 import { cellView } from '../table/format';
 
-export type { MetricValue, SliceReport, SliceResult } from '../../../src/core/app/slice-replies.js';
-
-/** The metrics the panel shows (the report's `metrics` are some of them). */
-export type MetricName = 'accuracy' | 'f1_macro' | 'roc_auc' | 'ece';
+export type {
+  MetricValue,
+  SliceMetricName as MetricName,
+  SliceReport,
+  SliceResult,
+} from '../../../src/core/app/slice-replies.js';
 
 /** One bin of the reliability diagram. */
 export type CalibrationBin = NonNullable<SliceReport['calibration']>[number];
