@@ -39,12 +39,13 @@ export interface LayoutStoreOptions {
 export class LayoutStore {
   private readonly jobs: LayoutJobs;
 
+  /** `frame` gives the frame served now (slice discovery replaces it by one with a column more). */
   constructor(
-    private readonly frame: DataFrame,
+    private readonly frame: () => DataFrame,
     private readonly options: LayoutStoreOptions,
   ) {
     this.jobs = new LayoutJobs(
-      () => frame,
+      frame,
       (embedding, name, method, step, signal) => this.compute(embedding, name, method, step, signal),
       options.maxUmapRows,
     );
@@ -82,8 +83,9 @@ export class LayoutStore {
 
   /** A layout cached earlier: a column of the frame (a stored dataset's), or a file of the cache folder. */
   private cached(name: string, rows: number): Float32Array | null {
-    if (this.frame.has(name)) {
-      const col = this.frame.column(name);
+    const frame = this.frame();
+    if (frame.has(name)) {
+      const col = frame.column(name);
       if (col instanceof TensorColumn && col.rowSize === 2 && col.dtype === 'float32')
         return col.data as Float32Array;
     }
@@ -102,7 +104,7 @@ export class LayoutStore {
 
   /** Keep a new layout: in the dataset when there is one (else, or when that fails, in the cache folder). */
   private async save(name: string, xy: Float32Array): Promise<void> {
-    if (this.options.datasetPath !== null && !this.frame.has(name)) {
+    if (this.options.datasetPath !== null && !this.frame().has(name)) {
       try {
         await addColumns(this.options.datasetPath, { [name]: new TensorColumn(xy, [2]) });
         return;

@@ -153,6 +153,36 @@ describe('the in-tab map and slices routes', () => {
     expect(tab.frame.columnNames).toContain('emb_cluster_k4');
   });
 
+  it('a layout computed after discovery replaced the frame filters by polygon too, on both', async () => {
+    const [fresh, freshTab] = [
+      await createAppServer(frame()),
+      new InTabApi(frame(), { kind: 'frame', name: 'f' }),
+    ];
+    const discover = { label: 'label', prediction: 'pred', discover: { embedding: 'emb', k: 3 } };
+    await fresh.inject({ method: 'POST', url: '/api/slices', payload: discover });
+    await freshTab.handle('POST', 'api/slices', JSON.stringify(discover));
+    const xy = new Float32Array((await freshTab.handle('GET', 'api/map/emb', undefined)).body.slice().buffer);
+    await fresh.inject({ method: 'GET', url: '/api/map/emb' });
+    const polygon = [
+      [-1e9, -1e9],
+      [0, -1e9],
+      [0, 1e9],
+      [-1e9, 1e9],
+    ];
+    const filter = { column: 'emb.map.pca', op: 'in polygon', value: polygon };
+    const expected = Array.from({ length: N }, (_, i) => i).filter((i) =>
+      naiveInside(xy[2 * i], xy[2 * i + 1], polygon),
+    );
+    expect(expected.length).toBeGreaterThan(0);
+    expect(expected.length).toBeLessThan(N);
+    const s = await fresh.inject({ method: 'POST', url: '/api/views', payload: { filter } });
+    const t = await freshTab.handle('POST', 'api/views', JSON.stringify({ filter }));
+    expect([s.statusCode, s.json().rows]).toEqual([201, expected.length]);
+    expect([t.status, JSON.parse(text(t)).rows]).toEqual([201, expected.length]);
+    freshTab.close();
+    await fresh.close();
+  });
+
   it("gives the server's typed errors for bad requests", async () => {
     const cases: [string, string, string | undefined, number, string][] = [
       ['GET', 'api/map/label', undefined, 400, 'TypeMismatchError'],
