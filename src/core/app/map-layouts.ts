@@ -43,6 +43,17 @@ export type LayoutCompute = (
   signal: AbortSignal,
 ) => Promise<Float32Array>;
 
+/**
+ * The headers of a layout reply (`GET api/map/:column`), whose body is float32 `x, y` per row: the
+ * layout's column name (URI-encoded) for the `in polygon` filter, and its rows.
+ */
+export function layoutHeaders(job: LayoutJob, xy: Float32Array): Record<string, string> {
+  return { [LAYOUT_NAME_HEADER]: encodeURIComponent(job.name), 'x-tessera-rows': String(xy.length / 2) };
+}
+
+/** The header that names a layout reply's layout. */
+export const LAYOUT_NAME_HEADER = 'x-tessera-layout';
+
 /** The name a layout of `column` by `method` has as a column. */
 export function layoutColumnName(column: string, method: LayoutMethod): string {
   return `${column}.map.${method}`;

@@ -13,6 +13,7 @@ import {
   type LayoutEvent,
   LayoutJobs,
   type LayoutMethod,
+  layoutHeaders,
   layoutOfNonNullRows,
 } from '../../../src/core/app/map-layouts.js';
 import { type ServedFrame, sliceReport } from '../../../src/core/app/slice-metrics.js';
@@ -52,10 +53,7 @@ export class InTabAnalysis {
         status: 200,
         contentType: OCTET_STREAM,
         body: new Uint8Array(xy.buffer, xy.byteOffset, xy.byteLength),
-        headers: {
-          'x-tessera-layout': encodeURIComponent(job.name),
-          'x-tessera-rows': String(xy.length / 2),
-        },
+        headers: layoutHeaders(job, xy),
       };
     }
     if (method === 'GET' && route === 'colors' && path.length === 3) {

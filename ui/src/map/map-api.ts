@@ -5,7 +5,7 @@
  * layout's progress as server-sent events (in the tab: the worker's event messages).
  */
 import { type ColorValues, decodeColorValues } from '../../../src/core/app/color-values.js';
-import type { LayoutMethod } from '../../../src/core/app/map-layouts.js';
+import { LAYOUT_NAME_HEADER, type LayoutMethod } from '../../../src/core/app/map-layouts.js';
 import { request } from '../api';
 import { followInTab } from '../local/in-tab-client';
 import { IN_TAB } from '../local/mode';
@@ -30,7 +30,7 @@ export async function fetchLayout(
   signal?: AbortSignal,
 ): Promise<Layout> {
   const response = await request(`${columnUrl('map', column)}?method=${method}`, signal ? { signal } : {});
-  const name = decodeURIComponent(response.headers.get('x-tessera-layout') ?? `${column}.map.${method}`);
+  const name = decodeURIComponent(response.headers.get(LAYOUT_NAME_HEADER) ?? `${column}.map.${method}`);
   return { name, xy: new Float32Array(await response.arrayBuffer()) };
 }
 

@@ -9,7 +9,7 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { colorValues, encodeColorValues } from '../../../core/app/color-values.js';
-import { followLayoutJob } from '../../../core/app/map-layouts.js';
+import { followLayoutJob, layoutHeaders } from '../../../core/app/map-layouts.js';
 import type { AppContext } from '../context.js';
 import { LAYOUT_METHODS, type LayoutMethod } from '../map-layouts.js';
 import { columnParams } from './schemas.js';
@@ -37,8 +37,7 @@ export function mapRoutes(app: FastifyInstance, ctx: AppContext): void {
       const xy = await job.result;
       return reply
         .type('application/octet-stream')
-        .header('x-tessera-layout', encodeURIComponent(job.name))
-        .header('x-tessera-rows', String(xy.length / 2))
+        .headers(layoutHeaders(job, xy))
         .send(Buffer.from(xy.buffer, xy.byteOffset, xy.byteLength));
     },
   );
