@@ -29,8 +29,8 @@ export interface Schema {
 /** A filter condition as POST /api/views takes it (src/core/app/conditions.ts). */
 export type Condition =
   | { column: string; op: string; value?: unknown; ignoreCase?: boolean }
-  | { and: Condition[] }
-  | { or: Condition[] };
+  | { and: readonly Condition[] }
+  | { or: readonly Condition[] };
 
 export interface SortKey {
   column: string;

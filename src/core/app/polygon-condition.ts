@@ -19,6 +19,13 @@ export function registerLayoutPoints(frame: DataFrame, name: string, xy: Float32
   layouts.set(frame, known);
 }
 
+/** Make `from`'s layouts usable over `to` too (the same rows, a column added: slice discovery's clusters). */
+export function copyLayoutPoints(from: DataFrame, to: DataFrame): void {
+  const known = layouts.get(from);
+  if (known === undefined) return;
+  for (const [name, xy] of known) registerLayoutPoints(to, name, xy);
+}
+
 /** The mask of `frame`'s rows whose point of `column` lies inside the polygon `value`. */
 export function polygonMask(frame: DataFrame, column: string, value: unknown): Uint8Array {
   const polygon = checkPolygon(value);

@@ -13,8 +13,16 @@ import { type MediaColumnBuilder, registerBaseDirMedia } from './builder.js';
 import { type MediaPlace, resolveMediaPath } from './paths.js';
 import { type MediaSource, mediaFileSize, readSourceSync, sourceName } from './source.js';
 
-/** graphology's Graph class (its ESM default export; typed through its CommonJS declarations). */
-type GraphClass = typeof graphology.default.default;
+/**
+ * graphology's Graph class (its ESM default export), typed through its CommonJS declarations, which
+ * nest it one `default` deeper under Node's module resolution than under a bundler's.
+ */
+type GraphModule = typeof graphology;
+type GraphClass = GraphModule extends { default: { default: infer G } }
+  ? G
+  : GraphModule extends { default: infer G }
+    ? G
+    : never;
 export const Graph: GraphClass = (graphology as unknown as { Graph: GraphClass }).Graph;
 export type Graph = InstanceType<GraphClass>;
 

@@ -108,7 +108,8 @@ export async function createAppServer(
     cellTimeoutMs: options.cellTimeoutMs ?? 30_000,
     encoders: new QueryEncoders(frame, options.encoder),
     maxUploadBytes: options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES,
-    layouts: new LayoutStore(frame, {
+    // The frame served now: a layout made after slice discovery is registered on that one.
+    layouts: new LayoutStore(() => ctx.frame, {
       datasetPath:
         opened?.kind === 'dataset' && (options.layoutsInDataset ?? options.readOnly !== true)
           ? opened.path

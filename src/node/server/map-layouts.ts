@@ -1,37 +1,31 @@
 /**
- * The map's 2-D layouts of embedding columns, one per (column, method), computed once per server and
- * cached: a layout of a stored dataset is added to it as a tensor column `<column>.map.<method>` (a
- * new version; the next launch reads it back instead of computing), of other sources in a cache
- * folder (like thumbnails), of a frame given in code in memory only. PCA is computed at once in the
- * core; UMAP in a worker thread, reporting progress. Every layout is registered for the `in polygon`
- * filter under its column name.
+ * The server's map layouts (src/core/app/map-layouts.ts keeps the jobs), cached: a layout of a
+ * stored dataset is added to it as a tensor column `<column>.map.<method>` (a new version; the next
+ * launch reads it back instead of computing), of other sources in a cache folder (like thumbnails),
+ * of a frame given in code in memory only. PCA is computed at once in the core with ONNX Runtime's
+ * kernels; UMAP in a worker thread, reporting progress.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { registerLayoutPoints } from '../../core/app/polygon-condition.js';
+import {
+  embeddingPca,
+  type LayoutJob,
+  LayoutJobs,
+  type LayoutMethod,
+  layoutOfNonNullRows,
+} from '../../core/app/map-layouts.js';
 import { TensorColumn } from '../../core/column/tensor.js';
-import { InvalidArgumentError, TypeMismatchError } from '../../core/errors.js';
 import type { DataFrame } from '../../core/frame/frame.js';
-import { pcaLayout } from '../../core/layout/pca.js';
 import { addColumns } from '../io/store/add-columns.js';
 import { nodeKernels } from '../tensor/node-kernels.js';
 import { umapLayout } from './umap-layout.js';
 
-export type LayoutMethod = 'pca' | 'umap';
-export const LAYOUT_METHODS: readonly LayoutMethod[] = ['pca', 'umap'];
-
-/** One layout: done or on its way. */
-export interface LayoutJob {
-  /** The layout's column name, `<column>.map.<method>`. */
-  readonly name: string;
-  readonly method: LayoutMethod;
-  /** Epochs (or steps) done and in all; equal when done. */
-  progress: { done: number; total: number };
-  /** `x, y` per row of the frame, in row order (NaN for a null embedding). */
-  readonly result: Promise<Float32Array>;
-  /** Called on each progress step. */
-  readonly listeners: Set<(progress: { done: number; total: number }) => void>;
-}
+export {
+  LAYOUT_METHODS,
+  type LayoutJob,
+  type LayoutMethod,
+  layoutColumnName,
+} from '../../core/app/map-layouts.js';
 
 export interface LayoutStoreOptions {
   /** The stored dataset the frame was read from (its layouts are added to it), or null. */
@@ -42,73 +36,29 @@ export interface LayoutStoreOptions {
   maxUmapRows?: number;
 }
 
-/** The name a layout of `column` by `method` has as a column. */
-export function layoutColumnName(column: string, method: LayoutMethod): string {
-  return `${column}.map.${method}`;
-}
-
 export class LayoutStore {
-  private readonly jobs = new Map<string, LayoutJob>();
-  private readonly abort = new AbortController();
-  private readonly maxUmapRows: number;
+  private readonly jobs: LayoutJobs;
 
+  /** `frame` gives the frame served now (slice discovery replaces it by one with a column more). */
   constructor(
-    private readonly frame: DataFrame,
+    private readonly frame: () => DataFrame,
     private readonly options: LayoutStoreOptions,
   ) {
-    this.maxUmapRows = options.maxUmapRows ?? 200_000;
+    this.jobs = new LayoutJobs(
+      frame,
+      (embedding, name, method, step, signal) => this.compute(embedding, name, method, step, signal),
+      options.maxUmapRows,
+    );
   }
 
   /** The layout of `column` by `method`: the one known, or a new job (checked here, so errors are at once). */
   layout(column: string, method: LayoutMethod): LayoutJob {
-    const name = layoutColumnName(column, method);
-    const known = this.jobs.get(name);
-    if (known !== undefined) return known;
-    const embedding = this.embedding(column);
-    if (method === 'umap' && embedding.length > this.maxUmapRows)
-      throw new InvalidArgumentError(
-        `UMAP is limited to ${this.maxUmapRows.toLocaleString('en-US')} rows here and column "${column}" has ${embedding.length.toLocaleString('en-US')}; use method=pca`,
-      );
-    const job: LayoutJob = {
-      name,
-      method,
-      progress: { done: 0, total: 1 },
-      listeners: new Set(),
-      result: Promise.resolve(new Float32Array(0)), // replaced below
-    };
-    const step = (done: number, total: number) => {
-      job.progress = { done, total };
-      for (const listen of job.listeners) listen(job.progress);
-    };
-    (job as { result: Promise<Float32Array> }).result = this.compute(embedding, name, method, step).then(
-      (xy) => {
-        step(1, 1);
-        registerLayoutPoints(this.frame, name, xy);
-        return xy;
-      },
-    );
-    // A failed layout is not kept: asking again tries again.
-    job.result.catch(() => this.jobs.delete(name));
-    this.jobs.set(name, job);
-    return job;
+    return this.jobs.layout(column, method);
   }
 
   /** Stop every layout still computing (when the server closes). */
   close(): void {
-    this.abort.abort();
-  }
-
-  private embedding(column: string): TensorColumn {
-    const col = this.frame.column(column);
-    if (
-      !(col instanceof TensorColumn) ||
-      col.shape.length !== 1 ||
-      (col.dtype !== 'float32' && col.dtype !== 'float64')
-    )
-      throw new TypeMismatchError(
-        `the map lays out embedding columns (1-D float32 or float64 tensors); column "${column}" is ${col.type.kind === 'tensor' ? `a ${col.type.dtype} tensor of shape [${col.type.shape.join(', ')}]` : `a ${col.type.kind} column`}`,
-      );
-    return col;
+    this.jobs.close();
   }
 
   private async compute(
@@ -116,47 +66,26 @@ export class LayoutStore {
     name: string,
     method: LayoutMethod,
     step: (done: number, total: number) => void,
+    signal: AbortSignal,
   ): Promise<Float32Array> {
     const cached = this.cached(name, embedding.length);
     if (cached !== null) return cached;
-    const xy = method === 'pca' ? await this.pca(embedding) : await this.umap(embedding, step);
+    const xy =
+      method === 'pca'
+        ? // ONNX Runtime for the large products (the projection of every row), by size.
+          await embeddingPca(embedding, nodeKernels())
+        : await layoutOfNonNullRows(embedding, (rows, count, dims) =>
+            umapLayout(rows, count, dims, { onProgress: step, signal }),
+          );
     await this.save(name, xy);
-    return xy;
-  }
-
-  private pca(embedding: TensorColumn): Promise<Float32Array> {
-    const dims = embedding.rowSize;
-    return pcaLayout(embedding.data as Float32Array | Float64Array, embedding.length, dims, {
-      ...(embedding.validity !== null ? { isNull: (i: number) => embedding.isNull(i) } : {}),
-      // ONNX Runtime for the large products (the projection of every row), by size.
-      kernels: nodeKernels(),
-    });
-  }
-
-  private async umap(
-    embedding: TensorColumn,
-    step: (done: number, total: number) => void,
-  ): Promise<Float32Array> {
-    const dims = embedding.rowSize;
-    const kept: number[] = [];
-    for (let i = 0; i < embedding.length; i++) if (!embedding.isNull(i)) kept.push(i);
-    const rows = new Float64Array(kept.length * dims);
-    kept.forEach((i, r) => {
-      rows.set(embedding.data.subarray(i * dims, (i + 1) * dims) as Float32Array, r * dims);
-    });
-    const laid = await umapLayout(rows, kept.length, dims, { onProgress: step, signal: this.abort.signal });
-    const xy = new Float32Array(embedding.length * 2).fill(Number.NaN);
-    kept.forEach((i, r) => {
-      xy[2 * i] = laid[2 * r];
-      xy[2 * i + 1] = laid[2 * r + 1];
-    });
     return xy;
   }
 
   /** A layout cached earlier: a column of the frame (a stored dataset's), or a file of the cache folder. */
   private cached(name: string, rows: number): Float32Array | null {
-    if (this.frame.has(name)) {
-      const col = this.frame.column(name);
+    const frame = this.frame();
+    if (frame.has(name)) {
+      const col = frame.column(name);
       if (col instanceof TensorColumn && col.rowSize === 2 && col.dtype === 'float32')
         return col.data as Float32Array;
     }
@@ -175,7 +104,7 @@ export class LayoutStore {
 
   /** Keep a new layout: in the dataset when there is one (else, or when that fails, in the cache folder). */
   private async save(name: string, xy: Float32Array): Promise<void> {
-    if (this.options.datasetPath !== null && !this.frame.has(name)) {
+    if (this.options.datasetPath !== null && !this.frame().has(name)) {
       try {
         await addColumns(this.options.datasetPath, { [name]: new TensorColumn(xy, [2]) });
         return;

@@ -4,7 +4,7 @@
  * `webkitRelativePath` starts with the folder's name) or from a drop (a directory entry). Hidden
  * files and folders (a leading dot) are left out, as `tessera app` leaves them out.
  */
-import type { FolderFile } from './protocol';
+import type { FolderFile } from './protocol.js';
 
 /** A picked folder: its name and files. */
 export interface PickedFolder {

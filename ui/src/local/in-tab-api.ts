@@ -1,9 +1,10 @@
 /**
  * The app's HTTP API answered in the worker over the opened file: the same paths, bodies and
  * replies as the server's routes (src/node/server/routes), computed with the same core modules
- * (src/core/app: conditions, views, windows as Arrow IPC, search). An image folder's media and
- * thumbnails come from its files (in-tab-media.ts). Routes that need the server (media of single
- * files, computed cells, image upload) answer 404 with a message saying so.
+ * (src/core/app: conditions, views, windows as Arrow IPC, search; the map and the slices in
+ * in-tab-analysis.ts). An image folder's media and thumbnails come from its files (in-tab-media.ts).
+ * Routes that need the server (media of single files, computed cells, image upload) answer 404
+ * with a message saying so.
  */
 import { CONDITION_OPS, type Condition } from '../../../src/core/app/conditions.js';
 import { schemaColumns } from '../../../src/core/app/schema-columns.js';
@@ -20,15 +21,17 @@ import {
 } from '../../../src/core/errors.js';
 import type { DataFrame } from '../../../src/core/frame/frame.js';
 import type { SortKey } from '../../../src/core/frame/sort.js';
-import { imageFolderMediaPath } from './image-folder-media';
-import { InTabMedia } from './in-tab-media';
-import type { FolderFiles } from './open-folder';
+import { imageFolderMediaPath } from './image-folder-media.js';
+import { InTabAnalysis } from './in-tab-analysis.js';
+import { InTabMedia } from './in-tab-media.js';
+import type { FolderFiles } from './open-folder.js';
 
-/** An HTTP-like reply: status, content type and body bytes. */
+/** An HTTP-like reply: status, content type, body bytes and any other headers. */
 export interface InTabReply {
   status: number;
   contentType: string;
   body: Uint8Array;
+  headers?: Record<string, string>;
 }
 
 const ARROW_STREAM_TYPE = 'application/vnd.apache.arrow.stream';
@@ -58,12 +61,14 @@ export function errorReply(e: unknown): InTabReply {
 
 /** The open frame and its views, answering the API's requests. */
 export class InTabApi {
-  private readonly views: ViewStore;
   /** The media routes, over an opened image folder's files (in-tab-media.ts). */
   private readonly media: InTabMedia | null;
+  readonly views: ViewStore;
+  /** The map and the slices (in-tab-analysis.ts); discovery's cluster column replaces `frame`. */
+  readonly analysis: InTabAnalysis;
 
   constructor(
-    readonly frame: DataFrame,
+    public frame: DataFrame,
     private readonly source: { kind: string; name: string },
     /** The opened folder's files (media cells read them), or null for a single file. */
     readonly files: FolderFiles | null = null,
@@ -73,6 +78,7 @@ export class InTabApi {
       files !== null && source.kind === 'image-folder'
         ? new InTabMedia(frame, files, imageFolderMediaPath)
         : null;
+    this.analysis = new InTabAnalysis(this);
   }
 
   /** Answer `method url` (a path relative to the page, with its query) with `body` (JSON text). */
@@ -87,6 +93,7 @@ export class InTabApi {
   /** Cancel every unfinished sort (a new file replaces this one). */
   close(): void {
     this.views.clear();
+    this.analysis.close();
   }
 
   private async route(method: string, url: string, body: string | undefined): Promise<InTabReply> {
@@ -108,6 +115,8 @@ export class InTabApi {
       this.views.drop(viewId);
       return { status: 204, contentType: 'application/json', body: new Uint8Array(0) };
     }
+    const analysed = await this.analysis.route(method, path, q, body);
+    if (analysed !== null) return analysed;
     throw new ResourceNotFoundError(
       `${method} ${parsed.pathname} needs the app's server: a file opened in the tab has no media, computed cells or uploads yet`,
     );

@@ -3,17 +3,33 @@
  * replies as fetch Responses, so api.ts's `request` works unchanged over it. An aborted request
  * rejects at once (as fetch does) and tells the worker to drop its reply.
  */
-import type { FolderFile, OpenedFile, PageMessage, ReplyMessage } from './protocol';
+import type {
+  EventMessage,
+  FolderFile,
+  OpenedFile,
+  PageMessage,
+  ReplyMessage,
+  WorkerMessage,
+} from './protocol.js';
 
 let worker: Worker | null = null;
 let nextId = 1;
 const waiting = new Map<number, (reply: ReplyMessage) => void>();
+/** The event streams followed (followInTab), by id. */
+const listening = new Map<number, (event: EventMessage) => void>();
 
 /** The in-tab worker, started on first use (tab-map-client.ts posts its map runs here too). */
 export function inTabWorker(): Worker {
   if (worker !== null) return worker;
   worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'tessera-in-tab' });
-  worker.onmessage = (event: MessageEvent<ReplyMessage>) => {
+  worker.onmessage = (event: MessageEvent<WorkerMessage>) => {
+    if (event.data.kind === 'event') {
+      const message = event.data;
+      const listen = listening.get(message.id);
+      if (message.end) listening.delete(message.id);
+      listen?.(message);
+      return;
+    }
     const done = waiting.get(event.data.id);
     waiting.delete(event.data.id);
     done?.(event.data);
@@ -56,7 +72,7 @@ export async function inTabFetch(url: string, init: RequestInit = {}): Promise<R
   const reply = await post(message, init.signal);
   return new Response(reply.status === 204 ? null : reply.body, {
     status: reply.status,
-    headers: { 'content-type': reply.contentType },
+    headers: { ...reply.headers, 'content-type': reply.contentType },
   });
 }
 
@@ -78,4 +94,18 @@ async function opened(replied: Promise<ReplyMessage>): Promise<OpenedFile> {
     throw Object.assign(new Error(error.message), { name: error.type });
   }
   return JSON.parse(text) as OpenedFile;
+}
+
+/**
+ * Follow the events of an API path that the server streams as server-sent events (a map layout's
+ * progress), answered by the worker: `onEvent` gets each event's name and data. The returned
+ * function stops following.
+ */
+export function followInTab(url: string, onEvent: (event: string, data: unknown) => void): () => void {
+  const id = nextId++;
+  listening.set(id, (message) => onEvent(message.event, message.data));
+  inTabWorker().postMessage({ kind: 'follow', id, url } satisfies PageMessage);
+  return () => {
+    if (listening.delete(id)) worker?.postMessage({ kind: 'cancel', id } satisfies PageMessage);
+  };
 }

@@ -7,7 +7,7 @@
  * on the element, so it fails with an error event as it would against the server (and cells that
  * explain failures ask the worker for the message). Blob URLs are shared per API URL and bounded.
  */
-import { inTabFetch } from './in-tab-client';
+import { inTabFetch } from './in-tab-client.js';
 
 const API_MEDIA = /^api\/(media|thumbnails)\//;
 /** The attributes that load media (`href` only on links: it loads nothing until followed). */

@@ -10,9 +10,9 @@ import { LruCache } from '../../../src/core/column/lru-cache.js';
 import { InvalidArgumentError, ResourceNotFoundError } from '../../../src/core/errors.js';
 import type { DataFrame } from '../../../src/core/frame/frame.js';
 import { CONTENT_TYPE_HEAD_BYTES, contentTypeOfBytes } from '../../../src/core/io/media-content-type.js';
-import { imageThumbnail } from './image-thumbnail';
-import type { InTabReply } from './in-tab-api';
-import type { FolderFiles } from './open-folder';
+import { imageThumbnail } from './image-thumbnail.js';
+import type { InTabReply } from './in-tab-api.js';
+import type { FolderFiles } from './open-folder.js';
 
 /** The path below the folder of the file behind a media cell (throws a typed error when there is none). */
 export type MediaPathOf = (frame: DataFrame, column: string, row: number) => string;

@@ -7,7 +7,7 @@ import { registerFunctionModule } from '../../../src/core/exec/function-ref.js';
 import { answerBatchRequests } from '../../../src/core/exec/web-worker-entry.js';
 // For its side effects: registers the frame class batches decode into, and the 'map' task.
 import '../../../src/core/frame/frame.js';
-import { TAB_FUNCTIONS_MODULE, tabFunctions } from './tab-functions';
+import { TAB_FUNCTIONS_MODULE, tabFunctions } from './tab-functions.js';
 
 registerFunctionModule(TAB_FUNCTIONS_MODULE, tabFunctions);
 answerBatchRequests();

@@ -8,7 +8,7 @@ import { tableFromIPC } from 'apache-arrow';
 import { ParseError } from '../../../src/core/errors.js';
 import { DataFrame } from '../../../src/core/frame/frame.js';
 import { parseCsv } from '../../../src/core/io/csv-parse.js';
-import type { InTabFormat } from './protocol';
+import type { InTabFormat } from './protocol.js';
 
 const PARQUET_MAGIC = 'PAR1';
 const ARROW_FILE_MAGIC = 'ARROW1';

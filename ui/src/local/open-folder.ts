@@ -6,9 +6,9 @@
  */
 import { ParseError } from '../../../src/core/errors.js';
 import type { DataFrame } from '../../../src/core/frame/frame.js';
-import { frameOfDatasetFolder } from './open-dataset-folder';
-import { frameOfImageFolder } from './open-image-folder';
-import type { FolderFile, InTabFormat } from './protocol';
+import { frameOfDatasetFolder } from './open-dataset-folder.js';
+import { frameOfImageFolder } from './open-image-folder.js';
+import type { FolderFile, InTabFormat } from './protocol.js';
 
 /** The files of an opened folder, by their path below it. */
 export type FolderFiles = ReadonlyMap<string, File>;

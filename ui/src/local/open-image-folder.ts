@@ -13,8 +13,8 @@ import {
   IMAGE_EXTENSIONS,
   imageFolderEntries,
 } from '../../../src/core/io/image-folder-layout.js';
-import { decodeImageFile } from './decode-image-file';
-import type { FolderFiles } from './open-folder';
+import { decodeImageFile } from './decode-image-file.js';
+import type { FolderFiles } from './open-folder.js';
 
 /**
  * The frame of image folder `name`. Where Node's reader gives an empty frame, the tab refuses with

@@ -3,6 +3,8 @@
  * requests it sends the server (method, API path, JSON body), so api.ts keeps one code path; the
  * worker answers with a status, a content type and the body bytes (Arrow IPC windows transferred,
  * not copied). `open` hands the worker a file; `cancel` drops a request the page no longer needs.
+ * `follow` subscribes to an event stream the server sends as server-sent events (a map layout's
+ * progress): the worker answers with `event` messages until the stream ends, or `cancel` stops it.
  */
 
 /** A request of the app's HTTP API, answered in the worker. */
@@ -44,7 +46,23 @@ export interface CancelMessage {
   id: number;
 }
 
-export type PageMessage = ApiRequestMessage | OpenMessage | OpenFolderMessage | CancelMessage;
+/** Follow the events of an API path that the server streams (e.g. `api/map/emb/events?method=umap`). */
+export interface FollowMessage {
+  kind: 'follow';
+  id: number;
+  url: string;
+}
+
+export type PageMessage = ApiRequestMessage | OpenMessage | OpenFolderMessage | CancelMessage | FollowMessage;
+
+/** One event of followed stream `id` (as a server-sent event: its name and JSON data); `end` closes it. */
+export interface EventMessage {
+  kind: 'event';
+  id: number;
+  event: string;
+  data: unknown;
+  end: boolean;
+}
 
 /** The worker's answer to request `id`: an HTTP-like reply (errors as `{ error: { type, message } }`). */
 export interface ReplyMessage {
@@ -53,7 +71,11 @@ export interface ReplyMessage {
   status: number;
   contentType: string;
   body: ArrayBuffer;
+  /** Other headers the server would send (a map layout's name). */
+  headers?: Record<string, string>;
 }
+
+export type WorkerMessage = ReplyMessage | EventMessage;
 
 /** What opening a file or a folder gave: its name, format and size. */
 export interface OpenedFile {

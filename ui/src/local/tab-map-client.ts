@@ -7,8 +7,8 @@
 import { decodeValues } from '../../../src/core/exec/batch-transfer.js';
 import { abortedError, type Progress } from '../../../src/core/exec/executor.js';
 import { deserializeError } from '../../../src/core/exec/worker-protocol.js';
-import { inTabWorker } from './in-tab-client';
-import type { TabMapMessage, TabMapReply, TabMapRequest } from './tab-map-protocol';
+import { inTabWorker } from './in-tab-client.js';
+import type { TabMapMessage, TabMapReply, TabMapRequest } from './tab-map-protocol.js';
 
 export interface TabMapOptions {
   onProgress?: (progress: Progress) => void;

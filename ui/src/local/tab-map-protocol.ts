@@ -7,7 +7,7 @@
 import type { EncodedValues } from '../../../src/core/exec/batch-transfer.js';
 import type { Progress } from '../../../src/core/exec/executor.js';
 import type { SerializedError } from '../../../src/core/exec/worker-protocol.js';
-import type { TabFunctionName } from './tab-functions';
+import type { TabFunctionName } from './tab-functions.js';
 
 /** What to compute: a function of tab-functions.ts over one column, into one output column. */
 export interface TabMapRequest {

@@ -9,8 +9,8 @@ import { encodeValues, TransferList } from '../../../src/core/exec/batch-transfe
 import { WebWorkerExecutor } from '../../../src/core/exec/web-worker-pool.js';
 import { serializeError } from '../../../src/core/exec/worker-protocol.js';
 import type { DataFrame } from '../../../src/core/frame/frame.js';
-import { TAB_FUNCTIONS_MODULE, tabFunctions } from './tab-functions';
-import type { TabMapMessage, TabMapReply } from './tab-map-protocol';
+import { TAB_FUNCTIONS_MODULE, tabFunctions } from './tab-functions.js';
+import type { TabMapMessage, TabMapReply } from './tab-map-protocol.js';
 
 /** One pool per size asked for, kept for later runs (starting a worker costs tens of ms). */
 const pools = new Map<number, WebWorkerExecutor>();

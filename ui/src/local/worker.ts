@@ -1,30 +1,41 @@
 /**
  * The in-tab worker: holds the opened file or folder as a frame and answers the app's API over it (in-tab-api.ts),
- * so filters, sorts and searches never run on the page's thread. A cancelled request's reply is
- * dropped (a view it made is dropped too); a sort in progress yields between steps, so other
- * requests, cancellations included, are served meanwhile.
+ * so filters, sorts, searches, map layouts and slices never run on the page's thread. A cancelled
+ * request's reply is dropped (a view it made is dropped too); a sort or a UMAP in progress yields
+ * between steps, so other requests, cancellations included, are served meanwhile. A followed event
+ * stream (a layout's progress) is posted as event messages until it ends or is cancelled.
  */
 import { yieldToEventLoop } from '../../../src/core/exec/event-loop-yield.js';
-import { errorReply, InTabApi, type InTabReply } from './in-tab-api';
-import { frameOfFile } from './open-file';
-import { frameOfFolder } from './open-folder';
-import type { OpenedFile, PageMessage, ReplyMessage } from './protocol';
-import { runTabMap } from './tab-map';
-import { isTabMapMessage } from './tab-map-protocol';
+import { errorReply, InTabApi, type InTabReply } from './in-tab-api.js';
+import { frameOfFile } from './open-file.js';
+import { frameOfFolder } from './open-folder.js';
+import type { OpenedFile, PageMessage, WorkerMessage } from './protocol.js';
+import { runTabMap } from './tab-map.js';
+import { isTabMapMessage } from './tab-map-protocol.js';
 
 const scope = self as unknown as {
   onmessage: ((event: MessageEvent<PageMessage>) => void) | null;
-  postMessage(message: ReplyMessage, transfer: Transferable[]): void;
+  postMessage(message: WorkerMessage, transfer?: Transferable[]): void;
 };
 
 let api: InTabApi | null = null;
 const cancelled = new Set<number>();
+/** The event streams followed, by request id: each one's stop. */
+const following = new Map<number, () => void>();
 
 scope.onmessage = (event) => {
   const message = event.data;
   if (isTabMapMessage(message)) return void runTabMap(message, api?.frame ?? null);
   if (message.kind === 'cancel') {
-    cancelled.add(message.id);
+    const stop = following.get(message.id);
+    if (stop !== undefined) {
+      following.delete(message.id);
+      stop();
+    } else cancelled.add(message.id);
+    return;
+  }
+  if (message.kind === 'follow') {
+    follow(message.id, message.url);
     return;
   }
   void answer(message).then((reply) => {
@@ -38,7 +49,7 @@ scope.onmessage = (event) => {
   });
 };
 
-async function answer(message: Exclude<PageMessage, { kind: 'cancel' }>): Promise<InTabReply> {
+async function answer(message: Exclude<PageMessage, { kind: 'cancel' | 'follow' }>): Promise<InTabReply> {
   if (cancelled.has(message.id)) return errorReply(new Error('cancelled'));
   if (message.kind === 'open' || message.kind === 'open-folder') {
     try {
@@ -70,6 +81,27 @@ async function answer(message: Exclude<PageMessage, { kind: 'cancel' }>): Promis
     if (cancelled.has(message.id)) return errorReply(new Error('cancelled'));
   }
   return api.handle(message.method, message.url, message.body);
+}
+
+/** Post the events of stream `url` (a map layout's progress) until it ends or the page cancels it. */
+function follow(id: number, url: string): void {
+  const post = (event: string, data: unknown, end: boolean) =>
+    scope.postMessage({ kind: 'event', id, event, data, end });
+  if (api === null) {
+    post('failed', { name: '', message: 'no file is open in this tab yet' }, true);
+    return;
+  }
+  following.set(id, () => {}); // until follow returns its stop (events may come at once)
+  const stop = api.analysis.follow(
+    url,
+    ({ event, data }) => {
+      if (following.has(id)) post(event, data, false);
+    },
+    () => {
+      if (following.delete(id)) post('end', null, true);
+    },
+  );
+  if (following.has(id)) following.set(id, stop);
 }
 
 /** A view made for a request the page gave up on: nobody will drop it, so drop it now. */

@@ -1,11 +1,17 @@
 /**
- * The map's data from the server (src/node/server/routes/map.ts), binary: a layout as float32
- * `x, y` per frame row, a colour column as byte codes with a legend or as float32 values, and a
- * layout's progress as server-sent events.
+ * The map's data from the server (src/node/server/routes/map.ts) or the in-tab worker
+ * (ui/src/local/in-tab-analysis.ts), binary: a layout as float32 `x, y` per frame row, a colour
+ * column as byte codes with a legend or as float32 values (src/core/app/color-values.ts), and a
+ * layout's progress as server-sent events (in the tab: the worker's event messages).
  */
+import { type ColorValues, decodeColorValues } from '../../../src/core/app/color-values.js';
+import { LAYOUT_NAME_HEADER, type LayoutMethod } from '../../../src/core/app/map-layouts.js';
 import { request } from '../api';
+import { followInTab } from '../local/in-tab-client';
+import { IN_TAB } from '../local/mode';
 
-export type LayoutMethod = 'pca' | 'umap';
+export type { ColorValues } from '../../../src/core/app/color-values.js';
+export type { LayoutMethod } from '../../../src/core/app/map-layouts.js';
 
 export interface Layout {
   /** Its column name for the `in polygon` filter, e.g. `embedding.map.pca`. */
@@ -13,10 +19,6 @@ export interface Layout {
   /** `x, y` per frame row (NaN where the embedding is null). */
   xy: Float32Array;
 }
-
-export type ColorValues =
-  | { kind: 'categorical'; rows: number; legend: string[]; counts: number[]; codes: Uint8Array }
-  | { kind: 'continuous'; rows: number; min: number | null; max: number | null; values: Float32Array };
 
 function columnUrl(route: string, column: string): string {
   return `api/${route}/${encodeURIComponent(column)}`;
@@ -28,19 +30,13 @@ export async function fetchLayout(
   signal?: AbortSignal,
 ): Promise<Layout> {
   const response = await request(`${columnUrl('map', column)}?method=${method}`, signal ? { signal } : {});
-  const name = decodeURIComponent(response.headers.get('x-tessera-layout') ?? `${column}.map.${method}`);
+  const name = decodeURIComponent(response.headers.get(LAYOUT_NAME_HEADER) ?? `${column}.map.${method}`);
   return { name, xy: new Float32Array(await response.arrayBuffer()) };
 }
 
 export async function fetchColors(column: string, signal?: AbortSignal): Promise<ColorValues> {
   const response = await request(columnUrl('colors', column), signal ? { signal } : {});
-  const bytes = await response.arrayBuffer();
-  const headerBytes = new DataView(bytes).getUint32(0, true);
-  const header = JSON.parse(new TextDecoder().decode(new Uint8Array(bytes, 4, headerBytes)));
-  const start = (4 + headerBytes + 3) & ~3;
-  return header.kind === 'categorical'
-    ? { ...header, codes: new Uint8Array(bytes, start) }
-    : { ...header, values: new Float32Array(bytes, start) };
+  return decodeColorValues(await response.arrayBuffer());
 }
 
 /**
@@ -53,6 +49,15 @@ export function followLayout(
   onProgress: (share: number) => void,
 ): () => void {
   const params = new URLSearchParams({ method });
+  if (IN_TAB) {
+    const url = `${columnUrl('map', column)}/events?${params}`;
+    const stop = followInTab(url, (event, data) => {
+      if (event !== 'progress') return;
+      const { done, total } = data as { done: number; total: number };
+      onProgress(total > 0 ? done / total : 0);
+    });
+    return stop;
+  }
   const token = new URLSearchParams(window.location.search).get('token');
   if (token !== null) params.set('token', token);
   const source = new EventSource(`${columnUrl('map', column)}/events?${params}`);

@@ -1,55 +1,24 @@
 /**
- * The slices panel's model: the server's report (POST /api/slices, src/node/server/slice-metrics.ts),
+ * The slices panel's model: the report (POST /api/slices, src/core/app/slice-metrics.ts, its types in
+ * slice-replies.ts),
  * the columns it guesses from their names (label, prediction, scores, embedding, groups), and the
  * translation of a slice's condition into the URL's filter rules, so that clicking a slice filters
  * the table and the gallery, which follow the URL.
  */
+import type { SliceMetricName as MetricName, SliceReport } from '../../../src/core/app/slice-replies.js';
 import type { ColumnInfo, Condition } from '../api';
 import type { FilterRule, FilterState } from '../filter/filter-model';
 import { cellView } from '../table/format';
 
-export type MetricName = 'accuracy' | 'f1_macro' | 'roc_auc' | 'ece';
+export type {
+  MetricValue,
+  SliceMetricName as MetricName,
+  SliceReport,
+  SliceResult,
+} from '../../../src/core/app/slice-replies.js';
 
-export interface MetricValue {
-  value: number | null;
-  lower: number | null;
-  upper: number | null;
-}
-
-export interface SliceResult {
-  name: string;
-  kind: 'overall' | 'group' | 'discovered';
-  column?: string;
-  value?: string | number | boolean | null;
-  count: number;
-  metrics: Partial<Record<MetricName, MetricValue>>;
-  gap: number | null;
-  condition: Condition | null;
-}
-
-export interface CalibrationBin {
-  lower: number;
-  upper: number;
-  count: number;
-  confidence: number | null;
-  accuracy: number | null;
-}
-
-export interface SliceReport {
-  rows: number;
-  evaluated: number;
-  metrics: MetricName[];
-  overall: SliceResult;
-  slices: SliceResult[];
-  truncated: Record<string, number>;
-  discovered: { column: string; k: number; slices: SliceResult[] } | null;
-  confusion: {
-    classes: (string | number | boolean)[];
-    counts: number[][];
-    conditions: (Condition | null)[][];
-  } | null;
-  calibration: CalibrationBin[] | null;
-}
+/** One bin of the reliability diagram. */
+export type CalibrationBin = NonNullable<SliceReport['calibration']>[number];
 
 /** What the panel asks for: the columns chosen (null: none). */
 export interface SliceChoice {

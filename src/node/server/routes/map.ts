@@ -4,11 +4,12 @@
  * as little-endian float32 `x, y` per row, in frame row order (header `x-tessera-layout` names it
  * for the `in polygon` filter); GET /api/map/:column/events?method= pushes the layout's progress as
  * server-sent events (`progress`, then `complete` or `failed`); GET /api/colors/:column gives a
- * column's values for colouring (color-values.ts).
+ * column's values for colouring (src/core/app/color-values.ts).
  */
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { colorValues, encodeColorValues } from '../color-values.js';
+import { colorValues, encodeColorValues } from '../../../core/app/color-values.js';
+import { followLayoutJob, layoutHeaders } from '../../../core/app/map-layouts.js';
 import type { AppContext } from '../context.js';
 import { LAYOUT_METHODS, type LayoutMethod } from '../map-layouts.js';
 import { columnParams } from './schemas.js';
@@ -36,8 +37,7 @@ export function mapRoutes(app: FastifyInstance, ctx: AppContext): void {
       const xy = await job.result;
       return reply
         .type('application/octet-stream')
-        .header('x-tessera-layout', encodeURIComponent(job.name))
-        .header('x-tessera-rows', String(xy.length / 2))
+        .headers(layoutHeaders(job, xy))
         .send(Buffer.from(xy.buffer, xy.byteOffset, xy.byteLength));
     },
   );
@@ -48,22 +48,12 @@ export function mapRoutes(app: FastifyInstance, ctx: AppContext): void {
     async (request, reply) => {
       const job = ctx.layouts.layout(request.params.column, request.query.method ?? 'pca');
       const events = new PassThrough();
-      const send = (event: string, data: unknown) =>
-        events.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-      const progress = (p: { done: number; total: number }) => send('progress', { name: job.name, ...p });
-      progress(job.progress);
-      job.listeners.add(progress);
-      job.result
-        .then(
-          () => send('complete', { name: job.name }),
-          (e: unknown) =>
-            send('failed', { name: job.name, message: e instanceof Error ? e.message : String(e) }),
-        )
-        .finally(() => {
-          job.listeners.delete(progress);
-          events.end();
-        });
-      request.raw.on('close', () => job.listeners.delete(progress));
+      const unfollow = followLayoutJob(
+        job,
+        ({ event, data }) => events.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`),
+        () => events.end(),
+      );
+      request.raw.on('close', unfollow);
       return reply.type('text/event-stream').header('cache-control', 'no-cache').send(events);
     },
   );
@@ -73,7 +63,10 @@ export function mapRoutes(app: FastifyInstance, ctx: AppContext): void {
     { schema: { params: columnParams, querystring: tokenQuery } },
     async (request, reply) => {
       const { header, data } = colorValues(ctx.frame, request.params.column);
-      return reply.type('application/octet-stream').send(encodeColorValues(header, data));
+      const bytes = encodeColorValues(header, data);
+      return reply
+        .type('application/octet-stream')
+        .send(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     },
   );
 }

@@ -3,11 +3,12 @@
  * bootstrapRows?}:
  * a classifier's metrics per slice of the open frame (within the app's current filter), with
  * intervals and the gap from overall, the discovered slices, the confusion matrix and the
- * calibration bins, as JSON (small aggregates). See slice-metrics.ts.
+ * calibration bins, as JSON (small aggregates). See src/core/app/slice-metrics.ts.
  */
 import type { FastifyInstance } from 'fastify';
+import { sliceReport } from '../../../core/app/slice-metrics.js';
+import type { SliceRequest } from '../../../core/app/slice-replies.js';
 import type { AppContext } from '../context.js';
-import { type SliceRequest, sliceReport } from '../slice-metrics.js';
 import { plainQuery } from './schemas.js';
 
 const columnName = { type: 'string', minLength: 1, maxLength: 1024 } as const;

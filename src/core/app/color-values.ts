@@ -2,11 +2,12 @@
  * A column's values for colouring the map, compact and binary: strings and booleans as one byte of
  * category code per row (the most frequent values keep their own code, the rest share "(other)",
  * nulls "(null)"), numbers, dates and timestamps as float32 (null as NaN) with their range. The reply
- * is `[u32 LE: header bytes][header JSON][zero padding to 4 bytes][codes or values]`.
+ * is `[u32 LE: header bytes][header JSON][zero padding to 4 bytes][codes or values]`, the same from the
+ * server (routes/map.ts) and the in-tab worker; the page reads it with `decodeColorValues`.
  */
-import { ScalarColumn } from '../../core/column/scalar.js';
-import { TypeMismatchError } from '../../core/errors.js';
-import type { DataFrame } from '../../core/frame/frame.js';
+import { ScalarColumn } from '../column/scalar.js';
+import { TypeMismatchError } from '../errors.js';
+import type { DataFrame } from '../frame/frame.js';
 
 /** Categories that keep their own colour (the rest are "(other)"). */
 export const MAX_CATEGORIES = 20;
@@ -88,12 +89,27 @@ function boolCodes(col: ScalarColumn): Int32Array {
 }
 
 /** The reply bytes: header length, header JSON, padding, data (see the module comment). */
-export function encodeColorValues(header: ColorHeader, data: Uint8Array | Float32Array): Buffer {
-  const json = Buffer.from(JSON.stringify(header), 'utf8');
+export function encodeColorValues(header: ColorHeader, data: Uint8Array | Float32Array): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(header));
   const start = (4 + json.length + 3) & ~3;
-  const out = Buffer.alloc(start + data.byteLength);
-  out.writeUInt32LE(json.length, 0);
-  json.copy(out, 4);
-  Buffer.from(data.buffer, data.byteOffset, data.byteLength).copy(out, start);
+  const out = new Uint8Array(start + data.byteLength);
+  new DataView(out.buffer).setUint32(0, json.length, true);
+  out.set(json, 4);
+  out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), start);
   return out;
+}
+
+/** A column's colouring as the page reads it: the header with its codes (categorical) or values. */
+export type ColorValues =
+  | (Extract<ColorHeader, { kind: 'categorical' }> & { codes: Uint8Array })
+  | (Extract<ColorHeader, { kind: 'continuous' }> & { values: Float32Array });
+
+/** The reply bytes read back (the page's side of {@link encodeColorValues}). */
+export function decodeColorValues(bytes: ArrayBuffer): ColorValues {
+  const headerBytes = new DataView(bytes).getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(new Uint8Array(bytes, 4, headerBytes))) as ColorHeader;
+  const start = (4 + headerBytes + 3) & ~3;
+  return header.kind === 'categorical'
+    ? { ...header, codes: new Uint8Array(bytes, start) }
+    : { ...header, values: new Float32Array(bytes, start) };
 }

@@ -9,16 +9,16 @@
  * interval's width shrinks with the rows behind it. Between slices the work yields to the event
  * loop, so the server answers other requests (row windows) meanwhile.
  */
-import { rowRange } from '../../core/column/column.js';
-import { bootstrapMetrics } from '../../core/eval/bootstrap-metrics.js';
-import type { CalibrationSums } from '../../core/eval/calibration.js';
-import type { ClassData, MetricName } from '../../core/eval/evaluate.js';
-import { metricDirection } from '../../core/eval/evaluate.js';
-import { wilsonInterval } from '../../core/eval/intervals.js';
-import { type MetricsBySlot, metricsBySlot } from '../../core/eval/metrics-by-slot.js';
-import { sliceSlots } from '../../core/eval/slice-slots.js';
-import { intervalYield } from '../../core/exec/event-loop-yield.js';
-import { Random } from '../../core/random.js';
+import { rowRange } from '../column/column.js';
+import { bootstrapMetrics } from '../eval/bootstrap-metrics.js';
+import type { CalibrationSums } from '../eval/calibration.js';
+import type { ClassData, MetricName } from '../eval/evaluate.js';
+import { metricDirection } from '../eval/evaluate.js';
+import { wilsonInterval } from '../eval/intervals.js';
+import { type MetricsBySlot, metricsBySlot } from '../eval/metrics-by-slot.js';
+import { sliceSlots } from '../eval/slice-slots.js';
+import { intervalYield } from '../exec/event-loop-yield.js';
+import { Random } from '../random.js';
 
 /** A metric's value and its 95% interval (null where undefined, e.g. AUC of a one-class slice). */
 export interface MetricValue {

@@ -9,82 +9,27 @@
  * embedding and k always give the same clusters) over the whole frame adds an int32 column named
  * `<embedding>_cluster_k<k>` to the served frame, and a discovered slice is `column == c`. A
  * condition stays short whatever the slice's size (never a list of row ids), and the table can
- * show, sort and filter the column like any other. It lives as long as the server (it is not
- * written to the dataset); running discovery again on a fresh server makes the same column.
+ * show, sort and filter the column like any other. It lives as long as the server or the tab
+ * (it is not written to the dataset); running discovery again on a fresh one makes the same column.
+ * The request and report types are in slice-replies.ts.
  */
 
-import { type Condition, conditionRows } from '../../core/app/conditions.js';
-import { rowRange } from '../../core/column/column.js';
-import { ScalarColumn } from '../../core/column/scalar.js';
-import { DuplicateColumnError, InvalidArgumentError, TypeMismatchError } from '../../core/errors.js';
-import { binsOfSums } from '../../core/eval/calibration.js';
-import { type ClassData, type MetricName, prepareEvaluation } from '../../core/eval/evaluate.js';
-import type { Label } from '../../core/eval/labels.js';
-import { discoverSlices } from '../../core/eval/slice-discovery.js';
-import { intervalYield } from '../../core/exec/event-loop-yield.js';
-import type { DataFrame } from '../../core/frame/frame.js';
-import { sortedCodes } from '../../core/frame/keys/codes.js';
-import type { AppContext } from './context.js';
+import { rowRange } from '../column/column.js';
+import { ScalarColumn } from '../column/scalar.js';
+import { DuplicateColumnError, InvalidArgumentError, TypeMismatchError } from '../errors.js';
+import { binsOfSums } from '../eval/calibration.js';
+import { type ClassData, prepareEvaluation } from '../eval/evaluate.js';
+import type { Label } from '../eval/labels.js';
+import { discoverSlices } from '../eval/slice-discovery.js';
+import { intervalYield } from '../exec/event-loop-yield.js';
+import type { DataFrame } from '../frame/frame.js';
+import { sortedCodes } from '../frame/keys/codes.js';
+import { type Condition, conditionRows } from './conditions.js';
+import { copyLayoutPoints } from './polygon-condition.js';
 import { evaluatedScoreOrders } from './score-orders.js';
-import { evaluateSlices, type SliceMetrics, type SlicePartition } from './slice-evaluate.js';
-
-/** What the panel asks for. */
-export interface SliceRequest {
-  /** The column of true labels. */
-  label: string;
-  /** The column of predicted labels (or give `scores`, whose argmax is then the prediction). */
-  prediction?: string;
-  /** A tensor column of class probabilities `[k]` (classes in sorted label order), or one per row. */
-  scores?: string;
-  /**
-   * The class of each score column, in order. Default for string labels: their distinct values
-   * (with the predictions') in sorted order, as a classifier trained on them numbers its outputs.
-   */
-  classes?: Label[];
-  /** Grouping columns: each value of each column is one slice. */
-  groups?: string[];
-  /** Only the rows passing this condition (the app's current filter). */
-  filter?: Condition;
-  /** Slice discovery: k-means with `k` clusters (default 6) on the embedding column. */
-  discover?: { embedding: string; k?: number };
-  /** Most slices per grouping column (the largest groups are kept; default 50). */
-  maxGroups?: number;
-  /** Bootstrap resamples of the intervals of F1, AUC and ECE (default 100: the panel answers at once). */
-  bootstrap?: number;
-  /** Rows per slice the bootstrap runs on, at most (default 1000; see slice-evaluate.ts). */
-  bootstrapRows?: number;
-}
-
-export interface SliceResult extends SliceMetrics {
-  name: string;
-  kind: 'overall' | 'group' | 'discovered';
-  /** The grouping (or cluster) column and its value, for group and discovered slices. */
-  column?: string;
-  value?: Label | null;
-  /** The filter condition that selects the slice's rows; null for overall (no condition). */
-  condition: Condition | null;
-}
-
-export interface SliceReport {
-  /** Rows passing the filter, and of them rows evaluated. */
-  rows: number;
-  evaluated: number;
-  /** The metrics in display order; the first ranks the slices. */
-  metrics: MetricName[];
-  overall: SliceResult;
-  /** Group slices, worst first. */
-  slices: SliceResult[];
-  /** Groups left out per column because of `maxGroups`. */
-  truncated: Record<string, number>;
-  /** Discovered slices (clusters), worst first, and the cluster column they filter on. */
-  discovered: { column: string; k: number; slices: SliceResult[] } | null;
-  /** Confusion counts `counts[t][p]` (row = true class); null over 50 classes. */
-  confusion: { classes: Label[]; counts: number[][]; conditions: (Condition | null)[][] } | null;
-  /** Reliability diagram bins (15, equal width, as the ECE uses); null without scores. */
-  calibration:
-    | { lower: number; upper: number; count: number; confidence: number | null; accuracy: number | null }[]
-    | null;
-}
+import { evaluateSlices, type SlicePartition } from './slice-evaluate.js';
+import type { SliceMetricName, SliceReport, SliceRequest, SliceResult } from './slice-replies.js';
+import type { ViewStore } from './views.js';
 
 /** What the overall slice is. */
 const OVERALL = { name: 'overall', kind: 'overall', condition: null } as const;
@@ -93,8 +38,17 @@ const MAX_CLASSES = 50;
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
+/**
+ * The frame an app serves and its views (the server's context, the in-tab worker's): discovery's
+ * cluster column replaces `frame` with the same rows plus that column.
+ */
+export interface ServedFrame {
+  frame: DataFrame;
+  readonly views: ViewStore;
+}
+
 /** Slice metrics of the open frame (see the file's comment). */
-export async function sliceReport(ctx: AppContext, request: SliceRequest): Promise<SliceReport> {
+export async function sliceReport(ctx: ServedFrame, request: SliceRequest): Promise<SliceReport> {
   const { label, prediction, scores } = request;
   if (prediction === undefined && scores === undefined)
     throw new InvalidArgumentError('slices need { prediction: column } or { scores: column }, or both');
@@ -112,7 +66,7 @@ export async function sliceReport(ctx: AppContext, request: SliceRequest): Promi
   const frame = ctx.frame;
   const filtered = request.filter !== undefined;
   const rows = filtered ? conditionRows(frame, request.filter as Condition) : rowRange(0, frame.length);
-  const metrics: MetricName[] =
+  const metrics: SliceMetricName[] =
     scores !== undefined ? ['accuracy', 'f1_macro', 'roc_auc', 'ece'] : ['accuracy', 'f1_macro'];
   const evalColumns = [label, ...(prediction ? [prediction] : []), ...(scores ? [scores] : [])];
   const selected = frame.select(...new Set(evalColumns));
@@ -286,14 +240,14 @@ function confusionOf(
 }
 
 /** Cluster columns this server added (a column of the same name from elsewhere is never replaced). */
-const ADDED = new WeakMap<AppContext, Set<string>>();
+const ADDED = new WeakMap<ServedFrame, Set<string>>();
 
 /**
  * The cluster column of `discover`, added to the served frame (and its views) on first use; the
  * k-means runs over the whole frame, so the column and its conditions do not depend on the filter.
  */
 async function clusterColumn(
-  ctx: AppContext,
+  ctx: ServedFrame,
   request: SliceRequest,
   classes: Label[] | undefined,
 ): Promise<{ column: string; k: number }> {
@@ -318,7 +272,10 @@ async function clusterColumn(
     confidence: false,
   });
   if (added.has(column)) return { column, k }; // a request beside this one added it meanwhile
-  ctx.frame = ctx.frame.withColumn(column, found.assignments);
+  const before = ctx.frame;
+  ctx.frame = before.withColumn(column, found.assignments);
+  // The map's layouts stay usable by the `in polygon` filter (a lasso) over the new frame.
+  copyLayoutPoints(before, ctx.frame);
   ctx.views.replaceFrame(ctx.frame);
   added.add(column);
   return { column, k };

@@ -3,9 +3,9 @@
  * while the server runs (columns are immutable) and narrowed to each request's evaluated rows by a
  * pass over them, so asking again (another grouping, another filter) sorts nothing.
  */
-import type { Column } from '../../core/column/column.js';
-import { scoreOrders } from '../../core/eval/roc-auc.js';
-import { readScores } from '../../core/eval/scores.js';
+import type { Column } from '../column/column.js';
+import { scoreOrders } from '../eval/roc-auc.js';
+import { readScores } from '../eval/scores.js';
 
 /** Per score column, the orders of all its rows. */
 const ORDERS = new WeakMap<Column, Int32Array[]>();

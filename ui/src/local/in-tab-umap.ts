@@ -1,0 +1,54 @@
+/**
+ * A 2-D UMAP layout (umap-js) in the in-tab worker, which is already off the page's thread: the
+ * epochs run in steps that yield to the worker's event loop, so row windows and cancellations are
+ * answered meanwhile. Seeded with the same generator and options as the server's worker thread
+ * (src/node/server/umap-layout.ts), so the same rows give the same layout in the tab and on the server.
+ */
+import { UMAP } from 'umap-js';
+import { AbortedError } from '../../../src/core/errors.js';
+import { intervalYield } from '../../../src/core/exec/event-loop-yield.js';
+
+/** The rows of `data` (`[rows, dims]`) laid out in 2-D: `x, y` interleaved, in row order. */
+export async function umapInTab(
+  data: Float64Array,
+  rows: number,
+  dims: number,
+  onProgress: (done: number, total: number) => void,
+  signal: AbortSignal,
+): Promise<Float32Array> {
+  if (rows < 3) return new Float32Array(rows * 2); // nothing to lay out
+  const vectors: number[][] = [];
+  for (let i = 0; i < rows; i++) vectors.push(Array.from(data.subarray(i * dims, (i + 1) * dims)));
+  const umap = new UMAP({
+    nComponents: 2,
+    nNeighbors: Math.max(2, Math.min(15, rows - 1)),
+    random: seeded(1),
+  });
+  const yielder = intervalYield();
+  const epochs = umap.initializeFit(vectors);
+  const every = Math.max(1, Math.floor(epochs / 20));
+  for (let e = 0; e < epochs; e++) {
+    umap.step();
+    if ((e + 1) % every === 0) onProgress(e + 1, epochs);
+    await yielder();
+    if (signal.aborted) throw new AbortedError('the UMAP layout was cancelled');
+  }
+  const out = new Float32Array(rows * 2);
+  umap.getEmbedding().forEach((p, i) => {
+    out[2 * i] = p[0];
+    out[2 * i + 1] = p[1];
+  });
+  return out;
+}
+
+/** The server's worker's generator (mulberry32), so both lay the same rows out alike. */
+function seeded(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
