@@ -1,7 +1,8 @@
 /**
  * CRC-32 (IEEE, as zlib and PNG use it), table-driven and isomorphic: the one implementation in
- * the project. The core uses it for small binary formats (e.g. a saved LSH index); the store uses
- * `node:zlib`'s native crc32 when Node has it (same values, faster) and this one otherwise.
+ * the project. The core uses it for small binary formats (e.g. a saved LSH index) and for the dataset
+ * store's checks; in Node the store plugs in `node:zlib`'s native crc32 (same values, faster) with
+ * {@link useNativeCrc32}.
  */
 
 let table: Uint32Array | null = null;
@@ -19,8 +20,28 @@ export function crc32Table(): Uint32Array {
   return table;
 }
 
+/** A CRC-32 function: of `data`, continuing from `value` (the CRC of the bytes before it; 0 to start). */
+export type Crc32 = (data: Uint8Array, value?: number) => number;
+
+let native: Crc32 | null = null;
+
+/** Use `fn` (a native CRC-32 with the same values, e.g. `node:zlib`'s) for {@link crc32} from now on. */
+export function useNativeCrc32(fn: Crc32): void {
+  native = fn;
+}
+
 /** CRC-32 of `data`, continuing from `value` (the CRC of the bytes before it; 0 to start). */
 export function crc32(data: Uint8Array, value = 0): number {
+  return native === null ? tableCrc32(data, value) : native(data, value);
+}
+
+/** A checksum as the store's messages print it: 8 hex digits. */
+export function hex(crc: number): string {
+  return crc.toString(16).padStart(8, '0');
+}
+
+/** The table-driven CRC-32 (the reference the native one must agree with). */
+export function tableCrc32(data: Uint8Array, value = 0): number {
   const t = crc32Table();
   let c = ~value >>> 0;
   for (let i = 0; i < data.length; i++) c = t[(c ^ data[i]) & 0xff] ^ (c >>> 8);
