@@ -7,9 +7,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { schemaColumns } from '../../src/core/app/schema-columns.js';
+import { TensorColumn } from '../../src/core/column/tensor.js';
 import { CorruptDataError } from '../../src/core/errors.js';
-import type { DataFrame } from '../../src/core/frame/frame.js';
-import { imageColumn, DataFrame as NodeFrame, TensorColumn, write } from '../../src/index.js';
+import { DataFrame } from '../../src/core/frame/frame.js';
+import { write } from '../../src/node/io/store/index.js';
+import { imageColumn } from '../../src/node/media/image.js';
 import { baseBelowFolder, mediaPathOf } from '../../ui/src/local/folder-media.js';
 import { frameOfFolder } from '../../ui/src/local/open-folder.js';
 import type { FolderFile } from '../../ui/src/local/protocol.js';
@@ -39,7 +41,7 @@ function folderFiles(dir: string): FolderFile[] {
 async function datasetFolder(name: string, inside = true): Promise<string> {
   const root = path.join(tmp, name);
   const images = inside ? path.join(root, 'images') : path.join(tmp, `${name}-images`);
-  const frame = new NodeFrame({
+  const frame = new DataFrame({
     id: Int32Array.from({ length: N }, (_, i) => i * 10),
     label: Array.from({ length: N }, (_, i) => label(i)),
     emb: new TensorColumn(
