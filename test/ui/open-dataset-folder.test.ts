@@ -7,12 +7,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { schemaColumns } from '../../src/core/app/schema-columns.js';
+import { registeredColumn, registerFunction, unregisterFunction } from '../../src/core/column/registry.js';
 import { TensorColumn } from '../../src/core/column/tensor.js';
 import { CorruptDataError } from '../../src/core/errors.js';
 import { DataFrame } from '../../src/core/frame/frame.js';
 import { write } from '../../src/node/io/store/index.js';
 import { imageColumn } from '../../src/node/media/image.js';
 import { baseBelowFolder, mediaPathOf } from '../../ui/src/local/folder-media.js';
+import { InTabApi } from '../../ui/src/local/in-tab-api.js';
 import { frameOfFolder } from '../../ui/src/local/open-folder.js';
 import type { FolderFile } from '../../ui/src/local/protocol.js';
 
@@ -107,5 +109,38 @@ describe('a dataset folder in the tab', () => {
     expect(frame.column('id').toArray()).toHaveLength(N); // the other columns still read
     expect(() => frame.column('label')).toThrow(CorruptDataError);
     expect(() => frame.column('label')).toThrow(`damaged/${labelFile}`);
+  });
+
+  it('lists a computed column whose function the tab lacks, and answers its cells with a typed error', async () => {
+    registerFunction('tab-test-triple', () => (x: unknown) => (x as number) * 3);
+    const root = path.join(tmp, 'computed');
+    const base = new DataFrame({ x: Int32Array.from([1, 2, 3]) });
+    await write(base.withColumn('y', registeredColumn('tab-test-triple', [base.column('x')])), root);
+    const call = async () => {
+      const api = new InTabApi(await open(root), { kind: 'tessera', name: 'computed' });
+      const schema = JSON.parse(
+        new TextDecoder().decode((await api.handle('GET', 'api/schema', undefined)).body),
+      );
+      expect(schema.columns.map((c: { name: string; kind: string }) => [c.name, c.kind])).toEqual([
+        ['x', 'scalar'],
+        ['y', 'deferred'],
+      ]);
+      const reply = await api.handle('POST', 'api/cells/y', JSON.stringify({ rows: [0, 2] }));
+      return { status: reply.status, body: JSON.parse(new TextDecoder().decode(reply.body)) };
+    };
+    // Registered in this process (as a tab that has it would): computed.
+    expect(await call()).toEqual({
+      status: 200,
+      body: {
+        cells: [
+          { row: 0, value: 3 },
+          { row: 2, value: 9 },
+        ],
+      },
+    });
+    unregisterFunction('tab-test-triple');
+    const failed = await call();
+    expect(failed.status).toBe(400);
+    expect(failed.body.error.type).toBe('FunctionNotRegisteredError');
   });
 });

@@ -4,6 +4,7 @@
  * (src/core/app: conditions, views, windows as Arrow IPC, search). Routes that need the server
  * (media, thumbnails, computed cells, image upload) answer 404 with a message saying so.
  */
+import { computeCells, MAX_CELL_ROWS } from '../../../src/core/app/computed-cells.js';
 import { CONDITION_OPS, type Condition } from '../../../src/core/app/conditions.js';
 import { schemaColumns } from '../../../src/core/app/schema-columns.js';
 import { searchRows } from '../../../src/core/app/search-rows.js';
@@ -31,6 +32,8 @@ export interface InTabReply {
 const ARROW_STREAM_TYPE = 'application/vnd.apache.arrow.stream';
 /** Most rows one window may ask for (as the server's default). */
 const MAX_WINDOW_ROWS = 10_000;
+/** How long computing a request's cells may take (as the server's default). */
+const CELL_TIMEOUT_MS = 30_000;
 /** Most rows a similarity search may return (as the server's route schema). */
 const MAX_SEARCH_K = 1000;
 
@@ -92,13 +95,17 @@ export class InTabApi {
     if (route === 'POST api/search' && path.length === 2) return json(await this.search(parseBody(body)));
     if (route === 'GET api/views' && path.length === 3) return json(describeView(this.views.get(viewId)));
     if (route === 'GET api/views' && path.length === 4 && path[3] === 'rows') return this.window(viewId, q);
+    if (route === 'POST api/cells' && path.length === 3)
+      return json({
+        cells: await computeCells(this.frame, path[2], cellRows(parseBody(body)), CELL_TIMEOUT_MS),
+      });
     if (route === 'DELETE api/views' && path.length === 3) {
       this.views.get(viewId); // 404 for an unknown view
       this.views.drop(viewId);
       return { status: 204, contentType: 'application/json', body: new Uint8Array(0) };
     }
     throw new ResourceNotFoundError(
-      `${method} ${parsed.pathname} needs the app's server: a file opened in the tab has no media, computed cells or uploads yet`,
+      `${method} ${parsed.pathname} needs the app's server: a file opened in the tab has no media or uploads yet`,
     );
   }
 
@@ -176,6 +183,14 @@ function parseBody(body: string | undefined): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new InvalidArgumentError('the request body must be a JSON object');
   return value as Record<string, unknown>;
+}
+
+/** The rows of a cells request, shaped as the server's route schema wants them. */
+function cellRows(body: Record<string, unknown>): number[] {
+  const { rows } = body;
+  if (!Array.isArray(rows) || rows.length === 0 || rows.length > MAX_CELL_ROWS)
+    throw new InvalidArgumentError(`"rows" must be a list of 1 to ${MAX_CELL_ROWS} row numbers`);
+  return rows as number[];
 }
 
 function integerParam(q: URLSearchParams, name: string): number {
