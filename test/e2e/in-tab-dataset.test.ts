@@ -172,4 +172,43 @@ chromium.describe('a dataset folder in the tab', () => {
     );
     await page.screenshot({ path: artifact('in-tab-dataset-damaged') });
   });
+
+  chromium.it('opens a folder of 200k rows: first rows on screen, timed', async () => {
+    const big = path.join(dir, 'big');
+    const n = 200_000;
+    await write(
+      new DataFrame({
+        id: Int32Array.from({ length: n }, (_, i) => i),
+        score: Float64Array.from({ length: n }, (_, i) => score(i)),
+        name: Array.from({ length: n }, (_, i) => name(i)),
+        emb: new TensorColumn(
+          Float32Array.from({ length: n * 16 }, (_, k) => (k % 97) / 97),
+          [16],
+        ),
+      }),
+      big,
+    );
+    await page.goto(`${server.url}#`);
+    await page.reload();
+    await page.waitForSelector('[data-testid="in-tab-folder"]', { state: 'attached' });
+    const t0 = Date.now();
+    await page.setInputFiles('[data-testid="in-tab-folder"]', big);
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="source"]')?.textContent === 'big' &&
+        document.querySelector('.body .row .cell:not(.pending)') !== null,
+      undefined,
+      { timeout: 30_000, polling: 'raf' },
+    );
+    console.log(`in-tab: a dataset folder of ${n} rows to first rows on screen in ${Date.now() - t0} ms`);
+    const shown = await topRows(page, 5, ['id', 'score', 'name']);
+    await page.screenshot({ path: artifact('in-tab-dataset-big') });
+    expect(shown).toEqual(
+      Array.from({ length: 5 }, (_, i) => ({
+        id: String(i),
+        score: String(score(i)),
+        name: name(i) ?? 'null',
+      })),
+    );
+  });
 });
