@@ -1,7 +1,8 @@
 /**
  * Computed cells: the values of a deferred column that is not media (a function of other columns),
  * computed on demand for a few frame rows through the column's own `load` (its cache and batching),
- * within a time limit. Row windows leave these columns out, so scrolling never waits on a function.
+ * within a time limit (the server's /api/cells and the in-tab worker's). Row windows leave these
+ * columns out, so scrolling never waits on a function.
  */
 import { DeferredColumn } from '../column/deferred.js';
 import { tensorDTypeOf } from '../column/tensor.js';

@@ -3,7 +3,6 @@
  * Deferred columns are left out: media cells come from the media and thumbnail routes, other
  * computed cells from /api/cells (computed on demand, so a window never waits on a function).
  */
-
 import { computedColumnNames } from '../../core/app/computed-cells.js';
 import { ColumnNotFoundError, InvalidArgumentError } from '../../core/errors.js';
 import type { DataFrame } from '../../core/frame/frame.js';

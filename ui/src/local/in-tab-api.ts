@@ -1,8 +1,8 @@
 /**
  * The app's HTTP API answered in the worker over the opened file: the same paths, bodies and
  * replies as the server's routes (src/node/server/routes), computed with the same core modules
- * (src/core/app: conditions, views, windows as Arrow IPC, search). Routes that need the server
- * (media, thumbnails, computed cells, image upload) answer 404 with a message saying so.
+ * (src/core/app: conditions, views, windows as Arrow IPC, search, computed cells). Routes that
+ * need the server (media, thumbnails, image upload) answer 404 with a message saying so.
  */
 import { computeCells, MAX_CELL_ROWS } from '../../../src/core/app/computed-cells.js';
 import { CONDITION_OPS, type Condition } from '../../../src/core/app/conditions.js';
