@@ -27,9 +27,9 @@ import {
   scatterbrainAttention,
   smyrfAttention,
 } from '../src/core/efficient/attention/index.js';
+import { parseNpyHeader } from '../src/core/io/store/npy.js';
 import { Random } from '../src/core/random.js';
 import type { FloatArray, TensorKernels } from '../src/core/tensor/kernels.js';
-import { parseNpyHeader } from '../src/node/io/store/npy.js';
 import { nodeKernels } from '../src/node/tensor/node-kernels.js';
 import { runProcess } from './lib/process.js';
 import { DEBIAN_PYTHON, runPython } from './lib/python.js';

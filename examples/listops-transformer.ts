@@ -23,6 +23,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { randomFeatureMatrix } from '../src/core/efficient/attention/performer.js';
+import { npyHeader } from '../src/core/io/store/npy.js';
 import {
   generateListOps,
   LISTOPS_END,
@@ -30,7 +31,6 @@ import {
   type ListOpsExample,
   listOpsTokens,
 } from '../src/datasets/index.js';
-import { npyHeader } from '../src/node/io/store/npy.js';
 
 /** Token ids: 0 pads, then the ten digits, the four operators and the closing bracket. */
 export const LISTOPS_VOCAB = ['<pad>', ...'0123456789'.split(''), ...LISTOPS_OPERATORS, LISTOPS_END];

@@ -21,10 +21,11 @@ export function expectedTexts(i: number): Record<string, string> {
   };
 }
 
-/** The cell texts of the rendered rows, by position, first `count` rows from the top. */
+/** The cell texts of the rendered rows (of `columns`), by position, first `count` rows from the top. */
 export async function shownRows(
   page: Page,
   count: number,
+  columns: readonly string[] = COLUMNS,
 ): Promise<{ row: number; texts: Record<string, string> }[]> {
   return page.$$eval(
     '.body .row',
@@ -41,7 +42,7 @@ export async function shownRows(
         }))
         .sort((a, b) => a.row - b.row)
         .slice(0, n as number),
-    [COLUMNS, count] as const,
+    [columns, count] as const,
   );
 }
 
@@ -67,10 +68,14 @@ export async function waitLoaded(page: Page, count: number, exactly = false): Pr
   );
 }
 
-/** The cell texts of the top `n` rendered rows, once all `n` are loaded. */
-export async function topRows(page: Page, n: number): Promise<Record<string, string>[]> {
+/** The cell texts of the top `n` rendered rows (of `columns`), once all `n` are loaded. */
+export async function topRows(
+  page: Page,
+  n: number,
+  columns: readonly string[] = COLUMNS,
+): Promise<Record<string, string>[]> {
   await waitLoaded(page, n, true);
-  return (await shownRows(page, n)).map((r) => r.texts);
+  return (await shownRows(page, n, columns)).map((r) => r.texts);
 }
 
 /** Set a rule of the filter bar (added if missing). */

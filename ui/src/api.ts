@@ -180,7 +180,7 @@ export async function searchSimilar(column: string, row: number, k: number): Pro
 
 /**
  * One computed cell (a deferred column that is not media) as POST /api/cells/:column sends it
- * (src/node/server/computed-cells.ts): a JSON value, a tensor, or the error computing it gave.
+ * (src/core/app/computed-cells.ts): a JSON value, a tensor, or the error computing it gave.
  */
 export type ComputedCell =
   | { row: number; value: unknown }

@@ -19,13 +19,13 @@ import {
   UnsupportedError,
 } from '../../core/errors.js';
 import type { TensorOutput, TensorSink } from '../../core/exec/output-sink.js';
+import type { FileEntry } from '../../core/io/store/manifest.js';
+import { TENSOR_BYTES } from '../../core/io/store/manifest.js';
+import { npyHeader } from '../../core/io/store/npy.js';
 import { crc32 } from '../io/store/checksum.js';
 import { FileSink } from '../io/store/file-io.js';
 import { tempPath } from '../io/store/layout.js';
-import type { FileEntry } from '../io/store/manifest.js';
-import { TENSOR_BYTES } from '../io/store/manifest.js';
 import { MappedTensorColumn } from '../io/store/mapped-tensor.js';
-import { npyHeader } from '../io/store/npy.js';
 import { CHECKSUM_BLOCK_BYTES } from '../io/store/write-fragments.js';
 
 type Expected = { dtype: TensorDType; shape: readonly number[] };

@@ -3,9 +3,9 @@
  * Deferred columns are left out: media cells come from the media and thumbnail routes, other
  * computed cells from /api/cells (computed on demand, so a window never waits on a function).
  */
+import { computedColumnNames } from '../../core/app/computed-cells.js';
 import { ColumnNotFoundError, InvalidArgumentError } from '../../core/errors.js';
 import type { DataFrame } from '../../core/frame/frame.js';
-import { computedColumnNames } from './computed-cells.js';
 import { mediaColumnNames } from './media-cell.js';
 
 export const ARROW_STREAM_TYPE = 'application/vnd.apache.arrow.stream';

@@ -24,8 +24,8 @@ import {
   TypeMismatchError,
 } from '../../core/errors.js';
 import type { DataFrame } from '../../core/frame/frame.js';
+import type { Manifest } from '../../core/io/store/manifest.js';
 import { commitColumns } from '../io/store/add-columns.js';
-import type { Manifest } from '../io/store/manifest.js';
 import { readManifest } from '../io/store/manifest-read.js';
 import { read } from '../io/store/read.js';
 import type { AppContext } from './context.js';

@@ -1,11 +1,12 @@
 /**
  * The app's HTTP API answered in the worker over the opened file: the same paths, bodies and
  * replies as the server's routes (src/node/server/routes), computed with the same core modules
- * (src/core/app: conditions, views, windows as Arrow IPC, search; the map and the slices in
- * in-tab-analysis.ts). An image folder's media and thumbnails come from its files (in-tab-media.ts).
- * Routes that need the server (media of single files, computed cells, image upload) answer 404
+ * (src/core/app: conditions, views, windows as Arrow IPC, search, computed cells; the map and the
+ * slices in in-tab-analysis.ts). A folder's media and thumbnails come from its files
+ * (in-tab-media.ts). Routes that need the server (media of single files, image upload) answer 404
  * with a message saying so.
  */
+import { computeCells, MAX_CELL_ROWS } from '../../../src/core/app/computed-cells.js';
 import { CONDITION_OPS, type Condition } from '../../../src/core/app/conditions.js';
 import { schemaColumns } from '../../../src/core/app/schema-columns.js';
 import { searchRows } from '../../../src/core/app/search-rows.js';
@@ -21,6 +22,7 @@ import {
 } from '../../../src/core/errors.js';
 import type { DataFrame } from '../../../src/core/frame/frame.js';
 import type { SortKey } from '../../../src/core/frame/sort.js';
+import { datasetMediaPath } from './folder-media.js';
 import { imageFolderMediaPath } from './image-folder-media.js';
 import { InTabAnalysis } from './in-tab-analysis.js';
 import { InTabMedia } from './in-tab-media.js';
@@ -37,6 +39,8 @@ export interface InTabReply {
 const ARROW_STREAM_TYPE = 'application/vnd.apache.arrow.stream';
 /** Most rows one window may ask for (as the server's default). */
 const MAX_WINDOW_ROWS = 10_000;
+/** How long computing a request's cells may take (as the server's default). */
+const CELL_TIMEOUT_MS = 30_000;
 /** Most rows a similarity search may return (as the server's route schema). */
 const MAX_SEARCH_K = 1000;
 
@@ -75,9 +79,13 @@ export class InTabApi {
   ) {
     this.views = new ViewStore(frame);
     this.media =
-      files !== null && source.kind === 'image-folder'
-        ? new InTabMedia(frame, files, imageFolderMediaPath)
-        : null;
+      files === null
+        ? null
+        : new InTabMedia(
+            frame,
+            files,
+            source.kind === 'image-folder' ? imageFolderMediaPath : datasetMediaPath,
+          );
     this.analysis = new InTabAnalysis(this);
   }
 
@@ -110,6 +118,10 @@ export class InTabApi {
     if (route === 'GET api/views' && path.length === 4 && path[3] === 'rows') return this.window(viewId, q);
     if (this.media !== null && InTabMedia.handles(route, path.length))
       return this.media.answer(path[1] as string, path[2] as string, path[3] as string, q);
+    if (route === 'POST api/cells' && path.length === 3)
+      return json({
+        cells: await computeCells(this.frame, path[2], cellRows(parseBody(body)), CELL_TIMEOUT_MS),
+      });
     if (route === 'DELETE api/views' && path.length === 3) {
       this.views.get(viewId); // 404 for an unknown view
       this.views.drop(viewId);
@@ -118,7 +130,7 @@ export class InTabApi {
     const analysed = await this.analysis.route(method, path, q, body);
     if (analysed !== null) return analysed;
     throw new ResourceNotFoundError(
-      `${method} ${parsed.pathname} needs the app's server: a file opened in the tab has no media, computed cells or uploads yet`,
+      `${method} ${parsed.pathname} needs the app's server: a file opened in the tab has no media or uploads yet`,
     );
   }
 
@@ -196,6 +208,14 @@ function parseBody(body: string | undefined): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new InvalidArgumentError('the request body must be a JSON object');
   return value as Record<string, unknown>;
+}
+
+/** The rows of a cells request, shaped as the server's route schema wants them. */
+function cellRows(body: Record<string, unknown>): number[] {
+  const { rows } = body;
+  if (!Array.isArray(rows) || rows.length === 0 || rows.length > MAX_CELL_ROWS)
+    throw new InvalidArgumentError(`"rows" must be a list of 1 to ${MAX_CELL_ROWS} row numbers`);
+  return rows as number[];
 }
 
 function integerParam(q: URLSearchParams, name: string): number {

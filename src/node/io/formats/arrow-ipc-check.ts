@@ -11,7 +11,7 @@ import * as arrow from 'apache-arrow';
 import { Footer } from 'apache-arrow/ipc/metadata/file';
 import { ByteBuffer } from 'flatbuffers';
 import { ParseError } from '../../../core/errors.js';
-import { batchLayoutProblem } from './arrow-ipc-layout.js';
+import { batchLayoutProblem } from '../../../core/io/arrow-ipc-layout.js';
 import { readAt } from './file.js';
 
 /**

@@ -18,8 +18,8 @@ import { ObjectColumn } from '../../../core/column/object.js';
 import { DAY_MS, ScalarColumn } from '../../../core/column/scalar.js';
 import { ColumnNotFoundError, ParseError, TesseraError } from '../../../core/errors.js';
 import { DataFrame } from '../../../core/frame/frame.js';
+import { offsetsProblem } from '../../../core/io/arrow-ipc-layout.js';
 import { type CheckedMessage, checkedMessages, checkedTable } from './arrow-ipc-check.js';
-import { offsetsProblem } from './arrow-ipc-layout.js';
 import { openInput, readAt, readInput, writeChunks } from './file.js';
 
 /** Options of {@link readArrow}. */

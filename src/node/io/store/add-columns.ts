@@ -16,9 +16,9 @@ import {
   LengthMismatchError,
 } from '../../../core/errors.js';
 import type { WriteOptions, WriteResult } from '../../../core/frame/writer.js';
+import type { ColumnEntry, Manifest } from '../../../core/io/store/manifest.js';
 import { commit } from './commit.js';
 import { manifestPath } from './layout.js';
-import type { ColumnEntry, Manifest } from './manifest.js';
 import { dataEntry } from './write.js';
 
 /** What {@link commitColumns} changes: columns added (at the end), replaced (in place) or dropped. */

@@ -4,11 +4,11 @@
  * core's table-driven one (same values) on older Node.
  */
 import * as zlib from 'node:zlib';
-import { crc32Table, crc32 as tableCrc32 } from '../../../core/crc32.js';
-
-type Crc32 = (data: Uint8Array, value?: number) => number;
+import { type Crc32, crc32Table, tableCrc32, useNativeCrc32 } from '../../../core/crc32.js';
 
 const native = (zlib as { crc32?: Crc32 }).crc32;
+// The core's store readers (src/core/io/store) sum through core's crc32: give them the native one.
+if (native !== undefined) useNativeCrc32(native);
 
 /** CRC-32 of `data`, continuing from `value` (the CRC of the bytes before it; 0 to start). */
 export const crc32: Crc32 = native ?? tableCrc32;

@@ -11,12 +11,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ConcurrentWriteError, CorruptDataError } from '../../../core/errors.js';
 import type { WriteOptions, WriteResult } from '../../../core/frame/writer.js';
+import { FORMAT, FORMAT_VERSION, type Manifest } from '../../../core/io/store/manifest.js';
+import { parseManifest } from '../../../core/io/store/manifest-parse.js';
 import { createFileAtomic, syncDirectory, writeFileAtomic } from './atomic.js';
 import { readManifestText } from './file-io.js';
 import { DATA_DIR, dataPath, listVersionFiles, manifestPath, versionPath } from './layout.js';
 import { acquireLock } from './lock.js';
-import { FORMAT, FORMAT_VERSION, type Manifest } from './manifest.js';
-import { parseManifest, readManifest, verifyCommitBase } from './manifest-read.js';
+import { readManifest, verifyCommitBase } from './manifest-read.js';
 import { serializeManifest } from './manifest-write.js';
 import type { FragmentContext } from './write-fragments.js';
 

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import type { Column } from '../../../core/column/column.js';
 import { resolveColumn } from '../../../core/column/lazy.js';
 import { InvalidArgumentError } from '../../../core/errors.js';
-import type { ColumnEntry } from './manifest.js';
+import type { ColumnEntry } from '../../../core/io/store/manifest.js';
 import { readManifest } from './manifest-read.js';
 import { read } from './read.js';
 

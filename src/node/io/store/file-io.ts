@@ -4,8 +4,12 @@
  * tests and benchmarks can see how many bytes an operation read.
  */
 import * as fs from 'node:fs';
+import { hex } from '../../../core/crc32.js';
 import { CorruptDataError } from '../../../core/errors.js';
+import { checksumMismatch, wrongSize } from '../../../core/io/store/byte-source.js';
 import { crc32 } from './checksum.js';
+
+export { hex };
 
 /** Counters of the store's reads since the last reset. */
 export interface StoreIoStats {
@@ -53,15 +57,9 @@ export function openChecked(file: string, bytes: number): number {
     fs.closeSync(fd);
     throw notRegularFile(file, false);
   }
-  const size = stat.size;
-  if (size !== bytes) {
+  if (stat.size !== bytes) {
     fs.closeSync(fd);
-    throw new CorruptDataError(
-      file,
-      size < bytes
-        ? `the file is truncated: ${size} bytes, expected ${bytes}`
-        : `the file has ${size} bytes, expected ${bytes}`,
-    );
+    throw wrongSize(file, stat.size, bytes);
   }
   return fd;
 }
@@ -97,16 +95,11 @@ export function readVerified(file: string, bytes: number, crc: number): Uint8Arr
     const out = new Uint8Array(bytes);
     readAt(fd, file, out, 0);
     const actual = crc32(out);
-    if (actual !== crc)
-      throw new CorruptDataError(file, `checksum mismatch (crc32 ${hex(actual)}, expected ${hex(crc)})`);
+    if (actual !== crc) throw checksumMismatch(file, actual, crc);
     return out;
   } finally {
     fs.closeSync(fd);
   }
-}
-
-export function hex(crc: number): string {
-  return crc.toString(16).padStart(8, '0');
 }
 
 /** Largest single write of a {@link FileSink}. */

@@ -14,6 +14,15 @@
 import { registerFrameWriter } from '../../../core/frame/writer.js';
 import { write } from './write.js';
 
+export type {
+  ColumnEntry,
+  DeferredEntry,
+  FileEntry,
+  IndexEntry,
+  Manifest,
+  TensorFragment,
+} from '../../../core/io/store/manifest.js';
+export { parseNpyHeader } from '../../../core/io/store/npy.js';
 export {
   addColumns,
   type ColumnChanges,
@@ -24,17 +33,8 @@ export { type CellChange, type ColumnDiff, type DiffOptions, diffVersion, type V
 export { resetStoreIoStats, type StoreIoStats, storeIoStats } from './file-io.js';
 export { dropIndex, type SaveIndexOptions, saveIndex } from './indexes.js';
 export { breakLock } from './lock.js';
-export type {
-  ColumnEntry,
-  DeferredEntry,
-  FileEntry,
-  IndexEntry,
-  Manifest,
-  TensorFragment,
-} from './manifest.js';
 export { readManifest } from './manifest-read.js';
 export { MappedTensorColumn } from './mapped-tensor.js';
-export { parseNpyHeader } from './npy.js';
 export { type ReadOptions, read } from './read.js';
 export { type ReadRowsOptions, readRows } from './read-rows.js';
 export { type RepairOptions, type RepairResult, repair } from './repair.js';

@@ -8,10 +8,10 @@ import * as path from 'node:path';
 import { TensorColumn } from '../../../core/column/tensor.js';
 import { ColumnNotFoundError, InvalidArgumentError, TypeMismatchError } from '../../../core/errors.js';
 import type { LockOptions, WriteResult } from '../../../core/frame/writer.js';
+import type { IndexEntry, Manifest } from '../../../core/io/store/manifest.js';
 import type { LshIndex } from '../../../core/search/lsh-index.js';
 import { encodeLshIndex } from '../../../core/search/lsh-serialize.js';
 import { commit, type Draft } from './commit.js';
-import type { IndexEntry, Manifest } from './manifest.js';
 import { read } from './read.js';
 import { writeDataFile } from './write-fragments.js';
 

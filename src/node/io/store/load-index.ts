@@ -10,10 +10,10 @@ import type { LazyColumn } from '../../../core/column/lazy.js';
 import { TensorColumn } from '../../../core/column/tensor.js';
 import { CorruptDataError, ShapeError, StaleIndexError, TypeMismatchError } from '../../../core/errors.js';
 import { attachSavedIndex } from '../../../core/frame/search.js';
+import type { Manifest } from '../../../core/io/store/manifest.js';
 import { decodeLshIndex } from '../../../core/search/lsh-serialize.js';
 import { readVerified } from './file-io.js';
 import { dataPath } from './layout.js';
-import type { Manifest } from './manifest.js';
 
 /**
  * Makes the indexes saved in `manifest` available on its stored columns (`columns`, by name, as

@@ -1,5 +1,5 @@
 /** Writing a manifest: the mirror of manifest-read.ts. */
-import { type Manifest, manifestChecksum } from './manifest.js';
+import { type Manifest, manifestChecksum } from '../../../core/io/store/manifest.js';
 
 /** The manifest as JSON text, with its checksum. */
 export function serializeManifest(m: Manifest): string {

@@ -6,18 +6,22 @@
  * reads each batch once.
  */
 import * as fs from 'node:fs';
-import * as arrow from 'apache-arrow';
-import { columnFromArrow } from '../../../core/column/arrow.js';
 import { Column, type Indices } from '../../../core/column/column.js';
 import { concatColumns } from '../../../core/column/concat.js';
 import { ScalarColumn, type ScalarValue } from '../../../core/column/scalar.js';
 import type { ScalarDType } from '../../../core/column/types.js';
-import { CorruptDataError, IndexOutOfRangeError } from '../../../core/errors.js';
-import { type BlockIndex, blockCount, decodeBlockIndex } from './block-index.js';
-import { decodeBlocks, loadBlockedFragment } from './decode-blocks.js';
+import { IndexOutOfRangeError } from '../../../core/errors.js';
+import type { BlockIndex } from '../../../core/io/store/block-index.js';
+import { blockCount } from '../../../core/io/store/block-index.js';
+import { decodeBlocks, LOAD_CHUNK_BYTES, loadBlockedFragment } from '../../../core/io/store/decode-blocks.js';
+import type { FileFragment } from '../../../core/io/store/manifest.js';
+import {
+  decodeIpcFragment,
+  loadBlockIndex as loadIndexFrom,
+} from '../../../core/io/store/scalar-fragment.js';
 import { openChecked, readAt, readVerified } from './file-io.js';
+import { fsByteSource } from './fs-byte-source.js';
 import { dataPath } from './layout.js';
-import type { FileFragment } from './manifest.js';
 
 /** Decoded batches kept per column (about this many times 128 KiB). */
 const CACHED_BLOCKS = 32;
@@ -263,27 +267,29 @@ function lastAtMost(parts: readonly Part[], key: (p: Part) => number, x: number)
 
 /** The block index of a format 2 fragment, verified. */
 export function loadBlockIndex(root: string, entry: FileFragment): BlockIndex {
-  const b = entry.blocks!;
-  const file = dataPath(root, b.file.path);
-  const bytes = readVerified(file, b.file.bytes, b.file.crc32);
-  return decodeBlockIndex(bytes, file, blockCount(entry.rows, b.rowsPerBlock), entry.file.bytes);
+  return loadIndexFrom(fsByteSource(root), entry);
 }
 
 /**
  * A fragment as one column. Format 1: the file checked against its checksum and decoded. Format 2:
- * the file read once, in chunks, every byte checked against the block index and its blocks decoded
- * straight into one column (decode-blocks.ts).
+ * the file read once, in chunks into one reused buffer, every byte checked against the block index
+ * and its blocks decoded straight into one column (decode-blocks.ts).
  */
 export function loadWholeFragment(root: string, dtype: ScalarDType, f: FileFragment): ScalarColumn {
   const file = dataPath(root, f.file.path);
-  if (!f.blocks) {
-    const bytes = readVerified(file, f.file.bytes, f.file.crc32);
-    return decodeColumn(arrowTable(bytes, file), file, dtype, f.rows);
-  }
+  if (!f.blocks)
+    return decodeIpcFragment(readVerified(file, f.file.bytes, f.file.crc32), file, dtype, f.rows);
   const index = loadBlockIndex(root, f);
   const fd = openChecked(file, f.file.bytes);
   try {
-    return loadBlockedFragment(fd, file, f, index, dtype);
+    let scratch = new Uint8Array(Math.min(LOAD_CHUNK_BYTES, f.file.bytes));
+    const read = (from: number, to: number) => {
+      if (to - from > scratch.length) scratch = new Uint8Array(to - from);
+      const bytes = scratch.subarray(0, to - from);
+      readAt(fd, file, bytes, from);
+      return bytes;
+    };
+    return loadBlockedFragment(read, file, f, index, dtype);
   } finally {
     fs.closeSync(fd);
   }
@@ -316,33 +322,4 @@ function readBlocks(
   const out: ScalarColumn[] = [];
   for (let b = first; b <= last; b++) out.push(decodeBlocks(bytes, from, index, file, f, dtype, b, b));
   return out;
-}
-
-function arrowTable(bytes: Uint8Array, file: string): arrow.Table {
-  try {
-    return arrow.tableFromIPC(bytes);
-  } catch (e) {
-    throw new CorruptDataError(file, `not a readable Arrow IPC file (${(e as Error).message})`);
-  }
-}
-
-/** The one column of an Arrow table or batch, which must hold `rows` rows of `dtype`. */
-function decodeColumn(
-  t: arrow.Table | arrow.RecordBatch,
-  file: string,
-  dtype: ScalarDType,
-  rows: number,
-): ScalarColumn {
-  let col: Column;
-  try {
-    col = columnFromArrow(t.getChildAt(0)!, t.schema.fields[0]);
-  } catch (e) {
-    throw new CorruptDataError(file, `not a readable Arrow IPC file (${(e as Error).message})`);
-  }
-  if (!(col instanceof ScalarColumn) || col.dtype !== dtype || col.length !== rows)
-    throw new CorruptDataError(
-      file,
-      `holds ${col.length} rows of ${col.type.kind}, expected ${rows} of ${dtype}`,
-    );
-  return col;
 }

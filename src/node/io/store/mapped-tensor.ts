@@ -9,11 +9,11 @@ import { Column, type Indices } from '../../../core/column/column.js';
 import { TensorColumn } from '../../../core/column/tensor.js';
 import { TENSOR_ARRAYS, type TensorArray, type TensorDType } from '../../../core/column/types.js';
 import { CorruptDataError, IndexOutOfRangeError } from '../../../core/errors.js';
+import { TENSOR_BYTES, type TensorFragment } from '../../../core/io/store/manifest.js';
+import { checkTensorHeader, verifyTensorBlocks } from '../../../core/io/store/tensor-fragment.js';
 import { combineBlockCrcs, crc32 } from './checksum.js';
 import { hex, openChecked, readAt, readVerified } from './file-io.js';
 import { dataPath } from './layout.js';
-import { TENSOR_BYTES, type TensorFragment } from './manifest.js';
-import { checkNpyHeader } from './npy.js';
 
 /** Largest single read when gathering rows (adjacent blocks are read together up to this). */
 const MAX_READ_BYTES = 8 * 2 ** 20;
@@ -235,28 +235,14 @@ export class MappedTensorColumn extends Column<TensorArray> {
 
   /** Check whole blocks in `bytes`, which start at block `firstBlock` of the part's data. */
   private verifyBlocks(part: Part, sums: Uint32Array, bytes: Uint8Array, firstBlock: number) {
-    const rpb = part.entry.data.rowsPerBlock;
-    const blockBytes = rpb * this.rowBytes;
-    for (let s = 0, b = firstBlock; s < bytes.length; s += blockBytes, b++) {
-      const actual = crc32(bytes.subarray(s, Math.min(bytes.length, s + blockBytes)));
-      if (actual !== sums[1 + b]) {
-        const r0 = b * rpb;
-        const r1 = Math.min(part.entry.rows, r0 + rpb) - 1;
-        throw new CorruptDataError(
-          part.file,
-          `rows ${r0} to ${r1} of this file fail their checksum (crc32 ${hex(actual)}, expected ${hex(sums[1 + b])})`,
-        );
-      }
-    }
+    verifyTensorBlocks(bytes, sums, firstBlock, part.entry, this.rowBytes, part.file);
   }
 
   private checkHeader(part: Part, fd: number, sums: Uint32Array) {
     if (part.headerChecked) return;
     const header = new Uint8Array(part.entry.data.headerBytes);
     readAt(fd, part.file, header, 0);
-    if (crc32(header) !== sums[0])
-      throw new CorruptDataError(part.file, 'the .npy header fails its checksum');
-    checkNpyHeader(header, part.file, this.dtype, [part.entry.rows, ...this.shape]);
+    checkTensorHeader(header, sums, part.file, this.type, part.entry.rows);
     part.headerChecked = true;
   }
 

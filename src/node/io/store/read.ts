@@ -5,16 +5,15 @@
  */
 import * as path from 'node:path';
 import type { Column } from '../../../core/column/column.js';
-import { DeferredColumn } from '../../../core/column/deferred.js';
-import { LazyColumn, resolveColumn } from '../../../core/column/lazy.js';
-import { instantiateFunction, type TemplateEnv } from '../../../core/column/registry.js';
-import { ColumnNotFoundError, InvalidArgumentError } from '../../../core/errors.js';
-import { DataFrame } from '../../../core/frame/frame.js';
+import { LazyColumn } from '../../../core/column/lazy.js';
+import type { TemplateEnv } from '../../../core/column/registry.js';
+import type { DataFrame } from '../../../core/frame/frame.js';
+import type { ColumnEntry, Manifest } from '../../../core/io/store/manifest.js';
+import { frameOfManifest, storedDeferredColumn } from '../../../core/io/store/stored-frame.js';
 import { recordColumnEncoder } from '../../../core/models/column-encoder.js';
 import { checkFilesAtOpen } from './check-files.js';
 import { loadObjects, loadScalar } from './load-columns.js';
 import { attachStoredIndexes } from './load-index.js';
-import type { ColumnEntry, DeferredEntry, Manifest } from './manifest.js';
 import { readManifest } from './manifest-read.js';
 import { MappedScalarColumn } from './mapped-scalar.js';
 import { MappedTensorColumn } from './mapped-tensor.js';
@@ -49,24 +48,18 @@ export async function read(datasetPath: string, options: ReadOptions = {}): Prom
 }
 
 function frameOf(root: string, manifest: Manifest, options: ReadOptions): DataFrame {
-  const entries = new Map(manifest.columns.map((c) => [c.name, c]));
-  const names = options.columns ?? manifest.columns.map((c) => c.name);
-  for (const n of names) if (!entries.has(n)) throw new ColumnNotFoundError(n, [...entries.keys()]);
-  if (new Set(names).size !== names.length)
-    throw new InvalidArgumentError('read: a column is listed twice in `columns`');
-  // Every column gets a lazy source (deferred columns may read columns that were not selected).
   const lazy = new Map<string, LazyColumn>();
-  const input = (name: string): Column => {
-    const c = lazy.get(name)!;
-    // Deferred inputs are passed resolved, so a chain reads through each column's own cache.
-    return c.type.kind === 'deferred' ? resolveColumn(c) : c;
-  };
-  for (const entry of manifest.columns)
-    lazy.set(entry.name, lazyColumn(root, manifest.length, entry, input, options));
+  const frame = frameOfManifest(
+    manifest,
+    (entry, input) => {
+      const column = lazyColumn(root, manifest.length, entry, input, options);
+      lazy.set(entry.name, column);
+      return column;
+    },
+    options.columns,
+  );
   attachStoredIndexes(lazy, root, manifest);
-  const cols = new Map(names.map((n) => [n, lazy.get(n)!]));
-  const pk = manifest.primaryKey !== null && cols.has(manifest.primaryKey) ? manifest.primaryKey : null;
-  return new DataFrame(cols, { primaryKey: pk });
+  return frame;
 }
 
 function lazyColumn(
@@ -101,36 +94,12 @@ function lazyColumn(
       if (encoder !== undefined) recordColumnEncoder(lazy, encoder);
       return lazy;
     }
-    case 'deferred': {
-      const d = (entry as { deferred: DeferredEntry }).deferred;
-      const media = entry.type.media;
-      return new LazyColumn({
-        type: entry.type,
+    case 'deferred':
+      return storedDeferredColumn(
+        entry as Extract<ColumnEntry, { type: { kind: 'deferred' } }>,
         length,
-        load: () => {
-          const { fn, spec } = instantiateFunction(d.function, d.params, env, entry.name, {
-            stored: { datasetRoot: root, mediaRoots },
-          });
-          return new DeferredColumn(
-            fn,
-            d.inputs.map((n) => input(n)),
-            {
-              batched: spec.batched ?? d.batched ?? false,
-              ...(d.batchSize !== undefined || spec.batchSize !== undefined
-                ? { batchSize: spec.batchSize ?? d.batchSize }
-                : {}),
-              ...(d.output !== undefined || spec.output !== undefined
-                ? { output: spec.output ?? d.output }
-                : {}),
-              ...(media !== undefined ? { media } : {}),
-              name: d.function,
-              params: d.params,
-              inputNames: d.inputs,
-              length,
-            },
-          );
-        },
-      });
-    }
+        input,
+        { ...(env !== undefined ? { env } : {}), datasetRoot: root, mediaRoots },
+      );
   }
 }

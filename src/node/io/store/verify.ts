@@ -8,19 +8,20 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CorruptDataError, VersionNotFoundError } from '../../../core/errors.js';
+import type {
+  ColumnEntry,
+  FileEntry,
+  FileFragment,
+  Manifest,
+  TensorFragment,
+} from '../../../core/io/store/manifest.js';
+import { parseManifest } from '../../../core/io/store/manifest-parse.js';
+import { parseNpyHeader } from '../../../core/io/store/npy.js';
 import { readVerified } from './file-io.js';
 import { dataPath, listVersionFiles, manifestPath, versionPath } from './layout.js';
 import { loadObjects, loadScalar } from './load-columns.js';
-import type { ColumnEntry, FileEntry, FileFragment, Manifest, TensorFragment } from './manifest.js';
-import {
-  orCorrupt,
-  parseManifest,
-  readCurrentManifestText,
-  readVersionFile,
-  sameManifest,
-} from './manifest-read.js';
+import { orCorrupt, readCurrentManifestText, readVersionFile, sameManifest } from './manifest-read.js';
 import { MappedTensorColumn } from './mapped-tensor.js';
-import { parseNpyHeader } from './npy.js';
 
 /** Options of {@link verify}. */
 export interface VerifyOptions {

@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CorruptDataError, InvalidArgumentError } from '../../../core/errors.js';
 import type { LockOptions } from '../../../core/frame/writer.js';
+import type { Manifest } from '../../../core/io/store/manifest.js';
 import { newestCommitted } from './commit.js';
 import {
   checkOwnDirectory,
@@ -14,7 +15,6 @@ import {
   versionPath,
 } from './layout.js';
 import { acquireLock } from './lock.js';
-import type { Manifest } from './manifest.js';
 import { committedVersions, readManifest, readVersionFile } from './manifest-read.js';
 import { DAMAGED_VERSION_WARNING, warnStore } from './warnings.js';
 

@@ -11,13 +11,13 @@ import type { Column } from '../../../core/column/column.js';
 import type { ScalarColumn } from '../../../core/column/scalar.js';
 import type { TensorColumn } from '../../../core/column/tensor.js';
 import { TypeMismatchError, UnsupportedError } from '../../../core/errors.js';
-import { blockCount, encodeBlockIndex } from './block-index.js';
+import { blockCount, encodeBlockIndex } from '../../../core/io/store/block-index.js';
+import type { FileEntry, FileFragment, TensorFragment } from '../../../core/io/store/manifest.js';
+import { npyHeader } from '../../../core/io/store/npy.js';
 import { crc32 } from './checksum.js';
 import { FileSink } from './file-io.js';
 import { batchMessage, FileBlock, ipcHead, ipcTail, schemaMessage } from './ipc-blocks.js';
 import { dataPath, newDataFile } from './layout.js';
-import type { FileEntry, FileFragment, TensorFragment } from './manifest.js';
-import { npyHeader } from './npy.js';
 
 /** Target size of a checksum block of tensor rows: about one page, so a row read costs no more IO. */
 export const CHECKSUM_BLOCK_BYTES = 4096;

@@ -14,10 +14,10 @@ import { type ColumnType, formatType } from '../../../core/column/types.js';
 import { DatasetNotFoundError, InvalidArgumentError, TypeMismatchError } from '../../../core/errors.js';
 import type { DataFrame } from '../../../core/frame/frame.js';
 import type { WriteOptions, WriteResult } from '../../../core/frame/writer.js';
+import type { ColumnEntry } from '../../../core/io/store/manifest.js';
 import { columnEncoder } from '../../../core/models/column-encoder.js';
 import { commit } from './commit.js';
 import { DATA_DIR, isDatasetEntry, manifestPath, VERSIONS_DIR } from './layout.js';
-import type { ColumnEntry } from './manifest.js';
 import {
   type FragmentContext,
   writeObjectFragment,

@@ -4,12 +4,9 @@
  * A row that fails carries its error in its cell; a request past the time limit fails whole (504).
  */
 import type { FastifyInstance } from 'fastify';
-import { computeCells } from '../computed-cells.js';
+import { computeCells, MAX_CELL_ROWS } from '../../../core/app/computed-cells.js';
 import type { AppContext } from '../context.js';
 import { columnParams, plainQuery } from './schemas.js';
-
-/** Most rows one request may ask for (a screenful or two of the table). */
-export const MAX_CELL_ROWS = 512;
 
 const cellsBody = {
   type: 'object',

@@ -7,11 +7,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Manifest } from '../../../../src/core/io/store/manifest.js';
+import { parseManifest } from '../../../../src/core/io/store/manifest-parse.js';
 import { columnEncoder } from '../../../../src/core/models/column-encoder.js';
 import type { Encoder } from '../../../../src/core/models/encoder.js';
 import { append, CorruptDataError, DataFrame, read } from '../../../../src/index.js';
-import type { Manifest } from '../../../../src/node/io/store/manifest.js';
-import { parseManifest } from '../../../../src/node/io/store/manifest-read.js';
 import { serializeManifest } from '../../../../src/node/io/store/manifest-write.js';
 import { tempDatasets } from './helpers.js';
 

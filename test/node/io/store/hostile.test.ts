@@ -7,6 +7,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import type { Manifest } from '../../../../src/core/io/store/manifest.js';
+import { npyHeader } from '../../../../src/core/io/store/npy.js';
 import {
   CorruptDataError,
   DataFrame,
@@ -17,9 +19,7 @@ import {
   write,
 } from '../../../../src/index.js';
 import { crc32 } from '../../../../src/node/io/store/checksum.js';
-import type { Manifest } from '../../../../src/node/io/store/manifest.js';
 import { serializeManifest } from '../../../../src/node/io/store/manifest-write.js';
-import { npyHeader } from '../../../../src/node/io/store/npy.js';
 import { tempDatasets } from './helpers.js';
 
 const dataset = tempDatasets('tessera-hostile-');

@@ -6,8 +6,8 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { CorruptDataError } from '../../../../src/core/errors.js';
-import type { Manifest } from '../../../../src/node/io/store/manifest.js';
-import { parseManifest } from '../../../../src/node/io/store/manifest-read.js';
+import type { Manifest } from '../../../../src/core/io/store/manifest.js';
+import { parseManifest } from '../../../../src/core/io/store/manifest-parse.js';
 import { serializeManifest } from '../../../../src/node/io/store/manifest-write.js';
 
 const PYTHON = ['/usr/bin/python3', 'python3'].find(

@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseNpyHeader } from '../../../../src/core/io/store/npy.js';
 import { append, DataFrame, TensorColumn, write } from '../../../../src/index.js';
-import { parseNpyHeader } from '../../../../src/node/io/store/npy.js';
 import { needs, PYTHON } from '../../../helpers/references.js';
 import { tempDatasets } from './helpers.js';
 

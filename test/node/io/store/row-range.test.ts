@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LazyColumn } from '../../../../src/core/column/lazy.js';
+import { blockCount, decodeBlockIndex } from '../../../../src/core/io/store/block-index.js';
 import {
   append,
   CorruptDataError,
@@ -19,7 +20,6 @@ import {
   verify,
   write,
 } from '../../../../src/index.js';
-import { blockCount, decodeBlockIndex } from '../../../../src/node/io/store/block-index.js';
 import { resetStoreIoStats, storeIoStats } from '../../../../src/node/io/store/index.js';
 import { mulberry32 } from '../../../helpers/random.js';
 import { blockValues, fragmentsOf, frameOf, manifestOf } from './block-data.js';

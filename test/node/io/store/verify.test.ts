@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { npyHeader } from '../../../../src/core/io/store/npy.js';
 import {
   append,
   CorruptDataError,
@@ -15,7 +16,6 @@ import {
   versions,
   write,
 } from '../../../../src/index.js';
-import { npyHeader } from '../../../../src/node/io/store/npy.js';
 import { flipBit, withWarnings } from './damage.js';
 import { dataFiles, plainRecords, tempDatasets } from './helpers.js';
 

@@ -5,11 +5,10 @@
  * is detected too. This file holds its shape; manifest-read.ts parses and validates it, and
  * manifest-write.ts serialises it.
  */
-import type { ColumnType, TensorDType } from '../../../core/column/types.js';
-import type { LshKind } from '../../../core/lsh/hash-family.js';
-import type { EncoderSpec } from '../../../core/models/encoder.js';
-import { crc32 } from './checksum.js';
-import { hex } from './file-io.js';
+import type { ColumnType, TensorDType } from '../../column/types.js';
+import { crc32, hex } from '../../crc32.js';
+import type { LshKind } from '../../lsh/hash-family.js';
+import type { EncoderSpec } from '../../models/encoder.js';
 
 export const FORMAT = 'tessera-dataset';
 /**

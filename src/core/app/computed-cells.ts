@@ -1,17 +1,13 @@
 /**
  * Computed cells: the values of a deferred column that is not media (a function of other columns),
  * computed on demand for a few frame rows through the column's own `load` (its cache and batching),
- * within a time limit. Row windows leave these columns out, so scrolling never waits on a function.
+ * within a time limit (the server's /api/cells and the in-tab worker's). Row windows leave these
+ * columns out, so scrolling never waits on a function.
  */
-import { DeferredColumn } from '../../core/column/deferred.js';
-import { tensorDTypeOf } from '../../core/column/tensor.js';
-import {
-  CellTimeoutError,
-  IndexOutOfRangeError,
-  InvalidArgumentError,
-  TesseraError,
-} from '../../core/errors.js';
-import type { DataFrame } from '../../core/frame/frame.js';
+import { DeferredColumn } from '../column/deferred.js';
+import { tensorDTypeOf } from '../column/tensor.js';
+import { CellTimeoutError, IndexOutOfRangeError, InvalidArgumentError, TesseraError } from '../errors.js';
+import type { DataFrame } from '../frame/frame.js';
 
 /**
  * One computed cell as the route sends it: a JSON value, a tensor (a typed array: its dtype, shape
@@ -22,6 +18,9 @@ export type ComputedCell =
   | { row: number; value: unknown }
   | { row: number; tensor: { dtype: string; shape: number[]; values: unknown[] } }
   | { row: number; error: { type: string; message: string } };
+
+/** Most rows one request may ask for (a screenful or two of the table). */
+export const MAX_CELL_ROWS = 512;
 
 /** Names of the frame's computed columns: deferred, not media. */
 export function computedColumnNames(frame: DataFrame): string[] {

@@ -7,15 +7,14 @@
  * one copy of its values, however many blocks it has; a window read decodes just its blocks.
  */
 import * as arrow from 'apache-arrow';
-import { scalarDType } from '../../../core/column/arrow.js';
-import { bitmapBytes } from '../../../core/column/bitmap.js';
-import { allocateFixed, ScalarColumn, type ScalarValues } from '../../../core/column/scalar.js';
-import type { ScalarDType } from '../../../core/column/types.js';
-import { CorruptDataError } from '../../../core/errors.js';
-import { batchLayoutProblem } from '../formats/arrow-ipc-layout.js';
+import { scalarDType } from '../../column/arrow.js';
+import { bitmapBytes } from '../../column/bitmap.js';
+import { allocateFixed, ScalarColumn, type ScalarValues } from '../../column/scalar.js';
+import type { ScalarDType } from '../../column/types.js';
+import { crc32, hex } from '../../crc32.js';
+import { CorruptDataError } from '../../errors.js';
+import { batchLayoutProblem } from '../arrow-ipc-layout.js';
 import type { BlockIndex } from './block-index.js';
-import { crc32 } from './checksum.js';
-import { hex, readAt } from './file-io.js';
 import type { FileFragment } from './manifest.js';
 
 /** The error for block `b` of fragment `f` whose bytes sum to `actual`, not `expected`. */
@@ -279,15 +278,21 @@ export function decodeBlocks(
 }
 
 /** Bytes a full load reads at a time (into one reused buffer, which stays in the CPU's caches). */
-const LOAD_CHUNK_BYTES = 2 ** 20;
+export const LOAD_CHUNK_BYTES = 2 ** 20;
 
 /**
- * The whole of fragment `f` (format 2) as one column, its file open as `fd`: read in chunks of
- * whole blocks into one reused buffer, every byte checked against the block index (head, each
- * block, tail) and each block's buffers copied once into the column.
+ * Reads bytes `[from, to)` of a fragment's Arrow file; the bytes are used before the next call, so
+ * a reader may reuse one buffer.
+ */
+export type RangeReader = (from: number, to: number) => Uint8Array;
+
+/**
+ * The whole of fragment `f` (format 2) as one column, its file read through `read` in chunks of
+ * whole blocks (at most {@link LOAD_CHUNK_BYTES} when blocks allow), every byte checked against the
+ * block index (head, each block, tail) and each block's buffers copied once into the column.
  */
 export function loadBlockedFragment(
-  fd: number,
+  read: RangeReader,
   file: string,
   f: FileFragment,
   index: BlockIndex,
@@ -297,13 +302,6 @@ export function loadBlockedFragment(
   const blocks = index.offsets.length - 1;
   const { offsets, crcs } = index;
   const rpb = f.blocks!.rowsPerBlock;
-  let scratch = new Uint8Array(Math.min(LOAD_CHUNK_BYTES, f.file.bytes));
-  const read = (from: number, to: number) => {
-    if (to - from > scratch.length) scratch = new Uint8Array(to - from);
-    const bytes = scratch.subarray(0, to - from);
-    readAt(fd, file, bytes, from);
-    return bytes;
-  };
   const head = crc32(read(0, offsets[0]));
   if (head !== crcs[0])
     throw new CorruptDataError(file, `the Arrow file's head fails its checksum (crc32 ${hex(head)})`);

@@ -3,8 +3,8 @@
  * as an array of shape `(rows, ...row shape)`. The raw little-endian data follows the header, so row
  * `i` of a file starts at `headerBytes + i * rowBytes` and can be read on its own.
  */
-import type { TensorDType } from '../../../core/column/types.js';
-import { CorruptDataError } from '../../../core/errors.js';
+import type { TensorDType } from '../../column/types.js';
+import { CorruptDataError } from '../../errors.js';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 

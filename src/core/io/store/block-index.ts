@@ -16,7 +16,7 @@
  * (B + 2) u32    CRC-32 of the head (bytes before the first batch), of each batch, of the tail
  * ```
  */
-import { CorruptDataError } from '../../../core/errors.js';
+import { CorruptDataError } from '../../errors.js';
 
 export interface BlockIndex {
   /** The Arrow IPC schema message (continuation, length, flatbuffer, padding). */

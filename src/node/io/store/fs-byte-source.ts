@@ -1,0 +1,39 @@
+/**
+ * A dataset directory as a {@link ByteSource}: the core's readers over bytes (src/core/io/store)
+ * read the store's files through it, with the store's checks (no links, regular files only, the
+ * size the manifest records).
+ */
+import * as fs from 'node:fs';
+import type { ByteSource } from '../../../core/io/store/byte-source.js';
+import { notRegularFile, openChecked, readAt } from './file-io.js';
+import { dataPath } from './layout.js';
+
+export function fsByteSource(root: string): ByteSource {
+  return {
+    name: (relative) => dataPath(root, relative),
+    read(relative, size, from = 0, to = size) {
+      const file = dataPath(root, relative);
+      const fd = openChecked(file, size);
+      try {
+        // A fresh buffer (not Node's pooled one) so typed-array views over it are aligned.
+        const out = new Uint8Array(to - from);
+        readAt(fd, file, out, from);
+        return out;
+      } finally {
+        fs.closeSync(fd);
+      }
+    },
+    size(relative) {
+      const file = dataPath(root, relative);
+      let stat: fs.Stats;
+      try {
+        stat = fs.lstatSync(file);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw e;
+      }
+      if (!stat.isFile()) throw notRegularFile(file, stat.isSymbolicLink());
+      return stat.size;
+    },
+  };
+}
