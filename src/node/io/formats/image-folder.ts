@@ -3,18 +3,10 @@ import * as path from 'node:path';
 import { column } from '../../../core/column/infer.js';
 import { InvalidArgumentError } from '../../../core/errors.js';
 import { DataFrame } from '../../../core/frame/frame.js';
+import { IMAGE_EXTENSIONS, imageFolderEntries } from '../../../core/io/image-folder-layout.js';
 import { type ImageColumnOptions, imageColumn } from '../../media/image.js';
 
-/** File extensions read as images (those sharp decodes). */
-export const IMAGE_EXTENSIONS: readonly string[] = [
-  '.jpg',
-  '.jpeg',
-  '.png',
-  '.webp',
-  '.gif',
-  '.tif',
-  '.tiff',
-];
+export { IMAGE_EXTENSIONS };
 
 export interface ImageFolderOptions extends Omit<ImageColumnOptions, 'baseDir' | 'inputNames'> {
   /**
@@ -36,20 +28,15 @@ export async function readImageFolder(root: string, options: ImageFolderOptions 
   const { extensions = IMAGE_EXTENSIONS, baseDir = root, ...imageOptions } = options;
   const stat = await fs.stat(root).catch(() => null);
   if (!stat?.isDirectory()) throw new InvalidArgumentError(`image folder "${root}" is not a directory`);
-  const wanted = new Set(extensions.map((e) => e.toLowerCase()));
   const classes = (await fs.readdir(root, { withFileTypes: true }))
     .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-    .map((e) => e.name)
-    .sort();
-  const paths: string[] = [];
-  const labels: string[] = [];
-  for (const label of classes) {
-    for (const file of (await listFiles(path.join(root, label))).sort()) {
-      if (!wanted.has(path.extname(file).toLowerCase())) continue;
-      paths.push(`${label}/${file}`);
-      labels.push(label);
-    }
-  }
+    .map((e) => e.name);
+  const files: string[] = [];
+  for (const label of classes)
+    for (const file of await listFiles(path.join(root, label))) files.push(`${label}/${file}`);
+  const entries = imageFolderEntries(files, extensions);
+  const paths = entries.map((e) => e.path);
+  const labels = entries.map((e) => e.label);
   const frame = new DataFrame({ path: column(paths, 'string'), label: column(labels, 'string') });
   return frame.withColumn(
     'image',
