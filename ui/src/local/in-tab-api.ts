@@ -19,6 +19,7 @@ import {
 } from '../../../src/core/errors.js';
 import type { DataFrame } from '../../../src/core/frame/frame.js';
 import type { SortKey } from '../../../src/core/frame/sort.js';
+import { InTabEmbeds } from './in-tab-embed';
 import type { FolderFiles } from './open-folder';
 
 /** An HTTP-like reply: status, content type and body bytes. */
@@ -55,15 +56,18 @@ export function errorReply(e: unknown): InTabReply {
 
 /** The open frame and its views, answering the API's requests. */
 export class InTabApi {
-  private readonly views: ViewStore;
+  readonly views: ViewStore;
+  /** Embedding image columns with the built-in encoder (in-tab-embed.ts); a finished job replaces `frame`. */
+  readonly embeds: InTabEmbeds;
 
   constructor(
-    readonly frame: DataFrame,
+    public frame: DataFrame,
     private readonly source: { kind: string; name: string },
     /** The opened folder's files (media cells read them), or null for a single file. */
     readonly files: FolderFiles | null = null,
   ) {
     this.views = new ViewStore(frame);
+    this.embeds = new InTabEmbeds(this);
   }
 
   /** Answer `method url` (a path relative to the page, with its query) with `body` (JSON text). */
@@ -78,6 +82,7 @@ export class InTabApi {
   /** Cancel every unfinished sort (a new file replaces this one). */
   close(): void {
     this.views.clear();
+    this.embeds.close();
   }
 
   private async route(method: string, url: string, body: string | undefined): Promise<InTabReply> {
@@ -90,6 +95,12 @@ export class InTabApi {
     if (route === 'GET api/rows' && path.length === 2) return this.window(null, q);
     if (route === 'POST api/views' && path.length === 2) return json(this.createView(parseBody(body)), 201);
     if (route === 'POST api/search' && path.length === 2) return json(await this.search(parseBody(body)));
+    if (route === 'POST api/embed' && path.length === 2) return json(this.embeds.start(parseBody(body)), 202);
+    if (route === 'GET api/embed' && path.length === 3) return json(this.embeds.get(path[2]));
+    if (route === 'DELETE api/embed' && path.length === 3) {
+      this.embeds.cancel(path[2]);
+      return { status: 204, contentType: 'application/json', body: new Uint8Array(0) };
+    }
     if (route === 'GET api/views' && path.length === 3) return json(describeView(this.views.get(viewId)));
     if (route === 'GET api/views' && path.length === 4 && path[3] === 'rows') return this.window(viewId, q);
     if (route === 'DELETE api/views' && path.length === 3) {
