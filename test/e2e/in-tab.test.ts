@@ -6,7 +6,6 @@
 // Screenshots go to test/e2e/artifacts/.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
@@ -16,6 +15,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { exportStaticApp } from '../../src/node/server/static-export.js';
 import { needs } from '../helpers/references.js';
 import { artifact, ensureUiBuilt, launchChromium, UI_DIST } from './browser.js';
+import { staticServer } from './static-server.js';
 import { expectedTexts, flag, group, name, score, topRows, waitLoaded } from './table-page.js';
 
 const ROWS = 1_000_000;
@@ -39,36 +39,6 @@ async function waitCount(page: Page, text: string): Promise<void> {
     (t) => document.querySelector('[data-testid="row-count"]')?.textContent === t,
     text,
     { timeout: 30_000 },
-  );
-}
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript',
-  '.css': 'text/css',
-  '.wasm': 'application/wasm',
-};
-
-/** A plain static file server over `root` (what any static host does; no Tessera code). */
-function staticServer(root: string): Promise<{ url: string; close(): Promise<void> }> {
-  const server = http.createServer((request, response) => {
-    const rel = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
-    const file = path.join(root, rel.endsWith('/') ? `${rel}index.html` : rel);
-    if (!file.startsWith(root) || !fs.existsSync(file)) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': MIME[path.extname(file)] ?? 'application/octet-stream' });
-    fs.createReadStream(file).pipe(response);
-  });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      resolve({
-        url: `http://127.0.0.1:${port}/`,
-        close: () => new Promise((done) => server.close(() => done())),
-      });
-    }),
   );
 }
 
