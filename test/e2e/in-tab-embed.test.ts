@@ -240,7 +240,7 @@ refs.describe('the built-in image encoder in one tab, no server', () => {
         const tabScore = (r: number) => cosine(tab[query], tab[r]);
         // The search in the tab: exactly the naive k-NN over the tab's vectors, with their scores.
         expect(rows, `neighbours of ${paths[query]}`).toEqual(naiveNearest(tab, query, K));
-        found.forEach((f) => expect(f.score).toBeCloseTo(tabScore(f.row), 5));
+        for (const f of found) expect(f.score).toBeCloseTo(tabScore(f.row), 5);
         // Against Node's k-NN: rows of 224 × 224 files have Node's vectors (cosine 1 to 1e-6), so they
         // keep Node's order exactly. A resized row's score moves by up to ε (its vector's angle to
         // Node's), so it may swap with rows whose Node scores are that close: the lists are compared
