@@ -136,7 +136,7 @@ refs.describe('the built-in image encoder in one tab, no server', () => {
   const site = path.join(dir, 'site');
   const images = path.join(dir, 'shapes');
   let browser: Browser;
-  let server: { url: string; close(): Promise<void> };
+  let server: Awaited<ReturnType<typeof staticServer>>;
   let page: Page;
 
   beforeAll(async () => {
@@ -163,6 +163,11 @@ refs.describe('the built-in image encoder in one tab, no server', () => {
       await page.setInputFiles('[data-testid="in-tab-folder"]', images);
       await page.waitForSelector('.body .row[data-row]', { timeout: 60_000 });
 
+      // The network and its runtime are fetched only when the user embeds.
+      const networkAssets = () =>
+        server.requests.filter((r) => /ort-wasm|group1-shard|in-tab-encoder/.test(r));
+      expect(networkAssets()).toEqual([]);
+
       // Embed: progress shows, the worker keeps answering, then the column is in the schema.
       await page.click('[data-testid="embed-images"]');
       await page.waitForSelector('[data-testid="embed-progress"]');
@@ -172,6 +177,7 @@ refs.describe('the built-in image encoder in one tab, no server', () => {
         new TextDecoder().decode(await workerApi(page, 'GET', 'api/embed/image_embedding')),
       );
       expect(job).toMatchObject({ state: 'complete', done: IMAGES, total: IMAGES, dimensions: DIMS });
+      expect(networkAssets().length).toBe(3);
       console.log(
         `in-tab embedding of ${IMAGES} images: ${job.seconds.toFixed(2)} s (${job.loadSeconds.toFixed(2)} s loading the network)`,
       );

@@ -16,7 +16,7 @@ import { exportStaticApp } from '../../src/node/server/static-export.js';
 import { needs } from '../helpers/references.js';
 import { artifact, ensureUiBuilt, launchChromium, UI_DIST } from './browser.js';
 import { staticServer } from './static-server.js';
-import { expectedTexts, flag, group, name, score, topRows, waitLoaded } from './table-page.js';
+import { expectedTexts, flag, group, name, score, setRule, topRows, waitLoaded } from './table-page.js';
 
 const ROWS = 1_000_000;
 const ids = Array.from({ length: ROWS }, (_, i) => i);
@@ -40,17 +40,6 @@ async function waitCount(page: Page, text: string): Promise<void> {
     text,
     { timeout: 30_000 },
   );
-}
-
-/** Set a rule of the filter bar (added if missing). */
-async function setRule(page: Page, i: number, column: string, op: string, value: string): Promise<void> {
-  if ((await page.$(`[data-rule="${i}"]`)) === null) await page.click('[data-testid="add-rule"]');
-  const rule = `[data-rule="${i}"]`;
-  await page.selectOption(`${rule} [data-field="column"]`, column);
-  await page.selectOption(`${rule} [data-field="op"]`, op);
-  const field = page.locator(`${rule} [data-field="value"]`);
-  if ((await field.evaluate((e) => e.tagName)) === 'SELECT') await field.selectOption(value);
-  else await field.fill(value);
 }
 
 /** Open `file` through the page's file input; answers ms from setting the file to the first rows drawn. */

@@ -1,4 +1,4 @@
-/** A plain static file server for the in-tab tests: what any static host does with an exported app (no Tessera code). */
+/** A plain static file server over a folder (what any static host does; no Tessera code), for the in-tab tests. */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
@@ -10,10 +10,14 @@ const MIME: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-/** A plain static file server over `root` (what any static host does; no Tessera code). */
-export function staticServer(root: string): Promise<{ url: string; close(): Promise<void> }> {
+/** Serve `root` on a free port of 127.0.0.1; `requests` lists the paths asked for, in order. */
+export function staticServer(
+  root: string,
+): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
+  const requests: string[] = [];
   const server = http.createServer((request, response) => {
     const rel = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
+    requests.push(rel);
     const file = path.join(root, rel.endsWith('/') ? `${rel}index.html` : rel);
     if (!file.startsWith(root) || !fs.existsSync(file)) {
       response.writeHead(404).end();
@@ -27,6 +31,7 @@ export function staticServer(root: string): Promise<{ url: string; close(): Prom
       const { port } = server.address() as { port: number };
       resolve({
         url: `http://127.0.0.1:${port}/`,
+        requests,
         close: () => new Promise((done) => server.close(() => done())),
       });
     }),

@@ -72,3 +72,20 @@ export async function topRows(page: Page, n: number): Promise<Record<string, str
   await waitLoaded(page, n, true);
   return (await shownRows(page, n)).map((r) => r.texts);
 }
+
+/** Set a rule of the filter bar (added if missing). */
+export async function setRule(
+  page: Page,
+  i: number,
+  column: string,
+  op: string,
+  value: string,
+): Promise<void> {
+  if ((await page.$(`[data-rule="${i}"]`)) === null) await page.click('[data-testid="add-rule"]');
+  const rule = `[data-rule="${i}"]`;
+  await page.selectOption(`${rule} [data-field="column"]`, column);
+  await page.selectOption(`${rule} [data-field="op"]`, op);
+  const field = page.locator(`${rule} [data-field="value"]`);
+  if ((await field.evaluate((e) => e.tagName)) === 'SELECT') await field.selectOption(value);
+  else await field.fill(value);
+}

@@ -13,9 +13,9 @@ export function estimateBytes(v: unknown): number {
   return 64;
 }
 
-/** Least-recently-used cache keyed by row, bounded by entry count and estimated bytes. */
-export class LruCache<V> {
-  private readonly map = new Map<number, { value: V; bytes: number }>();
+/** Least-recently-used cache keyed by row (or any key), bounded by entry count and estimated bytes. */
+export class LruCache<V, K = number> {
+  private readonly map = new Map<K, { value: V; bytes: number }>();
   private bytes = 0;
 
   constructor(
@@ -31,11 +31,11 @@ export class LruCache<V> {
     return this.bytes;
   }
 
-  has(key: number): boolean {
+  has(key: K): boolean {
     return this.map.has(key);
   }
 
-  get(key: number): V | undefined {
+  get(key: K): V | undefined {
     const e = this.map.get(key);
     if (e === undefined) return undefined;
     // Re-insert so Map order stays least- to most-recently used.
@@ -44,7 +44,7 @@ export class LruCache<V> {
     return e.value;
   }
 
-  set(key: number, value: V): void {
+  set(key: K, value: V): void {
     const old = this.map.get(key);
     if (old) {
       this.bytes -= old.bytes;
@@ -55,7 +55,7 @@ export class LruCache<V> {
     this.map.set(key, { value, bytes });
     this.bytes += bytes;
     while (this.map.size > this.maxEntries || this.bytes > this.maxBytes) {
-      const [k, e] = this.map.entries().next().value as [number, { bytes: number }];
+      const [k, e] = this.map.entries().next().value as [K, { bytes: number }];
       this.map.delete(k);
       this.bytes -= e.bytes;
     }

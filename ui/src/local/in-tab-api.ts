@@ -1,8 +1,9 @@
 /**
  * The app's HTTP API answered in the worker over the opened file: the same paths, bodies and
  * replies as the server's routes (src/node/server/routes), computed with the same core modules
- * (src/core/app: conditions, views, windows as Arrow IPC, search). Routes that need the server
- * (media, thumbnails, computed cells, image upload) answer 404 with a message saying so.
+ * (src/core/app: conditions, views, windows as Arrow IPC, search). An image folder's media and
+ * thumbnails come from its files (in-tab-media.ts). Routes that need the server (media of single
+ * files, computed cells, image upload) answer 404 with a message saying so.
  */
 import { CONDITION_OPS, type Condition } from '../../../src/core/app/conditions.js';
 import { schemaColumns } from '../../../src/core/app/schema-columns.js';
@@ -19,7 +20,9 @@ import {
 } from '../../../src/core/errors.js';
 import type { DataFrame } from '../../../src/core/frame/frame.js';
 import type { SortKey } from '../../../src/core/frame/sort.js';
+import { imageFolderMediaPath } from './image-folder-media';
 import { InTabEmbeds } from './in-tab-embed';
+import { InTabMedia } from './in-tab-media';
 import type { FolderFiles } from './open-folder';
 
 /** An HTTP-like reply: status, content type and body bytes. */
@@ -57,6 +60,8 @@ export function errorReply(e: unknown): InTabReply {
 /** The open frame and its views, answering the API's requests. */
 export class InTabApi {
   readonly views: ViewStore;
+  /** The media routes, over an opened image folder's files (in-tab-media.ts). */
+  private readonly media: InTabMedia | null;
   /** Embedding image columns with the built-in encoder (in-tab-embed.ts); a finished job replaces `frame`. */
   readonly embeds: InTabEmbeds;
 
@@ -67,6 +72,10 @@ export class InTabApi {
     readonly files: FolderFiles | null = null,
   ) {
     this.views = new ViewStore(frame);
+    this.media =
+      files !== null && source.kind === 'image-folder'
+        ? new InTabMedia(frame, files, imageFolderMediaPath)
+        : null;
     this.embeds = new InTabEmbeds(this);
   }
 
@@ -103,6 +112,8 @@ export class InTabApi {
     }
     if (route === 'GET api/views' && path.length === 3) return json(describeView(this.views.get(viewId)));
     if (route === 'GET api/views' && path.length === 4 && path[3] === 'rows') return this.window(viewId, q);
+    if (this.media !== null && InTabMedia.handles(route, path.length))
+      return this.media.answer(path[1] as string, path[2] as string, path[3] as string, q);
     if (route === 'DELETE api/views' && path.length === 3) {
       this.views.get(viewId); // 404 for an unknown view
       this.views.drop(viewId);

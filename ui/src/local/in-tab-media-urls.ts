@@ -1,0 +1,112 @@
+/**
+ * Media URLs in the in-tab mode. The page names media by the server's URLs (api.ts `thumbnailUrl`,
+ * `mediaUrl`) in `<img src>`, `<video poster>`, `<audio src>` and links, which the browser would ask
+ * the static host for. Here a MutationObserver takes such a URL off the element at once (so no
+ * request leaves the tab), asks the in-tab worker for it (in-tab-media.ts), and sets a blob URL of
+ * the reply instead; blob URLs let <audio> and <video> seek too. A URL the worker refuses goes back
+ * on the element, so it fails with an error event as it would against the server (and cells that
+ * explain failures ask the worker for the message). Blob URLs are shared per API URL and bounded.
+ */
+import { inTabFetch } from './in-tab-client';
+
+const API_MEDIA = /^api\/(media|thumbnails)\//;
+/** The attributes that load media (`href` only on links: it loads nothing until followed). */
+const LOADING = ['src', 'poster'] as const;
+/** Blob URLs kept: at most this many bytes of replies (the oldest not shown are revoked past it). */
+const MAX_BYTES = 96 * 2 ** 20;
+
+interface Made {
+  url: string;
+  bytes: number;
+}
+
+/** API URL → its blob URL, oldest first. */
+const made = new Map<string, Made>();
+const pending = new Map<string, Promise<Made>>();
+let keptBytes = 0;
+/** Elements whose URL the worker refused, with that URL: left to fail as they would on a server. */
+const refused = new WeakMap<Element, string>();
+
+function blobOf(apiUrl: string): Promise<Made> {
+  const done = made.get(apiUrl);
+  if (done !== undefined) {
+    made.delete(apiUrl);
+    made.set(apiUrl, done);
+    return Promise.resolve(done);
+  }
+  let p = pending.get(apiUrl);
+  if (p === undefined) {
+    p = (async () => {
+      const response = await inTabFetch(apiUrl);
+      if (!response.ok) throw new Error(`${response.status}`);
+      const blob = await response.blob();
+      const entry = { url: URL.createObjectURL(blob), bytes: blob.size };
+      made.set(apiUrl, entry);
+      keptBytes += entry.bytes;
+      evict();
+      return entry;
+    })().finally(() => pending.delete(apiUrl));
+    pending.set(apiUrl, p);
+  }
+  return p;
+}
+
+/** Revoke the oldest blob URLs past the bound, except those an element in the page still uses. */
+function evict(): void {
+  for (const [apiUrl, entry] of made) {
+    if (keptBytes <= MAX_BYTES) return;
+    if (
+      document.querySelector(`[src="${entry.url}"], [poster="${entry.url}"], [href="${entry.url}"]`) !== null
+    )
+      continue;
+    URL.revokeObjectURL(entry.url);
+    made.delete(apiUrl);
+    keptBytes -= entry.bytes;
+  }
+}
+
+function swap(element: Element, attribute: string): void {
+  const apiUrl = element.getAttribute(attribute);
+  if (apiUrl === null || !API_MEDIA.test(apiUrl) || refused.get(element) === apiUrl) return;
+  // Off the element before the browser fetches it from the static host (links load nothing).
+  if (attribute !== 'href') element.removeAttribute(attribute);
+  blobOf(apiUrl).then(
+    (entry) => {
+      // Unless the element was given another URL meanwhile.
+      const now = element.getAttribute(attribute);
+      if (now === null || now === apiUrl) element.setAttribute(attribute, entry.url);
+    },
+    () => {
+      if (element.getAttribute(attribute) !== null) return;
+      refused.set(element, apiUrl);
+      element.setAttribute(attribute, apiUrl);
+    },
+  );
+}
+
+function visit(node: Node): void {
+  if (!(node instanceof Element)) return;
+  for (const element of [node, ...node.querySelectorAll('[src], [poster], a[href]')]) {
+    for (const attribute of LOADING) if (element.hasAttribute(attribute)) swap(element, attribute);
+    if (element instanceof HTMLAnchorElement) swap(element, 'href');
+  }
+}
+
+/** Serve media URLs under `root` from the in-tab worker from now on; returns the function that stops it. */
+export function serveMediaInTab(root: Element): () => void {
+  const observer = new MutationObserver((records) => {
+    for (const r of records) {
+      if (r.type === 'attributes') {
+        if (r.attributeName !== null) swap(r.target as Element, r.attributeName);
+      } else r.addedNodes.forEach(visit);
+    }
+  });
+  observer.observe(root, {
+    subtree: true,
+    childList: true,
+    attributes: true,
+    attributeFilter: [...LOADING, 'href'],
+  });
+  visit(root);
+  return () => observer.disconnect();
+}
