@@ -22,7 +22,7 @@ import type { DataFrame } from '../../../src/core/frame/frame.js';
 import { recordColumnEncoder } from '../../../src/core/models/column-encoder.js';
 import { MOBILENET_V2_LAYERS, MOBILENET_V2_NAME } from '../../../src/core/models/mobilenet-v2-onnx.js';
 import { normalizeRows } from '../../../src/core/tensor/loops.js';
-import type { ImagePixels } from './in-tab-encoder';
+import type { ImagePixels, InTabEncoder } from './in-tab-encoder';
 
 /** Images per run of the network: about a quarter of a second of one wasm thread, so the worker answers between. */
 const BATCH_SIZE = 4;
@@ -59,10 +59,20 @@ interface RunningJob {
   abort: AbortController;
 }
 
+/** The built-in encoder, its module (onnxruntime-web with it) imported on the first embed. */
+async function builtInEncoder(): Promise<InTabEncoder> {
+  const { mobileNetV2InTab } = await import('./in-tab-encoder');
+  return mobileNetV2InTab('flatten_1');
+}
+
 export class InTabEmbeds {
   private readonly jobs = new Map<string, RunningJob>();
 
-  constructor(private readonly target: EmbedTarget) {}
+  constructor(
+    private readonly target: EmbedTarget,
+    /** Loads the encoder (tests give a small one; the network needs a browser's wasm). */
+    private readonly loadEncoder: () => Promise<InTabEncoder> = builtInEncoder,
+  ) {}
 
   /** Start embedding `body.column`; a job already running for it is returned as it is. */
   start(body: Record<string, unknown>): EmbedJob {
@@ -133,8 +143,8 @@ export class InTabEmbeds {
 
   private async run(entry: RunningJob, images: DeferredColumn<ImagePixels>): Promise<void> {
     const { job, abort } = entry;
-    const { mobileNetV2InTab } = await import('./in-tab-encoder');
-    const encoder = await mobileNetV2InTab('flatten_1');
+    const encoder = await this.loadEncoder();
+    job.dimensions = encoder.dimensions;
     job.loadSeconds = (performance.now() - entry.started) / 1000;
     job.state = 'running';
     const d = encoder.dimensions;
