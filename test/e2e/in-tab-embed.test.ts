@@ -1,5 +1,6 @@
-// The built-in image encoder in one tab, no server: a folder of 50 PNGs (written by PIL: 30 of the
-// network's 224 × 224, 20 of other sizes, five visual themes so that neighbours mean something) is
+// The built-in image encoder in one tab, no server: a folder of 50 images (written by PIL: 48 PNGs
+// and 2 JPEGs, a grey one and an RGBA one among them; 30 of the network's 224 × 224, 20 of other
+// sizes; five visual themes so that neighbours mean something) is
 // opened in the static app, embedded in the tab's worker by "Embed images" (MobileNetV2 on
 // onnxruntime-web), then searched with "find similar". The reference is the Node encoder over the
 // same files (sharp decodes and resizes, onnxruntime-node runs the network): per image, the tab's
@@ -70,7 +71,8 @@ for i in range(${IMAGES}):
         img = img.convert('RGBA')
     folder = os.path.join(root, theme)
     os.makedirs(folder, exist_ok=True)
-    img.save(os.path.join(folder, f'img_{i:02d}.png'))
+    jpeg = i in (13, 48)
+    img.save(os.path.join(folder, f'img_{i:02d}.{"jpg" if jpeg else "png"}'), quality=90)
 `;
 
 /** The in-tab worker (the only dedicated worker of the page). */
@@ -168,19 +170,41 @@ refs.describe('the built-in image encoder in one tab, no server', () => {
         server.requests.filter((r) => /ort-wasm|group1-shard|in-tab-encoder/.test(r));
       expect(networkAssets()).toEqual([]);
 
-      // Embed: progress shows, the worker keeps answering, then the column is in the schema.
+      // A cancelled embed leaves the frame as it was.
       await page.click('[data-testid="embed-images"]');
-      await page.waitForSelector('[data-testid="embed-progress"]');
+      await page.click('[data-testid="embed-cancel"]');
+      await page.waitForSelector('[data-testid="embed-cancelled"]', { timeout: 60_000 });
+      expect(await page.$('[data-col="image_embedding"]')).toBeNull();
+      const cancelled = JSON.parse(
+        new TextDecoder().decode(await workerApi(page, 'GET', 'api/embed/image_embedding')),
+      );
+      expect(cancelled.state).toBe('cancelled');
+      console.log(`loading the network in the tab (first embed): ${cancelled.loadSeconds.toFixed(2)} s`);
+
+      // Embed: progress shows, the worker answers the table's requests between batches, then the
+      // column is in the schema.
+      await page.click('[data-testid="embed-images"]');
+      await page.waitForFunction(
+        () => document.querySelector('[data-testid="embed-progress"]')?.textContent?.includes('Embedding'),
+        undefined,
+        { timeout: 60_000 },
+      );
       await page.screenshot({ path: artifact('in-tab-embed-progress') });
+      const t0 = Date.now();
+      await workerApi(page, 'GET', 'api/rows?start=0&end=20&columns=path,label');
+      const windowMs = Date.now() - t0;
+      const meanwhile = JSON.parse(
+        new TextDecoder().decode(await workerApi(page, 'GET', 'api/embed/image_embedding')),
+      );
+      console.log(`a row window while embedding: ${windowMs} ms (at ${meanwhile.done} of ${IMAGES} images)`);
+      expect(meanwhile.done).toBeLessThan(IMAGES);
       await page.waitForSelector('[data-testid="embed-done"]', { timeout: 240_000 });
       const job = JSON.parse(
         new TextDecoder().decode(await workerApi(page, 'GET', 'api/embed/image_embedding')),
       );
       expect(job).toMatchObject({ state: 'complete', done: IMAGES, total: IMAGES, dimensions: DIMS });
       expect(networkAssets().length).toBe(3);
-      console.log(
-        `in-tab embedding of ${IMAGES} images: ${job.seconds.toFixed(2)} s (${job.loadSeconds.toFixed(2)} s loading the network)`,
-      );
+      console.log(`in-tab embedding of ${IMAGES} images, the network loaded: ${job.seconds.toFixed(2)} s`);
       await page.waitForSelector('.head [data-col="image_embedding"], [data-col="image_embedding"]');
       await page.screenshot({ path: artifact('in-tab-embed-done') });
 

@@ -24,8 +24,8 @@ import { MOBILENET_V2_LAYERS, MOBILENET_V2_NAME } from '../../../src/core/models
 import { normalizeRows } from '../../../src/core/tensor/loops.js';
 import type { ImagePixels, InTabEncoder } from './in-tab-encoder';
 
-/** Images per run of the network: about a quarter of a second of one wasm thread, so the worker answers between. */
-const BATCH_SIZE = 4;
+/** Images per run of the network: about 0.2 s of one wasm thread, so the worker answers the table between runs. */
+const BATCH_SIZE = 2;
 
 /** What a job is doing; `complete` once its column is in the frame. */
 export type EmbedState = 'loading' | 'running' | 'complete' | 'failed' | 'cancelled';
