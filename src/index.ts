@@ -92,6 +92,7 @@ export {
 // worker can load them, and progress.
 
 export {
+  answerBatchRequests,
   type BatchPlan,
   type EncoderRef,
   type Executor,
@@ -103,6 +104,10 @@ export {
   type RemoteBatches,
   type RunOptions,
   RunProgressEvent,
+  registerFunctionModule,
+  WebWorkerExecutor,
+  type WebWorkerExecutorOptions,
+  type WebWorkerLike,
 } from './core/index.js';
 
 // Models as the frame sees them: anything that turns a batch of inputs into vectors.

@@ -93,6 +93,7 @@ export type { TextEncodingName } from './io/text-encoding.js';
 // worker can load them, and progress.
 
 export {
+  answerBatchRequests,
   type BatchPlan,
   type BatchRunOptions,
   type EncoderRef,
@@ -105,6 +106,10 @@ export {
   type RemoteBatches,
   type RunOptions,
   RunProgressEvent,
+  registerFunctionModule,
+  WebWorkerExecutor,
+  type WebWorkerExecutorOptions,
+  type WebWorkerLike,
 } from './exec/index.js';
 
 // Models as the frame sees them: anything that turns a batch of inputs into vectors.

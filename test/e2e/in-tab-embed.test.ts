@@ -19,7 +19,7 @@ import { mobileNetV2Encoder } from '../../src/node/models/mobilenet.js';
 import { exportStaticApp } from '../../src/node/server/static-export.js';
 import { needs, PYTHON } from '../helpers/references.js';
 import { artifact, ensureUiBuilt, launchChromium, UI_DIST } from './browser.js';
-import { staticServer } from './static-server.js';
+import { staticServer } from './in-tab-page.js';
 
 const IMAGES = 50;
 const K = 10;

@@ -15,7 +15,7 @@ import { readImageFolder } from '../../src/index.js';
 import { exportStaticApp } from '../../src/node/server/static-export.js';
 import { needs, PYTHON } from '../helpers/references.js';
 import { artifact, ensureUiBuilt, launchChromium, UI_DIST } from './browser.js';
-import { staticServer } from './static-server.js';
+import { staticServer } from './in-tab-page.js';
 import { setRule } from './table-page.js';
 
 /** Images PIL writes: path below the folder, size, and mode (RGBA: transparency, flattened on white in thumbnails). */

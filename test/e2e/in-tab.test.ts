@@ -15,7 +15,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { exportStaticApp } from '../../src/node/server/static-export.js';
 import { needs } from '../helpers/references.js';
 import { artifact, ensureUiBuilt, launchChromium, UI_DIST } from './browser.js';
-import { staticServer } from './static-server.js';
+import { openFile, staticServer } from './in-tab-page.js';
 import { expectedTexts, flag, group, name, score, setRule, topRows, waitLoaded } from './table-page.js';
 
 const ROWS = 1_000_000;
@@ -40,19 +40,6 @@ async function waitCount(page: Page, text: string): Promise<void> {
     text,
     { timeout: 30_000 },
   );
-}
-
-/** Open `file` through the page's file input; answers ms from setting the file to the first rows drawn. */
-async function openFile(page: Page, file: string): Promise<number> {
-  await page.waitForSelector('[data-testid="in-tab-file"]', { state: 'attached' });
-  const t0 = Date.now();
-  await page.setInputFiles('[data-testid="in-tab-file"]', file);
-  await page.waitForFunction(
-    () => document.querySelector('.body .row .cell:not(.pending)') !== null,
-    undefined,
-    { timeout: 30_000, polling: 'raf' },
-  );
-  return Date.now() - t0;
 }
 
 const chromium = needs('chromium');

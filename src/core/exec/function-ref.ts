@@ -45,10 +45,30 @@ export function moduleSpecifier(ref: FunctionRef): string {
   return m;
 }
 
-/** The named export, imported. */
+const registeredModules = new Map<string, Readonly<Record<string, unknown>>>();
+
+/**
+ * Let function refs name `exports` as the module `name` in this thread, e.g. in a Web Worker whose
+ * bundle holds the functions (a bundled page has no module URLs to import). The name must look like
+ * a URL (`app:fns`); a ref naming it is looked up here before anything is imported.
+ *
+ * @example
+ * registerFunctionModule('app:fns', { score: (row) => row.x * 2 });
+ * await df.map({ module: 'app:fns', export: 'score' }, { executor });
+ */
+export function registerFunctionModule(name: string, exports: Readonly<Record<string, unknown>>): void {
+  moduleSpecifier({ module: name, export: '' });
+  if (exports === null || typeof exports !== 'object')
+    throw new InvalidArgumentError(`registerFunctionModule("${name}", exports): exports must be an object`);
+  registeredModules.set(name, exports);
+}
+
+/** The named export, imported (or from a module registered with {@link registerFunctionModule}). */
 export async function loadExport(ref: FunctionRef): Promise<unknown> {
   const specifier = moduleSpecifier(ref);
-  const mod = (await import(/* @vite-ignore */ specifier)) as Record<string, unknown>;
+  const mod =
+    registeredModules.get(specifier) ??
+    ((await import(/* @vite-ignore */ specifier)) as Record<string, unknown>);
   if (!(ref.export in mod))
     throw new InvalidArgumentError(
       `module ${specifier} has no export "${ref.export}"; it exports ${Object.keys(mod).join(', ') || 'nothing'}`,

@@ -8,7 +8,7 @@ export {
   type RemoteBatches,
   type RunOptions,
 } from './executor.js';
-export { type EncoderRef, type FunctionRef, isFunctionRef } from './function-ref.js';
+export { type EncoderRef, type FunctionRef, isFunctionRef, registerFunctionModule } from './function-ref.js';
 export {
   registerTensorSink,
   type TensorOutput,
@@ -22,3 +22,9 @@ export {
   RunProgressEvent,
   registerProgressDisplay,
 } from './progress.js';
+export { answerBatchRequests } from './web-worker-entry.js';
+export {
+  WebWorkerExecutor,
+  type WebWorkerExecutorOptions,
+  type WebWorkerLike,
+} from './web-worker-pool.js';

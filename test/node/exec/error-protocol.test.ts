@@ -12,8 +12,8 @@ import {
   WorkerCrashedError,
 } from '../../../src/core/errors.js';
 import type { FunctionRef } from '../../../src/core/exec/function-ref.js';
+import { deserializeError, serializeError } from '../../../src/core/exec/worker-protocol.js';
 import { DataFrame } from '../../../src/core/frame/frame.js';
-import { deserializeError, serializeError } from '../../../src/node/exec/protocol.js';
 import { WorkerPoolExecutor } from '../../../src/node/exec/worker-pool.js';
 import { sampleError, TESSERA_ERROR_CLASSES } from './fixtures/errors.js';
 

@@ -9,7 +9,8 @@ let worker: Worker | null = null;
 let nextId = 1;
 const waiting = new Map<number, (reply: ReplyMessage) => void>();
 
-function theWorker(): Worker {
+/** The in-tab worker, started on first use (tab-map-client.ts posts its map runs here too). */
+export function inTabWorker(): Worker {
   if (worker !== null) return worker;
   worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module', name: 'tessera-in-tab' });
   worker.onmessage = (event: MessageEvent<ReplyMessage>) => {
@@ -21,7 +22,7 @@ function theWorker(): Worker {
 }
 
 function post(message: PageMessage, signal?: AbortSignal | null): Promise<ReplyMessage> {
-  const w = theWorker();
+  const w = inTabWorker();
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(abortError());
     const onAbort = () => {

@@ -9,6 +9,8 @@ import { errorReply, InTabApi, type InTabReply } from './in-tab-api';
 import { frameOfFile } from './open-file';
 import { frameOfFolder } from './open-folder';
 import type { OpenedFile, PageMessage, ReplyMessage } from './protocol';
+import { runTabMap } from './tab-map';
+import { isTabMapMessage } from './tab-map-protocol';
 
 const scope = self as unknown as {
   onmessage: ((event: MessageEvent<PageMessage>) => void) | null;
@@ -20,6 +22,7 @@ const cancelled = new Set<number>();
 
 scope.onmessage = (event) => {
   const message = event.data;
+  if (isTabMapMessage(message)) return void runTabMap(message, api?.frame ?? null);
   if (message.kind === 'cancel') {
     cancelled.add(message.id);
     return;

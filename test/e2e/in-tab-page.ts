@@ -1,7 +1,11 @@
-/** A plain static file server over a folder (what any static host does; no Tessera code), for the in-tab tests. */
+/**
+ * Helpers for the app in one tab (the static export, no Tessera server), shared by the e2e tests and
+ * the in-tab benchmark: a plain static file server and opening a file through the page's input.
+ */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
+import type { Page } from 'playwright-core';
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -10,7 +14,7 @@ const MIME: Record<string, string> = {
   '.wasm': 'application/wasm',
 };
 
-/** Serve `root` on a free port of 127.0.0.1; `requests` lists the paths asked for, in order. */
+/** Serve `root` on a free port of 127.0.0.1 (what any static host does; no Tessera code); `requests` lists the paths asked for, in order. */
 export function staticServer(
   root: string,
 ): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
@@ -36,4 +40,21 @@ export function staticServer(
       });
     }),
   );
+}
+
+/** Open `file` through the page's file input; answers ms from setting the file to the first rows drawn. */
+export async function openFile(page: Page, file: string): Promise<number> {
+  await page.waitForSelector('[data-testid="in-tab-file"]', { state: 'attached' });
+  const t0 = Date.now();
+  await page.setInputFiles('[data-testid="in-tab-file"]', file);
+  await page.waitForFunction(
+    // (globalThis's document: this helper also compiles with bench/, without the DOM's types)
+    () =>
+      (globalThis as unknown as { document: { querySelector(s: string): unknown } }).document.querySelector(
+        '.body .row .cell:not(.pending)',
+      ) !== null,
+    undefined,
+    { timeout: 30_000, polling: 'raf' },
+  );
+  return Date.now() - t0;
 }

@@ -1,6 +1,7 @@
-// Messages between a WorkerPoolExecutor and its workers, and errors across the thread boundary.
-import * as errors from '../../core/errors.js';
-import type { BatchTask } from '../../core/exec/batch-task.js';
+// Messages between a pool of threads (worker threads in Node, Web Workers in a browser) and its
+// threads, and errors across the thread boundary. Plain data only: isomorphic.
+import * as errors from '../errors.js';
+import type { BatchTask } from './batch-task.js';
 
 /** One batch to compute. */
 export interface WorkerRequest {
