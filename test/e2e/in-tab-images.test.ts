@@ -9,6 +9,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { readImageFolder } from '../../src/index.js';
@@ -17,6 +18,8 @@ import { needs, PYTHON } from '../helpers/references.js';
 import { artifact, ensureUiBuilt, launchChromium, UI_DIST } from './browser.js';
 import { staticServer } from './in-tab-page.js';
 import { setRule } from './table-page.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Images PIL writes: path below the folder, size, and mode (RGBA: transparency, flattened on white in thumbnails). */
 const IMAGES: { path: string; size: [number, number]; mode: 'RGB' | 'RGBA' }[] = [
@@ -89,6 +92,48 @@ for t in json.load(sys.stdin):
     out.append({'format': thumb.format, 'size': list(thumb.size), 'want': list(want), 'mean': None if diff is None else float(diff.mean())})
 print(json.dumps(out))
 `;
+
+/**
+ * Each image decoded by PIL as RGB (alpha dropped, as \`convert('RGB')\`) against the tab's pixels:
+ * the largest difference beyond what the canvas's premultiplied alpha can lose (nothing where
+ * opaque, 255 / alpha where translucent, everything where transparent).
+ */
+const COMPARE_PIXELS = `
+import json, sys
+import numpy as np
+from PIL import Image
+out = []
+for t in json.load(sys.stdin):
+    im = Image.open(t['original'])
+    ref = np.asarray(im.convert('RGB'), dtype=np.int32)
+    alpha = np.asarray(im.convert('RGBA'), dtype=np.int32)[..., 3:]
+    lost = np.where(alpha == 255, 0, np.where(alpha > 0, np.ceil(255 / np.maximum(alpha, 1)), 255))
+    got = np.array(t['data'], dtype=np.int32).reshape(t['shape'])
+    out.append({'shape': list(ref.shape), 'max': int((np.abs(ref - got) - lost).max()) if ref.shape == got.shape else None})
+print(json.dumps(out))
+`;
+
+/** ui/src/local/decode-image-file.ts bundled for a page, as \`window.decodeImageFile\`. */
+async function decoderScript(): Promise<string> {
+  const { build } = await import('vite');
+  const out = await build({
+    configFile: false,
+    logLevel: 'error',
+    build: {
+      write: false,
+      lib: {
+        entry: path.join(ROOT, 'ui/src/local/decode-image-file.ts'),
+        formats: ['iife'],
+        name: 'tesseraDecode',
+      },
+    },
+  });
+  const [result] = Array.isArray(out) ? out : [out];
+  const chunk = (result as { output: { type: string; code?: string }[] }).output.find(
+    (o) => o.type === 'chunk',
+  );
+  return chunk?.code ?? '';
+}
 
 const python = (script: string, args: string[], input?: unknown): string =>
   execFileSync(PYTHON, ['-c', script, ...args], {
@@ -256,6 +301,60 @@ chromium.describe('an image folder in one tab, no server', () => {
     );
     expect(sources.length).toBe(dogs.length);
     for (const src of sources) expect(src).toMatch(/^blob:/);
+  });
+
+  chromium.it("decodes an image cell's pixels in the browser as PIL does", async () => {
+    // The image column's loader (what an in-tab encoder reads), run in a page over the same files.
+    const script = await decoderScript();
+    const probe = await browser.newPage();
+    await probe.goto(server.url);
+    await probe.addScriptTag({ content: script });
+    const decoded = [];
+    for (const { path: p } of expected) {
+      const bytes = [...fs.readFileSync(path.join(folder, p))];
+      const got = await probe.evaluate(async (b) => {
+        const decode = (
+          window as unknown as {
+            tesseraDecode: {
+              decodeImageFile: (f: Blob, n: string) => Promise<{ data: Uint8Array; shape: number[] }>;
+            };
+          }
+        ).tesseraDecode.decodeImageFile;
+        const image = await decode(new Blob([new Uint8Array(b)]), 'x');
+        return { data: [...image.data], shape: image.shape };
+      }, bytes);
+      decoded.push({ original: path.join(folder, p), ...got });
+    }
+    await probe.close();
+    const compared: { shape: number[]; max: number | null }[] = JSON.parse(
+      python(COMPARE_PIXELS, [], decoded),
+    );
+    console.log(`in-tab decoded pixels vs PIL: largest difference ${compared.map((c) => c.max).join(', ')}`);
+    for (const [i, c] of compared.entries()) {
+      expect(c.shape).toEqual(decoded[i].shape);
+      // PNG is lossless: exact; JPEG decoders may round the colour transform differently.
+      expect(c.max).toBeLessThanOrEqual(expected[i].path.endsWith('png') ? 0 : 3);
+    }
+  });
+
+  chromium.it("shows another folder's own images in place of the open one's", async () => {
+    // Row 0 of the open folder is a 160×100 image (96×60 in the table); the new one's is 70×50.
+    const other = path.join(dir, 'other');
+    python(WRITE_IMAGES, [other], [{ path: 'cat/q.png', size: [70, 50], mode: 'RGB' }]);
+    await page.setInputFiles('[data-testid="in-tab-folder"]', other);
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="source"]')?.textContent === 'other',
+      undefined,
+      { timeout: 30_000 },
+    );
+    await imagesLoaded(page, '.body .row img');
+    expect(await tableRows(page)).toEqual([{ path: 'cat/q.png', label: 'cat' }]);
+    expect(
+      await page.$eval('.body .row img', (i) => [
+        (i as HTMLImageElement).naturalWidth,
+        (i as HTMLImageElement).naturalHeight,
+      ]),
+    ).toEqual([70, 50]);
   });
 
   chromium.it('says why a flat folder of images is not an image folder', async () => {

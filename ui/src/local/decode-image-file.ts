@@ -2,6 +2,9 @@
  * An image file decoded in the browser (a worker or the page): createImageBitmap, then the pixels
  * of an OffscreenCanvas, as RGB (alpha dropped, as PIL's `convert('RGB')`), height × width × 3.
  * EXIF orientation is not applied, so the size matches the file's header (as the Node loader's default).
+ * Opaque pixels are exact (PNG) or as the browser's JPEG decoder rounds them; where an image is
+ * translucent the canvas's premultiplied alpha rounds the colour (to within 255 / alpha), and fully
+ * transparent pixels come out 0, 0, 0 (PIL keeps the stored colour there).
  */
 import { MediaDecodeError } from '../../../src/core/errors.js';
 

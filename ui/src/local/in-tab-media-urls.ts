@@ -24,6 +24,8 @@ interface Made {
 const made = new Map<string, Made>();
 const pending = new Map<string, Promise<Made>>();
 let keptBytes = 0;
+/** Bumped per opened file: replies asked for before it are not kept. */
+let generation = 0;
 /** Elements whose URL the worker refused, with that URL: left to fail as they would on a server. */
 const refused = new WeakMap<Element, string>();
 
@@ -36,19 +38,42 @@ function blobOf(apiUrl: string): Promise<Made> {
   }
   let p = pending.get(apiUrl);
   if (p === undefined) {
+    const opened = generation;
     p = (async () => {
       const response = await inTabFetch(apiUrl);
       if (!response.ok) throw new Error(`${response.status}`);
       const blob = await response.blob();
       const entry = { url: URL.createObjectURL(blob), bytes: blob.size };
-      made.set(apiUrl, entry);
-      keptBytes += entry.bytes;
-      evict();
+      // Kept unless another file was opened meanwhile (then only the element that asked uses it).
+      if (opened === generation) {
+        made.set(apiUrl, entry);
+        keptBytes += entry.bytes;
+        evict();
+      }
       return entry;
-    })().finally(() => pending.delete(apiUrl));
+    })().finally(() => {
+      if (pending.get(apiUrl) === p) pending.delete(apiUrl);
+    });
     pending.set(apiUrl, p);
   }
   return p;
+}
+
+/**
+ * The blob URL of API media URL `apiUrl`, for code that sets a media URL and uses it at once (an
+ * `<audio>` played right after its `src` is set) rather than leaving it to the observer.
+ */
+export async function inTabMediaUrl(apiUrl: string): Promise<string> {
+  return (await blobOf(apiUrl)).url;
+}
+
+/** Drop every blob URL made (another file or folder was opened: the same API URLs name its cells). */
+export function forgetMediaUrls(): void {
+  for (const entry of made.values()) URL.revokeObjectURL(entry.url);
+  made.clear();
+  pending.clear();
+  keptBytes = 0;
+  generation++;
 }
 
 /** Revoke the oldest blob URLs past the bound, except those an element in the page still uses. */
