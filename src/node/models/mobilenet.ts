@@ -2,38 +2,33 @@
  * The built-in image encoder: the pretrained MobileNetV2 that the `nsfwjs` package ships on npm,
  * cut before its classifier head. No download: the weights are inside the package.
  *
- * nsfwjs keeps each model as browserify bundles (`dist/models/mobilenet_v2/model.min.js` and
- * `group1-shard1of1.min.js`, CommonJS) whose export is the `model.json` object and the weight
- * shard as base64; its `nsfwjs/models/mobilenet_v2` entry point imports them lazily
- * (`modelJson()`, `weightBundles[i]()`). The network is a Keras MobileNetV2 (ImageNet backbone,
+ * The network (loaded and converted to ONNX in src/core/models/mobilenet-v2-onnx.ts, shared with the
+ * browser tab's encoder) is a Keras MobileNetV2 (ImageNet backbone,
  * width 1.0) followed by `average_pooling2d_1` (7 × 7, i.e. global average pooling), `flatten_1`,
  * dense 256 → dense 128 → dense 5 softmax, fine-tuned on 5 classes (drawing, hentai, neutral, porn,
  * sexy); it takes 224 × 224 RGB scaled to 0..1.
  */
-import type * as tfTypes from '@tensorflow/tfjs';
 import { InvalidArgumentError, ModelError } from '../../core/errors.js';
 import type { Encoder } from '../../core/models/encoder.js';
-import { encodeModel } from '../../core/tensor/onnx-builder.js';
-import { decodeWeights, kerasToOnnx } from './keras-onnx.js';
+import {
+  MOBILENET_V2_IMAGE,
+  MOBILENET_V2_LAYERS,
+  MOBILENET_V2_NAME,
+  type MobileNetV2Layer,
+  mobileNetV2Onnx,
+  nsfwjsMobileNetV2Artifacts,
+} from '../../core/models/mobilenet-v2-onnx.js';
 import { createOnnxEncoder } from './onnx.js';
 import { TfjsEncoder } from './tfjs.js';
 
-/** The registered name of the built-in encoder (`tessera app --encoder mobilenet-v2`, encoder-registry.ts). */
-export const MOBILENET_V2_NAME = 'mobilenet-v2';
-
-/** Layers of the nsfwjs MobileNetV2 one can cut at, and the length of their output. */
-export const MOBILENET_V2_LAYERS = {
-  /** Global-average-pooled backbone features (7 × 7 × 1280 → 1280): the image embedding. */
-  flatten_1: 1280,
-  /** First layer of the classifier head (ReLU). */
-  dense_1: 256,
-  /** Second layer of the head (ReLU). */
-  dense_2: 128,
-  /** The 5 class probabilities (drawing, hentai, neutral, porn, sexy), as nsfwjs gives them. */
-  dense_3: 5,
-} as const;
-
-export type MobileNetV2Layer = keyof typeof MOBILENET_V2_LAYERS;
+// The network, its layers and its pixels are defined once, in the core, for Node and the browser tab.
+export {
+  MOBILENET_V2_LAYERS,
+  MOBILENET_V2_NAME,
+  type MobileNetV2Layer,
+  mobileNetV2Onnx,
+  nsfwjsMobileNetV2Artifacts,
+};
 
 /** Plain, serialisable options of {@link mobileNetV2Encoder}. */
 export interface MobileNetV2Options {
@@ -52,56 +47,6 @@ export interface MobileNetV2Options {
   runtime?: 'onnx' | 'tfjs';
   /** ONNX Runtime threads; default: every core (use 1 inside worker threads). */
   threads?: number;
-}
-
-/** The model.json and weights nsfwjs ships for MobileNetV2, as in-memory TensorFlow.js artifacts. */
-export async function nsfwjsMobileNetV2Artifacts(): Promise<tfTypes.io.ModelArtifacts> {
-  const { MobileNetV2Model } = await import('nsfwjs/models/mobilenet_v2');
-  const json = (await MobileNetV2Model.modelJson()).default as {
-    modelTopology: object;
-    weightsManifest: { paths: string[]; weights: tfTypes.io.WeightsManifestEntry[] }[];
-  };
-  const shards: Buffer[] = [];
-  const weightSpecs: tfTypes.io.WeightsManifestEntry[] = [];
-  for (const group of json.weightsManifest) {
-    for (const p of group.paths) {
-      // nsfwjs names bundle i (0-based) `group1-shard{i+1}of{count}`, after the shard file it holds.
-      const match = /^group1-shard(\d+)of\d+$/.exec(p);
-      const bundle = match === null ? undefined : MobileNetV2Model.weightBundles[Number(match[1]) - 1];
-      if (bundle === undefined)
-        throw new ModelError('nsfwjs MobileNetV2', `nsfwjs ships no weight bundle for the shard ${p}`);
-      const base64 = (await bundle()).default as string;
-      shards.push(Buffer.from(base64, 'base64'));
-    }
-    weightSpecs.push(...group.weights);
-  }
-  const weightData = Buffer.concat(shards);
-  return {
-    modelTopology: json.modelTopology,
-    format: 'layers-model',
-    weightSpecs,
-    weightData: weightData.buffer.slice(weightData.byteOffset, weightData.byteOffset + weightData.byteLength),
-  };
-}
-
-let onnxBytes: Promise<Uint8Array> | undefined;
-
-/**
- * The nsfwjs MobileNetV2 converted to ONNX, with one output per layer of
- * {@link MOBILENET_V2_LAYERS} (the head costs a thousandth of the backbone). Converted once per
- * process: encoding the 9 MB protobuf takes a few seconds.
- */
-export function mobileNetV2Onnx(): Promise<Uint8Array> {
-  onnxBytes ??= (async () => {
-    const artifacts = await nsfwjsMobileNetV2Artifacts();
-    const weights = decodeWeights(artifacts.weightSpecs ?? [], artifacts.weightData as ArrayBuffer);
-    const topology = artifacts.modelTopology as Parameters<typeof kerasToOnnx>[0];
-    return encodeModel(kerasToOnnx(topology, weights, Object.keys(MOBILENET_V2_LAYERS)));
-  })();
-  onnxBytes.catch(() => {
-    onnxBytes = undefined;
-  });
-  return onnxBytes;
 }
 
 /**
@@ -137,7 +82,7 @@ export function mobileNetV2Encoder(options: MobileNetV2Options = {}): Encoder {
       `MobileNetV2 layer must be one of ${Object.keys(MOBILENET_V2_LAYERS).join(', ')}, got ${String(layer)}`,
     );
   const dimensions = MOBILENET_V2_LAYERS[layer];
-  const image = { width: 224, height: 224, fit: 'fill', layout: 'nhwc', rescale: 1 / 255 } as const;
+  const image = MOBILENET_V2_IMAGE;
   const common = {
     name: `mobilenet_v2:${layer}`,
     normalize: options.normalize ?? false,

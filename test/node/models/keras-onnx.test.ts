@@ -1,8 +1,8 @@
 import type * as tfTypes from '@tensorflow/tfjs';
 import * as ort from 'onnxruntime-node';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { decodeWeights, kerasToOnnx } from '../../../src/core/models/keras-onnx.js';
 import { encodeModel } from '../../../src/core/tensor/onnx-builder.js';
-import { decodeWeights, kerasToOnnx } from '../../../src/node/models/keras-onnx.js';
 import { wasmTfjs } from '../../../src/node/models/tfjs-env.js';
 import { fixedFloats } from './fixtures.js';
 

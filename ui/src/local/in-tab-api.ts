@@ -25,6 +25,7 @@ import type { SortKey } from '../../../src/core/frame/sort.js';
 import { datasetMediaPath } from './folder-media.js';
 import { imageFolderMediaPath } from './image-folder-media.js';
 import { InTabAnalysis } from './in-tab-analysis.js';
+import { InTabEmbeds } from './in-tab-embed.js';
 import { InTabMedia } from './in-tab-media.js';
 import type { FolderFiles } from './open-folder.js';
 
@@ -70,6 +71,8 @@ export class InTabApi {
   readonly views: ViewStore;
   /** The map and the slices (in-tab-analysis.ts); discovery's cluster column replaces `frame`. */
   readonly analysis: InTabAnalysis;
+  /** Embedding image columns with the built-in encoder (in-tab-embed.ts); a finished job replaces `frame`. */
+  readonly embeds: InTabEmbeds;
 
   constructor(
     public frame: DataFrame,
@@ -87,6 +90,7 @@ export class InTabApi {
             source.kind === 'image-folder' ? imageFolderMediaPath : datasetMediaPath,
           );
     this.analysis = new InTabAnalysis(this);
+    this.embeds = new InTabEmbeds(this);
   }
 
   /** Answer `method url` (a path relative to the page, with its query) with `body` (JSON text). */
@@ -102,6 +106,7 @@ export class InTabApi {
   close(): void {
     this.views.clear();
     this.analysis.close();
+    this.embeds.close();
   }
 
   private async route(method: string, url: string, body: string | undefined): Promise<InTabReply> {
@@ -114,6 +119,12 @@ export class InTabApi {
     if (route === 'GET api/rows' && path.length === 2) return this.window(null, q);
     if (route === 'POST api/views' && path.length === 2) return json(this.createView(parseBody(body)), 201);
     if (route === 'POST api/search' && path.length === 2) return json(await this.search(parseBody(body)));
+    if (route === 'POST api/embed' && path.length === 2) return json(this.embeds.start(parseBody(body)), 202);
+    if (route === 'GET api/embed' && path.length === 3) return json(this.embeds.get(path[2]));
+    if (route === 'DELETE api/embed' && path.length === 3) {
+      this.embeds.cancel(path[2]);
+      return { status: 204, contentType: 'application/json', body: new Uint8Array(0) };
+    }
     if (route === 'GET api/views' && path.length === 3) return json(describeView(this.views.get(viewId)));
     if (route === 'GET api/views' && path.length === 4 && path[3] === 'rows') return this.window(viewId, q);
     if (this.media !== null && InTabMedia.handles(route, path.length))

@@ -10,8 +10,8 @@
  * back before Flatten, so outputs equal the Keras model's.
  */
 import type * as tfTypes from '@tensorflow/tfjs';
-import { InvalidArgumentError } from '../../core/errors.js';
-import { attr, type OnnxGraph, type OnnxNode, type OnnxTensor } from '../../core/tensor/onnx-builder.js';
+import { InvalidArgumentError } from '../errors.js';
+import { attr, type OnnxGraph, type OnnxNode, type OnnxTensor } from '../tensor/onnx-builder.js';
 
 /** One layer of a Keras functional model config. */
 interface KerasLayer {
