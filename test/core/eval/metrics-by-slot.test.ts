@@ -151,6 +151,33 @@ describe('metricsBySlot', () => {
     });
 });
 
+describe('metricsBySlot with partitions of many slices', () => {
+  it('equals each slice evaluated on its own when the slices are too many to pack (slot-combos.ts)', () => {
+    const n = 600;
+    const d = makeData(n, 3, 3, 21, 5);
+    const rng = new Random(4);
+    // 5 × 3 classes pack into 16-bit codes; then 20000 slices do not, and a last partition of 4
+    // slices comes after the one that did not pack.
+    const partitions = [
+      { codes: Int32Array.from({ length: n }, () => rng.int(6) - 1), slices: 5 },
+      { codes: Int32Array.from({ length: n }, () => rng.int(20000)), slices: 20000 },
+      { codes: Int32Array.from({ length: n }, () => rng.int(5) - 1), slices: 4 },
+    ];
+    const slots = sliceSlots(n, partitions);
+    const got = metricsBySlot(d, slots, ['roc_auc', 'ece']);
+    const checked = [0, 1, 4, 5, 5 + partitions[1].codes[0], 20005, 20008, slots.total - 1];
+    for (const slot of checked) {
+      const j = slot === slots.total - 1 ? -1 : slot < 5 ? 0 : slot < 20005 ? 1 : 2;
+      const offset = [0, 5, 20005][j];
+      const rows = Array.from({ length: n }, (_, i) => i).filter(
+        (i) => j < 0 || partitions[j].codes[i] === slot - offset,
+      );
+      close(got.values[0][slot], naive(d, rows, 'roc_auc'));
+      close(got.values[1][slot], naive(d, rows, 'ece'));
+    }
+  });
+});
+
 describe('bootstrapMetrics', () => {
   it('gives the intervals of bootstrapInterval over the drawn rows, from one set of draws', () => {
     const d = makeData(400, 4, 4, 3);
