@@ -35,8 +35,10 @@ export function topFloat64(
   const count = rows === null ? n : rows.length;
   const m = Math.max(0, Math.min(k, count));
   const bits = new Uint32Array(values.buffer, values.byteOffset, 2 * n);
+  const signedBits = new Int32Array(values.buffer, values.byteOffset, 2 * n);
   // Descending flips both words; nulls then get the all-zero or all-one pair, which no float has.
-  const flip = options.descending ? 0xffffffff : 0;
+  const flip = options.descending ? -1 : 0;
+  const nullsFirst = options.nullsFirst && validity !== null;
   const nullWord = options.nullsFirst ? 0 : 0xffffffff;
   // A max-heap of the best m rows so far by (high word, low word, position): the root is the worst.
   const hi = new Uint32Array(m);
@@ -68,16 +70,30 @@ export function topFloat64(
       p = worst;
     }
   };
+  /** The worst kept row's high word, sign bit flipped, once m rows are kept (before: none turned away). */
+  let signedBound = 0x7fffffff;
   if (m > 0)
     for (let p = 0; p < count; p++) {
       const i = rows === null ? p : rows[p];
-      let h: number;
+      // Most rows lose on the high word alone, compared as a signed 32-bit integer (its ordered
+      // form with the sign bit flipped: negatives flip every other bit; no branch on the sign).
+      // That is the exact word but for NaN, which the exact path below takes, and -0, whose word
+      // here is one off 0's: past the bound only where it would tie the worst kept on the high
+      // word and lose on the low one. A null row past the bound is past it with its null word
+      // too, unless nulls come first.
+      const s = signedBits[2 * i + HI];
+      if (
+        (s ^ ((s >> 31) & 0x7fffffff) ^ flip) > signedBound &&
+        (s & 0x7fffffff) < 0x7ff00000 &&
+        !(nullsFirst && !isValid(validity, i))
+      )
+        continue;
+      let h = bits[2 * i + HI];
       let l: number;
-      if (validity !== null && !isValid(validity, i)) {
+      if (!isValid(validity, i)) {
         h = nullWord;
         l = nullWord;
       } else {
-        h = bits[2 * i + HI];
         l = bits[2 * i + LO];
         const magnitude = h & 0x7fffffff;
         if (magnitude >= 0x7ff00000 && (magnitude > 0x7ff00000 || l !== 0)) {
@@ -101,6 +117,7 @@ export function topFloat64(
         lo[0] = l;
         at[0] = p;
         siftDown(m);
+        signedBound = hi[0] ^ SIGN;
         continue;
       }
       hi[size] = h;
@@ -112,6 +129,7 @@ export function topFloat64(
         swap(c, parent);
         c = parent;
       }
+      if (size === m) signedBound = hi[0] ^ SIGN;
     }
   // Popping the root repeatedly gives the rows worst first.
   const out = new Int32Array(m);
