@@ -8,6 +8,7 @@
  */
 import { rowRange } from '../column/column.js';
 import { AbortedError, InvalidArgumentError, ResourceNotFoundError } from '../errors.js';
+import { yieldToEventLoop } from '../exec/event-loop-yield.js';
 import type { DataFrame } from '../frame/frame.js';
 import type { Field } from '../frame/keys/sort-fields.js';
 import { type SortKey, sortByKeyWords, sortKeyWords, topByFloat64Key, topByKeyWords } from '../frame/sort.js';
@@ -151,17 +152,17 @@ export class ViewStore {
             this.firstRows,
           ),
       );
-      done = startAfter
-        .then(() => {
-          if (abort.signal.aborted) throw new AbortedError('the sort was cancelled');
-          return sortWordsInSteps(
-            words ?? this.keyWords(frame, sort, filtered),
-            length,
-            abort.signal,
-            this.sortChunkRows,
-          );
-        })
-        .then(toFrame);
+      const background = async () => {
+        await startAfter;
+        // A macrotask later, so the route that waits for `startAfter` too sends its reply first.
+        await yieldToEventLoop();
+        if (abort.signal.aborted) throw new AbortedError('the sort was cancelled');
+        const keyWords = words ?? this.keyWords(frame, sort, filtered);
+        // Requests that came meanwhile (the first page) go before the sort's first step.
+        await yieldToEventLoop();
+        return sortWordsInSteps(keyWords, length, abort.signal, this.sortChunkRows);
+      };
+      done = background().then(toFrame);
     }
     const view: View = { id, spec, length, first, order: null, done, abort };
     if (first.length === view.length) view.order = first;
