@@ -156,8 +156,10 @@ export function aucBySlot(
   const combos = slotCombos(truth, slots);
   const { packed, slotsOf } = combos;
   const positiveOf = new Uint8Array(combos.size);
-  const column32 = new Float32Array(n);
-  const column64 = new Float64Array(n);
+  // Per row, its score as a float32 and its code side by side: one cache line for both.
+  const pairs = new Uint32Array(2 * n);
+  const pairScores = new Float32Array(pairs.buffer);
+  let column64: Float64Array | null = null;
   const value = new Float64Array(n);
   const comboAt = new Int32Array(n);
   const slotAt = codes.slice(packed).map(() => new Int32Array(n));
@@ -167,15 +169,22 @@ export function aucBySlot(
     let narrow = true;
     for (let i = 0; i < n; i++) {
       const v = scores[i * k + column];
-      column32[i] = v;
-      if (column32[i] !== v && !Number.isNaN(v)) narrow = false;
+      pairScores[2 * i] = v;
+      pairs[2 * i + 1] = combos.codes[i];
+      if (pairScores[2 * i] !== v && !Number.isNaN(v)) narrow = false;
     }
-    if (narrow) for (let i = 0; i < n; i++) value[i] = column32[order[i]];
+    if (narrow)
+      for (let i = 0; i < n; i++) {
+        const at = 2 * order[i];
+        value[i] = pairScores[at];
+        comboAt[i] = pairs[at + 1];
+      }
     else {
+      column64 ??= new Float64Array(n);
       for (let i = 0; i < n; i++) column64[i] = scores[i * k + column];
       for (let i = 0; i < n; i++) value[i] = column64[order[i]];
+      for (let i = 0; i < n; i++) comboAt[i] = combos.codes[order[i]];
     }
-    for (let i = 0; i < n; i++) comboAt[i] = combos.codes[order[i]];
     for (let j = 0; j < slotAt.length; j++) {
       const code = codes[packed + j];
       const offset = offsets[packed + j];
