@@ -120,6 +120,28 @@ function aucOfRanks(rankSum: number, positives: number, rows: number, nan: boole
 }
 
 /**
+ * Per score order, the scores it orders, in that order. Callers that evaluate the same scores again
+ * keep their orders (score-orders.ts keeps a column's), so a walk of a kept order gathers no scores.
+ */
+const SORTED_SCORES = new WeakMap<Int32Array, Float64Array>();
+
+/**
+ * The kept scores of `order`, if they are this column's: an order stands for the scores it was
+ * made from, and spot checks of its positions catch an order handed over with other scores.
+ */
+function keptScores(order: Int32Array, scores: Float64Array, k: number, column: number): Float64Array | null {
+  const kept = SORTED_SCORES.get(order);
+  if (kept === undefined || kept.length !== order.length) return null;
+  const n = order.length;
+  for (let t = 0; t < 64 && t < n; t++) {
+    const i = Math.floor((t * n) / Math.min(64, n));
+    const v = scores[order[i] * k + column];
+    if (!Object.is(kept[i], v) && !(Number.isNaN(kept[i]) && Number.isNaN(v))) return null;
+  }
+  return kept;
+}
+
+/**
  * Macro one-vs-rest AUC (binary for k ≤ 2) of every slot of `slots`, with one sort per score column
  * for all of them: a slot's rows are a subsequence of the sorted order, already in order, and a run
  * of tied scores in it is the slot's share of a run of the whole order. Each slot's AUC equals
@@ -157,33 +179,42 @@ export function aucBySlot(
   const { packed, slotsOf } = combos;
   const positiveOf = new Uint8Array(combos.size);
   // Per row, its score as a float32 and its code side by side: one cache line for both.
-  const pairs = new Uint32Array(2 * n);
-  const pairScores = new Float32Array(pairs.buffer);
+  let pairs: Uint32Array | null = null;
+  let pairScores: Float32Array | null = null;
   let column64: Float64Array | null = null;
-  const value = new Float64Array(n);
   const comboAt = new Int32Array(n);
   const slotAt = codes.slice(packed).map(() => new Int32Array(n));
   for (const [problem, [column, positive]] of aucProblems(k).entries()) {
     const order = orders[problem];
     if (order.length !== n) throw new InvalidArgumentError(`a score order of ${order.length} rows, not ${n}`);
-    let narrow = true;
-    for (let i = 0; i < n; i++) {
-      const v = scores[i * k + column];
-      pairScores[2 * i] = v;
-      pairs[2 * i + 1] = combos.codes[i];
-      if (pairScores[2 * i] !== v && !Number.isNaN(v)) narrow = false;
-    }
-    if (narrow)
-      for (let i = 0; i < n; i++) {
-        const at = 2 * order[i];
-        value[i] = pairScores[at];
-        comboAt[i] = pairs[at + 1];
-      }
-    else {
-      column64 ??= new Float64Array(n);
-      for (let i = 0; i < n; i++) column64[i] = scores[i * k + column];
-      for (let i = 0; i < n; i++) value[i] = column64[order[i]];
+    let value = keptScores(order, scores, k, column);
+    if (value !== null) {
+      // The scores in this order are kept from an earlier walk of it: only the codes to gather.
       for (let i = 0; i < n; i++) comboAt[i] = combos.codes[order[i]];
+    } else {
+      value = new Float64Array(n);
+      pairs ??= new Uint32Array(2 * n);
+      pairScores ??= new Float32Array(pairs.buffer);
+      let narrow = true;
+      for (let i = 0; i < n; i++) {
+        const v = scores[i * k + column];
+        pairScores[2 * i] = v;
+        pairs[2 * i + 1] = combos.codes[i];
+        if (pairScores[2 * i] !== v && !Number.isNaN(v)) narrow = false;
+      }
+      if (narrow)
+        for (let i = 0; i < n; i++) {
+          const at = 2 * order[i];
+          value[i] = pairScores[at];
+          comboAt[i] = pairs[at + 1];
+        }
+      else {
+        column64 ??= new Float64Array(n);
+        for (let i = 0; i < n; i++) column64[i] = scores[i * k + column];
+        for (let i = 0; i < n; i++) value[i] = column64[order[i]];
+        for (let i = 0; i < n; i++) comboAt[i] = combos.codes[order[i]];
+      }
+      SORTED_SCORES.set(order, value);
     }
     for (let j = 0; j < slotAt.length; j++) {
       const code = codes[packed + j];

@@ -7,6 +7,7 @@ import { bootstrapMetrics } from '../../../src/core/eval/bootstrap-metrics.js';
 import type { ClassData, MetricName } from '../../../src/core/eval/evaluate.js';
 import { bootstrapInterval } from '../../../src/core/eval/intervals.js';
 import { metricsBySlot } from '../../../src/core/eval/metrics-by-slot.js';
+import { scoreOrders } from '../../../src/core/eval/roc-auc.js';
 import { sliceSlots } from '../../../src/core/eval/slice-slots.js';
 import { Random } from '../../../src/core/random.js';
 
@@ -174,6 +175,26 @@ describe('metricsBySlot with partitions of many slices', () => {
       );
       close(got.values[0][slot], naive(d, rows, 'roc_auc'));
       close(got.values[1][slot], naive(d, rows, 'ece'));
+    }
+  });
+});
+
+describe('metricsBySlot with kept score orders', () => {
+  it('gives each slice its own AUC again on a second walk of the same orders (their scores kept)', () => {
+    const n = 500;
+    const d = makeData(n, 4, 4, 33, 3);
+    const rng = new Random(8);
+    const codes = Int32Array.from({ length: n }, () => rng.int(5) - 1);
+    const slots = sliceSlots(n, [{ codes, slices: 4 }]);
+    const orders = scoreOrders(d.scores as Float64Array, d.k);
+    for (let round = 0; round < 2; round++) {
+      // The second round reads a fresh copy of the same scores, as the server reads a column again.
+      const data = { ...d, scores: Float64Array.from(d.scores as Float64Array) };
+      const got = metricsBySlot(data, slots, ['roc_auc'], orders);
+      for (let slot = 0; slot < slots.total; slot++) {
+        const rows = Array.from({ length: n }, (_, i) => i).filter((i) => slot === 4 || codes[i] === slot);
+        close(got.values[0][slot], naive(d, rows, 'roc_auc'));
+      }
     }
   });
 });
