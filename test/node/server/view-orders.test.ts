@@ -95,6 +95,16 @@ describe('view orders against a naive filter and sort', () => {
           keep: () => true,
           cmp: (i: number, j: number) => byNum(num[i], num[j], true) || i - j,
         },
+        {
+          spec: { sort: [{ column: 'num', descending: true, nulls: 'first' as const }] },
+          keep: () => true,
+          cmp: (i: number, j: number) =>
+            (num[i] === null) !== (num[j] === null)
+              ? num[i] === null
+                ? -1
+                : 1
+              : byNum(num[i], num[j], true) || i - j,
+        },
         // no filter
         {
           spec: { sort: [{ column: 'num' }] },
