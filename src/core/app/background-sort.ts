@@ -97,9 +97,17 @@ export async function float64KeyWordsInSteps(
   for (let a = 0; a < n; a += stepRows) {
     const b = Math.min(n, a + stepRows);
     const validity = key.validity === null ? null : key.validity.subarray(a >> 3);
-    const [h, l] = float64Fields(key.values.subarray(a, b), b - a, validity, key.descending, key.nullsFirst);
-    hi.set(h.data, a);
-    lo.set(l.data, a);
+    const rows = b - a;
+    const { values, descending, nullsFirst } = key;
+    float64Fields(
+      values.subarray(a, b),
+      rows,
+      validity,
+      descending,
+      nullsFirst,
+      hi.subarray(a, b),
+      lo.subarray(a, b),
+    );
     await step(signal);
   }
   return [
