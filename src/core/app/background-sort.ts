@@ -6,9 +6,8 @@
 import { AbortedError } from '../errors.js';
 import { yieldToEventLoop } from '../exec/event-loop-yield.js';
 import type { DataFrame } from '../frame/frame.js';
-import { type Field, float64Fields } from '../frame/keys/sort-fields.js';
+import type { Field } from '../frame/keys/sort-fields.js';
 import {
-  type Float64SortKey,
   rowBefore,
   type SortBy,
   type SortOptions,
@@ -77,43 +76,6 @@ export async function sortWordsInSteps(
     edges = next;
   }
   return runs;
-}
-
-/**
- * The key words of a sort by one float64 column (`float64Fields`': they order the rows as
- * `sortKeyWords` does), made in steps that yield between them, so requests that come meanwhile
- * (a view's first page) do not wait for a whole column's words.
- */
-export async function float64KeyWordsInSteps(
-  key: Float64SortKey,
-  n: number,
-  signal?: AbortSignal,
-  chunkRows = CHUNK_ROWS,
-): Promise<Field[]> {
-  const hi = new Uint32Array(n);
-  const lo = new Uint32Array(n);
-  // Whole bytes of the validity bitmap per step.
-  const stepRows = Math.max(8, chunkRows - (chunkRows % 8));
-  for (let a = 0; a < n; a += stepRows) {
-    const b = Math.min(n, a + stepRows);
-    const validity = key.validity === null ? null : key.validity.subarray(a >> 3);
-    const rows = b - a;
-    const { values, descending, nullsFirst } = key;
-    float64Fields(
-      values.subarray(a, b),
-      rows,
-      validity,
-      descending,
-      nullsFirst,
-      hi.subarray(a, b),
-      lo.subarray(a, b),
-    );
-    await step(signal);
-  }
-  return [
-    { data: hi, bits: 32 },
-    { data: lo, bits: 32 },
-  ];
 }
 
 async function merge(

@@ -11,9 +11,8 @@ import { AbortedError, InvalidArgumentError, ResourceNotFoundError } from '../er
 import { yieldToEventLoop } from '../exec/event-loop-yield.js';
 import type { DataFrame } from '../frame/frame.js';
 import type { Field } from '../frame/keys/sort-fields.js';
-import { float64SortKey, type SortKey, sortByKeyWords, sortKeyWords, topByKeyWords } from '../frame/sort.js';
-import { topFloat64 } from '../frame/top-float64.js';
-import { float64KeyWordsInSteps, sortWordsInSteps } from './background-sort.js';
+import { type SortKey, sortByKeyWords, sortKeyWords, topByFloat64Key, topByKeyWords } from '../frame/sort.js';
+import { sortWordsInSteps } from './background-sort.js';
 import { type Condition, conditionRows } from './conditions.js';
 
 /**
@@ -143,11 +142,7 @@ export class ViewStore {
       // key words only for the full sort, once the reply is out; other sorts make the key words
       // now, once for the top-k and the full sort.
       const frame = this.frame;
-      const key = float64SortKey(frame, sort);
-      const top =
-        key === null
-          ? null
-          : topFloat64(key.values, frame.length, key.validity, this.firstRows, { ...key, rows: filtered });
+      const top = topByFloat64Key(frame, sort, this.firstRows, {}, filtered);
       const words = top === null ? this.keyWords(frame, sort, filtered) : null;
       first = toFrame(
         top ??
@@ -162,11 +157,7 @@ export class ViewStore {
         // A macrotask later, so the route that waits for `startAfter` too sends its reply first.
         await yieldToEventLoop();
         if (abort.signal.aborted) throw new AbortedError('the sort was cancelled');
-        const keyWords =
-          words ??
-          (key !== null && filtered === null
-            ? await float64KeyWordsInSteps(key, frame.length, abort.signal, this.sortChunkRows)
-            : this.keyWords(frame, sort, filtered));
+        const keyWords = words ?? this.keyWords(frame, sort, filtered);
         // Requests that came meanwhile (the first page) go before the sort's first step.
         await yieldToEventLoop();
         return sortWordsInSteps(keyWords, length, abort.signal, this.sortChunkRows);

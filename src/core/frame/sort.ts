@@ -90,32 +90,13 @@ export function topByFloat64Key(
   options: SortOptions = {},
   rows: Int32Array | null = null,
 ): Int32Array | null {
-  const key = float64SortKey(df, by, options);
-  return key === null ? null : topFloat64(key.values, df.length, key.validity, k, { ...key, rows });
-}
-
-/** A sort by one float64 column: its values, nulls and order. */
-export interface Float64SortKey {
-  values: Float64Array;
-  validity: Uint8Array | null;
-  descending: boolean;
-  nullsFirst: boolean;
-}
-
-/** The float64 column `by` sorts by, when it is one (null for other sorts). */
-export function float64SortKey(df: DataFrame, by: SortBy, options: SortOptions = {}): Float64SortKey | null {
   const keys = normalizeKeys(by, options);
-  // A later key on the column already sorted by never breaks a tie.
   if (keys.some((key) => key.column !== keys[0].column)) return null;
   const col = df.column(keys[0].column);
   if (!(col instanceof ScalarColumn) || col.dtype !== 'float64') return null;
   const { descending, nullsFirst } = keys[0];
-  return {
-    values: col.values as Float64Array,
-    validity: col.nullCount > 0 ? col.validity : null,
-    descending,
-    nullsFirst,
-  };
+  const validity = col.nullCount > 0 ? col.validity : null;
+  return topFloat64(col.values as Float64Array, df.length, validity, k, { descending, nullsFirst, rows });
 }
 
 /** The first `k` rows of the stable order of rows 0..n-1 by their key words (see `topSortIndices`). */

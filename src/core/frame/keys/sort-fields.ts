@@ -80,16 +80,16 @@ export function sortFields(col: ScalarColumn, descending: boolean, nullsFirst: b
   }
 }
 
-/** The fields of plain float64 values (nulls where `validity` says), written into `hi` and `lo` when given. */
+/** The fields of plain float64 values (nulls where `validity` says). */
 export function float64Fields(
   values: Float64Array,
   n: number,
   validity: Uint8Array | null,
   descending: boolean,
   nullsFirst: boolean,
-  hi = new Uint32Array(n),
-  lo = new Uint32Array(n),
 ): Field[] {
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
   orderedFloatWords(values, n, hi, lo);
   return wordFields([hi, lo], validity, descending, nullsFirst);
 }
