@@ -7,10 +7,11 @@
  * its unfinished sort.
  */
 import { rowRange } from '../column/column.js';
-import { InvalidArgumentError, ResourceNotFoundError } from '../errors.js';
+import { AbortedError, InvalidArgumentError, ResourceNotFoundError } from '../errors.js';
+import { yieldToEventLoop } from '../exec/event-loop-yield.js';
 import type { DataFrame } from '../frame/frame.js';
 import type { Field } from '../frame/keys/sort-fields.js';
-import { type SortKey, sortByKeyWords, sortKeyWords, topByKeyWords } from '../frame/sort.js';
+import { type SortKey, sortByKeyWords, sortKeyWords, topByFloat64Key, topByKeyWords } from '../frame/sort.js';
 import { sortWordsInSteps } from './background-sort.js';
 import { type Condition, conditionRows } from './conditions.js';
 
@@ -133,19 +134,35 @@ export class ViewStore {
     if (sort === undefined || sort.length === 0) {
       first = filtered ?? rowRange(0, this.frame.length);
       done = Promise.resolve(first);
+    } else if (length <= this.sortAtOnceRows) {
+      first = toFrame(sortByKeyWords(this.keyWords(this.frame, sort, filtered), length));
+      done = Promise.resolve(first);
     } else {
-      // The key words are made once: the top-k and the full sort both order rows by them.
-      const words = this.keyWords(sort, filtered);
-      if (length <= this.sortAtOnceRows) {
-        first = toFrame(sortByKeyWords(words, length));
-        done = Promise.resolve(first);
-      } else {
-        const data = words.map((w) => w.data);
-        first = toFrame(topByKeyWords(data, length, this.firstRows));
-        done = startAfter
-          .then(() => sortWordsInSteps(words, length, abort.signal, this.sortChunkRows))
-          .then(toFrame);
-      }
+      // A sort by one float64 column takes its first rows from the column's values, and makes its
+      // key words only for the full sort, once the reply is out; other sorts make the key words
+      // now, once for the top-k and the full sort.
+      const frame = this.frame;
+      const top = topByFloat64Key(frame, sort, this.firstRows, {}, filtered);
+      const words = top === null ? this.keyWords(frame, sort, filtered) : null;
+      first = toFrame(
+        top ??
+          topByKeyWords(
+            (words as Field[]).map((w) => w.data),
+            length,
+            this.firstRows,
+          ),
+      );
+      const background = async () => {
+        await startAfter;
+        // A macrotask later, so the route that waits for `startAfter` too sends its reply first.
+        await yieldToEventLoop();
+        if (abort.signal.aborted) throw new AbortedError('the sort was cancelled');
+        const keyWords = words ?? this.keyWords(frame, sort, filtered);
+        // Requests that came meanwhile (the first page) go before the sort's first step.
+        await yieldToEventLoop();
+        return sortWordsInSteps(keyWords, length, abort.signal, this.sortChunkRows);
+      };
+      done = background().then(toFrame);
     }
     const view: View = { id, spec, length, first, order: null, done, abort };
     if (first.length === view.length) view.order = first;
@@ -166,11 +183,10 @@ export class ViewStore {
    * are the open frame's words, gathered: the frame's columns (and a string column's dictionary)
    * are used as loaded, instead of copying the kept rows of every key column first.
    */
-  private keyWords(sort: readonly SortKey[], filtered: Int32Array | null): Field[] {
-    if (filtered === null) return sortKeyWords(this.frame, sort);
-    if (filtered.length * GATHER_SHARE < this.frame.length)
-      return sortKeyWords(this.frame.takeValid(filtered), sort);
-    return sortKeyWords(this.frame, sort).map(({ data, bits }) => {
+  private keyWords(frame: DataFrame, sort: readonly SortKey[], filtered: Int32Array | null): Field[] {
+    if (filtered === null) return sortKeyWords(frame, sort);
+    if (filtered.length * GATHER_SHARE < frame.length) return sortKeyWords(frame.takeValid(filtered), sort);
+    return sortKeyWords(frame, sort).map(({ data, bits }) => {
       const kept = new Uint32Array(filtered.length);
       for (let i = 0; i < kept.length; i++) kept[i] = data[filtered[i]];
       return { data: kept, bits };

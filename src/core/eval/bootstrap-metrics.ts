@@ -1,13 +1,13 @@
 /**
  * Bootstrap intervals of classification metrics of a set of rows, each resample scored from counts
  * rather than from a copy of its rows: confusion counts (accuracy, precision, recall, F1) and
- * calibration sums (ECE) over the drawn rows, and ROC-AUC by a walk over the rows sorted once,
+ * calibration sums (ECE) over the drawn rows (each row binned once), and ROC-AUC by a walk over the rows sorted once,
  * weighted by how often each was drawn (no sort per resample). Each resample's value is the number
  * evaluating the drawn rows directly gives, so the intervals are those of {@link evaluate}.
  */
 import { rowRange } from '../column/column.js';
 import { InvalidArgumentError } from '../errors.js';
-import { calibrationSums, eceOfSums } from './calibration.js';
+import { addCalibration, eceOfSums, emptyCalibrationSums, rowCalibration } from './calibration.js';
 import { reportFromCounts } from './classification.js';
 import type { ClassData, MetricName } from './evaluate.js';
 import { type BootstrapOptions, bootstrapIntervals, type Interval } from './intervals.js';
@@ -54,9 +54,18 @@ function statistic(data: ClassData, rows: Int32Array, metric: MetricName): (pick
       return (picks) => report(picks).micro.f1;
     case 'roc_auc':
       return resampledAuc(truth, scores, data.k, rows);
-    case 'ece':
-      return (picks) =>
-        eceOfSums(calibrationSums(truth, scores, data.k, 15, { rows: draw(picks) }), 0, picks.length);
+    case 'ece': {
+      // Each row's bin, confidence and correctness once; a resample only sums them.
+      const values = rowCalibration(truth, scores, data.k, 15, rows);
+      const sums = emptyCalibrationSums(1, 15);
+      return (picks) => {
+        sums.count.fill(0);
+        sums.confSum.fill(0);
+        sums.correctSum.fill(0);
+        addCalibration(sums, 0, values, picks);
+        return eceOfSums(sums, 0, picks.length);
+      };
+    }
     case 'log_loss':
       return (picks) => {
         const at = draw(picks);

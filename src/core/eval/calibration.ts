@@ -39,12 +39,89 @@ function checkBins(bins: number): void {
     throw new InvalidArgumentError(`bins must be a positive integer, got ${bins}`);
 }
 
+/** Per row: its confidence bin (-1: none, for a NaN confidence), confidence and whether it is right. */
+export interface RowCalibration {
+  bin: Int32Array;
+  conf: Float64Array;
+  correct: Uint8Array;
+}
+
 /**
- * Calibration sums from class codes and an `[n, k]` probability matrix: of every row (one slot),
- * of the rows `rows` in their order (repeats count again, as a bootstrap resample), or of every
- * slot of `slots`. Confidence is the top probability, the prediction its class (the first on
- * ties); one column is read as `[1 − p, p]`. Bin `b` holds confidences in `(b/B, (b+1)/B]`, and
- * the first bin also holds 0.
+ * The confidence, bin and correctness of every row (or of the rows `rows`, in their order), from
+ * class codes and an `[n, k]` probability matrix. Confidence is the top probability, the
+ * prediction its class (the first on ties); one column is read as `[1 − p, p]`. Bin `b` holds
+ * confidences in `(b/B, (b+1)/B]`, and the first bin also holds 0.
+ */
+export function rowCalibration(
+  truth: Int32Array,
+  probs: Float64Array,
+  k: number,
+  bins: number,
+  rows?: Int32Array,
+): RowCalibration {
+  checkBins(bins);
+  const n = rows?.length ?? truth.length;
+  const bin = new Int32Array(n);
+  const conf = new Float64Array(n);
+  const correct = new Uint8Array(n);
+  for (let r = 0; r < n; r++) {
+    const i = rows === undefined ? r : rows[r];
+    let c: number;
+    let pred: number;
+    if (k === 1) {
+      const p = probs[i];
+      pred = p >= 0.5 ? 1 : 0;
+      c = pred === 1 ? p : 1 - p;
+    } else {
+      pred = argmax(probs, i * k, k);
+      c = probs[i * k + pred];
+    }
+    const b = Math.min(bins - 1, Math.max(0, Math.ceil(c * bins) - 1));
+    bin[r] = Number.isNaN(b) ? -1 : b;
+    conf[r] = c;
+    correct[r] = pred === truth[i] ? 1 : 0;
+  }
+  return { bin, conf, correct };
+}
+
+/**
+ * Calibration sums of one slot (`slot`, of `into`) over the rows `picks` of per-row calibration
+ * values, in their order (repeats count again, as a bootstrap resample); all of them when undefined.
+ */
+export function addCalibration(
+  into: CalibrationSums,
+  slot: number,
+  values: RowCalibration,
+  picks?: Int32Array,
+): void {
+  const { bins, count, confSum, correctSum } = into;
+  const { bin, conf, correct } = values;
+  const base = slot * bins;
+  const n = picks?.length ?? bin.length;
+  for (let r = 0; r < n; r++) {
+    const i = picks === undefined ? r : picks[r];
+    const b = bin[i];
+    if (b < 0) continue;
+    count[base + b]++;
+    confSum[base + b] += conf[i];
+    correctSum[base + b] += correct[i];
+  }
+}
+
+/** Zeroed sums of `slots` slots. */
+export function emptyCalibrationSums(slots: number, bins: number): CalibrationSums {
+  return {
+    bins,
+    count: new Float64Array(slots * bins),
+    confSum: new Float64Array(slots * bins),
+    correctSum: new Float64Array(slots * bins),
+  };
+}
+
+/**
+ * Calibration sums from class codes and an `[n, k]` probability matrix (rows binned as
+ * {@link rowCalibration} has it): of every row (one slot), of the rows `rows` in their order
+ * (repeats count again, as a bootstrap resample), or of every slot of `slots`.
  */
 export function calibrationSums(
   truth: Int32Array,
@@ -53,42 +130,28 @@ export function calibrationSums(
   bins = 15,
   where: { rows?: Int32Array; slots?: SliceSlots } = {},
 ): CalibrationSums {
-  checkBins(bins);
   const { rows, slots } = where;
+  const values = rowCalibration(truth, probs, k, bins, rows);
   const total = slots?.total ?? 1;
-  const count = new Float64Array(total * bins);
-  const confSum = new Float64Array(total * bins);
-  const correctSum = new Float64Array(total * bins);
-  const overall = (total - 1) * bins;
-  const n = rows?.length ?? truth.length;
-  for (let r = 0; r < n; r++) {
-    const i = rows === undefined ? r : rows[r];
-    let conf: number;
-    let pred: number;
-    if (k === 1) {
-      const p = probs[i];
-      pred = p >= 0.5 ? 1 : 0;
-      conf = pred === 1 ? p : 1 - p;
-    } else {
-      pred = argmax(probs, i * k, k);
-      conf = probs[i * k + pred];
-    }
-    const b = Math.min(bins - 1, Math.max(0, Math.ceil(conf * bins) - 1));
-    const correct = pred === truth[i] ? 1 : 0;
-    count[overall + b]++;
-    confSum[overall + b] += conf;
-    correctSum[overall + b] += correct;
-    if (slots !== undefined)
-      for (let j = 0; j < slots.codes.length; j++) {
-        const s = slots.codes[j][i];
-        if (s < 0) continue;
-        const at = (slots.offsets[j] + s) * bins + b;
+  const sums = emptyCalibrationSums(total, bins);
+  addCalibration(sums, total - 1, values);
+  if (slots !== undefined) {
+    const { count, confSum, correctSum } = sums;
+    const { bin, conf, correct } = values;
+    for (let j = 0; j < slots.codes.length; j++) {
+      const codes = slots.codes[j];
+      const offset = slots.offsets[j];
+      for (let i = 0; i < bin.length; i++) {
+        const s = codes[rows === undefined ? i : rows[i]];
+        if (s < 0 || bin[i] < 0) continue;
+        const at = (offset + s) * bins + bin[i];
         count[at]++;
-        confSum[at] += conf;
-        correctSum[at] += correct;
+        confSum[at] += conf[i];
+        correctSum[at] += correct[i];
       }
+    }
   }
-  return { bins, count, confSum, correctSum };
+  return sums;
 }
 
 /** The bins of one slot of calibration sums (slot 0 when they are of one set of rows). */
@@ -112,9 +175,12 @@ export function binsOfSums(sums: CalibrationSums, slot = 0): CalibrationBin[] {
  */
 export function eceOfSums(sums: CalibrationSums, slot: number, rows: number): number {
   if (rows === 0) return Number.NaN;
+  const { bins, count, confSum, correctSum } = sums;
   let ece = 0;
-  for (const bin of binsOfSums(sums, slot))
-    if (bin.count > 0) ece += (bin.count / rows) * Math.abs(bin.accuracy - bin.confidence);
+  for (let b = slot * bins; b < (slot + 1) * bins; b++) {
+    const n = count[b];
+    if (n > 0) ece += (n / rows) * Math.abs(correctSum[b] / n - confSum[b] / n);
+  }
   return ece;
 }
 

@@ -123,12 +123,14 @@ export function bootstrapIntervals(
   if (!Number.isSafeInteger(samples) || samples < 1)
     throw new InvalidArgumentError(`bootstrap samples must be a positive integer, got ${samples}`);
   if (n === 0) return statistics.map(() => ({ lower: Number.NaN, upper: Number.NaN }));
-  const rng = new Random(seed);
   const values: number[][] = statistics.map(() => []);
+  const draws = resampleDraws(n, samples, seed);
+  const rng = draws === null ? new Random(seed) : null;
   const rows = new Int32Array(n);
   for (let s = 0; s < samples; s++) {
-    // One 32-bit draw per row (rng.int takes two): a bias below n / 2^32, far under the bootstrap's own noise.
-    for (let i = 0; i < n; i++) rows[i] = Math.floor((rng.nextUint32() * n) / 4294967296);
+    // A copy of kept draws: a statistic may write into its rows.
+    if (draws !== null) rows.set(draws.subarray(s * n, (s + 1) * n));
+    else drawRows(rng as Random, rows);
     statistics.forEach((statistic, j) => {
       const v = statistic(rows);
       if (!Number.isNaN(v)) values[j].push(v);
@@ -138,4 +140,32 @@ export function bootstrapIntervals(
     v.sort((a, b) => a - b);
     return { lower: quantileSorted(v, (1 - level) / 2), upper: quantileSorted(v, (1 + level) / 2) };
   });
+}
+
+/** Most draws (resamples × rows) kept for the next call: 16 MB. */
+const MAX_KEPT_DRAWS = 1 << 22;
+/** The draws of the last call, and what they were drawn for. */
+let kept: { n: number; samples: number; seed: number; draws: Int32Array } | null = null;
+
+/** One resample: a row position per row, from `rng`. */
+function drawRows(rng: Random, rows: Int32Array): void {
+  const n = rows.length;
+  // One 32-bit draw per row (rng.int takes two): a bias below n / 2^32, far under the bootstrap's own noise.
+  for (let i = 0; i < n; i++) rows[i] = Math.floor((rng.nextUint32() * n) / 4294967296);
+}
+
+/**
+ * The row positions of `samples` resamples of `n` rows, one resample after another, as drawing
+ * them one by one from `seed` gives them; null when they are too many to keep (draw them then).
+ * The same (n, samples, seed) gives the same draws, so the last ones are kept: the slices panel
+ * bootstraps many slices of the same size with the same seed.
+ */
+function resampleDraws(n: number, samples: number, seed: number): Int32Array | null {
+  if (n * samples > MAX_KEPT_DRAWS) return null;
+  if (kept !== null && kept.n === n && kept.samples === samples && kept.seed === seed) return kept.draws;
+  const rng = new Random(seed);
+  const draws = new Int32Array(n * samples);
+  for (let s = 0; s < samples; s++) drawRows(rng, draws.subarray(s * n, (s + 1) * n));
+  kept = { n, samples, seed, draws };
+  return draws;
 }

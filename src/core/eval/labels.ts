@@ -196,13 +196,17 @@ function encodeStringColumns(
     names,
   );
   const dicts = columns.map((c) => c.dictionary());
-  let kept = 0;
-  const present = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    let ok = 1;
-    for (const d of dicts) if (d.codes[i] < 0) ok = 0;
-    present[i] = ok;
-    kept += ok;
+  let kept = n;
+  const present = new Uint8Array(n).fill(1);
+  // A null is a negative code; columns without nulls have none to look for.
+  for (let j = 0; j < dicts.length; j++) {
+    if (columns[j].nullCount === 0) continue;
+    const codes = dicts[j].codes;
+    for (let i = 0; i < n; i++)
+      if (codes[i] < 0 && present[i] === 1) {
+        present[i] = 0;
+        kept--;
+      }
   }
   const rows = kept === n ? rowRange(0, n) : new Int32Array(kept);
   if (kept !== n) for (let i = 0, r = 0; i < n; i++) if (present[i]) rows[r++] = i;
@@ -223,8 +227,9 @@ function encodeStringColumns(
   const codes = dicts.map((d, j) => {
     const table = Int32Array.from(d.dictionary, (v) => index.get(v) ?? -1);
     const out = new Int32Array(rows.length);
+    const all = rows.length === n;
     for (let r = 0; r < rows.length; r++) {
-      const c = table[d.codes[rows[r]]];
+      const c = table[d.codes[all ? r : rows[r]]];
       if (c < 0)
         throw new InvalidArgumentError(
           `${names[j]} has the value ${JSON.stringify(d.dictionary[d.codes[rows[r]]])} at row ${rows[r]}, which is not one of the classes ` +

@@ -8,6 +8,7 @@ import { argsortFloat32, argsortFloat64 } from '../frame/sort.js';
 import type { LabelsInput } from './labels.js';
 import { labelsWithScores, type ScoreClassOptions, type ScoresInput } from './scores.js';
 import type { SliceSlots } from './slice-slots.js';
+import { slotCombos } from './slot-combos.js';
 
 /** Options of {@link rocAuc}. */
 export interface RocAucOptions extends ScoreClassOptions {
@@ -119,6 +120,28 @@ function aucOfRanks(rankSum: number, positives: number, rows: number, nan: boole
 }
 
 /**
+ * Per score order, the scores it orders, in that order. Callers that evaluate the same scores again
+ * keep their orders (score-orders.ts keeps a column's), so a walk of a kept order gathers no scores.
+ */
+const SORTED_SCORES = new WeakMap<Int32Array, Float64Array>();
+
+/**
+ * The kept scores of `order`, if they are this column's: an order stands for the scores it was
+ * made from, and spot checks of its positions catch an order handed over with other scores.
+ */
+function keptScores(order: Int32Array, scores: Float64Array, k: number, column: number): Float64Array | null {
+  const kept = SORTED_SCORES.get(order);
+  if (kept === undefined || kept.length !== order.length) return null;
+  const n = order.length;
+  for (let t = 0; t < 64 && t < n; t++) {
+    const i = Math.floor((t * n) / Math.min(64, n));
+    const v = scores[order[i] * k + column];
+    if (!Object.is(kept[i], v) && !(Number.isNaN(kept[i]) && Number.isNaN(v))) return null;
+  }
+  return kept;
+}
+
+/**
  * Macro one-vs-rest AUC (binary for k ≤ 2) of every slot of `slots`, with one sort per score column
  * for all of them: a slot's rows are a subsequence of the sorted order, already in order, and a run
  * of tied scores in it is the slot's share of a run of the whole order. Each slot's AUC equals
@@ -145,54 +168,99 @@ export function aucBySlot(
   const runRows = new Float64Array(total);
   const runPositives = new Float64Array(total);
   const touched = new Int32Array(total);
-  const values = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     rows[overall]++;
     for (let j = 0; j < codes.length; j++) if (codes[j][i] >= 0) rows[offsets[j] + codes[j][i]]++;
   }
+  // The walk reads rows in score order: gathering what it reads into arrays in that order first,
+  // from arrays as small as they can be (random reads of big arrays are what it waits on), leaves
+  // the walk itself sequential.
+  const combos = slotCombos(truth, slots);
+  const { packed, slotsOf } = combos;
+  const positiveOf = new Uint8Array(combos.size);
+  // Per row, its score as a float32 and its code side by side: one cache line for both.
+  let pairs: Uint32Array | null = null;
+  let pairScores: Float32Array | null = null;
+  let column64: Float64Array | null = null;
+  const comboAt = new Int32Array(n);
+  const slotAt = codes.slice(packed).map(() => new Int32Array(n));
   for (const [problem, [column, positive]] of aucProblems(k).entries()) {
     const order = orders[problem];
-    for (let i = 0; i < n; i++) values[i] = scores[i * k + column];
     if (order.length !== n) throw new InvalidArgumentError(`a score order of ${order.length} rows, not ${n}`);
+    let value = keptScores(order, scores, k, column);
+    if (value !== null) {
+      // The scores in this order are kept from an earlier walk of it: only the codes to gather.
+      for (let i = 0; i < n; i++) comboAt[i] = combos.codes[order[i]];
+    } else {
+      value = new Float64Array(n);
+      pairs ??= new Uint32Array(2 * n);
+      pairScores ??= new Float32Array(pairs.buffer);
+      let narrow = true;
+      for (let i = 0; i < n; i++) {
+        const v = scores[i * k + column];
+        pairScores[2 * i] = v;
+        pairs[2 * i + 1] = combos.codes[i];
+        if (pairScores[2 * i] !== v && !Number.isNaN(v)) narrow = false;
+      }
+      if (narrow)
+        for (let i = 0; i < n; i++) {
+          const at = 2 * order[i];
+          value[i] = pairScores[at];
+          comboAt[i] = pairs[at + 1];
+        }
+      else {
+        column64 ??= new Float64Array(n);
+        for (let i = 0; i < n; i++) column64[i] = scores[i * k + column];
+        for (let i = 0; i < n; i++) value[i] = column64[order[i]];
+        for (let i = 0; i < n; i++) comboAt[i] = combos.codes[order[i]];
+      }
+      SORTED_SCORES.set(order, value);
+    }
+    for (let j = 0; j < slotAt.length; j++) {
+      const code = codes[packed + j];
+      const offset = offsets[packed + j];
+      const out = slotAt[j];
+      for (let i = 0; i < n; i++) {
+        const s = code[order[i]];
+        out[i] = s < 0 ? -1 : offset + s;
+      }
+    }
+    for (let c = 0; c < combos.size; c++) positiveOf[c] = combos.classOf[c] === positive ? 1 : 0;
     seen.fill(0);
     rankSum.fill(0);
     positives.fill(0);
     nan.fill(0);
     for (let start = 0; start < n; ) {
-      const first = order[start];
-      const v = values[first];
+      const v = value[start];
       let end = start + 1;
-      while (end < n && values[order[end]] === v) end++;
+      while (end < n && value[end] === v) end++;
+      const combo = comboAt[start];
       if (Number.isNaN(v)) {
         nan[overall] = 1;
-        for (let j = 0; j < codes.length; j++)
-          if (codes[j][first] >= 0) nan[offsets[j] + codes[j][first]] = 1;
+        for (let j = 0; j < packed; j++)
+          if (slotsOf[combo * packed + j] >= 0) nan[slotsOf[combo * packed + j]] = 1;
+        for (let j = 0; j < slotAt.length; j++) if (slotAt[j][start] >= 0) nan[slotAt[j][start]] = 1;
       } else if (end === start + 1) {
         // A score of its own: its rank in a slot is one past the slot's rows so far.
-        const isPositive = truth[first] === positive;
-        seen[overall]++;
-        if (isPositive) {
-          rankSum[overall] += seen[overall];
-          positives[overall]++;
-        }
-        for (let j = 0; j < codes.length; j++) {
-          const s = codes[j][first];
-          if (s < 0) continue;
-          const slot = offsets[j] + s;
-          seen[slot]++;
-          if (isPositive) {
-            rankSum[slot] += seen[slot];
-            positives[slot]++;
-          }
+        // Branch-free: a negative row adds 0 to the sums (exact), where a branch would mispredict.
+        const p = positiveOf[combo];
+        rankSum[overall] += p * ++seen[overall];
+        positives[overall] += p;
+        for (let j = -packed; j < slotAt.length; j++) {
+          const slot = j < 0 ? slotsOf[combo * packed + packed + j] : slotAt[j][start];
+          if (slot < 0) continue;
+          rankSum[slot] += p * ++seen[slot];
+          positives[slot] += p;
         }
       } else {
         // Tied scores: each slot's members share the mean of the ranks they take in it.
         let touchedCount = 0;
         for (let r = start; r < end; r++) {
-          const row = order[r];
-          const isPositive = truth[row] === positive ? 1 : 0;
-          for (let j = -1; j < codes.length; j++) {
-            const slot = j < 0 ? overall : codes[j][row] < 0 ? -1 : offsets[j] + codes[j][row];
+          const rowCombo = comboAt[r];
+          const isPositive = positiveOf[rowCombo];
+          for (let j = -1 - packed; j < slotAt.length; j++) {
+            const slot =
+              j === -1 - packed ? overall : j < 0 ? slotsOf[rowCombo * packed + packed + j] : slotAt[j][r];
             if (slot < 0) continue;
             if (runRows[slot] === 0) touched[touchedCount++] = slot;
             runRows[slot]++;

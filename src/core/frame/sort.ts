@@ -5,6 +5,7 @@ import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
 import type { DataFrame } from './frame.js';
 import { orderedFloat32Words } from './keys/normalize.js';
 import { type Field, float64Fields, packFields, sortFields } from './keys/sort-fields.js';
+import { topFloat64 } from './top-float64.js';
 
 /** One sort key: a column name, or a column with its own direction and null placement. */
 export type SortKey = string | { column: string; descending?: boolean; nulls?: 'first' | 'last' };
@@ -67,11 +68,35 @@ export function sortByKeyWords(words: Field[], n: number): Int32Array {
 export function topSortIndices(df: DataFrame, by: SortBy, k: number, options: SortOptions = {}): Int32Array {
   if (!(Number.isInteger(k) && k >= 0))
     throw new InvalidArgumentError(`k must be a whole number >= 0, got ${k}`);
-  return topByKeyWords(
-    sortKeyWords(df, by, options).map((w) => w.data),
-    df.length,
-    k,
+  return (
+    topByFloat64Key(df, by, k, options) ??
+    topByKeyWords(
+      sortKeyWords(df, by, options).map((w) => w.data),
+      df.length,
+      k,
+    )
   );
+}
+
+/**
+ * {@link topSortIndices} of a sort by one float64 column, from its values without key words (see
+ * top-float64.ts); `rows`: of these rows only (increasing), as positions into them. Null for
+ * other sorts.
+ */
+export function topByFloat64Key(
+  df: DataFrame,
+  by: SortBy,
+  k: number,
+  options: SortOptions = {},
+  rows: Int32Array | null = null,
+): Int32Array | null {
+  const keys = normalizeKeys(by, options);
+  if (keys.some((key) => key.column !== keys[0].column)) return null;
+  const col = df.column(keys[0].column);
+  if (!(col instanceof ScalarColumn) || col.dtype !== 'float64') return null;
+  const { descending, nullsFirst } = keys[0];
+  const validity = col.nullCount > 0 ? col.validity : null;
+  return topFloat64(col.values as Float64Array, df.length, validity, k, { descending, nullsFirst, rows });
 }
 
 /** The first `k` rows of the stable order of rows 0..n-1 by their key words (see `topSortIndices`). */

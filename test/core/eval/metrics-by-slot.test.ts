@@ -7,6 +7,7 @@ import { bootstrapMetrics } from '../../../src/core/eval/bootstrap-metrics.js';
 import type { ClassData, MetricName } from '../../../src/core/eval/evaluate.js';
 import { bootstrapInterval } from '../../../src/core/eval/intervals.js';
 import { metricsBySlot } from '../../../src/core/eval/metrics-by-slot.js';
+import { scoreOrders } from '../../../src/core/eval/roc-auc.js';
 import { sliceSlots } from '../../../src/core/eval/slice-slots.js';
 import { Random } from '../../../src/core/random.js';
 
@@ -151,6 +152,53 @@ describe('metricsBySlot', () => {
     });
 });
 
+describe('metricsBySlot with partitions of many slices', () => {
+  it('equals each slice evaluated on its own when the slices are too many to pack (slot-combos.ts)', () => {
+    const n = 600;
+    const d = makeData(n, 3, 3, 21, 5);
+    const rng = new Random(4);
+    // 5 × 3 classes pack into 16-bit codes; then 20000 slices do not, and a last partition of 4
+    // slices comes after the one that did not pack.
+    const partitions = [
+      { codes: Int32Array.from({ length: n }, () => rng.int(6) - 1), slices: 5 },
+      { codes: Int32Array.from({ length: n }, () => rng.int(20000)), slices: 20000 },
+      { codes: Int32Array.from({ length: n }, () => rng.int(5) - 1), slices: 4 },
+    ];
+    const slots = sliceSlots(n, partitions);
+    const got = metricsBySlot(d, slots, ['roc_auc', 'ece']);
+    const checked = [0, 1, 4, 5, 5 + partitions[1].codes[0], 20005, 20008, slots.total - 1];
+    for (const slot of checked) {
+      const j = slot === slots.total - 1 ? -1 : slot < 5 ? 0 : slot < 20005 ? 1 : 2;
+      const offset = [0, 5, 20005][j];
+      const rows = Array.from({ length: n }, (_, i) => i).filter(
+        (i) => j < 0 || partitions[j].codes[i] === slot - offset,
+      );
+      close(got.values[0][slot], naive(d, rows, 'roc_auc'));
+      close(got.values[1][slot], naive(d, rows, 'ece'));
+    }
+  });
+});
+
+describe('metricsBySlot with kept score orders', () => {
+  it('gives each slice its own AUC again on a second walk of the same orders (their scores kept)', () => {
+    const n = 500;
+    const d = makeData(n, 4, 4, 33, 3);
+    const rng = new Random(8);
+    const codes = Int32Array.from({ length: n }, () => rng.int(5) - 1);
+    const slots = sliceSlots(n, [{ codes, slices: 4 }]);
+    const orders = scoreOrders(d.scores as Float64Array, d.k);
+    for (let round = 0; round < 2; round++) {
+      // The second round reads a fresh copy of the same scores, as the server reads a column again.
+      const data = { ...d, scores: Float64Array.from(d.scores as Float64Array) };
+      const got = metricsBySlot(data, slots, ['roc_auc'], orders);
+      for (let slot = 0; slot < slots.total; slot++) {
+        const rows = Array.from({ length: n }, (_, i) => i).filter((i) => slot === 4 || codes[i] === slot);
+        close(got.values[0][slot], naive(d, rows, 'roc_auc'));
+      }
+    }
+  });
+});
+
 describe('bootstrapMetrics', () => {
   it('gives the intervals of bootstrapInterval over the drawn rows, from one set of draws', () => {
     const d = makeData(400, 4, 4, 3);
@@ -172,5 +220,27 @@ describe('bootstrapMetrics', () => {
       close(got[j].upper, want.upper);
       close(got[j].value, naive(d, Array.from(rows), m));
     });
+  });
+});
+
+describe('bootstrapInterval draws', () => {
+  it('draws each row position uniformly from the seed, the same again when the draws are kept', () => {
+    // The reference: the draws written out here from the same generator, one resample after another.
+    const n = 50;
+    const samples = 40;
+    const rng = new Random(9);
+    const means: number[] = [];
+    for (let s = 0; s < samples; s++) {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += Math.floor((rng.nextUint32() * n) / 4294967296);
+      means.push(sum / n);
+    }
+    means.sort((a, b) => a - b);
+    const mean = (rows: Int32Array) => rows.reduce((a, b) => a + b, 0) / rows.length;
+    const want = bootstrapInterval(n, mean, { samples, seed: 9, level: 0.5 });
+    close(want.lower, means[9] + (means[10] - means[9]) * 0.75);
+    // Again (the kept draws), with a statistic that writes into its rows first: the same interval.
+    bootstrapInterval(n, (rows) => rows.fill(0).length, { samples, seed: 9 });
+    expect(bootstrapInterval(n, mean, { samples, seed: 9, level: 0.5 })).toEqual(want);
   });
 });

@@ -1,7 +1,8 @@
 // Views made by the fast paths (key words made once and shared by the top-k and the background
-// sort; a filtered sort gathering the frame's words or sorting the kept rows) against a naive
-// reference: the rows a plain JS loop keeps, ordered by Array.sort with the same tie rule (frame
-// order), on data with nulls, NaN, -0, empty strings and unicode.
+// sort; a filtered sort gathering the frame's words or sorting the kept rows; one float64 key's
+// top-k from the column's values) against a naive reference: the rows a plain JS loop keeps,
+// ordered by Array.sort with the same tie rule (frame order), on data with nulls, NaN, -0, empty
+// strings and unicode.
 import { describe, expect, it } from 'vitest';
 import { ViewStore } from '../../../src/core/app/views.js';
 import { column, DataFrame } from '../../../src/index.js';
@@ -74,6 +75,35 @@ describe('view orders against a naive filter and sort', () => {
           },
           keep: (i: number) => text[i] !== null && codePoints(text[i]!, 'a') < 0,
           cmp: (i: number, j: number) => byText(text[i], text[j]) || byNum(num[i], num[j], false) || i - j,
+        },
+        // one float64 key: the top-k from the column's values (top-float64.ts), filtered or not
+        {
+          spec: {
+            filter: { column: 'text', op: 'contains' as const, value: 'b', ignoreCase: true },
+            sort: [{ column: 'num', descending: true }],
+          },
+          keep: (i: number) => text[i] !== null && text[i]!.toLowerCase().includes('b'),
+          cmp: (i: number, j: number) => byNum(num[i], num[j], true) || i - j,
+        },
+        {
+          spec: { filter: { column: 'text', op: '<' as const, value: 'a' }, sort: [{ column: 'num' }] },
+          keep: (i: number) => text[i] !== null && codePoints(text[i]!, 'a') < 0,
+          cmp: (i: number, j: number) => byNum(num[i], num[j], false) || i - j,
+        },
+        {
+          spec: { sort: [{ column: 'num', descending: true }] },
+          keep: () => true,
+          cmp: (i: number, j: number) => byNum(num[i], num[j], true) || i - j,
+        },
+        {
+          spec: { sort: [{ column: 'num', descending: true, nulls: 'first' as const }] },
+          keep: () => true,
+          cmp: (i: number, j: number) =>
+            (num[i] === null) !== (num[j] === null)
+              ? num[i] === null
+                ? -1
+                : 1
+              : byNum(num[i], num[j], true) || i - j,
         },
         // no filter
         {
