@@ -148,6 +148,17 @@ function latin1ToUtf8(bytes: Uint8Array): Uint8Array {
   return out;
 }
 
+/** `parts` one after another in one new array (one copy of each, however many parts). */
+export function joinBytes(parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(parts.reduce((n, part) => n + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
 /** `a` then `b` in one array (either one itself where the other is empty). */
 export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
   if (a.length === 0) return b;

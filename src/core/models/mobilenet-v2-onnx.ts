@@ -12,6 +12,7 @@
  */
 import type * as tfTypes from '@tensorflow/tfjs';
 import { ModelError } from '../errors.js';
+import { joinBytes } from '../io/text-encoding.js';
 import { encodeModel } from '../tensor/onnx-builder.js';
 import { decodeWeights, kerasToOnnx } from './keras-onnx.js';
 
@@ -73,12 +74,7 @@ export async function nsfwjsMobileNetV2Artifacts(): Promise<tfTypes.io.ModelArti
     }
     weightSpecs.push(...group.weights);
   }
-  const weightData = new Uint8Array(shards.reduce((n, s) => n + s.length, 0));
-  let offset = 0;
-  for (const s of shards) {
-    weightData.set(s, offset);
-    offset += s.length;
-  }
+  const weightData = joinBytes(shards);
   return {
     modelTopology: json.modelTopology,
     format: 'layers-model',

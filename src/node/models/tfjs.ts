@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as tfTypes from '@tensorflow/tfjs';
 import { InvalidArgumentError, ModelError, TypeMismatchError } from '../../core/errors.js';
+import { joinBytes } from '../../core/io/text-encoding.js';
 import type { Encoder, Modality } from '../../core/models/encoder.js';
 import { encodeInBatches } from './batched-encode.js';
 import { checkImagePreprocessing, type ImagePreprocessing, imageBatch } from './image-input.js';
@@ -77,12 +78,7 @@ export function readTfjsArtifacts(modelPath: string): tfTypes.io.ModelArtifacts 
     }
     weightSpecs.push(...group.weights);
   }
-  const weightData = new Uint8Array(shards.reduce((s, b) => s + b.length, 0));
-  let offset = 0;
-  for (const b of shards) {
-    weightData.set(b, offset);
-    offset += b.length;
-  }
+  const weightData = joinBytes(shards);
   return {
     modelTopology: json.modelTopology,
     format: json.format,

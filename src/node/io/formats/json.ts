@@ -34,6 +34,7 @@ import {
 import {
   checkUtf8,
   concatBytes,
+  joinBytes,
   type TextEncodingName,
   textEncoding,
   Utf8Transcoder,
@@ -235,7 +236,7 @@ async function* byteLines(path: string, encoding: TextEncodingName): AsyncGenera
       if (first >= 0) {
         // The line that began in earlier chunks, then the whole lines of this one, checked at once.
         parts.push(bytes.subarray(0, first));
-        const joined = parts.reduce(concatBytes);
+        const joined = parts.length === 1 ? parts[0] : joinBytes(parts);
         parts = [];
         checkUtf8(joined, path, ++line);
         yield joined;
@@ -251,7 +252,7 @@ async function* byteLines(path: string, encoding: TextEncodingName): AsyncGenera
       if (bytesRead === 0) break;
     }
     if (parts.length > 0) {
-      const last = parts.reduce(concatBytes);
+      const last = parts.length === 1 ? parts[0] : joinBytes(parts);
       checkUtf8(last, path, ++line);
       yield last;
     }
