@@ -94,7 +94,9 @@ function evict(): void {
 
 /** The API URL each element's loading attribute was last given, while its blob URL is on its way. */
 const wanted = new WeakMap<Element, Map<string, string>>();
-const nativeSetAttribute = Element.prototype.setAttribute;
+/** The element's own setAttribute (interceptMediaAttributes shadows it on images and media elements). */
+const setNative = (element: Element, attribute: string, value: string) =>
+  Element.prototype.setAttribute.call(element, attribute, value);
 
 function swap(element: Element, attribute: string, apiUrl = element.getAttribute(attribute)): void {
   if (apiUrl === null || !API_MEDIA.test(apiUrl) || refused.get(element) === apiUrl) return;
@@ -110,12 +112,12 @@ function swap(element: Element, attribute: string, apiUrl = element.getAttribute
   };
   blobOf(apiUrl).then(
     (entry) => {
-      if (current()) nativeSetAttribute.call(element, attribute, entry.url);
+      if (current()) setNative(element, attribute, entry.url);
     },
     () => {
       if (!current() || element.getAttribute(attribute) !== null) return;
       refused.set(element, apiUrl);
-      nativeSetAttribute.call(element, attribute, apiUrl);
+      setNative(element, attribute, apiUrl);
     },
   );
 }
@@ -136,7 +138,7 @@ function interceptMediaAttributes(): () => void {
         refused.get(this) !== value
       )
         swap(this, name, value);
-      else nativeSetAttribute.call(this, name, value);
+      else setNative(this, name, value);
     };
   return () => {
     for (const proto of prototypes) Reflect.deleteProperty(proto, 'setAttribute');
