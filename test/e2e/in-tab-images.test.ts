@@ -303,6 +303,14 @@ chromium.describe('an image folder in one tab, no server', () => {
     for (const src of sources) expect(src).toMatch(/^blob:/);
   });
 
+  chromium.it('asks the static host for nothing under api/ (media, thumbnails, versions)', async () => {
+    // After the table, the gallery, the zoom and a filter: the worker answered all of it, and the
+    // edit session (versions, edits) is not started in the tab.
+    const asked = server.requests.filter((r) => /(^|\/)api\//.test(r));
+    expect(asked).toEqual([]);
+    expect(server.requests.length).toBeGreaterThan(0);
+  });
+
   chromium.it("decodes an image cell's pixels in the browser as PIL does", async () => {
     // The image column's loader (what an in-tab encoder reads), run in a page over the same files.
     const script = await decoderScript();

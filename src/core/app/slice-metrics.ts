@@ -242,6 +242,11 @@ function confusionOf(
 /** Cluster columns this server added (a column of the same name from elsewhere is never replaced). */
 const ADDED = new WeakMap<ServedFrame, Set<string>>();
 
+/** The cluster columns slice discovery added to `ctx`'s served frame (they are not in the dataset). */
+export function addedClusterColumns(ctx: ServedFrame): readonly string[] {
+  return [...(ADDED.get(ctx) ?? [])];
+}
+
 /**
  * The cluster column of `discover`, added to the served frame (and its views) on first use; the
  * k-means runs over the whole frame, so the column and its conditions do not depend on the filter.

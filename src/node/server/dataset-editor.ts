@@ -10,6 +10,7 @@
  */
 
 import { type Condition, conditionRows } from '../../core/app/conditions.js';
+import { carryServedAdditions } from '../../core/app/served-additions.js';
 import type { Column } from '../../core/column/column.js';
 import { resolveColumn } from '../../core/column/lazy.js';
 import { allocateFixed, ScalarColumn, type ScalarValue } from '../../core/column/scalar.js';
@@ -244,10 +245,15 @@ export class DatasetEditor {
     return { version: result.version, parent: expectedVersion, columns: changed, rows: null, created: false };
   }
 
-  /** Serve `frame` as version `version`; views reading a changed column are recomputed. */
+  /**
+   * Serve `frame` as version `version`; views reading a changed column are recomputed. The map's
+   * layouts and slice discovery's cluster columns come along: edits keep the rows (they set cells or
+   * add a column; a version with other rows is refused in frameAt), so they still line up.
+   */
   private serve(frame: DataFrame, changed: readonly string[], version: number): void {
-    this.ctx.frame = frame;
-    this.ctx.views.replaceFrame(frame, changed);
+    const carried = carryServedAdditions(this.ctx, frame);
+    this.ctx.frame = carried;
+    this.ctx.views.replaceFrame(carried, changed);
     this.version = version;
   }
 

@@ -1,8 +1,10 @@
 /**
  * Whether this page may edit, the dataset version it shows, and the version events: one
  * EventSource per page (GET /api/versions/events), so a tab refreshes after another tab's edit.
+ * In-tab (no server) there are no versions to commit: the session stays read-only and asks nothing.
  */
 import type { ColumnInfo } from '../api';
+import { IN_TAB } from '../local/mode';
 import { fetchAccess } from './edits-api';
 
 /** Column dtypes the server edits (dataset-editor.ts). */
@@ -22,6 +24,11 @@ let started = false;
 export function startEditSession(): void {
   if (started) return;
   started = true;
+  if (IN_TAB) {
+    editSession.reason =
+      'edits are saved as dataset versions by `tessera app DIR`; this in-tab page is read-only';
+    return;
+  }
   fetchAccess().then(
     (a) => Object.assign(editSession, a),
     () => {}, // an older server without edits: no editors

@@ -140,6 +140,10 @@ export class InTabApi {
     }
     const analysed = await this.analysis.route(method, path, q, body);
     if (analysed !== null) return analysed;
+    if (route === 'GET api/waveform')
+      throw new ResourceNotFoundError(
+        "no waveform in the tab: the app's server draws them (it decodes the audio); the clip still plays here",
+      );
     throw new ResourceNotFoundError(
       `${method} ${parsed.pathname} needs the app's server: a file opened in the tab has no media or uploads yet`,
     );

@@ -6,6 +6,8 @@
  * the reply instead; blob URLs let <audio> and <video> seek too. A URL the worker refuses goes back
  * on the element, so it fails with an error event as it would against the server (and cells that
  * explain failures ask the worker for the message). Blob URLs are shared per API URL and bounded.
+ * Images and media elements are also caught as the URL is set (interceptMediaAttributes): an element
+ * given its URL before it is in the page would otherwise ask the static host before the observer sees it.
  */
 import { inTabFetch } from './in-tab-client.js';
 
@@ -90,23 +92,57 @@ function evict(): void {
   }
 }
 
-function swap(element: Element, attribute: string): void {
-  const apiUrl = element.getAttribute(attribute);
+/** The API URL each element's loading attribute was last given, while its blob URL is on its way. */
+const wanted = new WeakMap<Element, Map<string, string>>();
+/** The element's own setAttribute (interceptMediaAttributes shadows it on images and media elements). */
+const setNative = (element: Element, attribute: string, value: string) =>
+  Element.prototype.setAttribute.call(element, attribute, value);
+
+function swap(element: Element, attribute: string, apiUrl = element.getAttribute(attribute)): void {
   if (apiUrl === null || !API_MEDIA.test(apiUrl) || refused.get(element) === apiUrl) return;
+  const asked = wanted.get(element) ?? new Map<string, string>();
+  wanted.set(element, asked);
+  asked.set(attribute, apiUrl);
   // Off the element before the browser fetches it from the static host (links load nothing).
   if (attribute !== 'href') element.removeAttribute(attribute);
+  // Unless the element was given another URL meanwhile.
+  const current = () => {
+    const now = element.getAttribute(attribute);
+    return asked.get(attribute) === apiUrl && (now === null || now === apiUrl);
+  };
   blobOf(apiUrl).then(
     (entry) => {
-      // Unless the element was given another URL meanwhile.
-      const now = element.getAttribute(attribute);
-      if (now === null || now === apiUrl) element.setAttribute(attribute, entry.url);
+      if (current()) setNative(element, attribute, entry.url);
     },
     () => {
-      if (element.getAttribute(attribute) !== null) return;
+      if (!current() || element.getAttribute(attribute) !== null) return;
       refused.set(element, apiUrl);
-      element.setAttribute(attribute, apiUrl);
+      setNative(element, attribute, apiUrl);
     },
   );
+}
+
+/**
+ * The page's images and media elements take API media URLs through setAttribute (Svelte sets
+ * attributes so), often before the element is in the page, where the observer cannot see it and
+ * the browser would already have asked the static host: here such a URL never reaches the element.
+ */
+function interceptMediaAttributes(): () => void {
+  const prototypes = [HTMLImageElement.prototype, HTMLMediaElement.prototype];
+  for (const proto of prototypes)
+    proto.setAttribute = function (this: Element, name: string, value: string): void {
+      wanted.get(this)?.delete(name); // a newer value replaces one on its way
+      if (
+        (LOADING as readonly string[]).includes(name) &&
+        API_MEDIA.test(value) &&
+        refused.get(this) !== value
+      )
+        swap(this, name, value);
+      else setNative(this, name, value);
+    };
+  return () => {
+    for (const proto of prototypes) Reflect.deleteProperty(proto, 'setAttribute');
+  };
 }
 
 function visit(node: Node): void {
@@ -132,6 +168,10 @@ export function serveMediaInTab(root: Element): () => void {
     attributes: true,
     attributeFilter: [...LOADING, 'href'],
   });
+  const stopIntercepting = interceptMediaAttributes();
   visit(root);
-  return () => observer.disconnect();
+  return () => {
+    observer.disconnect();
+    stopIntercepting();
+  };
 }
