@@ -46,6 +46,22 @@ export interface RowCalibration {
   correct: Uint8Array;
 }
 
+/** Row `i`'s predicted class: its top probability's (the first on ties); one column is `[1 − p, p]`. */
+function predictedClass(probs: Float64Array, k: number, i: number): number {
+  return k === 1 ? (probs[i] >= 0.5 ? 1 : 0) : argmax(probs, i * k, k);
+}
+
+/** Row `i`'s probability of the class `pred`. */
+function confidence(probs: Float64Array, k: number, i: number, pred: number): number {
+  return k === 1 ? (pred === 1 ? probs[i] : 1 - probs[i]) : probs[i * k + pred];
+}
+
+/** The bin of a confidence: `(b/B, (b+1)/B]`, 0 in the first; -1 for NaN. */
+function confidenceBin(c: number, bins: number): number {
+  const b = Math.min(bins - 1, Math.max(0, Math.ceil(c * bins) - 1));
+  return Number.isNaN(b) ? -1 : b;
+}
+
 /**
  * The confidence, bin and correctness of every row (or of the rows `rows`, in their order), from
  * class codes and an `[n, k]` probability matrix. Confidence is the top probability, the
@@ -66,18 +82,9 @@ export function rowCalibration(
   const correct = new Uint8Array(n);
   for (let r = 0; r < n; r++) {
     const i = rows === undefined ? r : rows[r];
-    let c: number;
-    let pred: number;
-    if (k === 1) {
-      const p = probs[i];
-      pred = p >= 0.5 ? 1 : 0;
-      c = pred === 1 ? p : 1 - p;
-    } else {
-      pred = argmax(probs, i * k, k);
-      c = probs[i * k + pred];
-    }
-    const b = Math.min(bins - 1, Math.max(0, Math.ceil(c * bins) - 1));
-    bin[r] = Number.isNaN(b) ? -1 : b;
+    const pred = predictedClass(probs, k, i);
+    const c = confidence(probs, k, i, pred);
+    bin[r] = confidenceBin(c, bins);
     conf[r] = c;
     correct[r] = pred === truth[i] ? 1 : 0;
   }
@@ -131,24 +138,33 @@ export function calibrationSums(
   where: { rows?: Int32Array; slots?: SliceSlots } = {},
 ): CalibrationSums {
   const { rows, slots } = where;
-  const values = rowCalibration(truth, probs, k, bins, rows);
+  checkBins(bins);
   const total = slots?.total ?? 1;
   const sums = emptyCalibrationSums(total, bins);
-  addCalibration(sums, total - 1, values);
-  if (slots !== undefined) {
-    const { count, confSum, correctSum } = sums;
-    const { bin, conf, correct } = values;
-    for (let j = 0; j < slots.codes.length; j++) {
-      const codes = slots.codes[j];
-      const offset = slots.offsets[j];
-      for (let i = 0; i < bin.length; i++) {
-        const s = codes[rows === undefined ? i : rows[i]];
-        if (s < 0 || bin[i] < 0) continue;
-        const at = (offset + s) * bins + bin[i];
-        count[at]++;
-        confSum[at] += conf[i];
-        correctSum[at] += correct[i];
-      }
+  const { count, confSum, correctSum } = sums;
+  const overall = (total - 1) * bins;
+  const codes = slots?.codes ?? [];
+  const offsets = slots?.offsets;
+  // One pass, each row added to overall and to its slice of each partition: every slot's sums
+  // still run over its rows in row order.
+  const n = rows?.length ?? truth.length;
+  for (let r = 0; r < n; r++) {
+    const i = rows === undefined ? r : rows[r];
+    const pred = predictedClass(probs, k, i);
+    const c = confidence(probs, k, i, pred);
+    const b = confidenceBin(c, bins);
+    if (b < 0) continue;
+    const right = pred === truth[i] ? 1 : 0;
+    count[overall + b]++;
+    confSum[overall + b] += c;
+    correctSum[overall + b] += right;
+    for (let j = 0; j < codes.length; j++) {
+      const s = codes[j][i];
+      if (s < 0) continue;
+      const at = ((offsets as Int32Array)[j] + s) * bins + b;
+      count[at]++;
+      confSum[at] += c;
+      correctSum[at] += right;
     }
   }
   return sums;
