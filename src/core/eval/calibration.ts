@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { argmax } from '../tensor/loops.js';
+import { isKeptValues } from './column-reads.js';
 import type { LabelsInput } from './labels.js';
 import { labelsWithScores, type ScoreClassOptions, type ScoresInput } from './scores.js';
 import type { SliceSlots } from './slice-slots.js';
@@ -125,6 +126,36 @@ export function emptyCalibrationSums(slots: number, bins: number): CalibrationSu
   };
 }
 
+/** Per row of a probability matrix: its predicted class and confidence bin. */
+interface TopClasses {
+  k: number;
+  bins: number;
+  pred: Int32Array;
+  bin: Int32Array;
+}
+
+/** The top classes of a column's kept scores (see column-reads.ts), per binning. */
+const TOP_CLASSES = new WeakMap<Float64Array, TopClasses>();
+
+/**
+ * The predicted class and bin of every row of `probs` when they are a column's kept values (the
+ * slices panel bins the same scores on every request); null for other scores.
+ */
+function keptTopClasses(probs: Float64Array, k: number, bins: number): TopClasses | null {
+  if (!isKeptValues(probs)) return null;
+  const kept = TOP_CLASSES.get(probs);
+  if (kept !== undefined && kept.k === k && kept.bins === bins) return kept;
+  const n = Math.floor(probs.length / k);
+  const top: TopClasses = { k, bins, pred: new Int32Array(n), bin: new Int32Array(n) };
+  for (let i = 0; i < n; i++) {
+    const pred = predictedClass(probs, k, i);
+    top.pred[i] = pred;
+    top.bin[i] = confidenceBin(confidence(probs, k, i, pred), bins);
+  }
+  TOP_CLASSES.set(probs, top);
+  return top;
+}
+
 /**
  * Calibration sums from class codes and an `[n, k]` probability matrix (rows binned as
  * {@link rowCalibration} has it): of every row (one slot), of the rows `rows` in their order
@@ -148,11 +179,12 @@ export function calibrationSums(
   // One pass, each row added to overall and to its slice of each partition: every slot's sums
   // still run over its rows in row order.
   const n = rows?.length ?? truth.length;
+  const kept = keptTopClasses(probs, k, bins);
   for (let r = 0; r < n; r++) {
     const i = rows === undefined ? r : rows[r];
-    const pred = predictedClass(probs, k, i);
+    const pred = kept === null ? predictedClass(probs, k, i) : kept.pred[i];
     const c = confidence(probs, k, i, pred);
-    const b = confidenceBin(c, bins);
+    const b = kept === null ? confidenceBin(c, bins) : kept.bin[i];
     if (b < 0) continue;
     const right = pred === truth[i] ? 1 : 0;
     count[overall + b]++;

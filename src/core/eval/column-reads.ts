@@ -35,12 +35,20 @@ export function keptStringCodes(
 /** Per numeric tensor column, its values as float64. */
 const SCORES = new WeakMap<TensorColumn, Float64Array>();
 
+/** Whether `values` are a column's kept values (never written, so what is derived from them may be kept too). */
+export function isKeptValues(values: Float64Array): boolean {
+  return KEPT.has(values);
+}
+
+const KEPT = new WeakSet<Float64Array>();
+
 /** A tensor column's values (numbers, not bigints) as float64, row-major. */
 export function keptFloat64Values(column: TensorColumn): Float64Array {
   let data = SCORES.get(column);
   if (data === undefined) {
     data = Float64Array.from(column.data as ArrayLike<number>);
     SCORES.set(column, data);
+    KEPT.add(data);
   }
   return data;
 }
