@@ -230,6 +230,10 @@ export function aucBySlot(
     rankSum.fill(0);
     positives.fill(0);
     nan.fill(0);
+    // Overall holds every row: a row's rank in it is its position, no count to keep. Its sums of
+    // untied rows stay in locals, added once at the end (rank sums are exact in any order).
+    let overallRankSum = 0;
+    let overallPositives = 0;
     for (let start = 0; start < n; ) {
       const v = value[start];
       let end = start + 1;
@@ -244,8 +248,8 @@ export function aucBySlot(
         // A score of its own: its rank in a slot is one past the slot's rows so far.
         // Branch-free: a negative row adds 0 to the sums (exact), where a branch would mispredict.
         const p = positiveOf[combo];
-        rankSum[overall] += p * ++seen[overall];
-        positives[overall] += p;
+        overallRankSum += p * (start + 1);
+        overallPositives += p;
         for (let j = -packed; j < slotAt.length; j++) {
           const slot = j < 0 ? slotsOf[combo * packed + packed + j] : slotAt[j][start];
           if (slot < 0) continue;
@@ -254,6 +258,7 @@ export function aucBySlot(
         }
       } else {
         // Tied scores: each slot's members share the mean of the ranks they take in it.
+        seen[overall] = start;
         let touchedCount = 0;
         for (let r = start; r < end; r++) {
           const rowCombo = comboAt[r];
@@ -278,6 +283,8 @@ export function aucBySlot(
       }
       start = end;
     }
+    rankSum[overall] += overallRankSum;
+    positives[overall] += overallPositives;
     for (let slot = 0; slot < total; slot++) {
       const auc = aucOfRanks(rankSum[slot], positives[slot], rows[slot], nan[slot] === 1);
       if (!Number.isNaN(auc)) {
