@@ -309,19 +309,16 @@ export function resampledAuc(
   rows: Int32Array,
 ): (picks: Int32Array) => number {
   const m = rows.length;
-  // Per problem, everything a walk reads laid out in score order once, so a resample's walk reads
-  // its arrays front to back: each row's rank in the order (where its draws count), the positives
-  // in order, and where each run of tied scores starts (none when no two scores tie).
+  // Per problem, what a walk reads laid out in score order once: the order, the positives in it,
+  // and where each run of tied scores starts (none when no two scores tie).
   const problems = aucProblems(k).map(([column, positive]) => {
     const values = scoreColumn(scores, k, column, rows);
     const order = argsortFloat64(values);
-    const rankOf = new Int32Array(m);
     const isPositive = new Uint8Array(m);
     const starts: number[] = [];
     let firstNaN = m;
     for (let r = 0; r < m; r++) {
       const row = order[r];
-      rankOf[row] = r;
       isPositive[r] = truth[rows[row]] === positive ? 1 : 0;
       const v = values[row];
       if (r === 0 || v !== values[order[r - 1]]) starts.push(r);
@@ -329,22 +326,22 @@ export function resampledAuc(
     }
     const tied = starts.length < m;
     starts.push(m);
-    return { rankOf, isPositive, runStarts: tied ? Int32Array.from(starts) : null, firstNaN };
+    return { order, isPositive, runStarts: tied ? Int32Array.from(starts) : null, firstNaN };
   });
   const weight = new Int32Array(m);
   return (picks) => {
     let sum = 0;
     let defined = 0;
-    for (const { rankOf, isPositive, runStarts, firstNaN } of problems) {
-      weight.fill(0);
-      for (let i = 0; i < picks.length; i++) weight[rankOf[picks[i]]]++;
+    weight.fill(0);
+    for (let i = 0; i < picks.length; i++) weight[picks[i]]++;
+    for (const { order, isPositive, runStarts, firstNaN } of problems) {
       let seen = 0;
       let rankSum = 0;
       let positives = 0;
       // A run no draw hit adds 0 to every sum (exactly), so the walks need not branch on it.
       if (runStarts === null)
         for (let r = 0; r < m; r++) {
-          const w = weight[r];
+          const w = weight[order[r]];
           const runPositives = w * isPositive[r];
           rankSum += runPositives * (seen + (w + 1) / 2);
           positives += runPositives;
@@ -355,8 +352,9 @@ export function resampledAuc(
           let runRows = 0;
           let runPositives = 0;
           for (let r = runStarts[run]; r < runStarts[run + 1]; r++) {
-            runRows += weight[r];
-            runPositives += weight[r] * isPositive[r];
+            const w = weight[order[r]];
+            runRows += w;
+            runPositives += w * isPositive[r];
           }
           rankSum += runPositives * (seen + (runRows + 1) / 2);
           positives += runPositives;
@@ -364,7 +362,7 @@ export function resampledAuc(
         }
       // NaN scores sort last: a draw of one makes the AUC undefined.
       let nan = false;
-      for (let r = firstNaN; r < m; r++) if (weight[r] > 0) nan = true;
+      for (let r = firstNaN; r < m; r++) if (weight[order[r]] > 0) nan = true;
       const auc = aucOfRanks(rankSum, positives, picks.length, nan);
       if (!Number.isNaN(auc)) {
         sum += auc;
