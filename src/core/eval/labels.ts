@@ -217,7 +217,8 @@ function encodeStringColumns(
     const seen = new Set<string>();
     for (const d of dicts) {
       const used = new Uint8Array(d.dictionary.length);
-      for (let r = 0; r < rows.length; r++) used[d.codes[rows[r]]] = 1;
+      if (rows.length === n) for (let i = 0; i < n; i++) used[d.codes[i]] = 1;
+      else for (let r = 0; r < rows.length; r++) used[d.codes[rows[r]]] = 1;
       d.dictionary.forEach((v, c) => {
         if (used[c]) seen.add(v);
       });
@@ -226,8 +227,8 @@ function encodeStringColumns(
   }
   const index = classIndex(list);
   const codes = dicts.map((d, j) => {
-    if (classes !== undefined && rows.length === n) {
-      // Every row (no nulls) under given classes: the column's kept codes, unless one is not a class.
+    if (rows.length === n) {
+      // Every row (no nulls): the column's kept codes under these classes, unless one is not a class.
       const kept = keptStringCodes(columns[j], list, index);
       if (!hasNegative(kept)) return kept;
     }
