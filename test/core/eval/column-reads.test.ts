@@ -71,6 +71,20 @@ describe('values kept per column', () => {
         );
   });
 
+  it('encodes under the classes found in the columns when none are given', () => {
+    const c = columns(1200, 6);
+    const onlyAB = c.label.map((v) => (v === 'c' ? 'a' : v));
+    const labelColumn = ScalarColumn.from(onlyAB, 'string');
+    // The label column encoded under all three classes first, then under the classes found.
+    confusionMatrix(labelColumn, labelColumn, { classes: CLASSES });
+    expect(confusionMatrix(labelColumn, labelColumn).matrix).toEqual(
+      naiveConfusion(onlyAB, onlyAB, ['a', 'b']),
+    );
+    expect(confusionMatrix(labelColumn, c.predColumn).matrix).toEqual(
+      naiveConfusion(onlyAB, c.pred, CLASSES),
+    );
+  });
+
   it('still rejects a label outside the classes after the column was encoded', () => {
     const c = columns(500, 3);
     confusionMatrix(c.labelColumn, c.predColumn, { classes: CLASSES });
