@@ -1,7 +1,7 @@
 /**
  * Each row's class and its slice slots (see slice-slots.ts) packed into one small code. A walk
  * over the rows in another order than theirs (ROC-AUC's score order) then gathers one array of
- * 16-bit codes, not the class and every partition's slice codes apart: random reads of big arrays
+ * 8- or 16-bit codes, not the class and every partition's slice codes apart: random reads of big arrays
  * are what such a walk waits on. A table turns a code back into its class and slots. Partitions
  * whose slices would make more codes than 16 bits hold stay apart (gathered as they are).
  */
@@ -9,7 +9,7 @@ import type { SliceSlots } from './slice-slots.js';
 
 /** The packed codes of some rows (see the file's comment). */
 export interface SlotCombos {
-  /** Per row, its code (16 bits but for more classes than 16 bits hold). */
+  /** Per row, its code (8 bits when they hold every code, else 16 but for more classes than 16 bits hold). */
   codes: Uint8Array | Uint16Array | Int32Array;
   /** Codes in all (the tables' length). */
   size: number;
