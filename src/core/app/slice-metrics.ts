@@ -14,6 +14,7 @@
  * The request and report types are in slice-replies.ts.
  */
 
+import type { Column } from '../column/column.js';
 import { ScalarColumn } from '../column/scalar.js';
 import { DuplicateColumnError, InvalidArgumentError, TypeMismatchError } from '../errors.js';
 import { binsOfSums } from '../eval/calibration.js';
@@ -91,13 +92,20 @@ export async function sliceReport(ctx: ServedFrame, request: SliceRequest): Prom
   const frameRows = rows === null ? evaluatedRows : frameRowsOf(evaluatedRows, rows);
   const maxGroups = request.maxGroups ?? 50;
 
+  /** Every row of the frame is evaluated: the partitions depend on the column alone. */
+  const everyRow = rows === null && evaluatedRows.length === frame.length;
+
   /** The kept groups of a grouping column, as a partition of the evaluated rows. */
-  function groupsOf(column: string): {
-    partition: SlicePartition;
-    values: (Label | null | undefined)[];
-    left: number;
-  } {
+  function groupsOf(column: string): Groups {
     const source = frame.column(column);
+    const kept = everyRow ? KEPT_GROUPS.get(source) : undefined;
+    if (kept !== undefined && kept.maxGroups === maxGroups) return kept.groups;
+    const groups = groupsOfRows(source);
+    if (everyRow) KEPT_GROUPS.set(source, { maxGroups, groups });
+    return groups;
+  }
+
+  function groupsOfRows(source: Column): Groups {
     const { codes: frameCodes, card } = sortedCodes(source, 'a slice column');
     // Group sizes over the filtered rows (labelled or not), the largest kept.
     const sizes = new Int32Array(card);
@@ -114,8 +122,7 @@ export async function sliceReport(ctx: ServedFrame, request: SliceRequest): Prom
       sliceOf[c] = s;
     });
     const codes = new Int32Array(evaluatedRows.length);
-    if (rows === null && codes.length === frame.length)
-      for (let p = 0; p < codes.length; p++) codes[p] = sliceOf[frameCodes[p]];
+    if (everyRow) for (let p = 0; p < codes.length; p++) codes[p] = sliceOf[frameCodes[p]];
     else {
       for (let p = 0; p < codes.length; p++) codes[p] = sliceOf[frameCodes[frameRows[p]]];
     }
@@ -246,6 +253,19 @@ function confusionOf(
     ),
   };
 }
+
+/** The kept groups of a grouping column, as a partition of the evaluated rows. */
+interface Groups {
+  partition: SlicePartition;
+  values: (Label | null | undefined)[];
+  left: number;
+}
+
+/**
+ * Per grouping column, its groups over every row (a request without a filter, nothing missing):
+ * columns are immutable, so asking again (another metric, other scores) groups nothing. Read only.
+ */
+const KEPT_GROUPS = new WeakMap<Column, { maxGroups: number; groups: Groups }>();
 
 /** Cluster columns this server added (a column of the same name from elsewhere is never replaced). */
 const ADDED = new WeakMap<ServedFrame, Set<string>>();
