@@ -27,9 +27,25 @@ export function keptStringCodes(
   const d = column.dictionary();
   const table = Int32Array.from(d.dictionary, (v) => index.get(v) ?? -2);
   const codes = new Int32Array(column.length);
-  for (let i = 0; i < codes.length; i++) codes[i] = d.codes[i] < 0 ? -1 : table[d.codes[i]];
+  let negative = false;
+  for (let i = 0; i < codes.length; i++) {
+    codes[i] = d.codes[i] < 0 ? -1 : table[d.codes[i]];
+    if (codes[i] < 0) negative = true;
+  }
   STRING_CODES.set(column, { key, codes });
+  ANY_NEGATIVE.set(codes, negative);
   return codes;
+}
+
+/** Per kept codes, whether any is negative. */
+const ANY_NEGATIVE = new WeakMap<Int32Array, boolean>();
+
+/** Whether any code is negative (a missing value, or one not among the classes); kept codes know. */
+export function hasNegative(codes: Int32Array): boolean {
+  const known = ANY_NEGATIVE.get(codes);
+  if (known !== undefined) return known;
+  for (let i = 0; i < codes.length; i++) if (codes[i] < 0) return true;
+  return false;
 }
 
 /** Per numeric tensor column, its values as float64. */

@@ -9,11 +9,11 @@ import { DataFrame } from '../frame/frame.js';
 import { bootstrapMetrics } from './bootstrap-metrics.js';
 import { eceOfCodes } from './calibration.js';
 import { reportFromCounts } from './classification.js';
+import { hasNegative } from './column-reads.js';
 import { confusionCounts } from './confusion.js';
 import { bootstrapInterval, type Interval, wilsonInterval } from './intervals.js';
 import {
   encodeLabelInputs,
-  hasNegative,
   type Label,
   labelCodes,
   labelValues,

@@ -7,7 +7,7 @@ import { compareStrings } from '../column/compare.js';
 import { ScalarColumn } from '../column/scalar.js';
 import { formatType } from '../column/types.js';
 import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
-import { keptStringCodes } from './column-reads.js';
+import { hasNegative, keptStringCodes } from './column-reads.js';
 
 /** A class label: an integer, a string or a boolean. */
 export type Label = number | string | boolean;
@@ -247,12 +247,6 @@ function encodeStringColumns(
     return out;
   });
   return { classes: list, codes, rows };
-}
-
-/** Whether any code is negative (a missing value, or one not among the classes). */
-export function hasNegative(codes: Int32Array): boolean {
-  for (let i = 0; i < codes.length; i++) if (codes[i] < 0) return true;
-  return false;
 }
 
 /**
