@@ -8,7 +8,7 @@ import { argsortFloat32, argsortFloat64 } from '../frame/sort.js';
 import type { LabelsInput } from './labels.js';
 import { labelsWithScores, type ScoreClassOptions, type ScoresInput } from './scores.js';
 import type { SliceSlots } from './slice-slots.js';
-import { slotCombos } from './slot-combos.js';
+import { type SlotCombos, slotCombos } from './slot-combos.js';
 
 /** Options of {@link rocAuc}. */
 export interface RocAucOptions extends ScoreClassOptions {
@@ -142,6 +142,32 @@ function keptScores(order: Int32Array, scores: Float64Array, k: number, column: 
 }
 
 /**
+ * Per truth, the slot combos of its rows last made, and the slots they were made for. The slices
+ * panel asks for the same kept label codes and kept partitions (see slice-metrics.ts) again and
+ * again; arrays it hands over are never written, so the same arrays make the same combos.
+ */
+const KEPT_COMBOS = new WeakMap<Int32Array, { slots: SliceSlots; combos: SlotCombos }>();
+
+function keptCombos(truth: Int32Array, slots: SliceSlots): SlotCombos {
+  const kept = KEPT_COMBOS.get(truth);
+  if (kept !== undefined && sameSlots(kept.slots, slots)) return kept.combos;
+  const combos = slotCombos(truth, slots);
+  KEPT_COMBOS.set(truth, { slots, combos });
+  return combos;
+}
+
+/** Whether two slot sets are of the same code arrays (the same objects) and slot offsets. */
+function sameSlots(a: SliceSlots, b: SliceSlots): boolean {
+  if (a.total !== b.total || a.codes.length !== b.codes.length) return false;
+  for (let j = 0; j < a.codes.length; j++)
+    if (a.codes[j] !== b.codes[j] || a.offsets[j] !== b.offsets[j]) return false;
+  return true;
+}
+
+/** Per kept score order, the combo codes of its rows in that order, and the codes they came from. */
+const GATHERED_COMBOS = new WeakMap<Int32Array, { from: SlotCombos['codes']; at: Int32Array }>();
+
+/**
  * Macro one-vs-rest AUC (binary for k ≤ 2) of every slot of `slots`, with one sort per score column
  * for all of them: a slot's rows are a subsequence of the sorted order, already in order, and a run
  * of tied scores in it is the slot's share of a run of the whole order. Each slot's AUC equals
@@ -175,23 +201,31 @@ export function aucBySlot(
   // The walk reads rows in score order: gathering what it reads into arrays in that order first,
   // from arrays as small as they can be (random reads of big arrays are what it waits on), leaves
   // the walk itself sequential.
-  const combos = slotCombos(truth, slots);
+  const combos = keptCombos(truth, slots);
   const { packed, slotsOf } = combos;
   const positiveOf = new Uint8Array(combos.size);
   // Per row, its score as a float32 and its code side by side: one cache line for both.
   let pairs: Uint32Array | null = null;
   let pairScores: Float32Array | null = null;
   let column64: Float64Array | null = null;
-  const comboAt = new Int32Array(n);
   const slotAt = codes.slice(packed).map(() => new Int32Array(n));
   for (const [problem, [column, positive]] of aucProblems(k).entries()) {
     const order = orders[problem];
     if (order.length !== n) throw new InvalidArgumentError(`a score order of ${order.length} rows, not ${n}`);
     let value = keptScores(order, scores, k, column);
+    let comboAt: Int32Array;
     if (value !== null) {
-      // The scores in this order are kept from an earlier walk of it: only the codes to gather.
-      for (let i = 0; i < n; i++) comboAt[i] = combos.codes[order[i]];
+      // The scores in this order are kept from an earlier walk of it: only the codes to gather,
+      // unless they were gathered from these codes before.
+      const gathered = GATHERED_COMBOS.get(order);
+      if (gathered !== undefined && gathered.from === combos.codes) comboAt = gathered.at;
+      else {
+        comboAt = new Int32Array(n);
+        for (let i = 0; i < n; i++) comboAt[i] = combos.codes[order[i]];
+        GATHERED_COMBOS.set(order, { from: combos.codes, at: comboAt });
+      }
     } else {
+      comboAt = new Int32Array(n);
       value = new Float64Array(n);
       pairs ??= new Uint32Array(2 * n);
       pairScores ??= new Float32Array(pairs.buffer);

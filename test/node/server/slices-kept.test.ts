@@ -1,7 +1,7 @@
 // POST /api/slices asked again: what is kept per column between requests (a grouping column's
 // groups, label codes, scores) never leaks into another request's numbers. Each reply's slice
-// counts and accuracies against naive per-group tallies written here, across maxGroups, a filter,
-// other classes and a second frame whose columns differ.
+// groups, label codes, scores, the AUC walk's slot combos) never leaks into another request's numbers. Each reply's slice
+// counts and accuracies (and AUCs, by pairs) against naive per-group tallies written here, across maxGroups, a filter,
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../src/core/random.js';
 import { DataFrame, TensorColumn } from '../../../src/index.js';
@@ -25,7 +25,7 @@ function makeFrame(n: number, seed: number, groups: number) {
   const probs = new Float32Array(n * 3);
   for (let i = 0; i < n * 3; i++) probs[i] = rng.next();
   const frame = new DataFrame({ label, pred, site, probs: new TensorColumn(probs, [3]) });
-  return { frame, label, pred, site };
+  return { frame, label, pred, site, probs };
 }
 
 /** Per site among `rows`: its rows and accuracy. */
@@ -43,8 +43,28 @@ function naive(
   return new Map([...out].map(([k, v]) => [k, { count: v.count, accuracy: v.right / v.count }]));
 }
 
+/** Macro one-vs-rest AUC of `rows` by pairs (ties count one half), score column c for classes[c]. */
+function naiveAuc(data: { label: string[]; probs: Float32Array }, rows: number[], classes: string[]): number {
+  let sum = 0;
+  let defined = 0;
+  classes.forEach((cls, c) => {
+    const pos = rows.filter((i) => data.label[i] === cls).map((i) => data.probs[i * 3 + c]);
+    const neg = rows.filter((i) => data.label[i] !== cls).map((i) => data.probs[i * 3 + c]);
+    if (pos.length === 0 || neg.length === 0) return;
+    let wins = 0;
+    for (const p of pos) for (const q of neg) wins += p > q ? 1 : p === q ? 0.5 : 0;
+    sum += wins / (pos.length * neg.length);
+    defined++;
+  });
+  return sum / defined;
+}
+
 interface Reply {
-  slices: { value: string; count: number; metrics: { accuracy: { value: number } } }[];
+  slices: {
+    value: string;
+    count: number;
+    metrics: { accuracy: { value: number }; roc_auc?: { value: number } };
+  }[];
   truncated: Record<string, number>;
 }
 
@@ -83,12 +103,14 @@ describe('POST /api/slices asked again', () => {
       const filter = { column: 'label', op: '!=', value: 'a' };
       const kept = all(3000).filter((i) => one.label[i] !== 'a');
       expectSlices(await ask(appOne, { ...base, filter }), naive(one, kept), 6);
-      expectSlices(await ask(appTwo, scored), naive(two, all(2000)), 4);
-      expectSlices(
-        await ask(appTwo, { ...scored, classes: [...CLASSES].reverse() }),
-        naive(two, all(2000)),
-        4,
-      );
+      for (const classes of [CLASSES, [...CLASSES].reverse()]) {
+        const reply = await ask(appTwo, { ...scored, classes });
+        expectSlices(reply, naive(two, all(2000)), 4);
+        for (const s of reply.slices) {
+          const rows = all(2000).filter((i) => two.site[i] === s.value);
+          expect(s.metrics.roc_auc?.value).toBeCloseTo(naiveAuc(two, rows, classes), 12);
+        }
+      }
     }
     await appOne.close();
     await appTwo.close();
