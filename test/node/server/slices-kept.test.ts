@@ -1,7 +1,7 @@
-// POST /api/slices asked again: what is kept per column between requests (a grouping column's
-// groups, label codes, scores) never leaks into another request's numbers. Each reply's slice
-// groups, label codes, scores, the AUC walk's slot combos) never leaks into another request's numbers. Each reply's slice
-// counts and accuracies (and AUCs, by pairs) against naive per-group tallies written here, across maxGroups, a filter,
+// POST /api/slices asked again: what is kept between requests (a grouping column's groups, label
+// codes, scores, the AUC walk's slot combos) never leaks into another request's numbers. Each
+// reply's slice counts and accuracies (and AUCs, by pairs) against naive per-group tallies written
+// here, across maxGroups, a filter, other classes and a second frame whose columns differ.
 import { describe, expect, it } from 'vitest';
 import { Random } from '../../../src/core/random.js';
 import { DataFrame, TensorColumn } from '../../../src/index.js';
