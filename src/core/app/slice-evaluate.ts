@@ -85,8 +85,8 @@ export async function evaluateSlices(
     const slotRows = rowsBySlot(partitions, slots.offsets, slots.total, n);
     for (let slot = 0; slot < slots.total; slot++) {
       const rows = slotRows(slot);
-      if (rows.length === 0) continue;
-      const sample = sampleRows(rows, bootstrap.maxRows, rng);
+      if ((rows?.length ?? n) === 0) continue;
+      const sample = sampleRows(rows, n, bootstrap.maxRows, rng);
       const intervals = bootstrapMetrics(data, sample, resampled, options);
       moveIntervals(results[slot], sample.length, resampled, intervals);
       await yielder();
@@ -143,13 +143,13 @@ function moveIntervals(
   });
 }
 
-/** The rows (positions) of each slot: overall is every row; a slice's rows come from its partition. */
+/** The rows (positions) of each slot: overall is every row (null); a slice's rows come from its partition. */
 function rowsBySlot(
   partitions: readonly SlicePartition[],
   offsets: Int32Array,
   total: number,
   n: number,
-): (slot: number) => Int32Array {
+): (slot: number) => Int32Array | null {
   // Counting sort per partition: each slice's rows, in row order.
   const grouped = partitions.map((p) => {
     const starts = new Int32Array(p.slices + 1);
@@ -161,7 +161,7 @@ function rowsBySlot(
     return { starts, rows };
   });
   return (slot) => {
-    if (slot === total - 1) return rowRange(0, n);
+    if (slot === total - 1) return null;
     let j = partitions.length - 1;
     while (offsets[j] > slot) j--;
     const s = slot - offsets[j];
@@ -169,10 +169,10 @@ function rowsBySlot(
   };
 }
 
-/** All the rows, or a seeded sample of `maxRows` of them, in row order. */
-function sampleRows(rows: Int32Array, maxRows: number, rng: Random): Int32Array {
-  const n = rows.length;
-  if (n <= maxRows) return rows;
+/** All the rows (null: the `all` rows 0, 1, …), or a seeded sample of `maxRows` of them, in row order. */
+function sampleRows(rows: Int32Array | null, all: number, maxRows: number, rng: Random): Int32Array {
+  const n = rows?.length ?? all;
+  if (n <= maxRows) return rows ?? rowRange(0, n);
   // Floyd's algorithm: maxRows distinct positions from maxRows draws, without copying the rows.
   const chosen = new Set<number>();
   for (let j = n - maxRows; j < n; j++) {
@@ -180,6 +180,6 @@ function sampleRows(rows: Int32Array, maxRows: number, rng: Random): Int32Array 
     chosen.add(chosen.has(t) ? j : t);
   }
   const positions = Int32Array.from(chosen).sort();
-  for (let i = 0; i < positions.length; i++) positions[i] = rows[positions[i]];
+  if (rows !== null) for (let i = 0; i < positions.length; i++) positions[i] = rows[positions[i]];
   return positions;
 }

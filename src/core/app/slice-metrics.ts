@@ -14,7 +14,7 @@
  * The request and report types are in slice-replies.ts.
  */
 
-import { rowRange } from '../column/column.js';
+import type { Column } from '../column/column.js';
 import { ScalarColumn } from '../column/scalar.js';
 import { DuplicateColumnError, InvalidArgumentError, TypeMismatchError } from '../errors.js';
 import { binsOfSums } from '../eval/calibration.js';
@@ -65,14 +65,16 @@ export async function sliceReport(ctx: ServedFrame, request: SliceRequest): Prom
   const discovered = request.discover ? await clusterColumn(ctx, request, classes) : null;
   const frame = ctx.frame;
   const filtered = request.filter !== undefined;
-  const rows = filtered ? conditionRows(frame, request.filter as Condition) : rowRange(0, frame.length);
+  // The filter's rows; null for every row (no list of a million row numbers to make and walk).
+  const rows = filtered ? conditionRows(frame, request.filter as Condition) : null;
+  const rowCount = rows === null ? frame.length : rows.length;
   const metrics: SliceMetricName[] =
     scores !== undefined ? ['accuracy', 'f1_macro', 'roc_auc', 'ece'] : ['accuracy', 'f1_macro'];
   const evalColumns = [label, ...(prediction ? [prediction] : []), ...(scores ? [scores] : [])];
   const selected = frame.select(...new Set(evalColumns));
   // Without a filter the frame itself, whose string columns keep their dictionaries between
   // requests (a take would copy every string and encode them again).
-  const base = filtered ? selected.takeValid(rows) : selected;
+  const base = rows !== null ? selected.takeValid(rows) : selected;
   const options = {
     label,
     ...(prediction ? { prediction } : {}),
@@ -84,24 +86,34 @@ export async function sliceReport(ctx: ServedFrame, request: SliceRequest): Prom
   const prepared = prepareEvaluation(base, options, 'classification');
   await yielder();
   const data = prepared.data as ClassData;
-  /** Evaluated row → its position among `rows` (the filtered frame's rows). */
+  /** Evaluated row → its position among `rows` (the filtered frame's rows; frame rows with no filter). */
   const evaluatedRows = prepared.rows;
+  /** The frame row of each evaluated row. */
+  const frameRows = rows === null ? evaluatedRows : frameRowsOf(evaluatedRows, rows);
   const maxGroups = request.maxGroups ?? 50;
 
+  /** Every row of the frame is evaluated: the partitions depend on the column alone. */
+  const everyRow = rows === null && evaluatedRows.length === frame.length;
+
   /** The kept groups of a grouping column, as a partition of the evaluated rows. */
-  function groupsOf(column: string): {
-    partition: SlicePartition;
-    values: (Label | null | undefined)[];
-    left: number;
-  } {
+  function groupsOf(column: string): Groups {
     const source = frame.column(column);
+    const kept = everyRow ? KEPT_GROUPS.get(source) : undefined;
+    if (kept !== undefined && kept.maxGroups === maxGroups) return kept.groups;
+    const groups = groupsOfRows(source);
+    if (everyRow) KEPT_GROUPS.set(source, { maxGroups, groups });
+    return groups;
+  }
+
+  function groupsOfRows(source: Column): Groups {
     const { codes: frameCodes, card } = sortedCodes(source, 'a slice column');
     // Group sizes over the filtered rows (labelled or not), the largest kept.
     const sizes = new Int32Array(card);
     const firstRow = new Int32Array(card).fill(-1);
-    for (let r = 0; r < rows.length; r++) {
-      const c = frameCodes[rows[r]];
-      if (sizes[c]++ === 0) firstRow[c] = rows[r];
+    for (let r = 0; r < rowCount; r++) {
+      const row = rows === null ? r : rows[r];
+      const c = frameCodes[row];
+      if (sizes[c]++ === 0) firstRow[c] = row;
     }
     const present = Array.from({ length: card }, (_, c) => c).filter((c) => sizes[c] > 0);
     const kept = present.sort((a, b) => sizes[b] - sizes[a] || a - b).slice(0, maxGroups);
@@ -110,7 +122,10 @@ export async function sliceReport(ctx: ServedFrame, request: SliceRequest): Prom
       sliceOf[c] = s;
     });
     const codes = new Int32Array(evaluatedRows.length);
-    for (let p = 0; p < codes.length; p++) codes[p] = sliceOf[frameCodes[rows[evaluatedRows[p]]]];
+    if (everyRow) for (let p = 0; p < codes.length; p++) codes[p] = sliceOf[frameCodes[p]];
+    else {
+      for (let p = 0; p < codes.length; p++) codes[p] = sliceOf[frameCodes[frameRows[p]]];
+    }
     return {
       partition: { codes, slices: kept.length },
       values: kept.map((c) => jsonValue(source.get(firstRow[c]))),
@@ -134,7 +149,7 @@ export async function sliceReport(ctx: ServedFrame, request: SliceRequest): Prom
     { samples: request.bootstrap ?? 100, maxRows: request.bootstrapRows ?? 1000 },
     scores === undefined || !metrics.includes('roc_auc')
       ? undefined
-      : evaluatedScoreOrders(frame.column(scores), frameRowsOf(evaluatedRows, rows)),
+      : evaluatedScoreOrders(frame.column(scores), frameRows),
   );
   const results = grouped.map(({ column, kind, values }, j) =>
     evaluated.partitions[j].map((m, s): SliceResult => {
@@ -156,7 +171,7 @@ export async function sliceReport(ctx: ServedFrame, request: SliceRequest): Prom
   const overall: SliceResult = { ...evaluated.overall, ...OVERALL };
   const overallSlot = evaluated.slots - 1;
   return {
-    rows: rows.length,
+    rows: rowCount,
     evaluated: overall.count,
     metrics,
     overall,
@@ -238,6 +253,19 @@ function confusionOf(
     ),
   };
 }
+
+/** The kept groups of a grouping column, as a partition of the evaluated rows. */
+interface Groups {
+  partition: SlicePartition;
+  values: (Label | null | undefined)[];
+  left: number;
+}
+
+/**
+ * Per grouping column, its groups over every row (a request without a filter, nothing missing):
+ * columns are immutable, so asking again (another metric, other scores) groups nothing. Read only.
+ */
+const KEPT_GROUPS = new WeakMap<Column, { maxGroups: number; groups: Groups }>();
 
 /** Cluster columns this server added (a column of the same name from elsewhere is never replaced). */
 const ADDED = new WeakMap<ServedFrame, Set<string>>();

@@ -4,6 +4,7 @@
  */
 import { InvalidArgumentError } from '../errors.js';
 import { argmax } from '../tensor/loops.js';
+import { isKeptValues } from './column-reads.js';
 import type { LabelsInput } from './labels.js';
 import { labelsWithScores, type ScoreClassOptions, type ScoresInput } from './scores.js';
 import type { SliceSlots } from './slice-slots.js';
@@ -46,6 +47,22 @@ export interface RowCalibration {
   correct: Uint8Array;
 }
 
+/** Row `i`'s predicted class: its top probability's (the first on ties); one column is `[1 − p, p]`. */
+function predictedClass(probs: Float64Array, k: number, i: number): number {
+  return k === 1 ? (probs[i] >= 0.5 ? 1 : 0) : argmax(probs, i * k, k);
+}
+
+/** Row `i`'s probability of the class `pred`. */
+function confidence(probs: Float64Array, k: number, i: number, pred: number): number {
+  return k === 1 ? (pred === 1 ? probs[i] : 1 - probs[i]) : probs[i * k + pred];
+}
+
+/** The bin of a confidence: `(b/B, (b+1)/B]`, 0 in the first; -1 for NaN. */
+function confidenceBin(c: number, bins: number): number {
+  const b = Math.min(bins - 1, Math.max(0, Math.ceil(c * bins) - 1));
+  return Number.isNaN(b) ? -1 : b;
+}
+
 /**
  * The confidence, bin and correctness of every row (or of the rows `rows`, in their order), from
  * class codes and an `[n, k]` probability matrix. Confidence is the top probability, the
@@ -66,18 +83,9 @@ export function rowCalibration(
   const correct = new Uint8Array(n);
   for (let r = 0; r < n; r++) {
     const i = rows === undefined ? r : rows[r];
-    let c: number;
-    let pred: number;
-    if (k === 1) {
-      const p = probs[i];
-      pred = p >= 0.5 ? 1 : 0;
-      c = pred === 1 ? p : 1 - p;
-    } else {
-      pred = argmax(probs, i * k, k);
-      c = probs[i * k + pred];
-    }
-    const b = Math.min(bins - 1, Math.max(0, Math.ceil(c * bins) - 1));
-    bin[r] = Number.isNaN(b) ? -1 : b;
+    const pred = predictedClass(probs, k, i);
+    const c = confidence(probs, k, i, pred);
+    bin[r] = confidenceBin(c, bins);
     conf[r] = c;
     correct[r] = pred === truth[i] ? 1 : 0;
   }
@@ -118,6 +126,36 @@ export function emptyCalibrationSums(slots: number, bins: number): CalibrationSu
   };
 }
 
+/** Per row of a probability matrix: its predicted class and confidence bin. */
+interface TopClasses {
+  k: number;
+  bins: number;
+  pred: Int32Array;
+  bin: Int32Array;
+}
+
+/** The top classes of a column's kept scores (see column-reads.ts), per binning. */
+const TOP_CLASSES = new WeakMap<Float64Array, TopClasses>();
+
+/**
+ * The predicted class and bin of every row of `probs` when they are a column's kept values (the
+ * slices panel bins the same scores on every request); null for other scores.
+ */
+function keptTopClasses(probs: Float64Array, k: number, bins: number): TopClasses | null {
+  if (!isKeptValues(probs)) return null;
+  const kept = TOP_CLASSES.get(probs);
+  if (kept !== undefined && kept.k === k && kept.bins === bins) return kept;
+  const n = Math.floor(probs.length / k);
+  const top: TopClasses = { k, bins, pred: new Int32Array(n), bin: new Int32Array(n) };
+  for (let i = 0; i < n; i++) {
+    const pred = predictedClass(probs, k, i);
+    top.pred[i] = pred;
+    top.bin[i] = confidenceBin(confidence(probs, k, i, pred), bins);
+  }
+  TOP_CLASSES.set(probs, top);
+  return top;
+}
+
 /**
  * Calibration sums from class codes and an `[n, k]` probability matrix (rows binned as
  * {@link rowCalibration} has it): of every row (one slot), of the rows `rows` in their order
@@ -131,24 +169,34 @@ export function calibrationSums(
   where: { rows?: Int32Array; slots?: SliceSlots } = {},
 ): CalibrationSums {
   const { rows, slots } = where;
-  const values = rowCalibration(truth, probs, k, bins, rows);
+  checkBins(bins);
   const total = slots?.total ?? 1;
   const sums = emptyCalibrationSums(total, bins);
-  addCalibration(sums, total - 1, values);
-  if (slots !== undefined) {
-    const { count, confSum, correctSum } = sums;
-    const { bin, conf, correct } = values;
-    for (let j = 0; j < slots.codes.length; j++) {
-      const codes = slots.codes[j];
-      const offset = slots.offsets[j];
-      for (let i = 0; i < bin.length; i++) {
-        const s = codes[rows === undefined ? i : rows[i]];
-        if (s < 0 || bin[i] < 0) continue;
-        const at = (offset + s) * bins + bin[i];
-        count[at]++;
-        confSum[at] += conf[i];
-        correctSum[at] += correct[i];
-      }
+  const { count, confSum, correctSum } = sums;
+  const overall = (total - 1) * bins;
+  const codes = slots?.codes ?? [];
+  const offsets = slots?.offsets;
+  // One pass, each row added to overall and to its slice of each partition: every slot's sums
+  // still run over its rows in row order.
+  const n = rows?.length ?? truth.length;
+  const kept = keptTopClasses(probs, k, bins);
+  for (let r = 0; r < n; r++) {
+    const i = rows === undefined ? r : rows[r];
+    const pred = kept === null ? predictedClass(probs, k, i) : kept.pred[i];
+    const c = confidence(probs, k, i, pred);
+    const b = kept === null ? confidenceBin(c, bins) : kept.bin[i];
+    if (b < 0) continue;
+    const right = pred === truth[i] ? 1 : 0;
+    count[overall + b]++;
+    confSum[overall + b] += c;
+    correctSum[overall + b] += right;
+    for (let j = 0; j < codes.length; j++) {
+      const s = codes[j][i];
+      if (s < 0) continue;
+      const at = ((offsets as Int32Array)[j] + s) * bins + b;
+      count[at]++;
+      confSum[at] += c;
+      correctSum[at] += right;
     }
   }
   return sums;

@@ -9,6 +9,7 @@ import { DataFrame } from '../frame/frame.js';
 import { bootstrapMetrics } from './bootstrap-metrics.js';
 import { eceOfCodes } from './calibration.js';
 import { reportFromCounts } from './classification.js';
+import { hasNegative } from './column-reads.js';
 import { confusionCounts } from './confusion.js';
 import { bootstrapInterval, type Interval, wilsonInterval } from './intervals.js';
 import {
@@ -221,6 +222,18 @@ export function prepareEvaluation(
       const column = df.column(prediction);
       const what = `prediction column "${prediction}"`;
       const values = labelCodes(column, enc.classes, what);
+      if (rows.length === values.length && !hasNegative(values)) {
+        // Every row kept and predicted (no filter, nothing missing): the codes as they are.
+        const data: ClassData = {
+          kind: 'classification',
+          truth,
+          pred: values,
+          scores: scoreMatrix,
+          k: enc.k,
+          classes: enc.classes,
+        };
+        return { data, rows };
+      }
       const keep = new Int32Array(rows.length);
       const codes = new Int32Array(rows.length);
       let kept = 0;

@@ -7,6 +7,7 @@ import { compareStrings } from '../column/compare.js';
 import { ScalarColumn } from '../column/scalar.js';
 import { formatType } from '../column/types.js';
 import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
+import { hasNegative, keptStringCodes } from './column-reads.js';
 
 /** A class label: an integer, a string or a boolean. */
 export type Label = number | string | boolean;
@@ -197,10 +198,10 @@ function encodeStringColumns(
   );
   const dicts = columns.map((c) => c.dictionary());
   let kept = n;
-  const present = new Uint8Array(n).fill(1);
   // A null is a negative code; columns without nulls have none to look for.
+  const present = columns.some((c) => c.nullCount > 0) ? new Uint8Array(n).fill(1) : null;
   for (let j = 0; j < dicts.length; j++) {
-    if (columns[j].nullCount === 0) continue;
+    if (present === null || columns[j].nullCount === 0) continue;
     const codes = dicts[j].codes;
     for (let i = 0; i < n; i++)
       if (codes[i] < 0 && present[i] === 1) {
@@ -209,14 +210,15 @@ function encodeStringColumns(
       }
   }
   const rows = kept === n ? rowRange(0, n) : new Int32Array(kept);
-  if (kept !== n) for (let i = 0, r = 0; i < n; i++) if (present[i]) rows[r++] = i;
+  if (present !== null && kept !== n) for (let i = 0, r = 0; i < n; i++) if (present[i]) rows[r++] = i;
   let list: Label[];
   if (classes !== undefined) list = [...classes];
   else {
     const seen = new Set<string>();
     for (const d of dicts) {
       const used = new Uint8Array(d.dictionary.length);
-      for (let r = 0; r < rows.length; r++) used[d.codes[rows[r]]] = 1;
+      if (rows.length === n) for (let i = 0; i < n; i++) used[d.codes[i]] = 1;
+      else for (let r = 0; r < rows.length; r++) used[d.codes[rows[r]]] = 1;
       d.dictionary.forEach((v, c) => {
         if (used[c]) seen.add(v);
       });
@@ -225,6 +227,11 @@ function encodeStringColumns(
   }
   const index = classIndex(list);
   const codes = dicts.map((d, j) => {
+    if (rows.length === n) {
+      // Every row (no nulls): the column's kept codes under these classes, unless one is not a class.
+      const kept = keptStringCodes(columns[j], list, index);
+      if (!hasNegative(kept)) return kept;
+    }
     const table = Int32Array.from(d.dictionary, (v) => index.get(v) ?? -1);
     const out = new Int32Array(rows.length);
     const all = rows.length === n;
@@ -244,17 +251,13 @@ function encodeStringColumns(
 
 /**
  * Per row of a labels input, the code of its label in `classes`: -1 where it is missing, -2 where it
- * is not one of the classes (string columns go through their cached dictionary).
+ * is not one of the classes (string columns go through their cached dictionary, and their codes are
+ * kept per column: read them, never write them).
  */
 export function labelCodes(input: LabelsInput, classes: readonly Label[], what = 'labels'): Int32Array {
   const index = classIndex(classes);
+  if (isStringColumn(input)) return keptStringCodes(input as ScalarColumn, classes, index);
   const out = new Int32Array(input.length);
-  if (isStringColumn(input)) {
-    const d = (input as ScalarColumn).dictionary();
-    const table = Int32Array.from(d.dictionary, (v) => index.get(v) ?? -2);
-    for (let i = 0; i < out.length; i++) out[i] = d.codes[i] < 0 ? -1 : table[d.codes[i]];
-    return out;
-  }
   const values = labelValues(input, what);
   for (let i = 0; i < out.length; i++) {
     const v = values[i];

@@ -8,7 +8,7 @@ import { argsortFloat32, argsortFloat64 } from '../frame/sort.js';
 import type { LabelsInput } from './labels.js';
 import { labelsWithScores, type ScoreClassOptions, type ScoresInput } from './scores.js';
 import type { SliceSlots } from './slice-slots.js';
-import { slotCombos } from './slot-combos.js';
+import { type SlotCombos, slotCombos } from './slot-combos.js';
 
 /** Options of {@link rocAuc}. */
 export interface RocAucOptions extends ScoreClassOptions {
@@ -142,6 +142,32 @@ function keptScores(order: Int32Array, scores: Float64Array, k: number, column: 
 }
 
 /**
+ * Per truth, the slot combos of its rows last made, and the slots they were made for. The slices
+ * panel asks for the same kept label codes and kept partitions (see slice-metrics.ts) again and
+ * again; arrays it hands over are never written, so the same arrays make the same combos.
+ */
+const KEPT_COMBOS = new WeakMap<Int32Array, { slots: SliceSlots; combos: SlotCombos }>();
+
+function keptCombos(truth: Int32Array, slots: SliceSlots): SlotCombos {
+  const kept = KEPT_COMBOS.get(truth);
+  if (kept !== undefined && sameSlots(kept.slots, slots)) return kept.combos;
+  const combos = slotCombos(truth, slots);
+  KEPT_COMBOS.set(truth, { slots, combos });
+  return combos;
+}
+
+/** Whether two slot sets are of the same code arrays (the same objects) and slot offsets. */
+function sameSlots(a: SliceSlots, b: SliceSlots): boolean {
+  if (a.total !== b.total || a.codes.length !== b.codes.length) return false;
+  for (let j = 0; j < a.codes.length; j++)
+    if (a.codes[j] !== b.codes[j] || a.offsets[j] !== b.offsets[j]) return false;
+  return true;
+}
+
+/** Per kept score order, the combo codes of its rows in that order, and the codes they came from. */
+const GATHERED_COMBOS = new WeakMap<Int32Array, { from: SlotCombos['codes']; at: Int32Array }>();
+
+/**
  * Macro one-vs-rest AUC (binary for k ≤ 2) of every slot of `slots`, with one sort per score column
  * for all of them: a slot's rows are a subsequence of the sorted order, already in order, and a run
  * of tied scores in it is the slot's share of a run of the whole order. Each slot's AUC equals
@@ -175,23 +201,31 @@ export function aucBySlot(
   // The walk reads rows in score order: gathering what it reads into arrays in that order first,
   // from arrays as small as they can be (random reads of big arrays are what it waits on), leaves
   // the walk itself sequential.
-  const combos = slotCombos(truth, slots);
+  const combos = keptCombos(truth, slots);
   const { packed, slotsOf } = combos;
   const positiveOf = new Uint8Array(combos.size);
   // Per row, its score as a float32 and its code side by side: one cache line for both.
   let pairs: Uint32Array | null = null;
   let pairScores: Float32Array | null = null;
   let column64: Float64Array | null = null;
-  const comboAt = new Int32Array(n);
   const slotAt = codes.slice(packed).map(() => new Int32Array(n));
   for (const [problem, [column, positive]] of aucProblems(k).entries()) {
     const order = orders[problem];
     if (order.length !== n) throw new InvalidArgumentError(`a score order of ${order.length} rows, not ${n}`);
     let value = keptScores(order, scores, k, column);
+    let comboAt: Int32Array;
     if (value !== null) {
-      // The scores in this order are kept from an earlier walk of it: only the codes to gather.
-      for (let i = 0; i < n; i++) comboAt[i] = combos.codes[order[i]];
+      // The scores in this order are kept from an earlier walk of it: only the codes to gather,
+      // unless they were gathered from these codes before.
+      const gathered = GATHERED_COMBOS.get(order);
+      if (gathered !== undefined && gathered.from === combos.codes) comboAt = gathered.at;
+      else {
+        comboAt = new Int32Array(n);
+        for (let i = 0; i < n; i++) comboAt[i] = combos.codes[order[i]];
+        GATHERED_COMBOS.set(order, { from: combos.codes, at: comboAt });
+      }
     } else {
+      comboAt = new Int32Array(n);
       value = new Float64Array(n);
       pairs ??= new Uint32Array(2 * n);
       pairScores ??= new Float32Array(pairs.buffer);
@@ -230,6 +264,10 @@ export function aucBySlot(
     rankSum.fill(0);
     positives.fill(0);
     nan.fill(0);
+    // Overall holds every row: a row's rank in it is its position, no count to keep. Its sums of
+    // untied rows stay in locals, added once at the end (rank sums are exact in any order).
+    let overallRankSum = 0;
+    let overallPositives = 0;
     for (let start = 0; start < n; ) {
       const v = value[start];
       let end = start + 1;
@@ -244,8 +282,8 @@ export function aucBySlot(
         // A score of its own: its rank in a slot is one past the slot's rows so far.
         // Branch-free: a negative row adds 0 to the sums (exact), where a branch would mispredict.
         const p = positiveOf[combo];
-        rankSum[overall] += p * ++seen[overall];
-        positives[overall] += p;
+        overallRankSum += p * (start + 1);
+        overallPositives += p;
         for (let j = -packed; j < slotAt.length; j++) {
           const slot = j < 0 ? slotsOf[combo * packed + packed + j] : slotAt[j][start];
           if (slot < 0) continue;
@@ -254,6 +292,7 @@ export function aucBySlot(
         }
       } else {
         // Tied scores: each slot's members share the mean of the ranks they take in it.
+        seen[overall] = start;
         let touchedCount = 0;
         for (let r = start; r < end; r++) {
           const rowCombo = comboAt[r];
@@ -278,6 +317,8 @@ export function aucBySlot(
       }
       start = end;
     }
+    rankSum[overall] += overallRankSum;
+    positives[overall] += overallPositives;
     for (let slot = 0; slot < total; slot++) {
       const auc = aucOfRanks(rankSum[slot], positives[slot], rows[slot], nan[slot] === 1);
       if (!Number.isNaN(auc)) {
@@ -301,41 +342,61 @@ export function resampledAuc(
   k: number,
   rows: Int32Array,
 ): (picks: Int32Array) => number {
+  const m = rows.length;
+  // Per problem, what a walk reads laid out in score order once: the order, the positives in it,
+  // and where each run of tied scores starts (none when no two scores tie).
   const problems = aucProblems(k).map(([column, positive]) => {
     const values = scoreColumn(scores, k, column, rows);
-    const isPositive = Uint8Array.from(rows, (r) => (truth[r] === positive ? 1 : 0));
-    return { values, isPositive, order: argsortFloat64(values) };
+    const order = argsortFloat64(values);
+    const isPositive = new Uint8Array(m);
+    const starts: number[] = [];
+    let firstNaN = m;
+    for (let r = 0; r < m; r++) {
+      const row = order[r];
+      isPositive[r] = truth[rows[row]] === positive ? 1 : 0;
+      const v = values[row];
+      if (r === 0 || v !== values[order[r - 1]]) starts.push(r);
+      if (Number.isNaN(v) && firstNaN === m) firstNaN = r;
+    }
+    const tied = starts.length < m;
+    starts.push(m);
+    return { order, isPositive, runStarts: tied ? Int32Array.from(starts) : null, firstNaN };
   });
-  const weight = new Int32Array(rows.length);
+  const weight = new Int32Array(m);
   return (picks) => {
-    weight.fill(0);
-    for (let i = 0; i < picks.length; i++) weight[picks[i]]++;
     let sum = 0;
     let defined = 0;
-    for (const { values, isPositive, order } of problems) {
+    weight.fill(0);
+    for (let i = 0; i < picks.length; i++) weight[picks[i]]++;
+    for (const { order, isPositive, runStarts, firstNaN } of problems) {
       let seen = 0;
       let rankSum = 0;
       let positives = 0;
-      let nan = false;
-      for (let start = 0; start < order.length; ) {
-        const v = values[order[start]];
-        let runRows = 0;
-        let runPositives = 0;
-        let end = start;
-        do {
-          const w = weight[order[end]];
-          runRows += w;
-          runPositives += w * isPositive[order[end]];
-          end++;
-        } while (end < order.length && values[order[end]] === v);
-        if (runRows > 0) {
-          if (Number.isNaN(v)) nan = true;
+      // A run no draw hit adds 0 to every sum (exactly), so the walks need not branch on it.
+      if (runStarts === null)
+        for (let r = 0; r < m; r++) {
+          const w = weight[order[r]];
+          const runPositives = w * isPositive[r];
+          rankSum += runPositives * (seen + (w + 1) / 2);
+          positives += runPositives;
+          seen += w;
+        }
+      else
+        for (let run = 0; run + 1 < runStarts.length; run++) {
+          let runRows = 0;
+          let runPositives = 0;
+          for (let r = runStarts[run]; r < runStarts[run + 1]; r++) {
+            const w = weight[order[r]];
+            runRows += w;
+            runPositives += w * isPositive[r];
+          }
           rankSum += runPositives * (seen + (runRows + 1) / 2);
           positives += runPositives;
           seen += runRows;
         }
-        start = end;
-      }
+      // NaN scores sort last: a draw of one makes the AUC undefined.
+      let nan = false;
+      for (let r = firstNaN; r < m; r++) if (weight[order[r]] > 0) nan = true;
       const auc = aucOfRanks(rankSum, positives, picks.length, nan);
       if (!Number.isNaN(auc)) {
         sum += auc;

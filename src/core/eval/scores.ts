@@ -7,6 +7,7 @@ import { ScalarColumn } from '../column/scalar.js';
 import { TensorColumn } from '../column/tensor.js';
 import { formatType } from '../column/types.js';
 import { InvalidArgumentError, LengthMismatchError, TypeMismatchError } from '../errors.js';
+import { keptFloat64Values } from './column-reads.js';
 import {
   encodeLabelInputs,
   encodeLabels,
@@ -47,7 +48,8 @@ export function readScores(input: ScoresInput, n?: number, what = 'scores'): Sco
         `${what} must hold numbers; ${formatType(input.type)} holds bigints (convert it to a float tensor first)`,
       );
     const k = input.rowSize;
-    const data = Float64Array.from(input.data as ArrayLike<number>);
+    // Kept per column (column-reads.ts): callers read scores, never write them.
+    const data = keptFloat64Values(input);
     let missing: Uint8Array | null = null;
     if (input.nullCount > 0) {
       missing = new Uint8Array(input.length);

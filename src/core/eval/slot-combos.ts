@@ -1,7 +1,7 @@
 /**
  * Each row's class and its slice slots (see slice-slots.ts) packed into one small code. A walk
  * over the rows in another order than theirs (ROC-AUC's score order) then gathers one array of
- * 16-bit codes, not the class and every partition's slice codes apart: random reads of big arrays
+ * 8- or 16-bit codes, not the class and every partition's slice codes apart: random reads of big arrays
  * are what such a walk waits on. A table turns a code back into its class and slots. Partitions
  * whose slices would make more codes than 16 bits hold stay apart (gathered as they are).
  */
@@ -9,8 +9,8 @@ import type { SliceSlots } from './slice-slots.js';
 
 /** The packed codes of some rows (see the file's comment). */
 export interface SlotCombos {
-  /** Per row, its code (16 bits but for more classes than 16 bits hold). */
-  codes: Uint16Array | Int32Array;
+  /** Per row, its code (8 bits when they hold every code, else 16 but for more classes than 16 bits hold). */
+  codes: Uint8Array | Uint16Array | Int32Array;
   /** Codes in all (the tables' length). */
   size: number;
   /** Per code, the row's class. */
@@ -45,7 +45,8 @@ export function slotCombos(truth: Int32Array, slots: SliceSlots): SlotCombos {
     size *= slices + 1;
   }
   const packed = radix.length;
-  const codes = size > MAX_CODES ? new Int32Array(n) : new Uint16Array(n);
+  // The smallest codes that hold them: the walk's random reads of them miss the cache less.
+  const codes = size > MAX_CODES ? new Int32Array(n) : size > 256 ? new Uint16Array(n) : new Uint8Array(n);
   for (let i = 0; i < n; i++) codes[i] = truth[i] - min;
   for (let j = 0; j < packed; j++) {
     const slice = slots.codes[j];
