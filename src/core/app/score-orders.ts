@@ -4,6 +4,7 @@
  * pass over them, so asking again (another grouping, another filter) sorts nothing.
  */
 import type { Column } from '../column/column.js';
+import { TensorColumn } from '../column/tensor.js';
 import { scoreOrders } from '../eval/roc-auc.js';
 import { readScores } from '../eval/scores.js';
 
@@ -19,7 +20,9 @@ export function evaluatedScoreOrders(column: Column, frameRows: Int32Array): Int
   let orders = ORDERS.get(column);
   if (orders === undefined) {
     const s = readScores(column);
-    orders = scoreOrders(s.data, s.k);
+    // A float32 tensor's own values (the same numbers): its scores need no narrowing to sort.
+    const data = column instanceof TensorColumn && column.data instanceof Float32Array ? column.data : s.data;
+    orders = scoreOrders(data, s.k);
     ORDERS.set(column, orders);
   }
   // Every row evaluated (no filter, nothing missing): the orders as they are.

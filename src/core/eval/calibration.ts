@@ -138,22 +138,29 @@ interface TopClasses {
 const TOP_CLASSES = new WeakMap<Float64Array, TopClasses>();
 
 /**
- * The predicted class and bin of every row of `probs` when they are a column's kept values (the
- * slices panel bins the same scores on every request); null for other scores.
+ * The kept predicted class and bin of every row of `probs` (a column's kept values: the slices panel
+ * bins the same scores on every request); null when none are kept yet, or for other scores.
  */
 function keptTopClasses(probs: Float64Array, k: number, bins: number): TopClasses | null {
-  if (!isKeptValues(probs)) return null;
   const kept = TOP_CLASSES.get(probs);
-  if (kept !== undefined && kept.k === k && kept.bins === bins) return kept;
+  return kept !== undefined && kept.k === k && kept.bins === bins ? kept : null;
+}
+
+/** Empty top classes of every row of `probs`, to fill and keep, when they are a column's kept values. */
+function topClassesToKeep(probs: Float64Array, k: number, bins: number): TopClasses | null {
+  if (!isKeptValues(probs)) return null;
   const n = Math.floor(probs.length / k);
-  const top: TopClasses = { k, bins, pred: new Int32Array(n), bin: new Int32Array(n) };
-  for (let i = 0; i < n; i++) {
+  return { k, bins, pred: new Int32Array(n), bin: new Int32Array(n) };
+}
+
+/** Fill `top` for every row of `probs`. */
+function fillTopClasses(top: TopClasses, probs: Float64Array): void {
+  const { k, bins } = top;
+  for (let i = 0; i < top.pred.length; i++) {
     const pred = predictedClass(probs, k, i);
     top.pred[i] = pred;
     top.bin[i] = confidenceBin(confidence(probs, k, i, pred), bins);
   }
-  TOP_CLASSES.set(probs, top);
-  return top;
 }
 
 /**
@@ -179,12 +186,25 @@ export function calibrationSums(
   // One pass, each row added to overall and to its slice of each partition: every slot's sums
   // still run over its rows in row order.
   const n = rows?.length ?? truth.length;
-  const kept = keptTopClasses(probs, k, bins);
+  let kept = keptTopClasses(probs, k, bins);
+  // Kept scores binned for the first time: over every row, this pass fills what it keeps; over
+  // some rows, a pass of their own first.
+  let filling = kept === null ? topClassesToKeep(probs, k, bins) : null;
+  if (filling !== null && (rows !== undefined || filling.pred.length !== n)) {
+    fillTopClasses(filling, probs);
+    TOP_CLASSES.set(probs, filling);
+    kept = filling;
+    filling = null;
+  }
   for (let r = 0; r < n; r++) {
     const i = rows === undefined ? r : rows[r];
     const pred = kept === null ? predictedClass(probs, k, i) : kept.pred[i];
     const c = confidence(probs, k, i, pred);
     const b = kept === null ? confidenceBin(c, bins) : kept.bin[i];
+    if (filling !== null) {
+      filling.pred[i] = pred;
+      filling.bin[i] = b;
+    }
     if (b < 0) continue;
     const right = pred === truth[i] ? 1 : 0;
     count[overall + b]++;
@@ -199,6 +219,7 @@ export function calibrationSums(
       correctSum[at] += right;
     }
   }
+  if (filling !== null) TOP_CLASSES.set(probs, filling);
   return sums;
 }
 

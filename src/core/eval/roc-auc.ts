@@ -4,7 +4,7 @@
  * negative, ties counting one half, which average ranks give exactly.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { argsortFloat32, argsortFloat64 } from '../frame/sort.js';
+import { argsortFloat64, sortFloat32 } from '../frame/sort.js';
 import type { LabelsInput } from './labels.js';
 import { labelsWithScores, type ScoreClassOptions, type ScoresInput } from './scores.js';
 import type { SliceSlots } from './slice-slots.js';
@@ -92,24 +92,36 @@ function scoreColumn(scores: Float64Array, k: number, column: number, rows?: Int
   return out;
 }
 
-/** The ascending order of values; by a 32-bit key when every value is a float32 (probabilities mostly are). */
-function scoreOrder(values: Float64Array): Int32Array {
-  const narrow = new Float32Array(values.length);
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
+/**
+ * The ascending order of one column of an `[n, k]` matrix; by a 32-bit key when every value is a
+ * float32 (probabilities mostly are), whose sort leaves the scores in that order: they are kept
+ * with the order (see {@link SORTED_SCORES}), so a walk of it gathers no scores.
+ */
+function scoreOrder(scores: Float64Array | Float32Array, k: number, column: number): Int32Array {
+  const n = Math.floor(scores.length / k);
+  if (scores instanceof Float32Array) return keptOrder(sortFloat32(scores.subarray(0, n * k), k, column));
+  const narrow = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const v = scores[i * k + column];
     narrow[i] = v;
-    if (narrow[i] !== v && !Number.isNaN(v)) return argsortFloat64(values);
+    if (narrow[i] !== v && !Number.isNaN(v)) return argsortFloat64(scoreColumn(scores, k, column));
   }
-  return argsortFloat32(narrow);
+  return keptOrder(sortFloat32(narrow));
+}
+
+/** The order of a sort, its sorted scores kept with it. */
+function keptOrder({ order, sorted }: { order: Int32Array; sorted: Float32Array }): Int32Array {
+  SORTED_SCORES.set(order, new Float64Array(sorted));
+  return order;
 }
 
 /**
  * The ascending order of the scores of each one-vs-rest problem of an `[n, k]` matrix (one for
  * k ≤ 2: the positive column), as {@link aucBySlot} walks them; callers that evaluate the same
- * scores again may keep them.
+ * scores again may keep them. `scores` may be a float32 matrix of the same values (a column's own).
  */
-export function scoreOrders(scores: Float64Array, k: number): Int32Array[] {
-  return aucProblems(k).map(([column]) => scoreOrder(scoreColumn(scores, k, column)));
+export function scoreOrders(scores: Float64Array | Float32Array, k: number): Int32Array[] {
+  return aucProblems(k).map(([column]) => scoreOrder(scores, k, column));
 }
 
 /** Binary AUC from rank sums (NaN for no positive, no negative, or a NaN score). */

@@ -129,11 +129,31 @@ function orderedFloat64Words(bits: Uint32Array, n: number, hi: Uint32Array, lo: 
   }
 }
 
-/** Ordered words of float32 values, the same mapping in 32 bits (NaN: 0xffc00000, ±0: 0x80000000). */
-export function orderedFloat32Words(values: Float32Array, n: number, out: Uint32Array): void {
-  const words = new Uint32Array(values.buffer, values.byteOffset, n);
+/**
+ * Back from {@link orderedFloat32Words}, in place: the float32 bits of each word (NaN as one NaN,
+ * ±0 as 0).
+ */
+export function float32WordsOfOrdered(words: Uint32Array, n: number): void {
   for (let i = 0; i < n; i++) {
-    let w = words[i];
+    const w = words[i];
+    words[i] = w & SIGN ? w ^ SIGN : ~w;
+  }
+}
+
+/**
+ * Ordered words of float32 values, the same mapping in 32 bits (NaN: 0xffc00000, ±0: 0x80000000):
+ * of `n` values `values[offset + i * stride]` (a column of a row-major matrix).
+ */
+export function orderedFloat32Words(
+  values: Float32Array,
+  n: number,
+  out: Uint32Array,
+  stride = 1,
+  offset = 0,
+): void {
+  const words = new Uint32Array(values.buffer, values.byteOffset, values.length);
+  for (let i = 0; i < n; i++) {
+    let w = words[offset + i * stride];
     const magnitude = w & 0x7fffffff;
     if (magnitude > 0x7f800000) w = 0xffc00000;
     else if (magnitude === 0) w = SIGN;
