@@ -110,8 +110,8 @@ function scoreOrder(scores: Float64Array | Float32Array, k: number, column: numb
 }
 
 /** The order of a sort, its sorted scores kept with it. */
-function keptOrder({ order, sorted }: { order: Int32Array; sorted: Float32Array }): Int32Array {
-  SORTED_SCORES.set(order, new Float64Array(sorted));
+function keptOrder({ order, sorted }: { order: Int32Array; sorted: Float64Array }): Int32Array {
+  SORTED_SCORES.set(order, sorted);
   return order;
 }
 

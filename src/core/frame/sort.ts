@@ -3,7 +3,7 @@ import { ScalarColumn } from '../column/scalar.js';
 import { formatType } from '../column/types.js';
 import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
 import type { DataFrame } from './frame.js';
-import { float32WordsOfOrdered, orderedFloat32Words } from './keys/normalize.js';
+import { float32OfOrderedWords, orderedFloat32Words } from './keys/normalize.js';
 import { type Field, float64Fields, packFields, sortFields } from './keys/sort-fields.js';
 import { topFloat64 } from './top-float64.js';
 
@@ -178,23 +178,23 @@ export function argsortFloat32(values: Float32Array): Int32Array {
 }
 
 /**
- * {@link argsortFloat32}, and the values in that order, which the sort holds at its end anyway
- * (reading them through the order would be a random read per row). NaNs come back as one NaN and
- * -0 as 0, which compare as they did. `stride` and `offset`: of the values `values[offset + i * stride]`
- * (a column of a row-major matrix).
+ * {@link argsortFloat32}, and the values in that order (as float64), which the sort holds at its end
+ * anyway (reading them through the order would be a random read per row). NaNs come back as one
+ * NaN and -0 as 0, which compare as they did. `stride` and `offset`: of the values
+ * `values[offset + i * stride]` (a column of a row-major matrix).
  */
 export function sortFloat32(
   values: Float32Array,
   stride = 1,
   offset = 0,
-): { order: Int32Array; sorted: Float32Array } {
+): { order: Int32Array; sorted: Float64Array } {
   const n = Math.max(0, Math.ceil((values.length - offset) / stride));
   const words = new Uint32Array(n);
   orderedFloat32Words(values, n, words, stride, offset);
-  const sorted = new Float32Array(n);
-  const sortedWords = new Uint32Array(sorted.buffer);
-  const order = radixSort([{ data: words, bits: 32 }], n, sortedWords);
-  float32WordsOfOrdered(sortedWords, n);
+  // The sort reads the words before it writes them back sorted.
+  const order = radixSort([{ data: words, bits: 32 }], n, words);
+  const sorted = new Float64Array(n);
+  float32OfOrderedWords(words, n, sorted);
   return { order, sorted };
 }
 
@@ -275,7 +275,8 @@ function digitBitsFor(n: number): number {
  * row are skipped); then each run of rows that tie on it is sorted by the next word the same way,
  * within the run, where it fits in cache, or by insertion sort when short. For a float64 key, whose
  * first word (sign, exponent and 20 bits of mantissa) rarely ties, that is 4 passes instead of 8.
- * `sortedFirst`, when given, receives each row's first word in the sorted order.
+ * `sortedFirst`, when given, receives each row's first word in the sorted order (it may be that
+ * word's own array).
  */
 function radixSort(words: Field[], n: number, sortedFirst?: Uint32Array): Int32Array {
   const m = words.length;
@@ -294,13 +295,15 @@ function radixSort(words: Field[], n: number, sortedFirst?: Uint32Array): Int32A
   }
   const out = new Int32Array(n);
   if (m === 1 && passes.length === 1) {
-    // One digit decides: write the order directly.
+    // One digit decides: write the order directly (from a copy of the words when they are to be
+    // overwritten sorted).
     const { shift, offsets } = passes[0];
     const mask = offsets.length - 1;
+    const from = sortedFirst === first ? first.slice(0, n) : first;
     for (let i = 0; i < n; i++) {
-      const p = offsets[(first[i] >>> shift) & mask]++;
+      const p = offsets[(from[i] >>> shift) & mask]++;
       out[p] = i;
-      if (sortedFirst !== undefined) sortedFirst[p] = first[i];
+      if (sortedFirst !== undefined) sortedFirst[p] = from[i];
     }
     return out;
   }

@@ -129,14 +129,14 @@ function orderedFloat64Words(bits: Uint32Array, n: number, hi: Uint32Array, lo: 
   }
 }
 
-/**
- * Back from {@link orderedFloat32Words}, in place: the float32 bits of each word (NaN as one NaN,
- * ±0 as 0).
- */
-export function float32WordsOfOrdered(words: Uint32Array, n: number): void {
+/** Back from {@link orderedFloat32Words}: the float32 value of each word (NaN as one NaN, ±0 as 0). */
+export function float32OfOrderedWords(words: Uint32Array, n: number, out: Float64Array): void {
+  const bits = new Uint32Array(1);
+  const value = new Float32Array(bits.buffer);
   for (let i = 0; i < n; i++) {
     const w = words[i];
-    words[i] = w & SIGN ? w ^ SIGN : ~w;
+    bits[0] = w & SIGN ? w ^ SIGN : ~w;
+    out[i] = value[0];
   }
 }
 
