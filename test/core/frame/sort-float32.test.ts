@@ -6,7 +6,7 @@ function naiveOrder(values: number[]): number[] {
   const key = (v: number) => (Number.isNaN(v) ? Number.POSITIVE_INFINITY : v);
   const rank = (v: number) => (Number.isNaN(v) ? 1 : 0);
   return values
-    .map((v, i) => i)
+    .map((_, i) => i)
     .sort((a, b) => rank(values[a]) - rank(values[b]) || key(values[a]) - key(values[b]) || a - b);
 }
 
