@@ -206,6 +206,7 @@ export function aucBySlot(
   const runRows = new Float64Array(total);
   const runPositives = new Float64Array(total);
   const touched = new Int32Array(total);
+  const sums: RankSums = { overall, seen, rankSum, positives, nan, runRows, runPositives, touched };
   for (let i = 0; i < n; i++) {
     rows[overall]++;
     for (let j = 0; j < codes.length; j++) if (codes[j][i] >= 0) rows[offsets[j] + codes[j][i]]++;
@@ -214,7 +215,7 @@ export function aucBySlot(
   // from arrays as small as they can be (random reads of big arrays are what it waits on), leaves
   // the walk itself sequential.
   const combos = keptCombos(truth, slots);
-  const { packed, slotsOf } = combos;
+  const { packed } = combos;
   const positiveOf = new Uint8Array(combos.size);
   // Per row, its score as a float32 and its code side by side: one cache line for both.
   let pairs: Uint32Array | null = null;
@@ -272,65 +273,7 @@ export function aucBySlot(
       }
     }
     for (let c = 0; c < combos.size; c++) positiveOf[c] = combos.classOf[c] === positive ? 1 : 0;
-    seen.fill(0);
-    rankSum.fill(0);
-    positives.fill(0);
-    nan.fill(0);
-    // Overall holds every row: a row's rank in it is its position, no count to keep. Its sums of
-    // untied rows stay in locals, added once at the end (rank sums are exact in any order).
-    let overallRankSum = 0;
-    let overallPositives = 0;
-    for (let start = 0; start < n; ) {
-      const v = value[start];
-      let end = start + 1;
-      while (end < n && value[end] === v) end++;
-      const combo = comboAt[start];
-      if (Number.isNaN(v)) {
-        nan[overall] = 1;
-        for (let j = 0; j < packed; j++)
-          if (slotsOf[combo * packed + j] >= 0) nan[slotsOf[combo * packed + j]] = 1;
-        for (let j = 0; j < slotAt.length; j++) if (slotAt[j][start] >= 0) nan[slotAt[j][start]] = 1;
-      } else if (end === start + 1) {
-        // A score of its own: its rank in a slot is one past the slot's rows so far.
-        // Branch-free: a negative row adds 0 to the sums (exact), where a branch would mispredict.
-        const p = positiveOf[combo];
-        overallRankSum += p * (start + 1);
-        overallPositives += p;
-        for (let j = -packed; j < slotAt.length; j++) {
-          const slot = j < 0 ? slotsOf[combo * packed + packed + j] : slotAt[j][start];
-          if (slot < 0) continue;
-          rankSum[slot] += p * ++seen[slot];
-          positives[slot] += p;
-        }
-      } else {
-        // Tied scores: each slot's members share the mean of the ranks they take in it.
-        seen[overall] = start;
-        let touchedCount = 0;
-        for (let r = start; r < end; r++) {
-          const rowCombo = comboAt[r];
-          const isPositive = positiveOf[rowCombo];
-          for (let j = -1 - packed; j < slotAt.length; j++) {
-            const slot =
-              j === -1 - packed ? overall : j < 0 ? slotsOf[rowCombo * packed + packed + j] : slotAt[j][r];
-            if (slot < 0) continue;
-            if (runRows[slot] === 0) touched[touchedCount++] = slot;
-            runRows[slot]++;
-            runPositives[slot] += isPositive;
-          }
-        }
-        for (let t = 0; t < touchedCount; t++) {
-          const slot = touched[t];
-          rankSum[slot] += runPositives[slot] * (seen[slot] + (runRows[slot] + 1) / 2);
-          positives[slot] += runPositives[slot];
-          seen[slot] += runRows[slot];
-          runRows[slot] = 0;
-          runPositives[slot] = 0;
-        }
-      }
-      start = end;
-    }
-    rankSum[overall] += overallRankSum;
-    positives[overall] += overallPositives;
+    walkRanks(value, comboAt, positiveOf, combos, slotAt, sums);
     for (let slot = 0; slot < total; slot++) {
       const auc = aucOfRanks(rankSum[slot], positives[slot], rows[slot], nan[slot] === 1);
       if (!Number.isNaN(auc)) {
@@ -340,6 +283,96 @@ export function aucBySlot(
     }
   }
   return Float64Array.from(sum, (s, slot) => (defined[slot] === 0 ? Number.NaN : s / defined[slot]));
+}
+
+/** Per slot, what the walks of score orders sum (see {@link aucBySlot}); `overall` is the last slot. */
+interface RankSums {
+  overall: number;
+  seen: Float64Array;
+  rankSum: Float64Array;
+  positives: Float64Array;
+  nan: Uint8Array;
+  runRows: Float64Array;
+  runPositives: Float64Array;
+  touched: Int32Array;
+}
+
+/**
+ * One walk of a score order (`value`: the scores in it, `comboAt`: each row's combo code), its
+ * rank sums and positives per slot into `sums` (cleared first). A function of its own: it runs
+ * once per one-vs-rest problem, so it is compiled as a whole after the first, where a walk inline
+ * in {@link aucBySlot} would wait for on-stack replacement on every request.
+ */
+function walkRanks(
+  value: Float64Array,
+  comboAt: Int32Array,
+  positiveOf: Uint8Array,
+  combos: SlotCombos,
+  slotAt: readonly Int32Array[],
+  sums: RankSums,
+): void {
+  const n = value.length;
+  const { packed, slotsOf } = combos;
+  const { overall, seen, rankSum, positives, nan, runRows, runPositives, touched } = sums;
+  seen.fill(0);
+  rankSum.fill(0);
+  positives.fill(0);
+  nan.fill(0);
+  // Overall holds every row: a row's rank in it is its position, no count to keep. Its sums of
+  // untied rows stay in locals, added once at the end (rank sums are exact in any order).
+  let overallRankSum = 0;
+  let overallPositives = 0;
+  for (let start = 0; start < n; ) {
+    const v = value[start];
+    let end = start + 1;
+    while (end < n && value[end] === v) end++;
+    const combo = comboAt[start];
+    if (Number.isNaN(v)) {
+      nan[overall] = 1;
+      for (let j = 0; j < packed; j++)
+        if (slotsOf[combo * packed + j] >= 0) nan[slotsOf[combo * packed + j]] = 1;
+      for (let j = 0; j < slotAt.length; j++) if (slotAt[j][start] >= 0) nan[slotAt[j][start]] = 1;
+    } else if (end === start + 1) {
+      // A score of its own: its rank in a slot is one past the slot's rows so far.
+      // Branch-free: a negative row adds 0 to the sums (exact), where a branch would mispredict.
+      const p = positiveOf[combo];
+      overallRankSum += p * (start + 1);
+      overallPositives += p;
+      for (let j = -packed; j < slotAt.length; j++) {
+        const slot = j < 0 ? slotsOf[combo * packed + packed + j] : slotAt[j][start];
+        if (slot < 0) continue;
+        rankSum[slot] += p * ++seen[slot];
+        positives[slot] += p;
+      }
+    } else {
+      // Tied scores: each slot's members share the mean of the ranks they take in it.
+      seen[overall] = start;
+      let touchedCount = 0;
+      for (let r = start; r < end; r++) {
+        const rowCombo = comboAt[r];
+        const isPositive = positiveOf[rowCombo];
+        for (let j = -1 - packed; j < slotAt.length; j++) {
+          const slot =
+            j === -1 - packed ? overall : j < 0 ? slotsOf[rowCombo * packed + packed + j] : slotAt[j][r];
+          if (slot < 0) continue;
+          if (runRows[slot] === 0) touched[touchedCount++] = slot;
+          runRows[slot]++;
+          runPositives[slot] += isPositive;
+        }
+      }
+      for (let t = 0; t < touchedCount; t++) {
+        const slot = touched[t];
+        rankSum[slot] += runPositives[slot] * (seen[slot] + (runRows[slot] + 1) / 2);
+        positives[slot] += runPositives[slot];
+        seen[slot] += runRows[slot];
+        runRows[slot] = 0;
+        runPositives[slot] = 0;
+      }
+    }
+    start = end;
+  }
+  rankSum[overall] += overallRankSum;
+  positives[overall] += overallPositives;
 }
 
 /**
