@@ -351,8 +351,12 @@ function radixSort(words: Field[], n: number, sortedFirst?: Uint32Array): Int32A
     }
   }
   if (m > 1) refineRuns(src, dst, 0, n, stride, 0);
-  for (let i = 0, j = m; i < n; i++, j += stride) out[i] = src[j];
-  if (sortedFirst !== undefined) for (let i = 0, j = 0; i < n; i++, j += stride) sortedFirst[i] = src[j];
+  if (sortedFirst === undefined) for (let i = 0, j = m; i < n; i++, j += stride) out[i] = src[j];
+  else
+    for (let i = 0, j = 0; i < n; i++, j += stride) {
+      sortedFirst[i] = src[j];
+      out[i] = src[j + m];
+    }
   return out;
 }
 
