@@ -35,7 +35,7 @@ import {
 import { ensureUi, type TesseraEntry, tesseraEntry } from './lib/app-build.js';
 import { labelOf, xOf } from './lib/app-dataset.js';
 import { benchCommand, load, machine, writeSection } from './lib/results.js';
-import { formatCount, formatMs, median, ratio, table } from './lib/stats.js';
+import { formatCount, formatMedianRange, median, ratio, table } from './lib/stats.js';
 
 const OUT = new URL('out/', import.meta.url);
 /** Bumped when the file's layout or formulas change, so an older cached file is rebuilt. */
@@ -275,12 +275,8 @@ function report(
   loadBefore: string,
   loadAfter: string,
 ): string {
-  const ms = (xs: number[]) =>
-    xs.length === 0
-      ? '-'
-      : xs.length === 1
-        ? `${formatMs(xs[0])} ms`
-        : `${formatMs(median(xs))} ms (${formatMs(Math.min(...xs))}–${formatMs(Math.max(...xs))})`;
+  // The median, and the range over the repeats where there are several (a loaded machine varies).
+  const ms = formatMedianRange;
   const measures: [string, string, keyof Side][] = [
     ['open the file: first rows drawn', '≤ 1 s', 'open'],
     ['  served page loaded: first rows', '≤ 300 ms', 'pageLoad'],

@@ -16,7 +16,7 @@ import { launchChromium, requireChromium } from '../src/node/browser.js';
 import { ensureUi, type TesseraEntry, tesseraEntry } from './lib/app-build.js';
 import { type AppBenchData, appBenchData, IMAGES, xOf } from './lib/app-dataset.js';
 import { benchCommand, load, machine, writeSection } from './lib/results.js';
-import { formatCount, formatMs, median, table } from './lib/stats.js';
+import { formatCount, formatMedianRange, table } from './lib/stats.js';
 
 const TIMEOUT = 180_000;
 const OUT = fileURLToPath(new URL('out', import.meta.url));
@@ -491,12 +491,7 @@ function report(
   loadAfter: string,
 ): string {
   // The median, and the range over the repeats where there are several (a loaded machine varies).
-  const ms = (xs: number[]) =>
-    xs.length === 0
-      ? '-'
-      : xs.length === 1
-        ? `${formatMs(xs[0])} ms`
-        : `${formatMs(median(xs))} ms (${formatMs(Math.min(...xs))}–${formatMs(Math.max(...xs))})`;
+  const ms = formatMedianRange;
   const mb = (xs: number[]) => (xs.length ? `${(Math.max(...xs) / 2 ** 20).toFixed(0)} MB` : '-');
   const rows: [string, string, (r: SizeResult) => string][] = [
     ['command to interactive page', '≤ 1.5 s', (r) => ms(r.interactive)],

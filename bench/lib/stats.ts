@@ -63,6 +63,13 @@ export function formatMs(ms: number): string {
 }
 
 /** A row count as `1M`, `100k` or the plain number. */
+/** The median of repeated timings with their range, as `12.3 ms (11.0–15.2)`; `-` for none. */
+export function formatMedianRange(xs: readonly number[]): string {
+  if (xs.length === 0) return '-';
+  if (xs.length === 1) return `${formatMs(xs[0])} ms`;
+  return `${formatMs(median(xs))} ms (${formatMs(Math.min(...xs))}–${formatMs(Math.max(...xs))})`;
+}
+
 export function formatCount(n: number): string {
   if (n >= 1e6 && n % 1e5 === 0) return `${n / 1e6}M`;
   if (n >= 1e3 && n % 100 === 0) return `${n / 1e3}k`;
