@@ -18,6 +18,7 @@ import { exportStaticApp } from '../../src/node/server/static-export.js';
 import { needs } from '../helpers/references.js';
 import { artifact, ensureUiBuilt, launchChromium, UI_DIST } from './browser.js';
 import { staticServer } from './in-tab-page.js';
+import { drawLasso, naiveInside, waitDrawn } from './map-page.js';
 
 const N = 480;
 const DIMS = 8;
@@ -74,51 +75,11 @@ function fixedSizeList(values: Float32Array, size: number): arrow.Vector {
   );
 }
 
-/** The ray-casting test, written plainly. */
-function naiveInside(x: number, y: number, poly: number[][]): boolean {
-  let inside = false;
-  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
-    const [xi, yi] = poly[i];
-    const [xj, yj] = poly[j];
-    if (yi > y !== yj > y && x < xi + ((y - yi) * (xj - xi)) / (yj - yi)) inside = !inside;
-  }
-  return inside;
-}
-
-async function waitDrawn(page: Page): Promise<void> {
-  await page.waitForSelector('[data-testid="map-canvas"][data-drawn="true"]', { timeout: 60_000 });
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-}
-
 async function waitCount(page: Page, text: string): Promise<void> {
   await page.waitForFunction(
     (t) => document.querySelector('[data-testid="row-count"]')?.textContent === t,
     text,
     { timeout: 30_000 },
-  );
-}
-
-/** A loop around the left part of the plot, drawn with the mouse in lasso mode. */
-async function drawLasso(page: Page): Promise<void> {
-  await page.click('[data-testid="map-lasso"]');
-  const box = (await page.$eval('[data-testid="map-canvas"]', (c) => {
-    const r = c.getBoundingClientRect();
-    return { x: r.x, y: r.y, width: r.width, height: r.height };
-  })) as { x: number; y: number; width: number; height: number };
-  const cx = box.x + box.width * 0.35;
-  const cy = box.y + box.height * 0.5;
-  const rx = box.width * 0.25;
-  const ry = box.height * 0.45;
-  await page.mouse.move(cx + rx, cy);
-  await page.mouse.down();
-  for (let k = 1; k <= 48; k++) {
-    const a = (2 * Math.PI * k) / 48;
-    await page.mouse.move(cx + rx * Math.cos(a), cy + ry * Math.sin(a), { steps: 2 });
-  }
-  await page.mouse.up();
-  await page.waitForFunction(() => window.location.hash.includes('poly='));
-  await page.waitForFunction(() =>
-    /\d/.test(document.querySelector('[data-testid="map-selected"]')?.textContent ?? ''),
   );
 }
 

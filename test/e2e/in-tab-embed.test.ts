@@ -7,7 +7,9 @@
 // vector has cosine >= 0.9999 to Node's for 224 × 224 files (equal pixels; only float rounding of two
 // runtimes differs) and >= RESIZED_COSINE for resized ones (the tab resizes in TypeScript, within 2
 // levels of libvips per pixel); the tab's top-10 lists for 224 × 224 queries equal a naive cosine
-// k-NN over Node's vectors. Screenshots go to test/e2e/artifacts/.
+// k-NN over Node's vectors. Then the map of the tab's vectors: its PCA layout equals the core's PCA
+// run in this process on the same vectors, and a lasso over it filters the table to exactly the rows a
+// naive ray casting over that layout finds. Screenshots go to test/e2e/artifacts/.
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,11 +17,13 @@ import * as path from 'node:path';
 import * as arrow from 'apache-arrow';
 import type { Browser, Page, Worker } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
+import { pcaLayout } from '../../src/core/layout/pca.js';
 import { mobileNetV2Encoder } from '../../src/node/models/mobilenet.js';
 import { exportStaticApp } from '../../src/node/server/static-export.js';
 import { needs, PYTHON } from '../helpers/references.js';
 import { artifact, ensureUiBuilt, launchChromium, UI_DIST } from './browser.js';
 import { staticServer } from './in-tab-page.js';
+import { drawLasso, naiveInside, waitDrawn } from './map-page.js';
 
 const IMAGES = 50;
 const K = 10;
@@ -294,6 +298,53 @@ refs.describe('the built-in image encoder in one tab, no server', () => {
         await page.click('[data-testid="similar-back"]');
         await page.waitForSelector('.body .row[data-row]');
       }
+
+      // The map of the tab's own vectors: its PCA layout (in the tab's worker) equals the core's PCA run
+      // here on the same vectors, and a lasso over it filters the table to exactly the rows a naive ray
+      // casting over that layout finds, in frame order.
+      await page.click('[data-testid="switch-map"]');
+      await waitDrawn(page);
+      expect(await page.$eval('[data-testid="map-column"]', (s) => (s as HTMLSelectElement).value)).toBe(
+        'image_embedding',
+      );
+      const tabXY = new Float32Array(
+        (await workerApi(page, 'GET', 'api/map/image_embedding?method=pca')).slice().buffer,
+      );
+      const vectors = new Float32Array(IMAGES * DIMS);
+      tab.forEach((v, i) => vectors.set(v, i * DIMS));
+      const nodeXY = await pcaLayout(vectors, IMAGES, DIMS);
+      expect(tabXY.length).toBe(2 * IMAGES);
+      for (let i = 0; i < tabXY.length; i++) expect(tabXY[i]).toBeCloseTo(nodeXY[i], 4);
+      await drawLasso(page);
+      const hash = new URLSearchParams((await page.evaluate(() => window.location.hash)).slice(1));
+      expect(hash.get('lasso')).toBe('image_embedding.map.pca');
+      const numbers = (hash.get('poly') as string).split(',').map(Number);
+      const polygon = Array.from({ length: numbers.length / 2 }, (_, i) => [
+        numbers[2 * i],
+        numbers[2 * i + 1],
+      ]);
+      const inside = paths
+        .map((_, i) => i)
+        .filter((i) => naiveInside(nodeXY[2 * i], nodeXY[2 * i + 1], polygon));
+      expect(inside.length).toBeGreaterThan(0);
+      expect(inside.length).toBeLessThan(IMAGES);
+      expect(Number(await page.textContent('[data-testid="map-selected"]'))).toBe(inside.length);
+      await page.screenshot({ path: artifact('in-tab-embed-lasso') });
+      await page.click('[data-testid="map-show-table"]');
+      await page.waitForFunction(
+        (t) => document.querySelector('[data-testid="row-count"]')?.textContent === t,
+        `${inside.length} of ${IMAGES} rows`,
+        { timeout: 30_000 },
+      );
+      await page.waitForFunction(() => document.querySelector('.body .row .pending') === null);
+      const shownPaths = await page.$$eval('.body .row', (rows) =>
+        rows
+          .sort((a, b) => Number(a.getAttribute('data-row')) - Number(b.getAttribute('data-row')))
+          .map((r) => r.querySelector('[data-col="path"]')?.textContent ?? ''),
+      );
+      expect(shownPaths.length).toBeGreaterThan(0);
+      expect(shownPaths).toEqual(inside.slice(0, shownPaths.length).map((i) => paths[i]));
+      await page.screenshot({ path: artifact('in-tab-embed-lasso-table') });
     },
     420_000,
   );
