@@ -311,7 +311,9 @@ refs.describe('the built-in image encoder in one tab, no server', () => {
         (await workerApi(page, 'GET', 'api/map/image_embedding?method=pca')).slice().buffer,
       );
       const vectors = new Float32Array(IMAGES * DIMS);
-      tab.forEach((v, i) => vectors.set(v, i * DIMS));
+      tab.forEach((v, i) => {
+        vectors.set(v, i * DIMS);
+      });
       const nodeXY = await pcaLayout(vectors, IMAGES, DIMS);
       expect(tabXY.length).toBe(2 * IMAGES);
       for (let i = 0; i < tabXY.length; i++) expect(tabXY[i]).toBeCloseTo(nodeXY[i], 4);
