@@ -16,8 +16,9 @@ export function naiveInside(x: number, y: number, poly: number[][]): boolean {
   return inside;
 }
 
-export async function waitDrawn(page: Page): Promise<void> {
-  await page.waitForSelector('[data-testid="map-canvas"][data-drawn="true"]', { timeout: 60_000 });
+/** Wait until the plot is drawn, then one more frame, so the draw reached the screen. */
+export async function waitDrawn(page: Page, timeout = 60_000): Promise<void> {
+  await page.waitForSelector('[data-testid="map-canvas"][data-drawn="true"]', { timeout });
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
 

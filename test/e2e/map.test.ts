@@ -15,21 +15,11 @@ import { DataFrame, TensorColumn } from '../../src/index.js';
 import { type RunningApp, serveApp } from '../../src/node/server/index.js';
 import { needs } from '../helpers/references.js';
 import { artifact, ensureUiBuilt, launchChromium } from './browser.js';
+import { drawLasso, naiveInside, waitDrawn } from './map-page.js';
 
 const IMAGES = 80;
 /** Rows of the large map: past the point budget, so it is drawn as density cells. */
 const BIG = 200_000;
-
-/** Naive ray casting, apart from the server's. */
-function naiveInside(x: number, y: number, poly: number[][]): boolean {
-  let inside = false;
-  for (let i = 0, j = poly.length - 1; i < poly.length; j = i++) {
-    const [xi, yi] = poly[i];
-    const [xj, yj] = poly[j];
-    if (yi > y !== yj > y && x < xi + ((y - yi) * (xj - xi)) / (yj - yi)) inside = !inside;
-  }
-  return inside;
-}
 
 /** Pixels of a PNG that are not (near) white, and how many distinct coarse colours they have. */
 async function inkOf(png: Buffer): Promise<{ ink: number; colours: number }> {
@@ -54,12 +44,6 @@ async function somePoint(png: Buffer): Promise<{ x: number; y: number }> {
       if (data[i] < 200 || data[i + 1] < 200 || data[i + 2] < 200) return { x, y: y + 3 };
     }
   throw new Error('no point on the canvas');
-}
-
-async function waitDrawn(page: Page): Promise<void> {
-  await page.waitForSelector('[data-testid="map-canvas"][data-drawn="true"]', { timeout: 30_000 });
-  // One more frame, so the draw reached the screen.
-  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
 
 const chromium = needs('chromium');
@@ -92,7 +76,7 @@ chromium.describe('the embedding map in Chromium', () => {
       await page.goto(running.url);
       await page.click('[data-testid="switch-map"]');
       await page.waitForFunction(() => window.location.hash.includes('view=map'));
-      await waitDrawn(page);
+      await waitDrawn(page, 30_000);
       expect(await page.textContent('[data-testid="map-count"]')).toBe(`${IMAGES} points`);
       const canvas = await page.$('[data-testid="map-canvas"]');
       const plain = await inkOf(await canvas!.screenshot());
@@ -103,7 +87,7 @@ chromium.describe('the embedding map in Chromium', () => {
       await page.selectOption('[data-testid="map-color"]', 'label');
       await page.waitForFunction(() => window.location.hash.includes('color=label'));
       await page.waitForSelector('[data-testid="map-legend"] .legend-item');
-      await waitDrawn(page);
+      await waitDrawn(page, 30_000);
       const labels = demo.frame.column('label').toArray() as string[];
       const expected = [...new Set(labels)].sort().map((l) => `${l} ${labels.filter((x) => x === l).length}`);
       const legend = await page.$$eval('[data-testid="map-legend"] .legend-item', (items) =>
@@ -137,27 +121,7 @@ chromium.describe('the embedding map in Chromium', () => {
   chromium.it(
     'turns a lasso drawn with the mouse into a polygon filter: the table shows exactly the rows inside',
     async () => {
-      await page.click('[data-testid="map-lasso"]');
-      const box = (await page.$eval('[data-testid="map-canvas"]', (c) => {
-        const r = c.getBoundingClientRect();
-        return { x: r.x, y: r.y, width: r.width, height: r.height };
-      })) as { x: number; y: number; width: number; height: number };
-      // A loop around the left part of the plot.
-      const cx = box.x + box.width * 0.35;
-      const cy = box.y + box.height * 0.5;
-      const rx = box.width * 0.25;
-      const ry = box.height * 0.45;
-      await page.mouse.move(cx + rx, cy);
-      await page.mouse.down();
-      for (let k = 1; k <= 48; k++) {
-        const a = (2 * Math.PI * k) / 48;
-        await page.mouse.move(cx + rx * Math.cos(a), cy + ry * Math.sin(a), { steps: 2 });
-      }
-      await page.mouse.up();
-      await page.waitForFunction(() => window.location.hash.includes('poly='));
-      await page.waitForFunction(() =>
-        /\d/.test(document.querySelector('[data-testid="map-selected"]')?.textContent ?? ''),
-      );
+      await drawLasso(page);
       await page.screenshot({ path: artifact('map-lasso') });
 
       const hash = new URLSearchParams((await page.evaluate(() => window.location.hash)).slice(1));
@@ -186,7 +150,7 @@ chromium.describe('the embedding map in Chromium', () => {
         [inside.length, IMAGES],
       );
       await page.click('[data-testid="switch-map"]');
-      await waitDrawn(page);
+      await waitDrawn(page, 30_000);
       await page.click('[data-testid="map-show-table"]');
       await page.waitForSelector('[data-testid="row-count"]');
       await page.waitForFunction(
@@ -226,7 +190,7 @@ chromium.describe('the embedding map in Chromium', () => {
       try {
         const bigPage = await browser.newPage({ viewport: { width: 1280, height: 720 } });
         await bigPage.goto(`${big.url}#view=map`);
-        await waitDrawn(bigPage);
+        await waitDrawn(bigPage, 30_000);
         const canvas = await bigPage.$('[data-testid="map-canvas"]');
         expect((await inkOf(await canvas!.screenshot())).ink).toBeGreaterThan(2000);
         await bigPage.screenshot({ path: artifact('map-big') });
@@ -275,10 +239,10 @@ chromium.describe('the embedding map in Chromium', () => {
     'computes a UMAP layout on the server, showing its progress, and draws it',
     async () => {
       await page.click('[data-testid="switch-map"]');
-      await waitDrawn(page);
+      await waitDrawn(page, 30_000);
       await page.click('[data-testid="map-umap"]');
       await page.waitForFunction(() => window.location.hash.includes('layout=umap'));
-      await waitDrawn(page);
+      await waitDrawn(page, 30_000);
       const canvas = await page.$('[data-testid="map-canvas"]');
       expect((await inkOf(await canvas!.screenshot())).ink).toBeGreaterThan(IMAGES * 4);
       await page.screenshot({ path: artifact('map-umap') });
