@@ -10,6 +10,7 @@
  */
 
 import { type Condition, conditionRows } from '../../core/app/conditions.js';
+import type { CellValue, EditResult } from '../../core/app/edit-replies.js';
 import { carryServedAdditions } from '../../core/app/served-additions.js';
 import type { Column } from '../../core/column/column.js';
 import { resolveColumn } from '../../core/column/lazy.js';
@@ -32,9 +33,6 @@ import { read } from '../io/store/read.js';
 import type { AppContext } from './context.js';
 import type { VersionEvents } from './version-events.js';
 
-/** A value a cell can be set to (null clears it). */
-export type CellValue = string | number | boolean | null;
-
 /** One edit: `value` into column `column` at the rows given one of three ways. */
 export interface EditRequest {
   column: string;
@@ -53,16 +51,6 @@ export interface EditRequest {
   baseVersion?: number;
   /** Create the column (all other rows null) when the dataset has none of that name. */
   create?: boolean;
-}
-
-/** What an edit or undo committed. */
-export interface EditResult {
-  version: number;
-  parent: number;
-  columns: string[];
-  /** Cells set (null for undo). */
-  rows: number | null;
-  created: boolean;
 }
 
 /** Scalar dtypes the app edits, and the JSON type their values take. */

@@ -2,23 +2,16 @@
  * The server's edit and history routes, seen from the browser (src/node/server/routes/edits.ts and
  * versions.ts). Writes carry the page's `?token=` (the write secret) as api.ts's `request` sends it.
  */
+
+import type { CellValue, EditResult } from '../../../src/core/app/edit-replies.js';
 import { type Condition, request } from '../api';
 
-/** A value a cell can be set to (null clears it). */
-export type CellValue = string | number | boolean | null;
+export type { CellValue, EditResult };
 
 export interface EditAccess {
   writable: boolean;
   version: number | null;
   reason: string | null;
-}
-
-export interface EditResult {
-  version: number;
-  parent: number;
-  columns: string[];
-  rows: number | null;
-  created: boolean;
 }
 
 export interface VersionInfo {
