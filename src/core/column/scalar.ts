@@ -1,9 +1,10 @@
-import { TypeMismatchError } from '../errors.js';
+import { TypeMismatchError, UnsupportedError } from '../errors.js';
 import { bitmapBytes, getBit, markNull, sliceBitmap, takeBits } from './bitmap.js';
 import type { Indices } from './column.js';
 import { NullableColumn } from './nullable.js';
 import { buildStringDictionary, type StringDictionary } from './string-dictionary.js';
 import type { ScalarDType } from './types.js';
+import { Utf8Writer } from './utf8-writer.js';
 
 /** The JavaScript value of a scalar cell. */
 export type ScalarValue = number | bigint | boolean | string | Date;
@@ -23,7 +24,6 @@ export interface ScalarBuffers {
 /** Milliseconds in a day: a `date` cell is stored as days since the epoch. */
 export const DAY_MS = 86_400_000;
 const utf8Decoder = new TextDecoder();
-const utf8Encoder = new TextEncoder();
 
 /** Numeric dtypes whose values are plain JavaScript numbers. */
 export const NUMBER_DTYPES: ReadonlySet<ScalarDType> = new Set(['float64', 'float32', 'int32', 'uint8']);
@@ -231,25 +231,21 @@ export class ScalarColumn<T extends ScalarValue = ScalarValue> extends NullableC
     const n = values.length;
     let validity: Uint8Array | null = null;
     if (dtype === 'string') {
-      const parts: Uint8Array[] = new Array(n);
       const offsets = new Int32Array(n + 1);
-      let bytes = 0;
+      const bytes = new Utf8Writer(n * 8);
       for (let i = 0; i < n; i++) {
         const v = values[i];
-        if (v === null || v === undefined) {
-          validity = markNull(validity, n, i);
-          parts[i] = EMPTY;
-        } else {
-          if (typeof v !== 'string')
-            throw new TypeMismatchError(`row ${i}: expected a string, got ${describe(v)}`);
-          parts[i] = utf8Encoder.encode(v);
-        }
-        bytes += parts[i].length;
-        offsets[i + 1] = bytes;
+        if (v === null || v === undefined) validity = markNull(validity, n, i);
+        else if (typeof v !== 'string')
+          throw new TypeMismatchError(`row ${i}: expected a string, got ${describe(v)}`);
+        else bytes.write(v);
+        if (bytes.length > 0x7fffffff)
+          throw new UnsupportedError(
+            `a string column holds over 2 GiB of text (at row ${i}); split it into frames`,
+          );
+        offsets[i + 1] = bytes.length;
       }
-      const data = new Uint8Array(bytes);
-      for (let i = 0; i < n; i++) data.set(parts[i], offsets[i]);
-      return new ScalarColumn(dtype, n, { values: data, offsets, validity });
+      return new ScalarColumn(dtype, n, { values: bytes.finish(), offsets, validity });
     }
     if (dtype === 'bool') {
       const bits = new Uint8Array(bitmapBytes(n));
@@ -274,8 +270,6 @@ export class ScalarColumn<T extends ScalarValue = ScalarValue> extends NullableC
     return new ScalarColumn(dtype, n, { values: out, validity });
   }
 }
-
-const EMPTY = new Uint8Array(0);
 
 /**
  * `out[i] = src[indices[i]]`, through one copy of the loop per array type: a single loop shared by

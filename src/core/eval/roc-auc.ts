@@ -4,7 +4,8 @@
  * negative, ties counting one half, which average ranks give exactly.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { argsortFloat64, sortFloat32 } from '../frame/sort.js';
+import { argsortFloat64 } from '../frame/sort.js';
+import { sortFloat32Columns } from '../frame/sort-float32.js';
 import type { LabelsInput } from './labels.js';
 import { labelsWithScores, type ScoreClassOptions, type ScoresInput } from './scores.js';
 import type { SliceSlots } from './slice-slots.js';
@@ -92,23 +93,6 @@ function scoreColumn(scores: Float64Array, k: number, column: number, rows?: Int
   return out;
 }
 
-/**
- * The ascending order of one column of an `[n, k]` matrix; by a 32-bit key when every value is a
- * float32 (probabilities mostly are), whose sort leaves the scores in that order: they are kept
- * with the order (see {@link SORTED_SCORES}), so a walk of it gathers no scores.
- */
-function scoreOrder(scores: Float64Array | Float32Array, k: number, column: number): Int32Array {
-  const n = Math.floor(scores.length / k);
-  if (scores instanceof Float32Array) return keptOrder(sortFloat32(scores.subarray(0, n * k), k, column));
-  const narrow = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const v = scores[i * k + column];
-    narrow[i] = v;
-    if (narrow[i] !== v && !Number.isNaN(v)) return argsortFloat64(scoreColumn(scores, k, column));
-  }
-  return keptOrder(sortFloat32(narrow));
-}
-
 /** The order of a sort, its sorted scores kept with it. */
 function keptOrder({ order, sorted }: { order: Int32Array; sorted: Float64Array }): Int32Array {
   SORTED_SCORES.set(order, sorted);
@@ -119,9 +103,23 @@ function keptOrder({ order, sorted }: { order: Int32Array; sorted: Float64Array 
  * The ascending order of the scores of each one-vs-rest problem of an `[n, k]` matrix (one for
  * k ≤ 2: the positive column), as {@link aucBySlot} walks them; callers that evaluate the same
  * scores again may keep them. `scores` may be a float32 matrix of the same values (a column's own).
+ * Scores that are all float32 (probabilities mostly are) sort by a 32-bit key, which leaves them in
+ * that order: they are kept with the order (see {@link SORTED_SCORES}), so a walk of it gathers no scores.
  */
 export function scoreOrders(scores: Float64Array | Float32Array, k: number): Int32Array[] {
-  return aucProblems(k).map(([column]) => scoreOrder(scores, k, column));
+  const columns = aucProblems(k).map(([column]) => column);
+  const narrow = scores instanceof Float32Array ? scores : float32Columns(scores, k, columns);
+  if (narrow !== null) return sortFloat32Columns(narrow, k, columns).map(keptOrder);
+  return columns.map((column) => argsortFloat64(scoreColumn(scores as Float64Array, k, column)));
+}
+
+/** An `[n, k]` matrix as float32, if the values of `columns` are all float32 (or NaN); else null. */
+function float32Columns(scores: Float64Array, k: number, columns: readonly number[]): Float32Array | null {
+  const narrow = new Float32Array(scores);
+  for (const column of columns)
+    for (let i = column; i < scores.length; i += k)
+      if (narrow[i] !== scores[i] && !Number.isNaN(scores[i])) return null;
+  return narrow;
 }
 
 /** Binary AUC from rank sums (NaN for no positive, no negative, or a NaN score). */

@@ -3,7 +3,6 @@ import { ScalarColumn } from '../column/scalar.js';
 import { formatType } from '../column/types.js';
 import { InvalidArgumentError, TypeMismatchError } from '../errors.js';
 import type { DataFrame } from './frame.js';
-import { float32OfOrderedWords, orderedFloat32Words } from './keys/normalize.js';
 import { type Field, float64Fields, packFields, sortFields } from './keys/sort-fields.js';
 import { topFloat64 } from './top-float64.js';
 
@@ -165,39 +164,6 @@ export function argsortFloat64(values: Float64Array, descending = false): Int32A
   return radixSort(packFields(float64Fields(values, n, null, descending, false), n), n);
 }
 
-/**
- * The stable ascending order of float32 values (NaN after numbers; -0 equal to 0), the same order
- * {@link argsortFloat64} gives their float64 values, from one 32-bit key per row (half the passes).
- */
-export function argsortFloat32(values: Float32Array): Int32Array {
-  const n = values.length;
-  if (n <= 1) return radixSort([], n);
-  const words = new Uint32Array(n);
-  orderedFloat32Words(values, n, words);
-  return radixSort([{ data: words, bits: 32 }], n);
-}
-
-/**
- * {@link argsortFloat32}, and the values in that order (as float64), which the sort holds at its end
- * anyway (reading them through the order would be a random read per row). NaNs come back as one
- * NaN and -0 as 0, which compare as they did. `stride` and `offset`: of the values
- * `values[offset + i * stride]` (a column of a row-major matrix).
- */
-export function sortFloat32(
-  values: Float32Array,
-  stride = 1,
-  offset = 0,
-): { order: Int32Array; sorted: Float64Array } {
-  const n = Math.max(0, Math.ceil((values.length - offset) / stride));
-  const words = new Uint32Array(n);
-  orderedFloat32Words(values, n, words, stride, offset);
-  // The sort reads the words before it writes them back sorted.
-  const order = radixSort([{ data: words, bits: 32 }], n, words);
-  const sorted = new Float64Array(n);
-  float32OfOrderedWords(words, n, sorted);
-  return { order, sorted };
-}
-
 interface NormalizedKey {
   column: string;
   descending: boolean;
@@ -275,36 +241,22 @@ function digitBitsFor(n: number): number {
  * row are skipped); then each run of rows that tie on it is sorted by the next word the same way,
  * within the run, where it fits in cache, or by insertion sort when short. For a float64 key, whose
  * first word (sign, exponent and 20 bits of mantissa) rarely ties, that is 4 passes instead of 8.
- * `sortedFirst`, when given, receives each row's first word in the sorted order (it may be that
- * word's own array).
  */
-function radixSort(words: Field[], n: number, sortedFirst?: Uint32Array): Int32Array {
+function radixSort(words: Field[], n: number): Int32Array {
   const m = words.length;
   const first = words[0]?.data;
-  if (n <= 1 || m === 0) {
-    if (sortedFirst !== undefined && n === 1) sortedFirst[0] = first[0];
-    return rowRange(0, n);
-  }
+  if (n <= 1 || m === 0) return rowRange(0, n);
   const stride = m + 1;
   const digitBits = digitBitsFor(n);
   const passes = planPasses(first, 0, n, 1, 0, words[0].bits, digitBits);
-  if (m === 1 && passes.length === 0) {
-    // One word, equal in every row: the rows are in order as they are.
-    sortedFirst?.set(first.subarray(0, n));
-    return rowRange(0, n);
-  }
+  // One word, equal in every row: the rows are in order as they are.
+  if (m === 1 && passes.length === 0) return rowRange(0, n);
   const out = new Int32Array(n);
   if (m === 1 && passes.length === 1) {
-    // One digit decides: write the order directly (from a copy of the words when they are to be
-    // overwritten sorted).
+    // One digit decides: write the order directly.
     const { shift, offsets } = passes[0];
     const mask = offsets.length - 1;
-    const from = sortedFirst === first ? first.slice(0, n) : first;
-    for (let i = 0; i < n; i++) {
-      const p = offsets[(from[i] >>> shift) & mask]++;
-      out[p] = i;
-      if (sortedFirst !== undefined) sortedFirst[p] = from[i];
-    }
+    for (let i = 0; i < n; i++) out[offsets[(first[i] >>> shift) & mask]++] = i;
     return out;
   }
   let src = new Uint32Array(n * stride);
@@ -351,12 +303,7 @@ function radixSort(words: Field[], n: number, sortedFirst?: Uint32Array): Int32A
     }
   }
   if (m > 1) refineRuns(src, dst, 0, n, stride, 0);
-  if (sortedFirst === undefined) for (let i = 0, j = m; i < n; i++, j += stride) out[i] = src[j];
-  else
-    for (let i = 0, j = 0; i < n; i++, j += stride) {
-      sortedFirst[i] = src[j];
-      out[i] = src[j + m];
-    }
+  for (let i = 0, j = m; i < n; i++, j += stride) out[i] = src[j];
   return out;
 }
 
