@@ -78,7 +78,7 @@ export function metricsBySlot(
     ? calibrationSums(data.truth, data.scores as Float64Array, data.k, 15, { slots })
     : null;
   const auc = metrics.includes('roc_auc')
-    ? aucBySlot(data.truth, data.scores as Float64Array, data.k, slots, orders)
+    ? aucBySlot(data.truth, data.scores as Float64Array, data.k, slots, count, orders)
     : null;
   const logLoss = metrics.includes('log_loss') ? logLossBySlot(data, slots) : null;
   const values = metrics.map((m) =>

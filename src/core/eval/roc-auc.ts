@@ -189,6 +189,8 @@ export function aucBySlot(
   scores: Float64Array,
   k: number,
   slots: SliceSlots,
+  /** Rows per slot (the confusion counts' sums). */
+  rows: Int32Array,
   orders: readonly Int32Array[] = scoreOrders(scores, k),
 ): Float64Array {
   const n = truth.length;
@@ -196,7 +198,6 @@ export function aucBySlot(
   const overall = total - 1;
   const sum = new Float64Array(total);
   const defined = new Int32Array(total);
-  const rows = new Float64Array(total);
   const seen = new Float64Array(total);
   const rankSum = new Float64Array(total);
   const positives = new Float64Array(total);
@@ -205,10 +206,6 @@ export function aucBySlot(
   const runPositives = new Float64Array(total);
   const touched = new Int32Array(total);
   const sums: RankSums = { overall, seen, rankSum, positives, nan, runRows, runPositives, touched };
-  for (let i = 0; i < n; i++) {
-    rows[overall]++;
-    for (let j = 0; j < codes.length; j++) if (codes[j][i] >= 0) rows[offsets[j] + codes[j][i]]++;
-  }
   // The walk reads rows in score order: gathering what it reads into arrays in that order first,
   // from arrays as small as they can be (random reads of big arrays are what it waits on), leaves
   // the walk itself sequential.
@@ -231,8 +228,7 @@ export function aucBySlot(
       const gathered = GATHERED_COMBOS.get(order);
       if (gathered !== undefined && gathered.from === combos.codes) comboAt = gathered.at;
       else {
-        comboAt = new Int32Array(n);
-        for (let i = 0; i < n; i++) comboAt[i] = combos.codes[order[i]];
+        comboAt = gatherCodes(combos.codes, order);
         GATHERED_COMBOS.set(order, { from: combos.codes, at: comboAt });
       }
     } else {
@@ -261,15 +257,8 @@ export function aucBySlot(
       }
       SORTED_SCORES.set(order, value);
     }
-    for (let j = 0; j < slotAt.length; j++) {
-      const code = codes[packed + j];
-      const offset = offsets[packed + j];
-      const out = slotAt[j];
-      for (let i = 0; i < n; i++) {
-        const s = code[order[i]];
-        out[i] = s < 0 ? -1 : offset + s;
-      }
-    }
+    for (let j = 0; j < slotAt.length; j++)
+      gatherSlots(codes[packed + j], offsets[packed + j], order, slotAt[j]);
     for (let c = 0; c < combos.size; c++) positiveOf[c] = combos.classOf[c] === positive ? 1 : 0;
     walkRanks(value, comboAt, positiveOf, combos, slotAt, sums);
     for (let slot = 0; slot < total; slot++) {
@@ -281,6 +270,24 @@ export function aucBySlot(
     }
   }
   return Float64Array.from(sum, (s, slot) => (defined[slot] === 0 ? Number.NaN : s / defined[slot]));
+}
+
+/**
+ * `codes` in the order `order`. A function of its own, as {@link walkRanks} is: it runs once per
+ * one-vs-rest problem, compiled whole after the first.
+ */
+function gatherCodes(codes: SlotCombos['codes'], order: Int32Array): Int32Array {
+  const out = new Int32Array(order.length);
+  for (let i = 0; i < order.length; i++) out[i] = codes[order[i]];
+  return out;
+}
+
+/** The slots (`offset` + slice, -1 for none) of a partition's slice codes, in the order `order`, into `out`. */
+function gatherSlots(codes: Int32Array, offset: number, order: Int32Array, out: Int32Array): void {
+  for (let i = 0; i < order.length; i++) {
+    const s = codes[order[i]];
+    out[i] = s < 0 ? -1 : offset + s;
+  }
 }
 
 /** Per slot, what the walks of score orders sum (see {@link aucBySlot}); `overall` is the last slot. */

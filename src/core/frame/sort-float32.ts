@@ -4,7 +4,7 @@
  * shared by the columns. A million rows take 2 scatter passes of 16 bits; the frame sort's 8-bit
  * digits (sort.ts) would take 4 (measured at 1M rows: 17–19 ms a column warm against 25–31).
  */
-import { float32OfOrderedWords, orderedFloat32Words } from './keys/normalize.js';
+import { float32BitsOfOrderedWord, orderedFloat32Word } from './keys/normalize.js';
 
 /** A column's stable ascending order, and its values in that order (as float64). */
 export interface SortedFloat32 {
@@ -29,55 +29,67 @@ export function sortFloat32Columns(
   columns: readonly number[],
 ): SortedFloat32[] {
   const n = Math.floor(values.length / k);
+  const bits = new Uint32Array(values.buffer, values.byteOffset, n * k);
   const keys = new Uint32Array(n);
-  // Tuples of (key, row) in one array: a pass writes one stream per bucket.
-  let scratch: [Uint32Array, Uint32Array] | null = null;
-  const bits = digitBitsFor(n);
-  const size = 1 << bits;
-  const digits = Math.ceil(32 / bits);
-  const hist = new Int32Array(digits * size);
+  // (key, row) tuples in one array, so that a pass writes one stream per bucket.
+  let pairs: Uint32Array | null = null;
+  let spare: Uint32Array | null = null;
+  const digitBits = digitBitsFor(n);
+  const digits = Math.ceil(32 / digitBits);
+  const hist = new Int32Array(digits << digitBits);
   return columns.map((column) => {
-    orderedFloat32Words(values, n, keys, k, column);
     hist.fill(0);
-    countDigits(keys, n, bits, digits, hist);
-    const passes = livePasses(hist, keys, n, bits, digits);
+    keysAndCounts(bits, n, k, column, keys, digitBits, digits, hist);
+    const passes = livePasses(hist, keys, n, digitBits, digits);
     const order = new Int32Array(n);
+    const sorted = new Float64Array(n);
+    const last = passes[passes.length - 1];
     if (passes.length === 0) {
       // Every key alike: the rows are in order as they are.
       for (let i = 0; i < n; i++) order[i] = i;
-    } else {
-      scratch ??= [new Uint32Array(2 * n), new Uint32Array(2 * n)];
-      let [src, dst] = scratch;
-      firstPass(keys, n, bits, passes[0], hist, src);
-      for (let p = 1; p < passes.length; p++) {
-        scatterPairs(src, dst, n, bits, passes[p], hist);
+      lastPass(keys, 1, n, 0, 0, hist, order, sorted);
+    } else if (passes.length === 1) lastPass(keys, 1, n, digitBits, last, hist, order, sorted);
+    else {
+      pairs ??= new Uint32Array(2 * n);
+      spare ??= new Uint32Array(2 * n);
+      let src = pairs;
+      let dst = spare;
+      firstPass(keys, n, digitBits, passes[0], hist, src);
+      for (let p = 1; p + 1 < passes.length; p++) {
+        middlePass(src, dst, n, digitBits, passes[p], hist);
         [src, dst] = [dst, src];
       }
-      for (let i = 0, j = 0; i < n; i++, j += 2) {
-        keys[i] = src[j];
-        order[i] = src[j + 1];
-      }
+      lastPass(src, 2, n, digitBits, last, hist, order, sorted);
     }
-    const sorted = new Float64Array(n);
-    float32OfOrderedWords(keys, n, sorted);
     return { order, sorted };
   });
 }
 
-/** Histograms of every digit of the keys, `[digits, 2^bits]`. */
-function countDigits(keys: Uint32Array, n: number, bits: number, digits: number, hist: Int32Array): void {
-  const size = 1 << bits;
+/** Column `column`'s ordered words into `keys`, and the histograms of their digits, `[digits, 2^bits]`. */
+function keysAndCounts(
+  bits: Uint32Array,
+  n: number,
+  k: number,
+  column: number,
+  keys: Uint32Array,
+  digitBits: number,
+  digits: number,
+  hist: Int32Array,
+): void {
+  const size = 1 << digitBits;
   const mask = size - 1;
   if (digits === 2)
-    for (let i = 0; i < n; i++) {
-      const key = keys[i];
+    for (let i = 0, at = column; i < n; i++, at += k) {
+      const key = orderedFloat32Word(bits[at]);
+      keys[i] = key;
       hist[key & mask]++;
-      hist[size + (key >>> bits)]++;
+      hist[size + (key >>> digitBits)]++;
     }
   else
-    for (let i = 0; i < n; i++) {
-      const key = keys[i];
-      for (let d = 0; d < digits; d++) hist[d * size + ((key >>> (d * bits)) & mask)]++;
+    for (let i = 0, at = column; i < n; i++, at += k) {
+      const key = orderedFloat32Word(bits[at]);
+      keys[i] = key;
+      for (let d = 0; d < digits; d++) hist[d * size + ((key >>> (d * digitBits)) & mask)]++;
     }
 }
 
@@ -85,13 +97,19 @@ function countDigits(keys: Uint32Array, n: number, bits: number, digits: number,
  * The digits that differ between rows, least significant first, each histogram turned into the
  * start of each bucket; a digit equal in every row needs no pass.
  */
-function livePasses(hist: Int32Array, keys: Uint32Array, n: number, bits: number, digits: number): number[] {
-  const size = 1 << bits;
+function livePasses(
+  hist: Int32Array,
+  keys: Uint32Array,
+  n: number,
+  digitBits: number,
+  digits: number,
+): number[] {
+  const size = 1 << digitBits;
   const mask = size - 1;
   const live: number[] = [];
   for (let d = 0; d < digits; d++) {
     const base = d * size;
-    if (n === 0 || hist[base + ((keys[0] >>> (d * bits)) & mask)] === n) continue;
+    if (n === 0 || hist[base + ((keys[0] >>> (d * digitBits)) & mask)] === n) continue;
     let sum = 0;
     for (let b = base; b < base + size; b++) {
       const count = hist[b];
@@ -103,18 +121,18 @@ function livePasses(hist: Int32Array, keys: Uint32Array, n: number, bits: number
   return live;
 }
 
-/** The first pass: from the keys (row i at i) to (key, row) tuples by digit `d`. */
+/** The first of several passes: from the keys (row i at i) to (key, row) tuples by digit `d`. */
 function firstPass(
   keys: Uint32Array,
   n: number,
-  bits: number,
+  digitBits: number,
   d: number,
   hist: Int32Array,
   out: Uint32Array,
-) {
-  const shift = d * bits;
-  const base = d << bits;
-  const mask = (1 << bits) - 1;
+): void {
+  const shift = d * digitBits;
+  const base = d << digitBits;
+  const mask = (1 << digitBits) - 1;
   for (let i = 0; i < n; i++) {
     const key = keys[i];
     const p = hist[base + ((key >>> shift) & mask)]++ << 1;
@@ -123,22 +141,51 @@ function firstPass(
   }
 }
 
-/** One more pass: (key, row) tuples from `src` to `dst`, stably, by digit `d`. */
-function scatterPairs(
+/** A pass between the first and the last: (key, row) tuples from `src` to `dst`, stably, by digit `d`. */
+function middlePass(
   src: Uint32Array,
   dst: Uint32Array,
   n: number,
-  bits: number,
+  digitBits: number,
   d: number,
   hist: Int32Array,
-) {
-  const shift = d * bits;
-  const base = d << bits;
-  const mask = (1 << bits) - 1;
+): void {
+  const shift = d * digitBits;
+  const base = d << digitBits;
+  const mask = (1 << digitBits) - 1;
   for (let j = 0; j < 2 * n; j += 2) {
     const key = src[j];
     const p = hist[base + ((key >>> shift) & mask)]++ << 1;
     dst[p] = key;
     dst[p + 1] = src[j + 1];
+  }
+}
+
+/**
+ * The last pass, by digit `d`, straight into the order and the sorted values: from (key, row)
+ * tuples (`stride` 2), or from the keys themselves (`stride` 1: row i at i). With `digitBits` 0
+ * every row stays where it is (no digit differs).
+ */
+function lastPass(
+  src: Uint32Array,
+  stride: 1 | 2,
+  n: number,
+  digitBits: number,
+  d: number,
+  hist: Int32Array,
+  order: Int32Array,
+  sorted: Float64Array,
+): void {
+  const shift = d * digitBits;
+  const base = d << digitBits;
+  const mask = (1 << digitBits) - 1;
+  const word = new Uint32Array(1);
+  const value = new Float32Array(word.buffer);
+  for (let i = 0, j = 0; i < n; i++, j += stride) {
+    const key = src[j];
+    const p = digitBits === 0 ? i : hist[base + ((key >>> shift) & mask)]++;
+    word[0] = float32BitsOfOrderedWord(key);
+    sorted[p] = value[0];
+    if (digitBits !== 0) order[p] = stride === 2 ? src[j + 1] : i;
   }
 }

@@ -129,20 +129,35 @@ function orderedFloat64Words(bits: Uint32Array, n: number, hi: Uint32Array, lo: 
   }
 }
 
+/** Back from {@link orderedFloat32Word}: the float32 bits of a word (NaN as one NaN, ±0 as 0). */
+export function float32BitsOfOrderedWord(w: number): number {
+  return w & SIGN ? (w ^ SIGN) >>> 0 : ~w >>> 0;
+}
+
 /** Back from {@link orderedFloat32Words}: the float32 value of each word (NaN as one NaN, ±0 as 0). */
 export function float32OfOrderedWords(words: Uint32Array, n: number, out: Float64Array): void {
   const bits = new Uint32Array(1);
   const value = new Float32Array(bits.buffer);
   for (let i = 0; i < n; i++) {
-    const w = words[i];
-    bits[0] = w & SIGN ? w ^ SIGN : ~w;
+    bits[0] = float32BitsOfOrderedWord(words[i]);
     out[i] = value[0];
   }
 }
 
 /**
- * Ordered words of float32 values, the same mapping in 32 bits (NaN: 0xffc00000, ±0: 0x80000000):
- * of `n` values `values[offset + i * stride]` (a column of a row-major matrix).
+ * The ordered word of float32 bits `w`: unsigned order is the values' order, the mapping of
+ * {@link orderedFloatWords} in 32 bits (every NaN: 0xffc00000, ±0: 0x80000000).
+ */
+export function orderedFloat32Word(w: number): number {
+  const magnitude = w & 0x7fffffff;
+  if (magnitude > 0x7f800000) return 0xffc00000;
+  if (magnitude === 0) return SIGN;
+  return w & SIGN ? ~w >>> 0 : (w ^ SIGN) >>> 0;
+}
+
+/**
+ * Ordered words ({@link orderedFloat32Word}) of `n` float32 values `values[offset + i * stride]`
+ * (a column of a row-major matrix).
  */
 export function orderedFloat32Words(
   values: Float32Array,
@@ -152,13 +167,5 @@ export function orderedFloat32Words(
   offset = 0,
 ): void {
   const words = new Uint32Array(values.buffer, values.byteOffset, values.length);
-  for (let i = 0; i < n; i++) {
-    let w = words[offset + i * stride];
-    const magnitude = w & 0x7fffffff;
-    if (magnitude > 0x7f800000) w = 0xffc00000;
-    else if (magnitude === 0) w = SIGN;
-    else if (w & SIGN) w = ~w;
-    else w ^= SIGN;
-    out[i] = w;
-  }
+  for (let i = 0; i < n; i++) out[i] = orderedFloat32Word(words[offset + i * stride]);
 }
