@@ -5,7 +5,7 @@
  */
 import type { Column } from '../column/column.js';
 import { TensorColumn } from '../column/tensor.js';
-import { scoreOrders } from '../eval/roc-auc.js';
+import { scoreOrders } from '../eval/auc-by-slot.js';
 import { readScores } from '../eval/scores.js';
 
 /** Per score column, the orders of all its rows. */

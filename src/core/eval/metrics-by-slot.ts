@@ -6,11 +6,11 @@
  * each value is the same number {@link evaluate} gives the slice.
  */
 import { InvalidArgumentError } from '../errors.js';
+import { aucBySlot } from './auc-by-slot.js';
 import { type CalibrationSums, calibrationSums, eceOfSums } from './calibration.js';
 import { reportFromCounts } from './classification.js';
 import { confusionCountsBySlot } from './confusion.js';
 import type { ClassData, MetricName } from './evaluate.js';
-import { aucBySlot } from './roc-auc.js';
 import type { SliceSlots } from './slice-slots.js';
 
 /** The metrics {@link metricsBySlot} computes: every classification metric. */

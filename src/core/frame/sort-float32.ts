@@ -4,12 +4,17 @@
  * shared by the columns. A million rows take 2 scatter passes of 16 bits; the frame sort's 8-bit
  * digits (sort.ts) would take 4 (measured at 1M rows: 17–19 ms a column warm against 25–31).
  */
-import { float32BitsOfOrderedWord, orderedFloat32Word } from './keys/normalize.js';
+import { orderedFloat32Word } from './keys/normalize.js';
 
-/** A column's stable ascending order, and its values in that order (as float64). */
+/** A column's stable ascending order, and its ordered words in that order. */
 export interface SortedFloat32 {
   order: Int32Array;
-  sorted: Float64Array;
+  /**
+   * The values in that order as their ordered words (`orderedFloat32Word`): equal words are equal
+   * values (every NaN one word, after the numbers; -0 the word of 0), which
+   * `float32BitsOfOrderedWord` turns back into values.
+   */
+  keys: Uint32Array;
 }
 
 /** Digit width for `n` rows: wide where the rows fill the buckets, narrow where a pass is cheap anyway. */
@@ -20,8 +25,8 @@ function digitBitsFor(n: number): number {
 /**
  * The stable ascending order of each of `columns` of an `[n, k]` row-major float32 matrix (NaN
  * after numbers, -0 equal to 0: the order `argsortFloat64` gives their float64 values), and the
- * values in that order, which the sort holds at its end anyway (reading them through the order
- * would be a random read per row). NaNs come back as one NaN and -0 as 0, which compare as they did.
+ * values' keys in that order, which the sort holds at its end anyway (reading the values through
+ * the order would be a random read per row).
  */
 export function sortFloat32Columns(
   values: Float32Array,
@@ -30,7 +35,6 @@ export function sortFloat32Columns(
 ): SortedFloat32[] {
   const n = Math.floor(values.length / k);
   const bits = new Uint32Array(values.buffer, values.byteOffset, n * k);
-  const keys = new Uint32Array(n);
   // (key, row) tuples in one array, so that a pass writes one stream per bucket.
   let pairs: Uint32Array | null = null;
   let spare: Uint32Array | null = null;
@@ -38,18 +42,18 @@ export function sortFloat32Columns(
   const digits = Math.ceil(32 / digitBits);
   const hist = new Int32Array(digits << digitBits);
   return columns.map((column) => {
+    const keys = new Uint32Array(n);
     hist.fill(0);
     keysAndCounts(bits, n, k, column, keys, digitBits, digits, hist);
     const passes = livePasses(hist, keys, n, digitBits, digits);
     const order = new Int32Array(n);
-    const sorted = new Float64Array(n);
     const last = passes[passes.length - 1];
-    if (passes.length === 0) {
-      // Every key alike: the rows are in order as they are.
-      for (let i = 0; i < n; i++) order[i] = i;
-      lastPass(keys, 1, n, 0, 0, hist, order, sorted);
-    } else if (passes.length === 1) lastPass(keys, 1, n, digitBits, last, hist, order, sorted);
-    else {
+    // Every key alike: the rows are in order as they are.
+    if (passes.length === 0) for (let i = 0; i < n; i++) order[i] = i;
+    else if (passes.length === 1) {
+      const unsorted = keys.slice();
+      lastPass(unsorted, 1, n, digitBits, last, hist, order, keys);
+    } else {
       pairs ??= new Uint32Array(2 * n);
       spare ??= new Uint32Array(2 * n);
       let src = pairs;
@@ -59,9 +63,9 @@ export function sortFloat32Columns(
         middlePass(src, dst, n, digitBits, passes[p], hist);
         [src, dst] = [dst, src];
       }
-      lastPass(src, 2, n, digitBits, last, hist, order, sorted);
+      lastPass(src, 2, n, digitBits, last, hist, order, keys);
     }
-    return { order, sorted };
+    return { order, keys };
   });
 }
 
@@ -162,9 +166,8 @@ function middlePass(
 }
 
 /**
- * The last pass, by digit `d`, straight into the order and the sorted values: from (key, row)
- * tuples (`stride` 2), or from the keys themselves (`stride` 1: row i at i). With `digitBits` 0
- * every row stays where it is (no digit differs).
+ * The last pass, by digit `d`, straight into the order and the sorted keys: from (key, row)
+ * tuples (`stride` 2), or from the keys themselves (`stride` 1: row i at i).
  */
 function lastPass(
   src: Uint32Array,
@@ -174,18 +177,15 @@ function lastPass(
   d: number,
   hist: Int32Array,
   order: Int32Array,
-  sorted: Float64Array,
+  sorted: Uint32Array,
 ): void {
   const shift = d * digitBits;
   const base = d << digitBits;
   const mask = (1 << digitBits) - 1;
-  const word = new Uint32Array(1);
-  const value = new Float32Array(word.buffer);
   for (let i = 0, j = 0; i < n; i++, j += stride) {
     const key = src[j];
-    const p = digitBits === 0 ? i : hist[base + ((key >>> shift) & mask)]++;
-    word[0] = float32BitsOfOrderedWord(key);
-    sorted[p] = value[0];
-    if (digitBits !== 0) order[p] = stride === 2 ? src[j + 1] : i;
+    const p = hist[base + ((key >>> shift) & mask)]++;
+    sorted[p] = key;
+    order[p] = stride === 2 ? src[j + 1] : i;
   }
 }

@@ -3,11 +3,11 @@
 // log-loss over each slice's rows gathered on their own; and the bootstrap against
 // bootstrapInterval of the naive statistic over the drawn rows.
 import { describe, expect, it } from 'vitest';
+import { scoreOrders } from '../../../src/core/eval/auc-by-slot.js';
 import { bootstrapMetrics } from '../../../src/core/eval/bootstrap-metrics.js';
 import type { ClassData, MetricName } from '../../../src/core/eval/evaluate.js';
 import { bootstrapInterval } from '../../../src/core/eval/intervals.js';
 import { metricsBySlot } from '../../../src/core/eval/metrics-by-slot.js';
-import { scoreOrders } from '../../../src/core/eval/roc-auc.js';
 import { sliceSlots } from '../../../src/core/eval/slice-slots.js';
 import { Random } from '../../../src/core/random.js';
 
@@ -194,6 +194,29 @@ describe('metricsBySlot with kept score orders', () => {
       for (let slot = 0; slot < slots.total; slot++) {
         const rows = Array.from({ length: n }, (_, i) => i).filter((i) => slot === 4 || codes[i] === slot);
         close(got.values[0][slot], naive(d, rows, 'roc_auc'));
+      }
+    }
+  });
+});
+
+describe('metricsBySlot over float32 scores', () => {
+  it('walks orders sorted by 32-bit keys (ties, -0 and a NaN included) as each slice on its own', () => {
+    const n = 900;
+    const d = makeData(n, 3, 3, 44, 11);
+    const narrow = Float32Array.from(d.scores as Float64Array);
+    // Scores of 0 and -0 tie; the rest are coarse fractions that tie too.
+    narrow[0] = 0;
+    narrow[3] = -0;
+    const data = { ...d, scores: Float64Array.from(narrow) };
+    const rng = new Random(12);
+    const codes = Int32Array.from({ length: n }, () => rng.int(6) - 1);
+    const slots = sliceSlots(n, [{ codes, slices: 5 }]);
+    // The column's own float32 values (as the server sorts them) and their float64 copy sort alike.
+    for (const orders of [scoreOrders(narrow, 3), scoreOrders(data.scores, 3)]) {
+      const got = metricsBySlot(data, slots, ['roc_auc'], orders);
+      for (let slot = 0; slot < slots.total; slot++) {
+        const rows = Array.from({ length: n }, (_, i) => i).filter((i) => slot === 5 || codes[i] === slot);
+        close(got.values[0][slot], naive(data, rows, 'roc_auc'));
       }
     }
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { float32BitsOfOrderedWord } from '../../../src/core/frame/keys/normalize.js';
 import { sortFloat32Columns } from '../../../src/core/frame/sort-float32.js';
 
 /** The naive reference: a stable comparison sort, NaN after numbers, -0 equal to 0. */
@@ -17,11 +18,15 @@ function check(values: Float32Array, k = 1, columns: number[] = [0]): void {
   columns.forEach((offset, c) => {
     const column: number[] = [];
     for (let i = offset; i + k - offset <= values.length; i += k) column.push(values[i]);
-    const { order, sorted } = results[c];
+    const { order, keys } = results[c];
     const expected = naiveOrder(column);
     expect(Array.from(order)).toEqual(expected);
-    // The sorted values: the column's in that order (-0 comes back as 0, NaN as NaN).
-    expect(Array.from(sorted, (v) => (Object.is(v, -0) ? 0 : v))).toEqual(
+    // The sorted keys: the column's values in that order (-0 comes back as 0, NaN as NaN).
+    const sorted = Array.from(
+      keys,
+      (w) => new Float32Array(Uint32Array.of(float32BitsOfOrderedWord(w)).buffer)[0],
+    );
+    expect(sorted.map((v) => (Object.is(v, -0) ? 0 : v))).toEqual(
       expected.map((i) => (Object.is(column[i], -0) ? 0 : column[i])),
     );
   });

@@ -134,16 +134,6 @@ export function float32BitsOfOrderedWord(w: number): number {
   return w & SIGN ? (w ^ SIGN) >>> 0 : ~w >>> 0;
 }
 
-/** Back from {@link orderedFloat32Words}: the float32 value of each word (NaN as one NaN, ±0 as 0). */
-export function float32OfOrderedWords(words: Uint32Array, n: number, out: Float64Array): void {
-  const bits = new Uint32Array(1);
-  const value = new Float32Array(bits.buffer);
-  for (let i = 0; i < n; i++) {
-    bits[0] = float32BitsOfOrderedWord(words[i]);
-    out[i] = value[0];
-  }
-}
-
 /**
  * The ordered word of float32 bits `w`: unsigned order is the values' order, the mapping of
  * {@link orderedFloatWords} in 32 bits (every NaN: 0xffc00000, ±0: 0x80000000).
