@@ -184,7 +184,7 @@ function sameSlots(a: SliceSlots, b: SliceSlots): boolean {
 }
 
 /** Per score order, the combo codes of its rows in that order, and the codes they came from. */
-const GATHERED_COMBOS = new WeakMap<Int32Array, { from: SlotCombos['codes']; at: Int32Array }>();
+const GATHERED_COMBOS = new WeakMap<Int32Array, { from: SlotCombos['codes']; at: SlotCombos['codes'] }>();
 
 /**
  * Macro one-vs-rest AUC (binary for k ≤ 2) of every slot of `slots` (see the file's comment). Each
@@ -227,7 +227,7 @@ export function aucBySlot(
     if (order.length !== n) throw new InvalidArgumentError(`a score order of ${order.length} rows, not ${n}`);
     const ties = keptTies(order, scores, k, column);
     const gathered = GATHERED_COMBOS.get(order);
-    let comboAt: Int32Array;
+    let comboAt: SlotCombos['codes'];
     if (gathered !== undefined && gathered.from === combos.codes) comboAt = gathered.at;
     else {
       comboAt = gatherCodes(combos.codes, order);
@@ -255,8 +255,9 @@ export function aucBySlot(
  * `codes` in the order `order`. A function of its own, as the walks are: it runs once per
  * one-vs-rest problem, compiled whole after the first.
  */
-function gatherCodes(codes: SlotCombos['codes'], order: Int32Array): Int32Array {
-  const out = new Int32Array(order.length);
+function gatherCodes(codes: SlotCombos['codes'], order: Int32Array): SlotCombos['codes'] {
+  // As small as the codes: the walks read them back.
+  const out = new (codes.constructor as Uint8ArrayConstructor)(order.length);
   for (let i = 0; i < order.length; i++) out[i] = codes[order[i]];
   return out;
 }
@@ -272,7 +273,7 @@ function gatherSlots(codes: Int32Array, offset: number, order: Int32Array, out: 
 /** What a walk of one score order reads, in that order. */
 interface Walk {
   /** Per position, its row's combo code. */
-  comboAt: Int32Array;
+  comboAt: SlotCombos['codes'];
   /** Per combo code, 1 if its class is this problem's positive class. */
   positiveOf: Uint8Array;
   combos: SlotCombos;

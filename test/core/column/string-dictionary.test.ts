@@ -35,6 +35,30 @@ describe('string dictionary', () => {
     );
   });
 
+  it('tells apart strings around 8 bytes (compared as two words up to 8, by bytes after)', () => {
+    // Equal first 8 bytes, NUL bytes that pack like shorter strings, and a 2-byte character
+    // across the 8-byte boundary.
+    const values = [
+      'abcdefgh',
+      'abcdefghi',
+      'abcdefghj',
+      'abcdefg',
+      'a',
+      'a\u0000',
+      'a\u0000\u0000',
+      '',
+      'abcdefgé',
+      'abcdefg\u00e9x',
+    ];
+    const cells = Array.from({ length: 400 }, (_, i) =>
+      i % 13 === 0 ? null : values[(i * 7) % values.length],
+    );
+    const d = (column(cells, 'string') as ScalarColumn).dictionary();
+    const want = naiveDictionary(cells);
+    expect(d.dictionary).toEqual(want.dictionary);
+    expect(Array.from(d.codes)).toEqual(want.codes);
+  });
+
   it('holds many distinct values', () => {
     const cells = Array.from({ length: 20_000 }, (_, i) => (i % 7 === 0 ? null : `v${(i * 7919) % 5003}`));
     const d = (column(cells, 'string') as ScalarColumn).dictionary();
