@@ -78,16 +78,9 @@ const NAN_KEY = 0xffc00000;
 function tiesOfKeys(keys: Uint32Array): ScoreTies {
   let firstNaN = keys.length;
   while (firstNaN > 0 && keys[firstNaN - 1] === NAN_KEY) firstNaN--;
-  const runs = new RunList();
-  for (let i = 1; i < firstNaN; i++)
-    if (keys[i] === keys[i - 1]) {
-      const start = i - 1;
-      while (i + 1 < firstNaN && keys[i + 1] === keys[i]) i++;
-      runs.add(start, i + 1);
-    }
   const bits = new Uint32Array(1);
   const value = new Float32Array(bits.buffer);
-  return withChecks(runs.done(), firstNaN, keys.length, (i) => {
+  return withChecks(tieRuns(keys, firstNaN), firstNaN, keys.length, (i) => {
     bits[0] = float32BitsOfOrderedWord(keys[i]);
     return value[0];
   });
@@ -97,14 +90,19 @@ function tiesOfKeys(keys: Uint32Array): ScoreTies {
 function tiesOfValues(sorted: Float64Array): ScoreTies {
   let firstNaN = sorted.length;
   while (firstNaN > 0 && Number.isNaN(sorted[firstNaN - 1])) firstNaN--;
+  return withChecks(tieRuns(sorted, firstNaN), firstNaN, sorted.length, (i) => sorted[i]);
+}
+
+/** The runs of 2+ equal values among the first `end` of sorted values, as `[start, end)` pairs. */
+function tieRuns(sorted: Uint32Array | Float64Array, end: number): Int32Array {
   const runs = new RunList();
-  for (let i = 1; i < firstNaN; i++)
+  for (let i = 1; i < end; i++)
     if (sorted[i] === sorted[i - 1]) {
       const start = i - 1;
-      while (i + 1 < firstNaN && sorted[i + 1] === sorted[i]) i++;
+      while (i + 1 < end && sorted[i + 1] === sorted[i]) i++;
       runs.add(start, i + 1);
     }
-  return withChecks(runs.done(), firstNaN, sorted.length, (i) => sorted[i]);
+  return runs.done();
 }
 
 /** `[start, end)` pairs, growing. */
