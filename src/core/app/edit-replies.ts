@@ -1,6 +1,7 @@
 /**
- * The app's edit replies and values as both sides see them: the server that commits edits
- * (src/node/server/dataset-editor.ts) and the page that asks for them (ui/src/edits/edits-api.ts).
+ * The app's edit and history replies and values as both sides see them: the server that commits
+ * edits and lists versions (src/node/server/routes/edits.ts, versions.ts) and the page that asks for
+ * them (ui/src/edits/edits-api.ts). A version's own shapes are the store's (io/store/version-replies.ts).
  */
 import type { VersionInfo } from '../io/store/version-replies.js';
 
