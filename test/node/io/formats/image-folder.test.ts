@@ -16,6 +16,7 @@ import {
 import { needs, PYTHON } from '../../../helpers/references.js';
 
 let root: string;
+const pil = needs('PIL');
 
 async function png(file: string, width: number, height: number) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -76,7 +77,7 @@ describe('readImageFolder', () => {
   });
 });
 
-needs('PIL').it('refuses a flat folder of images (no class sub-folders) with a ParseError', async () => {
+pil.it('refuses a flat folder of images (no class sub-folders) with a ParseError', async () => {
   const flat = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-imagefolder-flat-'));
   try {
     // Real PNGs from Debian's PIL, straight in the folder, beside a hidden one and a text file.
