@@ -10,6 +10,7 @@ import { DataFrame, TensorColumn } from '../src/index.js';
 import { launchChromium } from '../src/node/browser.js';
 import { serveApp } from '../src/node/server/index.js';
 import { artifact, ensureUiBuilt } from '../test/e2e/browser.js';
+import { countsOption } from './lib/args.js';
 import { load, machine } from './lib/results.js';
 
 const DIMS = 16;
@@ -56,12 +57,7 @@ async function frameTimes(page: Page, wheels: number): Promise<{ mean: number; p
 }
 
 export async function main(args: string[]): Promise<void> {
-  const i = args.indexOf('--rows');
-  const sizes = args.includes('--quick')
-    ? [20_000]
-    : i >= 0
-      ? args[i + 1].split(',').map(Number)
-      : [100_000, 1_000_000];
+  const sizes = args.includes('--quick') ? [20_000] : countsOption(args, '--rows', [100_000, 1_000_000]);
   await ensureUiBuilt();
   const browser = await launchChromium();
   const f = (x: number) => `${x.toFixed(0)} ms`;

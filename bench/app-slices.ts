@@ -10,13 +10,9 @@
 import { Random } from '../src/core/random.js';
 import { DataFrame, TensorColumn } from '../src/index.js';
 import { createAppServer } from '../src/node/server/index.js';
+import { countOption } from './lib/args.js';
 import { load, machine } from './lib/results.js';
 import { median } from './lib/stats.js';
-
-function arg(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-}
 
 /** Predictions right 80% of the time; probabilities whose argmax is the prediction. */
 function frame(rows: number): DataFrame {
@@ -43,8 +39,8 @@ function frame(rows: number): DataFrame {
 
 export async function main(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
-  const rows = arg(args, 'rows', quick ? 100_000 : 1_000_000);
-  const reps = arg(args, 'reps', quick ? 2 : 3);
+  const rows = countOption(args, '--rows', quick ? 100_000 : 1_000_000);
+  const reps = countOption(args, '--reps', quick ? 2 : 3);
   const labels = { label: 'label', prediction: 'pred', groups: ['site'] };
   const withScores = { ...labels, scores: 'probs' };
   console.log(

@@ -23,8 +23,6 @@ import {
   FILTER_BELOW,
   filterFirstPage,
   jumpToLast,
-  option,
-  parseCount,
   reference,
   rowsDrawn,
   SORT_COLUMN,
@@ -34,6 +32,7 @@ import {
 } from './app.js';
 import { ensureUi, type TesseraEntry, tesseraEntry } from './lib/app-build.js';
 import { labelOf, xOf } from './lib/app-dataset.js';
+import { countOption, countsOption } from './lib/args.js';
 import { benchCommand, load, machine, writeSection } from './lib/results.js';
 import { formatCount, formatMedianRange, median, ratio, table } from './lib/stats.js';
 
@@ -68,9 +67,8 @@ const log = (line: string) => console.error(line);
 
 export async function main(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
-  const sizes = (option(args, 'sizes') ?? (quick ? '20k' : '1M')).split(',').map(parseCount);
-  const repeats = Number(option(args, 'repeats') ?? (quick ? 2 : 5));
-  if (!Number.isInteger(repeats) || repeats < 1) throw new Error('--repeats takes a whole number, 1 or more');
+  const sizes = countsOption(args, '--sizes', quick ? [20_000] : [1_000_000]);
+  const repeats = countOption(args, '--repeats', quick ? 2 : 5);
   requireChromium();
   const entry = tesseraEntry(quick, log);
   await ensureUi(log);

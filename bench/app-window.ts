@@ -14,12 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { column, DataFrame } from '../src/index.js';
 import { createAppServer } from '../src/node/server/index.js';
+import { countOption, countsOption } from './lib/args.js';
 import { load, machine } from './lib/results.js';
-
-function arg(args: string[], name: string, fallback: number): number {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? Number(args[i + 1]) : fallback;
-}
 
 function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -158,8 +154,8 @@ async function measure(rows: number, requests: number): Promise<void> {
 
 export async function main(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
-  const requests = arg(args, 'requests', quick ? 20 : 200);
-  const sizes = args.includes('--rows') ? [arg(args, 'rows', 0)] : quick ? [20_000] : [1_000_000, 10_000_000];
+  const requests = countOption(args, '--requests', quick ? 20 : 200);
+  const sizes = countsOption(args, '--rows', quick ? [20_000] : [1_000_000, 10_000_000]);
   console.log(
     `app server: views and windows on a stored dataset, server time (inject); targets at 10M rows: count and first page ≤ 300 ms on screen, window ≤ 30 ms p95`,
   );

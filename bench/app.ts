@@ -15,6 +15,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, requireChromium } from '../src/node/browser.js';
 import { ensureUi, type TesseraEntry, tesseraEntry } from './lib/app-build.js';
 import { type AppBenchData, appBenchData, IMAGES, xOf } from './lib/app-dataset.js';
+import { countOption, countsOption } from './lib/args.js';
 import { benchCommand, load, machine, writeSection } from './lib/results.js';
 import { formatCount, formatMedianRange, table } from './lib/stats.js';
 
@@ -65,25 +66,12 @@ interface SizeResult {
   jsHeap: number[];
 }
 
-export function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
-/** `1M`, `10M`, `20k` or a plain count. */
-export function parseCount(text: string): number {
-  const m = /^(\d+(?:\.\d+)?)([kM]?)$/.exec(text.trim());
-  if (m === null) throw new Error(`not a row count: ${text} (e.g. 1M, 10M, 50k)`);
-  return Math.round(Number(m[1]) * (m[2] === 'M' ? 1e6 : m[2] === 'k' ? 1e3 : 1));
-}
-
 const log = (line: string) => console.error(line);
 
 export async function main(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
-  const sizes = (option(args, 'sizes') ?? (quick ? '20k' : '1M,10M')).split(',').map(parseCount);
-  const repeats = Number(option(args, 'repeats') ?? (quick ? 2 : 5));
-  if (!Number.isInteger(repeats) || repeats < 1) throw new Error('--repeats takes a whole number, 1 or more');
+  const sizes = countsOption(args, '--sizes', quick ? [20_000] : [1_000_000, 10_000_000]);
+  const repeats = countOption(args, '--repeats', quick ? 2 : 5);
   requireChromium();
   const entry = tesseraEntry(quick, log);
   await ensureUi(log);

@@ -31,6 +31,7 @@ import { parseNpyHeader } from '../src/core/io/store/npy.js';
 import { Random } from '../src/core/random.js';
 import type { FloatArray, TensorKernels } from '../src/core/tensor/kernels.js';
 import { nodeKernels } from '../src/node/tensor/node-kernels.js';
+import { textOption } from './lib/args.js';
 import { runProcess } from './lib/process.js';
 import { DEBIAN_PYTHON, runPython } from './lib/python.js';
 import { benchCommand, load, machine, writeSection, writesResults } from './lib/results.js';
@@ -676,13 +677,9 @@ print(json.dumps(out))
 // ---------------------------------------------------------------------------------------------
 
 function parseArgs(args: string[]) {
-  const get = (flag: string) => {
-    const i = args.indexOf(flag);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
   return {
     quick: args.includes('--quick'),
-    qkv: get('--qkv') ?? DEFAULT_QKV,
+    qkv: textOption(args, '--qkv') ?? DEFAULT_QKV,
   };
 }
 

@@ -42,6 +42,7 @@ import {
   TensorColumn,
   write,
 } from '../src/index.js';
+import { countOption, numberOption } from './lib/args.js';
 import { describeNumpy, numpyPython, runPython } from './lib/python.js';
 import { benchCommand, machine, writeSection } from './lib/results.js';
 import { collectGarbage, formatCount, formatMs, median, ratio, table } from './lib/stats.js';
@@ -758,17 +759,16 @@ interface Options {
 
 function parseArgs(args: string[]): Options {
   const quick = args.includes('--quick');
-  const at = args.indexOf('--reps');
-  const reps = at >= 0 ? Number(args[at + 1]) : null;
-  const budget = args.indexOf('--budget');
+  const reps = countOption(args, '--reps', null);
   return {
     quick,
-    reps: reps
-      ? { write: reps, read: reps, take: reps }
-      : quick
-        ? { write: 1, read: 2, take: 3 }
-        : { write: 3, read: 5, take: 9 },
-    budgetMs: 1000 * (budget >= 0 ? Number(args[budget + 1]) : quick ? 2 : 30),
+    reps:
+      reps !== null
+        ? { write: reps, read: reps, take: reps }
+        : quick
+          ? { write: 1, read: 2, take: 3 }
+          : { write: 3, read: 5, take: 9 },
+    budgetMs: 1000 * numberOption(args, '--budget', quick ? 2 : 30),
   };
 }
 

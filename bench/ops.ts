@@ -32,6 +32,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { ColumnTable } from 'arquero';
 import type { DataFrame as PlDataFrame } from 'nodejs-polars';
 import { DataFrame, Random, ScalarColumn } from '../src/index.js';
+import { countOption, countsOption, numberOption } from './lib/args.js';
 import { benchCommand, machine, writeSection } from './lib/results.js';
 import { collectGarbage, formatCount, formatMs, median, ratio, table } from './lib/stats.js';
 
@@ -512,24 +513,15 @@ interface Options {
 
 function parseArgs(args: string[]): Options {
   const quick = args.includes('--quick');
-  const value = (name: string): string | undefined => {
-    const i = args.indexOf(name);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const sizes = (value('--sizes') ?? (quick ? '1e5' : '1e6,1e7'))
-    .split(',')
-    .map((x) => Math.round(Number(x)));
-  if (sizes.some((n) => !Number.isInteger(n) || n <= 0))
-    throw new Error(`--sizes takes row counts separated by commas (e.g. 1e6,1e7), not "${value('--sizes')}"`);
-  const runs = Number(value('--runs') ?? 1);
-  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a positive integer');
+  const sizes = countsOption(args, '--sizes', quick ? [100_000] : [1_000_000, 10_000_000]);
+  const runs = countOption(args, '--runs', 1);
   return {
     quick,
     sizes,
     runs,
     reps: (n) => (quick ? 1 : n >= 5_000_000 ? 3 : 5),
-    arqueroBudgetS: Number(value('--arquero-budget') ?? (quick ? 30 : 300)),
-    arqueroHeapMb: Number(value('--arquero-heap') ?? 8192),
+    arqueroBudgetS: numberOption(args, '--arquero-budget', quick ? 30 : 300),
+    arqueroHeapMb: countOption(args, '--arquero-heap', 8192),
     scaleJoinTake: quick || args.includes('--scale-join-take'),
   };
 }

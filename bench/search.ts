@@ -21,6 +21,7 @@ import { npyHeader } from '../src/core/io/store/npy.js';
 import { Random } from '../src/core/random.js';
 import { buildLshIndex, exactSearch, type LshIndex, type SearchResult } from '../src/core/search/index.js';
 import { nodeKernels } from '../src/node/tensor/node-kernels.js';
+import { countOption } from './lib/args.js';
 import { describeNumpy, type NumpyConfig, numpyPython, runPython } from './lib/python.js';
 import { benchCommand, load, machine, writeSection } from './lib/results.js';
 import { mean, median, pause, ratio, table, timed } from './lib/stats.js';
@@ -265,10 +266,9 @@ async function ourExact(col: TensorColumn, queries: Float32Array, reps: number) 
 
 export async function main(args: string[]): Promise<void> {
   const quick = args.includes('--quick');
-  const repsArg = args.indexOf('--reps');
   const sizes = { ...(quick ? QUICK : FULL) };
   // `--reps N`: fewer timed runs when the machine is too busy for the full count.
-  if (repsArg >= 0) sizes.reps = Math.max(1, Number(args[repsArg + 1]) || 1);
+  sizes.reps = countOption(args, '--reps', sizes.reps);
   const python = numpyPython(args);
   const nq = sizes.queries;
   const threads = availableParallelism();

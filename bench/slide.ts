@@ -32,6 +32,7 @@ import { SimHash } from '../src/core/lsh/simhash.js';
 import { Random } from '../src/core/random.js';
 import type { TensorKernels } from '../src/core/tensor/kernels.js';
 import { nodeKernels } from '../src/node/tensor/node-kernels.js';
+import { countOption, numberOption, textOption } from './lib/args.js';
 import { DEBIAN_PYTHON, runPython } from './lib/python.js';
 import { benchCommand, machine, writeSection } from './lib/results.js';
 import { elapsed, median, ratio, table } from './lib/stats.js';
@@ -296,19 +297,15 @@ interface Row {
 
 function parse(args: string[]): Config & { quick: boolean } {
   const quick = args.includes('--quick');
-  const value = (flag: string) => {
-    const i = args.indexOf(flag);
-    return i >= 0 ? args[i + 1] : undefined;
-  };
-  const classes = Number(value('--classes') ?? (quick ? 2000 : 100_000));
+  const classes = countOption(args, '--classes', quick ? 2000 : 100_000);
   return {
     quick,
     classes,
-    epochs: Number(value('--epochs') ?? (quick ? 2 : 1)),
+    epochs: countOption(args, '--epochs', quick ? 2 : 1),
     testSize: quick ? 500 : 2000,
-    learningRate: Number(value('--lr') ?? 32),
-    runs: (value('--only') ?? 'dense,torch,slide-simhash,slide-dwta').split(','),
-    schedulerClasses: Number(value('--scheduler-classes') ?? (quick ? 2000 : 20_000)),
+    learningRate: numberOption(args, '--lr', 32),
+    runs: (textOption(args, '--only') ?? 'dense,torch,slide-simhash,slide-dwta').split(','),
+    schedulerClasses: countOption(args, '--scheduler-classes', quick ? 2000 : 20_000),
     schedulerEpochs: quick ? 2 : 4,
   };
 }

@@ -6,6 +6,7 @@
 // both unset, and print the BLAS they ran on (threadpoolctl if importable, else numpy's build
 // configuration plus the kernel OpenBLAS chose at run time).
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { textOption } from './args.js';
 import { type ProcessOptions, runProcess } from './process.js';
 
 /** Debian's Python: the only one with PyTorch here (1.13, linked to the reference BLAS). */
@@ -19,8 +20,7 @@ const OPENBLAS_OVERRIDES = ['OPENBLAS_CORETYPE', 'OPENBLAS_L2_SIZE'];
  * pyenv numpy 2.4 with OpenBLAS here; Debian's numpy 1.24 uses the reference BLAS, ~100× slower).
  */
 export function numpyPython(args: readonly string[]): string {
-  const at = args.indexOf('--python');
-  return at >= 0 && args[at + 1] ? args[at + 1] : 'python3';
+  return textOption(args, '--python') ?? 'python3';
 }
 
 function peerEnv(): NodeJS.ProcessEnv {

@@ -378,5 +378,6 @@ chromium.describe('an image folder in one tab, no server', () => {
     expect(await page.textContent('[data-testid="in-tab-error"]')).toMatch(
       /^ParseError: .*2 image\(s\) lie directly in the folder/,
     );
+    await page.screenshot({ path: artifact('in-tab-flat-folder') });
   });
 });

@@ -4,6 +4,7 @@
  * (src/node/io/formats/image-folder.ts) and the in-tab reader (ui/src/local/open-image-folder.ts)
  * both apply to the file paths they list.
  */
+import { ParseError } from '../errors.js';
 
 /** File extensions read as images (those sharp decodes and browsers show). */
 export const IMAGE_EXTENSIONS: readonly string[] = [
@@ -50,6 +51,33 @@ export function imageFolderEntries(
   // Class first, then the path inside it (not the whole path: '/' sorts after '-' and '.').
   rows.sort((a, b) => compare(a.label, b.label) || compare(a.rest, b.rest));
   return rows.map((r) => ({ path: `${r.label}/${r.rest}`, label: r.label }));
+}
+
+/**
+ * The images of the folder `name` whose files below it are `paths` (see {@link imageFolderEntries}),
+ * refusing a folder with none with a ParseError that says why: a flat folder of images, or one
+ * with no images in its sub-folders, is most likely not the folder meant, and an empty table would
+ * not tell.
+ */
+export function imageFolderRows(
+  paths: readonly string[],
+  name: string,
+  extensions: readonly string[] = IMAGE_EXTENSIONS,
+): ImageFolderEntry[] {
+  const entries = imageFolderEntries(paths, extensions);
+  if (entries.length > 0) return entries;
+  const wanted = new Set(extensions.map((e) => e.toLowerCase()));
+  const top = paths.filter(
+    (p) => !p.includes('/') && !p.startsWith('.') && wanted.has(extensionOf(p).toLowerCase()),
+  );
+  const layout = `an image folder holds one sub-folder per class (${name}/<class>/<image>)`;
+  throw new ParseError(
+    name,
+    null,
+    top.length > 0
+      ? `its ${top.length} image(s) lie directly in the folder; ${layout}`
+      : `no images (${extensions.join(', ')}) in its sub-folders: ${layout}`,
+  );
 }
 
 /** JavaScript's default sort order (UTF-16 code units), as `Array.prototype.sort` uses. */

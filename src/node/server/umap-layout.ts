@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { AbortedError, WorkerCrashedError } from '../../core/errors.js';
+import { mulberry32 } from '../../core/mulberry32.js';
 
 /** Options of {@link umapLayout}. */
 export interface UmapLayoutOptions {
@@ -17,20 +18,14 @@ export interface UmapLayoutOptions {
   seed?: number;
 }
 
-// Plain JavaScript run with `eval`: no TypeScript loader needed in the thread.
+// Plain JavaScript run with `eval`: no TypeScript loader needed in the thread. The generator is
+// core's mulberry32, by its source text, as the in-tab layout uses it.
 const UMAP_WORKER = `
 const { parentPort, workerData } = require('node:worker_threads');
 const { UMAP } = require(workerData.module);
 const { rows, dims, neighbors, seed } = workerData;
 const data = new Float64Array(workerData.data);
-let s = seed >>> 0;
-const random = () => {
-  s = (s + 0x6d2b79f5) >>> 0;
-  let t = s;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-};
+const random = (${mulberry32.toString()})(seed);
 const vectors = [];
 for (let i = 0; i < rows; i++) vectors.push(Array.from(data.subarray(i * dims, (i + 1) * dims)));
 const umap = new UMAP({ nComponents: 2, nNeighbors: neighbors, random });

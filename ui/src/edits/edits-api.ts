@@ -3,39 +3,11 @@
  * versions.ts). Writes carry the page's `?token=` (the write secret) as api.ts's `request` sends it.
  */
 
-import type { CellValue, EditResult } from '../../../src/core/app/edit-replies.js';
+import type { CellValue, EditAccess, EditResult, VersionList } from '../../../src/core/app/edit-replies.js';
+import type { VersionDiff, VersionInfo } from '../../../src/core/io/store/version-replies.js';
 import { type Condition, request } from '../api';
 
-export type { CellValue, EditResult };
-
-export interface EditAccess {
-  writable: boolean;
-  version: number | null;
-  reason: string | null;
-}
-
-export interface VersionInfo {
-  version: number;
-  parent: number | null;
-  operation: string;
-  createdAt: string;
-  length: number;
-  columns: string[];
-  current: boolean;
-}
-
-export interface ColumnDiff {
-  column: string;
-  change: 'added' | 'dropped' | 'rewritten';
-  changedRows: number | null;
-  cells: { row: number; old: unknown; new: unknown }[];
-}
-
-export interface VersionDiff {
-  version: number;
-  parent: number | null;
-  columns: ColumnDiff[];
-}
+export type { CellValue, EditAccess, EditResult, VersionDiff, VersionInfo, VersionList };
 
 /** The edit as POST /api/edits takes it: rows with the values this page saw, or a filter, or a view. */
 export type EditBody = { column: string; value: CellValue; create?: boolean } & (
@@ -65,7 +37,7 @@ export function postUndo(version: number): Promise<EditResult> {
   return post('api/undo', { version });
 }
 
-export async function fetchVersions(): Promise<{ current: number | null; versions: VersionInfo[] }> {
+export async function fetchVersions(): Promise<VersionList> {
   return (await request('api/versions')).json();
 }
 

@@ -1,12 +1,14 @@
 /**
  * A 2-D UMAP layout (umap-js) in the in-tab worker, which is already off the page's thread: the
  * epochs run in steps that yield to the worker's event loop, so row windows and cancellations are
- * answered meanwhile. Seeded with the same generator and options as the server's worker thread
- * (src/node/server/umap-layout.ts), so the same rows give the same layout in the tab and on the server.
+ * answered meanwhile. Seeded with the same generator (core's mulberry32) and options as the server's
+ * worker thread (src/node/server/umap-layout.ts), so the same rows give the same layout in the tab
+ * and on the server.
  */
 import { UMAP } from 'umap-js';
 import { AbortedError } from '../../../src/core/errors.js';
 import { intervalYield } from '../../../src/core/exec/event-loop-yield.js';
+import { mulberry32 } from '../../../src/core/mulberry32.js';
 
 /** The rows of `data` (`[rows, dims]`) laid out in 2-D: `x, y` interleaved, in row order. */
 export async function umapInTab(
@@ -22,7 +24,7 @@ export async function umapInTab(
   const umap = new UMAP({
     nComponents: 2,
     nNeighbors: Math.max(2, Math.min(15, rows - 1)),
-    random: seeded(1),
+    random: mulberry32(1),
   });
   const yielder = intervalYield();
   const epochs = umap.initializeFit(vectors);
@@ -39,16 +41,4 @@ export async function umapInTab(
     out[2 * i + 1] = p[1];
   });
   return out;
-}
-
-/** The server's worker's generator (mulberry32), so both lay the same rows out alike. */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

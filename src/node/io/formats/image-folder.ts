@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { column } from '../../../core/column/infer.js';
 import { InvalidArgumentError } from '../../../core/errors.js';
 import { DataFrame } from '../../../core/frame/frame.js';
-import { IMAGE_EXTENSIONS, imageFolderEntries } from '../../../core/io/image-folder-layout.js';
+import { IMAGE_EXTENSIONS, imageFolderRows } from '../../../core/io/image-folder-layout.js';
 import { type ImageColumnOptions, imageColumn } from '../../media/image.js';
 
 export { IMAGE_EXTENSIONS };
@@ -22,19 +22,14 @@ export interface ImageFolderOptions extends Omit<ImageColumnOptions, 'baseDir' |
  * Import a class-per-folder image dataset (`root/<class>/<file>`, as torchvision's ImageFolder):
  * one row per image with `path` (relative to root, '/'-separated), `label` (the class folder) and a
  * lazy `image` column. Rows are sorted by class, then path; files directly under root and hidden
- * entries are skipped; nested folders below a class belong to that class.
+ * entries are skipped; nested folders below a class belong to that class. A folder with no images
+ * in class sub-folders (e.g. a flat folder of images) is refused with a ParseError that says so.
  */
 export async function readImageFolder(root: string, options: ImageFolderOptions = {}): Promise<DataFrame> {
   const { extensions = IMAGE_EXTENSIONS, baseDir = root, ...imageOptions } = options;
   const stat = await fs.stat(root).catch(() => null);
   if (!stat?.isDirectory()) throw new InvalidArgumentError(`image folder "${root}" is not a directory`);
-  const classes = (await fs.readdir(root, { withFileTypes: true }))
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-    .map((e) => e.name);
-  const files: string[] = [];
-  for (const label of classes)
-    for (const file of await listFiles(path.join(root, label))) files.push(`${label}/${file}`);
-  const entries = imageFolderEntries(files, extensions);
+  const entries = imageFolderRows(await listFiles(root), root, extensions);
   const paths = entries.map((e) => e.path);
   const labels = entries.map((e) => e.label);
   const frame = new DataFrame({ path: column(paths, 'string'), label: column(labels, 'string') });

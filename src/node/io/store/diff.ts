@@ -9,34 +9,11 @@ import type { Column } from '../../../core/column/column.js';
 import { resolveColumn } from '../../../core/column/lazy.js';
 import { InvalidArgumentError } from '../../../core/errors.js';
 import type { ColumnEntry } from '../../../core/io/store/manifest.js';
+import type { CellChange, ColumnDiff, VersionDiff } from '../../../core/io/store/version-replies.js';
 import { readManifest } from './manifest-read.js';
 import { read } from './read.js';
 
-/** One changed cell. */
-export interface CellChange {
-  row: number;
-  old: unknown;
-  new: unknown;
-}
-
-/** How one column differs between a version and its parent. */
-export interface ColumnDiff {
-  column: string;
-  change: 'added' | 'dropped' | 'rewritten';
-  /** Cells that differ (for a rewritten column whose cells can be compared; null otherwise). */
-  changedRows: number | null;
-  /** The first `limit` changed cells, by row (added columns list their non-null cells). */
-  cells: CellChange[];
-}
-
-export interface VersionDiff {
-  version: number;
-  parent: number | null;
-  /** Rows of the version and of its parent. */
-  length: number;
-  parentLength: number | null;
-  columns: ColumnDiff[];
-}
+export type { CellChange, ColumnDiff, VersionDiff };
 
 /** Options of {@link diffVersion}. */
 export interface DiffOptions {

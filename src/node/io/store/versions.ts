@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { CorruptDataError, InvalidArgumentError } from '../../../core/errors.js';
 import type { LockOptions } from '../../../core/frame/writer.js';
 import type { Manifest } from '../../../core/io/store/manifest.js';
+import type { VersionInfo } from '../../../core/io/store/version-replies.js';
 import { newestCommitted } from './commit.js';
 import {
   checkOwnDirectory,
@@ -18,18 +19,7 @@ import { acquireLock } from './lock.js';
 import { committedVersions, readManifest, readVersionFile } from './manifest-read.js';
 import { DAMAGED_VERSION_WARNING, warnStore } from './warnings.js';
 
-/** One committed version of a dataset. */
-export interface VersionInfo {
-  version: number;
-  parent: number | null;
-  operation: Manifest['operation'];
-  /** ISO time of the commit. */
-  createdAt: string;
-  length: number;
-  columns: string[];
-  /** Whether this is the current version. */
-  current: boolean;
-}
+export type { VersionInfo };
 
 /**
  * The committed versions of the dataset at `path` that can still be read, oldest first. A version

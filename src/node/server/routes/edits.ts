@@ -6,6 +6,7 @@
  * is not a stored dataset, refuses them with ReadOnlyError.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { EditAccess } from '../../../core/app/edit-replies.js';
 import { AccessDeniedError } from '../../../core/errors.js';
 import type { DatasetEditor, EditRequest } from '../dataset-editor.js';
 import { plainQuery } from './schemas.js';
@@ -55,15 +56,19 @@ export function editRoutes(
       );
   };
 
-  app.get('/api/edits/access', { schema: { querystring: plainQuery } }, async (request) => {
-    const refused = editor.refusal();
-    const writable = refused === null && canWrite(request);
-    return {
-      writable,
-      version: editor.version,
-      reason: refused?.message ?? (writable ? null : 'this page does not carry the write secret'),
-    };
-  });
+  app.get(
+    '/api/edits/access',
+    { schema: { querystring: plainQuery } },
+    async (request): Promise<EditAccess> => {
+      const refused = editor.refusal();
+      const writable = refused === null && canWrite(request);
+      return {
+        writable,
+        version: editor.version,
+        reason: refused?.message ?? (writable ? null : 'this page does not carry the write secret'),
+      };
+    },
+  );
 
   app.post<{ Body: EditRequest }>(
     '/api/edits',

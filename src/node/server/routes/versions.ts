@@ -6,8 +6,10 @@
  * versions (an empty list).
  */
 import type { FastifyInstance } from 'fastify';
+import type { VersionList } from '../../../core/app/edit-replies.js';
 import { ResourceNotFoundError } from '../../../core/errors.js';
-import { diffVersion, type VersionDiff } from '../../io/store/diff.js';
+import type { VersionDiff } from '../../../core/io/store/version-replies.js';
+import { diffVersion } from '../../io/store/diff.js';
 import { versions } from '../../io/store/versions.js';
 import type { DatasetEditor } from '../dataset-editor.js';
 import type { VersionEvents } from '../version-events.js';
@@ -39,7 +41,7 @@ export function versionRoutes(app: FastifyInstance, editor: DatasetEditor, event
   // Before the server stops listening: an open event stream would keep it from closing.
   app.addHook('preClose', async () => events.close());
 
-  app.get('/api/versions', { schema: { querystring: plainQuery } }, async () => {
+  app.get('/api/versions', { schema: { querystring: plainQuery } }, async (): Promise<VersionList> => {
     const root = editor.datasetPath;
     if (root === null) return { current: null, versions: [] };
     const list = (await versions(root)).reverse().slice(0, MAX_LISTED);
@@ -49,7 +51,7 @@ export function versionRoutes(app: FastifyInstance, editor: DatasetEditor, event
   app.get<{ Params: { version: number }; Querystring: { limit?: number } }>(
     '/api/versions/:version/diff',
     { schema: { params: versionParams, querystring: diffQuery } },
-    async (request) => {
+    async (request): Promise<VersionDiff> => {
       const root = editor.datasetPath;
       if (root === null)
         throw new ResourceNotFoundError('this source is not a stored dataset: it has no versions');

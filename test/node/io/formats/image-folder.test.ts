@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,12 +8,15 @@ import {
   type DeferredColumn,
   type ImageValue,
   InvalidArgumentError,
+  ParseError,
   read,
   readImageFolder,
   write,
 } from '../../../../src/index.js';
+import { needs, PYTHON } from '../../../helpers/references.js';
 
 let root: string;
+const pil = needs('PIL');
 
 async function png(file: string, width: number, height: number) {
   fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -60,7 +64,40 @@ describe('readImageFolder', () => {
 
   it('rejects a root that is not a directory', async () => {
     await expect(readImageFolder(path.join(root, 'missing'))).rejects.toThrow(InvalidArgumentError);
-    const empty = await readImageFolder(path.join(root, 'empty'));
-    expect(empty.length).toBe(0);
   });
+
+  it('refuses a folder with no images in class sub-folders, saying why, as the in-tab reader does', async () => {
+    const empty = path.join(root, 'empty');
+    await expect(readImageFolder(empty)).rejects.toThrow(ParseError);
+    await expect(readImageFolder(empty)).rejects.toThrow(
+      `cannot parse ${empty}: no images (.jpg, .jpeg, .png, .webp, .gif, .tif, .tiff) in its sub-folders: an image folder holds one sub-folder per class (${empty}/<class>/<image>)`,
+    );
+    // Images of another extension than the ones asked for do not count either.
+    await expect(readImageFolder(root, { extensions: ['.bmp'] })).rejects.toThrow(/no images \(\.bmp\)/);
+  });
+});
+
+pil.it('refuses a flat folder of images (no class sub-folders) with a ParseError', async () => {
+  const flat = fs.mkdtempSync(path.join(os.tmpdir(), 'tessera-imagefolder-flat-'));
+  try {
+    // Real PNGs from Debian's PIL, straight in the folder, beside a hidden one and a text file.
+    execFileSync(PYTHON, [
+      '-c',
+      `import sys
+from PIL import Image
+for i, p in enumerate(sys.argv[1:]): Image.new('RGB', (8 + i, 6), (10 * i, 20, 30)).save(p)`,
+      ...['a.png', 'b.PNG', 'c.png', '.hidden.png'].map((f) => path.join(flat, f)),
+    ]);
+    fs.writeFileSync(path.join(flat, 'notes.txt'), 'not an image');
+    const refused = await readImageFolder(flat).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(refused).toBeInstanceOf(ParseError);
+    expect((refused as ParseError).message).toBe(
+      `cannot parse ${flat}: its 3 image(s) lie directly in the folder; an image folder holds one sub-folder per class (${flat}/<class>/<image>)`,
+    );
+  } finally {
+    fs.rmSync(flat, { recursive: true, force: true });
+  }
 });
