@@ -130,7 +130,7 @@ chromium.describe('the tab while it lays out a large embedding with UMAP', () =>
         Array.from({ length: 10 }, (_, i) => i),
       );
       const sort = await timeToIds(page, () => page.click('.head[data-col="score"]'), naive.slice(0, 10));
-      expect(await page.evaluate(() => window.location.hash)).toContain('sort=score');
+      await page.waitForFunction(() => window.location.hash.includes('sort=score'));
       const t0 = Date.now();
       await page.$eval('[data-testid="scroller"]', (s) => s.scrollTo(0, s.scrollHeight / 2));
       await waitLoaded(page, 10, false, 300_000);
