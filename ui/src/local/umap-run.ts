@@ -2,7 +2,9 @@
  * The tab's UMAP layout (umap-js) as its UMAP worker (umap-worker.ts) computes it, and the
  * messages that carry it: the worker gets the rows, posts progress every few epochs, then the
  * layout or the error. Seeded with the same generator and options as the server's worker thread
- * (src/node/server/umap-layout.ts), so the same rows give the same bytes in the tab and on the server.
+ * (src/node/server/umap-layout.ts), so the same rows give the same bytes in the tab and on the server
+ * wherever Math.exp, Math.log and Math.pow round as the server's do (Node 20's V8 and Chromium 156's
+ * differ in the last bit for some arguments, and UMAP's epochs amplify that).
  */
 import { UMAP } from 'umap-js';
 import { type SerializedError, serializeError } from '../../../src/core/exec/worker-protocol.js';
