@@ -50,7 +50,12 @@ export async function shownRows(
  * Wait until the top `count` rows are loaded (no cell still pending). With `exactly`, there must be
  * `count` of them (a filtered view's first page); without, fewer will do (the last rows of a frame).
  */
-export async function waitLoaded(page: Page, count: number, exactly = false): Promise<void> {
+export async function waitLoaded(
+  page: Page,
+  count: number,
+  exactly = false,
+  timeout = 20_000,
+): Promise<void> {
   await page.waitForFunction(
     ([n, all]) => {
       const rows = [...document.querySelectorAll('.body .row')]
@@ -64,7 +69,7 @@ export async function waitLoaded(page: Page, count: number, exactly = false): Pr
       );
     },
     [count, exactly] as const,
-    { timeout: 20_000 },
+    { timeout },
   );
 }
 

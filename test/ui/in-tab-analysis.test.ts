@@ -4,11 +4,13 @@
 // discovery; a layout's progress comes as the server's events; after discovery adds its cluster
 // column, a lasso (`in polygon`) still filters, as a naive ray casting over the layout; bad
 // requests get the server's typed errors. Each side gets its own frame of the same plain arrays.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+// The tab's UMAP worker is a stand-in that runs the worker's own code (umap-worker-stand-in.ts).
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LayoutEvent } from '../../src/core/app/map-layouts.js';
 import { DataFrame, TensorColumn } from '../../src/index.js';
 import { createAppServer } from '../../src/node/server/index.js';
 import { InTabApi, type InTabReply } from '../../ui/src/local/in-tab-api.js';
+import { UmapWorkerStandIn } from './umap-worker-stand-in.js';
 
 const N = 300;
 const DIMS = 6;
@@ -60,10 +62,12 @@ describe('the in-tab map and slices routes', () => {
   let tab: InTabApi;
 
   beforeAll(async () => {
+    vi.stubGlobal('Worker', UmapWorkerStandIn);
     server = await createAppServer(frame());
     tab = new InTabApi(frame(), { kind: 'frame', name: 'frame' });
   });
   afterAll(async () => {
+    vi.unstubAllGlobals();
     tab.close();
     await server.close();
   });
@@ -102,6 +106,9 @@ describe('the in-tab map and slices routes', () => {
     await ended;
     expect(t.status).toBe(200);
     expect(bytes(t).equals(s.rawPayload)).toBe(true);
+    expect(UmapWorkerStandIn.started.map((w) => [w.options.name, w.terminated])).toEqual([
+      ['tessera-umap', true],
+    ]);
     expect(events.at(-1)?.event).toBe('complete');
     const progress = events
       .map((e) => (e.event === 'progress' ? e.data.done / e.data.total : null))

@@ -2,8 +2,9 @@
  * The analysis routes answered in the in-tab worker, with the server's bodies and replies and the
  * same core modules (src/core/app): the embedding map (`GET api/map/:column?method=pca|umap`, its
  * progress `api/map/:column/events` as followed events, `GET api/colors/:column`) and the slices
- * panel (`POST api/slices`). PCA runs on the core's kernels, UMAP with umap-js in this worker
- * (in-tab-umap.ts). Layouts and discovery's cluster column live as long as the opened file.
+ * panel (`POST api/slices`). PCA runs on the core's kernels in this worker, UMAP with umap-js in
+ * a Web Worker of its own (in-tab-umap.ts), so this one keeps answering meanwhile. Layouts and
+ * discovery's cluster column live as long as the opened file.
  */
 import { colorValues, encodeColorValues } from '../../../src/core/app/color-values.js';
 import {

@@ -1,44 +1,65 @@
 /**
- * A 2-D UMAP layout (umap-js) in the in-tab worker, which is already off the page's thread: the
- * epochs run in steps that yield to the worker's event loop, so row windows and cancellations are
- * answered meanwhile. Seeded with the same generator (core's mulberry32) and options as the server's
- * worker thread (src/node/server/umap-layout.ts), so the same rows give the same layout in the tab
- * and on the server.
+ * A 2-D UMAP layout for the in-tab worker, computed in a Web Worker of its own (umap-worker.ts,
+ * started from the in-tab worker: a nested worker), as the server computes it in a worker thread
+ * (src/node/server/umap-layout.ts): the in-tab worker keeps answering the table meanwhile. The
+ * rows go over as one transferred buffer, progress comes back every few epochs, and cancelling
+ * stops the worker. The same seeded run as the server's (umap-run.ts), so the same bytes.
  */
-import { UMAP } from 'umap-js';
-import { AbortedError } from '../../../src/core/errors.js';
-import { intervalYield } from '../../../src/core/exec/event-loop-yield.js';
-import { mulberry32 } from '../../../src/core/mulberry32.js';
+import { AbortedError, UnsupportedError, WorkerCrashedError } from '../../../src/core/errors.js';
+import type { WebWorkerEvent, WebWorkerLike } from '../../../src/core/exec/web-worker-pool.js';
+import { deserializeError } from '../../../src/core/exec/worker-protocol.js';
+import type { UmapReply, UmapRequest } from './umap-run.js';
 
-/** The rows of `data` (`[rows, dims]`) laid out in 2-D: `x, y` interleaved, in row order. */
-export async function umapInTab(
+/**
+ * The rows of `data` (`[rows, dims]`) laid out in 2-D: `x, y` interleaved, in row order. An array
+ * that spans its whole buffer is handed to the worker (transferred: it is empty here afterwards).
+ */
+export function umapInTab(
   data: Float64Array,
   rows: number,
   dims: number,
   onProgress: (done: number, total: number) => void,
   signal: AbortSignal,
 ): Promise<Float32Array> {
-  if (rows < 3) return new Float32Array(rows * 2); // nothing to lay out
-  const vectors: number[][] = [];
-  for (let i = 0; i < rows; i++) vectors.push(Array.from(data.subarray(i * dims, (i + 1) * dims)));
-  const umap = new UMAP({
-    nComponents: 2,
-    nNeighbors: Math.max(2, Math.min(15, rows - 1)),
-    random: mulberry32(1),
+  if (rows < 3) return Promise.resolve(new Float32Array(rows * 2)); // nothing to lay out
+  const cancelled = () => new AbortedError('the UMAP layout was cancelled');
+  if (signal.aborted) return Promise.reject(cancelled());
+  return new Promise<Float32Array>((resolve, reject) => {
+    const worker = startUmapWorker();
+    let settled = false;
+    const settle = (finish: () => void) => {
+      if (settled) return;
+      settled = true;
+      signal.removeEventListener('abort', abort);
+      worker.terminate();
+      finish();
+    };
+    const abort = () => settle(() => reject(cancelled()));
+    const crash = (detail: string) =>
+      settle(() => reject(new WorkerCrashedError(null, `the UMAP worker failed: ${detail}`)));
+    signal.addEventListener('abort', abort, { once: true });
+    worker.addEventListener('message', (event: WebWorkerEvent) => {
+      const reply = event.data as UmapReply;
+      if (reply.kind === 'progress') {
+        if (!settled) onProgress(reply.done, reply.total);
+      } else if (reply.kind === 'done') settle(() => resolve(new Float32Array(reply.xy)));
+      else settle(() => reject(deserializeError(reply.error)));
+    });
+    worker.addEventListener('error', (event: WebWorkerEvent) => {
+      event.preventDefault?.();
+      crash(event.message || 'its script failed to load or threw');
+    });
+    worker.addEventListener('messageerror', () => crash('its reply could not be read'));
+    const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength;
+    const buffer = whole && data.buffer instanceof ArrayBuffer ? data.buffer : data.slice().buffer;
+    const request: UmapRequest = { data: buffer, rows, dims };
+    worker.postMessage(request, [buffer]);
   });
-  const yielder = intervalYield();
-  const epochs = umap.initializeFit(vectors);
-  const every = Math.max(1, Math.floor(epochs / 20));
-  for (let e = 0; e < epochs; e++) {
-    umap.step();
-    if ((e + 1) % every === 0) onProgress(e + 1, epochs);
-    await yielder();
-    if (signal.aborted) throw new AbortedError('the UMAP layout was cancelled');
-  }
-  const out = new Float32Array(rows * 2);
-  umap.getEmbedding().forEach((p, i) => {
-    out[2 * i] = p[0];
-    out[2 * i + 1] = p[1];
-  });
-  return out;
+}
+
+/** A fresh UMAP worker (one per layout: cancelling one ends it). */
+function startUmapWorker(): WebWorkerLike {
+  if (typeof Worker === 'undefined')
+    throw new UnsupportedError('the tab computes UMAP in a Web Worker, and there is no global Worker here');
+  return new Worker(new URL('./umap-worker.ts', import.meta.url), { type: 'module', name: 'tessera-umap' });
 }

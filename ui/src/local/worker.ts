@@ -1,9 +1,10 @@
 /**
  * The in-tab worker: holds the opened file or folder as a frame and answers the app's API over it (in-tab-api.ts),
  * so filters, sorts, searches, map layouts and slices never run on the page's thread. A cancelled
- * request's reply is dropped (a view it made is dropped too); a sort or a UMAP in progress yields
- * between steps, so other requests, cancellations included, are served meanwhile. A followed event
- * stream (a layout's progress) is posted as event messages until it ends or is cancelled.
+ * request's reply is dropped (a view it made is dropped too); a sort in progress yields between
+ * steps, and UMAP runs in a Web Worker of its own (in-tab-umap.ts), so other requests, cancellations
+ * included, are served meanwhile. A followed event stream (a layout's progress) is posted as event
+ * messages until it ends or is cancelled.
  */
 import { yieldToEventLoop } from '../../../src/core/exec/event-loop-yield.js';
 import { errorReply, InTabApi, type InTabReply } from './in-tab-api.js';
