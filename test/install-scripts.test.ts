@@ -43,7 +43,8 @@ describe('the install-script policy', () => {
 
   it('names exactly the locked dependencies that have install scripts', () => {
     const withScripts = new Set(dependencies.filter(([, e]) => e.hasInstallScript).map(([p]) => nameOf(p)));
-    expect(Object.keys(policy).sort()).toEqual([...withScripts].sort());
+    const review = 'review with `npm install-scripts ls`, then `npm install-scripts approve|deny PKG`';
+    expect(Object.keys(policy).sort(), review).toEqual([...withScripts].sort());
   });
 
   it('agrees with the installed packages’ own manifests', () => {
