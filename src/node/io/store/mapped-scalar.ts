@@ -13,13 +13,14 @@ import type { ScalarDType } from '../../../core/column/types.js';
 import { IndexOutOfRangeError } from '../../../core/errors.js';
 import type { BlockIndex } from '../../../core/io/store/block-index.js';
 import { blockCount } from '../../../core/io/store/block-index.js';
+import { type ByteSource, readVerifiedEntry } from '../../../core/io/store/byte-source.js';
 import { decodeBlocks, LOAD_CHUNK_BYTES, loadBlockedFragment } from '../../../core/io/store/decode-blocks.js';
 import type { FileFragment } from '../../../core/io/store/manifest.js';
 import {
   decodeIpcFragment,
   loadBlockIndex as loadIndexFrom,
 } from '../../../core/io/store/scalar-fragment.js';
-import { openChecked, readAt, readVerified } from './file-io.js';
+import { openChecked, readAt } from './file-io.js';
 import { fsByteSource } from './fs-byte-source.js';
 import { dataPath } from './layout.js';
 
@@ -44,7 +45,6 @@ interface Part {
   /** Rows per block (a format 1 fragment is one block). */
   rowsPerBlock: number;
   blocks: number;
-  file: string;
   /** Loaded on first use. */
   index: BlockIndex | null;
 }
@@ -60,6 +60,7 @@ export class MappedScalarColumn extends Column<ScalarValue> {
   private lastBlock: { first: number; column: ScalarColumn } | null = null;
   /** Blocks read by scattered takes so far. */
   private scatteredReads = 0;
+  private readonly source: ByteSource;
 
   /**
    * `whole` loads the whole column (the lazy column's full load, which is kept): used for the null
@@ -73,6 +74,7 @@ export class MappedScalarColumn extends Column<ScalarValue> {
   ) {
     super();
     this.type = { kind: 'scalar', dtype };
+    this.source = fsByteSource(root);
     let start = 0;
     let firstBlock = 0;
     this.parts = fragments.map((entry) => {
@@ -84,7 +86,6 @@ export class MappedScalarColumn extends Column<ScalarValue> {
         firstBlock,
         rowsPerBlock,
         blocks,
-        file: dataPath(root, entry.file.path),
         index: null,
       };
       start += entry.rows;
@@ -222,7 +223,7 @@ export class MappedScalarColumn extends Column<ScalarValue> {
         }
       }
       const decoded = part.entry.blocks
-        ? readBlocks(part.file, part.entry, this.index(part), this.dtype, first, last)
+        ? readBlocks(this.source, part.entry, this.index(part), this.dtype, first, last)
         : [loadWholeFragment(this.root, this.dtype, part.entry)];
       for (let k = 0; k < decoded.length; k++) {
         out[q + k] = decoded[k];
@@ -277,8 +278,7 @@ export function loadBlockIndex(root: string, entry: FileFragment): BlockIndex {
  */
 export function loadWholeFragment(root: string, dtype: ScalarDType, f: FileFragment): ScalarColumn {
   const file = dataPath(root, f.file.path);
-  if (!f.blocks)
-    return decodeIpcFragment(readVerified(file, f.file.bytes, f.file.crc32), file, dtype, f.rows);
+  if (!f.blocks) return decodeIpcFragment(readVerifiedEntry(fsByteSource(root), f.file), file, dtype, f.rows);
   const index = loadBlockIndex(root, f);
   const fd = openChecked(file, f.file.bytes);
   try {
@@ -295,30 +295,18 @@ export function loadWholeFragment(root: string, dtype: ScalarDType, f: FileFragm
   }
 }
 
-/** Bytes `[from, to)` of a dataset file of `size` bytes. */
-function readFile(file: string, size: number, from: number, to: number): Uint8Array {
-  const fd = openChecked(file, size);
-  try {
-    // A fresh buffer (not Node's pooled one) so typed-array views over it are aligned.
-    const bytes = new Uint8Array(to - from);
-    readAt(fd, file, bytes, from);
-    return bytes;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /** Blocks `first..last` of a format 2 fragment, read with one positioned read, each verified and decoded. */
 function readBlocks(
-  file: string,
+  source: ByteSource,
   f: FileFragment,
   index: BlockIndex,
   dtype: ScalarDType,
   first: number,
   last: number,
 ): ScalarColumn[] {
+  const file = source.name(f.file.path);
   const from = index.offsets[first];
-  const bytes = readFile(file, f.file.bytes, from, index.offsets[last + 1]);
+  const bytes = source.read(f.file.path, f.file.bytes, from, index.offsets[last + 1]);
   const out: ScalarColumn[] = [];
   for (let b = first; b <= last; b++) out.push(decodeBlocks(bytes, from, index, file, f, dtype, b, b));
   return out;

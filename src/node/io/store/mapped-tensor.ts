@@ -9,11 +9,16 @@ import { Column, type Indices } from '../../../core/column/column.js';
 import { TensorColumn } from '../../../core/column/tensor.js';
 import { TENSOR_ARRAYS, type TensorArray, type TensorDType } from '../../../core/column/types.js';
 import { CorruptDataError, IndexOutOfRangeError } from '../../../core/errors.js';
+import { type ByteSource, readVerifiedEntry } from '../../../core/io/store/byte-source.js';
 import { TENSOR_BYTES, type TensorFragment } from '../../../core/io/store/manifest.js';
-import { checkTensorHeader, verifyTensorBlocks } from '../../../core/io/store/tensor-fragment.js';
+import {
+  checkTensorHeader,
+  loadTensorSums,
+  verifyTensorBlocks,
+} from '../../../core/io/store/tensor-fragment.js';
 import { combineBlockCrcs, crc32 } from './checksum.js';
-import { hex, openChecked, readAt, readVerified } from './file-io.js';
-import { dataPath } from './layout.js';
+import { hex, openChecked, readAt } from './file-io.js';
+import { fsByteSource } from './fs-byte-source.js';
 
 /** Largest single read when gathering rows (adjacent blocks are read together up to this). */
 const MAX_READ_BYTES = 8 * 2 ** 20;
@@ -41,14 +46,12 @@ export class MappedTensorColumn extends Column<TensorArray> {
   readonly rowSize: number;
   private readonly rowBytes: number;
   private readonly parts: Part[];
+  private readonly source: ByteSource;
   private nulls = -1;
 
-  constructor(
-    private readonly root: string,
-    type: TensorType,
-    fragments: readonly TensorFragment[],
-  ) {
+  constructor(root: string, type: TensorType, fragments: readonly TensorFragment[]) {
     super();
+    this.source = fsByteSource(root);
     this.type = { kind: 'tensor', dtype: type.dtype, shape: Object.freeze([...type.shape]) };
     this.rowSize = type.shape.reduce((a, b) => a * b, 1);
     this.rowBytes = this.rowSize * TENSOR_BYTES[type.dtype];
@@ -57,7 +60,7 @@ export class MappedTensorColumn extends Column<TensorArray> {
       const part: Part = {
         entry,
         start,
-        file: dataPath(root, entry.data.path),
+        file: this.source.name(entry.data.path),
         sums: null,
         validity: entry.validity === null ? null : undefined,
         headerChecked: false,
@@ -247,19 +250,12 @@ export class MappedTensorColumn extends Column<TensorArray> {
   }
 
   private sums(part: Part): Uint32Array {
-    if (part.sums === null) {
-      const c = part.entry.data.checksums;
-      const bytes = readVerified(dataPath(this.root, c.path), c.bytes, c.crc32);
-      part.sums = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-    }
+    part.sums ??= loadTensorSums(this.source, part.entry);
     return part.sums;
   }
 
   private validity(part: Part): Uint8Array | null {
-    if (part.validity === undefined) {
-      const v = part.entry.validity!;
-      part.validity = readVerified(dataPath(this.root, v.path), v.bytes, v.crc32);
-    }
+    if (part.validity === undefined) part.validity = readVerifiedEntry(this.source, part.entry.validity!);
     return part.validity;
   }
 
