@@ -20,6 +20,17 @@ export interface ByteSource {
   size(path: string): number | null;
   /** The name of `path` in error messages (the Node store: its absolute path). */
   name(path: string): string;
+  /**
+   * Optional: the file at `path` (which must have `size` bytes) opened for many range reads, e.g. a
+   * whole load read in chunks into one reused buffer. Without it, such a load reads the file whole.
+   */
+  openRanges?(path: string, size: number): OpenRanges;
+}
+
+/** A file open for range reads: bytes `[from, to)`, valid until the next read (the buffer may be reused). */
+export interface OpenRanges {
+  read(from: number, to: number): Uint8Array;
+  close(): void;
 }
 
 /** The error for a file whose bytes sum to `actual`, not the `expected` its manifest records. */

@@ -45,11 +45,12 @@ type DeferredColumnEntry = Extract<ColumnEntry, { type: { kind: 'deferred' } }>;
 
 /**
  * A stored column read by row: `rows` answers single rows and row ranges reading only what holds
- * them (until the column is loaded), `load` loads the whole column.
+ * them (until the column is loaded); `load`, when given, loads the whole column instead of the
+ * core's whole read from the source.
  */
 export interface StoredRowReader {
   rows: Column;
-  load: () => Column;
+  load?: () => Column;
 }
 
 /**
@@ -142,7 +143,9 @@ export function storedFrame(manifest: Manifest, source: ByteSource, options: Sto
     rowReader?: (whole: () => Column) => StoredRowReader,
   ) => {
     if (rowReader === undefined) return new LazyColumn({ type, length, load });
-    const lazy: LazyColumn = new LazyColumn({ type, length, ...rowReader(() => lazy.resolve()) });
+    // `whole` is only called once the column exists (the row reader's null count, large takes).
+    const reader = rowReader(() => lazy.resolve());
+    const lazy: LazyColumn = new LazyColumn({ type, length, load: reader.load ?? load, rows: reader.rows });
     return lazy;
   };
   return frameOfManifest(

@@ -11,7 +11,6 @@ import type { Manifest } from '../../../core/io/store/manifest.js';
 import { type StoredRowReaders, storedFrame } from '../../../core/io/store/stored-frame.js';
 import { checkFilesAtOpen } from './check-files.js';
 import { fsByteSource } from './fs-byte-source.js';
-import { loadScalar } from './load-columns.js';
 import { attachStoredIndexes } from './load-index.js';
 import { readManifest } from './manifest-read.js';
 import { MappedScalarColumn } from './mapped-scalar.js';
@@ -61,13 +60,13 @@ function frameOf(root: string, manifest: Manifest, options: ReadOptions): DataFr
 
 /**
  * Rows and row ranges of scalar columns read only the record batches that hold them, of tensor
- * columns the checksum blocks; the whole loads read each file once, in chunks.
+ * columns the checksum blocks. A whole tensor load reads straight into the column, checking one
+ * CRC over the file; a whole scalar load is the core's, each file read in chunks (fsByteSource).
  */
 function mappedReaders(root: string): StoredRowReaders {
   return {
     scalar: ({ type: { dtype }, fragments }, whole) => ({
       rows: new MappedScalarColumn(root, dtype, fragments, whole),
-      load: () => loadScalar(root, dtype, fragments),
     }),
     tensor: ({ type, fragments }) => {
       const rows = new MappedTensorColumn(root, type, fragments);

@@ -12,9 +12,9 @@ import { readVerifiedEntry } from '../../../core/io/store/byte-source.js';
 import type { FileEntry, FileFragment, Manifest, TensorFragment } from '../../../core/io/store/manifest.js';
 import { parseManifest } from '../../../core/io/store/manifest-parse.js';
 import { loadObjectColumn } from '../../../core/io/store/object-lines.js';
+import { loadScalarColumn } from '../../../core/io/store/scalar-fragment.js';
 import { fsByteSource } from './fs-byte-source.js';
 import { listVersionFiles, manifestPath, versionPath } from './layout.js';
-import { loadScalar } from './load-columns.js';
 import { orCorrupt, readCurrentManifestText, readVersionFile, sameManifest } from './manifest-read.js';
 import { MappedTensorColumn } from './mapped-tensor.js';
 
@@ -156,7 +156,7 @@ function dataChecks(root: string, m: Manifest): [string, Check][] {
     if (c.type.kind === 'scalar') {
       const { dtype } = c.type;
       for (const f of (c as { fragments: FileFragment[] }).fragments)
-        add([dtype, f], () => loadScalar(root, dtype, [f]));
+        add([dtype, f], () => loadScalarColumn(source, dtype, [f]));
     } else if (c.type.kind === 'object') {
       for (const f of (c as { fragments: FileFragment[] }).fragments)
         add(['object', f], () => loadObjectColumn(source, [f]));
