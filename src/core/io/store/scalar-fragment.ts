@@ -12,7 +12,7 @@ import { ScalarColumn } from '../../column/scalar.js';
 import type { ScalarDType } from '../../column/types.js';
 import { CorruptDataError } from '../../errors.js';
 import { type BlockIndex, blockCount, decodeBlockIndex } from './block-index.js';
-import { type ByteSource, readVerifiedEntry } from './byte-source.js';
+import { type ByteSource, rangesOf, readVerifiedEntry } from './byte-source.js';
 import { loadBlockedFragment } from './decode-blocks.js';
 import type { FileFragment } from './manifest.js';
 
@@ -60,11 +60,7 @@ export function loadScalarFragment(source: ByteSource, dtype: ScalarDType, f: Fi
   const file = source.name(f.file.path);
   if (!f.blocks) return decodeIpcFragment(readVerifiedEntry(source, f.file), file, dtype, f.rows);
   const index = loadBlockIndex(source, f);
-  if (source.openRanges === undefined) {
-    const bytes = source.read(f.file.path, f.file.bytes);
-    return loadBlockedFragment((from, to) => bytes.subarray(from, to), file, f, index, dtype);
-  }
-  const ranges = source.openRanges(f.file.path, f.file.bytes);
+  const ranges = rangesOf(source, f.file.path, f.file.bytes);
   try {
     return loadBlockedFragment((from, to) => ranges.read(from, to), file, f, index, dtype);
   } finally {

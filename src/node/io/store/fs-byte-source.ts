@@ -40,11 +40,12 @@ export function fsByteSource(root: string): ByteSource {
       const file = dataPath(root, relative);
       const fd = openChecked(file, size);
       // One buffer for every read (a whole load's chunks stay in the CPU's caches), grown when needed.
-      let scratch = new Uint8Array(Math.min(LOAD_CHUNK_BYTES, size));
+      let scratch = new Uint8Array(0);
       return {
-        read(from, to) {
-          if (to - from > scratch.length) scratch = new Uint8Array(to - from);
-          const bytes = scratch.subarray(0, to - from);
+        read(from, to, into) {
+          if (into === undefined && to - from > scratch.length)
+            scratch = new Uint8Array(Math.max(to - from, Math.min(LOAD_CHUNK_BYTES, size)));
+          const bytes = into ?? scratch.subarray(0, to - from);
           readAt(fd, file, bytes, from);
           return bytes;
         },
