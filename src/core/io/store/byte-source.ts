@@ -20,6 +20,35 @@ export interface ByteSource {
   size(path: string): number | null;
   /** The name of `path` in error messages (the Node store: its absolute path). */
   name(path: string): string;
+  /**
+   * Optional: the file at `path` (which must have `size` bytes) opened for many range reads, e.g. a
+   * whole load read in chunks. Without it, such a load reads the file whole ({@link rangesOf}).
+   */
+  openRanges?(path: string, size: number): OpenRanges;
+}
+
+/** A file open for range reads. */
+export interface OpenRanges {
+  /**
+   * Bytes `[from, to)`: read into `into` (of `to - from` bytes) when given, else into a buffer
+   * that is valid until the next read (it may be reused).
+   */
+  read(from: number, to: number, into?: Uint8Array): Uint8Array;
+  close(): void;
+}
+
+/** The file at `path` open for range reads: the source's own, else the file read whole once. */
+export function rangesOf(source: ByteSource, path: string, size: number): OpenRanges {
+  if (source.openRanges !== undefined) return source.openRanges(path, size);
+  const bytes = source.read(path, size);
+  return {
+    read(from, to, into) {
+      if (into === undefined) return bytes.subarray(from, to);
+      into.set(bytes.subarray(from, to));
+      return into;
+    },
+    close() {},
+  };
 }
 
 /** The error for a file whose bytes sum to `actual`, not the `expected` its manifest records. */

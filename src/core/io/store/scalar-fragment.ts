@@ -1,8 +1,8 @@
 /**
  * A scalar column's fragments (Arrow IPC files) read whole from a {@link ByteSource}, every byte
  * checked: format 1 (one batch, no index) against the file's CRC-32 and decoded by Arrow JS;
- * format 2 against its block index (decode-blocks.ts). The Node store reads row ranges by block
- * itself (mapped-scalar.ts) but decodes with the same functions.
+ * format 2 against its block index (decode-blocks.ts). The Node store loads columns whole with
+ * these too; its row ranges, read by block (mapped-scalar.ts), decode with the same functions.
  */
 import * as arrow from 'apache-arrow';
 import { columnFromArrow } from '../../column/arrow.js';
@@ -12,7 +12,7 @@ import { ScalarColumn } from '../../column/scalar.js';
 import type { ScalarDType } from '../../column/types.js';
 import { CorruptDataError } from '../../errors.js';
 import { type BlockIndex, blockCount, decodeBlockIndex } from './block-index.js';
-import { type ByteSource, readVerifiedEntry } from './byte-source.js';
+import { type ByteSource, rangesOf, readVerifiedEntry } from './byte-source.js';
 import { loadBlockedFragment } from './decode-blocks.js';
 import type { FileFragment } from './manifest.js';
 
@@ -50,13 +50,22 @@ export function decodeIpcFragment(
   return col;
 }
 
-/** Fragment `f` read whole from `source` as one column, every byte checked. */
+/**
+ * Fragment `f` read whole from `source` as one column, every byte checked. Format 1: the file
+ * checked against its checksum and decoded. Format 2: its blocks decoded straight into one column
+ * (decode-blocks.ts), the file read in chunks when the source can open it for range reads (the Node
+ * store), else whole.
+ */
 export function loadScalarFragment(source: ByteSource, dtype: ScalarDType, f: FileFragment): ScalarColumn {
   const file = source.name(f.file.path);
   if (!f.blocks) return decodeIpcFragment(readVerifiedEntry(source, f.file), file, dtype, f.rows);
   const index = loadBlockIndex(source, f);
-  const bytes = source.read(f.file.path, f.file.bytes);
-  return loadBlockedFragment((from, to) => bytes.subarray(from, to), file, f, index, dtype);
+  const ranges = rangesOf(source, f.file.path, f.file.bytes);
+  try {
+    return loadBlockedFragment((from, to) => ranges.read(from, to), file, f, index, dtype);
+  } finally {
+    ranges.close();
+  }
 }
 
 /** A scalar column from its fragments (each read whole and checked). */

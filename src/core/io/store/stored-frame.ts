@@ -1,14 +1,16 @@
 /**
  * A dataset's version as a frame of lazy columns, from its manifest: each column loads (and checks)
  * its files on first access; a deferred column looks its function up in the registry when first
- * read (by name: nothing stored in a dataset is executed). The Node store (read.ts) gives scalar and
- * tensor columns row-range reads of its own; the in-tab app reads every column whole from a
- * {@link ByteSource} ({@link storedFrame}).
+ * read (by name: nothing stored in a dataset is executed). The one place that turns a manifest's
+ * columns into columns: the in-tab app reads every column whole from a {@link ByteSource}; the Node
+ * store (src/node/io/store/read.ts) reads from disk the same way and gives scalar and tensor columns
+ * row readers of its own ({@link StoredRowReaders}).
  */
 import type { Column } from '../../column/column.js';
 import { DeferredColumn } from '../../column/deferred.js';
 import { LazyColumn, resolveColumn } from '../../column/lazy.js';
 import { instantiateFunction, type TemplateEnv } from '../../column/registry.js';
+import type { ColumnType } from '../../column/types.js';
 import { ColumnNotFoundError, InvalidArgumentError } from '../../errors.js';
 import { DataFrame } from '../../frame/frame.js';
 import { recordColumnEncoder } from '../../models/column-encoder.js';
@@ -29,16 +31,45 @@ export interface StoredFrameOptions {
   datasetRoot: string;
   /** Directories outside the dataset that its media columns may read from. */
   mediaRoots?: readonly string[];
+  /**
+   * Row readers of scalar and tensor columns: without them, such a column is read whole on first
+   * access, and its single rows and row ranges from that.
+   */
+  rowReaders?: StoredRowReaders;
+}
+
+type ScalarEntry = Extract<ColumnEntry, { type: { kind: 'scalar' } }>;
+type ObjectEntry = Extract<ColumnEntry, { type: { kind: 'object' } }>;
+type TensorEntry = Extract<ColumnEntry, { type: { kind: 'tensor' } }>;
+type DeferredColumnEntry = Extract<ColumnEntry, { type: { kind: 'deferred' } }>;
+
+/**
+ * A stored column read by row: `rows` answers single rows and row ranges reading only what holds
+ * them (until the column is loaded); `load`, when given, loads the whole column instead of the
+ * core's whole read from the source.
+ */
+export interface StoredRowReader {
+  rows: Column;
+  load?: () => Column;
+}
+
+/**
+ * A source's row readers (the Node store: positioned reads of the record batches or checksum
+ * blocks that hold the rows). `whole()` is the column's full load, kept once made.
+ */
+export interface StoredRowReaders {
+  scalar(entry: ScalarEntry, whole: () => Column): StoredRowReader;
+  tensor(entry: TensorEntry): StoredRowReader;
 }
 
 /** One stored column as a lazy column; `input(name)` gives another column of the frame. */
-export type StoredColumnOf = (entry: ColumnEntry, input: (name: string) => Column) => LazyColumn;
+type StoredColumnOf = (entry: ColumnEntry, input: (name: string) => Column) => LazyColumn;
 
 /**
  * The frame of `manifest`, its columns made by `columnOf`: every column gets one (deferred columns
  * may read columns that were not selected), and `options.columns` picks and orders them.
  */
-export function frameOfManifest(
+function frameOfManifest(
   manifest: Manifest,
   columnOf: StoredColumnOf,
   columns?: readonly string[],
@@ -61,8 +92,8 @@ export function frameOfManifest(
 }
 
 /** A deferred (or media) column of a stored dataset: built from the registry on first read. */
-export function storedDeferredColumn(
-  entry: Extract<ColumnEntry, { type: { kind: 'deferred' } }>,
+function storedDeferredColumn(
+  entry: DeferredColumnEntry,
   length: number,
   input: (name: string) => Column,
   { env, datasetRoot, mediaRoots = [] }: StoredFrameOptions,
@@ -97,52 +128,54 @@ export function storedDeferredColumn(
 }
 
 /**
- * The frame of `manifest` over the files of `source`, each column read whole on first access. The
- * dataset's length is checked against its files' sizes first; every file is checked against its
- * CRC-32 when read.
+ * The frame of `manifest` over the files of `source`, each column read whole on first access unless
+ * `options.rowReaders` reads its rows. The dataset's length is checked against its files' sizes
+ * first; every file is checked against its CRC-32 when read.
  */
 export function storedFrame(manifest: Manifest, source: ByteSource, options: StoredFrameOptions): DataFrame {
   checkLengthBacked(manifest, source);
   const { length } = manifest;
+  const { rowReaders } = options;
+  /** A stored column: read by `rowReader` when it has one, else loaded whole by `load` on first access. */
+  const lazyColumn = (
+    type: ColumnType,
+    load: () => Column,
+    rowReader?: (whole: () => Column) => StoredRowReader,
+  ) => {
+    if (rowReader === undefined) return new LazyColumn({ type, length, load });
+    // `whole` is only called once the column exists (the row reader's null count, large takes).
+    const reader = rowReader(() => lazy.resolve());
+    const lazy: LazyColumn = new LazyColumn({ type, length, load: reader.load ?? load, rows: reader.rows });
+    return lazy;
+  };
   return frameOfManifest(
     manifest,
     (entry, input) => {
       switch (entry.type.kind) {
         case 'scalar': {
-          const { dtype } = entry.type;
-          const { fragments } = entry as Extract<ColumnEntry, { type: { kind: 'scalar' } }>;
-          return new LazyColumn({
-            type: entry.type,
-            length,
-            load: () => loadScalarColumn(source, dtype, fragments),
-          });
+          const scalar = entry as ScalarEntry;
+          return lazyColumn(
+            scalar.type,
+            () => loadScalarColumn(source, scalar.type.dtype, scalar.fragments),
+            rowReaders && ((whole) => rowReaders.scalar(scalar, whole)),
+          );
         }
         case 'object': {
-          const { fragments } = entry as Extract<ColumnEntry, { type: { kind: 'object' } }>;
-          return new LazyColumn({
-            type: entry.type,
-            length,
-            load: () => loadObjectColumn(source, fragments),
-          });
+          const { fragments } = entry as ObjectEntry;
+          return lazyColumn(entry.type, () => loadObjectColumn(source, fragments));
         }
         case 'tensor': {
-          const tensor = entry as Extract<ColumnEntry, { type: { kind: 'tensor' } }>;
-          const type = tensor.type;
-          const lazy = new LazyColumn({
-            type,
-            length,
-            load: () => loadTensorColumn(source, type, tensor.fragments),
-          });
+          const tensor = entry as TensorEntry;
+          const lazy = lazyColumn(
+            tensor.type,
+            () => loadTensorColumn(source, tensor.type, tensor.fragments),
+            rowReaders && (() => rowReaders.tensor(tensor)),
+          );
           if (tensor.encoder !== undefined) recordColumnEncoder(lazy, tensor.encoder);
           return lazy;
         }
         case 'deferred':
-          return storedDeferredColumn(
-            entry as Extract<ColumnEntry, { type: { kind: 'deferred' } }>,
-            length,
-            input,
-            options,
-          );
+          return storedDeferredColumn(entry as DeferredColumnEntry, length, input, options);
       }
     },
     options.columns,

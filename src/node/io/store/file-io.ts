@@ -1,12 +1,12 @@
 /**
- * Low-level file access of the store: verified whole-file reads, positioned reads, and an
- * append-only file sink that sums what it writes. Every read goes through here and is counted, so
- * tests and benchmarks can see how many bytes an operation read.
+ * Low-level file access of the store: checked opens, positioned reads (whole files are read through
+ * fs-byte-source.ts), and an append-only file sink that sums what it writes. Every read goes through
+ * here and is counted, so tests and benchmarks can see how many bytes an operation read.
  */
 import * as fs from 'node:fs';
 import { hex } from '../../../core/crc32.js';
 import { CorruptDataError } from '../../../core/errors.js';
-import { checksumMismatch, wrongSize } from '../../../core/io/store/byte-source.js';
+import { wrongSize } from '../../../core/io/store/byte-source.js';
 import { crc32 } from './checksum.js';
 
 export { hex };
@@ -84,21 +84,6 @@ export function readAt(fd: number, file: string, into: Uint8Array, position: num
       throw new CorruptDataError(file, `the file ended at byte ${position + done}; expected more data`);
     done += n;
     stats.bytesRead += n;
-  }
-}
-
-/** The whole file, checked against its expected size and CRC-32. */
-export function readVerified(file: string, bytes: number, crc: number): Uint8Array {
-  const fd = openChecked(file, bytes);
-  try {
-    // A fresh buffer (not Node's pooled one) so typed-array views over it are aligned.
-    const out = new Uint8Array(bytes);
-    readAt(fd, file, out, 0);
-    const actual = crc32(out);
-    if (actual !== crc) throw checksumMismatch(file, actual, crc);
-    return out;
-  } finally {
-    fs.closeSync(fd);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import * as fs from 'node:fs';
 import type { ByteSource } from '../../../core/io/store/byte-source.js';
+import { LOAD_CHUNK_BYTES } from '../../../core/io/store/decode-blocks.js';
 import { notRegularFile, openChecked, readAt } from './file-io.js';
 import { dataPath } from './layout.js';
 
@@ -34,6 +35,22 @@ export function fsByteSource(root: string): ByteSource {
       }
       if (!stat.isFile()) throw notRegularFile(file, stat.isSymbolicLink());
       return stat.size;
+    },
+    openRanges(relative, size) {
+      const file = dataPath(root, relative);
+      const fd = openChecked(file, size);
+      // One buffer for every read (a whole load's chunks stay in the CPU's caches), grown when needed.
+      let scratch = new Uint8Array(0);
+      return {
+        read(from, to, into) {
+          if (into === undefined && to - from > scratch.length)
+            scratch = new Uint8Array(Math.max(to - from, Math.min(LOAD_CHUNK_BYTES, size)));
+          const bytes = into ?? scratch.subarray(0, to - from);
+          readAt(fd, file, bytes, from);
+          return bytes;
+        },
+        close: () => fs.closeSync(fd),
+      };
     },
   };
 }

@@ -6,27 +6,25 @@
  * keeps the entry, but the index then covers fewer rows than the column: loading it is a
  * {@link StaleIndexError} until it is rebuilt and saved again.
  */
-import type { LazyColumn } from '../../../core/column/lazy.js';
+import { resolveColumn } from '../../../core/column/lazy.js';
 import { TensorColumn } from '../../../core/column/tensor.js';
 import { CorruptDataError, ShapeError, StaleIndexError, TypeMismatchError } from '../../../core/errors.js';
+import type { DataFrame } from '../../../core/frame/frame.js';
 import { attachSavedIndex } from '../../../core/frame/search.js';
+import { readVerifiedEntry } from '../../../core/io/store/byte-source.js';
 import type { Manifest } from '../../../core/io/store/manifest.js';
 import { decodeLshIndex } from '../../../core/search/lsh-serialize.js';
-import { readVerified } from './file-io.js';
-import { dataPath } from './layout.js';
+import { fsByteSource } from './fs-byte-source.js';
 
 /**
- * Makes the indexes saved in `manifest` available on its stored columns (`columns`, by name, as
- * read from the dataset at `root`): each is read, verified and bound to its column on first use.
+ * Makes the indexes saved in `manifest` available on the stored columns of `frame` (as read from
+ * the dataset at `root`): each is read, verified and bound to its column on first use.
  */
-export function attachStoredIndexes(
-  columns: ReadonlyMap<string, LazyColumn>,
-  root: string,
-  manifest: Manifest,
-): void {
+export function attachStoredIndexes(frame: DataFrame, root: string, manifest: Manifest): void {
   for (const [column, entry] of Object.entries(manifest.indexes ?? {})) {
-    const stored = columns.get(column);
-    if (stored === undefined) continue;
+    // A column not read has no index to find (searches look indexes up by the frame's columns).
+    if (!frame.has(column)) continue;
+    const stored = frame.columnSource(column).column;
     attachSavedIndex(stored, {
       column,
       kind: entry.kind,
@@ -37,9 +35,10 @@ export function attachStoredIndexes(
           throw new StaleIndexError(
             `the ${entry.kind} index of column "${column}" was built at version ${entry.version} over ${entry.rows} rows, but version ${manifest.version} has ${manifest.length}; rebuild it (buildLshIndex over df.column("${column}")) and save it again with saveIndex, or search without it (index: false)`,
           );
-        const file = dataPath(root, entry.file.path);
-        const bytes = readVerified(file, entry.file.bytes, entry.file.crc32);
-        const col = stored.resolve();
+        const source = fsByteSource(root);
+        const file = source.name(entry.file.path);
+        const bytes = readVerifiedEntry(source, entry.file);
+        const col = resolveColumn(stored);
         if (!(col instanceof TensorColumn))
           throw new TypeMismatchError(`column "${column}" is not a tensor column; its index cannot be used`);
         try {

@@ -3,9 +3,8 @@
  * `[a, b)` (or any rows) cost the batches that hold them, each read with one positioned read and
  * verified against its CRC-32 from the block index before it is decoded. Format 1 fragments (one
  * batch, no index) are read whole. Decoded batches are kept in a small cache, so row-by-row access
- * reads each batch once.
+ * reads each batch once. The whole column's load is the core's (scalar-fragment.ts).
  */
-import * as fs from 'node:fs';
 import { Column, type Indices } from '../../../core/column/column.js';
 import { concatColumns } from '../../../core/column/concat.js';
 import { ScalarColumn, type ScalarValue } from '../../../core/column/scalar.js';
@@ -13,15 +12,11 @@ import type { ScalarDType } from '../../../core/column/types.js';
 import { IndexOutOfRangeError } from '../../../core/errors.js';
 import type { BlockIndex } from '../../../core/io/store/block-index.js';
 import { blockCount } from '../../../core/io/store/block-index.js';
-import { decodeBlocks, LOAD_CHUNK_BYTES, loadBlockedFragment } from '../../../core/io/store/decode-blocks.js';
+import type { ByteSource } from '../../../core/io/store/byte-source.js';
+import { decodeBlocks } from '../../../core/io/store/decode-blocks.js';
 import type { FileFragment } from '../../../core/io/store/manifest.js';
-import {
-  decodeIpcFragment,
-  loadBlockIndex as loadIndexFrom,
-} from '../../../core/io/store/scalar-fragment.js';
-import { openChecked, readAt, readVerified } from './file-io.js';
+import { loadBlockIndex, loadScalarFragment } from '../../../core/io/store/scalar-fragment.js';
 import { fsByteSource } from './fs-byte-source.js';
-import { dataPath } from './layout.js';
 
 /** Decoded batches kept per column (about this many times 128 KiB). */
 const CACHED_BLOCKS = 32;
@@ -44,7 +39,6 @@ interface Part {
   /** Rows per block (a format 1 fragment is one block). */
   rowsPerBlock: number;
   blocks: number;
-  file: string;
   /** Loaded on first use. */
   index: BlockIndex | null;
 }
@@ -60,19 +54,21 @@ export class MappedScalarColumn extends Column<ScalarValue> {
   private lastBlock: { first: number; column: ScalarColumn } | null = null;
   /** Blocks read by scattered takes so far. */
   private scatteredReads = 0;
+  private readonly source: ByteSource;
 
   /**
    * `whole` loads the whole column (the lazy column's full load, which is kept): used for the null
    * count and for takes that touch most blocks.
    */
   constructor(
-    private readonly root: string,
+    root: string,
     dtype: ScalarDType,
     fragments: readonly FileFragment[],
     private readonly whole: () => Column,
   ) {
     super();
     this.type = { kind: 'scalar', dtype };
+    this.source = fsByteSource(root);
     let start = 0;
     let firstBlock = 0;
     this.parts = fragments.map((entry) => {
@@ -84,7 +80,6 @@ export class MappedScalarColumn extends Column<ScalarValue> {
         firstBlock,
         rowsPerBlock,
         blocks,
-        file: dataPath(root, entry.file.path),
         index: null,
       };
       start += entry.rows;
@@ -222,8 +217,8 @@ export class MappedScalarColumn extends Column<ScalarValue> {
         }
       }
       const decoded = part.entry.blocks
-        ? readBlocks(part.file, part.entry, this.index(part), this.dtype, first, last)
-        : [loadWholeFragment(this.root, this.dtype, part.entry)];
+        ? readBlocks(this.source, part.entry, this.index(part), this.dtype, first, last)
+        : [loadScalarFragment(this.source, this.dtype, part.entry)];
       for (let k = 0; k < decoded.length; k++) {
         out[q + k] = decoded[k];
         this.remember(part.firstBlock + first + k, decoded[k]);
@@ -239,7 +234,7 @@ export class MappedScalarColumn extends Column<ScalarValue> {
   }
 
   private index(part: Part): BlockIndex {
-    part.index ??= loadBlockIndex(this.root, part.entry);
+    part.index ??= loadBlockIndex(this.source, part.entry);
     return part.index;
   }
 
@@ -265,60 +260,18 @@ function lastAtMost(parts: readonly Part[], key: (p: Part) => number, x: number)
   return lo;
 }
 
-/** The block index of a format 2 fragment, verified. */
-export function loadBlockIndex(root: string, entry: FileFragment): BlockIndex {
-  return loadIndexFrom(fsByteSource(root), entry);
-}
-
-/**
- * A fragment as one column. Format 1: the file checked against its checksum and decoded. Format 2:
- * the file read once, in chunks into one reused buffer, every byte checked against the block index
- * and its blocks decoded straight into one column (decode-blocks.ts).
- */
-export function loadWholeFragment(root: string, dtype: ScalarDType, f: FileFragment): ScalarColumn {
-  const file = dataPath(root, f.file.path);
-  if (!f.blocks)
-    return decodeIpcFragment(readVerified(file, f.file.bytes, f.file.crc32), file, dtype, f.rows);
-  const index = loadBlockIndex(root, f);
-  const fd = openChecked(file, f.file.bytes);
-  try {
-    let scratch = new Uint8Array(Math.min(LOAD_CHUNK_BYTES, f.file.bytes));
-    const read = (from: number, to: number) => {
-      if (to - from > scratch.length) scratch = new Uint8Array(to - from);
-      const bytes = scratch.subarray(0, to - from);
-      readAt(fd, file, bytes, from);
-      return bytes;
-    };
-    return loadBlockedFragment(read, file, f, index, dtype);
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** Bytes `[from, to)` of a dataset file of `size` bytes. */
-function readFile(file: string, size: number, from: number, to: number): Uint8Array {
-  const fd = openChecked(file, size);
-  try {
-    // A fresh buffer (not Node's pooled one) so typed-array views over it are aligned.
-    const bytes = new Uint8Array(to - from);
-    readAt(fd, file, bytes, from);
-    return bytes;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
 /** Blocks `first..last` of a format 2 fragment, read with one positioned read, each verified and decoded. */
 function readBlocks(
-  file: string,
+  source: ByteSource,
   f: FileFragment,
   index: BlockIndex,
   dtype: ScalarDType,
   first: number,
   last: number,
 ): ScalarColumn[] {
+  const file = source.name(f.file.path);
   const from = index.offsets[first];
-  const bytes = readFile(file, f.file.bytes, from, index.offsets[last + 1]);
+  const bytes = source.read(f.file.path, f.file.bytes, from, index.offsets[last + 1]);
   const out: ScalarColumn[] = [];
   for (let b = first; b <= last; b++) out.push(decodeBlocks(bytes, from, index, file, f, dtype, b, b));
   return out;

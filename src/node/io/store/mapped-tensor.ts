@@ -1,24 +1,28 @@
 /**
  * A tensor column backed by a dataset's `.npy` fragment files, read with positioned reads: a row
  * or a set of rows costs the checksum blocks that hold them (about 4 KiB each), not the file.
- * Every block read is verified against its CRC-32 before its rows are used.
+ * Every block read is verified against its CRC-32 before its rows are used. The whole column's load
+ * is the core's (src/core/io/store/tensor-fragment.ts).
  */
 import * as fs from 'node:fs';
 import { countSetBits, getBit, markNull } from '../../../core/column/bitmap.js';
 import { Column, type Indices } from '../../../core/column/column.js';
 import { TensorColumn } from '../../../core/column/tensor.js';
 import { TENSOR_ARRAYS, type TensorArray, type TensorDType } from '../../../core/column/types.js';
-import { CorruptDataError, IndexOutOfRangeError } from '../../../core/errors.js';
+import { IndexOutOfRangeError } from '../../../core/errors.js';
+import { type ByteSource, readVerifiedEntry } from '../../../core/io/store/byte-source.js';
 import { TENSOR_BYTES, type TensorFragment } from '../../../core/io/store/manifest.js';
-import { checkTensorHeader, verifyTensorBlocks } from '../../../core/io/store/tensor-fragment.js';
-import { combineBlockCrcs, crc32 } from './checksum.js';
-import { hex, openChecked, readAt, readVerified } from './file-io.js';
-import { dataPath } from './layout.js';
+import {
+  checkTensorHeader,
+  loadTensorColumn,
+  loadTensorSums,
+  verifyTensorBlocks,
+} from '../../../core/io/store/tensor-fragment.js';
+import { openChecked, readAt } from './file-io.js';
+import { fsByteSource } from './fs-byte-source.js';
 
 /** Largest single read when gathering rows (adjacent blocks are read together up to this). */
 const MAX_READ_BYTES = 8 * 2 ** 20;
-/** Chunk size of whole-column loads: each chunk is summed right after it is read (see `load`). */
-const LOAD_CHUNK_BYTES = 4 * 2 ** 20;
 
 interface Part {
   entry: TensorFragment;
@@ -41,14 +45,12 @@ export class MappedTensorColumn extends Column<TensorArray> {
   readonly rowSize: number;
   private readonly rowBytes: number;
   private readonly parts: Part[];
+  private readonly source: ByteSource;
   private nulls = -1;
 
-  constructor(
-    private readonly root: string,
-    type: TensorType,
-    fragments: readonly TensorFragment[],
-  ) {
+  constructor(root: string, type: TensorType, fragments: readonly TensorFragment[]) {
     super();
+    this.source = fsByteSource(root);
     this.type = { kind: 'tensor', dtype: type.dtype, shape: Object.freeze([...type.shape]) };
     this.rowSize = type.shape.reduce((a, b) => a * b, 1);
     this.rowBytes = this.rowSize * TENSOR_BYTES[type.dtype];
@@ -57,7 +59,7 @@ export class MappedTensorColumn extends Column<TensorArray> {
       const part: Part = {
         entry,
         start,
-        file: dataPath(root, entry.data.path),
+        file: this.source.name(entry.data.path),
         sums: null,
         validity: entry.validity === null ? null : undefined,
         headerChecked: false,
@@ -139,55 +141,13 @@ export class MappedTensorColumn extends Column<TensorArray> {
     return new TensorColumn(out, this.shape, n, validity);
   }
 
-  /** Read the whole column into memory (every block verified). */
+  /** Read the whole column into memory (every block verified): the core's whole load over the files. */
   load(): TensorColumn {
-    const out = new TENSOR_ARRAYS[this.dtype](this.length * this.rowSize);
-    const outBytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-    let validity: Uint8Array | null = null;
-    for (const part of this.parts) {
-      const { rows, data } = part.entry;
-      const sums = this.sums(part);
-      const fd = openChecked(part.file, data.bytes);
-      try {
-        this.checkHeader(part, fd, sums);
-        const blockBytes = data.rowsPerBlock * this.rowBytes;
-        const total = rows * this.rowBytes;
-        const base = part.start * this.rowBytes;
-        // One CRC pass over the data as it is read (each chunk is summed while still in cache),
-        // checked against the block checksums folded together; only on a mismatch are the blocks
-        // checked one by one, to name the rows that fail.
-        let crc = 0;
-        for (let s = 0; s < total; s += LOAD_CHUNK_BYTES) {
-          const bytes = outBytes.subarray(base + s, base + Math.min(total, s + LOAD_CHUNK_BYTES));
-          readAt(fd, part.file, bytes, data.headerBytes + s);
-          crc = crc32(bytes, crc);
-        }
-        if (total > 0) {
-          const blocks = Math.ceil(total / blockBytes);
-          const expected = combineBlockCrcs(
-            sums,
-            1,
-            1 + blocks,
-            blockBytes,
-            total - (blocks - 1) * blockBytes,
-          );
-          if (sums.length !== 1 + blocks || crc !== expected) {
-            this.verifyBlocks(part, sums, outBytes.subarray(base, base + total), 0);
-            throw new CorruptDataError(
-              part.file,
-              `checksum mismatch (crc32 ${hex(crc)}, expected ${hex(expected)} from its block checksums)`,
-            );
-          }
-        }
-      } finally {
-        fs.closeSync(fd);
-      }
-      const v = this.validity(part);
-      if (v !== null)
-        for (let i = 0; i < rows; i++)
-          if (!getBit(v, i)) validity = markNull(validity, this.length, part.start + i);
-    }
-    return new TensorColumn(out, this.shape, this.length, validity);
+    return loadTensorColumn(
+      this.source,
+      this.type,
+      this.parts.map((p) => p.entry),
+    );
   }
 
   /** Read the blocks holding rows `indices[k]` (k in `positions`, sorted by row) of one part. */
@@ -247,19 +207,12 @@ export class MappedTensorColumn extends Column<TensorArray> {
   }
 
   private sums(part: Part): Uint32Array {
-    if (part.sums === null) {
-      const c = part.entry.data.checksums;
-      const bytes = readVerified(dataPath(this.root, c.path), c.bytes, c.crc32);
-      part.sums = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
-    }
+    part.sums ??= loadTensorSums(this.source, part.entry);
     return part.sums;
   }
 
   private validity(part: Part): Uint8Array | null {
-    if (part.validity === undefined) {
-      const v = part.entry.validity!;
-      part.validity = readVerified(dataPath(this.root, v.path), v.bytes, v.crc32);
-    }
+    if (part.validity === undefined) part.validity = readVerifiedEntry(this.source, part.entry.validity!);
     return part.validity;
   }
 

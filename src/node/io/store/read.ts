@@ -1,18 +1,16 @@
 /**
  * Opening a dataset: reads the manifest of the chosen version and nothing else. Each column becomes
- * a lazy column that loads (and verifies) its files on first access; scalar rows are read by record
- * batch and tensor rows by position; deferred columns look their function up in the registry when first read.
+ * a lazy column (the core's storedFrame, src/core/io/store/stored-frame.ts) that loads (and
+ * verifies) its files on first access; scalar rows are read by record batch and tensor rows by
+ * position; deferred columns look their function up in the registry when first read.
  */
 import * as path from 'node:path';
-import type { Column } from '../../../core/column/column.js';
-import { LazyColumn } from '../../../core/column/lazy.js';
 import type { TemplateEnv } from '../../../core/column/registry.js';
 import type { DataFrame } from '../../../core/frame/frame.js';
-import type { ColumnEntry, Manifest } from '../../../core/io/store/manifest.js';
-import { frameOfManifest, storedDeferredColumn } from '../../../core/io/store/stored-frame.js';
-import { recordColumnEncoder } from '../../../core/models/column-encoder.js';
+import type { Manifest } from '../../../core/io/store/manifest.js';
+import { type StoredRowReaders, storedFrame } from '../../../core/io/store/stored-frame.js';
 import { checkFilesAtOpen } from './check-files.js';
-import { loadObjects, loadScalar } from './load-columns.js';
+import { fsByteSource } from './fs-byte-source.js';
 import { attachStoredIndexes } from './load-index.js';
 import { readManifest } from './manifest-read.js';
 import { MappedScalarColumn } from './mapped-scalar.js';
@@ -48,58 +46,31 @@ export async function read(datasetPath: string, options: ReadOptions = {}): Prom
 }
 
 function frameOf(root: string, manifest: Manifest, options: ReadOptions): DataFrame {
-  const lazy = new Map<string, LazyColumn>();
-  const frame = frameOfManifest(
-    manifest,
-    (entry, input) => {
-      const column = lazyColumn(root, manifest.length, entry, input, options);
-      lazy.set(entry.name, column);
-      return column;
-    },
-    options.columns,
-  );
-  attachStoredIndexes(lazy, root, manifest);
+  const { columns, env, mediaRoots } = options;
+  const frame = storedFrame(manifest, fsByteSource(root), {
+    ...(columns !== undefined ? { columns } : {}),
+    ...(env !== undefined ? { env } : {}),
+    ...(mediaRoots !== undefined ? { mediaRoots } : {}),
+    datasetRoot: root,
+    rowReaders: mappedReaders(root),
+  });
+  attachStoredIndexes(frame, root, manifest);
   return frame;
 }
 
-function lazyColumn(
-  root: string,
-  length: number,
-  entry: ColumnEntry,
-  input: (name: string) => Column,
-  { env, mediaRoots = [] }: ReadOptions,
-): LazyColumn {
-  switch (entry.type.kind) {
-    case 'scalar': {
-      const { dtype } = entry.type;
-      const fragments = (entry as Extract<ColumnEntry, { type: { kind: 'scalar' } }>).fragments;
-      // Rows and row ranges read only the record batches that hold them; a full load is kept.
-      const lazy: LazyColumn = new LazyColumn({
-        type: entry.type,
-        length,
-        load: () => loadScalar(root, dtype, fragments),
-        rows: new MappedScalarColumn(root, dtype, fragments, () => lazy.resolve()),
-      });
-      return lazy;
-    }
-    case 'object': {
-      const fragments = (entry as Extract<ColumnEntry, { type: { kind: 'object' } }>).fragments;
-      return new LazyColumn({ type: entry.type, length, load: () => loadObjects(root, fragments) });
-    }
-    case 'tensor': {
-      const fragments = (entry as Extract<ColumnEntry, { type: { kind: 'tensor' } }>).fragments;
-      const rows = new MappedTensorColumn(root, entry.type, fragments);
-      const lazy = new LazyColumn({ type: entry.type, length, load: () => rows.load(), rows });
-      const { encoder } = entry as Extract<ColumnEntry, { type: { kind: 'tensor' } }>;
-      if (encoder !== undefined) recordColumnEncoder(lazy, encoder);
-      return lazy;
-    }
-    case 'deferred':
-      return storedDeferredColumn(
-        entry as Extract<ColumnEntry, { type: { kind: 'deferred' } }>,
-        length,
-        input,
-        { ...(env !== undefined ? { env } : {}), datasetRoot: root, mediaRoots },
-      );
-  }
+/**
+ * Rows and row ranges of scalar columns read only the record batches that hold them, of tensor
+ * columns the checksum blocks. A whole tensor load reads straight into the column, checking one
+ * CRC over the file; a whole scalar load is the core's, each file read in chunks (fsByteSource).
+ */
+function mappedReaders(root: string): StoredRowReaders {
+  return {
+    scalar: ({ type: { dtype }, fragments }, whole) => ({
+      rows: new MappedScalarColumn(root, dtype, fragments, whole),
+    }),
+    tensor: ({ type, fragments }) => {
+      const rows = new MappedTensorColumn(root, type, fragments);
+      return { rows, load: () => rows.load() };
+    },
+  };
 }

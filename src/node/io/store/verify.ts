@@ -8,18 +8,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CorruptDataError, VersionNotFoundError } from '../../../core/errors.js';
-import type {
-  ColumnEntry,
-  FileEntry,
-  FileFragment,
-  Manifest,
-  TensorFragment,
-} from '../../../core/io/store/manifest.js';
+import { readVerifiedEntry } from '../../../core/io/store/byte-source.js';
+import type { FileEntry, FileFragment, Manifest, TensorFragment } from '../../../core/io/store/manifest.js';
 import { parseManifest } from '../../../core/io/store/manifest-parse.js';
-import { parseNpyHeader } from '../../../core/io/store/npy.js';
-import { readVerified } from './file-io.js';
-import { dataPath, listVersionFiles, manifestPath, versionPath } from './layout.js';
-import { loadObjects, loadScalar } from './load-columns.js';
+import { loadObjectColumn } from '../../../core/io/store/object-lines.js';
+import { loadScalarColumn } from '../../../core/io/store/scalar-fragment.js';
+import { fsByteSource } from './fs-byte-source.js';
+import { listVersionFiles, manifestPath, versionPath } from './layout.js';
 import { orCorrupt, readCurrentManifestText, readVersionFile, sameManifest } from './manifest-read.js';
 import { MappedTensorColumn } from './mapped-tensor.js';
 
@@ -155,59 +150,30 @@ type Check = () => CorruptDataError[];
 function dataChecks(root: string, m: Manifest): [string, Check][] {
   const out: [string, Check][] = [];
   const add = (key: unknown, check: () => unknown) => out.push([JSON.stringify(key), () => collect(check)]);
-  const wholeFile = (f: FileEntry) => () => readVerified(dataPath(root, f.path), f.bytes, f.crc32);
+  const source = fsByteSource(root);
+  const wholeFile = (f: FileEntry) => () => readVerifiedEntry(source, f);
   for (const c of m.columns) {
     if (c.type.kind === 'scalar') {
       const { dtype } = c.type;
       for (const f of (c as { fragments: FileFragment[] }).fragments)
-        add([dtype, f], () => loadScalar(root, dtype, [f]));
+        add([dtype, f], () => loadScalarColumn(source, dtype, [f]));
     } else if (c.type.kind === 'object') {
       for (const f of (c as { fragments: FileFragment[] }).fragments)
-        add(['object', f], () => loadObjects(root, [f]));
+        add(['object', f], () => loadObjectColumn(source, [f]));
     } else if (c.type.kind === 'tensor') {
       const type = c.type;
       for (const f of (c as { fragments: TensorFragment[] }).fragments) {
         // Each file on its own, so that one damaged file does not hide another.
         if (f.validity !== null) add(f.validity, wholeFile(f.validity));
-        add([type, f.rows, f.data], () => {
-          // every block against its checksum, then the header against the column type
-          new MappedTensorColumn(root, type, [{ ...f, validity: null }]).load();
-          checkNpyHeader(root, type, f);
-        });
+        // The header against its checksum and the column type, then every block against its checksum.
+        add([type, f.rows, f.data], () =>
+          new MappedTensorColumn(root, type, [{ ...f, validity: null }]).load(),
+        );
       }
     }
   }
   for (const entry of Object.values(m.indexes ?? {})) add(entry.file, wholeFile(entry.file));
   return out;
-}
-
-/** The `.npy` header must describe exactly the rows and type the manifest gives (numpy reads it). */
-function checkNpyHeader(
-  root: string,
-  type: Extract<ColumnEntry['type'], { kind: 'tensor' }>,
-  f: TensorFragment,
-): void {
-  const file = dataPath(root, f.data.path);
-  const fd = fs.openSync(file, 'r');
-  let header: ReturnType<typeof parseNpyHeader>;
-  try {
-    const bytes = new Uint8Array(f.data.headerBytes);
-    fs.readSync(fd, bytes, 0, bytes.length, 0);
-    header = parseNpyHeader(bytes);
-  } finally {
-    fs.closeSync(fd);
-  }
-  const want = [f.rows, ...type.shape];
-  if (
-    header === null ||
-    header.dtype !== type.dtype ||
-    header.headerBytes !== f.data.headerBytes ||
-    header.shape.join(',') !== want.join(',')
-  )
-    throw new CorruptDataError(
-      file,
-      `its .npy header does not describe ${f.rows} rows of ${type.dtype} [${type.shape.join(', ')}]`,
-    );
 }
 
 /** The errors a check raised: typed ones as they are, anything else as damage of no known file. */
