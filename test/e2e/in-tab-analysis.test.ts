@@ -15,6 +15,7 @@ import { evaluate } from '../../src/core/eval/evaluate.js';
 import { DataFrame, TensorColumn } from '../../src/index.js';
 import { type RunningApp, serveApp } from '../../src/node/server/index.js';
 import { exportStaticApp } from '../../src/node/server/static-export.js';
+import { mulberry32 } from '../helpers/random.js';
 import { needs } from '../helpers/references.js';
 import { artifact, ensureUiBuilt, launchChromium, UI_DIST } from './browser.js';
 import { staticServer } from './in-tab-page.js';
@@ -26,21 +27,9 @@ const CLASSES = ['cat', 'dog', 'fox'];
 const REGIONS = ['east', 'north', 'south', 'west'];
 const METRICS = ['accuracy', 'f1_macro', 'roc_auc', 'ece'] as const;
 
-/** A seeded generator (mulberry32), so the file is the same on every run. */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Four blobs (one per region) in 8-d; labels of three classes, mostly wrong in the west; probabilities whose argmax is the prediction. */
 function data() {
-  const random = seeded(7);
+  const random = mulberry32(7);
   const region: string[] = [];
   const label: string[] = [];
   const pred: string[] = [];

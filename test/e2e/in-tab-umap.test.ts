@@ -10,6 +10,7 @@ import * as arrow from 'apache-arrow';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { exportStaticApp } from '../../src/node/server/static-export.js';
+import { mulberry32 } from '../helpers/random.js';
 import { needs } from '../helpers/references.js';
 import { artifact, ensureUiBuilt, launchChromium, UI_DIST } from './browser.js';
 import { staticServer } from './in-tab-page.js';
@@ -24,21 +25,9 @@ const BOUND_MS = 2000;
 
 const score = (i: number) => ((i * 7919) % 100_003) / 8;
 
-/** A seeded generator (mulberry32), so the file is the same on every run. */
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Rows around a dozen random centres in 64-d. */
 function embedding(): Float32Array {
-  const random = seeded(3);
+  const random = mulberry32(3);
   const centers = Float32Array.from({ length: CENTERS * DIMS }, () => 4 * random());
   const emb = new Float32Array(N * DIMS);
   for (let i = 0; i < N; i++) {

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../../src/core/errors.js';
 import { checkPolygon, pointsInPolygon } from '../../../src/core/layout/polygon.js';
+import { mulberry32 } from '../../helpers/random.js';
 
 function naiveInside(x: number, y: number, poly: [number, number][]): boolean {
   let crossings = 0;
@@ -19,18 +20,6 @@ function naiveInside(x: number, y: number, poly: [number, number][]): boolean {
   return crossings % 2 === 1;
 }
 
-/** A seeded generator (mulberry32). */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A star-shaped polygon around (cx, cy): vertices at increasing angles, random radii (non-convex). */
 function star(rand: () => number, vertices: number): [number, number][] {
   const cx = rand() * 4 - 2;
@@ -44,7 +33,7 @@ function star(rand: () => number, vertices: number): [number, number][] {
 
 describe('pointsInPolygon', () => {
   it('agrees with a naive ray casting on random non-convex polygons', () => {
-    const rand = random(7);
+    const rand = mulberry32(7);
     for (let trial = 0; trial < 40; trial++) {
       const poly = star(rand, 3 + Math.floor(rand() * 40));
       const n = 2000;
