@@ -1,8 +1,6 @@
 /**
- * mulberry32: a tiny seeded generator of floats in [0, 1), the one the app's UMAP layouts draw from,
- * so the server's worker thread (src/node/server/umap-layout.ts) and the in-tab worker
- * (ui/src/local/umap-run.ts, in the tab's UMAP worker) lay the same rows out alike. The server's thread runs this
- * function's source text (`mulberry32.toString()`), so it must use nothing from outside its body.
+ * mulberry32: a tiny seeded generator of floats in [0, 1), the one the app's UMAP layouts draw from
+ * (core/layout/umap-run.ts, run alike by the server's UMAP thread and the tab's UMAP worker).
  */
 export function mulberry32(seed: number): () => number {
   let s = seed >>> 0;

@@ -5,7 +5,7 @@
  * later, as postMessage does. Install it as the global `Worker` with `vi.stubGlobal`.
  */
 import type { WebWorkerEvent, WebWorkerLike } from '../../src/core/exec/web-worker-pool.js';
-import { answerUmapRequest, type UmapRequest } from '../../ui/src/local/umap-run.js';
+import { answerUmapRequest, type UmapRequest } from '../../src/core/layout/umap-run.js';
 
 export class UmapWorkerStandIn implements WebWorkerLike {
   /** Every stand-in started, in order, with the script and options it was started with. */
