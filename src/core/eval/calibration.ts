@@ -138,74 +138,64 @@ interface TopClasses {
 const TOP_CLASSES = new WeakMap<Float64Array, TopClasses>();
 
 /**
- * The kept predicted class and bin of every row of `probs` (a column's kept values: the slices panel
- * bins the same scores on every request); null when none are kept yet, or for other scores.
+ * The predicted class and bin of every row of `probs`: kept with a column's kept values (the slices
+ * panel bins the same scores on every request, see column-reads.ts), else made for this call.
  */
-function keptTopClasses(probs: Float64Array, k: number, bins: number): TopClasses | null {
+function topClasses(probs: Float64Array, k: number, bins: number): TopClasses {
   const kept = TOP_CLASSES.get(probs);
-  return kept !== undefined && kept.k === k && kept.bins === bins ? kept : null;
-}
-
-/** Empty top classes of every row of `probs`, to fill and keep, when they are a column's kept values. */
-function topClassesToKeep(probs: Float64Array, k: number, bins: number): TopClasses | null {
-  if (!isKeptValues(probs)) return null;
+  if (kept !== undefined && kept.k === k && kept.bins === bins) return kept;
   const n = Math.floor(probs.length / k);
-  return { k, bins, pred: new Int32Array(n), bin: new Int32Array(n) };
-}
-
-/** Fill `top` for every row of `probs`. */
-function fillTopClasses(top: TopClasses, probs: Float64Array): void {
-  const { k, bins } = top;
-  for (let i = 0; i < top.pred.length; i++) {
+  const top = { k, bins, pred: new Int32Array(n), bin: new Int32Array(n) };
+  for (let i = 0; i < n; i++) {
     const pred = predictedClass(probs, k, i);
     top.pred[i] = pred;
     top.bin[i] = confidenceBin(confidence(probs, k, i, pred), bins);
   }
+  if (isKeptValues(probs)) TOP_CLASSES.set(probs, top);
+  return top;
 }
 
 /**
  * Calibration sums from class codes and an `[n, k]` probability matrix (rows binned as
- * {@link rowCalibration} has it): of every row (one slot), of the rows `rows` in their order
- * (repeats count again, as a bootstrap resample), or of every slot of `slots`.
+ * {@link rowCalibration} has it): of every row (one slot), or of every slot of `slots`.
  */
 export function calibrationSums(
   truth: Int32Array,
   probs: Float64Array,
   k: number,
   bins = 15,
-  where: { rows?: Int32Array; slots?: SliceSlots } = {},
+  where: { slots?: SliceSlots } = {},
 ): CalibrationSums {
-  const { rows, slots } = where;
+  const { slots } = where;
   checkBins(bins);
   const total = slots?.total ?? 1;
   const sums = emptyCalibrationSums(total, bins);
-  const { count, confSum, correctSum } = sums;
-  const overall = (total - 1) * bins;
+  addSlotSums(sums, truth, probs, topClasses(probs, k, bins), slots);
+  return sums;
+}
+
+/**
+ * One pass, each row added to overall (the last slot) and to its slice of each partition: every
+ * slot's sums still run over its rows in row order. A function of its own, reading the top classes
+ * always the same way, so that its compiled loop serves the first request and the next alike.
+ */
+function addSlotSums(
+  sums: CalibrationSums,
+  truth: Int32Array,
+  probs: Float64Array,
+  top: TopClasses,
+  slots: SliceSlots | undefined,
+): void {
+  const { bins, count, confSum, correctSum } = sums;
+  const { k, pred: predOf, bin: binOf } = top;
+  const overall = ((slots?.total ?? 1) - 1) * bins;
   const codes = slots?.codes ?? [];
-  const offsets = slots?.offsets;
-  // One pass, each row added to overall and to its slice of each partition: every slot's sums
-  // still run over its rows in row order.
-  const n = rows?.length ?? truth.length;
-  let kept = keptTopClasses(probs, k, bins);
-  // Kept scores binned for the first time: over every row, this pass fills what it keeps; over
-  // some rows, a pass of their own first.
-  let filling = kept === null ? topClassesToKeep(probs, k, bins) : null;
-  if (filling !== null && (rows !== undefined || filling.pred.length !== n)) {
-    fillTopClasses(filling, probs);
-    TOP_CLASSES.set(probs, filling);
-    kept = filling;
-    filling = null;
-  }
-  for (let r = 0; r < n; r++) {
-    const i = rows === undefined ? r : rows[r];
-    const pred = kept === null ? predictedClass(probs, k, i) : kept.pred[i];
-    const c = confidence(probs, k, i, pred);
-    const b = kept === null ? confidenceBin(c, bins) : kept.bin[i];
-    if (filling !== null) {
-      filling.pred[i] = pred;
-      filling.bin[i] = b;
-    }
+  const offsets = slots?.offsets ?? new Int32Array(0);
+  for (let i = 0; i < truth.length; i++) {
+    const b = binOf[i];
     if (b < 0) continue;
+    const pred = predOf[i];
+    const c = confidence(probs, k, i, pred);
     const right = pred === truth[i] ? 1 : 0;
     count[overall + b]++;
     confSum[overall + b] += c;
@@ -213,14 +203,12 @@ export function calibrationSums(
     for (let j = 0; j < codes.length; j++) {
       const s = codes[j][i];
       if (s < 0) continue;
-      const at = ((offsets as Int32Array)[j] + s) * bins + b;
+      const at = (offsets[j] + s) * bins + b;
       count[at]++;
       confSum[at] += c;
       correctSum[at] += right;
     }
   }
-  if (filling !== null) TOP_CLASSES.set(probs, filling);
-  return sums;
 }
 
 /** The bins of one slot of calibration sums (slot 0 when they are of one set of rows). */
