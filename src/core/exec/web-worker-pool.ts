@@ -84,18 +84,34 @@ function workerStarter(worker: WebWorkerExecutorOptions['worker']): () => WebWor
  */
 function startWebWorker(start: () => WebWorkerLike, events: ThreadEvents): ThreadHandle {
   const worker = start();
-  const crash = (detail: string) => {
-    worker.terminate();
-    events.crash(new WorkerCrashedError(null, `a Web Worker failed while computing this batch: ${detail}`));
-  };
-  worker.addEventListener('message', (event) => events.reply(event.data as WorkerReply));
+  return listenToWebWorker(worker, {
+    reply: (message) => events.reply(message as WorkerReply),
+    crash: (detail) => {
+      worker.terminate();
+      events.crash(new WorkerCrashedError(null, `a Web Worker failed while computing this batch: ${detail}`));
+    },
+  });
+}
+
+/**
+ * `worker`'s replies and failures reported to `events`: an error its code threw outside a request
+ * or a script that failed to load (the browser's default report of it prevented), or a reply that
+ * cannot be read, is a crash, said in words. Gives the worker as a handle to post to and stop.
+ */
+export function listenToWebWorker(
+  worker: WebWorkerLike,
+  events: { reply(message: unknown): void; crash(detail: string): void },
+): { post(message: unknown, transfer: ArrayBuffer[]): void; terminate(): void } {
+  worker.addEventListener('message', (event) => events.reply(event.data));
   worker.addEventListener('error', (event) => {
     event.preventDefault?.();
-    crash(event.message || 'its script failed to load or threw');
+    events.crash(event.message || 'its script failed to load or threw');
   });
-  worker.addEventListener('messageerror', () => crash('its reply could not be read'));
+  worker.addEventListener('messageerror', () => events.crash('its reply could not be read'));
   return {
-    post: (request, transfer) => worker.postMessage(request, transfer),
-    terminate: () => worker.terminate(),
+    post: (message, transfer) => worker.postMessage(message, transfer),
+    terminate: () => {
+      worker.terminate();
+    },
   };
 }

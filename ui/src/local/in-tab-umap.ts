@@ -5,7 +5,7 @@
  * drive their thread with core's umapInThread and run core's seeded run, so the same bytes.
  */
 import { UnsupportedError, WorkerCrashedError } from '../../../src/core/errors.js';
-import type { WebWorkerEvent, WebWorkerLike } from '../../../src/core/exec/web-worker-pool.js';
+import { listenToWebWorker, type WebWorkerLike } from '../../../src/core/exec/web-worker-pool.js';
 import {
   type UmapThread,
   type UmapThreadEvents,
@@ -35,16 +35,8 @@ function startUmapWorker(events: UmapThreadEvents): UmapThread {
     type: 'module',
     name: 'tessera-umap',
   });
-  const crash = (detail: string) =>
-    events.crash(new WorkerCrashedError(null, `the UMAP worker failed: ${detail}`));
-  worker.addEventListener('message', (event: WebWorkerEvent) => events.reply(event.data as UmapReply));
-  worker.addEventListener('error', (event: WebWorkerEvent) => {
-    event.preventDefault?.();
-    crash(event.message || 'its script failed to load or threw');
+  return listenToWebWorker(worker, {
+    reply: (message) => events.reply(message as UmapReply),
+    crash: (detail) => events.crash(new WorkerCrashedError(null, `the UMAP worker failed: ${detail}`)),
   });
-  worker.addEventListener('messageerror', () => crash('its reply could not be read'));
-  return {
-    post: (request, transfer) => worker.postMessage(request, transfer),
-    terminate: () => worker.terminate(),
-  };
 }
