@@ -10,6 +10,7 @@ import { float32BitsOfOrderedWord } from '../frame/keys/normalize.js';
 import { argsortFloat64 } from '../frame/sort.js';
 import { sortFloat32Columns } from '../frame/sort-float32.js';
 import { aucOfRanks, aucProblems, scoreColumn } from './roc-auc.js';
+import { gatherRows } from './scores.js';
 import type { SliceSlots } from './slice-slots.js';
 import { type SlotCombos, slotCombos } from './slot-combos.js';
 
@@ -50,7 +51,7 @@ export function scoreOrders(scores: Float64Array | Float32Array, k: number): Int
   return columns.map((column) => {
     const values = scoreColumn(scores as Float64Array, k, column);
     const order = argsortFloat64(values);
-    TIES.set(order, tiesOfValues(gather(values, order)));
+    TIES.set(order, tiesOfValues(gatherRows(values, order)));
     return order;
   });
 }
@@ -62,13 +63,6 @@ function float32Columns(scores: Float64Array, k: number, columns: readonly numbe
     for (let i = column; i < scores.length; i += k)
       if (narrow[i] !== scores[i] && !Number.isNaN(scores[i])) return null;
   return narrow;
-}
-
-/** `values` in the order `order`. */
-function gather(values: Float64Array, order: Int32Array): Float64Array {
-  const out = new Float64Array(order.length);
-  for (let i = 0; i < order.length; i++) out[i] = values[order[i]];
-  return out;
 }
 
 /** The ordered word of every NaN: the largest key (see `orderedFloat32Word`). */
@@ -153,7 +147,7 @@ function keptTies(order: Int32Array, scores: Float64Array, k: number, column: nu
     }
     if (same) return kept;
   }
-  const ties = tiesOfValues(gather(scoreColumn(scores, k, column), order));
+  const ties = tiesOfValues(scoreColumn(scores, k, column, order));
   TIES.set(order, ties);
   return ties;
 }
