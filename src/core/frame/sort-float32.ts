@@ -58,9 +58,9 @@ export function sortFloat32Columns(
       spare ??= new Uint32Array(2 * n);
       let src = pairs;
       let dst = spare;
-      firstPass(keys, n, digitBits, passes[0], hist, src);
+      pairPass(keys, 1, n, digitBits, passes[0], hist, src);
       for (let p = 1; p + 1 < passes.length; p++) {
-        middlePass(src, dst, n, digitBits, passes[p], hist);
+        pairPass(src, 2, n, digitBits, passes[p], hist, dst);
         [src, dst] = [dst, src];
       }
       lastPass(src, 2, n, digitBits, last, hist, order, keys);
@@ -125,43 +125,27 @@ function livePasses(
   return live;
 }
 
-/** The first of several passes: from the keys (row i at i) to (key, row) tuples by digit `d`. */
-function firstPass(
-  keys: Uint32Array,
-  n: number,
-  digitBits: number,
-  d: number,
-  hist: Int32Array,
-  out: Uint32Array,
-): void {
-  const shift = d * digitBits;
-  const base = d << digitBits;
-  const mask = (1 << digitBits) - 1;
-  for (let i = 0; i < n; i++) {
-    const key = keys[i];
-    const p = hist[base + ((key >>> shift) & mask)]++ << 1;
-    out[p] = key;
-    out[p + 1] = i;
-  }
-}
-
-/** A pass between the first and the last: (key, row) tuples from `src` to `dst`, stably, by digit `d`. */
-function middlePass(
+/**
+ * A pass before the last, by digit `d`: (key, row) tuples into `dst`, stably, from (key, row)
+ * tuples (`stride` 2), or from the keys themselves (`stride` 1: row i at i).
+ */
+function pairPass(
   src: Uint32Array,
-  dst: Uint32Array,
+  stride: 1 | 2,
   n: number,
   digitBits: number,
   d: number,
   hist: Int32Array,
+  dst: Uint32Array,
 ): void {
   const shift = d * digitBits;
   const base = d << digitBits;
   const mask = (1 << digitBits) - 1;
-  for (let j = 0; j < 2 * n; j += 2) {
+  for (let i = 0, j = 0; i < n; i++, j += stride) {
     const key = src[j];
     const p = hist[base + ((key >>> shift) & mask)]++ << 1;
     dst[p] = key;
-    dst[p + 1] = src[j + 1];
+    dst[p + 1] = stride === 2 ? src[j + 1] : i;
   }
 }
 
