@@ -24,22 +24,31 @@ function statistic(data: ClassData, rows: Int32Array, metric: MetricName): (pick
     for (let i = 0; i < picks.length; i++) drawn[i] = rows[picks[i]];
     return drawn.subarray(0, picks.length);
   };
-  // Each row's confusion cell and whether it is right, once: a resample then reads these small
-  // arrays, not the labels of rows spread over the whole frame (a cache miss per draw).
-  const cell = new Int32Array(rows.length);
-  const right = new Uint8Array(rows.length);
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    cell[i] = truth[r] * k + pred[r];
-    right[i] = truth[r] === pred[r] ? 1 : 0;
-  }
+  // Each row's confusion cell and whether it is right, made once for the metrics that count them:
+  // a resample then reads these small arrays, not the labels of rows spread over the whole frame
+  // (a cache miss per draw).
+  let cells: { cell: Int32Array; right: Uint8Array } | null = null;
+  const confusionCells = () => {
+    if (cells !== null) return cells;
+    const cell = new Int32Array(rows.length);
+    const right = new Uint8Array(rows.length);
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      cell[i] = truth[r] * k + pred[r];
+      right[i] = truth[r] === pred[r] ? 1 : 0;
+    }
+    cells = { cell, right };
+    return cells;
+  };
   const counts = new Int32Array(k * k);
   const report = (picks: Int32Array) => {
+    const { cell } = confusionCells();
     counts.fill(0);
     for (let i = 0; i < picks.length; i++) counts[cell[picks[i]]]++;
     return reportFromCounts(counts, classes);
   };
   const correct = (picks: Int32Array) => {
+    const { right } = confusionCells();
     let c = 0;
     for (let i = 0; i < picks.length; i++) c += right[picks[i]];
     return c;
