@@ -18,7 +18,7 @@ import { exportStaticApp } from '../../src/node/server/static-export.js';
 import { mulberry32 } from '../helpers/random.js';
 import { needs } from '../helpers/references.js';
 import { artifact, ensureUiBuilt, launchChromium, UI_DIST } from './browser.js';
-import { staticServer } from './in-tab-page.js';
+import { chooseSource, staticServer } from './in-tab-page.js';
 import { drawLasso, naiveInside, waitDrawn } from './map-page.js';
 
 const N = 480;
@@ -152,13 +152,7 @@ chromium.describe('the map and the slices in one tab, as on the server', () => {
     for (const page of [server, tab]) page.on('pageerror', (e) => console.error('page error:', e));
     await server.goto(running.url);
     await tab.goto(site_.url);
-    await tab.waitForSelector('[data-testid="in-tab-file"]', { state: 'attached' });
-    await tab.setInputFiles('[data-testid="in-tab-file"]', file);
-    await tab.waitForFunction(
-      () => document.querySelector('[data-testid="source"]')?.textContent === 'analysis.arrow',
-      undefined,
-      { timeout: 30_000 },
-    );
+    await chooseSource(tab, 'file', file, 'analysis.arrow');
   }, 120_000);
 
   afterAll(async () => {

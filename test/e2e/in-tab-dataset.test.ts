@@ -15,7 +15,7 @@ import { type RunningApp, serveApp } from '../../src/node/server/index.js';
 import { exportStaticApp } from '../../src/node/server/static-export.js';
 import { needs } from '../helpers/references.js';
 import { artifact, ensureUiBuilt, launchChromium, UI_DIST } from './browser.js';
-import { staticServer } from './in-tab-page.js';
+import { chooseSource, staticServer } from './in-tab-page.js';
 import { setRule, topRows, waitLoaded } from './table-page.js';
 
 const N = 400;
@@ -85,13 +85,7 @@ chromium.describe('a dataset folder in the tab', () => {
       await page.screenshot({ path: artifact('in-tab-dataset-server') });
 
       await page.goto(server.url);
-      await page.waitForSelector('[data-testid="in-tab-folder"]', { state: 'attached' });
-      await page.setInputFiles('[data-testid="in-tab-folder"]', root);
-      await page.waitForFunction(
-        () => document.querySelector('[data-testid="source"]')?.textContent === 'shapes',
-        undefined,
-        { timeout: 30_000 },
-      );
+      await chooseSource(page, 'folder', root, 'shapes');
       await page.waitForFunction(
         (t) => document.querySelector('[data-testid="row-count"]')?.textContent === t,
         `${N} rows`,
@@ -157,13 +151,7 @@ chromium.describe('a dataset folder in the tab', () => {
     fs.writeFileSync(path.join(root, nameFile), bytes);
     await page.goto(`${server.url}#`);
     await page.reload();
-    await page.waitForSelector('[data-testid="in-tab-folder"]', { state: 'attached' });
-    await page.setInputFiles('[data-testid="in-tab-folder"]', root);
-    await page.waitForFunction(
-      () => document.querySelector('[data-testid="source"]')?.textContent === 'shapes',
-      undefined,
-      { timeout: 30_000 },
-    );
+    await chooseSource(page, 'folder', root, 'shapes');
     // The table's windows fail, and the status line says which file of the folder is damaged.
     await page.waitForFunction(
       (file) => document.body.textContent?.includes(`corrupt dataset file shapes/${file}`),

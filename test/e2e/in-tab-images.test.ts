@@ -16,7 +16,7 @@ import { readImageFolder } from '../../src/index.js';
 import { exportStaticApp } from '../../src/node/server/static-export.js';
 import { needs, PYTHON } from '../helpers/references.js';
 import { artifact, ensureUiBuilt, launchChromium, UI_DIST } from './browser.js';
-import { staticServer } from './in-tab-page.js';
+import { chooseSource, staticServer } from './in-tab-page.js';
 import { setRule } from './table-page.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -215,13 +215,7 @@ chromium.describe('an image folder in one tab, no server', () => {
     ]);
     expect((await readImageFolder(folder)).select('path', 'label').toRecords()).toEqual(expected);
     await page.goto(server.url);
-    await page.waitForSelector('[data-testid="in-tab-folder"]', { state: 'attached' });
-    await page.setInputFiles('[data-testid="in-tab-folder"]', folder);
-    await page.waitForFunction(
-      () => document.querySelector('[data-testid="source"]')?.textContent === 'pets',
-      undefined,
-      { timeout: 30_000 },
-    );
+    await chooseSource(page, 'folder', folder, 'pets');
     expect(await page.textContent('[data-testid="row-count"]')).toBe(`${expected.length} rows`);
     await page.waitForFunction(() => document.querySelector('.body .row .pending') === null);
     expect(await tableRows(page)).toEqual(expected);
@@ -349,12 +343,7 @@ chromium.describe('an image folder in one tab, no server', () => {
     // Row 0 of the open folder is a 160×100 image (96×60 in the table); the new one's is 70×50.
     const other = path.join(dir, 'other');
     python(WRITE_IMAGES, [other], [{ path: 'cat/q.png', size: [70, 50], mode: 'RGB' }]);
-    await page.setInputFiles('[data-testid="in-tab-folder"]', other);
-    await page.waitForFunction(
-      () => document.querySelector('[data-testid="source"]')?.textContent === 'other',
-      undefined,
-      { timeout: 30_000 },
-    );
+    await chooseSource(page, 'folder', other, 'other');
     await imagesLoaded(page, '.body .row img');
     expect(await tableRows(page)).toEqual([{ path: 'cat/q.png', label: 'cat' }]);
     expect(

@@ -58,3 +58,30 @@ export async function openFile(page: Page, file: string): Promise<number> {
   );
   return Date.now() - t0;
 }
+
+/**
+ * Choose `file` (a file, or a folder for `input` 'folder') through the page's input, and wait until
+ * the page names `source` as what it has open.
+ */
+export async function chooseSource(
+  page: Page,
+  input: 'file' | 'folder',
+  file: string,
+  source: string,
+  timeout = 30_000,
+): Promise<void> {
+  const selector = `[data-testid="in-tab-${input}"]`;
+  await page.waitForSelector(selector, { state: 'attached' });
+  await page.setInputFiles(selector, file);
+  await page.waitForFunction(
+    // (globalThis's document: this helper also compiles with bench/, without the DOM's types)
+    (name) =>
+      (
+        globalThis as unknown as {
+          document: { querySelector(s: string): { textContent: string | null } | null };
+        }
+      ).document.querySelector('[data-testid="source"]')?.textContent === name,
+    source,
+    { timeout },
+  );
+}

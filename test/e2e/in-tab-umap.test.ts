@@ -13,7 +13,7 @@ import { exportStaticApp } from '../../src/node/server/static-export.js';
 import { mulberry32 } from '../helpers/random.js';
 import { needs } from '../helpers/references.js';
 import { artifact, ensureUiBuilt, launchChromium, UI_DIST } from './browser.js';
-import { staticServer } from './in-tab-page.js';
+import { chooseSource, staticServer } from './in-tab-page.js';
 import { waitDrawn } from './map-page.js';
 import { shownRows, waitLoaded } from './table-page.js';
 
@@ -87,13 +87,7 @@ chromium.describe('the tab while it lays out a large embedding with UMAP', () =>
     page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     page.on('pageerror', (e) => console.error('page error:', e));
     await page.goto(site_.url);
-    await page.waitForSelector('[data-testid="in-tab-file"]', { state: 'attached' });
-    await page.setInputFiles('[data-testid="in-tab-file"]', file);
-    await page.waitForFunction(
-      () => document.querySelector('[data-testid="source"]')?.textContent === 'umap-50k.arrow',
-      undefined,
-      { timeout: 60_000 },
-    );
+    await chooseSource(page, 'file', file, 'umap-50k.arrow', 60_000);
   }, 180_000);
 
   afterAll(async () => {

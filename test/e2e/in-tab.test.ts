@@ -15,7 +15,7 @@ import { afterAll, beforeAll, expect } from 'vitest';
 import { exportStaticApp } from '../../src/node/server/static-export.js';
 import { needs } from '../helpers/references.js';
 import { artifact, ensureUiBuilt, launchChromium, UI_DIST } from './browser.js';
-import { openFile, staticServer } from './in-tab-page.js';
+import { chooseSource, openFile, staticServer } from './in-tab-page.js';
 import { expectedTexts, flag, group, name, score, setRule, topRows, waitLoaded } from './table-page.js';
 
 const ROWS = 1_000_000;
@@ -152,12 +152,7 @@ chromium.describe('the app in one tab, no server', () => {
   });
 
   chromium.it('opens another file in place of the open one, without its sort', async () => {
-    await page.setInputFiles('[data-testid="in-tab-file"]', arrowFile);
-    await page.waitForFunction(
-      () => document.querySelector('[data-testid="source"]')?.textContent === 'data.arrow',
-      undefined,
-      { timeout: 30_000 },
-    );
+    await chooseSource(page, 'file', arrowFile, 'data.arrow');
     expect(new URL(page.url()).hash).toBe('');
     expect(await topRows(page, 10)).toEqual(ids.slice(0, 10).map(expectedTexts));
     expect(await page.textContent('[data-testid="in-tab-reopen"]')).toContain('Open another file');
@@ -184,12 +179,7 @@ chromium.describe('the app in one tab, no server', () => {
     );
     const file = path.join(dir, 'emb.arrow');
     fs.writeFileSync(file, arrow.tableToIPC(new arrow.Table({ label, emb }), 'file'));
-    await page.setInputFiles('[data-testid="in-tab-file"]', file);
-    await page.waitForFunction(
-      () => document.querySelector('[data-testid="source"]')?.textContent === 'emb.arrow',
-      undefined,
-      { timeout: 30_000 },
-    );
+    await chooseSource(page, 'file', file, 'emb.arrow');
     const query = 5;
     await page.click(`.body .row[data-row="${query}"] [data-col="label"]`);
     await page.click('[data-similar="emb"]');
@@ -262,12 +252,7 @@ with open(sys.argv[1], 'w', newline='', encoding='utf-8') as f:
           [columns, count] as const,
         );
 
-      await page.setInputFiles('[data-testid="in-tab-file"]', file);
-      await page.waitForFunction(
-        () => document.querySelector('[data-testid="source"]')?.textContent === 'weather.csv',
-        undefined,
-        { timeout: 30_000 },
-      );
+      await chooseSource(page, 'file', file, 'weather.csv');
       await page.waitForFunction(
         () => document.querySelector('[data-testid="row-count"]')?.textContent === '3,000 rows',
         undefined,
